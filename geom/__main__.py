@@ -1,0 +1,3 @@
+from geom.cli import main
+
+raise SystemExit(main())

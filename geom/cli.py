@@ -1,0 +1,507 @@
+"""The geom command line (a contract: users' scripts build on it).
+
+Exit status: 0 the fit holds / the job is done, 1 a fit check fails, 2 bad input (one line
+on stderr: ``geom: <where>:<field>: <value> is <problem>; allowed <range>``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, cast
+
+from geom import __version__
+from geom.atomic import prepare_dir
+from geom.errors import MISSING, GeomError, InputError
+from geom.fit import TARGETS, Fit, Target, evaluate
+from geom.part import ASSUMED, Part
+from geom.report import dumps, fit_report
+from geom.templates import (
+    MAX_PART_MM,
+    MAX_POLES,
+    MAX_TOLERANCE_MM,
+    Catalog,
+    load_catalog,
+    part_from_data,
+)
+from geom.tolerance import Size
+
+CLI = "command line"
+MAX_COATING_MM = 0.5
+"""Thicker than any paint or powder coat per face (60-120 um typical): a unit slip."""
+
+# What a part given on the command line assumes where the user gives nothing: the same
+# margins as the 770-744/064-000 template's assumed geometry (mm).
+INLINE_ASSUMED = {
+    "flange_cover_width": 2.0,  # cutout width = flange width - 2 x this
+    "flange_cover_height": 1.5,
+    "corner_radius": 0.5,
+    "flange_thickness": 2.0,
+    "min_overlap": 1.0,
+    "latch_reach": 1.5,  # latch tips beyond the cutout per side, free state
+    "latch_minus": 0.2,
+    "min_catch": 0.5,
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"geom: {self.prog}: {message}; see '{self.prog} --help'\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        return cast(int, args.run(args))
+    except GeomError as exc:
+        if args.debug:
+            raise
+        print(f"geom: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    for part in load_catalog().parts.values():
+        grip = part.fit.grip
+        via = f" via {part.frame.id}" if part.frame else ""
+        poles = f"{part.poles}-pole" if part.poles else "-"
+        print(
+            f"{part.id:<18} {poles:<7} plate {grip.min:g} .. {grip.max:g} mm{via:<12} {part.name}"
+        )
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    fit = _fit(args, _part(args, load_catalog()))
+    _warn_assumed(fit.part)
+    if args.json:
+        sys.stdout.write(dumps(fit_report(fit)))
+    else:
+        _print_fit(fit)
+    return 0 if fit.ok else 1
+
+
+def _cmd_cutout(args: argparse.Namespace) -> int:
+    from geom.cutout import write_cutout
+
+    fit = _fit(args, _part(args, load_catalog()))
+    out = prepare_dir(args.output)
+    _warn_assumed(fit.part)
+    _warn_dxf(args)
+    files = write_cutout(fit, out, version=args.dxf_version, explode=args.explode, force=args.force)
+    if args.json:
+        sys.stdout.write(files.report.read_text(encoding="utf-8"))
+    else:
+        _print_fit(fit)
+        _print_files(fit, files.dxf, files.report)
+    return 0 if fit.ok else 1
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from geom.cutout import write_cutout
+
+    catalog = load_catalog()
+    parts = [catalog.resolve(name) for name in args.parts] or list(catalog.parts.values())
+    fits = [_fit(args, part) for part in parts]  # every input checked before any file
+    out = prepare_dir(args.output)
+    failed = 0
+    for fit in fits:
+        _warn_assumed(fit.part)
+        files = write_cutout(fit, out, force=args.force)
+        status = "ok  " if fit.ok else "FAIL"
+        dxf = files.dxf.name if files.dxf else "(DXF withheld: fit fails)"
+        print(f"{status} {fit.part.id:<18} {dxf}  {files.report.name}")
+        failed += not fit.ok
+    print(f"{len(fits)} parts, {len(fits) - failed} fit, {failed} fail; files in {out}")
+    return 1 if failed else 0
+
+
+# --- inputs -----------------------------------------------------------------------------
+
+
+def _number(
+    option: str, text: str, low: float, high: float, *, low_open: bool = True, unit: str = "mm"
+) -> float:
+    """A number from the command line, finite and in (low, high] (or [low, high])."""
+    allowed = f"{low:g} {'<' if low_open else '<='} x <= {high:g} {unit}".rstrip()
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(CLI, option, text, "not a number", allowed) from None
+    if not math.isfinite(value):
+        raise InputError(CLI, option, text, "not finite", allowed)
+    if value > high or value < low or (low_open and value == low):
+        raise InputError(CLI, option, text, "out of range", allowed)
+    return value
+
+
+def _coating(text: str) -> Size:
+    """`C` or `MIN..MAX`, mm per face."""
+    low_text, _, high_text = text.partition("..")
+    low = _number("--coating", low_text, 0.0, MAX_COATING_MM, low_open=False)
+    high = (
+        _number("--coating", high_text, 0.0, MAX_COATING_MM, low_open=False) if high_text else low
+    )
+    if high < low:
+        raise InputError(CLI, "--coating", text, "a falling range", "MIN..MAX with MIN <= MAX")
+    return Size.between(low, high)
+
+
+def _fit(args: argparse.Namespace, part: Part) -> Fit:
+    grip = part.fit.grip
+    if args.plate is None:
+        plate = grip
+    else:
+        where = f"plate range of {part.mount.id}"
+        value = _number("--plate", args.plate, 0.0, MAX_PART_MM)
+        if not grip.min <= value <= grip.max:
+            raise InputError(
+                CLI,
+                "--plate",
+                args.plate,
+                f"outside the {where}",
+                f"{grip.min:g} .. {grip.max:g} mm",
+            )
+        plate = Size.exact(value)
+    coating = _coating(args.coating)
+    return evaluate(part, plate, coating, cast(Target, args.target))
+
+
+INLINE_REQUIRED = (
+    "poles",
+    "pin_spacing",
+    "width",
+    "height",
+    "depth",
+    "plate_min",
+    "plate_max",
+    "tolerance",
+)
+INLINE_OPTIONAL = ("cutout_width", "cutout_height", "corner_radius")
+
+
+def _part(args: argparse.Namespace, catalog: Catalog) -> Part:
+    given = [n for n in INLINE_REQUIRED + INLINE_OPTIONAL if getattr(args, n) is not None]
+    if args.part and given:
+        raise InputError(
+            CLI,
+            "--" + given[0].replace("_", "-"),
+            getattr(args, given[0]),
+            "given together with PART",
+            "either PART or the inline part fields",
+        )
+    if args.part:
+        return catalog.resolve(args.part)
+    if not given:
+        raise InputError(
+            CLI,
+            "PART",
+            MISSING,
+            "missing",
+            "a template id, a unique id prefix, a template path, or --poles "
+            "--pin-spacing --width --height --depth --plate-min --plate-max "
+            "--tolerance",
+        )
+    return _inline_part(args, catalog)
+
+
+def _inline_part(args: argparse.Namespace, catalog: Catalog) -> Part:
+    """A part from command-line fields, through the same validation as a template."""
+    for name in INLINE_REQUIRED:
+        if getattr(args, name) is None:
+            raise InputError(
+                CLI,
+                "--" + name.replace("_", "-"),
+                MISSING,
+                "missing for a part given inline",
+                "a number in mm",
+            )
+    a = INLINE_ASSUMED
+    poles = _number("--poles", args.poles, 1, MAX_POLES, low_open=False, unit="")
+    if not poles.is_integer():
+        raise InputError(CLI, "--poles", args.poles, "not a whole number", f"1 .. {MAX_POLES}")
+    v = {
+        n: _number("--" + n.replace("_", "-"), getattr(args, n), 0.0, MAX_PART_MM)
+        for n in INLINE_REQUIRED[1:]
+        if n != "tolerance"
+    }
+    v["tolerance"] = _number("--tolerance", args.tolerance, 0.0, MAX_TOLERANCE_MM)
+    given = "inline"
+    cut: dict[str, dict[str, Any]] = {}
+    for axis in ("width", "height"):
+        name = f"cutout_{axis}"
+        if getattr(args, name) is not None:
+            value = _number(f"--cutout-{axis}", getattr(args, name), 0.0, MAX_PART_MM)
+            cut[axis] = {"value": value, "source": given}
+        else:
+            value = v[axis] - 2 * a[f"flange_cover_{axis}"]
+            if value <= 0:
+                raise InputError(
+                    CLI,
+                    f"--{axis}",
+                    getattr(args, axis),
+                    f"too small to assume a cutout (flange cover "
+                    f"{a[f'flange_cover_{axis}']:g} mm per side)",
+                    f"a larger --{axis}, or --cutout-{axis}",
+                )
+            cut[axis] = {"value": value, "source": ASSUMED}
+    if args.corner_radius is not None:
+        radius = {
+            "value": _number(
+                "--corner-radius", args.corner_radius, 0.0, MAX_PART_MM, low_open=False
+            ),
+            "source": given,
+        }
+    else:
+        radius = {"value": a["corner_radius"], "source": ASSUMED}
+    cw = float(cut["width"]["value"])
+    data = {
+        "sources": {given: "values given on the command line"},
+        "part": {
+            "id": args.id,
+            "name": args.name or f"inline part {args.id}",
+            "kind": "snap-in part",
+            "manufacturer": "(inline)",
+            "mounting": "snap-in",
+            "poles": {"value": int(poles), "source": given},
+            "pin_spacing": {"value": v["pin_spacing"], "source": given},
+        },
+        "envelope": {
+            "width": {"value": v["width"], "source": given},
+            "height": {"value": v["height"], "source": given},
+            "depth": [{"value": v["depth"], "source": given}],
+            "depth_policy": "max",
+        },
+        "plate": {
+            "min": {"value": v["plate_min"], "source": given},
+            "max": {"value": v["plate_max"], "source": given},
+        },
+        "cutout": {
+            **cut,
+            "corner_radius": radius,
+            "tolerance": {"value": v["tolerance"], "source": given},
+        },
+        "flange": {
+            "thickness": {"value": a["flange_thickness"], "source": ASSUMED},
+            "min_overlap": {"value": a["min_overlap"], "source": ASSUMED},
+        },
+        "collar": {
+            "width": {**cut["width"], "source": ASSUMED},
+            "height": {**cut["height"], "source": ASSUMED},
+            "corner_radius": {**radius, "source": ASSUMED},
+        },
+        "latch": {
+            "axis": "width",
+            "span": {
+                "value": cw + 2 * a["latch_reach"],
+                "minus": a["latch_minus"],
+                "source": ASSUMED,
+            },
+            "min_catch": {"value": a["min_catch"], "source": ASSUMED},
+        },
+    }
+    return part_from_data(data, CLI, catalog)
+
+
+# --- output -----------------------------------------------------------------------------
+
+
+def _warn_assumed(part: Part) -> None:
+    if part.cut_assumed:
+        print(
+            f"geom: warning: {part.id}: cut dimensions are assumed; verify against the "
+            "manufacturer's drawing before cutting",
+            file=sys.stderr,
+        )
+
+
+def _warn_dxf(args: argparse.Namespace) -> None:
+    if args.dxf_version == "r12":
+        from geom.dxf_out import R12_UNITS_NOTE
+
+        print(f"geom: note: {R12_UNITS_NOTE}", file=sys.stderr)
+
+
+def _print_fit(fit: Fit) -> None:
+    part, cut = fit.part, fit.cut
+    snap = part.fit
+    via = f" (through frame {part.frame.id})" if part.frame else ""
+    print(f"{part.id}  {part.name}{via}")
+    print(
+        f"  plate {fit.plate.min:.3f} .. {fit.plate.max:.3f} mm, coating "
+        f"{fit.coating.min:.3f} .. {fit.coating.max:.3f} mm per face, target {fit.target}"
+    )
+    print(
+        f"  cut as drawn     {cut.width:.3f} x {cut.height:.3f} mm, corner radius "
+        f"{cut.corner_radius:.3f} mm"
+    )
+    print(
+        f"  finished band    {snap.cutout.width:.3f} x {snap.cutout.height:.3f} mm "
+        f"+{snap.tolerance:.3f}/-0"
+    )
+    print(f"  shop process     -{fit.process_minus:.3f} / +{fit.process_plus:.3f} mm absorbed")
+    print(
+        f"  clearance        {fit.clearance.min:.3f} .. {fit.clearance.max:.3f} mm "
+        f"(allowed 0 .. {snap.tolerance:.3f})"
+    )
+    for check in fit.checks:
+        print(f"  {'ok  ' if check.ok else 'FAIL'} {check.name:<18} {check.message}")
+    if part.assumed:
+        print(f"  assumed: {', '.join(part.assumed)}")
+    print(f"  {'fit holds' if fit.ok else 'FIT FAILS'}")
+
+
+def _print_files(fit: Fit, dxf: Path | None, report: Path) -> None:
+    if dxf is None:
+        print(f"  DXF withheld: the fit fails (--force writes it anyway); report {report}")
+    else:
+        print(f"  wrote {dxf}")
+        print(f"  wrote {report}")
+
+
+# --- parser -----------------------------------------------------------------------------
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="geom",
+        description="Cutout DXFs and worst-case fit checks for snap-in panel parts. "
+        "All sizes in millimetres.",
+        epilog="Exit status: 0 fit holds, 1 a fit check fails, 2 bad input.",
+    )
+    parser.add_argument("--version", action="version", version=f"geom {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an input error")
+    sub = parser.add_subparsers(title="commands", parser_class=_Parser)
+
+    listing = sub.add_parser(
+        "list",
+        help="one line per part: id, poles, plate range, name",
+        description="List every part template.",
+    )
+    listing.set_defaults(run=_cmd_list)
+
+    check = sub.add_parser(
+        "check",
+        help="worst-case fit report for a part",
+        description="Worst-case fit report: clearance, corner radius, "
+        "flange overlap, latch grip and reach.",
+    )
+    _part_args(check)
+    _fit_args(check)
+    check.add_argument("--json", action="store_true", help="print the JSON report")
+    check.set_defaults(run=_cmd_check)
+
+    cutout = sub.add_parser(
+        "cutout",
+        help="write the cutout DXF and the fit report",
+        description="Write DIR/<id>-cutout.dxf and DIR/<id>-fit.json "
+        "(the id's '/' written as '_').",
+    )
+    _part_args(cutout)
+    _fit_args(cutout)
+    _output_args(cutout)
+    cutout.add_argument(
+        "--dxf-version",
+        choices=("r2000", "r12"),
+        default="r2000",
+        help="DXF version (default r2000; r12 carries no units)",
+    )
+    cutout.add_argument(
+        "--explode",
+        action="store_true",
+        help="write LINE and ARC entities instead of one LWPOLYLINE",
+    )
+    cutout.add_argument("--json", action="store_true", help="print the JSON report")
+    cutout.set_defaults(run=_cmd_cutout)
+
+    build = sub.add_parser(
+        "build",
+        help="cutout DXF and fit report for many parts",
+        description="Cutout DXF and fit report for the named parts "
+        "(every template when none is named).",
+    )
+    build.add_argument(
+        "parts", nargs="*", metavar="PART", help="template id, unique id prefix or template path"
+    )
+    _fit_args(build)
+    _output_args(build)
+    build.set_defaults(run=_cmd_build)
+    return parser
+
+
+def _part_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "part",
+        nargs="?",
+        metavar="PART",
+        help="template id (770-744/064-000), unique id prefix (770-744) or "
+        "template path; or give the part inline with the options below",
+    )
+    inline = p.add_argument_group("a part given inline (instead of PART)")
+    option: Callable[..., Any] = inline.add_argument
+    option("--poles", metavar="N", help="number of poles")
+    option("--pin-spacing", metavar="MM", help="pin spacing, mm")
+    option("--width", metavar="MM", help="front flange width, mm")
+    option("--height", metavar="MM", help="front flange height, mm")
+    option("--depth", metavar="MM", help="depth, front face to rear, mm")
+    option("--plate-min", metavar="MM", help="thinnest finished plate the latches grip, mm")
+    option("--plate-max", metavar="MM", help="thickest finished plate the latches grip, mm")
+    option("--tolerance", metavar="MM", help="cutout tolerance (+), mm")
+    option(
+        "--cutout-width", metavar="MM", help="cutout width C, mm (default: assumed, width - 4 mm)"
+    )
+    option(
+        "--cutout-height",
+        metavar="MM",
+        help="cutout height C, mm (default: assumed, height - 3 mm)",
+    )
+    option("--corner-radius", metavar="MM", help="cutout corner radius, mm (default: assumed)")
+    option("--id", default="inline", help="id for the files written (default: inline)")
+    option("--name", help="name for reports and drawings")
+
+
+def _fit_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--plate",
+        metavar="MM",
+        help="sheet thickness before finish, mm (default: both ends of the part's plate range)",
+    )
+    p.add_argument(
+        "--coating",
+        metavar="MM",
+        default="0",
+        help="coating per face, mm: C, or MIN..MAX for a band (powder coat 0.06..0.12); default 0",
+    )
+    p.add_argument(
+        "--target",
+        choices=TARGETS,
+        default="mid",
+        help="where the drawn cut sits in the band [C, C + tolerance]: mid "
+        "(default; absorbs +/- tolerance/2) or nominal (C; absorbs +tolerance)",
+    )
+
+
+def _output_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        type=Path,
+        default=Path("output"),
+        help="output directory (default: output)",
+    )
+    p.add_argument("--force", action="store_true", help="write the DXF even when the fit fails")

@@ -1,0 +1,82 @@
+"""One part's cutout job: the DXF a shop cuts from, and the fit report beside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from geom.atomic import write_text
+from geom.contour import Vertex, rounded_rect
+from geom.dxf_out import DxfVersion, Note, write_dxf
+from geom.fit import KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE, Fit
+from geom.report import dumps, fit_report
+
+NOTE_HEIGHT_MM = 2.5
+
+
+@dataclass(frozen=True, slots=True)
+class CutoutFiles:
+    dxf: Path | None
+    """None when the fit failed and the DXF was withheld."""
+    report: Path
+
+
+def cutout_contour(fit: Fit) -> list[Vertex]:
+    """The cut as drawn, centred on (0, 0)."""
+    return rounded_rect(fit.cut.width, fit.cut.height, fit.cut.corner_radius)
+
+
+def cutout_notes(fit: Fit) -> list[Note]:
+    """Annotation lines below the cutout (layer NOTES), ASCII only for old CAM software."""
+    part, cut, snap = fit.part, fit.cut, fit.part.fit
+    lines = [f"{part.id}  {part.name}"]
+    if part.frame is not None:
+        lines.append(f"mounts through snap-in frame {part.frame.id}: cut is the frame's")
+    lines += [
+        f"cut {cut.width:.3f} x {cut.height:.3f} mm, corner R {cut.corner_radius:.3f} mm "
+        f"({fit.target} of band, {KERF_NOTE})",
+        f"finished opening {snap.cutout.width:.3f} x {snap.cutout.height:.3f} mm "
+        f"+{snap.tolerance:.3f}/-0; shop process -{fit.process_minus:.3f}/+"
+        f"{fit.process_plus:.3f} mm",
+        f"plate {fit.plate.min:.2f} .. {fit.plate.max:.2f} mm, coating "
+        f"{fit.coating.min:.3f} .. {fit.coating.max:.3f} mm per face",
+        PUNCH_NOTE,
+    ]
+    if part.cut_assumed:
+        lines.append(VERIFY_NOTE)
+    top = -cut.height / 2 - 3 * NOTE_HEIGHT_MM
+    return [
+        Note(text, -cut.width / 2, top - i * 1.6 * NOTE_HEIGHT_MM, NOTE_HEIGHT_MM)
+        for i, text in enumerate(lines)
+    ]
+
+
+def write_cutout(
+    fit: Fit,
+    out_dir: Path,
+    *,
+    version: DxfVersion = "r2000",
+    explode: bool = False,
+    force: bool = False,
+) -> CutoutFiles:
+    """Write `<id>-cutout.dxf` (only when the fit holds, or with `force`) and `<id>-fit.json`.
+
+    `out_dir` must exist (see geom.atomic.prepare_dir)."""
+    stem = fit.part.file_stem
+    dxf = None
+    if fit.ok or force:
+        dxf = write_dxf(
+            out_dir / f"{stem}-cutout.dxf",
+            [cutout_contour(fit)],
+            cutout_notes(fit),
+            version=version,
+            explode=explode,
+        )
+    document = fit_report(fit)
+    document["files"] = {
+        "dxf": dxf.name if dxf else None,
+        "dxf_version": version,
+        "exploded": explode,
+    }
+    report = write_text(out_dir / f"{stem}-fit.json", dumps(document))
+    return CutoutFiles(dxf, report)

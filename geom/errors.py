@@ -1,0 +1,43 @@
+"""The errors geom raises on purpose. Each subclasses the matching built-in, so callers
+may catch either; the CLI turns every `GeomError` into one line on stderr and exit 2."""
+
+from __future__ import annotations
+
+MISSING = object()
+"""The value of a field that was not given at all."""
+
+
+class GeomError(Exception):
+    """Base of every error geom raises on purpose."""
+
+
+class InputError(GeomError, ValueError):
+    """A bad input value: where it is, which field, the value, what is wrong, what is allowed.
+
+    Renders as ``<where>:<field>: <value> is <problem>; allowed <allowed>``.
+    """
+
+    def __init__(
+        self, where: str, field: str, value: object, problem: str, allowed: str = ""
+    ) -> None:
+        self.where, self.field, self.value = where, field, value
+        self.problem, self.allowed = problem, allowed
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if self.value is MISSING:
+            text = f"{self.where}:{self.field}: {self.problem}"
+        else:
+            text = f"{self.where}:{self.field}: {_show(self.value)} is {self.problem}"
+        return f"{text}; allowed {self.allowed}" if self.allowed else text
+
+
+class OutputError(GeomError, OSError):
+    """An output file or directory that cannot be written."""
+
+
+def _show(value: object) -> str:
+    """A value as the user wrote it, shortened to keep the message on one line."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,72 @@
+"""The fit report: a plain, deterministic JSON document (same input, same bytes)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from geom.fit import KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE, Fit
+from geom.part import Rect
+from geom.tolerance import Size
+
+DECIMALS = 9
+"""Report precision in mm: 1 nm, far below any shop's resolution, free of float noise."""
+
+
+def fit_report(fit: Fit) -> dict[str, Any]:
+    """The JSON-ready report of one fit (see the README for the fields)."""
+    part = fit.part
+    snap = part.fit
+    notes = [KERF_NOTE, PUNCH_NOTE]
+    if part.cut_assumed:
+        notes.insert(0, VERIFY_NOTE)
+    return {
+        "part": part.id,
+        "name": part.name,
+        "mounted_through": part.frame.id if part.frame else None,
+        "ok": fit.ok,
+        "target": fit.target,
+        "plate_mm": _band(fit.plate),
+        "coating_mm": _band(fit.coating),
+        "finished_plate_mm": _band(fit.finished_plate),
+        "tolerance_mm": snap.tolerance,
+        "band_mm": {
+            "width": {"min": snap.cutout.width, "max": snap.cutout.width + snap.tolerance},
+            "height": {"min": snap.cutout.height, "max": snap.cutout.height + snap.tolerance},
+        },
+        "cutout_mm": _rect(fit.cut),
+        "finished_mm": _rect(fit.finished),
+        "opening_mm": {axis: _band(size) for axis, size in fit.opening.items()},
+        "process_tolerance_mm": {"minus": fit.process_minus, "plus": fit.process_plus},
+        "clearance_mm": _band(fit.clearance),
+        "checks": [
+            {"name": c.name, "ok": c.ok, "message": c.message, "figures": c.figures}
+            for c in fit.checks
+        ],
+        "assumed": list(part.assumed),
+        "cut_assumed": part.cut_assumed,
+        "notes": notes,
+    }
+
+
+def dumps(document: Any) -> str:
+    """JSON text with floats rounded to `DECIMALS` and a final newline."""
+    return json.dumps(_rounded(document), indent=2, ensure_ascii=False) + "\n"
+
+
+def _band(size: Size) -> dict[str, float]:
+    return {"min": size.min, "max": size.max}
+
+
+def _rect(rect: Rect) -> dict[str, float]:
+    return {"width": rect.width, "height": rect.height, "corner_radius": rect.corner_radius}
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_rounded(v) for v in value]
+    return value

@@ -1,0 +1,480 @@
+"""Part templates: one TOML file per part. Discovery, validation, lookup by id.
+
+Every number in a template is a table ``{value = ..., source = "..."}`` whose source is a
+key of the template's ``[sources]`` table (a data-sheet item number) or ``"assumed"``.
+Validation happens here, at the boundary: a bad field raises `InputError` naming the
+file, the field, the value and what is allowed; nothing is built from half a template.
+
+Where templates are found (the first directory that has an id wins):
+1. each directory named in ``$GEOM_TEMPLATES`` (separated like ``$PATH``), so a user with
+   the manufacturer's drawing overrides an assumed number in one file, without code;
+2. the templates shipped in the package (``geom/templates`` inside the wheel), or, in a
+   source checkout, the repository's ``templates/``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast, get_args
+
+from geom.errors import MISSING, InputError
+from geom.part import ASSUMED, Axis, Part, Quote, Rect, SnapIn
+from geom.tolerance import Size
+
+TEMPLATES_ENV = "GEOM_TEMPLATES"
+
+MAX_PART_MM = 1000.0
+"""No connector or frame is a metre across: a larger size is a typo (a unit slip)."""
+MAX_TOLERANCE_MM = 5.0
+MAX_PLATE_MM = 20.0
+MAX_POLES = 64
+MAX_TEXT = 200
+
+DEPTH_POLICIES = ("max", "min", "first")
+MOUNTINGS = ("snap-in", "frame")
+
+
+def template_dirs() -> list[Path]:
+    """The directories searched for templates, in order (see the module doc)."""
+    dirs = [Path(p) for p in os.environ.get(TEMPLATES_ENV, "").split(os.pathsep) if p]
+    here = Path(__file__).resolve().parent
+    shipped = here / "templates"
+    dirs.append(shipped if shipped.is_dir() else here.parent / "templates")
+    return dirs
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every template found, by id; frames resolved."""
+
+    parts: Mapping[str, Part]
+
+    def resolve(self, name: str) -> Part:
+        """A part by id, by unique id prefix, or by the path of a template file."""
+        if name in self.parts:
+            return self.parts[name]
+        if name.endswith(".toml") or os.sep in name:
+            return load_file(Path(name), self)
+        matches = [pid for pid in self.parts if pid.startswith(name)]
+        if len(matches) == 1:
+            return self.parts[matches[0]]
+        known = ", ".join(sorted(self.parts))
+        problem = "an ambiguous prefix" if matches else "not a known part"
+        raise InputError("command line", "PART", name, problem, f"{known} or a template path")
+
+
+def load_catalog(dirs: list[Path] | None = None) -> Catalog:
+    """Read every ``*.toml`` in the template directories (not their subfolders)."""
+    raw: dict[str, _Raw] = {}
+    for directory in template_dirs() if dirs is None else dirs:
+        if not directory.is_dir():
+            raise InputError(
+                str(directory),
+                "(directory)",
+                str(directory),
+                "not a directory",
+                f"directories of templates in ${TEMPLATES_ENV}",
+            )
+        here: dict[str, _Raw] = {}
+        for path in sorted(directory.glob("*.toml")):
+            item = _read(path)
+            if item.id in here:
+                raise InputError(
+                    str(path),
+                    "part.id",
+                    item.id,
+                    f"a duplicate of {here[item.id].where}",
+                    "one template per id",
+                )
+            here[item.id] = item
+        for pid, item in here.items():
+            raw.setdefault(pid, item)  # an earlier directory shadows a later one
+    parts: dict[str, Part] = {}
+    for pid in sorted(raw):
+        parts[pid] = _build(raw[pid], raw)
+    return Catalog(parts)
+
+
+def load_file(path: Path, catalog: Catalog) -> Part:
+    """One template file; its frame, if any, comes from `catalog`."""
+    if not path.is_file():
+        raise InputError(
+            "command line",
+            "PART",
+            str(path),
+            "not a template file",
+            "a template id, a unique id prefix or a path to a .toml file",
+        )
+    item = _read(path)
+    frames = {pid: _Raw.of_part(p) for pid, p in catalog.parts.items()}
+    return _build(item, {**frames, item.id: item})
+
+
+def part_from_data(data: Mapping[str, Any], where: str, catalog: Catalog) -> Part:
+    """A part from template-shaped data (used for parts given on the command line)."""
+    item = _parse(data, where)
+    frames = {pid: _Raw.of_part(p) for pid, p in catalog.parts.items()}
+    return _build(item, {**frames, item.id: item})
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Raw:
+    """A parsed template before its frame is resolved."""
+
+    id: str
+    where: str
+    fields: dict[str, Any]
+    frame_id: str | None
+    part: Part | None = None
+
+    @classmethod
+    def of_part(cls, part: Part) -> _Raw:
+        return cls(part.id, str(part.path), {}, None, part)
+
+
+def _read(path: Path) -> _Raw:
+    where = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            where, "(file)", f"byte {exc.start}", "not UTF-8 text", "a UTF-8 TOML file"
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            where, "(file)", where, f"unreadable ({exc.strerror})", "a readable file"
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(where, "(file)", str(exc), "not valid TOML", "TOML syntax") from None
+    item = _parse(data, where)
+    return _Raw(item.id, where, item.fields, item.frame_id)
+
+
+def _build(item: _Raw, known: Mapping[str, _Raw]) -> Part:
+    if item.part is not None:
+        return item.part
+    frame = None
+    if item.frame_id is not None:
+        target = known.get(item.frame_id)
+        if target is None:
+            raise InputError(
+                item.where,
+                "part.frame",
+                item.frame_id,
+                "not a known part",
+                ", ".join(sorted(known)),
+            )
+        frame = _build(target, known)
+        if frame.snap is None:
+            raise InputError(
+                item.where,
+                "part.frame",
+                item.frame_id,
+                "not a snap-in part itself",
+                "a frame that snaps into the plate",
+            )
+    return Part(frame=frame, **item.fields)
+
+
+@dataclass
+class _Table:
+    """One table of a template, read with checks; every key must be read (no typos)."""
+
+    data: Mapping[str, Any]
+    where: str
+    prefix: str
+    sources: frozenset[str]
+    record: dict[str, str]
+    seen: set[str] = field(default_factory=set)
+
+    def path(self, key: str) -> str:
+        return f"{self.prefix}{key}"
+
+    def error(self, key: str, value: object, problem: str, allowed: str = "") -> InputError:
+        return InputError(self.where, self.path(key), value, problem, allowed)
+
+    def get(self, key: str, required: bool = True) -> Any:
+        self.seen.add(key)
+        if key not in self.data:
+            if required:
+                raise self.error(key, MISSING, "missing", "see the shipped templates")
+            return None
+        return self.data[key]
+
+    def table(self, key: str, required: bool = True) -> _Table | None:
+        value = self.get(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.error(key, value, "not a table", "a TOML table")
+        return _Table(value, self.where, self.path(key) + ".", self.sources, self.record)
+
+    def must_table(self, key: str) -> _Table:
+        table = self.table(key)
+        assert table is not None
+        return table
+
+    def text(self, key: str, required: bool = True, choices: tuple[str, ...] = ()) -> str:
+        value = self.get(key, required)
+        if value is None:
+            return ""
+        if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT:
+            raise self.error(key, value, "not a text", f"1 to {MAX_TEXT} characters")
+        if "\x00" in value or any(ch in value for ch in "\r\n"):
+            raise self.error(key, value, "a text with control characters", "one line of text")
+        if choices and value not in choices:
+            raise self.error(key, value, "not a known choice", " or ".join(choices))
+        return value
+
+    def quote(self, key: str, required: bool = True) -> Quote | None:
+        """A ``{value, source}`` table; the value a number or a text."""
+        entry = self.table(key, required)
+        if entry is None:
+            return None
+        raw = entry.get("value")
+        source = entry.text("source", choices=tuple(sorted(self.sources)))
+        if isinstance(raw, str):
+            value: float | int | str = entry.text("value")
+        elif isinstance(raw, bool) or not isinstance(raw, int | float):
+            raise entry.error("value", raw, "not a number or a text")
+        else:
+            value = raw
+        entry.done()
+        self.record[self.path(key)] = source
+        return Quote(value, source)
+
+    def number(
+        self,
+        key: str,
+        low: float,
+        high: float,
+        *,
+        low_open: bool = True,
+        unit: str = "mm",
+        integer: bool = False,
+        minus: bool = False,
+    ) -> Size:
+        """A quoted number in (low, high] (or [low, high]); with `minus`, a toleranced one."""
+        entry = self.must_table(key)
+        raw = entry.get("value")
+        allowed = f"{low} {'<' if low_open else '<='} x <= {high} {unit}".rstrip()
+        if integer:
+            allowed = f"a whole number {low} {'<' if low_open else '<='} x <= {high}"
+        value = _checked(entry, "value", raw, low, high, low_open, allowed, integer)
+        deviation = 0.0
+        if minus:
+            dev_raw = entry.get("minus", required=False)
+            if dev_raw is not None:
+                deviation = _checked(
+                    entry,
+                    "minus",
+                    dev_raw,
+                    0.0,
+                    value,
+                    False,
+                    f"0 <= minus <= value ({value} {unit})",
+                    False,
+                )
+        source = entry.text("source", choices=tuple(sorted(self.sources)))
+        entry.done()
+        self.record[self.path(key)] = source
+        return Size.of(value, minus=deviation)
+
+    def done(self) -> None:
+        for key in self.data:
+            if key not in self.seen:
+                raise self.error(key, key, "not a known field", ", ".join(sorted(self.seen)))
+
+
+def _checked(
+    table: _Table,
+    key: str,
+    raw: object,
+    low: float,
+    high: float,
+    low_open: bool,
+    allowed: str,
+    integer: bool,
+) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise table.error(key, raw, "not a number", allowed)
+    if integer and not isinstance(raw, int):
+        raise table.error(key, raw, "not a whole number", allowed)
+    value = float(raw)
+    if not math.isfinite(value):
+        raise table.error(key, raw, "not finite", allowed)
+    if value > high or value < low or (low_open and value == low):
+        raise table.error(key, raw, "out of range", allowed)
+    return value
+
+
+def _parse(data: Mapping[str, Any], where: str) -> _Raw:
+    """Check a template's data and turn it into `Part` fields (frame not yet resolved)."""
+    record: dict[str, str] = {}
+    top = _Table(data, where, "", frozenset({ASSUMED}), record)
+    src_table = top.must_table("sources")
+    sources = {k: src_table.text(k) for k in src_table.data}
+    src_table.done()
+    allowed = frozenset(sources) | {ASSUMED}
+    top = _Table(data, where, "", allowed, record, {"sources"})
+
+    part = top.must_table("part")
+    pid = part.text("id")
+    if any(ch in pid for ch in "\\") or pid.startswith(("/", ".")) or ".." in pid:
+        raise part.error(
+            "id",
+            pid,
+            "not usable in a file name",
+            "letters, digits, '-', '_' and '/' (written as '_')",
+        )
+    mounting = part.text("mounting", choices=MOUNTINGS)
+    frame_id = part.text("frame") if mounting == "frame" else None
+    poles = pin_spacing = None
+    if "poles" in part.data:
+        poles = int(
+            part.number("poles", 1, MAX_POLES, low_open=False, unit="", integer=True).nominal
+        )
+    if "pin_spacing" in part.data:
+        pin_spacing = part.number("pin_spacing", 0.0, MAX_PART_MM).nominal
+    fields: dict[str, Any] = {
+        "id": pid,
+        "name": part.text("name"),
+        "kind": part.text("kind"),
+        "manufacturer": part.text("manufacturer"),
+        "poles": poles,
+        "pin_spacing": pin_spacing,
+    }
+    part.done()
+
+    envelope = top.must_table("envelope")
+    fields["width"] = envelope.number("width", 0.0, MAX_PART_MM).nominal
+    fields["height"] = envelope.number("height", 0.0, MAX_PART_MM).nominal
+    fields["depth_policy"] = envelope.text("depth_policy", choices=DEPTH_POLICIES)
+    depths = envelope.get("depth")
+    if not isinstance(depths, list) or not depths:
+        raise envelope.error(
+            "depth",
+            depths,
+            "not a list of {value, source}",
+            "one or more depths, each with its source",
+        )
+    quotes = []
+    for i, entry in enumerate(depths):
+        holder = _Table({f"depth[{i}]": entry}, where, envelope.prefix, allowed, record)
+        quotes.append(
+            Quote(
+                holder.number(f"depth[{i}]", 0.0, MAX_PART_MM).nominal,
+                record[envelope.path(f"depth[{i}]")],
+            )
+        )
+    values = [float(q.value) for q in quotes]
+    fields["depths"] = tuple(quotes)
+    policy = fields["depth_policy"]
+    fields["depth"] = (
+        max(values) if policy == "max" else min(values) if policy == "min" else values[0]
+    )
+    envelope.done()
+
+    snap = None
+    if mounting == "snap-in":
+        snap = _parse_snap_in(top, fields["width"], fields["height"])
+    else:
+        for key in ("plate", "cutout", "collar", "flange", "latch", "window"):
+            if key in data:
+                raise top.error(
+                    key,
+                    key,
+                    "not used by a part that mounts through a frame",
+                    "[part] frame = the id of the frame",
+                )
+    fields["snap"] = snap
+
+    info = top.table("info", required=False)
+    fields["info"] = {}
+    if info is not None:
+        fields["info"] = {key: info.quote(key) for key in list(info.data)}
+        info.done()
+    top.done()
+    fields["sources"] = dict(sorted(record.items()))
+    fields["path"] = Path(where) if where.endswith(".toml") else None
+    return _Raw(pid, where, fields, frame_id)
+
+
+def _parse_snap_in(top: _Table, flange_w: float, flange_h: float) -> SnapIn:
+    plate = top.must_table("plate")
+    grip = Size.between(
+        plate.number("min", 0.0, MAX_PLATE_MM).nominal,
+        plate.number("max", 0.0, MAX_PLATE_MM).nominal,
+    )
+    plate.done()
+    if grip.min > grip.max:
+        raise plate.error("min", grip.min, "above plate.max", f"<= {grip.max} mm")
+
+    cut = top.must_table("cutout")
+    cw = cut.number("width", 0.0, MAX_PART_MM).nominal
+    ch = cut.number("height", 0.0, MAX_PART_MM).nominal
+    half = min(cw, ch) / 2
+    radius = cut.number("corner_radius", 0.0, half, low_open=False).nominal
+    tolerance = cut.number("tolerance", 0.0, MAX_TOLERANCE_MM).nominal
+    cut.done()
+
+    flange = top.must_table("flange")
+    flange_thickness = flange.number("thickness", 0.0, MAX_PART_MM).nominal
+    min_overlap = flange.number("min_overlap", 0.0, MAX_PART_MM, low_open=False).nominal
+    flange.done()
+
+    collar = top.must_table("collar")
+    collar_w = collar.number("width", 0.0, MAX_PART_MM, minus=True)
+    collar_h = collar.number("height", 0.0, MAX_PART_MM, minus=True)
+    collar_r = collar.number(
+        "corner_radius", 0.0, min(collar_w.min, collar_h.min) / 2, low_open=False
+    ).nominal
+    collar.done()
+    for axis, size, flange_size in (("width", collar_w, flange_w), ("height", collar_h, flange_h)):
+        if size.max >= flange_size:
+            raise collar.error(
+                axis,
+                size.max,
+                "not smaller than the flange",
+                f"< envelope.{axis} ({flange_size} mm)",
+            )
+
+    latch = top.must_table("latch")
+    axis = cast(Axis, latch.text("axis", choices=get_args(Axis)))
+    latch_span = latch.number("span", 0.0, MAX_PART_MM, minus=True)
+    min_catch = latch.number("min_catch", 0.0, MAX_PART_MM, low_open=False).nominal
+    latch.done()
+
+    window = None
+    win = top.table("window", required=False)
+    if win is not None:
+        window = Rect(
+            win.number("width", 0.0, MAX_PART_MM).nominal,
+            win.number("height", 0.0, MAX_PART_MM).nominal,
+        )
+        win.done()
+
+    return SnapIn(
+        cutout=Rect(cw, ch, radius),
+        tolerance=tolerance,
+        grip=grip,
+        collar_width=collar_w,
+        collar_height=collar_h,
+        collar_corner_radius=collar_r,
+        flange_thickness=flange_thickness,
+        min_overlap=min_overlap,
+        latch_axis=axis,
+        latch_span=latch_span,
+        latch_min_catch=min_catch,
+        window=window,
+    )
