@@ -17,14 +17,17 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/geom build -o $(OUT)
+	$(BIN)/geom build --all -o $(OUT)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check geom tests benchmarks
 	$(BIN)/ruff format --check geom tests benchmarks
 	$(BIN)/mypy
 
+# The index.html test screenshots the catalog page with Debian's chromium; the script
+# installs it when missing and run as root, else that test skips and says why.
 test: lint
+	-sh scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest
 
 clean:

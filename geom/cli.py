@@ -114,6 +114,8 @@ def _cmd_cutout(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from geom.cutout import write_cutout
 
+    if args.all:
+        return _cmd_build_all(args)
     catalog = load_catalog()
     parts = [catalog.resolve(name) for name in args.parts] or list(catalog.parts.values())
     fits = [_fit(args, part) for part in parts]  # every input checked before any file
@@ -128,6 +130,61 @@ def _cmd_build(args: argparse.Namespace) -> int:
         failed += not fit.ok
     print(f"{len(fits)} parts, {len(fits) - failed} fit, {failed} fail; files in {out}")
     return 1 if failed else 0
+
+
+def _cmd_build_all(args: argparse.Namespace) -> int:
+    from geom.catalog import Options, build_all
+
+    if args.parts:
+        raise InputError(CLI, "PART", args.parts[0], "given with --all", "either --all or PART...")
+    plate = None if args.plate is None else _number("--plate", args.plate, 0.0, MAX_PART_MM)
+    coating = _coating(args.coating)
+    jobs = None if args.jobs is None else int(_number("--jobs", args.jobs, 1, 256, unit=""))
+    if args.jobs is not None and not float(args.jobs).is_integer():
+        raise InputError(CLI, "--jobs", args.jobs, "not a whole number", "1 .. 256")
+    options = Options(
+        out_dir=prepare_dir(args.output),
+        plate=plate,
+        coating=(coating.min, coating.max),
+        target=cast(Target, args.target),
+        scale=_scale(args.scale),
+        dpi=_dpi(args.dpi),
+    )
+    summary = build_all(options, jobs)
+    return 1 if summary.failures else 0
+
+
+def _cmd_preview(args: argparse.Namespace) -> int:
+    import ezdxf
+
+    from geom.preview import write_preview
+
+    path: Path = args.file
+    if not path.is_file():
+        raise InputError(CLI, "FILE", str(path), "not a file", "a DXF file")
+    scale, dpi = _scale(args.scale), _dpi(args.dpi)
+    try:
+        doc = ezdxf.readfile(path)
+    except (OSError, ezdxf.DXFError) as exc:
+        raise InputError(
+            CLI, "FILE", str(path), f"not a readable DXF ({exc})", "a DXF file"
+        ) from None
+    out = prepare_dir(args.output)
+    files = write_preview(doc, out, path.stem, scale=scale, dpi=dpi)
+    print(f"wrote {files.svg}")
+    print(f"wrote {files.png}")
+    return 0
+
+
+def _scale(text: str) -> float:
+    return _number("--scale", text, 0.0, 100.0, unit="paper mm per model mm")
+
+
+def _dpi(text: str) -> int:
+    value = _number("--dpi", text, 10, 1200, low_open=False, unit="dots per inch")
+    if not value.is_integer():
+        raise InputError(CLI, "--dpi", text, "not a whole number", "10 .. 1200")
+    return int(value)
 
 
 # --- inputs -----------------------------------------------------------------------------
@@ -439,8 +496,52 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _fit_args(build)
     _output_args(build)
+    catalog = build.add_argument_group("the whole catalog (--all)")
+    catalog.add_argument(
+        "--all",
+        action="store_true",
+        help="build every template: cutout DXF, fit report, previews (SVG, PNG), "
+        "drawing (PDF, DXF), and DIR/index.html; in parallel processes",
+    )
+    catalog.add_argument(
+        "--jobs", metavar="N", help="worker processes for --all (default: all cores)"
+    )
+    _render_args(catalog)
     build.set_defaults(run=_cmd_build)
+
+    preview = sub.add_parser(
+        "preview",
+        help="SVG and PNG pictures of a DXF file",
+        description="Write DIR/<name>.svg and DIR/<name>.png of a DXF file (mm), "
+        "cut layer in one colour, annotation in another, on a white background.",
+    )
+    preview.add_argument("file", metavar="FILE", type=Path, help="a DXF file (units mm)")
+    preview.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        type=Path,
+        default=Path("output"),
+        help="output directory (default: output)",
+    )
+    _render_args(preview)
+    preview.set_defaults(run=_cmd_preview)
     return parser
+
+
+def _render_args(p: Any) -> None:
+    p.add_argument(
+        "--scale",
+        metavar="S",
+        default="1",
+        help="picture scale, paper mm per model mm (default 1: true size, 1:1 on paper)",
+    )
+    p.add_argument(
+        "--dpi",
+        metavar="N",
+        default="200",
+        help="PNG resolution, dots per inch (default 200; stored in the PNG)",
+    )
 
 
 def _part_args(p: argparse.ArgumentParser) -> None:

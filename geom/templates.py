@@ -478,3 +478,51 @@ def _parse_snap_in(top: _Table, flange_w: float, flange_h: float) -> SnapIn:
         latch_min_catch=min_catch,
         window=window,
     )
+
+
+def load_catalog_lenient(
+    dirs: list[Path] | None = None,
+) -> tuple[Catalog, dict[str, InputError]]:
+    """Like `load_catalog`, but a bad template does not stop the others.
+
+    Returns the catalog of every template that loads, and the error of every one that
+    does not, by file path (a part whose frame fails to load fails too). Used by the
+    catalog build (geom.catalog), where one bad part must not stop the rest."""
+    raw: dict[str, _Raw] = {}
+    errors: dict[str, InputError] = {}
+    for directory in template_dirs() if dirs is None else dirs:
+        if not directory.is_dir():
+            errors[str(directory)] = InputError(
+                str(directory),
+                "(directory)",
+                str(directory),
+                "not a directory",
+                f"directories of templates in ${TEMPLATES_ENV}",
+            )
+            continue
+        here: dict[str, _Raw] = {}
+        for path in sorted(directory.glob("*.toml")):
+            try:
+                item = _read(path)
+            except InputError as exc:
+                errors[str(path)] = exc
+                continue
+            if item.id in here:
+                errors[str(path)] = InputError(
+                    str(path),
+                    "part.id",
+                    item.id,
+                    f"a duplicate of {here[item.id].where}",
+                    "one template per id",
+                )
+                continue
+            here[item.id] = item
+        for pid, item in here.items():
+            raw.setdefault(pid, item)
+    parts: dict[str, Part] = {}
+    for pid in sorted(raw):
+        try:
+            parts[pid] = _build(raw[pid], raw)
+        except InputError as exc:
+            errors[raw[pid].where] = exc
+    return Catalog(parts), errors
