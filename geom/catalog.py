@@ -1,13 +1,14 @@
 """`geom build --all`: every template (and every example panel) built in parallel.
 
-One job per part: its cutout DXF and fit report, previews (SVG, PNG), the dimensioned
-drawing (DXF, PDF) and whatever else a producer in `PART_PRODUCERS` adds. Jobs run in
-worker processes (default: one per core); a job that fails is reported in the summary
-and does not stop the others (exit status 1). At the end, `DIR/index.html`: a static
+Every part gets its cutout DXF and fit report, previews (SVG, PNG), the dimensioned
+drawing (DXF, PDF) and whatever else a producer in `PART_PRODUCERS` adds, as a few jobs
+per part (one per producer group, so two cores share even a small catalog). Jobs run
+in worker processes (default: one per core); a job that fails is reported in the
+summary and does not stop the others (exit status 1). At the end, `DIR/index.html`: a static
 page (no server, relative links) listing each part with its preview, key data and files.
 
-Adding an output to every part is one line: append a producer to `PART_PRODUCERS` (or
-`PANEL_PRODUCERS`). A producer takes the `PartJob` and returns the files it wrote.
+Adding an output to every part is one line: a producer in `PART_PRODUCERS`. A producer
+takes the `PartJob` and returns the files it wrote.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from geom.atomic import write_text
+from geom.atomic import prepare_dir, write_text
 from geom.fit import Fit, Target, evaluate
 from geom.tolerance import Size
 
@@ -44,6 +45,9 @@ class Options:
     scale: float
     """Preview scale, paper mm per model mm."""
     dpi: int
+    template_dirs: tuple[Path, ...] = ()
+    """Where templates are read; empty: geom.templates.template_dirs() in the parent.
+    Resolved before the workers start: a worker process may not share our environment."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,8 @@ def _drawing(job: PartJob) -> list[Path]:
     from geom.cutout import cutout_contour
     from geom.drawing import write_drawing
 
+    if not job.fit.ok:  # as the cutout DXF: nobody should cut from a failing fit
+        raise JobFailed("fit fails, drawing withheld")
     files = write_drawing(job.fit, cutout_contour(job.fit), job.options.out_dir)
     job.files["drawing_pdf"], job.files["drawing_dxf"] = files.pdf, files.dxf
     job.data["revision"] = files.revision
@@ -113,32 +119,38 @@ def _drawing(job: PartJob) -> list[Path]:
 
 
 Producer = Callable[[PartJob], list[Path]]
-PART_PRODUCERS: list[Producer] = [_cutout, _previews, _drawing]
-"""Run in this order for every part; each may use the files of those before it."""
+PART_PRODUCERS: list[tuple[Producer, ...]] = [
+    (_drawing,),
+    (_cutout, _previews),
+]
+"""Every part gets one job per group, and the groups run in parallel; inside a group the
+producers run in order and may use the files of those before them. The slowest group
+comes first, so the longest jobs start first. One line per added output."""
 
 
 # --- one job ----------------------------------------------------------------------------
 
 
-def build_part(part_id: str, options: Options) -> Result:
-    """Build every output of one part (runs in a worker process)."""
+def build_part(part_id: str, group: int, options: Options) -> Result:
+    """Run one producer group for one part (in a worker process)."""
     from geom.templates import load_catalog_lenient
 
     start = time.perf_counter()
     written: list[Path] = []
     data: dict[str, Any] = {}
     try:
-        catalog, _ = load_catalog_lenient()
+        catalog, _ = load_catalog_lenient(list(options.template_dirs))
         part = catalog.parts[part_id]
         grip = part.fit.grip
         plate = grip if options.plate is None else Size.exact(options.plate)
         fit = evaluate(part, plate, Size.between(*options.coating), options.target)
         job = PartJob(fit, options, data=data)
         data.update(_key_data(fit))
-        for producer in PART_PRODUCERS:
-            written += producer(job)
-        roles = {role: path.name for role, path in job.files.items()}
-        data["files"] = roles
+        try:
+            for producer in PART_PRODUCERS[group]:
+                written += producer(job)
+        finally:
+            data["files"] = {role: path.name for role, path in job.files.items()}
         return Result(part_id, "part", True, _names(written), _since(start), data=data)
     except JobFailed as exc:
         return Result(part_id, "part", False, _names(written), _since(start), str(exc), data)
@@ -146,6 +158,27 @@ def build_part(part_id: str, options: Options) -> Result:
         where = traceback.extract_tb(exc.__traceback__)[-1]
         error = f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
         return Result(part_id, "part", False, _names(written), _since(start), error, data)
+
+
+def merge(results: Sequence[Result]) -> Result:
+    """The results of one part's jobs as one: ok when all are, files in group order."""
+    first = results[0]
+    data: dict[str, Any] = {}
+    files: dict[str, str] = {}
+    for r in results:
+        data.update(r.data)
+        files.update(r.data.get("files", {}))
+    data["files"] = files
+    errors = list(dict.fromkeys(r.error for r in results if r.error))
+    return Result(
+        first.id,
+        first.kind,
+        all(r.ok for r in results),
+        tuple(name for r in results for name in r.files),
+        sum(r.seconds for r in results),
+        "; ".join(errors),
+        data,
+    )
 
 
 def _key_data(fit: Fit) -> dict[str, Any]:
@@ -187,45 +220,75 @@ class Summary:
 
 def build_all(options: Options, jobs: int | None = None, out: TextIO | None = None) -> Summary:
     """Build every part (in `jobs` processes; default: all cores) and write the index."""
-    from geom.templates import load_catalog_lenient
+    from dataclasses import replace
 
+    from geom.templates import load_catalog_lenient, template_dirs
+
+    if not options.template_dirs:
+        options = replace(options, template_dirs=tuple(template_dirs()))
+    prepare_dir(options.out_dir)
     stream = out if out is not None else sys.stdout
-    catalog, errors = load_catalog_lenient()
+    catalog, errors = load_catalog_lenient(list(options.template_dirs))
     results: list[Result] = [
         Result(Path(where).name, "template", False, (), 0.0, str(exc))
         for where, exc in sorted(errors.items())
     ]
-    tasks = [(build_part, pid) for pid in catalog.parts]
+    # Groups outer, parts inner: every part's slowest job is queued before the quick ones.
+    tasks = [(pid, g) for g in range(len(PART_PRODUCERS)) for pid in catalog.parts]
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
     progress = _Progress(len(tasks) + len(results), stream)
     for result in results:
         progress.done(result)
+    done: dict[tuple[str, int], Result] = {}
     if workers == 1:
-        for fn, key in tasks:
-            progress.done(_keep(results, fn(key, options)))
+        for key in tasks:
+            done[key] = progress.done(build_part(*key, options))
     else:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["geom.catalog", "geom.drawing", "geom.preview"])
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures: dict[Future[Result], str] = {
-                pool.submit(fn, key, options): key for fn, key in tasks
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+            futures: dict[Future[Result], tuple[str, int]] = {
+                pool.submit(build_part, *key, options): key for key in tasks
             }
             for future in as_completed(futures):
+                key = futures[future]
                 try:
                     result = future.result()
                 except Exception as exc:  # a worker died (e.g. killed): report, go on
-                    result = Result(futures[future], "part", False, (), 0.0, repr(exc))
-                progress.done(_keep(results, result))
+                    result = Result(key[0], "part", False, (), 0.0, repr(exc))
+                done[key] = progress.done(result)
     progress.close()
+    for pid in catalog.parts:
+        results.append(merge([done[(pid, g)] for g in reversed(range(len(PART_PRODUCERS)))]))
     ordered = tuple(sorted(results, key=lambda r: (r.kind != "template", r.kind, r.id)))
     index = write_text(options.out_dir / INDEX, index_html(ordered, options))
     _print_summary(ordered, index, stream)
     return Summary(ordered, index)
 
 
-def _keep(results: list[Result], result: Result) -> Result:
-    results.append(result)
-    return result
+WARM_MODULES = ("geom.cutout", "geom.drawing", "geom.preview")
+"""Imported (and fonts loaded) before forked workers start, so each starts warm."""
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """How workers start: `fork` when that is safe, `forkserver` otherwise.
+
+    A forked worker starts at once with the parent's modules loaded; a forkserver first
+    starts a new interpreter and imports them (about 1 s, most of a small catalog's
+    time). Fork is unsafe in a process that runs threads or has loaded the OpenCascade
+    kernel (OCP keeps global state that a fork copies half-way), so then: forkserver.
+    geom's own parent process does neither (cadquery is imported in the workers)."""
+    import importlib
+    import threading
+
+    if threading.active_count() == 1 and "OCP" not in sys.modules and hasattr(os, "fork"):
+        for module in WARM_MODULES:
+            importlib.import_module(module)
+        from geom.preview import warm_up
+
+        warm_up()
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["geom.catalog", *WARM_MODULES])
+    return context
 
 
 class _Progress:
@@ -235,11 +298,15 @@ class _Progress:
         self.total, self.count, self.stream = total, 0, stream
         self.bar: Any = None
         if stream.isatty():
+            import tqdm as tqdm_module
             from tqdm import tqdm
 
+            # No monitor thread: the bar is updated from this thread only, and the
+            # workers may be forked (see _context).
+            tqdm_module.tqdm.monitor_interval = 0
             self.bar = tqdm(total=total, file=stream, unit="part", dynamic_ncols=True)
 
-    def done(self, result: Result) -> None:
+    def done(self, result: Result) -> Result:
         self.count += 1
         status = "ok  " if result.ok else "FAIL"
         line = f"[{self.count}/{self.total}] {status} {result.kind:<8} {result.id}"
@@ -252,6 +319,7 @@ class _Progress:
                 self.bar.write(line, file=self.stream)
         else:
             print(line, file=self.stream, flush=True)
+        return result
 
     def close(self) -> None:
         if self.bar is not None:

@@ -139,7 +139,11 @@ def _cmd_build_all(args: argparse.Namespace) -> int:
         raise InputError(CLI, "PART", args.parts[0], "given with --all", "either --all or PART...")
     plate = None if args.plate is None else _number("--plate", args.plate, 0.0, MAX_PART_MM)
     coating = _coating(args.coating)
-    jobs = None if args.jobs is None else int(_number("--jobs", args.jobs, 1, 256, unit=""))
+    jobs = (
+        None
+        if args.jobs is None
+        else int(_number("--jobs", args.jobs, 1, 256, low_open=False, unit=""))
+    )
     if args.jobs is not None and not float(args.jobs).is_integer():
         raise InputError(CLI, "--jobs", args.jobs, "not a whole number", "1 .. 256")
     options = Options(

@@ -199,9 +199,8 @@ def drawing_document(
     """The drawing as an ezdxf document, the sheet's box in model mm, and the scale."""
     m = measure(contour)
     s = choose_scale(fit, m)
-    doc = ezdxf.new("R2000", units=4)
-    for var in ("$TDCREATE", "$TDUPDATE"):
-        doc.header[var] = 2451544.5  # 2000-01-01: never the clock
+    with _fixed_metadata():  # ezdxf stamps a creation time into new documents otherwise
+        doc = ezdxf.new("R2000", units=4)
     for name, colour in (
         (CUT_LAYER, 1),
         (DIM_LAYER, 5),

@@ -11,7 +11,10 @@ PDF and PNG); this module only chooses the look and the scale:
 
 The PDF backend of ezdxf 1.4 truncates the page size to whole points (595.27 pt -> 595)
 and scales by that truncated size, a 0.1 % error that breaks "1:1 on paper"; `_PdfPage`
-replays the same recording with the exact factor 72 / 25.4 pt per mm instead.
+replays the same recording with the exact factor 72 / 25.4 pt per mm instead. It also
+writes paths straight as PDF path operators: the backend's per-segment PyMuPDF calls
+took most of a drawing's time (text is thousands of glyph curves), and drew quadratic
+curves (TrueType glyphs) with a circle-arc constant instead of the exact 2/3 rule.
 
 ezdxf draws text as filled glyph outlines, which PDF readers cannot search or copy. The
 PDF therefore also carries every TEXT and MTEXT (and the dimension texts) as invisible
@@ -32,6 +35,7 @@ from ezdxf.addons.drawing import Frontend, RenderContext, config, layout
 from ezdxf.addons.drawing import pymupdf as ezdxf_pdf
 from ezdxf.addons.drawing.svg import SVGBackend
 from ezdxf.math import BoundingBox2d, Matrix44, Vec2
+from ezdxf.path import Command
 
 from geom.atomic import write_bytes
 from geom.contour import Vertex
@@ -84,7 +88,7 @@ def write_preview(
 
 def contour_document(contours: Iterable[Iterable[Vertex]]) -> Any:
     """A DXF document (mm) holding `contours` on layer CUT, for a quick picture of them."""
-    doc = ezdxf.new("R2000", units=4)
+    doc = ezdxf.new("R2000", units=4)  # for pictures only: never written as DXF
     doc.layers.add("CUT", color=1)
     for contour in contours:
         doc.modelspace().add_lwpolyline(
@@ -145,8 +149,9 @@ def pdf_document(
     settings = layout.Settings(fit_page=False, scale=scale)
     settings.output_coordinate_space = max(width_mm, height_mm) * MM_TO_PT
     backend = _PdfPage(page, settings, width_mm * MM_TO_PT, height_mm * MM_TO_PT, title)
-    player.replay(backend)
+    # Text first: each insert_text rescans the page's content, still empty here.
     _add_searchable_text(backend.page, doc, m, factor)
+    player.replay(backend)
     return backend.doc
 
 
@@ -217,6 +222,54 @@ class _PdfPage(ezdxf_pdf.PyMuPdfRenderBackend):
             }
         )
 
+    def draw_path(self, path: Any, properties: Any) -> None:
+        if len(path) == 0:
+            return
+        self._add_path(path, close=False)
+        self.finish_line(self.content_shape, properties, close=False)
+
+    def draw_filled_paths(self, paths: Iterable[Any], properties: Any) -> None:
+        for path in paths:
+            self._add_path(path, close=True)
+        self.finish_filling(self.content_shape, properties)
+
+    def _add_path(self, path: Any, close: bool) -> None:
+        """Append `path` (page coordinates, pt, Y down) as PDF operators to the shape."""
+        shape = self.content_shape
+        m = shape.ipctm
+        xs: list[float] = []
+        ys: list[float] = []
+
+        def pt(v: Vec2) -> str:
+            xs.append(v.x)
+            ys.append(v.y)
+            return f"{m.a * v.x + m.c * v.y + m.e:.3f} {m.b * v.x + m.d * v.y + m.f:.3f}"
+
+        current = Vec2(path.start)
+        ops = [f"{pt(current)} m"]
+        for command in path.commands():
+            end = Vec2(command.end)
+            kind = command.type
+            if kind == Command.MOVE_TO:
+                if close:
+                    ops.append("h")
+                ops.append(f"{pt(end)} m")
+            elif kind == Command.LINE_TO:
+                ops.append(f"{pt(end)} l")
+            elif kind == Command.CURVE3_TO:  # quadratic to cubic: controls at 2/3
+                ctrl = Vec2(command.ctrl)
+                c1 = current + (ctrl - current) * (2 / 3)
+                c2 = end + (ctrl - end) * (2 / 3)
+                ops.append(f"{pt(c1)} {pt(c2)} {pt(end)} c")
+            else:
+                ops.append(f"{pt(command.ctrl1)} {pt(command.ctrl2)} {pt(end)} c")
+            current = end
+        if close:
+            ops.append("h")
+        shape.draw_cont += "\n".join(ops) + "\n"
+        shape.updateRect(pymupdf.Rect(min(xs), min(ys), max(xs), max(ys)))  # type: ignore[no-untyped-call]
+        shape.last_point = pymupdf.Point(current.x, current.y)  # type: ignore[no-untyped-call]
+
 
 # --- searchable text --------------------------------------------------------------------
 
@@ -283,6 +336,15 @@ def _mtext_origin(entity: Any, lines: list[str], height: float, angle: float) ->
 def _page_rotation(angle: float) -> int:
     """PyMuPDF's text rotation (multiples of 90) for a DXF text angle (degrees, CCW)."""
     return round(angle / 90.0) % 4 * 90
+
+
+def warm_up() -> None:
+    """Render a tiny document once: loads fonts and caches, so that worker processes
+    forked afterwards (geom.catalog) start with them instead of each loading them."""
+    doc = contour_document([[(0.0, 0.0, 0.0), (1.0, 0.0, 0.0), (1.0, 1.0, 0.0)]])
+    doc.modelspace().add_text("0", height=1.0)
+    svg_bytes(doc)
+    pdf_bytes(pdf_document(doc))
 
 
 def content_box(doc: Any) -> BoundingBox2d:

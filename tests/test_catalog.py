@@ -1,0 +1,183 @@
+"""The catalog build (`geom build --all`): every template gets its cutout DXF, fit
+report, previews and drawing, each file non-empty and parsing; index.html links only
+to files that exist; a bad template and a part whose fit fails are reported in the
+summary (exit 1) while every other part is still built; output is plain lines when
+stdout is not a terminal."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote
+
+import ezdxf
+import pymupdf
+import pytest
+
+from geom.catalog import Options, build_all
+from geom.cli import main
+from geom.templates import load_catalog
+
+PART_IDS = sorted(load_catalog().parts)
+SUFFIXES = (
+    "-cutout.dxf",
+    "-fit.json",
+    "-cutout.svg",
+    "-cutout.png",
+    "-drawing.pdf",
+    "-drawing.dxf",
+)
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("catalog")
+    stream = io.StringIO()
+    options = Options(out, None, (0.0, 0.0), "mid", 1.0, 100)
+    summary = build_all(options, jobs=2, out=stream)
+    assert not summary.failures, stream.getvalue()
+    return out, stream.getvalue()
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+@pytest.mark.parametrize("part_id", PART_IDS)
+def test_every_part_has_every_file_and_each_parses(catalog: tuple[Path, str], part_id: str):
+    out, _ = catalog
+    stem = part_id.replace("/", "_")
+    for suffix in SUFFIXES:
+        path = out / f"{stem}{suffix}"
+        assert path.is_file() and path.stat().st_size > 0, path
+    assert ezdxf.readfile(out / f"{stem}-cutout.dxf").modelspace().query("LWPOLYLINE")
+    assert ezdxf.readfile(out / f"{stem}-drawing.dxf").modelspace().query("DIMENSION")
+    assert ET.parse(out / f"{stem}-cutout.svg").getroot().tag.endswith("svg")
+    assert pymupdf.open(out / f"{stem}-drawing.pdf").page_count == 1
+    png = pymupdf.open(out / f"{stem}-cutout.png")
+    assert png.page_count == 1 and png[0].rect.width > 0
+
+
+def test_summary_lists_every_part(catalog: tuple[Path, str]):
+    _, text = catalog
+    for part_id in PART_IDS:
+        assert re.search(rf"^{re.escape(part_id)}\s+part\s+ok\s+{len(SUFFIXES)}\s", text, re.M)
+    assert (
+        f"{len(PART_IDS)} parts, 0 panels, {len(PART_IDS) * len(SUFFIXES)} files, 0 failures"
+        in text
+    )
+    # Not a terminal: one plain line per finished job, no progress bar.
+    lines = re.findall(r"^\[(\d+)/(\d+)\] ok   part\s+(\S+)$", text, re.M)
+    total = int(lines[0][1])
+    assert [int(n) for n, _, _ in lines] == list(range(1, total + 1))
+    assert {pid for _, _, pid in lines} == set(PART_IDS)
+    assert "\r" not in text
+
+
+def test_every_link_in_index_resolves_to_a_file(catalog: tuple[Path, str]):
+    out, _ = catalog
+    page = (out / "index.html").read_text(encoding="utf-8")
+    parser = Links()
+    parser.feed(page)
+    assert len(parser.links) >= len(PART_IDS) * len(SUFFIXES)
+    for link in parser.links:
+        assert "://" not in link and not link.startswith("/"), link  # relative only
+        target = out / unquote(link)
+        assert target.is_file() and target.stat().st_size > 0, link
+    for part_id in PART_IDS:
+        assert part_id in page
+    assert "ASSUMED cut dimensions" in page
+
+
+def test_one_failing_part_does_not_stop_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    shipped = load_catalog().parts["770-744/064-000"].path
+    assert shipped is not None
+    text = shipped.read_text(encoding="utf-8")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    # A broken template: a negative cutout width.
+    broken = text.replace('id = "770-744/064-000"', 'id = "broken/1"').replace(
+        "width = { value = 41.5, source", "width = { value = -41.5, source", 1
+    )
+    (templates / "broken.toml").write_text(broken, encoding="utf-8")
+    # A valid template whose fit fails: the collar is larger than the cutout band.
+    tight = text.replace('id = "770-744/064-000"', 'id = "tight/1"').replace(
+        "width = { value = 41.5, minus = 0.0", "width = { value = 41.7, minus = 0.0", 1
+    )
+    (templates / "tight.toml").write_text(tight, encoding="utf-8")
+    monkeypatch.setenv("GEOM_TEMPLATES", str(templates))
+    out = tmp_path / "out"
+    status = main(["build", "--all", "-o", str(out), "--jobs", "2"])
+    printed = capsys.readouterr().out
+    assert status == 1
+    assert re.search(r"^broken\.toml\s+template\s+FAIL\s+0\s", printed, re.M)
+    assert re.search(r"^tight/1\s+part\s+FAIL\s", printed, re.M)
+    assert "FAIL broken.toml: " in printed and "cutout.width" in printed
+    assert "FAIL tight/1: fit fails, DXF withheld: interference" in printed
+    assert "2 failures" in printed
+    for part_id in PART_IDS:  # every shipped part still built
+        assert re.search(rf"^{re.escape(part_id)}\s+part\s+ok\s", printed, re.M)
+        assert (out / f"{part_id.replace('/', '_')}-drawing.pdf").is_file()
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "FAILED" in page and "tight/1" in page and "broken.toml" in page
+
+
+def test_all_with_part_names_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["build", "--all", "770-317", "-o", str(tmp_path / "x")]) == 2
+    assert "given with --all" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+def test_bad_jobs_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["build", "--all", "--jobs", "0", "-o", str(tmp_path / "x")]) == 2
+    assert capsys.readouterr().err.startswith("geom: command line:--jobs: '0' is out of range")
+    assert not (tmp_path / "x").exists()
+
+
+def test_copying_the_catalog_keeps_links_working(catalog: tuple[Path, str], tmp_path: Path):
+    """Relative links: the folder can be moved or zipped and still opens."""
+    out, _ = catalog
+    moved = tmp_path / "moved"
+    shutil.copytree(out, moved)
+    parser = Links()
+    parser.feed((moved / "index.html").read_text(encoding="utf-8"))
+    assert all((moved / unquote(link)).is_file() for link in parser.links)
+
+
+def test_jobs_1_and_jobs_2_write_the_same_bytes(catalog: tuple[Path, str], tmp_path: Path):
+    out, _ = catalog
+    serial = tmp_path / "serial"
+    options = Options(serial, None, (0.0, 0.0), "mid", 1.0, 100)
+    assert not build_all(options, jobs=1, out=io.StringIO()).failures
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(p.name for p in serial.iterdir())
+    for name in names:
+        assert (out / name).read_bytes() == (serial / name).read_bytes(), name
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path):
+    stream = FakeTerminal()
+    options = Options(tmp_path, None, (0.0, 0.0), "mid", 1.0, 50)
+    assert not build_all(options, jobs=1, out=stream).failures
+    text = stream.getvalue()
+    assert "\r" in text and "100%" in text  # a bar redrawn in place, finished
+    assert not re.search(r"^\[\d+/\d+\] ok", text, re.M)  # no plain lines
+    assert "0 failures" in text
