@@ -25,6 +25,7 @@ lint: $(VENV)/.installed
 	$(BIN)/mypy
 
 test: lint
+	bash scripts/install-test-tools.sh
 	$(BIN)/python -m pytest
 
 clean:
