@@ -266,3 +266,23 @@ def test_subprocess_one_line_no_traceback(tmp_path: Path) -> None:
         assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
         assert "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("bad_id", ["../escape", "/etc/passwd", "a\x00b", "..", "a\\b"])
+def test_ids_that_would_write_outside_the_output_directory(
+    geom, tmp_path: Path, bad_id: str
+) -> None:
+    run = geom("cutout", *INLINE, "--id", bad_id, "-o", tmp_path / "out")
+    _assert_refused(run, tmp_path, "part.id")
+    assert not any(tmp_path.parent.glob("escape*"))
+
+
+def test_output_directory_that_cannot_be_created(geom, tmp_path: Path) -> None:
+    run = geom("cutout", "770-744", "-o", "/proc/geom-cannot-be-here")
+    assert run.code == 2 and run.err.startswith("geom: /proc/geom-cannot-be-here")
+    assert len(run.err.strip().splitlines()) == 1
+
+
+def test_debug_shows_the_traceback(geom) -> None:
+    with pytest.raises(ValueError, match="--plate"):
+        geom("--debug", "check", "770-744", "--plate", "7")
