@@ -19,9 +19,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/geom build -o $(OUT)
 
+LINTED := geom tests $(wildcard benchmarks scripts/*.py)
+
 lint: $(VENV)/.installed
-	$(BIN)/ruff check geom tests benchmarks
-	$(BIN)/ruff format --check geom tests benchmarks
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 
 test: lint
