@@ -59,7 +59,7 @@ class Catalog:
         """A part by id, by unique id prefix, or by the path of a template file."""
         if name in self.parts:
             return self.parts[name]
-        if name.endswith(".toml") or os.sep in name:
+        if name.endswith(".toml") or Path(name).is_file():
             return load_file(Path(name), self)
         matches = [pid for pid in self.parts if pid.startswith(name)]
         if len(matches) == 1:
@@ -175,8 +175,7 @@ def _build(item: _Raw, known: Mapping[str, _Raw]) -> Part:
                 "not a known part",
                 ", ".join(sorted(known)),
             )
-        frame = _build(target, known)
-        if frame.snap is None:
+        if target.frame_id is not None or (target.part is not None and target.part.snap is None):
             raise InputError(
                 item.where,
                 "part.frame",
@@ -184,6 +183,7 @@ def _build(item: _Raw, known: Mapping[str, _Raw]) -> Part:
                 "not a snap-in part itself",
                 "a frame that snaps into the plate",
             )
+        frame = _build(target, known)
     return Part(frame=frame, **item.fields)
 
 

@@ -87,3 +87,25 @@ def test_template_file_path_as_part(tmp_path: Path, geom) -> None:
     shutil.copy(template_dirs()[-1] / "770-317.toml", copy)
     run = geom("check", copy, "--json")
     assert run.code == 0 and run.json()["part"] == "770-317"
+
+
+def test_frame_cycle_is_an_input_error_not_a_recursion(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, geom
+) -> None:
+    """Regression: two parts mounting through each other recursed without end."""
+    socket = (template_dirs()[-1] / "770-1242_076-000.toml").read_text(encoding="utf-8")
+    for me, other in (("a-1", "b-1"), ("b-1", "a-1")):
+        text = socket.replace('id = "770-1242/076-000"', f'id = "{me}"')
+        (tmp_path / f"{me}.toml").write_text(
+            text.replace('frame = "770-317"', f'frame = "{other}"')
+        )
+    monkeypatch.setenv("GEOM_TEMPLATES", str(tmp_path))
+    run = geom("list")
+    assert run.code == 2
+    assert "part.frame" in run.err and "not a snap-in part itself" in run.err
+
+
+def test_id_prefix_with_a_slash_is_a_prefix_not_a_path(geom) -> None:
+    """Regression: '770-744/064' was taken for a file path because it holds a '/'."""
+    run = geom("check", "770-744/064", "--json")
+    assert run.code == 0 and run.json()["part"] == "770-744/064-000"
