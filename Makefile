@@ -19,15 +19,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/geom build --all -o $(OUT)
 
+LINTED := geom tests $(wildcard benchmarks scripts/*.py)
+
 lint: $(VENV)/.installed
-	$(BIN)/ruff check geom tests benchmarks
-	$(BIN)/ruff format --check geom tests benchmarks
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 
-# The index.html test screenshots the catalog page with Debian's chromium; the script
-# installs it when missing and run as root, else that test skips and says why.
 test: lint
-	-sh scripts/ensure-chromium.sh
+	bash scripts/install-test-tools.sh
 	$(BIN)/python -m pytest
 
 clean:

@@ -212,11 +212,9 @@ def _number(
 
 def _coating(text: str) -> Size:
     """`C` or `MIN..MAX`, mm per face."""
-    low_text, _, high_text = text.partition("..")
+    low_text, ranged, high_text = text.partition("..")
     low = _number("--coating", low_text, 0.0, MAX_COATING_MM, low_open=False)
-    high = (
-        _number("--coating", high_text, 0.0, MAX_COATING_MM, low_open=False) if high_text else low
-    )
+    high = _number("--coating", high_text, 0.0, MAX_COATING_MM, low_open=False) if ranged else low
     if high < low:
         raise InputError(CLI, "--coating", text, "a falling range", "MIN..MAX with MIN <= MAX")
     return Size.between(low, high)

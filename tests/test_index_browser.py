@@ -1,5 +1,5 @@
 """index.html opens in a real browser with no server: headless Chromium (Debian's
-`chromium`, installed by scripts/ensure-chromium.sh from `make test`) loads the page
+`chromium`, installed by scripts/install-test-tools.sh from `make test`) loads the page
 from file:// and writes a screenshot; without chromium the test skips and says why."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ CHROMIUM = shutil.which("chromium")
 
 @pytest.mark.skipif(
     CHROMIUM is None,
-    reason="Debian's chromium is not installed (scripts/ensure-chromium.sh installs it "
+    reason="Debian's chromium is not installed (scripts/install-test-tools.sh installs it "
     "when run as root with apt-get)",
 )
 def test_index_opens_in_headless_chromium(tmp_path: Path):
