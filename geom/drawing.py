@@ -60,6 +60,10 @@ WRAP = 54
 PLATE_STUB_MM = 8.0
 """Plate drawn on each side of the opening in the side view (model mm)."""
 
+TWO_LINES = {"dimgap": 0.8 + TEXT_MM * 1.667 / 2}
+"""ezdxf centres dimension text one line above the dimension line; a second line needs
+half a line pitch more gap (paper mm) to stay clear of it."""
+
 # Regions of the sheet (paper mm, origin lower left): x0, y0, x1, y1.
 TITLE_BOX = (187.0, 10.0, 287.0, 52.0)
 NOTES_BOX = (187.0, 52.0, 287.0, 200.0)
@@ -330,6 +334,7 @@ def _front_view(msp: Any, fit: Fit, m: Measured, sheet: _Sheet) -> None:
         p2=(right.x, right.y if right.y >= cy else m.y1),
         text=texts["width"],
         dimstyle="GEOM",
+        override=TWO_LINES,
         dxfattribs={"layer": DIM_LAYER},
     ).render()
     msp.add_linear_dim(
@@ -339,6 +344,7 @@ def _front_view(msp: Any, fit: Fit, m: Measured, sheet: _Sheet) -> None:
         angle=90,
         text=texts["height"],
         dimstyle="GEOM",
+        override=TWO_LINES,
         dxfattribs={"layer": DIM_LAYER},
     ).render()
     if m.radii:
