@@ -504,20 +504,6 @@ def _parse_body(top: _Table, framed: bool) -> BodySpec | None:
         wing_width=size("wing_width"),
         wing_thickness=size("wing_thickness"),
     )
-    if (spec.pole_diameter is None) != (spec.pole_depth is None):
-        raise body.error(
-            "pole_depth",
-            spec.pole_depth,
-            "given without pole_diameter (or the reverse)",
-            "both or neither",
-        )
-    if (spec.wing_width is None) != (spec.wing_thickness is None):
-        raise body.error(
-            "wing_thickness",
-            spec.wing_thickness,
-            "given without wing_width (or the reverse)",
-            "both or neither",
-        )
     coding = body.table("coding", required=False)
     if coding is not None:
         spec = replace(
@@ -537,4 +523,18 @@ def _parse_body(top: _Table, framed: bool) -> BodySpec | None:
         front = body.number("front", -MAX_PART_MM, MAX_PART_MM, low_open=False).nominal
         spec = replace(spec, front=front)
     body.done()
+    if (spec.pole_diameter is None) != (spec.pole_depth is None):
+        raise body.error(
+            "pole_depth",
+            spec.pole_depth,
+            "given without pole_diameter (or the reverse)",
+            "both or neither",
+        )
+    if (spec.wing_width is None) != (spec.wing_thickness is None):
+        raise body.error(
+            "wing_thickness",
+            spec.wing_thickness,
+            "given without wing_width (or the reverse)",
+            "both or neither",
+        )
     return spec
