@@ -90,6 +90,8 @@ class Part:
     """Source of every number, by field path (`cutout.width`, ...)."""
     path: Path | None = None
     """The template file; None for a part given on the command line."""
+    plug: Plug | None = None
+    """The mated plug's envelope in front of the flange ([plug]); None when not given."""
 
     @property
     def mount(self) -> Part:
@@ -124,3 +126,14 @@ class Part:
     def file_stem(self) -> str:
         """The id as a file-name stem: `/` becomes `_`."""
         return self.id.replace("/", "_")
+
+
+@dataclass(frozen=True, slots=True)
+class Plug:
+    """The mated plug's envelope in front of the part's flange, centred on the part (mm):
+    what the panel layout keeps free in front (the plug and its locking lever)."""
+
+    width: float
+    height: float
+    length: float
+    """From the flange's front face forwards (+Z)."""
