@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from geom.atomic import write_text
 from geom.contour import Vertex, rounded_rect
@@ -58,10 +59,12 @@ def write_cutout(
     version: DxfVersion = "r2000",
     explode: bool = False,
     force: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> CutoutFiles:
     """Write `<id>-cutout.dxf` (only when the fit holds, or with `force`) and `<id>-fit.json`.
 
-    `out_dir` must exist (see geom.atomic.prepare_dir)."""
+    `out_dir` must exist (see geom.atomic.prepare_dir). `extra` entries (the 3D check,
+    the body file) are added to the report."""
     stem = fit.part.file_stem
     dxf = None
     if fit.ok or force:
@@ -78,5 +81,6 @@ def write_cutout(
         "dxf_version": version,
         "exploded": explode,
     }
+    document.update(extra or {})
     report = write_text(out_dir / f"{stem}-fit.json", dumps(document))
     return CutoutFiles(dxf, report)
