@@ -18,6 +18,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/geom build -o $(OUT)
+	for f in templates/panels/*.toml; do $(BIN)/geom panel "$$f" -o $(OUT) || exit $$?; done
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check geom tests benchmarks

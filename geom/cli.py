@@ -156,6 +156,12 @@ def _cmd_body(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_panel(args: argparse.Namespace) -> int:
+    from geom.panel_cli import run
+
+    return run(args)
+
+
 # --- inputs -----------------------------------------------------------------------------
 
 
@@ -493,6 +499,10 @@ def _build_parser() -> argparse.ArgumentParser:
     _fit_args(build)
     _output_args(build)
     build.set_defaults(run=_cmd_build)
+
+    from geom.panel_cli import add_panel_parser
+
+    add_panel_parser(sub, _cmd_panel)
     return parser
 
 

@@ -10,7 +10,6 @@ panel's thickness and coating, and every plain hole. A bad value raises `InputEr
 from __future__ import annotations
 
 import math
-import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -131,8 +130,8 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
     def resolve(entry: _Entry) -> Part:
         name = entry.text("part")
         try:
-            if name.endswith(".toml") or os.sep in name:
-                name = str(path.parent / name) if not Path(name).is_absolute() else name
+            if name.endswith(".toml") and not Path(name).is_absolute():
+                name = str(path.parent / name)  # a template path, relative to the panel file
             part = catalog.resolve(name)
         except InputError as exc:
             raise entry.error("part", name, exc.problem, exc.allowed) from None

@@ -178,6 +178,9 @@ def _write(doc: Any, product: str, stamp: str) -> bytes:
     Interface_Static.SetIVal_s("write.precision.mode", 0)
 
     writer = STEPCAFControl_Writer(XSControl_WorkSession(), False)
+    from geom.cad.speed import skip_split_common_vertex
+
+    skip_split_common_vertex(writer)  # O(w^2) per face of w wires: see geom.cad.speed
     writer.SetColorMode(True)
     writer.SetNameMode(True)
     writer.SetLayerMode(False)
