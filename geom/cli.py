@@ -219,6 +219,12 @@ def _cmd_body(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_panel(args: argparse.Namespace) -> int:
+    from geom.panel_cli import run
+
+    return run(args)
+
+
 # --- inputs -----------------------------------------------------------------------------
 
 
@@ -583,6 +589,10 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _render_args(preview)
     preview.set_defaults(run=_cmd_preview)
+
+    from geom.panel_cli import add_panel_parser
+
+    add_panel_parser(sub, _cmd_panel)
     return parser
 
 

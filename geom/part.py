@@ -121,6 +121,8 @@ class Part:
     """The template file; None for a part given on the command line."""
     body: BodySpec | None = None
     """The [body] table; None when the template has none (geom.body then assumes one)."""
+    plug: Plug | None = None
+    """The mated plug's envelope in front of the flange ([plug]); None when not given."""
 
     @property
     def mount(self) -> Part:
@@ -155,3 +157,14 @@ class Part:
     def file_stem(self) -> str:
         """The id as a file-name stem: `/` becomes `_`."""
         return self.id.replace("/", "_")
+
+
+@dataclass(frozen=True, slots=True)
+class Plug:
+    """The mated plug's envelope in front of the part's flange, centred on the part (mm):
+    what the panel layout keeps free in front (the plug and its locking lever)."""
+
+    width: float
+    height: float
+    length: float
+    """From the flange's front face forwards (+Z)."""

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, cast, get_args
 
 from geom.errors import MISSING, InputError
-from geom.part import ASSUMED, Axis, BodySpec, Coding, Part, Quote, Rect, SnapIn
+from geom.part import ASSUMED, Axis, BodySpec, Coding, Part, Plug, Quote, Rect, SnapIn
 from geom.tolerance import Size
 
 TEMPLATES_ENV = "GEOM_TEMPLATES"
@@ -388,6 +388,7 @@ def _parse(data: Mapping[str, Any], where: str) -> _Raw:
         max(values) if policy == "max" else min(values) if policy == "min" else values[0]
     )
     envelope.done()
+    fields["plug"] = _parse_plug(top)
 
     snap = None
     if mounting == "snap-in":
@@ -414,6 +415,20 @@ def _parse(data: Mapping[str, Any], where: str) -> _Raw:
     fields["sources"] = dict(sorted(record.items()))
     fields["path"] = Path(where) if where.endswith(".toml") else None
     return _Raw(pid, where, fields, frame_id)
+
+
+def _parse_plug(top: _Table) -> Plug | None:
+    """The optional [plug] table: the mated plug's envelope in front of the flange."""
+    table = top.table("plug", required=False)
+    if table is None:
+        return None
+    plug = Plug(
+        table.number("width", 0.0, MAX_PART_MM).nominal,
+        table.number("height", 0.0, MAX_PART_MM).nominal,
+        table.number("length", 0.0, MAX_PART_MM).nominal,
+    )
+    table.done()
+    return plug
 
 
 def _parse_snap_in(top: _Table, flange_w: float, flange_h: float) -> SnapIn:

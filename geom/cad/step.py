@@ -182,6 +182,9 @@ def _write(doc: Any, product: str, stamp: str) -> bytes:
     Interface_Static.SetIVal_s("write.precision.mode", 0)
 
     writer = STEPCAFControl_Writer(XSControl_WorkSession(), False)
+    from geom.cad.speed import skip_split_common_vertex
+
+    skip_split_common_vertex(writer)  # O(w^2) per face of w wires: see geom.cad.speed
     writer.SetColorMode(True)
     writer.SetNameMode(True)
     writer.SetLayerMode(False)
@@ -211,6 +214,8 @@ def _write(doc: Any, product: str, stamp: str) -> bytes:
 
 MDGPR = "MECHANICAL_DESIGN_GEOMETRIC_PRESENTATION_REPRESENTATION"
 _REF = re.compile(r"#(\d+)")
+_STRING = re.compile(r"'[^']*'")
+_FIRST_STYLE = re.compile(rf"(?m)^#\d+\s*=\s*{MDGPR}\b")
 _RECORD = re.compile(r"\s*#(\d+)\s*=\s*(.*)", re.DOTALL)
 
 
@@ -231,17 +236,21 @@ def canonical_styles(text: str) -> str:
     body_end = rest.rfind("ENDSEC;")
     if not sep or body_end < 0:
         raise RuntimeError("STEP text without a DATA section")
-    records = _records(rest[:body_end])
-    first = next((i for i, (_, b) in enumerate(records) if b.startswith(MDGPR)), None)
-    if first is None:
+    # Only the style records are parsed one by one; the geometry before them (hundreds
+    # of thousands of records for a panel plate) is scanned with regular expressions.
+    data = rest[:body_end]
+    start_match = _FIRST_STYLE.search(data)
+    if start_match is None:
         return text
-    tail = {n: b for n, b in records[first:]}
-    base = records[first][0]
+    start = start_match.start()
+    records = _records(data[start:])
+    tail = {n: b for n, b in records}
+    base = records[0][0]
     if sorted(tail) != list(range(base, base + len(tail))):
         raise RuntimeError("STEP style records are not numbered contiguously")
-    for number, body in records[:first]:
-        if any(int(r) >= base for r in _refs(body)):
-            raise RuntimeError(f"STEP record #{number} refers to a style record")
+    head_refs = _REF.findall(_STRING.sub("''", data[:start]))
+    if head_refs and max(int(r) for r in head_refs) >= base:
+        raise RuntimeError("a STEP record before the styles refers to a style record")
 
     def key(number: int) -> tuple[int, str]:
         refs = [int(r) for r in _refs(tail[number])]
@@ -263,7 +272,7 @@ def canonical_styles(text: str) -> str:
     order += [n for n in tail if n not in seen]
     renumber = {old: base + i for i, old in enumerate(order)}
     lines = [f"#{renumber[old]} = {_flat(_sub_refs(tail[old], renumber))};\n" for old in order]
-    kept = rest[: _offset_of(rest, records[first][0])]
+    kept = rest[:start]
     return head + sep + kept + "".join(lines) + rest[body_end:]
 
 
@@ -281,11 +290,6 @@ def _records(data: str) -> list[tuple[int, str]]:
             out.append((int(match.group(1)), match.group(2)))
             start = i + 1
     return out
-
-
-def _offset_of(data: str, number: int) -> int:
-    """Where record `#number` starts in `data` (at the start of its line)."""
-    return data.index(f"\n#{number} =") + 1
 
 
 def _outside_strings(body: str) -> list[tuple[bool, str]]:

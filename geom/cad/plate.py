@@ -1,0 +1,149 @@
+"""The panel plate as one solid, built the fast way, and its STEP file.
+
+The plate is one planar face made of the outer wire and every inner wire (cutouts with
+true arcs, holes as circles), extruded once: no boolean per opening (a boolean loop
+grows badly with the number of openings, shared/domain.md section 4). The wires come
+from the same bulge contours (geom.contour) as the DXF, so both files hold one geometry.
+
+Placement convention: the panel's front face at Z = 0, the sheet in -t <= Z <= 0, the
+lower-left corner of the outline at X = Y = 0. Sizes in mm.
+
+Why the STEP export is fast here (measured, benchmarks/bench_panel.py): OpenCascade
+7.9's STEP writers run two shape-processing operators on every shape before the
+transfer, by default. One of them, SplitCommonVertex, compares every pair of wires of a
+face (ShapeFix_SplitCommonVertex builds a ShapeExtend_WireData per pair): a plate face
+with n openings costs n^2 / 2 pair checks, 4.5 s of the 6 s transfer at n = 1000. The
+plate's wires never share a vertex (each opening is its own closed wire, apart by the
+layout rules), so the operator has nothing to do here; `geom.cad.speed` switches it off
+(and keeps DirectFaces). Built this way the transfer grows about linearly with n.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from geom.atomic import write_bytes
+from geom.contour import Vertex
+
+Contour = Sequence[Vertex]
+
+
+def plate_shape(outline: Contour, openings: Sequence[Contour], thickness: float) -> Any:
+    """The plate solid (an OCP TopoDS_Shape): `outline` with `openings` cut through,
+    extruded from Z = 0 to Z = -`thickness` (mm). Contours run counter-clockwise."""
+    from OCP.BRepBuilderAPI import BRepBuilderAPI_MakeFace
+    from OCP.BRepPrimAPI import BRepPrimAPI_MakePrism
+    from OCP.gp import gp_Vec
+
+    maker = BRepBuilderAPI_MakeFace(_wire(outline), True)
+    if not maker.IsDone():
+        raise RuntimeError("OpenCascade could not make the plate's face from its outline")
+    for contour in openings:
+        inner = _wire(contour)
+        inner.Reverse()  # inner wires run clockwise
+        maker.Add(inner)
+    face = maker.Face()
+    prism = BRepPrimAPI_MakePrism(face, gp_Vec(0.0, 0.0, -thickness))
+    prism.Build()
+    if not prism.IsDone():
+        raise RuntimeError("OpenCascade could not extrude the plate")
+    return prism.Shape()
+
+
+def _wire(contour: Contour) -> Any:
+    """A closed wire from bulge vertices: a line per straight segment, a true circular
+    arc per bulge (through its mid point), vertices shared between neighbours."""
+    from OCP.BRepBuilderAPI import BRepBuilderAPI_MakeEdge, BRepBuilderAPI_MakeWire
+    from OCP.BRepLib import BRepLib_MakeVertex
+    from OCP.GC import GC_MakeArcOfCircle
+    from OCP.gp import gp_Pnt
+
+    n = len(contour)
+    points = [gp_Pnt(x, y, 0.0) for x, y, _ in contour]
+    vertices = [BRepLib_MakeVertex(p).Vertex() for p in points]
+    wire = BRepBuilderAPI_MakeWire()
+    for i, (x, y, bulge) in enumerate(contour):
+        j = (i + 1) % n
+        if bulge == 0.0:
+            edge = BRepBuilderAPI_MakeEdge(vertices[i], vertices[j]).Edge()
+        else:
+            mx, my = _arc_mid(x, y, contour[j][0], contour[j][1], bulge)
+            arc = GC_MakeArcOfCircle(points[i], gp_Pnt(mx, my, 0.0), points[j]).Value()
+            edge = BRepBuilderAPI_MakeEdge(arc, vertices[i], vertices[j]).Edge()
+        wire.Add(edge)
+    if not wire.IsDone():
+        raise RuntimeError("OpenCascade could not close a contour's wire")
+    return wire.Wire()
+
+
+def _arc_mid(x0: float, y0: float, x1: float, y1: float, bulge: float) -> tuple[float, float]:
+    """The mid point of the bulge arc from (x0, y0) to (x1, y1): the sagitta, bulge times
+    half the chord, off the chord's middle to the right of the travel for bulge > 0."""
+    dx, dy = x1 - x0, y1 - y0
+    sagitta = bulge * math.hypot(dx, dy) / 2
+    length = math.hypot(dx, dy)
+    # Counter-clockwise arc (bulge > 0) bows to the right of the chord direction.
+    nx, ny = dy / length, -dx / length
+    return (x0 + x1) / 2 + nx * sagitta, (y0 + y1) / 2 + ny * sagitta
+
+
+def write_plate_step(path: Path, product: str, shape: Any) -> Path:
+    """Write one solid as a plain AP214 STEP part named `product` (mm), atomically.
+
+    No XCAF document (no colour, one product): the plate-only file. Same input, same
+    bytes (the header's time stamp is geom.cad.step's)."""
+    from OCP.APIHeaderSection import APIHeaderSection_MakeHeader
+    from OCP.IFSelect import IFSelect_ReturnStatus
+    from OCP.Interface import Interface_Static
+    from OCP.STEPControl import (
+        STEPControl_Controller,
+        STEPControl_StepModelType,
+        STEPControl_Writer,
+    )
+    from OCP.TCollection import TCollection_HAsciiString
+
+    from geom import __version__
+    from geom.cad.speed import skip_split_common_vertex
+    from geom.cad.step import SCHEMA, UNIT, _quiet, ascii_name, time_stamp
+
+    _quiet()
+    stamp = time_stamp()
+    # Merge of branches step and panel: step renamed `_ascii` to `ascii_name` (which
+    # keeps quotes); the plate header keeps panel's behaviour of dropping them.
+    name = ascii_name(product).replace("'", "")
+    STEPControl_Controller.Init_s()  # defines the write.* statics on first use
+    settings = {
+        "write.step.schema": SCHEMA,
+        "xstep.cascade.unit": UNIT,
+        "write.step.unit": UNIT,
+        "write.step.product.name": name,
+        # Edges as 3D curves only, no pcurves: 276k instead of 636k entities for 1000
+        # rounded cutouts; readers rebuild the pcurves on planes and cylinders exactly.
+        "write.surfacecurve.mode": "Off",
+    }
+    before = {key: Interface_Static.CVal_s(key) for key in settings}
+    try:
+        for key, value in settings.items():
+            Interface_Static.SetCVal_s(key, value)
+        writer = STEPControl_Writer()  # its model reads the statics here
+        skip_split_common_vertex(writer)
+        status = writer.Transfer(shape, STEPControl_StepModelType.STEPControl_AsIs)
+    finally:  # the statics are process-wide: leave them as found
+        for key, value in before.items():
+            Interface_Static.SetCVal_s(key, value)
+    if status != IFSelect_ReturnStatus.IFSelect_RetDone:
+        raise RuntimeError(f"OpenCascade could not transfer {product!r} to STEP")
+    header = APIHeaderSection_MakeHeader(writer.Model())
+    header.SetName(TCollection_HAsciiString(name))
+    header.SetTimeStamp(TCollection_HAsciiString(stamp))
+    header.SetOriginatingSystem(TCollection_HAsciiString(f"geom {__version__}"))
+    with tempfile.TemporaryDirectory(prefix="geom-step-") as tmp:
+        target = Path(tmp) / "out.step"
+        if writer.Write(str(target)) != IFSelect_ReturnStatus.IFSelect_RetDone:
+            raise RuntimeError(f"OpenCascade could not write the STEP file of {product!r}")
+        data = target.read_bytes()
+    return write_bytes(path, data)

@@ -1,0 +1,426 @@
+"""Panel files: one TOML file per panel (a contract users write by hand; see the README).
+
+`load_panel` reads and validates the whole file into immutable values before anything is
+built or written: the outline, thickness, coating, process, rule overrides, every placed
+part (from ``[[place]]`` and expanded ``[[array]]`` entries) with the cut drawn for this
+panel's thickness and coating, and every plain hole. A bad value raises `InputError`
+``<file>:<entry>.<field>: <value> is <problem>; allowed <range>``. All sizes in mm.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from geom.errors import MISSING, InputError
+from geom.fit import TARGETS, Fit, Target, evaluate
+from geom.part import Part, Rect
+from geom.templates import MAX_PLATE_MM, Catalog, load_catalog
+from geom.tolerance import Size
+
+Process = Literal["laser", "punch"]
+PROCESSES: tuple[Process, ...] = ("laser", "punch")
+
+MAX_PANEL_MM = 3000.0
+"""Larger than any standard sheet (3000 x 1500 mm): a larger outline is a unit slip."""
+MAX_OPENINGS = 20000
+"""Cutouts plus holes on one panel; more is a runaway array, not a panel."""
+MAX_ARRAY_SIDE = 1000
+MAX_COATING_MM = 0.5
+MAX_HOLE_MM = 500.0
+MAX_RULE_MM = 100.0
+MAX_FILE_BYTES = 5_000_000
+STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+EDGE_EPS_MM = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """One part on the panel: its cutout centre (x, y) from the lower-left corner and its
+    rotation (0, 90, 180 or 270 degrees, counter-clockwise seen from the front)."""
+
+    entry: str
+    """Where it comes from: ``place[3]`` or ``array[0][r1,c2]`` (row, column from 0)."""
+    part: Part
+    x: float
+    y: float
+    rotation: int
+
+    @property
+    def turned(self) -> bool:
+        return self.rotation in (90, 270)
+
+
+@dataclass(frozen=True, slots=True)
+class Hole:
+    """A plain round hole: centre (x, y) and diameter, mm."""
+
+    entry: str
+    x: float
+    y: float
+    diameter: float
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A validated panel file."""
+
+    path: Path
+    name: str
+    """The file stem: the `<name>` of every output file."""
+    width: float
+    height: float
+    corner_radius: float
+    thickness: float
+    """Sheet before finish."""
+    coating: Size
+    """Per face."""
+    process: Process
+    target: Target
+    min_web: float | None
+    """User override of the process default (None: the default, see geom.layout)."""
+    min_edge: float | None
+    places: tuple[Placed, ...]
+    holes: tuple[Hole, ...]
+    fits: Mapping[str, Fit]
+    """The fit of each part id on this panel: `fits[id].cut` is the drawn cutout."""
+
+    def cut(self, placed: Placed) -> Rect:
+        """The drawn cutout of a placed part, before its rotation."""
+        return self.fits[placed.part.id].cut
+
+
+def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
+    """Read and validate a panel file; every part it names comes from `catalog`."""
+    where = str(path)
+    stem = path.stem
+    if not STEM.match(stem):
+        raise InputError(
+            "command line",
+            "FILE",
+            path.name,
+            "not a safe file name for the outputs",
+            "a stem of letters, digits, '.', '_' and '-' (up to 100, not starting with '.')",
+        )
+    data = _read(path, where)
+    top = _Entry(data, where, "")
+    panel = top.table("panel")
+    width = panel.number("width", 0.0, MAX_PANEL_MM)
+    height = panel.number("height", 0.0, MAX_PANEL_MM)
+    radius = panel.number("corner_radius", 0.0, min(width, height) / 2, required=False)
+    thickness = panel.number("thickness", 0.0, MAX_PLATE_MM)
+    coating = _coating(panel)
+    process = cast(Process, panel.choice("process", PROCESSES))
+    target = cast(Target, panel.choice("target", TARGETS, required=False) or "mid")
+    min_web = panel.optional_number("min_web", 0.0, MAX_RULE_MM)
+    min_edge = panel.optional_number("min_edge", 0.0, MAX_RULE_MM)
+    panel.done()
+
+    catalog = load_catalog() if catalog is None else catalog
+    fits: dict[str, Fit] = {}
+    places: list[Placed] = []
+    holes: list[Hole] = []
+    outline = (width, height, radius or 0.0)
+
+    def resolve(entry: _Entry) -> Part:
+        name = entry.text("part")
+        try:
+            if name.endswith(".toml") and not Path(name).is_absolute():
+                name = str(path.parent / name)  # a template path, relative to the panel file
+            part = catalog.resolve(name)
+        except InputError as exc:
+            raise entry.error("part", name, exc.problem, exc.allowed) from None
+        if part.id not in fits:
+            fits[part.id] = evaluate(part, Size.exact(thickness), coating, target)
+        return part
+
+    def add(entry: _Entry, label: str, part: Part, x: float, y: float, rotation: int) -> None:
+        cut = fits[part.id].cut
+        w, h = (cut.height, cut.width) if rotation in (90, 270) else (cut.width, cut.height)
+        margin = edge_distance(outline, x, y, w, h, cut.corner_radius)
+        if margin < -EDGE_EPS_MM:
+            raise entry.error(
+                "x",
+                x,
+                f"placing the {w:g} x {h:g} mm cutout of {label} off the sheet "
+                f"(it crosses the outline by {-margin:.3f} mm)",
+                f"cutout inside the {width:g} x {height:g} mm outline",
+            )
+        places.append(Placed(label, part, x, y, rotation))
+        _count(entry, len(places) + len(holes))
+
+    for i, raw in enumerate(top.array("place")):
+        entry = _Entry(raw, where, f"place[{i}].")
+        part = resolve(entry)
+        x = entry.number("x", 0.0, width, low_open=False)
+        y = entry.number("y", 0.0, height, low_open=False)
+        rotation = entry.rotation()
+        entry.done()
+        add(entry, f"place[{i}]", part, x, y, rotation)
+
+    for i, raw in enumerate(top.array("array")):
+        entry = _Entry(raw, where, f"array[{i}].")
+        part = resolve(entry)
+        x = entry.number("x", 0.0, width, low_open=False)
+        y = entry.number("y", 0.0, height, low_open=False)
+        cols = entry.integer("cols", 1, MAX_ARRAY_SIDE)
+        rows = entry.integer("rows", 1, MAX_ARRAY_SIDE)
+        pitch_x = entry.number("pitch_x", 0.0, MAX_PANEL_MM, required=cols > 1)
+        pitch_y = entry.number("pitch_y", 0.0, MAX_PANEL_MM, required=rows > 1)
+        rotation = entry.rotation()
+        entry.done()
+        if cols * rows + len(places) + len(holes) > MAX_OPENINGS:
+            raise entry.error(
+                "cols",
+                cols,
+                f"making {cols * rows} cutouts, more than the panel limit",
+                f"at most {MAX_OPENINGS} cutouts and holes on one panel",
+            )
+        for r in range(rows):
+            for c in range(cols):
+                add(
+                    entry,
+                    f"array[{i}][r{r},c{c}]",
+                    part,
+                    x + c * pitch_x,
+                    y + r * pitch_y,
+                    rotation,
+                )
+
+    for i, raw in enumerate(top.array("hole")):
+        entry = _Entry(raw, where, f"hole[{i}].")
+        x = entry.number("x", 0.0, width, low_open=False)
+        y = entry.number("y", 0.0, height, low_open=False)
+        diameter = entry.number("diameter", 0.0, MAX_HOLE_MM)
+        entry.done()
+        if edge_distance(outline, x, y, diameter, diameter, diameter / 2) < -EDGE_EPS_MM:
+            raise entry.error(
+                "x",
+                x,
+                f"placing the {diameter:g} mm hole off the sheet",
+                f"hole inside the {width:g} x {height:g} mm outline",
+            )
+        holes.append(Hole(f"hole[{i}]", x, y, diameter))
+        _count(entry, len(places) + len(holes))
+    top.done()
+
+    return Panel(
+        path=path,
+        name=stem,
+        width=width,
+        height=height,
+        corner_radius=radius or 0.0,
+        thickness=thickness,
+        coating=coating,
+        process=process,
+        target=target,
+        min_web=min_web,
+        min_edge=min_edge,
+        places=tuple(places),
+        holes=tuple(holes),
+        fits=dict(sorted(fits.items())),
+    )
+
+
+def edge_distance(
+    outline: tuple[float, float, float],
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    r: float,
+) -> float:
+    """Shortest distance (mm) from an axis-aligned rounded rectangle (centre x, y; size
+    w x h; corner radius r) to the boundary of the outline (width, height, corner radius
+    R; lower-left corner at the origin); negative when the shape crosses the outline.
+
+    Both shapes are an inner rectangle grown by a disc, so the distance is exact: per
+    outline corner, with a, b the gaps between the inner rectangles' corners along x and
+    y, it is R - r + min(a, b), or R - r - hypot(a, b) when both gaps are negative.
+    """
+    width, height, big_r = outline
+    r = min(r, w / 2, h / 2)
+    hw, hh = w / 2 - r, h / 2 - r
+    best = math.inf
+    for sx in (-1.0, 1.0):
+        for sy in (-1.0, 1.0):
+            # Inner corner of the outline and of the shape in this quadrant.
+            ox = width / 2 + sx * (width / 2 - big_r)
+            oy = height / 2 + sy * (height / 2 - big_r)
+            a = sx * (ox - (x + sx * hw))
+            b = sy * (oy - (y + sy * hh))
+            gap = -math.hypot(a, b) if a < 0 and b < 0 else min(a, b)
+            best = min(best, big_r - r + gap)
+    return best
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def _read(path: Path, where: str) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            where, "(file)", where, f"unreadable ({exc.strerror})", "a readable panel file"
+        ) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(
+            where, "(file)", f"{len(raw)} bytes", "too large", f"at most {MAX_FILE_BYTES} bytes"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            where, "(file)", f"byte {exc.start}", "not UTF-8 text", "a UTF-8 TOML file"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(where, "(file)", str(exc), "not valid TOML", "TOML syntax") from None
+
+
+def _count(entry: _Entry, total: int) -> None:
+    if total > MAX_OPENINGS:
+        raise entry.error(
+            "x",
+            total,
+            "the count of cutouts and holes, more than the panel limit",
+            f"at most {MAX_OPENINGS} cutouts and holes on one panel",
+        )
+
+
+def _coating(panel: _Entry) -> Size:
+    """`coating = C` or `coating = [MIN, MAX]`, mm per face; 0 when not given."""
+    raw = panel.get("coating", required=False)
+    if raw is None:
+        return Size.exact(0.0)
+    allowed = f"C or [MIN, MAX] with 0 <= MIN <= MAX <= {MAX_COATING_MM} mm per face"
+    if isinstance(raw, list):
+        if len(raw) != 2:
+            raise panel.error("coating", raw, "not a pair", allowed)
+        low, high = (panel.check("coating", v, 0.0, MAX_COATING_MM, False, allowed) for v in raw)
+        if high < low:
+            raise panel.error("coating", raw, "a falling range", allowed)
+        return Size.between(low, high)
+    return Size.exact(panel.check("coating", raw, 0.0, MAX_COATING_MM, False, allowed))
+
+
+class _Entry:
+    """One table of the panel file, read with checks; every key must be read (no typos)."""
+
+    def __init__(self, data: object, where: str, prefix: str) -> None:
+        if not isinstance(data, dict):
+            raise InputError(where, prefix.rstrip(".") or "(file)", data, "not a table", "a table")
+        self.data: dict[str, Any] = data
+        self.where, self.prefix = where, prefix
+        self.seen: set[str] = set()
+
+    def error(self, key: str, value: object, problem: str, allowed: str = "") -> InputError:
+        return InputError(self.where, f"{self.prefix}{key}", value, problem, allowed)
+
+    def get(self, key: str, required: bool = True) -> Any:
+        self.seen.add(key)
+        if key not in self.data:
+            if required:
+                raise self.error(key, MISSING, "missing", "see templates/panels/example.toml")
+            return None
+        return self.data[key]
+
+    def table(self, key: str) -> _Entry:
+        return _Entry(self.get(key), self.where, f"{self.prefix}{key}.")
+
+    def array(self, key: str) -> list[Any]:
+        value = self.get(key, required=False)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.error(key, value, "not an array of tables", f"[[{key}]] entries")
+        return value
+
+    def text(self, key: str) -> str:
+        value = self.get(key)
+        if not isinstance(value, str) or not value.strip() or len(value) > 200:
+            raise self.error(key, value, "not a text", "a template id, unique prefix or path")
+        if any(ch in value for ch in "\x00\r\n"):
+            raise self.error(key, value, "a text with control characters", "one line of text")
+        return value
+
+    def choice(self, key: str, choices: tuple[str, ...], required: bool = True) -> str | None:
+        value = self.get(key, required)
+        if value is None:
+            return None
+        if value not in choices:
+            raise self.error(key, value, "not a known choice", " or ".join(choices))
+        return str(value)
+
+    def check(
+        self,
+        key: str,
+        raw: object,
+        low: float,
+        high: float,
+        low_open: bool,
+        allowed: str,
+    ) -> float:
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            raise self.error(key, raw, "not a number", allowed)
+        value = float(raw)
+        if not math.isfinite(value):
+            raise self.error(key, raw, "not finite", allowed)
+        if value > high or value < low or (low_open and value == low):
+            raise self.error(key, raw, "out of range", allowed)
+        return value
+
+    def number(
+        self,
+        key: str,
+        low: float,
+        high: float,
+        *,
+        low_open: bool = True,
+        required: bool = True,
+    ) -> float:
+        """A number in mm in (low, high] (or [low, high]); 0.0 when optional and absent."""
+        allowed = f"{low:g} {'<' if low_open else '<='} x <= {high:g} mm"
+        raw = self.get(key, required)
+        if raw is None:
+            return 0.0
+        return self.check(key, raw, low, high, low_open, allowed)
+
+    def optional_number(self, key: str, low: float, high: float) -> float | None:
+        if key not in self.data:
+            self.seen.add(key)
+            return None
+        return self.number(key, low, high, low_open=False)
+
+    def integer(self, key: str, low: int, high: int) -> int:
+        raw = self.get(key)
+        allowed = f"a whole number {low} <= n <= {high}"
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise self.error(key, raw, "not a whole number", allowed)
+        if not low <= raw <= high:
+            raise self.error(key, raw, "out of range", allowed)
+        return raw
+
+    def rotation(self) -> int:
+        """Degrees counter-clockwise, a multiple of 90 in -360 .. 360; returned as 0..270."""
+        raw = self.get("rotation", required=False)
+        if raw is None:
+            return 0
+        allowed = "0, 90, 180 or 270 (a multiple of 90 in -360 .. 360)"
+        value = self.check("rotation", raw, -360.0, 360.0, False, allowed)
+        if value % 90:
+            raise self.error("rotation", raw, "not a multiple of 90 degrees", allowed)
+        return int(value) % 360
+
+    def done(self) -> None:
+        for key in self.data:
+            if key not in self.seen:
+                known = ", ".join(sorted(self.seen))
+                raise self.error(key, key, "not a known field", known)

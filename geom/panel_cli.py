@@ -1,0 +1,99 @@
+"""`geom panel FILE`: the command's options and its output (kept out of geom/cli.py so
+the CLI module stays small; geom.cli registers it)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, cast
+
+from geom.atomic import prepare_dir
+from geom.dxf_out import DXF_VERSIONS, DxfVersion
+
+MAX_LISTED = 50
+"""Violations printed one per line; the report lists them all."""
+
+
+def add_panel_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> None:
+    panel = sub.add_parser(
+        "panel",
+        help="check a panel layout; write its DXF, STEP files, BOM and report",
+        description="Check the layout of the panel file FILE (every part's fit on the "
+        "panel's sheet and coating, webs and edge distances, flanges, bodies, plugs) and "
+        "write DIR/<name>-panel.dxf, <name>-panel.step, <name>-assembly.step, "
+        "<name>-bom.csv and <name>-report.json (<name> = the file's stem). All sizes in "
+        "millimetres. Exit status: 0 layout ok, 1 a rule is broken (the DXF and STEP "
+        "files are withheld unless --force; BOM and report are written), 2 bad input.",
+    )
+    panel.add_argument("file", metavar="FILE", type=Path, help="panel file (TOML)")
+    panel.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        type=Path,
+        default=Path("output"),
+        help="output directory (default: output)",
+    )
+    panel.add_argument(
+        "--dxf-version",
+        choices=DXF_VERSIONS,
+        default="r2000",
+        help="DXF version (default r2000; r12 carries no units, the file is in mm)",
+    )
+    panel.add_argument(
+        "--explode",
+        action="store_true",
+        help="write LINE and ARC entities instead of one LWPOLYLINE per contour",
+    )
+    panel.add_argument(
+        "--force",
+        action="store_true",
+        help="write the DXF and STEP files even when a layout rule is broken",
+    )
+    panel.set_defaults(run=handler)
+
+
+def run(args: argparse.Namespace) -> int:
+    from geom.panel import load_panel
+    from geom.panel_job import run_panel
+
+    panel = load_panel(args.file)
+    out = prepare_dir(args.output)
+    if any(p.part.cut_assumed for p in panel.places):
+        print(
+            "geom: warning: some cut dimensions are assumed; verify against the "
+            "manufacturer's drawing before cutting",
+            file=sys.stderr,
+        )
+    if args.dxf_version == "r12":
+        from geom.dxf_out import R12_UNITS_NOTE
+
+        print(f"geom: note: {R12_UNITS_NOTE}", file=sys.stderr)
+    files = run_panel(
+        panel,
+        out,
+        version=cast(DxfVersion, args.dxf_version),
+        explode=args.explode,
+        force=args.force,
+    )
+    print(
+        f"panel {panel.name}: {panel.width:g} x {panel.height:g} mm, {panel.thickness:g} mm "
+        f"{panel.process}, {len(panel.places)} cutouts, {len(panel.holes)} holes"
+    )
+    for v in files.violations[:MAX_LISTED]:
+        pairs = zip(v.entries, v.positions, strict=True)
+        where = ", ".join(f"{e} at ({x:g}, {y:g})" for e, (x, y) in pairs)
+        print(f"  FAIL {v.rule}: {v.message} [{where}]")
+    if len(files.violations) > MAX_LISTED:
+        print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
+    if files.violations:
+        state = "written anyway (--force)" if files.dxf else "withheld (--force writes them)"
+        print(f"  {len(files.violations)} layout violations; DXF and STEP {state}")
+    else:
+        print("  layout ok")
+    for path in (files.dxf, files.step, files.assembly, files.bom, files.report):
+        if path is not None:
+            print(f"  wrote {path}")
+    return 1 if files.violations else 0
