@@ -84,15 +84,38 @@ class JobFailed(Exception):
 
 
 def _cutout(job: PartJob) -> list[Path]:
+    """Cutout DXF and fit report, the report with the 3D fit check (as `geom build`)."""
+    from geom.bodies_cli import build_plate, fit3d_report, step_name
     from geom.cutout import write_cutout
 
-    files = write_cutout(job.fit, job.options.out_dir)
+    fit = job.fit
+    fit3d = fit3d_report(fit)
+    plate = build_plate(fit, given=job.options.plate is not None)
+    extra = {"fit_3d": fit3d, "body": {"step": step_name(fit.part), "plate_mm": plate}}
+    files = write_cutout(fit, job.options.out_dir, extra=extra)
     job.files["fit_report"] = files.report
+    job.data["fit3d_ok"] = fit3d["ok"]
     if files.dxf is None:
-        failed = "; ".join(c.message for c in job.fit.failures())
+        failed = "; ".join(c.message for c in fit.failures())
         raise JobFailed(f"fit fails, DXF withheld: {failed}")
     job.files["cutout_dxf"] = files.dxf
+    if not fit3d["ok"]:
+        raise JobFailed(
+            f"3D fit fails: interference {fit3d['interference_mm3']:.6f} mm3, latch catch "
+            f"{fit3d['latch_catch_min_mm']:.3f} mm (see {files.report.name})"
+        )
     return [files.dxf, files.report]
+
+
+def _body(job: PartJob) -> list[Path]:
+    """The simplified body as STEP (issue 3), wings for the plate `geom build` uses."""
+    from geom.bodies_cli import build_plate, validate_bodies, write_body
+
+    plate = build_plate(job.fit, given=job.options.plate is not None)
+    validate_bodies(job.fit, plate)
+    step = write_body(job.fit.part, plate, job.options.out_dir)
+    job.files["body_step"] = step
+    return [step]
 
 
 def _previews(job: PartJob) -> list[Path]:
@@ -120,12 +143,13 @@ def _drawing(job: PartJob) -> list[Path]:
 
 Producer = Callable[[PartJob], list[Path]]
 PART_PRODUCERS: list[tuple[Producer, ...]] = [
-    (_drawing,),
     (_cutout, _previews),
+    (_body,),
+    (_drawing,),
 ]
 """Every part gets one job per group, and the groups run in parallel; inside a group the
-producers run in order and may use the files of those before them. The slowest group
-comes first, so the longest jobs start first. One line per added output."""
+producers run in order and may use the files of those before them. The last group is
+queued first (the drawing: the longest job). One line per added output."""
 
 
 # --- one job ----------------------------------------------------------------------------
@@ -155,9 +179,7 @@ def build_part(part_id: str, group: int, options: Options) -> Result:
     except JobFailed as exc:
         return Result(part_id, "part", False, _names(written), _since(start), str(exc), data)
     except Exception as exc:  # one part's bug must not stop the catalog: report it
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        error = f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
-        return Result(part_id, "part", False, _names(written), _since(start), error, data)
+        return Result(part_id, "part", False, _names(written), _since(start), _describe(exc), data)
 
 
 def merge(results: Sequence[Result]) -> Result:
@@ -205,6 +227,93 @@ def _since(start: float) -> float:
     return time.perf_counter() - start
 
 
+# --- panels -----------------------------------------------------------------------------
+
+PANELS_DIR = "panels"
+"""Example panels: `<template dir>/panels/*.toml` (issue 4), built by the catalog too."""
+
+
+def panel_files(template_dirs: Sequence[Path]) -> list[Path]:
+    """Every panel file in the `panels` folder of each template directory (sorted)."""
+    found: dict[str, Path] = {}
+    for directory in template_dirs:
+        for path in sorted((directory / PANELS_DIR).glob("*.toml")):
+            found.setdefault(path.stem, path)  # an earlier directory shadows a later one
+    return [found[stem] for stem in sorted(found)]
+
+
+def build_panel(path: Path, options: Options) -> Result:
+    """A panel's files (geom.panel_job: DXF, STEP, BOM, report), previews and drawing."""
+    from geom.drawing import write_panel_drawing
+    from geom.panel import load_panel
+    from geom.panel_job import run_panel
+    from geom.preview import write_preview
+    from geom.templates import load_catalog_lenient
+
+    start = time.perf_counter()
+    written: list[Path] = []
+    roles: dict[str, str] = {}
+    data: dict[str, Any] = {"files": roles}
+    try:
+        catalog, _ = load_catalog_lenient(list(options.template_dirs))
+        panel = load_panel(path, catalog)
+        data.update(_panel_data(panel))
+        files = run_panel(panel, options.out_dir)
+        named = {
+            "panel_dxf": files.dxf,
+            "panel_step": files.step,
+            "assembly_step": files.assembly,
+            "bom": files.bom,
+            "report": files.report,
+        }
+        for role, file in named.items():
+            if file is not None:
+                roles[role] = file.name
+                written.append(file)
+        if files.violations or files.dxf is None:
+            rules = sorted({v.rule for v in files.violations})
+            raise JobFailed(f"layout violations ({', '.join(rules)}); DXF and STEP withheld")
+        pics = write_preview(
+            files.dxf, options.out_dir, files.dxf.stem, scale=options.scale, dpi=options.dpi
+        )
+        drawing = write_panel_drawing(panel, files.dxf, files.bom, options.out_dir)
+        roles.update(
+            preview_svg=pics.svg.name,
+            preview_png=pics.png.name,
+            drawing_pdf=drawing.pdf.name,
+            drawing_dxf=drawing.dxf.name,
+        )
+        data["revision"] = drawing.revision
+        written += [pics.svg, pics.png, drawing.pdf, drawing.dxf]
+        return Result(path.stem, "panel", True, _names(written), _since(start), data=data)
+    except JobFailed as exc:
+        return Result(path.stem, "panel", False, _names(written), _since(start), str(exc), data)
+    except Exception as exc:  # one panel's problem must not stop the catalog
+        error = _describe(exc)
+        return Result(path.stem, "panel", False, _names(written), _since(start), error, data)
+
+
+def _panel_data(panel: Any) -> dict[str, Any]:
+    return {
+        "name": f"panel {panel.name}: {panel.width:g} x {panel.height:g} mm, "
+        f"{panel.thickness:g} mm {panel.process}",
+        "panel": {
+            "size": [panel.width, panel.height],
+            "thickness": panel.thickness,
+            "coating": [panel.coating.min, panel.coating.max],
+            "cutouts": len(panel.places),
+            "holes": len(panel.holes),
+        },
+        "cut_assumed": any(p.part.cut_assumed for p in panel.places),
+    }
+
+
+def _describe(exc: Exception) -> str:
+    """An unexpected error in one line, with where it happened (file:line)."""
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    return f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
+
+
 # --- the whole catalog ------------------------------------------------------------------
 
 
@@ -233,35 +342,55 @@ def build_all(options: Options, jobs: int | None = None, out: TextIO | None = No
         Result(Path(where).name, "template", False, (), 0.0, str(exc))
         for where, exc in sorted(errors.items())
     ]
-    # Groups outer, parts inner: every part's slowest job is queued before the quick ones.
-    tasks = [(pid, g) for g in range(len(PART_PRODUCERS)) for pid in catalog.parts]
+    # Groups outer (last first), parts inner: the longest jobs are queued first.
+    groups = range(len(PART_PRODUCERS))
+    tasks: list[Task] = [
+        (build_part, (pid, g, options)) for g in reversed(groups) for pid in catalog.parts
+    ]
+    panels = panel_files(options.template_dirs)
+    tasks += [(build_panel, (path, options)) for path in panels]
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
     progress = _Progress(len(tasks) + len(results), stream)
     for result in results:
         progress.done(result)
-    done: dict[tuple[str, int], Result] = {}
-    if workers == 1:
-        for key in tasks:
-            done[key] = progress.done(build_part(*key, options))
-    else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-            futures: dict[Future[Result], tuple[str, int]] = {
-                pool.submit(build_part, *key, options): key for key in tasks
-            }
-            for future in as_completed(futures):
-                key = futures[future]
-                try:
-                    result = future.result()
-                except Exception as exc:  # a worker died (e.g. killed): report, go on
-                    result = Result(key[0], "part", False, (), 0.0, repr(exc))
-                done[key] = progress.done(result)
+    done = _run(tasks, workers, progress)
     progress.close()
     for pid in catalog.parts:
-        results.append(merge([done[(pid, g)] for g in reversed(range(len(PART_PRODUCERS)))]))
-    ordered = tuple(sorted(results, key=lambda r: (r.kind != "template", r.kind, r.id)))
+        results.append(merge([done[(build_part, (pid, g, options))] for g in groups]))
+    results += [done[(build_panel, (path, options))] for path in panels]
+    kinds = {"template": 0, "part": 1, "panel": 2}
+    ordered = tuple(sorted(results, key=lambda r: (kinds.get(r.kind, 3), r.id)))
     index = write_text(options.out_dir / INDEX, index_html(ordered, options))
     _print_summary(ordered, index, stream)
     return Summary(ordered, index)
+
+
+Task = tuple[Callable[..., "Result"], tuple[Any, ...]]
+"""A job: a function of this module and its (picklable) arguments."""
+
+
+def _run(tasks: Sequence[Task], workers: int, progress: _Progress) -> dict[Task, Result]:
+    """Every task's result, run here (one worker) or in `workers` processes."""
+    done: dict[Task, Result] = {}
+    if workers == 1:
+        for task in tasks:
+            fn, args = task
+            done[task] = progress.done(fn(*args))
+        return done
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        futures: dict[Future[Result], Task] = {
+            pool.submit(fn, *args): (fn, args) for fn, args in tasks
+        }
+        for future in as_completed(futures):
+            task = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # a worker died (e.g. killed): report, go on
+                kind = "panel" if task[0] is build_panel else "part"
+                name = str(task[1][0])
+                result = Result(name, kind, False, (), 0.0, f"worker failed: {exc!r}")
+            done[task] = progress.done(result)
+    return done
 
 
 WARM_MODULES = ("geom.cutout", "geom.drawing", "geom.preview")
@@ -407,6 +536,20 @@ def index_html(results: Sequence[Result], options: Options) -> str:
                 ("finished opening", f"{bw:.2f} x {bh:.2f} mm +{tol:.2f}/0"),
                 ("cut as drawn", f"{w:.3f} x {h:.3f} mm, R {radius:.2f}"),
                 ("fit", "holds" if d["fit_ok"] else "FAILS"),
+                ("3D fit", _verdict(d.get("fit3d_ok"))),
+                ("drawing revision", d.get("revision", "-")),
+            ]
+            rows.append("<table>")
+            rows += [f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in facts]
+            rows.append("</table>")
+        if "panel" in d:
+            p = d["panel"]
+            facts = [
+                ("size", f"{p['size'][0]:g} x {p['size'][1]:g} mm"),
+                ("sheet", f"{p['thickness']:g} mm"),
+                ("coating", f"{p['coating'][0]:g} .. {p['coating'][1]:g} mm per face"),
+                ("cutouts", p["cutouts"]),
+                ("holes", p["holes"]),
                 ("drawing revision", d.get("revision", "-")),
             ]
             rows.append("<table>")
@@ -419,6 +562,10 @@ def index_html(results: Sequence[Result], options: Options) -> str:
         rows.append("</div></div>")
     rows.append("</body></html>")
     return "\n".join(rows) + "\n"
+
+
+def _verdict(ok: object) -> str:
+    return "holds" if ok is True else "FAILS" if ok is False else "-"
 
 
 def _href(name: str) -> str:

@@ -25,6 +25,7 @@ frame and text are sized for printing at `scale` (paper mm per model mm).
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import io
 import json
@@ -203,19 +204,7 @@ def drawing_document(
     """The drawing as an ezdxf document, the sheet's box in model mm, and the scale."""
     m = measure(contour)
     s = choose_scale(fit, m)
-    with _fixed_metadata():  # ezdxf stamps a creation time into new documents otherwise
-        doc = ezdxf.new("R2000", units=4)
-    for name, colour in (
-        (CUT_LAYER, 1),
-        (DIM_LAYER, 5),
-        (NOTES_LAYER, 5),
-        (WARNING_LAYER, 30),
-        (PLATE_LAYER, 8),
-        (BODY_LAYER, 8),
-    ):
-        doc.layers.add(name, color=colour)
-    doc.linetypes.add("CENTER", [2.0 / s, 1.25 / s, -0.25 / s, 0.25 / s, -0.25 / s])
-    _dimstyle(doc, s)
+    doc = _new_document(s)
     sheet = _Sheet(doc, s, m.centre, FRONT_BOX)
     msp = doc.modelspace()
     msp.add_lwpolyline(
@@ -233,6 +222,24 @@ def drawing_document(
     return doc, (x0, y0, x1, y1), s
 
 
+def _new_document(s: float) -> Any:
+    """An empty drawing document (mm) with geom's layers, linetype and dimension style."""
+    with _fixed_metadata():  # ezdxf stamps a creation time into new documents otherwise
+        doc = ezdxf.new("R2000", units=4)
+    for name, colour in (
+        (CUT_LAYER, 1),
+        (DIM_LAYER, 5),
+        (NOTES_LAYER, 5),
+        (WARNING_LAYER, 30),
+        (PLATE_LAYER, 8),
+        (BODY_LAYER, 8),
+    ):
+        doc.layers.add(name, color=colour)
+    doc.linetypes.add("CENTER", [2.0 / s, 1.25 / s, -0.25 / s, 0.25 / s, -0.25 / s])
+    _dimstyle(doc, s)
+    return doc
+
+
 # --- sheet ------------------------------------------------------------------------------
 
 
@@ -245,11 +252,12 @@ class _Sheet:
         scale: float,
         centre: tuple[float, float],
         front: tuple[float, float, float, float],
+        drop: float = 4.0,
     ) -> None:
         self.doc, self.s = doc, scale
         self.msp = doc.modelspace()
-        # The cutout's centre sits in the middle of the front-view region.
-        fx, fy = (front[0] + front[2]) / 2, (front[1] + front[3]) / 2 - 4
+        # The view's centre sits in the middle of its region, `drop` paper mm lower.
+        fx, fy = (front[0] + front[2]) / 2, (front[1] + front[3]) / 2 - drop
         self.ox, self.oy = fx - centre[0] * scale, fy - centre[1] * scale
 
     def model(self, px: float, py: float) -> tuple[float, float]:
@@ -569,3 +577,238 @@ def _dxf_bytes(doc: Any) -> bytes:
         stream = io.StringIO()
         doc.write(stream)
         return bytes(doc.encode(stream.getvalue()))
+
+
+# --- panel drawing ----------------------------------------------------------------------
+
+A3_W, A3_H = 420.0, 297.0
+"""ISO A3 landscape, paper mm: a panel's drawing sheet."""
+PANEL_VIEW = (10.0, 105.0, 272.0, 287.0)
+PANEL_RIGHT = (272.0, 10.0, 410.0, 287.0)
+PANEL_TITLE = (272.0, 10.0, 410.0, 52.0)
+PANEL_SCALES = (1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01)
+
+
+@dataclass(frozen=True, slots=True)
+class _Opening:
+    """One contour of the panel DXF as measured: a cutout or a round hole (mm)."""
+
+    contour: list[Vertex]
+    m: Measured
+
+    @property
+    def round(self) -> bool:
+        return len(self.contour) == 2 and all(abs(abs(b) - 1) < 1e-12 for _, _, b in self.contour)
+
+
+def read_cut_contours(path: Path) -> list[list[Vertex]]:
+    """Every closed LWPOLYLINE on layer CUT of a DXF file, as (x, y, bulge) vertices."""
+    doc = ezdxf.readfile(path)
+    polylines: Any = doc.modelspace().query(f"LWPOLYLINE[layer=='{CUT_LAYER}']")
+    return [
+        [(float(x), float(y), float(b)) for x, y, b in pl.get_points("xyb")]
+        for pl in polylines
+        if pl.closed
+    ]
+
+
+def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Path) -> DrawingFiles:
+    """Write `<name>-drawing.dxf` and `<name>-drawing.pdf` (one A3 page) for a panel.
+
+    Everything measured is measured from the panel DXF as written (`panel_dxf`): the
+    outline, each cutout (labelled C1.., with its part from the panel file) and each
+    round hole (labelled H1.., in the hole table). The BOM is the `bom_csv` written by
+    the panel job. `panel` is a geom.panel.Panel (names, parts, sheet, coating)."""
+    contours = read_cut_contours(panel_dxf)
+    measured = [_Opening(c, measure(c)) for c in contours]
+    outline = max(measured, key=lambda o: o.m.width * o.m.height)
+    openings = [o for o in measured if o is not outline]
+    cuts = sorted(
+        (o for o in openings if not o.round), key=lambda o: (-o.m.centre[1], o.m.centre[0])
+    )
+    holes = sorted((o for o in openings if o.round), key=lambda o: (-o.m.centre[1], o.m.centre[0]))
+    om = outline.m
+    view_w, view_h = PANEL_VIEW[2] - PANEL_VIEW[0], PANEL_VIEW[3] - PANEL_VIEW[1]
+    s = next(
+        (k for k in PANEL_SCALES if om.width * k + 40 <= view_w and om.height * k + 40 <= view_h),
+        PANEL_SCALES[-1],
+    )
+    doc = _new_document(s)
+    sheet = _Sheet(doc, s, om.centre, PANEL_VIEW, drop=-4.0)
+    msp = doc.modelspace()
+    for contour in contours:
+        msp.add_lwpolyline(
+            [(x, y, 0, 0, b) for x, y, b in contour],
+            format="xyseb",
+            close=True,
+            dxfattribs={"layer": CUT_LAYER},
+        )
+    # Overall size below and left of the outline, measured from its contour.
+    msp.add_linear_dim(
+        base=(om.centre[0], om.y0 - 10.0 / s),
+        p1=(om.x0, om.y0),
+        p2=(om.x1, om.y0),
+        text=_mm(om.width),
+        dimstyle="GEOM",
+        dxfattribs={"layer": DIM_LAYER},
+    ).render()
+    msp.add_linear_dim(
+        base=(om.x0 - 10.0 / s, om.centre[1]),
+        p1=(om.x0, om.y0),
+        p2=(om.x0, om.y1),
+        angle=90,
+        text=_mm(om.height),
+        dimstyle="GEOM",
+        dxfattribs={"layer": DIM_LAYER},
+    ).render()
+    places = list(panel.places)
+    cut_rows = []
+    for i, o in enumerate(cuts, 1):
+        cx, cy = o.m.centre
+        placed = min(places, key=lambda p: math.hypot(p.x - cx, p.y - cy))
+        label = f"C{i}"
+        px, py = sheet.paper(cx, o.m.y1)
+        sheet.text(label, px - 2, py + 1.2, TEXT_MM)
+        radius = max(o.m.radii, default=0.0)
+        cut_rows.append(
+            [
+                label,
+                placed.part.id,
+                _mm(cx),
+                _mm(cy),
+                f"{_mm(o.m.width)} x {_mm(o.m.height)}",
+                _mm(radius),
+            ]
+        )
+    hole_rows = []
+    for i, o in enumerate(holes, 1):
+        cx, cy = o.m.centre
+        label = f"H{i}"
+        px, py = sheet.paper(o.m.x1, o.m.y1)
+        sheet.text(label, px + 0.5, py + 0.5, TEXT_MM)
+        hole_rows.append([label, _mm(cx), _mm(cy), _mm(o.m.width)])
+    px, py = sheet.paper(om.x0, om.y0)
+    sheet.text(
+        f"PANEL {panel.name}, front view, origin lower-left corner, Y up  {_scale_text(s)}",
+        px,
+        py - 22,
+        HEADING_MM,
+    )
+    # Tables: cutouts and holes under the view, BOM and notes on the right.
+    y = PANEL_VIEW[1] - 4
+    y = _table(
+        sheet,
+        14.0,
+        y,
+        [("cutout", 16), ("part", 40), ("x", 20), ("y", 20), ("cut as drawn W x H", 40), ("R", 14)],
+        cut_rows,
+    )
+    _table(
+        sheet,
+        172.0,
+        PANEL_VIEW[1] - 4,
+        [("hole", 14), ("x", 22), ("y", 22), ("dia.", 18)],
+        hole_rows,
+    )
+    with bom_csv.open(encoding="utf-8", newline="") as handle:
+        bom = list(csv.DictReader(handle))
+    x0, _, x1, y1 = PANEL_RIGHT
+    top = y1 - 2
+    if any(p.part.cut_assumed for p in places):
+        top = _assumed_box(
+            sheet, x0, x1, top, sorted({p.part.id for p in places if p.part.cut_assumed})
+        )
+    bom_rows = [
+        [r["part"], r["count"], textwrap.shorten(r["name"], 60, placeholder="...")] for r in bom
+    ]
+    top = _table(sheet, x0 + 2, top - 2, [("BOM: part", 34), ("qty", 10), ("name", 90)], bom_rows)
+    notes = [
+        f"Sheet {_mm(panel.thickness)} mm, coating {_mm(panel.coating.min)} .. "
+        f"{_mm(panel.coating.max)} mm per face, {panel.process}; layout rules hold.",
+        f"{len(cuts)} cutouts, {len(holes)} holes, measured from {panel_dxf.name}.",
+        f"DXF: {KERF_NOTE}; cut contours on layer CUT only.",
+    ]
+    if panel.process == "punch":
+        notes.append(PUNCH_NOTE[0].upper() + PUNCH_NOTE[1:] + ".")
+    lines = ["NOTES (dimensions in mm)"]
+    for i, note in enumerate(notes, 1):
+        wrapped = textwrap.wrap(note, WRAP + 20)
+        lines += [f"{i}. {wrapped[0]}", *(f"   {w}" for w in wrapped[1:])]
+    sheet.lines(lines, x0 + 2, top - 2)
+    # Frame and title block.
+    sheet.rect(BORDER, BORDER, A3_W - BORDER, A3_H - BORDER)
+    tx0, ty0, tx1, ty1 = PANEL_TITLE
+    sheet.rect(tx0, ty0, tx1, ty1)
+    sheet.line(tx0, ty1 - 12, tx1, ty1 - 12)
+    rev = panel_revision(panel)
+    sheet.text(f"PANEL {panel.name}", tx0 + 2, ty1 - 6, HEADING_MM)
+    sheet.text("panel drawing: outline, cutouts, holes, BOM", tx0 + 2, ty1 - 10.5, TEXT_MM)
+    sheet.lines(
+        [
+            f"{_mm(panel.width)} x {_mm(panel.height)} mm, corner R {_mm(panel.corner_radius)}",
+            f"sheet {_mm(panel.thickness)} mm   {panel.process}",
+            f"scale {_scale_text(s)}   sheet A3   units mm",
+            f"revision {rev}   geom {__version__}",
+        ],
+        tx0 + 2,
+        ty1 - 12.5,
+    )
+    stem = f"{panel.name}-panel"
+    dxf = write_bytes(out_dir / f"{stem}-drawing.dxf", _dxf_bytes(doc))
+    bx0, by0 = sheet.model(0, 0)
+    bx1, by1 = sheet.model(A3_W, A3_H)
+    pdf = pdf_document(
+        doc, scale=s, box=(bx0, by0, bx1, by1), title=f"panel {panel.name}, rev {rev}"
+    )
+    path = write_bytes(out_dir / f"{stem}-drawing.pdf", pdf_bytes(pdf))
+    return DrawingFiles(dxf, path, rev)
+
+
+def panel_revision(panel: Any) -> str:
+    """8 hex digits of SHA-256 over the panel file and every template it uses."""
+    digest = hashlib.sha256(Path(panel.path).read_bytes())
+    parts = {p.part.id: p.part for p in panel.places}
+    for pid in sorted(parts):
+        for part in (parts[pid], parts[pid].frame):
+            if part is not None and part.path is not None and part.path.is_file():
+                digest.update(part.path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+def _assumed_box(sheet: _Sheet, x0: float, x1: float, top: float, ids: Sequence[str]) -> float:
+    """The ASSUMED warning box from `top` down; returns the paper y below it."""
+    box_lines = ["ASSUMED", ASSUMED_NOTE, "before cutting. Assumed cut numbers:"]
+    box_lines += textwrap.wrap(", ".join(ids), WRAP)
+    sizes = [2 * TEXT_MM] + [TEXT_MM] * (len(box_lines) - 1)
+    height = sum(sizes) * LINE_PITCH + 3
+    sheet.rect(x0 + 1, top - height, x1 - 1, top, WARNING_LAYER)
+    sheet.rect(x0 + 1.8, top - height + 0.8, x1 - 1.8, top - 0.8, WARNING_LAYER)
+    y = top - 1.5
+    for line, size in zip(box_lines, sizes, strict=True):
+        y -= size * LINE_PITCH
+        sheet.text(line, x0 + 4, y + 0.3 * size, size, WARNING_LAYER)
+    return top - height - 3
+
+
+def _table(
+    sheet: _Sheet,
+    x: float,
+    top: float,
+    columns: Sequence[tuple[str, float]],
+    rows: Sequence[Sequence[str]],
+) -> float:
+    """A table of text cells (paper mm): a header, a rule, one line per row."""
+    pitch = TEXT_MM * LINE_PITCH
+    y = top - pitch
+    xs = [x]
+    for _, width in columns[:-1]:
+        xs.append(xs[-1] + width)
+    for cx, (title, _) in zip(xs, columns, strict=True):
+        sheet.text(title, cx, y + 0.3 * TEXT_MM)
+    width = sum(w for _, w in columns)
+    sheet.line(x, y - 0.6, x + width, y - 0.6)
+    for row in rows:
+        y -= pitch
+        for cx, cell in zip(xs, row, strict=True):
+            sheet.text(cell, cx, y + 0.3 * TEXT_MM)
+    return y - 2

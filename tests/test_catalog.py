@@ -18,9 +18,9 @@ import ezdxf
 import pymupdf
 import pytest
 
-from geom.catalog import Options, build_all
+from geom.catalog import Options, build_all, panel_files
 from geom.cli import main
-from geom.templates import load_catalog
+from geom.templates import load_catalog, template_dirs
 
 PART_IDS = sorted(load_catalog().parts)
 SUFFIXES = (
@@ -28,8 +28,21 @@ SUFFIXES = (
     "-fit.json",
     "-cutout.svg",
     "-cutout.png",
+    "-body.step",
     "-drawing.pdf",
     "-drawing.dxf",
+)
+PANELS = panel_files(template_dirs())
+PANEL_SUFFIXES = (
+    "-panel.dxf",
+    "-panel.step",
+    "-assembly.step",
+    "-bom.csv",
+    "-report.json",
+    "-panel.svg",
+    "-panel.png",
+    "-panel-drawing.pdf",
+    "-panel-drawing.dxf",
 )
 
 
@@ -69,19 +82,34 @@ def test_every_part_has_every_file_and_each_parses(catalog: tuple[Path, str], pa
     assert png.page_count == 1 and png[0].rect.width > 0
 
 
+@pytest.mark.skipif(not PANELS, reason="no example panel in the template directories")
+@pytest.mark.parametrize("panel", PANELS, ids=lambda p: p.stem)
+def test_every_panel_has_every_file_and_each_parses(catalog: tuple[Path, str], panel: Path):
+    out, _ = catalog
+    for suffix in PANEL_SUFFIXES:
+        path = out / f"{panel.stem}{suffix}"
+        assert path.is_file() and path.stat().st_size > 0, path
+    drawing = pymupdf.open(out / f"{panel.stem}-panel-drawing.pdf")
+    assert drawing.page_count == 1
+    assert (drawing[0].rect.width, drawing[0].rect.height) == pytest.approx(
+        (420 * 72 / 25.4, 297 * 72 / 25.4), abs=0.01
+    )
+    assert ET.parse(out / f"{panel.stem}-panel.svg").getroot().tag.endswith("svg")
+    assert pymupdf.open(out / f"{panel.stem}-panel.png").page_count == 1
+
+
 def test_summary_lists_every_part(catalog: tuple[Path, str]):
     _, text = catalog
     for part_id in PART_IDS:
         assert re.search(rf"^{re.escape(part_id)}\s+part\s+ok\s+{len(SUFFIXES)}\s", text, re.M)
-    assert (
-        f"{len(PART_IDS)} parts, 0 panels, {len(PART_IDS) * len(SUFFIXES)} files, 0 failures"
-        in text
-    )
+    files = len(PART_IDS) * len(SUFFIXES) + len(PANELS) * len(PANEL_SUFFIXES)
+    assert f"{len(PART_IDS)} parts, {len(PANELS)} panels, {files} files, 0 failures" in text
     # Not a terminal: one plain line per finished job, no progress bar.
-    lines = re.findall(r"^\[(\d+)/(\d+)\] ok   part\s+(\S+)$", text, re.M)
+    lines = re.findall(r"^\[(\d+)/(\d+)\] ok   (part|panel)\s+(\S+)$", text, re.M)
     total = int(lines[0][1])
-    assert [int(n) for n, _, _ in lines] == list(range(1, total + 1))
-    assert {pid for _, _, pid in lines} == set(PART_IDS)
+    assert [int(n) for n, _, _, _ in lines] == list(range(1, total + 1))
+    assert {name for _, _, kind, name in lines if kind == "part"} == set(PART_IDS)
+    assert {name for _, _, kind, name in lines if kind == "panel"} == {p.stem for p in PANELS}
     assert "\r" not in text
 
 

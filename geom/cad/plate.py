@@ -21,6 +21,7 @@ layout rules), so the operator has nothing to do here; `geom.cad.speed` switches
 from __future__ import annotations
 
 import math
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -146,4 +147,14 @@ def write_plate_step(path: Path, product: str, shape: Any) -> Path:
         if writer.Write(str(target)) != IFSelect_ReturnStatus.IFSelect_RetDone:
             raise RuntimeError(f"OpenCascade could not write the STEP file of {product!r}")
         data = target.read_bytes()
+    # OpenCascade appends a per-process counter to the product name ("panel example 3"
+    # after two earlier STEP writes in the same process): the catalog (geom.catalog), which
+    # writes many STEP files per process, got different bytes for the same plate. Drop it.
+    quoted = re.escape(name.encode("ascii"))
+    data = re.sub(
+        rb"PRODUCT\('(" + quoted + rb") \d+','" + quoted + rb" \d+'",
+        rb"PRODUCT('\1','\1'",
+        data,
+        count=1,
+    )
     return write_bytes(path, data)
