@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import multiprocessing
 import os
+import shutil
 import sys
 import time
 import traceback
@@ -438,7 +439,17 @@ class _Progress:
             # No monitor thread: the bar is updated from this thread only, and the
             # workers may be forked (see _context).
             tqdm_module.tqdm.monitor_interval = 0
-            self.bar = tqdm(total=total, file=stream, unit="part", dynamic_ncols=True)
+            # A terminal that reports no size (some ptys say 0 x 0) gets 80 x 24: tqdm
+            # would otherwise draw nothing at all.
+            sized = shutil.get_terminal_size((0, 0)).columns > 0
+            self.bar = tqdm(
+                total=total,
+                file=stream,
+                unit="job",
+                dynamic_ncols=sized,
+                ncols=None if sized else 80,
+                nrows=None if sized else 24,
+            )
 
     def done(self, result: Result) -> Result:
         self.count += 1
