@@ -519,8 +519,8 @@ def index_html(results: Sequence[Result], options: Options) -> str:
         f"<style>{_CSS}</style></head><body>",
         "<h1>geom catalog</h1>",
         f"<p>{len(results)} entries, {ok} built, {len(results) - ok} failed. "
-        f"Coating {options.coating[0]:g} .. {options.coating[1]:g} mm per face, "
-        f"target {e(options.target)}. All sizes in mm.</p>",
+        f"Parts: coating {options.coating[0]:g} .. {options.coating[1]:g} mm per face, "
+        f"target {e(options.target)}; panels: as their files say. All sizes in mm.</p>",
     ]
     for r in results:
         rows.append(f'<div class="part{"" if r.ok else " fail"}" id="{e(r.id)}">')
