@@ -461,11 +461,12 @@ def _side_view(msp: Any, fit: Fit, m: Measured, ox: float, oz: float, t: float) 
                 [(side * collar, -t), (side * tip, -t), (side * collar, -t - 3 * (tip - collar))],
                 BODY_LAYER,
             )
-    if part.frame is not None:  # the socket in the frame: simple box, front flush
+    if part.frame is not None:  # the socket in the frame: a simple box
+        # Its front face `[body] front` above the frame's (0: flush), as geom.body places it.
+        front = ft + (part.body.front if part.body is not None else 0.0)
         half = (part.width if axis == "width" else part.height) / 2
-        poly(
-            [(-half, ft), (-half, ft - part.depth), (half, ft - part.depth), (half, ft)], BODY_LAYER
-        )
+        back = front - part.depth
+        poly([(-half, front), (-half, back), (half, back), (half, front)], BODY_LAYER)
     msp.add_line(
         (ox - stub - 2, oz),
         (ox + stub + 2, oz),
