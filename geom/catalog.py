@@ -345,13 +345,13 @@ def build_all(options: Options, jobs: int | None = None, out: TextIO | None = No
         Result(Path(where).name, "template", False, (), 0.0, str(exc))
         for where, exc in sorted(errors.items())
     ]
-    # Groups outer (last first), parts inner: the longest jobs are queued first.
+    # Longest first: panels, then part groups (last group first), parts inner.
     groups = range(len(PART_PRODUCERS))
-    tasks: list[Task] = [
+    panels = panel_files(options.template_dirs)
+    tasks: list[Task] = [(build_panel, (path, options)) for path in panels]  # the longest
+    tasks += [
         (build_part, (pid, g, options)) for g in reversed(groups) for pid in catalog.parts
     ]
-    panels = panel_files(options.template_dirs)
-    tasks += [(build_panel, (path, options)) for path in panels]
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
     progress = _Progress(len(tasks) + len(results), stream)
     for result in results:
