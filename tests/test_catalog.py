@@ -76,6 +76,7 @@ def test_every_part_has_every_file_and_each_parses(catalog: tuple[Path, str], pa
         assert path.is_file() and path.stat().st_size > 0, path
     assert ezdxf.readfile(out / f"{stem}-cutout.dxf").modelspace().query("LWPOLYLINE")
     assert ezdxf.readfile(out / f"{stem}-drawing.dxf").modelspace().query("DIMENSION")
+    assert (out / f"{stem}-body.step").read_bytes().startswith(b"ISO-10303-21;")
     assert ET.parse(out / f"{stem}-cutout.svg").getroot().tag.endswith("svg")
     assert pymupdf.open(out / f"{stem}-drawing.pdf").page_count == 1
     png = pymupdf.open(out / f"{stem}-cutout.png")
@@ -146,6 +147,15 @@ def test_one_failing_part_does_not_stop_the_others(
         "width = { value = 41.5, minus = 0.0", "width = { value = 41.7, minus = 0.0", 1
     )
     (templates / "tight.toml").write_text(tight, encoding="utf-8")
+    # A panel that breaks a layout rule: two sockets on the same spot.
+    crowded = (
+        "[panel]\nwidth = 100.0\nheight = 60.0\ncorner_radius = 2.0\nthickness = 1.5\n"
+        'coating = 0.0\nprocess = "laser"\n'
+        + '[[place]]\npart = "770-744/064-000"\nx = 50.0\ny = 30.0\nrotation = 0\n'
+        * 2
+    )
+    (templates / "panels").mkdir()
+    (templates / "panels" / "crowded.toml").write_text(crowded, encoding="utf-8")
     monkeypatch.setenv("GEOM_TEMPLATES", str(templates))
     out = tmp_path / "out"
     status = main(["build", "--all", "-o", str(out), "--jobs", "2"])
@@ -155,12 +165,16 @@ def test_one_failing_part_does_not_stop_the_others(
     assert re.search(r"^tight/1\s+part\s+FAIL\s", printed, re.M)
     assert "FAIL broken.toml: " in printed and "cutout.width" in printed
     assert "FAIL tight/1: fit fails, DXF withheld: interference" in printed
-    assert "2 failures" in printed
+    assert re.search(r"^crowded\s+panel\s+FAIL\s", printed, re.M)
+    assert "FAIL crowded: layout violations" in printed
+    assert "3 failures" in printed
+    for panel in PANELS:  # every shipped panel still built
+        assert re.search(rf"^{re.escape(panel.stem)}\s+panel\s+ok\s", printed, re.M)
     for part_id in PART_IDS:  # every shipped part still built
         assert re.search(rf"^{re.escape(part_id)}\s+part\s+ok\s", printed, re.M)
         assert (out / f"{part_id.replace('/', '_')}-drawing.pdf").is_file()
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert "FAILED" in page and "tight/1" in page and "broken.toml" in page
+    assert "FAILED" in page and "tight/1" in page and "broken.toml" in page and "crowded" in page
 
 
 def test_all_with_part_names_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
