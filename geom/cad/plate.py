@@ -99,6 +99,7 @@ def write_plate_step(path: Path, product: str, shape: Any) -> Path:
     from OCP.APIHeaderSection import APIHeaderSection_MakeHeader
     from OCP.IFSelect import IFSelect_ReturnStatus
     from OCP.Interface import Interface_Static
+    from OCP.StepBasic import StepBasic_Product
     from OCP.STEPControl import (
         STEPControl_Controller,
         STEPControl_StepModelType,
@@ -117,7 +118,6 @@ def write_plate_step(path: Path, product: str, shape: Any) -> Path:
         "write.step.schema": SCHEMA,
         "xstep.cascade.unit": UNIT,
         "write.step.unit": UNIT,
-        "write.step.product.name": _ascii(product),
         # Edges as 3D curves only, no pcurves: 276k instead of 636k entities for 1000
         # rounded cutouts; readers rebuild the pcurves on planes and cylinders exactly.
         "write.surfacecurve.mode": "Off",
@@ -134,7 +134,14 @@ def write_plate_step(path: Path, product: str, shape: Any) -> Path:
             Interface_Static.SetCVal_s(key, value)
     if status != IFSelect_ReturnStatus.IFSelect_RetDone:
         raise RuntimeError(f"OpenCascade could not transfer {product!r} to STEP")
-    header = APIHeaderSection_MakeHeader(writer.Model())
+    model = writer.Model()
+    for i in range(1, model.NbEntities() + 1):  # the product comes first, near the top
+        entity = model.Value(i)
+        if isinstance(entity, StepBasic_Product):
+            entity.SetId(TCollection_HAsciiString(_ascii(product)))
+            entity.SetName(TCollection_HAsciiString(_ascii(product)))
+            break
+    header = APIHeaderSection_MakeHeader(model)
     header.SetName(TCollection_HAsciiString(_ascii(product)))
     header.SetTimeStamp(TCollection_HAsciiString(stamp))
     header.SetOriginatingSystem(TCollection_HAsciiString(f"geom {__version__}"))
