@@ -171,9 +171,9 @@ def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:
     product = f"panel {panel.name}"
     step_file = write_plate_step(out_dir / f"{panel.name}-panel.step", product, shape)
     components = [Component(product, shape, PLATE_COLOUR), *part_components(panel)]
-    assembly = write_step(
-        out_dir / f"{panel.name}-assembly.step", f"{product} assembly", components
-    )
+    target = out_dir / f"{panel.name}-assembly.step"
+    # No pcurves: half the entities and export time for a plate with many openings.
+    assembly = write_step(target, f"{product} assembly", components, pcurves=False)
     return step_file, assembly
 
 
