@@ -7,10 +7,15 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from geom.atomic import prepare_dir
-from geom.dxf_out import DXF_VERSIONS, DxfVersion
+
+if TYPE_CHECKING:
+    from geom.dxf_out import DxfVersion
+
+DXF_VERSIONS = ("r2000", "r12")
+"""As geom.dxf_out.DXF_VERSIONS, without importing ezdxf for every command."""
 
 MAX_LISTED = 50
 """Violations printed one per line; the report lists them all."""
@@ -74,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     files = run_panel(
         panel,
         out,
-        version=cast(DxfVersion, args.dxf_version),
+        version=cast("DxfVersion", args.dxf_version),
         explode=args.explode,
         force=args.force,
     )

@@ -173,3 +173,31 @@ def test_cli_without_traceback() -> None:
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "unreadable" in done.stderr
     assert done.stdout == ""
+
+
+PROBE = """
+import sys
+from geom.cli import main
+code = main(sys.argv[1:])
+loaded = sorted({m.split(".")[0] for m in sys.modules if m.startswith(("cadquery", "OCP"))})
+print(f"CODE={code} LOADED=" + ",".join(loaded))
+"""
+
+
+@pytest.mark.parametrize(("text", "code"), [(GOOD.replace("x = 50.0", "x = 5.0"), 2), (GOOD, 0)])
+def test_no_cad_kernel_before_validation(tmp_path: Path, text: str, code: int) -> None:
+    """A bad panel file fails before the 3D kernel is loaded; a good one loads OCP (for
+    the STEP files) but never cadquery."""
+    path = _write(tmp_path, text)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "panel", str(path), "-o", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    line = [ln for ln in done.stdout.splitlines() if ln.startswith("CODE=")][-1]
+    assert line.startswith(f"CODE={code} ")
+    loaded = set(filter(None, line.split("LOADED=")[1].split(",")))
+    assert loaded == (set() if code == 2 else {"OCP"})
