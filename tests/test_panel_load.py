@@ -100,7 +100,7 @@ BAD = [
     ('part = "770-744/064-000"', "part = 770", "place[0].part", "not a text"),
     ("x = 50.0", "x = 500.0", "place[0].x", "out of range"),
     ("x = 50.0", "x = 5.0", "place[0].x", "off the sheet"),
-    ("y = 10.0", "y = 1.0", "hole[0].x", "off the sheet"),
+    ("y = 10.0", "y = 1.0", "hole[0].y", "off the sheet"),
     ("diameter = 4.5", "diameter = 0", "hole[0].diameter", "out of range"),
     ("cols = 2", "cols = 2.5", "array[0].cols", "not a whole number"),
     ("cols = 2", "cols = 0", "array[0].cols", "out of range"),
