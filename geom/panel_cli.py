@@ -98,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {len(files.violations)} layout violations; DXF and STEP {state}")
     else:
         print("  layout ok")
+    for name in files.removed:
+        print(f"  removed {name} of an earlier run (it does not match this layout)")
     for path in (files.dxf, files.step, files.assembly, files.bom, files.report):
         if path is not None:
             print(f"  wrote {path}")

@@ -9,8 +9,9 @@
 - `<name>-bom.csv`: one line per part (frames counted with the parts they hold).
 - `<name>-report.json`: panel, rules, fits, every violation with positions, files.
 
-A layout violation withholds the CAM files (DXF, STEP) unless `force`; the BOM and the
-report are always written. Same input, same bytes. All sizes in mm.
+A layout violation withholds the CAM files (DXF, STEP) unless `force`, and removes
+those an earlier run left under the same names (a stale DXF must not pass for this
+layout); the BOM and the report are always written. Same input, same bytes. All sizes in mm.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ class PanelFiles:
     assembly: Path | None
     bom: Path
     report: Path
+    removed: tuple[str, ...] = ()
+    """Names of stale CAM files of an earlier run removed because these were withheld."""
 
     @property
     def ok(self) -> bool:
@@ -147,6 +150,13 @@ def run_panel(
         )
         if step:
             step_file, assembly = write_panel_steps(panel, out_dir)
+    stale: list[str] = []
+    if not cam:  # a CAM file left from an earlier run must not pass for this layout
+        for suffix in ("-panel.dxf", "-panel.step", "-assembly.step"):
+            old = out_dir / f"{stem}{suffix}"
+            if old.is_file():
+                old.unlink()
+                stale.append(old.name)
     bom = write_text(out_dir / f"{stem}-bom.csv", bom_csv(panel))
     document = panel_report(panel, violations)
     document["files"] = {
@@ -157,9 +167,10 @@ def run_panel(
         "assembly": assembly.name if assembly else None,
         "bom": bom.name,
         "withheld": None if cam else "layout violations (--force writes them anyway)",
+        "removed_stale": stale,
     }
     report = write_text(out_dir / f"{stem}-report.json", dumps(document))
-    return PanelFiles(violations, dxf, step_file, assembly, bom, report)
+    return PanelFiles(violations, dxf, step_file, assembly, bom, report, tuple(stale))
 
 
 def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:

@@ -256,12 +256,15 @@ BROKEN = MIXED.replace("x = 40.0\ny = 110.0", "x = 60.0\ny = 50.0")  # 770-744s 
 
 def test_violations_withhold_cam_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "broken.toml"
-    path.write_text(BROKEN, encoding="utf-8")
     out = tmp_path / "out"
+    path.write_text(MIXED, encoding="utf-8")  # first a good layout: its CAM files written
+    assert main(["panel", str(path), "-o", str(out)]) == 0
+    path.write_text(BROKEN, encoding="utf-8")
     assert main(["panel", str(path), "-o", str(out)]) == 1
     assert sorted(p.name for p in out.iterdir()) == ["broken-bom.csv", "broken-report.json"]
     report = json.loads((out / "broken-report.json").read_text(encoding="utf-8"))
     assert report["ok"] is False and report["files"]["dxf"] is None
+    assert len(report["files"]["removed_stale"]) == 3
     rules = {v["rule"] for v in report["violations"]}
     assert "flange_overlap" in rules
     for v in report["violations"]:
