@@ -47,6 +47,17 @@ def build_plate(fit: Fit, *, given: bool) -> float:
     return min(max(fit.finished_plate.nominal, grip.min), grip.max)
 
 
+def validate_bodies(fit: Fit, plate: float) -> None:
+    """Build (as numbers only, no kernel) every body the STEP file and the 3D check of
+    `fit` will need, so a bad [body] table stops the command before any file is written."""
+    from geom.body import build_body
+
+    span = fit.part.fit.latch_span.min
+    build_body(fit.part, plate)
+    for t in (fit.finished_plate.min, fit.finished_plate.max):
+        build_body(fit.part, t, latch_span=span)
+
+
 def step_name(part: Part) -> str:
     return f"{part.file_stem}-body.step"
 

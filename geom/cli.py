@@ -125,9 +125,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
     catalog = load_catalog()
     parts = [catalog.resolve(name) for name in args.parts] or list(catalog.parts.values())
     fits = [_fit(args, part) for part in parts]  # every input checked before any file
-    from geom.bodies_cli import build_plate, fit3d_report, write_body
+    from geom.bodies_cli import build_plate, fit3d_report, validate_bodies, write_body
 
     plates = [build_plate(f, given=args.plate is not None) for f in fits]
+    for fit, plate in zip(fits, plates, strict=True):
+        validate_bodies(fit, plate)  # every [body] checked before any file
     out = prepare_dir(args.output)
     failed = 0
     for fit, plate in zip(fits, plates, strict=True):

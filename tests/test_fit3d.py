@@ -122,3 +122,28 @@ def test_build_writes_dxf_report_with_3d_and_step_for_every_template(tmp_path: P
         assert report["fit_3d"]["interference_mm3"] <= INTERFERENCE_LIMIT_MM3
         assert len(report["fit_3d"]["cases"]) == 4
         assert report["body"] == {"step": step.name, "plate_mm": part.fit.grip.max}
+
+
+def test_cutout_corners_rounder_than_the_collar_fail_in_3d_as_in_2d(tmp_path: Path) -> None:
+    text = (TEMPLATES / "770-744_064-000.toml").read_text(encoding="utf-8")
+    old = 'corner_radius = { value = 0.5, source = "assumed" }'  # the cutout's
+    assert text.count(old) == 1
+    path = tmp_path / "round.toml"
+    path.write_text(text.replace(old, old.replace("0.5", "1.5")), encoding="utf-8")
+    from geom.templates import load_file
+
+    fit = evaluate(load_file(path, CATALOG), Size.exact(1.0), NO_COATING)
+    assert not next(c for c in fit.checks if c.name == "corner_radius").ok
+    result = check_3d(fit)
+    assert not result.ok
+    smallest = next(c for c in result.cases if c.opening_end == "min")
+    assert smallest.interference_mm3 > INTERFERENCE_LIMIT_MM3
+
+
+def test_bad_plate_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["body", "770-744", "--plate", "2.5", "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("geom: command line:--plate: '2.5' is outside the grip range")
+    assert len(err.splitlines()) == 1
+    assert not out.exists()

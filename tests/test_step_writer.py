@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from geom.cad.step import FIXED_TIME_STAMP, Component, time_stamp, write_step
+from geom.cad.step import FIXED_TIME_STAMP, Component, ascii_name, time_stamp, write_step
 from geom.errors import InputError
 
 SCRIPT = """
@@ -107,3 +107,16 @@ def test_rejects_bad_components(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="components"):
         write_step(tmp_path / "x.step", "p", [])
     assert not (tmp_path / "x.step").exists()
+
+
+def test_names_with_quotes_and_non_ascii_read_back(tmp_path: Path) -> None:
+    import cadquery as cq
+    from OCP.BRepPrimAPI import BRepPrimAPI_MakeBox
+
+    assert ascii_name("4 mm\u00b2, gr\u00fcn \u2014 x") == "4 mm2, grun ? x"
+    box = BRepPrimAPI_MakeBox(1, 1, 1).Shape()
+    path = tmp_path / "n.step"
+    write_step(path, "Sockel 4 mm\u00b2 gr\u00fcn", [Component("it's; a \u00e4", box, (1, 0, 0))])
+    assy = cq.Assembly.importStep(str(path))
+    assert assy.name == "Sockel 4 mm2 grun"
+    assert [c.name for c in assy.children] == ["it's; a a"]

@@ -16,11 +16,11 @@ span) is intersected with it (BRepAlgoAPI_Common). Measured on the solids:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from geom.body import Body, Prism, build_body
-from geom.cad.body import BuiltSolid, boolean, bounding_box, build, prism, volume
+from geom.body import Prism, build_body
+from geom.cad.body import boolean, bounding_box, build, prism, volume
 from geom.fit import EPS_MM, Fit
 
 INTERFERENCE_LIMIT_MM3 = 1e-3
@@ -70,7 +70,6 @@ class Case3D:
 class Fit3D:
     cases: tuple[Case3D, ...]
     min_catch: float
-    bodies: dict[float, Body] = field(default_factory=dict)
 
     @property
     def interference_mm3(self) -> float:
@@ -136,12 +135,10 @@ def check_3d(fit: Fit, *, openings: dict[str, tuple[float, float]] | None = None
         ends = dict(openings)
     outer = (mount.width + 2 * PLATE_MARGIN_MM, mount.height + 2 * PLATE_MARGIN_MM)
     plates = sorted({finished_plate.min, finished_plate.max})
-    built: dict[float, tuple[Body, list[BuiltSolid]]] = {}
     cases = []
     for t in plates:
         body = build_body(part, t, latch_span=snap.latch_span.min)
         solids = build(body)
-        built[t] = (body, solids)
         overlap = 0.0
         if len(solids) > 1:
             overlap = volume(boolean("common", [solids[0].shape], [s.shape for s in solids[1:]]))
@@ -157,7 +154,7 @@ def check_3d(fit: Fit, *, openings: dict[str, tuple[float, float]] | None = None
                 for side in (-1, 1)
             )
             cases.append(Case3D(end, t, (w, h, r), interference, latches, overlap))  # type: ignore[arg-type]
-    return Fit3D(tuple(cases), snap.latch_min_catch, {t: b for t, (b, _) in built.items()})
+    return Fit3D(tuple(cases), snap.latch_min_catch)
 
 
 def _latch(shape: Any, axis: str, side: int, edge: float, plate: float, required: float) -> Latch3D:

@@ -109,7 +109,7 @@ def write_plate_step(path: Path, product: str, shape: Any) -> Path:
 
     from geom import __version__
     from geom.cad.speed import skip_split_common_vertex
-    from geom.cad.step import SCHEMA, UNIT, _ascii, _quiet, time_stamp
+    from geom.cad.step import SCHEMA, UNIT, _quiet, ascii_name, time_stamp
 
     _quiet()
     stamp = time_stamp()
@@ -138,11 +138,11 @@ def write_plate_step(path: Path, product: str, shape: Any) -> Path:
     for i in range(1, model.NbEntities() + 1):  # the product comes first, near the top
         entity = model.Value(i)
         if isinstance(entity, StepBasic_Product):
-            entity.SetId(TCollection_HAsciiString(_ascii(product)))
-            entity.SetName(TCollection_HAsciiString(_ascii(product)))
+            entity.SetId(TCollection_HAsciiString(ascii_name(product)))
+            entity.SetName(TCollection_HAsciiString(ascii_name(product)))
             break
     header = APIHeaderSection_MakeHeader(model)
-    header.SetName(TCollection_HAsciiString(_ascii(product)))
+    header.SetName(TCollection_HAsciiString(ascii_name(product)))
     header.SetTimeStamp(TCollection_HAsciiString(stamp))
     header.SetOriginatingSystem(TCollection_HAsciiString(f"geom {__version__}"))
     with tempfile.TemporaryDirectory(prefix="geom-step-") as tmp:

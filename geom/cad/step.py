@@ -18,8 +18,9 @@ import math
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -77,9 +78,12 @@ def write_step(
 ) -> Path:
     """Write `components` as one STEP assembly named `product` to `path` (atomically).
 
-    The directory of `path` must exist (geom.atomic.prepare_dir). Returns `path`.
-    `pcurves=False` leaves out the edges' curves on surfaces (a panel plate's thousands
-    of edges: half the entities and half the export time)."""
+    Names are written as ASCII (see `ascii_name`). The directory of `path` must exist
+    (geom.atomic.prepare_dir). Returns `path`. `pcurves=False` leaves out the edges'
+    curves on surfaces (a panel plate's thousands of edges: half the entities and half
+    the export time)."""
+    product = ascii_name(product)
+    components = [replace(c, name=ascii_name(c.name)) for c in components]
     _validate(product, components)
     stamp = time_stamp()
     doc = _document(product, components)
@@ -202,7 +206,7 @@ def _write(doc: Any, product: str, stamp: str, pcurves: bool = True) -> bytes:
             count += 1
             entity.SetId(TCollection_HAsciiString(str(count)))
     header = APIHeaderSection_MakeHeader(model)
-    header.SetName(TCollection_HAsciiString(_ascii(product)))
+    header.SetName(TCollection_HAsciiString(product.replace("'", "")))
     header.SetTimeStamp(TCollection_HAsciiString(stamp))
     header.SetOriginatingSystem(TCollection_HAsciiString(f"geom {__version__}"))
 
@@ -211,8 +215,8 @@ def _write(doc: Any, product: str, stamp: str, pcurves: bool = True) -> bytes:
         status = writer.Write(str(target))
         if status != IFSelect_ReturnStatus.IFSelect_RetDone or not target.is_file():
             raise RuntimeError(f"OpenCascade could not write the STEP file of {product!r}")
-        text = target.read_bytes().decode("ascii")
-    return canonical_styles(text).encode("ascii")
+        text = target.read_bytes().decode("utf-8", "surrogateescape")
+    return canonical_styles(text).encode("utf-8", "surrogateescape")
 
 
 MDGPR = "MECHANICAL_DESIGN_GEOMETRIC_PRESENTATION_REPRESENTATION"
@@ -332,6 +336,9 @@ def _signature(number: int, tail: dict[int, str], path: set[int]) -> str:
     return "'".join(p if q else _REF.sub(sub, p) for q, p in _outside_strings(body))
 
 
-def _ascii(text: str) -> str:
-    """Header strings as plain ASCII (STEP's header has no encoding of its own)."""
-    return text.encode("ascii", "replace").decode("ascii").replace("'", "")
+def ascii_name(text: str) -> str:
+    """A name as plain ASCII: OpenCascade 7.9 writes other characters double-encoded (a
+    reader gets "grÃ¼n" back for "grün"), so letters are folded (ü -> u, ² -> 2) and what
+    has no ASCII form becomes "?"."""
+    folded = unicodedata.normalize("NFKD", text)
+    return "".join(ch if ch.isascii() else "?" for ch in folded if not unicodedata.combining(ch))
