@@ -242,3 +242,41 @@ def test_web_check_misses_nothing(tmp_path_factory: pytest.TempPathFactory, hole
     }
     found = {v.entries for v in check_layout(panel) if v.rule == "web"}
     assert found == brute
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(sorted(p for p in CATALOG.parts if CATALOG.parts[p].plug)),
+            st.floats(40, 360),
+            st.floats(40, 360),
+            st.sampled_from([0, 90, 180, 270]),
+        ),
+        max_size=25,
+    )
+)
+def test_flange_overlaps_match_brute_force(
+    tmp_path_factory: pytest.TempPathFactory, parts: list[tuple[str, float, float, int]]
+) -> None:
+    """Over random part layouts, the indexed rule lists exactly the flange pairs that a
+    pairwise check of every two flange rectangles finds overlapping."""
+    path = tmp_path_factory.mktemp("flanges") / "f.toml"
+    text = '[panel]\nwidth = 400.0\nheight = 400.0\nthickness = 1.5\nprocess = "laser"\n'
+    text += "".join(_place(pid, x, y, r) for pid, x, y, r in parts)
+    path.write_text(text)
+    panel = load_panel(path, CATALOG)
+    rects = []
+    for p in panel.places:
+        w, h = p.part.mount.width, p.part.mount.height
+        w, h = (h, w) if p.rotation in (90, 270) else (w, h)
+        rects.append((p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2))
+    brute = {
+        (panel.places[i].entry, panel.places[j].entry)
+        for i in range(len(rects))
+        for j in range(i + 1, len(rects))
+        if min(rects[i][2], rects[j][2]) - max(rects[i][0], rects[j][0]) > 1e-6
+        and min(rects[i][3], rects[j][3]) - max(rects[i][1], rects[j][1]) > 1e-6
+    }
+    found = {v.entries for v in check_layout(panel) if v.rule == "flange_overlap"}
+    assert found == brute
