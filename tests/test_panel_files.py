@@ -292,3 +292,28 @@ def test_r12_and_exploded(tmp_path: Path) -> None:
     arcs = sum(e.dxftype() == "ARC" for e in cut)
     # 4 corner arcs per rounded outline and cutout, 2 half arcs per hole.
     assert arcs == 4 * (1 + len(panel.places)) + 2 * len(panel.holes)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bodies_pass_through_their_cutouts(runs: dict[str, tuple[Panel, Path]], name: str) -> None:
+    """Read back from the assembly file: every body, at its place and rotation, shares no
+    volume with the plate (the collar passes through its cutout, the flange rests on the
+    front face), so plate and bodies agree on positions and rotations."""
+    from OCP.BRepAlgoAPI import BRepAlgoAPI_Common
+    from OCP.BRepGProp import BRepGProp
+    from OCP.GProp import GProp_GProps
+
+    def volume(shape: object) -> float:
+        props = GProp_GProps()
+        BRepGProp.VolumeProperties_s(shape, props)
+        return float(props.Mass())
+
+    panel, out = runs[name]
+    solids = _solids(_read_step(out / f"{name}-assembly.step"))
+    plate = max(solids, key=volume)
+    assert volume(plate) == pytest.approx(_expected_volume(panel), rel=1e-6)
+    for body in solids:
+        if body is plate:
+            continue
+        common = BRepAlgoAPI_Common(plate, body)
+        assert volume(common.Shape()) < 1e-3
