@@ -198,8 +198,9 @@ def test_edge_distance_in_a_rounded_corner() -> None:
     assert edge_distance((100.0, 100.0, 0.0), 50.0, 3.0, 10.0, 4.0, 0.0) == pytest.approx(1.0)
 
 
-boxes = st.lists(
-    st.tuples(st.floats(0, 200), st.floats(0, 200), st.floats(0.5, 30), st.floats(0.5, 30)),
+side = st.one_of(st.floats(0.5, 30), st.floats(0.5, 30), st.floats(0.5, 30), st.floats(100, 400))
+boxes = st.lists(  # mostly socket-sized boxes, now and then a huge one (the grid's worst)
+    st.tuples(st.floats(0, 200), st.floats(0, 200), side, side),
     min_size=0,
     max_size=60,
 )
