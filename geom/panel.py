@@ -137,6 +137,13 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
             raise entry.error("part", name, exc.problem, exc.allowed) from None
         if part.id not in fits:
             fits[part.id] = evaluate(part, Size.exact(thickness), coating, target)
+        elif fits[part.id].part != part:
+            raise entry.error(
+                "part",
+                name,
+                f"a second, different template for {part.id}",
+                "one template per part id on a panel",
+            )
         return part
 
     def add(entry: _Entry, label: str, part: Part, x: float, y: float, rotation: int) -> None:

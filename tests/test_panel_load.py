@@ -201,3 +201,20 @@ def test_no_cad_kernel_before_validation(tmp_path: Path, text: str, code: int) -
     assert line.startswith(f"CODE={code} ")
     loaded = set(filter(None, line.split("LOADED=")[1].split(",")))
     assert loaded == (set() if code == 2 else {"OCP"})
+
+
+def test_two_templates_for_one_id_refused(tmp_path: Path) -> None:
+    """A local copy of a template (same id, other numbers) next to the shipped one would
+    draw one of them with the other's cut: refused."""
+    shipped = (ROOT / "templates" / "770-744_064-000.toml").read_text(encoding="utf-8")
+    copy = shipped.replace(
+        'width = { value = 41.5, source = "assumed" }',
+        'width = { value = 41.0, source = "assumed" }',
+        1,
+    )
+    assert copy != shipped
+    (tmp_path / "mine.toml").write_text(copy, encoding="utf-8")
+    text = GOOD.replace('part = "770-744/064-000"', 'part = "mine.toml"')
+    text += '[[place]]\npart = "770-744"\nx = 50.0\ny = 80.0\n'
+    with pytest.raises(InputError, match=r"place\[1\]\.part: .* a second, different template"):
+        load_panel(_write(tmp_path, text))
