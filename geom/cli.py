@@ -1,6 +1,7 @@
 """The geom command line (a contract: users' scripts build on it).
 
-Exit status: 0 the fit holds / the job is done, 1 a fit check fails, 2 bad input (one line
+Exit status: 0 the fit holds / the job is done, 1 a fit check fails or geom built a DXF
+its lint refuses (a bug, reason on stderr, nothing written), 2 bad input (one line
 on stderr: ``geom: <where>:<field>: <value> is <problem>; allowed <range>``).
 """
 
@@ -15,7 +16,7 @@ from typing import Any, NoReturn, cast
 
 from geom import __version__
 from geom.atomic import prepare_dir
-from geom.errors import MISSING, GeomError, InputError
+from geom.errors import MISSING, GeomError, InputError, LintError
 from geom.fit import TARGETS, Fit, Target, evaluate
 from geom.part import ASSUMED, Part
 from geom.report import dumps, fit_report
@@ -62,6 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return cast(int, args.run(args))
+    except LintError as exc:  # geom's own output is wrong: not the user's input
+        if args.debug:
+            raise
+        print(f"geom: {exc}", file=sys.stderr)
+        return 1
     except GeomError as exc:
         if args.debug:
             raise
