@@ -922,12 +922,6 @@ def _check_geometry(b: _Builder, pairs: PairFinder | None = None) -> list[Proble
     return _report(b, s, found)
 
 
-def _length(s: _Segs, k: int) -> float:
-    if s.arc[k]:
-        return float(s.r[k] * s.sw[k])
-    return math.hypot(float(s.x1[k] - s.x0[k]), float(s.y1[k] - s.y0[k]))
-
-
 def _report(
     b: _Builder, s: _Segs, found: Iterable[tuple[int, int, str, float, float, float]]
 ) -> list[Problem]:
@@ -935,6 +929,14 @@ def _report(
     for self-intersections; in segment order."""
     problems: list[Problem] = []
     seen: set[tuple[int, int]] = set()
+    found = list(found)
+    lengths = np.where(s.arc, s.r * s.sw, np.hypot(s.x1 - s.x0, s.y1 - s.y0))
+    perimeter = np.bincount(s.contour, weights=lengths)
+    shared: dict[tuple[int, int], float] = {}  # overlap length per pair of contours
+    for i, j, kind, *_, length in found:
+        if kind == "overlap":
+            pair = (int(s.contour[min(i, j)]), int(s.contour[max(i, j)]))
+            shared[pair] = shared.get(pair, 0.0) + length
 
     def order(f: tuple[int, int, str, float, float, float]) -> tuple[int, int, int]:
         return (f[2] != "overlap", min(f[0], f[1]), max(f[0], f[1]))
@@ -947,14 +949,14 @@ def _report(
             continue
         seen.add(key)
         ha, hc = b.handles[int(s.entity[a])], b.handles[int(s.entity[c])]
-        if kind == "overlap":
-            full = abs(length - _length(s, a)) <= TOL_MM and abs(length - _length(s, c)) <= TOL_MM
-            name = "duplicate" if full else "overlap"
-            text = (
-                f"segment drawn twice (also {_seg(b, s, c)})"
-                if full
-                else f"segments overlap over {length:.6f} mm (also {_seg(b, s, c)})"
-            )
+        total = shared.get((ca, cc), 0.0)
+        if kind == "overlap" and ca != cc and _near(total, perimeter[ca], perimeter[cc]):
+            name, text = "duplicate", f"contour drawn twice (also {_seg(b, s, c)})"
+        elif kind == "overlap" and _near(length, lengths[a], lengths[c]):
+            name, text = "duplicate", f"segment drawn twice (also {_seg(b, s, c)})"
+        elif kind == "overlap":
+            name = "overlap"
+            text = f"segments overlap over {length:.6f} mm (also {_seg(b, s, c)})"
         elif ca == cc:
             name = "self-intersection"
             text = f"contour crosses or touches itself ({_seg(b, s, a)} and {_seg(b, s, c)})"
@@ -963,6 +965,10 @@ def _report(
             text = f"contour crosses or touches the contour of {_seg(b, s, c)}"
         problems.append(Problem(name, text, ha, float(x), float(y), hc))
     return sorted(problems, key=lambda p: _order.get(p.kind, 9))
+
+
+def _near(value: float, *others: float) -> bool:
+    return all(abs(value - float(o)) <= TOL_MM * max(1.0, len(others)) for o in others)
 
 
 _order = {"duplicate": 0, "overlap": 1, "self-intersection": 2, "crossing": 3}
