@@ -98,6 +98,16 @@ def main() -> None:
     )
     assert [str(p) for p in problems] == [str(p) for p in naive]  # type: ignore[attr-defined]
 
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_dxf(Path(tmp) / "exploded.dxf", panel(cutouts), explode=True)
+        exploded = ezdxf.readfile(path)
+    loose, found = timed(dxf_lint.lint, exploded, 3)
+    count = len(exploded.modelspace())
+    print(
+        f"same panel exploded ({count} LINE/ARC): lint {loose * 1000:.1f} ms, problems {len(found)}"
+    )
+    assert found == []
+
     bad = ezdxf.new("R2000")
     bad.layers.add("CUT")
     msp = bad.modelspace()

@@ -385,7 +385,8 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="geom",
         description="Cutout DXFs and worst-case fit checks for snap-in panel parts. "
         "All sizes in millimetres.",
-        epilog="Exit status: 0 fit holds, 1 a fit check fails, 2 bad input.",
+        epilog="Exit status: 0 fit holds, 1 a fit check fails (or a DXF fails geom's lint: "
+        "a bug), 2 bad input.",
     )
     parser.add_argument("--version", action="version", version=f"geom {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an input error")

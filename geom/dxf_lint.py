@@ -240,6 +240,9 @@ class _Builder:
         elif kind == "LWPOLYLINE" and e.closed and len(e.lwpoints) >= 2:
             values = np.asarray(e.lwpoints.values, dtype=np.float64).reshape(-1, 5)
             xyb = values[:, (0, 1, 4)].copy()
+            if not np.isfinite(xyb).all():
+                self._problem("entity", "LWPOLYLINE with a non-finite coordinate", ent, 0, 0)
+                return
             if mirror < 0:
                 xyb[:, 0] *= -1
                 xyb[:, 2] *= -1
@@ -270,6 +273,9 @@ class _Builder:
                     s_deg, e_deg = 180.0 - e_deg, 180.0 - s_deg
                 a0 = math.radians(s_deg % 360.0)
                 sweep = math.radians((e_deg - s_deg) % 360.0)
+            if not all(math.isfinite(v) for v in (cx, c[1], r, a0, sweep)):
+                self._problem("entity", f"{kind} with a non-finite value", ent, 0.0, 0.0)
+                return
             if r <= TOL_MM or r * sweep <= TOL_MM:
                 self._problem("zero-length", f"{kind} of length {r * sweep:.3g} mm", ent, cx, c[1])
                 return
@@ -305,6 +311,9 @@ class _Builder:
         their zero-length segment is reported and dropped."""
         kind = self.kinds[ent]
         n = len(pts)
+        if not all(math.isfinite(v) for p in pts for v in p):
+            self._problem("entity", f"{kind} with a non-finite coordinate", ent, 0.0, 0.0)
+            return
 
         def zero(i: int) -> None:
             what = "LINE" if kind == "LINE" else f"{kind} vertex {i}"
@@ -459,110 +468,102 @@ def _in_span(ang: Floats, a0: Floats, sw: Floats, r: Floats) -> Bools:
 # --- chaining loose pieces --------------------------------------------------------------
 
 
+def _components(n: int, a: Ints, c: Ints) -> Ints:
+    """Connected components of n items linked by the pairs (a, c): the smallest member."""
+    label = np.arange(n, dtype=np.int64)
+    while True:
+        low = np.minimum(label[a], label[c])
+        new = label.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, c, low)
+        new = new[new]  # pointer jumping: labels are members
+        if np.array_equal(new, label):
+            return label
+        label = new
+
+
 def _chain(b: _Builder) -> tuple[Ints, Ints, Ints]:
-    """Contour ids and end nodes of every segment; open ends and branches reported."""
+    """Contour ids and end nodes of every segment; open ends, gaps and branches reported.
+
+    The ends of LINE, ARC and open polylines join when within `TOL_MM` (a sweep over x,
+    in numpy); pieces joined end to end form one contour."""
     contour = b.contour_a.copy()
     nodes = b.nodes_a
     ns, ne = nodes[:, 0].copy(), nodes[:, 1].copy()
     if not b.loose:
         return contour, ns, ne
-    # snap the ends of loose pieces to shared nodes (grid of TOL_MM cells, 3 x 3 lookup)
-    cells: dict[tuple[int, int], list[int]] = {}
-    end_node: list[int] = []
-    ends: list[tuple[int, float, float]] = []  # (entity, x, y)
-    for ent, first, stop in b.loose:
-        x0, y0 = float(b.rows_a[first, 0]), float(b.rows_a[first, 1])
-        x1, y1 = float(b.rows_a[stop - 1, 2]), float(b.rows_a[stop - 1, 3])
-        ends += [(ent, x0, y0), (ent, x1, y1)]
-    for _, x, y in ends:
-        kx, ky = math.floor(x / TOL_MM), math.floor(y / TOL_MM)
-        found = -1
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for node in cells.get((kx + dx, ky + dy), ()):
-                    nx, ny = b.node_xy[node]
-                    if math.hypot(nx - x, ny - y) <= TOL_MM:
-                        found = node
-                        break
-                if found >= 0:
-                    break
-            if found >= 0:
-                break
-        if found < 0:
-            found = b._new_node(x, y)
-            cells.setdefault((kx, ky), []).append(found)
-        end_node.append(found)
-    parent = list(range(len(b.node_xy)))
+    loose = np.asarray(b.loose, dtype=np.int64).reshape(-1, 3)
+    ent, first, stop = loose[:, 0], loose[:, 1], loose[:, 2]
+    ex = np.stack([b.rows_a[first, 0], b.rows_a[stop - 1, 2]], axis=1).ravel()
+    ey = np.stack([b.rows_a[first, 1], b.rows_a[stop - 1, 3]], axis=1).ravel()
+    n_ends = ex.size
+    order = np.argsort(ex, kind="stable")
+    sx = ex[order]
+    hi = np.searchsorted(sx, sx + TOL_MM, side="right")
+    after = hi - np.arange(n_ends) - 1
+    a_pos = np.repeat(np.arange(n_ends), after)
+    c_pos = a_pos + 1 + np.arange(a_pos.size) - np.repeat(np.cumsum(after) - after, after)
+    a, c = order[a_pos], order[c_pos]
+    near = np.hypot(ex[a] - ex[c], ey[a] - ey[c]) <= TOL_MM
+    label = _components(n_ends, a[near], c[near])
+    reps, inverse = np.unique(label, return_inverse=True)
+    base = len(b.node_xy)
+    b.node_xy.extend(zip(ex[reps].tolist(), ey[reps].tolist(), strict=True))
+    end_node = base + inverse.astype(np.int64)
+    ns[first] = end_node[0::2]
+    ne[stop - 1] = end_node[1::2]
+    # pieces sharing a node are one contour
+    piece = _components(reps.size, end_node[0::2] - base, end_node[1::2] - base)
+    _, piece_contour = np.unique(piece[end_node[0::2] - base], return_inverse=True)
+    lengths = stop - first
+    seg = np.repeat(first, lengths) + (
+        np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    )
+    contour[seg] = b.contours + np.repeat(piece_contour.astype(np.int64), lengths)
+    # open ends (the nearest two within GAP_MM are one gap) and branches
+    degree = np.bincount(end_node - base, minlength=reps.size)
+    owner = ent[np.arange(n_ends) // 2]
 
-    def root(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
+    def entities_at(node: int) -> list[int]:
+        return [int(e) for e in owner[end_node == node]]
 
-    degree: dict[int, list[int]] = {}
-    for p, (ent, first, stop) in enumerate(b.loose):
-        n0, n1 = end_node[2 * p], end_node[2 * p + 1]
-        ns[first] = n0
-        ne[stop - 1] = n1
-        for node in (n0, n1):
-            degree.setdefault(node, []).append(ent)
-        # a piece's own inner nodes and its ends are one component
-        for seg in range(first, stop):
-            parent[root(int(ns[seg]))] = root(n0)
-            parent[root(int(ne[seg]))] = root(n0)
-    roots: dict[int, int] = {}
-    for _, first, stop in b.loose:
-        cid = roots.setdefault(root(int(ns[first])), b.contours + len(roots))
-        contour[first:stop] = cid
-    # open ends (pair the nearest within GAP_MM as one gap) and branches
-    open_ends = sorted((n, ents[0]) for n, ents in degree.items() if len(ents) == 1)
-    used: set[int] = set()
-    for i, (node, ent) in enumerate(open_ends):
-        if node in used:
+    open_nodes = np.flatnonzero(degree == 1) + base
+    ox = np.asarray([b.node_xy[k][0] for k in open_nodes.tolist()])
+    oy = np.asarray([b.node_xy[k][1] for k in open_nodes.tolist()])
+    used = np.zeros(open_nodes.size, dtype=np.bool_)
+    for k, node in enumerate(open_nodes.tolist()):
+        if used[k]:
             continue
-        x, y = b.node_xy[node]
-        best, best_d = None, GAP_MM
-        for other, oent in open_ends[i + 1 :]:
-            if other in used:
-                continue
-            ox, oy = b.node_xy[other]
-            d = math.hypot(ox - x, oy - y)
-            if d < best_d:
-                best, best_d = (other, oent), d
-        used.add(node)
-        if best is None:
-            b.problems.append(
-                Problem("open", "open chain: this end joins no other segment", b.handles[ent], x, y)
+        used[k] = True
+        x, y = float(ox[k]), float(oy[k])
+        (e,) = entities_at(node)
+        dist = np.where(used, np.inf, np.hypot(ox - x, oy - y))
+        m = int(np.argmin(dist)) if dist.size else 0
+        if dist.size and dist[m] < GAP_MM:
+            used[m] = True
+            (other,) = entities_at(int(open_nodes[m]))
+            text = (
+                f"gap of {float(dist[m]):.6f} mm to the open end of #{b.handles[other]} "
+                f"({float(ox[m]):.6f}, {float(oy[m]):.6f})"
             )
+            b.problems.append(Problem("gap", text, b.handles[e], x, y, b.handles[other]))
         else:
-            used.add(best[0])
-            ox, oy = b.node_xy[best[0]]
-            b.problems.append(
-                Problem(
-                    "gap",
-                    f"gap of {best_d:.6f} mm to the open end of #{b.handles[best[1]]} "
-                    f"({ox:.6f}, {oy:.6f})",
-                    b.handles[ent],
-                    x,
-                    y,
-                    b.handles[best[1]],
-                )
+            text = "open chain: this end joins no other segment"
+            b.problems.append(Problem("open", text, b.handles[e], x, y))
+    for node in (np.flatnonzero(degree > 2) + base).tolist():
+        ents = entities_at(node)
+        x, y = b.node_xy[node]
+        others = ", ".join(f"#{b.handles[e]}" for e in ents[1:])
+        b.problems.append(
+            Problem(
+                "branch",
+                f"{len(ents)} segment ends meet at one point (also {others})",
+                b.handles[ents[0]],
+                x,
+                y,
+                b.handles[ents[1]],
             )
-    for node, ents in sorted(degree.items()):
-        if len(ents) > 2:
-            x, y = b.node_xy[node]
-            others = ", ".join(f"#{b.handles[e]}" for e in ents[1:])
-            b.problems.append(
-                Problem(
-                    "branch",
-                    f"{len(ents)} segment ends meet at one point (also {others})",
-                    b.handles[ents[0]],
-                    x,
-                    y,
-                    b.handles[ents[1]],
-                )
-            )
+        )
     return contour, ns, ne
 
 
@@ -585,7 +586,8 @@ def _pairs(s: _Segs) -> tuple[Ints, Ints]:
         iy1 = np.floor((s.ymax + TOL_MM - gy) / cell).astype(np.int64)
         nx, ny = ix1 - ix0 + 1, iy1 - iy0 + 1
         counts = nx * ny
-        if int(counts.sum()) <= 64 * n + 4096:
+        cells = float(ix1.max() - ix0.min() + 2) * float(iy1.max() - iy0.min() + 2)
+        if int(counts.sum()) <= 64 * n + 4096 and cells < 2.0**62:
             break
         cell *= 2  # a few long segments (a panel outline) cover too many small cells
     seg = np.repeat(np.arange(n, dtype=np.int64), counts)

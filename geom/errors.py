@@ -1,5 +1,6 @@
 """The errors geom raises on purpose. Each subclasses the matching built-in, so callers
-may catch either; the CLI turns every `GeomError` into one line on stderr and exit 2."""
+may catch either; the CLI turns every `GeomError` into one line on stderr and exit 2
+(exit 1 for a `LintError`: geom's own output is wrong, not the user's input)."""
 
 from __future__ import annotations
 

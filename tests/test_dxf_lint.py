@@ -363,3 +363,11 @@ def test_problem_is_one_line_with_position_and_handle() -> None:
     text = str(Problem("gap", "gap of 0.010000 mm", "2F", 1.0, -2.5))
     assert text == "gap: gap of 0.010000 mm at (1.000000, -2.500000) mm [#2F]"
     assert math.isfinite(Problem("x", "y", "1", 0, 0).x)
+
+
+def test_non_finite_coordinates_are_a_problem_not_a_crash() -> None:
+    doc, msp = _doc()
+    _poly(msp, [(0, 0), (math.nan, 0), (10, 10)])
+    msp.add_line((0, 0), (math.inf, 5), dxfattribs=CUT)
+    assert _kinds(lint(doc)) == ["entity", "entity"]
+    assert all("non-finite" in p.message for p in lint(doc))
