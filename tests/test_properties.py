@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from measure import cut_loops
 
 from geom.cli import main
+from geom.contour import circle
 from geom.cutout import write_cutout
 from geom.dxf_lint import lint, lint_file
 from geom.fit import EPS_MM, Fit, evaluate
@@ -340,3 +341,71 @@ def test_lint_finds_a_meeting_pair_in_any_representation(
     )
     assert bool(lint(doc)) is brute
     event(f"some pair meets: {brute}")
+
+
+# --- circles and rectangles: arcs against brute force in integers -----------------------
+
+Shape = tuple[str, tuple[int, int, int, int]]  # ("rect", x0 y0 x1 y1) | ("circle", cx cy r 0)
+shapes = st.lists(
+    st.one_of(
+        st.tuples(
+            st.integers(0, 30), st.integers(0, 30), st.integers(1, 12), st.integers(1, 12)
+        ).map(lambda t: ("rect", (t[0], t[1], t[0] + t[2], t[1] + t[3]))),
+        st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(1, 10)).map(
+            lambda t: ("circle", (t[0], t[1], t[2], 0))
+        ),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+def _meet(a: Shape, b: Shape) -> bool:
+    """Brute force, exact in integers: the boundaries of two closed shapes meet iff the
+    shapes intersect and neither lies in the other's interior (both are Jordan regions)."""
+    if a[0] == "rect" and b[0] == "rect":
+        return _boundaries_meet(a[1], b[1])
+    if a[0] == "circle" and b[0] == "circle":
+        (x1, y1, r1, _), (x2, y2, r2, _) = a[1], b[1]
+        d2 = (x1 - x2) ** 2 + (y1 - y2) ** 2
+        return (r1 - r2) ** 2 <= d2 <= (r1 + r2) ** 2
+    (x0, y0, x1, y1), (cx, cy, r, _) = (a[1], b[1]) if a[0] == "rect" else (b[1], a[1])
+    dx, dy = max(x0 - cx, 0, cx - x1), max(y0 - cy, 0, cy - y1)
+    if dx * dx + dy * dy > r * r:
+        return False  # apart
+    disk_inside = x0 < cx - r and cx + r < x1 and y0 < cy - r and cy + r < y1
+    rect_inside = all((x - cx) ** 2 + (y - cy) ** 2 < r * r for x in (x0, x1) for y in (y0, y1))
+    return not disk_inside and not rect_inside
+
+
+@PROPERTY
+@given(items=shapes, data=st.data())
+def test_lint_finds_exactly_the_circles_and_rectangles_that_meet(
+    items: list[Shape], data: st.DataObject
+) -> None:
+    as_entity = data.draw(st.lists(st.booleans(), min_size=len(items), max_size=len(items)))
+    doc = ezdxf.new("R2000")
+    doc.layers.add("CUT")
+    msp = doc.modelspace()
+    owner: dict[str, int] = {}
+    cut = {"layer": "CUT"}
+    for k, ((kind, (a, b, c, d)), entity) in enumerate(zip(items, as_entity, strict=True)):
+        if kind == "rect":
+            e = msp.add_lwpolyline([(a, b), (c, b), (c, d), (a, d)], close=True, dxfattribs=cut)
+        elif entity:
+            e = msp.add_circle((a, b), c, dxfattribs=cut)
+        else:  # two half-circle bulges, as geom.contour.circle draws a hole
+            rows = [(x, y, 0, 0, bulge) for x, y, bulge in circle(2 * c, a, b)]
+            e = msp.add_lwpolyline(rows, format="xyseb", close=True, dxfattribs=cut)
+        owner[e.dxf.handle] = k
+    problems = lint(doc)
+    assert {p.kind for p in problems} <= {"crossing", "overlap", "duplicate"}
+    found = {tuple(sorted((owner[p.handle], owner[p.other]))) for p in problems}
+    brute = {
+        (i, j)
+        for i in range(len(items))
+        for j in range(i + 1, len(items))
+        if _meet(items[i], items[j])
+    }
+    assert found == brute
+    event(f"pairs that meet: {min(len(brute), 3)}{'+' if len(brute) > 2 else ''}")
