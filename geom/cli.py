@@ -1,6 +1,7 @@
 """The geom command line (a contract: users' scripts build on it).
 
-Exit status: 0 the fit holds / the job is done, 1 a fit check fails, 2 bad input (one line
+Exit status: 0 the fit holds / the job is done, 1 a fit check fails or geom built a DXF
+its lint refuses (a bug, reason on stderr, nothing written), 2 bad input (one line
 on stderr: ``geom: <where>:<field>: <value> is <problem>; allowed <range>``).
 """
 
@@ -15,7 +16,7 @@ from typing import Any, NoReturn, cast
 
 from geom import __version__
 from geom.atomic import prepare_dir
-from geom.errors import MISSING, GeomError, InputError
+from geom.errors import MISSING, GeomError, InputError, LintError
 from geom.fit import TARGETS, Fit, Target, evaluate
 from geom.part import ASSUMED, Part
 from geom.report import dumps, fit_report
@@ -62,6 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return cast(int, args.run(args))
+    except LintError as exc:  # geom's own output is wrong: not the user's input
+        if args.debug:
+            raise
+        print(f"geom: {exc}", file=sys.stderr)
+        return 1
     except GeomError as exc:
         if args.debug:
             raise
@@ -379,7 +385,8 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="geom",
         description="Cutout DXFs and worst-case fit checks for snap-in panel parts. "
         "All sizes in millimetres.",
-        epilog="Exit status: 0 fit holds, 1 a fit check fails, 2 bad input.",
+        epilog="Exit status: 0 fit holds, 1 a fit check fails (or a DXF fails geom's lint: "
+        "a bug), 2 bad input.",
     )
     parser.add_argument("--version", action="version", version=f"geom {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an input error")
