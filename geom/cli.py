@@ -16,10 +16,11 @@ from typing import Any, NoReturn, cast
 
 from geom import __version__
 from geom.atomic import prepare_dir
+from geom.bodies_cli import BODY_PLATE_HELP
 from geom.errors import MISSING, GeomError, InputError, LintError
 from geom.fit import TARGETS, Fit, Target, evaluate
 from geom.part import ASSUMED, Part
-from geom.report import dumps, fit_report
+from geom.report import dumps, fit_report, with_3d
 from geom.templates import (
     MAX_PART_MM,
     MAX_POLES,
@@ -94,11 +95,19 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     fit = _fit(args, _part(args, load_catalog()))
     _warn_assumed(fit.part)
+    fit3d = None
+    if args.three_d:
+        from geom.bodies_cli import fit3d_report, print_fit3d
+
+        fit3d = fit3d_report(fit)
     if args.json:
-        sys.stdout.write(dumps(fit_report(fit)))
+        report = fit_report(fit)
+        sys.stdout.write(dumps(report if fit3d is None else with_3d(report, fit3d)))
     else:
         _print_fit(fit)
-    return 0 if fit.ok else 1
+        if fit3d is not None:
+            print_fit3d(fit3d)
+    return 0 if fit.ok and (fit3d is None or fit3d["ok"]) else 1
 
 
 def _cmd_cutout(args: argparse.Namespace) -> int:
@@ -123,17 +132,37 @@ def _cmd_build(args: argparse.Namespace) -> int:
     catalog = load_catalog()
     parts = [catalog.resolve(name) for name in args.parts] or list(catalog.parts.values())
     fits = [_fit(args, part) for part in parts]  # every input checked before any file
+    from geom.bodies_cli import build_plate, fit3d_report, validate_bodies, write_body
+
+    plates = [build_plate(f, given=args.plate is not None) for f in fits]
+    for fit, plate in zip(fits, plates, strict=True):
+        validate_bodies(fit, plate)  # every [body] checked before any file
     out = prepare_dir(args.output)
     failed = 0
-    for fit in fits:
+    for fit, plate in zip(fits, plates, strict=True):
         _warn_assumed(fit.part)
-        files = write_cutout(fit, out, force=args.force)
-        status = "ok  " if fit.ok else "FAIL"
+        fit3d = fit3d_report(fit)
+        step = write_body(fit.part, plate, out)
+        extra = {"body": {"step": step.name, "plate_mm": plate}}
+        ok = fit.ok and fit3d["ok"]
+        files = write_cutout(fit, out, force=args.force, fit_3d=fit3d, extra=extra)
+        status = "ok  " if ok else "FAIL"
         dxf = files.dxf.name if files.dxf else "(DXF withheld: fit fails)"
-        print(f"{status} {fit.part.id:<18} {dxf}  {files.report.name}")
-        failed += not fit.ok
+        print(f"{status} {fit.part.id:<18} {dxf}  {files.report.name}  {step.name}")
+        failed += not ok
     print(f"{len(fits)} parts, {len(fits) - failed} fit, {failed} fail; files in {out}")
     return 1 if failed else 0
+
+
+def _cmd_body(args: argparse.Namespace) -> int:
+    from geom.bodies_cli import body_plate, warn_body, write_body
+
+    part = load_catalog().resolve(args.part)
+    plate = body_plate(part, args.plate)
+    out = prepare_dir(args.output)
+    warn_body(part)
+    print(f"wrote {write_body(part, plate, out)}")
+    return 0
 
 
 # --- inputs -----------------------------------------------------------------------------
@@ -408,6 +437,13 @@ def _build_parser() -> argparse.ArgumentParser:
     _part_args(check)
     _fit_args(check)
     check.add_argument("--json", action="store_true", help="print the JSON report")
+    check.add_argument(
+        "--3d",
+        dest="three_d",
+        action="store_true",
+        help="add the 3D check: body against plates with the smallest and largest opening, "
+        "thinnest and thickest finished plate (interference in mm3, latch catch in mm)",
+    )
     check.set_defaults(run=_cmd_check)
 
     cutout = sub.add_parser(
@@ -433,11 +469,31 @@ def _build_parser() -> argparse.ArgumentParser:
     cutout.add_argument("--json", action="store_true", help="print the JSON report")
     cutout.set_defaults(run=_cmd_cutout)
 
+    body = sub.add_parser(
+        "body",
+        help="write the simplified 3D body as STEP",
+        description="Write DIR/<id>-body.step (the id's '/' written as '_'): the part's "
+        "simplified body, placed for a panel whose front face is Z = 0 with the cutout "
+        "centred on X = Y = 0 (mm).",
+    )
+    body.add_argument("part", metavar="PART", help="template id, unique id prefix or template path")
+    body.add_argument("--plate", metavar="MM", help=BODY_PLATE_HELP)
+    body.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        type=Path,
+        default=Path("output"),
+        help="output directory (default: output)",
+    )
+    body.set_defaults(run=_cmd_body)
+
     build = sub.add_parser(
         "build",
-        help="cutout DXF and fit report for many parts",
-        description="Cutout DXF and fit report for the named parts "
-        "(every template when none is named).",
+        help="cutout DXF, fit report (with the 3D check) and body STEP for many parts",
+        description="Cutout DXF, fit report (with the 3D check) and body STEP for the "
+        "named parts (every template when none is named). The body's wings sit for the "
+        "finished plate of --plate, or the thickest plate of the grip range.",
     )
     build.add_argument(
         "parts", nargs="*", metavar="PART", help="template id, unique id prefix or template path"

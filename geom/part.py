@@ -65,6 +65,35 @@ class SnapIn:
 
 
 @dataclass(frozen=True, slots=True)
+class Coding:
+    """A rectangular coding pocket in the mating (front) face: size, depth, centre (mm)."""
+
+    width: float
+    height: float
+    depth: float
+    x: float
+    y: float
+
+
+@dataclass(frozen=True, slots=True)
+class BodySpec:
+    """The template's [body] table: what the simplified STEP body needs beyond the data
+    sheet (all assumed: the drawings did not survive). Sizes in mm; colour sRGB 0..1."""
+
+    colour: tuple[float, float, float]
+    pole_diameter: float | None = None
+    """Round pole openings in the front face; None: no openings drawn."""
+    pole_depth: float | None = None
+    wing_width: float | None = None
+    """Latch wing size across the latch axis; None for a part without latches."""
+    wing_thickness: float | None = None
+    """Latch wing size along Z, below its catching face."""
+    coding: Coding | None = None
+    front: float = 0.0
+    """For a part mounted through a frame: its front face above the frame's front face."""
+
+
+@dataclass(frozen=True, slots=True)
 class Part:
     """One part, as its template describes it. All sizes in mm."""
 
@@ -90,6 +119,8 @@ class Part:
     """Source of every number, by field path (`cutout.width`, ...)."""
     path: Path | None = None
     """The template file; None for a part given on the command line."""
+    body: BodySpec | None = None
+    """The [body] table; None when the template has none (geom.body then assumes one)."""
 
     @property
     def mount(self) -> Part:

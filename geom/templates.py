@@ -19,12 +19,12 @@ import math
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast, get_args
 
 from geom.errors import MISSING, InputError
-from geom.part import ASSUMED, Axis, Part, Quote, Rect, SnapIn
+from geom.part import ASSUMED, Axis, BodySpec, Coding, Part, Quote, Rect, SnapIn
 from geom.tolerance import Size
 
 TEMPLATES_ENV = "GEOM_TEMPLATES"
@@ -403,6 +403,8 @@ def _parse(data: Mapping[str, Any], where: str) -> _Raw:
                 )
     fields["snap"] = snap
 
+    fields["body"] = _parse_body(top, frame_id is not None)
+
     info = top.table("info", required=False)
     fields["info"] = {}
     if info is not None:
@@ -480,3 +482,61 @@ def _parse_snap_in(top: _Table, flange_w: float, flange_h: float) -> SnapIn:
         latch_min_catch=min_catch,
         window=window,
     )
+
+
+def _parse_body(top: _Table, framed: bool) -> BodySpec | None:
+    """The optional [body] table: the simplified STEP body's assumed numbers (geom.body)."""
+    body = top.table("body", required=False)
+    if body is None:
+        return None
+    colour = body.quote("colour")
+    assert colour is not None
+    text = str(colour.value)
+    if len(text) != 7 or text[0] != "#" or any(c not in "0123456789abcdefABCDEF" for c in text[1:]):
+        raise body.error("colour.value", text, "not an sRGB colour", "#RRGGBB (hex)")
+    rgb = tuple(int(text[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def size(key: str) -> float | None:
+        return body.number(key, 0.0, MAX_PART_MM).nominal if key in body.data else None
+
+    spec = BodySpec(
+        colour=(rgb[0], rgb[1], rgb[2]),
+        pole_diameter=size("pole_diameter"),
+        pole_depth=size("pole_depth"),
+        wing_width=size("wing_width"),
+        wing_thickness=size("wing_thickness"),
+    )
+    coding = body.table("coding", required=False)
+    if coding is not None:
+        spec = replace(
+            spec,
+            coding=Coding(
+                coding.number("width", 0.0, MAX_PART_MM).nominal,
+                coding.number("height", 0.0, MAX_PART_MM).nominal,
+                coding.number("depth", 0.0, MAX_PART_MM).nominal,
+                coding.number("x", -MAX_PART_MM, MAX_PART_MM).nominal,
+                coding.number("y", -MAX_PART_MM, MAX_PART_MM).nominal,
+            ),
+        )
+        coding.done()
+    if "front" in body.data:
+        if not framed:
+            raise body.error("front", "front", "only for a part mounted through a frame", "")
+        front = body.number("front", -MAX_PART_MM, MAX_PART_MM, low_open=False).nominal
+        spec = replace(spec, front=front)
+    body.done()
+    if (spec.pole_diameter is None) != (spec.pole_depth is None):
+        raise body.error(
+            "pole_depth",
+            spec.pole_depth,
+            "given without pole_diameter (or the reverse)",
+            "both or neither",
+        )
+    if (spec.wing_width is None) != (spec.wing_thickness is None):
+        raise body.error(
+            "wing_thickness",
+            spec.wing_thickness,
+            "given without wing_width (or the reverse)",
+            "both or neither",
+        )
+    return spec

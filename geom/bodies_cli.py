@@ -1,0 +1,108 @@
+"""The 3D side of the command line: `geom body`, `geom check --3d`, and what `geom build`
+adds (the 3D fit check in the report, the body STEP). geom.cli only registers the options
+and calls these; the CAD kernel (geom.cad) is imported here, inside the functions, so the
+commands that need no 3D never load it.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from geom.errors import InputError
+from geom.fit import Fit
+from geom.part import Part
+
+BODY_PLATE_HELP = (
+    "finished plate thickness (sheet plus coating on both faces) the latch wings sit for, "
+    "mm; default the thickest plate of the part's grip range (a 2 mm sheet for the "
+    "shipped parts): the wings then sit deepest, the conservative keep-out behind the panel"
+)
+
+
+def body_plate(part: Part, text: str | None) -> float:
+    """The finished plate (mm) a body is built for: `text`, or the grip range's top."""
+    grip = part.fit.grip
+    if text is None:
+        return grip.max
+    allowed = f"{grip.min:g} .. {grip.max:g} mm (the plate range of {part.mount.id})"
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError("command line", "--plate", text, "not a number", allowed) from None
+    if not math.isfinite(value) or not grip.min <= value <= grip.max:
+        raise InputError("command line", "--plate", text, "outside the grip range", allowed)
+    return value
+
+
+def build_plate(fit: Fit, *, given: bool) -> float:
+    """The finished plate (mm) `geom build` draws the wings for: the fit's nominal finished
+    plate when --plate was given (held to the grip range: outside it the fit fails and
+    says so), else the grip range's top as for `geom body`."""
+    grip = fit.part.fit.grip
+    if not given:
+        return grip.max
+    return min(max(fit.finished_plate.nominal, grip.min), grip.max)
+
+
+def validate_bodies(fit: Fit, plate: float) -> None:
+    """Build (as numbers only, no kernel) every body the STEP file and the 3D check of
+    `fit` will need, so a bad [body] table stops the command before any file is written."""
+    from geom.body import build_body
+
+    span = fit.part.fit.latch_span.min
+    build_body(fit.part, plate)
+    for t in (fit.finished_plate.min, fit.finished_plate.max):
+        build_body(fit.part, t, latch_span=span)
+
+
+def step_name(part: Part) -> str:
+    return f"{part.file_stem}-body.step"
+
+
+def write_body(part: Part, plate: float, out: Path) -> Path:
+    """Build the body of `part` for a finished plate `plate` mm and write its STEP file."""
+    from geom.body import build_body
+    from geom.cad.body import write_body_step
+
+    body = build_body(part, plate)
+    return write_body_step(body, out / step_name(part))
+
+
+def warn_body(part: Part) -> None:
+    print(
+        f"geom: note: {part.id}: the body's openings, wings, coding and colour are assumed "
+        "(template [body]); its envelope is the data sheet's",
+        file=sys.stderr,
+    )
+
+
+def fit3d_report(fit: Fit) -> dict[str, Any]:
+    """The 3D fit check of `fit`, as the report's `fit_3d` entry."""
+    from geom.cad.fit3d import check_3d
+
+    return check_3d(fit).report()
+
+
+def print_fit3d(report: dict[str, Any]) -> None:
+    status = "ok  " if report["ok"] else "FAIL"
+    print(
+        f"  {status} {'fit_3d':<18} interference {report['interference_mm3']:.6f} mm3 "
+        f"(limit {report['interference_limit_mm3']:g}); latch catch at least "
+        f"{report['latch_catch_min_mm']:.3f} mm (required "
+        f"{report['latch_catch_required_mm']:.3f}) over {len(report['cases'])} cases"
+    )
+    for case in report["cases"]:
+        if not case["ok"]:
+            o = case["opening_mm"]
+            print(
+                f"       fails at opening {o['width']:.3f} x {o['height']:.3f} mm, plate "
+                f"{case['plate_mm']:.3f} mm: interference {case['interference_mm3']:.6f} mm3, "
+                "latches "
+                + ", ".join(
+                    f"catch {la['catch_mm']:.3f} mm top Z {la['top_z_mm']:.3f}"
+                    for la in case["latches"]
+                )
+            )

@@ -1,0 +1,333 @@
+"""STEP writer: AP214, millimetres, named products, colours, instances, same bytes every run.
+
+`write_step` builds an XCAF document (one top assembly named `product`, one shape per
+`Component`, placed once per `Placement`: repeated placements are instances of one shape)
+and writes it with OpenCascade's STEPCAFControl_Writer. Two things OpenCascade would
+make differ between runs are normalised (shared/domain.md section 4):
+
+- the header's FILE_NAME time stamp: `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when
+  set, else `FIXED_TIME_STAMP`;
+- the ids of NEXT_ASSEMBLY_USAGE_OCCURRENCE entities, which OpenCascade takes from a
+  per-process counter (the second file written in one process would start at 3, not 1):
+  they are renumbered 1..n in the model's order before writing.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from geom import __version__
+from geom.atomic import write_bytes
+from geom.errors import InputError
+
+FIXED_TIME_STAMP = "2000-01-01T00:00:00"
+"""FILE_NAME time stamp when SOURCE_DATE_EPOCH is not set (ISO 8601, UTC)."""
+EPOCH_ENV = "SOURCE_DATE_EPOCH"
+SCHEMA = "AP214IS"
+UNIT = "MM"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a component's own origin goes (x, y, z in mm), turned `rotation` degrees
+    about +Z (counter-clockwise seen from the front, +Z) before it is moved."""
+
+    x: float
+    y: float
+    z: float = 0.0
+    rotation: float = 0.0
+
+
+@dataclass(frozen=True)
+class Component:
+    """One shape (an OCP TopoDS_Shape, mm), its name and sRGB colour (each 0..1), placed
+    once per placement: the placements are instances of one shape in the STEP file."""
+
+    name: str
+    shape: Any
+    colour: tuple[float, float, float]
+    placements: tuple[Placement, ...] = (Placement(0.0, 0.0),)
+
+
+def time_stamp(environ: dict[str, str] | None = None) -> str:
+    """The FILE_NAME time stamp: SOURCE_DATE_EPOCH as ISO 8601 UTC, else the fixed one."""
+    env = os.environ if environ is None else environ
+    raw = env.get(EPOCH_ENV)
+    if raw is None or raw == "":
+        return FIXED_TIME_STAMP
+    allowed = "a whole number of seconds since 1970-01-01 UTC, 0 .. 253402300799"
+    if not raw.isdigit():
+        raise InputError("environment", EPOCH_ENV, raw, "not a whole number", allowed)
+    seconds = int(raw)
+    if seconds > 253402300799:
+        raise InputError("environment", EPOCH_ENV, raw, "out of range", allowed)
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def write_step(path: Path, product: str, components: Sequence[Component]) -> Path:
+    """Write `components` as one STEP assembly named `product` to `path` (atomically).
+
+    Names are written as ASCII (see `ascii_name`). The directory of `path` must exist
+    (geom.atomic.prepare_dir). Returns `path`."""
+    product = ascii_name(product)
+    components = [replace(c, name=ascii_name(c.name)) for c in components]
+    _validate(product, components)
+    stamp = time_stamp()
+    doc = _document(product, components)
+    data = _write(doc, product, stamp)
+    return write_bytes(path, data)
+
+
+# --- internals --------------------------------------------------------------------------
+
+
+def _validate(product: str, components: Sequence[Component]) -> None:
+    where = "write_step"
+    if not product.strip():
+        raise InputError(where, "product", product, "empty", "a product name")
+    if not components:
+        raise InputError(where, "components", "()", "empty", "one or more components")
+    names = [c.name for c in components]
+    for c in components:
+        if not c.name.strip() or names.count(c.name) > 1:
+            raise InputError(where, "component.name", c.name, "empty or repeated", "unique names")
+        if len(c.colour) != 3 or not all(0.0 <= v <= 1.0 for v in c.colour):
+            raise InputError(where, f"{c.name}.colour", c.colour, "not sRGB", "3 values 0..1")
+        if not c.placements:
+            raise InputError(where, f"{c.name}.placements", "()", "empty", "one or more")
+        for p in c.placements:
+            if not all(math.isfinite(v) for v in (p.x, p.y, p.z, p.rotation)):
+                raise InputError(where, f"{c.name}.placements", p, "not finite", "finite mm")
+        if c.shape is None or c.shape.IsNull():
+            raise InputError(where, f"{c.name}.shape", "null", "a null shape", "a solid")
+
+
+def _quiet() -> None:
+    """Silence OpenCascade's transfer statistics on stdout (our output is our own)."""
+    from OCP.Message import Message, Message_Gravity
+
+    for printer in Message.DefaultMessenger_s().Printers():
+        printer.SetTraceLevel(Message_Gravity.Message_Fail)
+
+
+def _document(product: str, components: Sequence[Component]) -> Any:
+    from OCP.BRepBuilderAPI import BRepBuilderAPI_Copy
+    from OCP.gp import gp_Ax1, gp_Dir, gp_Pnt, gp_Trsf, gp_Vec
+    from OCP.Quantity import Quantity_Color, Quantity_TOC_sRGB
+    from OCP.TCollection import TCollection_ExtendedString
+    from OCP.TDataStd import TDataStd_Name
+    from OCP.TDocStd import TDocStd_Document
+    from OCP.TopLoc import TopLoc_Location
+    from OCP.XCAFApp import XCAFApp_Application
+    from OCP.XCAFDoc import XCAFDoc_ColorGen, XCAFDoc_DocumentTool
+
+    def name(label: Any, text: str) -> None:
+        TDataStd_Name.Set_s(label, TCollection_ExtendedString(text))
+
+    app = XCAFApp_Application.GetApplication_s()
+    doc = TDocStd_Document(TCollection_ExtendedString("XmlXCAF"))
+    app.InitDocument(doc)
+    shapes = XCAFDoc_DocumentTool.ShapeTool_s(doc.Main())
+    shapes.SetAutoNaming_s(False)
+    colours = XCAFDoc_DocumentTool.ColorTool_s(doc.Main())
+
+    top = shapes.NewShape()
+    name(top, product)
+    seen: list[Any] = []
+    for component in components:
+        shape = component.shape
+        if any(shape.TShape() == other.TShape() for other in seen):
+            shape = BRepBuilderAPI_Copy(shape).Shape()  # one product per component
+        seen.append(shape)
+        label = shapes.AddShape(shape, False)
+        name(label, component.name)
+        r, g, b = component.colour
+        colours.SetColor(label, Quantity_Color(r, g, b, Quantity_TOC_sRGB), XCAFDoc_ColorGen)
+        many = len(component.placements) > 1
+        for i, p in enumerate(component.placements, start=1):
+            turn = gp_Trsf()
+            turn.SetRotation(gp_Ax1(gp_Pnt(0, 0, 0), gp_Dir(0, 0, 1)), math.radians(p.rotation))
+            move = gp_Trsf()
+            move.SetTranslation(gp_Vec(p.x, p.y, p.z))
+            instance = shapes.AddComponent(top, label, TopLoc_Location(move.Multiplied(turn)))
+            name(instance, f"{component.name} #{i}" if many else component.name)
+    shapes.UpdateAssemblies()
+    return doc
+
+
+def _write(doc: Any, product: str, stamp: str) -> bytes:
+    from OCP.APIHeaderSection import APIHeaderSection_MakeHeader
+    from OCP.IFSelect import IFSelect_ReturnStatus
+    from OCP.Interface import Interface_Static
+    from OCP.STEPCAFControl import STEPCAFControl_Writer
+    from OCP.STEPControl import STEPControl_StepModelType
+    from OCP.StepRepr import StepRepr_NextAssemblyUsageOccurrence
+    from OCP.TCollection import TCollection_HAsciiString
+    from OCP.XSControl import XSControl_WorkSession
+
+    _quiet()
+    Interface_Static.SetCVal_s("write.step.schema", SCHEMA)
+    Interface_Static.SetCVal_s("xstep.cascade.unit", UNIT)
+    Interface_Static.SetCVal_s("write.step.unit", UNIT)
+    Interface_Static.SetIVal_s("write.surfacecurve.mode", 1)
+    Interface_Static.SetIVal_s("write.precision.mode", 0)
+
+    writer = STEPCAFControl_Writer(XSControl_WorkSession(), False)
+    writer.SetColorMode(True)
+    writer.SetNameMode(True)
+    writer.SetLayerMode(False)
+    if not writer.Transfer(doc, STEPControl_StepModelType.STEPControl_AsIs):
+        raise RuntimeError(f"OpenCascade could not transfer {product!r} to STEP")
+
+    model = writer.ChangeWriter().Model()
+    count = 0
+    for i in range(1, model.NbEntities() + 1):
+        entity = model.Value(i)
+        if isinstance(entity, StepRepr_NextAssemblyUsageOccurrence):
+            count += 1
+            entity.SetId(TCollection_HAsciiString(str(count)))
+    header = APIHeaderSection_MakeHeader(model)
+    header.SetName(TCollection_HAsciiString(product.replace("'", "")))
+    header.SetTimeStamp(TCollection_HAsciiString(stamp))
+    header.SetOriginatingSystem(TCollection_HAsciiString(f"geom {__version__}"))
+
+    with tempfile.TemporaryDirectory(prefix="geom-step-") as tmp:
+        target = Path(tmp) / "out.step"
+        status = writer.Write(str(target))
+        if status != IFSelect_ReturnStatus.IFSelect_RetDone or not target.is_file():
+            raise RuntimeError(f"OpenCascade could not write the STEP file of {product!r}")
+        text = target.read_bytes().decode("utf-8", "surrogateescape")
+    return canonical_styles(text).encode("utf-8", "surrogateescape")
+
+
+MDGPR = "MECHANICAL_DESIGN_GEOMETRIC_PRESENTATION_REPRESENTATION"
+_REF = re.compile(r"#(\d+)")
+_RECORD = re.compile(r"\s*#(\d+)\s*=\s*(.*)", re.DOTALL)
+
+
+def canonical_styles(text: str) -> str:
+    """The STEP text with its colour (style) entities in an order fixed by the content.
+
+    OpenCascade (7.9) appends one MECHANICAL_DESIGN_GEOMETRIC_PRESENTATION_REPRESENTATION
+    per coloured shape, each followed by its styles, after all geometry. It visits the
+    shapes in the order of a map keyed by memory address, so with two or more colours the
+    blocks come out in a different order from run to run (and within one process). From the
+    first of them on, the records are laid out again: the blocks sorted by the
+    representation context they colour (a record written before them, in a fixed order),
+    each followed by what it references, depth first in argument order (as OpenCascade lays
+    a block out), renumbered in that order and written one record per line. Nothing
+    before them refers to them. Text inside STEP strings is never touched.
+    """
+    head, sep, rest = text.partition("\nDATA;\n")
+    body_end = rest.rfind("ENDSEC;")
+    if not sep or body_end < 0:
+        raise RuntimeError("STEP text without a DATA section")
+    records = _records(rest[:body_end])
+    first = next((i for i, (_, b) in enumerate(records) if b.startswith(MDGPR)), None)
+    if first is None:
+        return text
+    tail = {n: b for n, b in records[first:]}
+    base = records[first][0]
+    if sorted(tail) != list(range(base, base + len(tail))):
+        raise RuntimeError("STEP style records are not numbered contiguously")
+    for number, body in records[:first]:
+        if any(int(r) >= base for r in _refs(body)):
+            raise RuntimeError(f"STEP record #{number} refers to a style record")
+
+    def key(number: int) -> tuple[int, str]:
+        refs = [int(r) for r in _refs(tail[number])]
+        return (refs[-1] if refs else 0, _signature(number, tail, set()))
+
+    order: list[int] = []
+    seen: set[int] = set()
+
+    def visit(number: int) -> None:
+        if number in seen or number not in tail:
+            return
+        seen.add(number)
+        order.append(number)
+        for ref in _refs(tail[number]):
+            visit(int(ref))
+
+    for number in sorted((n for n, b in tail.items() if b.startswith(MDGPR)), key=key):
+        visit(number)
+    order += [n for n in tail if n not in seen]
+    renumber = {old: base + i for i, old in enumerate(order)}
+    lines = [f"#{renumber[old]} = {_flat(_sub_refs(tail[old], renumber))};\n" for old in order]
+    kept = rest[: _offset_of(rest, records[first][0])]
+    return head + sep + kept + "".join(lines) + rest[body_end:]
+
+
+def _records(data: str) -> list[tuple[int, str]]:
+    """`(number, body)` per `#n = body;` record (body without the `;`)."""
+    out: list[tuple[int, str]] = []
+    start, quoted = 0, False
+    for i, ch in enumerate(data):
+        if ch == "'":
+            quoted = not quoted
+        elif ch == ";" and not quoted:
+            match = _RECORD.fullmatch(data[start:i])
+            if match is None:
+                raise RuntimeError(f"STEP record not understood: {data[start:i][:60]!r}")
+            out.append((int(match.group(1)), match.group(2)))
+            start = i + 1
+    return out
+
+
+def _offset_of(data: str, number: int) -> int:
+    """Where record `#number` starts in `data` (at the start of its line)."""
+    return data.index(f"\n#{number} =") + 1
+
+
+def _outside_strings(body: str) -> list[tuple[bool, str]]:
+    """`body` cut into (is_string, text) pieces."""
+    return [(i % 2 == 1, piece) for i, piece in enumerate(body.split("'"))]
+
+
+def _refs(body: str) -> list[str]:
+    pieces = _outside_strings(body)
+    return [ref for quoted, piece in pieces if not quoted for ref in _REF.findall(piece)]
+
+
+def _sub_refs(body: str, renumber: dict[int, int]) -> str:
+    def sub(match: re.Match[str]) -> str:
+        return f"#{renumber.get(int(match.group(1)), int(match.group(1)))}"
+
+    pieces = [p if q else _REF.sub(sub, p) for q, p in _outside_strings(body)]
+    return "'".join(pieces)
+
+
+def _flat(body: str) -> str:
+    """The record on one line: line breaks and indents outside strings removed."""
+    pieces = [p if q else re.sub(r"\n\s*", "", p) for q, p in _outside_strings(body)]
+    return "'".join(pieces)
+
+
+def _signature(number: int, tail: dict[int, str], path: set[int]) -> str:
+    """A record's content with references into `tail` replaced by their content."""
+    if number in path:
+        return "<cycle>"
+    body = _flat(tail[number])
+
+    def sub(match: re.Match[str]) -> str:
+        ref = int(match.group(1))
+        return f"({_signature(ref, tail, path | {number})})" if ref in tail else match.group(0)
+
+    return "'".join(p if q else _REF.sub(sub, p) for q, p in _outside_strings(body))
+
+
+def ascii_name(text: str) -> str:
+    """A name as plain ASCII: OpenCascade 7.9 writes other characters double-encoded (a
+    reader gets "grÃ¼n" back for "grün"), so letters are folded (ü -> u, ² -> 2) and what
+    has no ASCII form becomes "?"."""
+    folded = unicodedata.normalize("NFKD", text)
+    return "".join(ch if ch.isascii() else "?" for ch in folded if not unicodedata.combining(ch))

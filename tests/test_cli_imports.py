@@ -1,0 +1,53 @@
+"""Commands that need no 3D (`list`, `check` without --3d, `cutout`) never import cadquery
+or OCP; `geom body` loads OCP only, never cadquery (the 1.5 s budget). Each command runs
+in a fresh interpreter and its sys.modules is inspected afterwards."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PROBE = """
+import sys
+from geom.cli import main
+code = main(sys.argv[1:])
+loaded = sorted({m.split(".")[0] for m in sys.modules if m.startswith(("cadquery", "OCP"))})
+print("LOADED=" + ",".join(loaded))
+"""
+
+
+def _loaded(args: list[str]) -> set[str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True, check=False
+    )
+    line = [ln for ln in done.stdout.splitlines() if ln.startswith("LOADED=")]
+    assert line, done.stderr
+    return set(filter(None, line[-1][len("LOADED=") :].split(",")))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list"],
+        ["check", "770-744"],
+        ["check", "770-1242", "--json"],
+        ["cutout", "770-744", "-o", "{tmp}"],
+    ],
+    ids=["list", "check", "check-json", "cutout"],
+)
+def test_no_cad_kernel_without_3d(args: list[str], tmp_path: Path) -> None:
+    assert _loaded([a.replace("{tmp}", str(tmp_path)) for a in args]) == set()
+
+
+def test_body_loads_ocp_but_not_cadquery(tmp_path: Path) -> None:
+    assert _loaded(["body", "770-744", "-o", str(tmp_path)]) == {"OCP"}

@@ -1,0 +1,156 @@
+"""`geom body` for every template: the STEP it writes, re-read with cadquery's importer
+(independent of the OCP writer path), holds valid solids of positive volume whose bounding
+boxes are the data sheet's envelope at the README's placement (panel front face Z = 0,
+cutout centred on X = Y = 0), named by part id and name, coloured as the template says;
+the pole openings counted and their spacing measured on the file; and two runs in
+separate processes at different times give the same bytes."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import cadquery as cq
+import pytest
+
+from geom.cli import main
+from geom.part import Part
+from geom.templates import load_catalog
+
+CATALOG = load_catalog()
+PART_IDS = sorted(CATALOG.parts)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _expected(part: Part, owner: Part) -> tuple[float, ...]:
+    """The envelope of `owner` (the part or its frame) at the README's placement."""
+    ft = part.fit.flange_thickness
+    front = ft if owner is part.mount else ft + (owner.body.front if owner.body else 0.0)
+    return (
+        -owner.width / 2,
+        owner.width / 2,
+        -owner.height / 2,
+        owner.height / 2,
+        front - owner.depth,
+        front,
+    )
+
+
+def _solids(path: Path) -> dict[str, Any]:
+    assy = cq.Assembly.importStep(str(path))
+    return {child.name: child for child in assy.children}
+
+
+def _written(pid: str, tmp_path: Path, plate: str | None = None) -> Path:
+    args = ["body", pid, "-o", str(tmp_path)] + (["--plate", plate] if plate else [])
+    assert main(args) == 0
+    path = tmp_path / f"{CATALOG.parts[pid].file_stem}-body.step"
+    assert path.is_file()
+    return path
+
+
+def _openings(shape: Any) -> list[tuple[float, float, float, float]]:
+    """Full round cylindrical faces (pole openings): (x, y, radius, top z) each."""
+    found = []
+    for face in shape.Faces():
+        if face.geomType() != "CYLINDER":
+            continue
+        umin, umax, _, _ = face._uvBounds()
+        if not math.isclose(umax - umin, 2 * math.pi, abs_tol=1e-6):
+            continue  # a rounded corner, not an opening
+        cyl = face._geomAdaptor().Cylinder()
+        loc = cyl.Location()
+        box = face.BoundingBox()
+        found.append((loc.X(), loc.Y(), cyl.Radius(), box.zmax))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("pid", PART_IDS)
+def test_body_step_reads_back_valid_at_the_envelope(pid: str, tmp_path: Path) -> None:
+    part = CATALOG.parts[pid]
+    path = _written(pid, tmp_path)
+    text = path.read_text(encoding="ascii")
+    assert "AUTOMOTIVE_DESIGN" in text and "SI_UNIT(.MILLI.,.METRE.)" in text
+    assert cq.Assembly.importStep(str(path)).name == f"{pid} on a {part.fit.grip.max:g} mm plate"
+    solids = _solids(path)
+    owners = [part.mount] + ([part] if part.frame is not None else [])
+    assert set(solids) == {f"{o.id} {o.name}" for o in owners}
+    for owner in owners:
+        child = solids[f"{owner.id} {owner.name}"]
+        shape = child.obj.moved(child.loc)
+        assert isinstance(child.obj, cq.Solid)
+        assert shape.isValid()
+        assert shape.Volume() > 0
+        box = shape.BoundingBox()
+        got = (box.xmin, box.xmax, box.ymin, box.ymax, box.zmin, box.zmax)
+        assert got == pytest.approx(_expected(part, owner), abs=0.01)
+        # Low face count: a simplified body, not a replica.
+        assert len(shape.Faces()) <= 60
+        assert owner.body is not None
+        assert child.color.toTuple()[:3] == pytest.approx(owner.body.colour, abs=1e-6)
+
+
+@pytest.mark.parametrize("pid", PART_IDS)
+def test_pole_openings_measured_on_the_step(pid: str, tmp_path: Path) -> None:
+    part = CATALOG.parts[pid]
+    solids = _solids(_written(pid, tmp_path))
+    owners = [part.mount] + ([part] if part.frame is not None else [])
+    for owner in owners:
+        child = solids[f"{owner.id} {owner.name}"]
+        shape = child.obj.moved(child.loc)
+        openings = _openings(shape)
+        if owner.pin_spacing is None:
+            assert openings == []  # a frame: its poles belong to the part it holds
+            continue
+        assert len(openings) == owner.poles
+        xs = [x for x, *_ in openings]
+        assert [b - a for a, b in itertools.pairwise(xs)] == pytest.approx(
+            [owner.pin_spacing] * (len(xs) - 1), abs=1e-6
+        )
+        assert sum(xs) == pytest.approx(0.0, abs=1e-6)  # centred
+        front = shape.BoundingBox().zmax
+        for _x, y, radius, top in openings:
+            assert y == pytest.approx(0.0, abs=1e-6)
+            assert top == pytest.approx(front, abs=1e-6)  # open on the mating face
+            assert radius > 0
+
+
+def test_wings_sit_for_the_plate_asked(tmp_path: Path) -> None:
+    """The latch wings' catching face is at Z = -t for --plate t (measured on the file)."""
+    pid = "770-744/064-000"
+    part = CATALOG.parts[pid]
+    for plate in ("0.5", "1.5"):
+        child = next(iter(_solids(_written(pid, tmp_path, plate)).values()))
+        shape = child.obj.moved(child.loc)
+        edge = part.fit.collar_width.max / 2
+        beyond = shape.intersect(cq.Solid.makeBox(50, 50, 50, cq.Vector(edge + 1e-3, -25, -50)))
+        assert beyond.Volume() > 0
+        assert beyond.BoundingBox().zmax == pytest.approx(-float(plate), abs=1e-6)
+        assert beyond.BoundingBox().xmax == pytest.approx(part.fit.latch_span.nominal / 2)
+
+
+def _run_body(pid: str, out: Path) -> bytes:
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    subprocess.run(
+        [sys.executable, "-m", "geom", "body", pid, "-o", str(out)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    return (out / f"{CATALOG.parts[pid].file_stem}-body.step").read_bytes()
+
+
+@pytest.mark.parametrize("pid", PART_IDS)
+def test_two_processes_at_different_times_same_bytes(pid: str, tmp_path: Path) -> None:
+    first = _run_body(pid, tmp_path / "a")
+    time.sleep(1.0)
+    second = _run_body(pid, tmp_path / "b")
+    assert first == second
+    assert b"'2000-01-01T00:00:00'" in first
