@@ -20,12 +20,15 @@ run: $(VENV)/.installed
 	$(BIN)/geom build -o $(OUT)
 	for f in templates/panels/*.toml; do $(BIN)/geom panel "$$f" -o $(OUT) || exit $$?; done
 
+LINTED := geom tests $(wildcard benchmarks scripts/*.py)
+
 lint: $(VENV)/.installed
-	$(BIN)/ruff check geom tests benchmarks
-	$(BIN)/ruff format --check geom tests benchmarks
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 
 test: lint
+	bash scripts/install-test-tools.sh
 	$(BIN)/python -m pytest
 
 clean:

@@ -93,7 +93,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"  FAIL {v.rule}: {v.message} [{where}]")
     if len(files.violations) > MAX_LISTED:
         print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
-    if files.violations:
+    if files.refused:
+        print(f"  {len(files.violations)} layout violations; {files.refused}")
+    elif files.violations:
         state = "written anyway (--force)" if files.dxf else "withheld (--force writes them)"
         print(f"  {len(files.violations)} layout violations; DXF and STEP {state}")
     else:

@@ -26,6 +26,7 @@ from typing import Any
 from geom.atomic import write_text
 from geom.contour import Vertex, circle, rounded_rect
 from geom.dxf_out import DxfVersion, Note, write_dxf
+from geom.errors import LintError
 from geom.fit import KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE
 from geom.layout import Violation, check_layout, rules_for
 from geom.panel import Panel, Placed
@@ -69,6 +70,8 @@ class PanelFiles:
     report: Path
     removed: tuple[str, ...] = ()
     """Names of stale CAM files of an earlier run removed because these were withheld."""
+    refused: str | None = None
+    """Why forced CAM files were not written (the DXF lint refused crossing contours)."""
 
     @property
     def ok(self) -> bool:
@@ -140,18 +143,25 @@ def run_panel(
     cam = force or not violations
     stem = panel.name
     dxf = step_file = assembly = None
+    refused = None
     if cam:
-        dxf = write_dxf(
-            out_dir / f"{stem}-panel.dxf",
-            [outline_contour(panel), *opening_contours(panel)],
-            panel_notes(panel),
-            version=version,
-            explode=explode,
-        )
-        if step:
+        try:
+            dxf = write_dxf(
+                out_dir / f"{stem}-panel.dxf",
+                [outline_contour(panel), *opening_contours(panel)],
+                panel_notes(panel),
+                version=version,
+                explode=explode,
+            )
+        except LintError as exc:
+            if not violations:
+                raise  # a clean layout that lints badly is geom's bug: let the CLI say so
+            # Forced through overlapping openings: no CAM program could cut this DXF.
+            refused = f"DXF and STEP not written even with --force: {exc}"
+        if step and dxf is not None:
             step_file, assembly = write_panel_steps(panel, out_dir)
     stale: list[str] = []
-    if not cam:  # a CAM file left from an earlier run must not pass for this layout
+    if dxf is None:  # a CAM file left from an earlier run must not pass for this layout
         for suffix in ("-panel.dxf", "-panel.step", "-assembly.step"):
             old = out_dir / f"{stem}{suffix}"
             if old.is_file():
@@ -168,9 +178,10 @@ def run_panel(
         "bom": bom.name,
         "withheld": None if cam else "layout violations (--force writes them anyway)",
         "removed_stale": stale,
+        "refused": refused,
     }
     report = write_text(out_dir / f"{stem}-report.json", dumps(document))
-    return PanelFiles(violations, dxf, step_file, assembly, bom, report, tuple(stale))
+    return PanelFiles(violations, dxf, step_file, assembly, bom, report, tuple(stale), refused)
 
 
 def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:

@@ -14,6 +14,7 @@ Where templates are found (the first directory that has an id wins):
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import tomllib
@@ -58,7 +59,7 @@ class Catalog:
         """A part by id, by unique id prefix, or by the path of a template file."""
         if name in self.parts:
             return self.parts[name]
-        if name.endswith(".toml") or os.sep in name:
+        if name.endswith(".toml") or Path(name).is_file():
             return load_file(Path(name), self)
         matches = [pid for pid in self.parts if pid.startswith(name)]
         if len(matches) == 1:
@@ -174,8 +175,7 @@ def _build(item: _Raw, known: Mapping[str, _Raw]) -> Part:
                 "not a known part",
                 ", ".join(sorted(known)),
             )
-        frame = _build(target, known)
-        if frame.snap is None:
+        if target.frame_id is not None or (target.part is not None and target.part.snap is None):
             raise InputError(
                 item.where,
                 "part.frame",
@@ -183,6 +183,7 @@ def _build(item: _Raw, known: Mapping[str, _Raw]) -> Part:
                 "not a snap-in part itself",
                 "a frame that snaps into the plate",
             )
+        frame = _build(target, known)
     return Part(frame=frame, **item.fields)
 
 
@@ -207,7 +208,10 @@ class _Table:
         self.seen.add(key)
         if key not in self.data:
             if required:
-                raise self.error(key, MISSING, "missing", "see the shipped templates")
+                typo = difflib.get_close_matches(key, [k for k in self.data if k != key], 1)
+                if typo:
+                    raise self.error(typo[0], typo[0], "not a known field", f"{key} (a typo?)")
+                raise self.error(key, MISSING, "missing")
             return None
         return self.data[key]
 
@@ -429,14 +433,12 @@ def _parse_plug(top: _Table) -> Plug | None:
 
 def _parse_snap_in(top: _Table, flange_w: float, flange_h: float) -> SnapIn:
     plate = top.must_table("plate")
-    grip = Size.between(
-        plate.number("min", 0.0, MAX_PLATE_MM).nominal,
-        plate.number("max", 0.0, MAX_PLATE_MM).nominal,
-    )
+    low = plate.number("min", 0.0, MAX_PLATE_MM).nominal
+    high = plate.number("max", 0.0, MAX_PLATE_MM).nominal
     plate.done()
-    if grip.min > grip.max:
-        raise plate.error("min", grip.min, "above plate.max", f"<= {grip.max} mm")
-
+    if low > high:
+        raise plate.error("min", low, "above plate.max", f"<= {high} mm")
+    grip = Size.between(low, high)
     cut = top.must_table("cutout")
     cw = cut.number("width", 0.0, MAX_PART_MM).nominal
     ch = cut.number("height", 0.0, MAX_PART_MM).nominal

@@ -271,9 +271,28 @@ def test_violations_withhold_cam_files(tmp_path: Path, capsys: pytest.CaptureFix
         assert len(v["entries"]) == len(v["positions_mm"]) >= 1
     printed = capsys.readouterr().out
     assert "FAIL flange_overlap" in printed and "withheld" in printed
-    # --force writes them anyway.
+    # --force cannot write cutouts that cross (the DXF lint refuses them): said so.
+    assert main(["panel", str(path), "-o", str(out), "--force"]) == 1
+    assert not (out / "broken-panel.dxf").exists()
+    report = json.loads((out / "broken-report.json").read_text(encoding="utf-8"))
+    assert "crosses" in report["files"]["refused"]
+    assert "not written even with --force" in capsys.readouterr().out
+
+
+def test_force_writes_cam_files_of_a_broken_layout(tmp_path: Path) -> None:
+    # Two 770-744 whose flanges overlap by 1.5 mm; their cutouts stay 2.29 mm apart.
+    text = MIXED.replace("x = 40.0\ny = 110.0\nrotation = 270", "x = 104.0\ny = 30.0\nrotation = 0")
+    path = tmp_path / "forced.toml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["panel", str(path), "-o", str(out)]) == 1
+    assert not (out / "forced-panel.dxf").exists()
     assert main(["panel", str(path), "-o", str(out), "--force", "--explode"]) == 1
-    assert (out / "broken-panel.dxf").is_file() and (out / "broken-assembly.step").is_file()
+    for suffix in SUFFIXES:
+        assert (out / f"forced{suffix}").is_file(), suffix
+    report = json.loads((out / "forced-report.json").read_text(encoding="utf-8"))
+    assert {v["rule"] for v in report["violations"]} >= {"flange_overlap"}
+    assert report["files"]["refused"] is None
 
 
 def test_r12_and_exploded(tmp_path: Path) -> None:

@@ -1,0 +1,288 @@
+"""Bad input gets a clear error and nothing else: exit 2, one line on stderr naming where,
+field, value and what is allowed, no traceback, no file written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geom.templates import template_dirs
+
+SHIPPED = template_dirs()[-1] / "770-744_064-000.toml"
+
+
+def _assert_refused(run, tmp_path: Path, *needles: str) -> None:
+    assert run.code == 2, run.out + run.err
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1, run.err
+    assert lines[0].startswith("geom: ")
+    assert "Traceback" not in run.err
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    assert not any(tmp_path.glob("out/*")), "no file written"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("2.5", "outside the plate range"),
+        ("0.3", "outside the plate range"),
+        ("-1", "out of range"),
+        ("0", "out of range"),
+        ("nan", "not finite"),
+        ("inf", "not finite"),
+        ("1,5", "not a number"),
+        ("", "not a number"),
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "cutout"])
+def test_bad_plate(geom, tmp_path: Path, command: str, value: str, problem: str) -> None:
+    run = (
+        geom(command, "770-744", "--plate", value, "-o", tmp_path / "out")
+        if command == "cutout"
+        else geom(command, "770-744", "--plate", value)
+    )
+    _assert_refused(run, tmp_path, "--plate", problem)
+    if problem.startswith("outside"):
+        assert "allowed 0.5 .. 2 mm" in run.err
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("-0.1", "out of range"),
+        ("0.6", "out of range"),
+        ("nan", "not finite"),
+        ("0.1..0.05", "a falling range"),
+        ("0.05..", "not a number"),
+    ],
+)
+def test_bad_coating(geom, tmp_path: Path, value: str, problem: str) -> None:
+    run = geom("cutout", "770-744", "--coating", value, "-o", tmp_path / "out")
+    _assert_refused(run, tmp_path, "--coating", problem)
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("770-999", "not a known part"),
+        ("770-", "an ambiguous prefix"),
+        ("nothing/here.toml", "not a template file"),
+    ],
+)
+def test_unknown_part(geom, tmp_path: Path, name: str, problem: str) -> None:
+    _assert_refused(geom("cutout", name, "-o", tmp_path / "out"), tmp_path, "PART", problem)
+
+
+INLINE = [
+    "--poles",
+    "4",
+    "--pin-spacing",
+    "10",
+    "--width",
+    "45.5",
+    "--height",
+    "18.5",
+    "--depth",
+    "36",
+    "--plate-min",
+    "0.5",
+    "--plate-max",
+    "2",
+    "--tolerance",
+    "0.1",
+]
+
+
+def test_inline_part_works(geom, tmp_path: Path) -> None:
+    run = geom("cutout", *INLINE, "--id", "my-socket", "-o", tmp_path / "out")
+    assert run.code == 0, run.err
+    assert (tmp_path / "out" / "my-socket-cutout.dxf").exists()
+    report = geom("check", *INLINE, "--json").json()
+    assert report["cutout_mm"]["width"] == pytest.approx(41.55)
+    assert "cutout.width" in report["assumed"]
+    given = geom(
+        "check",
+        *INLINE,
+        "--cutout-width",
+        "42",
+        "--cutout-height",
+        "15",
+        "--corner-radius",
+        "0.3",
+        "--json",
+    ).json()
+    assert given["band_mm"]["width"]["min"] == 42
+    assert "cutout.width" not in given["assumed"] and given["cut_assumed"] is False
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "problem"),
+    [
+        ("--width", "-45.5", "out of range"),
+        ("--height", "nan", "not finite"),
+        ("--depth", "1e9", "out of range"),
+        ("--poles", "2.5", "not a whole number"),
+        ("--tolerance", "0", "out of range"),
+        ("--height", "2", "too small to assume a cutout"),
+    ],
+)
+def test_bad_inline_value(geom, tmp_path: Path, option: str, value: str, problem: str) -> None:
+    args = list(INLINE)
+    args[args.index(option) + 1] = value
+    run = geom("cutout", *args, "-o", tmp_path / "out")
+    _assert_refused(run, tmp_path, option, problem)
+
+
+def test_inline_missing_field_and_mixed_with_part(geom, tmp_path: Path) -> None:
+    run = geom("cutout", *INLINE[:-2], "-o", tmp_path / "out")
+    _assert_refused(run, tmp_path, "--tolerance", "missing")
+    run = geom("cutout", "770-744", "--width", "40", "-o", tmp_path / "out")
+    _assert_refused(run, tmp_path, "--width", "given together with PART")
+    _assert_refused(geom("check"), tmp_path, "PART", "missing")
+
+
+BROKEN_TEMPLATES = [
+    ('width = { value = 41.5, source = "assumed" }', "", "cutout.width", "missing"),
+    ("[flange]\nthickness", "[flange]\nthicknes", "flange.thicknes", "not a known field"),
+    (
+        'width = { value = 41.5, source = "assumed" }',
+        'width = { value = "41.5", source = "assumed" }',
+        "cutout.width.value",
+        "not a number",
+    ),
+    (
+        'width = { value = 41.5, source = "assumed" }',
+        'width = { value = -41.5, source = "assumed" }',
+        "cutout.width.value",
+        "out of range",
+    ),
+    (
+        'width = { value = 41.5, source = "assumed" }',
+        'width = { value = nan, source = "assumed" }',
+        "cutout.width.value",
+        "not finite",
+    ),
+    (
+        'width = { value = 41.5, source = "assumed" }',
+        'width = { value = 41.5, source = "wago" }',
+        "cutout.width.source",
+        "not a known choice",
+    ),
+    ("poles = { value = 4,", "poles = { value = 4.5,", "part.poles.value", "not a whole number"),
+    ("max = { value = 2.0,", "max = { value = 0.2,", "plate.min", "above plate.max"),
+    ('axis = "width"', 'axis = "diagonal"', "latch.axis", "not a known choice"),
+    (
+        'depth_policy = "max"',
+        'depth_policy = "deepest"',
+        "envelope.depth_policy",
+        "not a known choice",
+    ),
+    ('id = "770-744/064-000"', 'id = "../../etc/x"', "part.id", "not usable in a file name"),
+    ("[cutout]", "[cutout", "(file)", "not valid TOML"),
+]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "problem"),
+    BROKEN_TEMPLATES,
+    ids=[b[2] + ":" + b[3] for b in BROKEN_TEMPLATES],
+)
+def test_broken_template(
+    geom, tmp_path: Path, old: str, new: str, field: str, problem: str
+) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert old in text
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+    run = geom("cutout", bad, "-o", tmp_path / "out")
+    _assert_refused(run, tmp_path, "bad.toml:", field, problem)
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"", "missing"),
+        (b"\xff\xfe\x00garbage", "not UTF-8 text"),
+        (b"\x00\x01\x02\x03", "not valid TOML"),
+    ],
+)
+def test_empty_binary_and_non_utf8_templates(
+    geom, tmp_path: Path, content: bytes, problem: str
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(content)
+    _assert_refused(geom("check", bad), tmp_path, "bad.toml:", problem)
+
+
+def test_duplicate_ids_in_one_directory(
+    geom, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a.toml", "b.toml"):
+        (tmp_path / name).write_bytes(SHIPPED.read_bytes())
+    monkeypatch.setenv("GEOM_TEMPLATES", str(tmp_path))
+    _assert_refused(geom("list"), tmp_path, "b.toml:part.id", "a duplicate of")
+
+
+def test_output_directory_is_a_file(geom, tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.write_text("not a directory")
+    run = geom("cutout", "770-744", "-o", target)
+    assert run.code == 2 and "is not a directory" in run.err
+    assert len(run.err.strip().splitlines()) == 1
+
+
+def test_argparse_errors_are_one_line_exit_2(geom, tmp_path: Path) -> None:
+    for args in (
+        ["cutout", "770-744", "--target", "middle"],
+        ["frobnicate"],
+        ["check", "770-744", "--plate"],
+    ):
+        with pytest.raises(SystemExit) as exc:
+            geom(*args)
+        assert exc.value.code == 2
+
+
+def test_subprocess_one_line_no_traceback(tmp_path: Path) -> None:
+    """The installed entry point, as a user runs it."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    for args in (
+        ["cutout", "770-744", "--plate", "2.5", "-o", str(tmp_path / "out")],
+        ["cutout", "770-744", "--target", "middle"],
+        ["check", str(tmp_path / "missing.toml")],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "geom", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert proc.returncode == 2, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+        assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("bad_id", ["../escape", "/etc/passwd", "a\x00b", "..", "a\\b"])
+def test_ids_that_would_write_outside_the_output_directory(
+    geom, tmp_path: Path, bad_id: str
+) -> None:
+    run = geom("cutout", *INLINE, "--id", bad_id, "-o", tmp_path / "out")
+    _assert_refused(run, tmp_path, "part.id")
+    assert not any(tmp_path.parent.glob("escape*"))
+
+
+def test_output_directory_that_cannot_be_created(geom, tmp_path: Path) -> None:
+    run = geom("cutout", "770-744", "-o", "/proc/geom-cannot-be-here")
+    assert run.code == 2 and run.err.startswith("geom: /proc/geom-cannot-be-here")
+    assert len(run.err.strip().splitlines()) == 1
+
+
+def test_debug_shows_the_traceback(geom) -> None:
+    with pytest.raises(ValueError, match="--plate"):
+        geom("--debug", "check", "770-744", "--plate", "7")

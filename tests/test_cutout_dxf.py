@@ -1,0 +1,175 @@
+"""The cutout DXF as a shop's CAM reads it: one closed loop on CUT with true arcs, in mm,
+measured from the written file and compared with the fit report written beside it."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from measure import cut_loops, header, read, texts
+
+PLATES = ("0.5", "1.0", "1.5", "2.0")
+TOL = 1e-6
+
+
+def _report(out: Path, part_id: str) -> dict:
+    return json.loads((out / f"{part_id.replace('/', '_')}-fit.json").read_text())
+
+
+def _dxf(out: Path, part_id: str) -> Path:
+    return out / f"{part_id.replace('/', '_')}-cutout.dxf"
+
+
+@pytest.mark.parametrize("plate", PLATES)
+@pytest.mark.parametrize("target", ["mid", "nominal"])
+def test_contour_matches_report(
+    geom, template_id: str, plate: str, target: str, tmp_path: Path
+) -> None:
+    run = geom("cutout", template_id, "--plate", plate, "--target", target, "-o", tmp_path)
+    assert run.code == 0, run.out + run.err
+    report = _report(tmp_path, template_id)
+    loops = cut_loops(_dxf(tmp_path, template_id))
+
+    assert len(loops) == 1
+    loop = loops[0]
+    assert loop.closed
+    assert [e.dxftype() for e in loop.entities] == ["LWPOLYLINE"]
+    cut = report["cutout_mm"]
+    assert loop.width == pytest.approx(cut["width"], abs=TOL)
+    assert loop.height == pytest.approx(cut["height"], abs=TOL)
+    assert loop.centre == pytest.approx((0.0, 0.0), abs=1e-9)
+    assert len(loop.arcs) == 4
+    for arc in loop.arcs:
+        assert arc.radius == pytest.approx(cut["corner_radius"], abs=TOL)
+        assert arc.sweep_deg == pytest.approx(90.0, abs=1e-9)
+    assert min(s.length for s in loop.segments) > 1e-3, "no zero-length segments"
+
+    clearance = report["clearance_mm"]
+    assert clearance["min"] >= 0.0
+    assert clearance["max"] <= report["tolerance_mm"] + 1e-12
+    assert report["ok"] is True
+    assert report["plate_mm"] == {"min": float(plate), "max": float(plate)}
+
+
+def test_units_layers_and_only_contours_on_cut(geom, template_id: str, tmp_path: Path) -> None:
+    assert geom("cutout", template_id, "-o", tmp_path).code == 0
+    path = _dxf(tmp_path, template_id)
+    doc = read(path)
+    assert doc.dxfversion == "AC1015"  # R2000
+    assert header(path, "$INSUNITS") == 4
+    assert header(path, "$MEASUREMENT") == 1
+    cut = doc.modelspace().query('*[layer=="CUT"]')
+    assert {e.dxftype() for e in cut} == {"LWPOLYLINE"}
+    assert all(e.closed for e in cut)
+    others = {e.dxf.layer for e in doc.modelspace()} - {"CUT"}
+    assert others == {"NOTES"}
+    notes = " ".join(texts(path, "NOTES"))
+    assert template_id in notes
+    report = _report(tmp_path, template_id)
+    assert report["cut_assumed"] is True  # the shipped templates rest on assumed cutouts
+    assert "verify against the manufacturer's drawing" in notes
+    assert "punched edge on the inside" in notes
+
+
+def test_coating_enlarges_the_cut(geom, tmp_path: Path) -> None:
+    """The cut is drawn 2c larger so the finished opening lands in the band."""
+    bare, coated = tmp_path / "bare", tmp_path / "coated"
+    assert geom("cutout", "770-744", "--plate", "1.5", "-o", bare).code == 0
+    assert geom("cutout", "770-744", "--plate", "1.5", "--coating", "0.08", "-o", coated).code == 0
+    a = cut_loops(_dxf(bare, "770-744/064-000"))[0]
+    b = cut_loops(_dxf(coated, "770-744/064-000"))[0]
+    assert b.width - a.width == pytest.approx(0.16, abs=TOL)
+    assert b.height - a.height == pytest.approx(0.16, abs=TOL)
+    report = _report(coated, "770-744/064-000")
+    assert report["finished_mm"]["width"] == pytest.approx(a.width, abs=TOL)
+    assert report["finished_plate_mm"] == {"min": 1.66, "max": 1.66}
+
+
+def test_target_nominal_draws_the_band_floor(geom, tmp_path: Path) -> None:
+    mid, low = tmp_path / "mid", tmp_path / "low"
+    assert geom("cutout", "770-744", "-o", mid).code == 0
+    assert geom("cutout", "770-744", "--target", "nominal", "-o", low).code == 0
+    m = cut_loops(_dxf(mid, "770-744/064-000"))[0]
+    n = cut_loops(_dxf(low, "770-744/064-000"))[0]
+    tolerance = _report(mid, "770-744/064-000")["tolerance_mm"]
+    assert m.width - n.width == pytest.approx(tolerance / 2, abs=TOL)
+    assert _report(low, "770-744/064-000")["process_tolerance_mm"] == {
+        "minus": 0.0,
+        "plus": pytest.approx(tolerance, abs=1e-12),
+    }
+    assert _report(mid, "770-744/064-000")["process_tolerance_mm"] == {
+        "minus": pytest.approx(tolerance / 2),
+        "plus": pytest.approx(tolerance / 2),
+    }
+
+
+def test_r12_has_the_same_loop_and_says_it_has_no_units(
+    geom, template_id: str, tmp_path: Path
+) -> None:
+    run = geom("cutout", template_id, "--dxf-version", "r12", "-o", tmp_path)
+    assert run.code == 0
+    assert "R12 carries no units" in run.err
+    path = _dxf(tmp_path, template_id)
+    assert read(path).dxfversion == "AC1009"
+    assert header(path, "$INSUNITS") is None
+    (loop,) = cut_loops(path)
+    report = _report(tmp_path, template_id)
+    assert loop.closed and [e.dxftype() for e in loop.entities] == ["POLYLINE"]
+    assert loop.width == pytest.approx(report["cutout_mm"]["width"], abs=TOL)
+    assert loop.radii == pytest.approx([report["cutout_mm"]["corner_radius"]] * 4, abs=TOL)
+
+
+@pytest.mark.parametrize("version", ["r2000", "r12"])
+def test_explode_gives_lines_and_arcs_that_close(
+    geom, template_id: str, version: str, tmp_path: Path
+) -> None:
+    run = geom("cutout", template_id, "--explode", "--dxf-version", version, "-o", tmp_path)
+    assert run.code == 0
+    (loop,) = cut_loops(_dxf(tmp_path, template_id))
+    report = _report(tmp_path, template_id)
+    assert loop.closed
+    assert sorted(e.dxftype() for e in loop.entities) == ["ARC"] * 4 + ["LINE"] * 4
+    assert loop.width == pytest.approx(report["cutout_mm"]["width"], abs=TOL)
+    assert loop.height == pytest.approx(report["cutout_mm"]["height"], abs=TOL)
+    assert loop.radii == pytest.approx([report["cutout_mm"]["corner_radius"]] * 4, abs=TOL)
+    perimeter = sum(s.length for s in loop.segments)
+    w, h, r = (report["cutout_mm"][k] for k in ("width", "height", "corner_radius"))
+    assert perimeter == pytest.approx(2 * (w + h) - 8 * r + 2 * math.pi * r, abs=TOL)
+
+
+def test_failing_fit_withholds_the_dxf_unless_forced(geom, tmp_path: Path) -> None:
+    """A 2.0 mm sheet with 0.08 mm coating is 2.16 mm finished: out of the 0.5-2 mm grip."""
+    run = geom("cutout", "770-744", "--plate", "2.0", "--coating", "0.08", "-o", tmp_path)
+    assert run.code == 1
+    assert "too thick" in run.out and "at most 1.840 mm" in run.out
+    assert not _dxf(tmp_path, "770-744/064-000").exists()
+    report = _report(tmp_path, "770-744/064-000")
+    assert report["ok"] is False
+    assert [c["name"] for c in report["checks"] if not c["ok"]] == ["latch_grip"]
+    forced = geom(
+        "cutout", "770-744", "--plate", "2.0", "--coating", "0.08", "--force", "-o", tmp_path
+    )
+    assert forced.code == 1
+    assert len(cut_loops(_dxf(tmp_path, "770-744/064-000"))) == 1
+
+
+def test_same_input_same_bytes(geom, tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        assert (
+            geom(
+                "cutout",
+                "770-744",
+                "--plate",
+                "1",
+                "--coating",
+                "0.06..0.09",
+                "-o",
+                tmp_path / name,
+            ).code
+            == 0
+        )
+    for suffix in ("cutout.dxf", "fit.json"):
+        a = (tmp_path / "a" / f"770-744_064-000-{suffix}").read_bytes()
+        assert a == (tmp_path / "b" / f"770-744_064-000-{suffix}").read_bytes()
