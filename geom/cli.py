@@ -1,6 +1,7 @@
 """The geom command line (a contract: users' scripts build on it).
 
-Exit status: 0 the fit holds / the job is done, 1 a fit check fails, 2 bad input (one line
+Exit status: 0 the fit holds / the job is done, 1 a fit check fails or geom built a DXF
+its lint refuses (a bug, reason on stderr, nothing written), 2 bad input (one line
 on stderr: ``geom: <where>:<field>: <value> is <problem>; allowed <range>``).
 """
 
@@ -16,10 +17,10 @@ from typing import Any, NoReturn, cast
 from geom import __version__
 from geom.atomic import prepare_dir
 from geom.bodies_cli import BODY_PLATE_HELP
-from geom.errors import MISSING, GeomError, InputError
+from geom.errors import MISSING, GeomError, InputError, LintError
 from geom.fit import TARGETS, Fit, Target, evaluate
 from geom.part import ASSUMED, Part
-from geom.report import dumps, fit_report
+from geom.report import dumps, fit_report, with_3d
 from geom.templates import (
     MAX_PART_MM,
     MAX_POLES,
@@ -63,6 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return cast(int, args.run(args))
+    except LintError as exc:  # geom's own output is wrong: not the user's input
+        if args.debug:
+            raise
+        print(f"geom: {exc}", file=sys.stderr)
+        return 1
     except GeomError as exc:
         if args.debug:
             raise
@@ -95,7 +101,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
         fit3d = fit3d_report(fit)
     if args.json:
-        sys.stdout.write(dumps({**fit_report(fit), **({"fit_3d": fit3d} if fit3d else {})}))
+        report = fit_report(fit)
+        sys.stdout.write(dumps(report if fit3d is None else with_3d(report, fit3d)))
     else:
         _print_fit(fit)
         if fit3d is not None:
@@ -138,9 +145,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
         _warn_assumed(fit.part)
         fit3d = fit3d_report(fit)
         step = write_body(fit.part, plate, out)
-        extra = {"fit_3d": fit3d, "body": {"step": step.name, "plate_mm": plate}}
+        extra = {"body": {"step": step.name, "plate_mm": plate}}
         ok = fit.ok and fit3d["ok"]
-        files = write_cutout(fit, out, force=args.force, extra=extra)
+        files = write_cutout(fit, out, force=args.force, fit_3d=fit3d, extra=extra)
         status = "ok  " if ok else "FAIL"
         dxf = files.dxf.name if files.dxf else "(DXF withheld: fit fails)"
         print(f"{status} {fit.part.id:<18} {dxf}  {files.report.name}  {step.name}")
@@ -474,7 +481,8 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="geom",
         description="Cutout DXFs and worst-case fit checks for snap-in panel parts. "
         "All sizes in millimetres.",
-        epilog="Exit status: 0 fit holds, 1 a fit check fails, 2 bad input.",
+        epilog="Exit status: 0 fit holds, 1 a fit check fails (or a DXF fails geom's lint: "
+        "a bug), 2 bad input.",
     )
     parser.add_argument("--version", action="version", version=f"geom {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an input error")

@@ -13,6 +13,9 @@ Vertex = tuple[float, float, float]
 
 QUARTER_BULGE = math.tan(math.pi / 8)
 """Bulge of a 90 degree counter-clockwise arc."""
+MIN_FEATURE_MM = 1e-6
+"""The DXF lint's join tolerance (geom.dxf_lint.TOL_MM): a corner radius within this of 0
+or of half the shorter side is drawn as exactly that, never as a sub-micron segment."""
 
 
 def rounded_rect(
@@ -24,13 +27,18 @@ def rounded_rect(
     rotation: int = 0,
 ) -> list[Vertex]:
     """A rectangle centred on (x, y), corners rounded by `radius`, turned by `rotation`
-    degrees (a multiple of 90). Arcs are true bulge arcs, never polygons."""
+    degrees (a multiple of 90). Arcs are true bulge arcs, never polygons. A radius within
+    `MIN_FEATURE_MM` of 0 or of half the shorter side is snapped to it (moves < 1e-6 mm)."""
     if rotation % 90:
         raise ValueError(f"rotation must be a multiple of 90 degrees, got {rotation}")
     if (rotation // 90) % 2:
         width, height = height, width
     hw, hh = width / 2, height / 2
     r = min(radius, hw, hh)
+    if r < MIN_FEATURE_MM:
+        r = 0.0
+    elif min(hw, hh) - r < MIN_FEATURE_MM:
+        r = min(hw, hh)  # a slot: no straight of length under 2 * MIN_FEATURE_MM
     if r <= 0:
         return [
             (x + hw, y - hh, 0.0),

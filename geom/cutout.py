@@ -10,7 +10,7 @@ from geom.atomic import write_text
 from geom.contour import Vertex, rounded_rect
 from geom.dxf_out import DxfVersion, Note, write_dxf
 from geom.fit import KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE, Fit
-from geom.report import dumps, fit_report
+from geom.report import dumps, fit_report, with_3d
 
 NOTE_HEIGHT_MM = 2.5
 
@@ -59,15 +59,18 @@ def write_cutout(
     version: DxfVersion = "r2000",
     explode: bool = False,
     force: bool = False,
+    fit_3d: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> CutoutFiles:
     """Write `<id>-cutout.dxf` (only when the fit holds, or with `force`) and `<id>-fit.json`.
 
-    `out_dir` must exist (see geom.atomic.prepare_dir). `extra` entries (the 3D check,
-    the body file) are added to the report."""
+    `out_dir` must exist (see geom.atomic.prepare_dir). With `fit_3d` (the 3D check) the
+    fit holds only when both checks hold; `extra` entries (the body file) are added to
+    the report."""
     stem = fit.part.file_stem
+    holds = fit.ok and (fit_3d is None or bool(fit_3d["ok"]))
     dxf = None
-    if fit.ok or force:
+    if holds or force:
         dxf = write_dxf(
             out_dir / f"{stem}-cutout.dxf",
             [cutout_contour(fit)],
@@ -81,6 +84,8 @@ def write_cutout(
         "dxf_version": version,
         "exploded": explode,
     }
+    if fit_3d is not None:
+        document = with_3d(document, fit_3d)
     document.update(extra or {})
     report = write_text(out_dir / f"{stem}-fit.json", dumps(document))
     return CutoutFiles(dxf, report)

@@ -22,6 +22,7 @@ from ezdxf.math import Vec2, bulge_to_arc
 
 from geom.atomic import write_bytes
 from geom.contour import Vertex
+from geom.dxf_lint import check
 
 DxfVersion = Literal["r2000", "r12"]
 DXF_VERSIONS: tuple[DxfVersion, ...] = ("r2000", "r12")
@@ -51,9 +52,12 @@ def write_dxf(
     version: DxfVersion = "r2000",
     explode: bool = False,
 ) -> Path:
-    """Write `contours` (closed, counter-clockwise) to `path` atomically."""
+    """Write `contours` (closed, counter-clockwise) to `path` atomically.
+
+    The document is linted first (geom.dxf_lint); a problem raises `LintError` and
+    nothing is written."""
     with _fixed_metadata():
-        return write_bytes(path, _document(contours, notes, version, explode))
+        return write_bytes(path, _document(contours, notes, version, explode, str(path)))
 
 
 def _document(
@@ -61,6 +65,7 @@ def _document(
     notes: Sequence[Note],
     version: DxfVersion,
     explode: bool,
+    what: str = "DXF",
 ) -> bytes:
     doc = ezdxf.new("R2000", units=units.MM)  # also sets $MEASUREMENT = 1
     for var in ("$TDCREATE", "$TDUPDATE"):  # the R12 export keeps new()'s clock time
@@ -80,6 +85,7 @@ def _document(
         msp.add_text(
             note.text, height=note.height, dxfattribs={"layer": NOTES_LAYER}
         ).set_placement((note.x, note.y))
+    check(doc, what)  # the R12 export converts these same entities one to one
     stream = io.StringIO()
     if version == "r12":
         r12export.write(doc, stream)

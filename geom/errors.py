@@ -1,7 +1,10 @@
 """The errors geom raises on purpose. Each subclasses the matching built-in, so callers
-may catch either; the CLI turns every `GeomError` into one line on stderr and exit 2."""
+may catch either; the CLI turns every `GeomError` into one line on stderr and exit 2
+(exit 1 for a `LintError`: geom's own output is wrong, not the user's input)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 MISSING = object()
 """The value of a field that was not given at all."""
@@ -41,3 +44,12 @@ def _show(value: object) -> str:
     text = repr(value) if isinstance(value, str) else str(value)
     text = text.replace("\n", "\\n")
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+class LintError(GeomError, RuntimeError):
+    """geom built a DXF that a CAM would choke on (see geom.dxf_lint): a bug in geom or in
+    the geometry it was given, not bad user input. `problems` lists every finding."""
+
+    def __init__(self, message: str, problems: Sequence[object] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)

@@ -120,37 +120,46 @@ def gap(a: Opening, b: Opening) -> float:
 def near_pairs(boxes: Sequence[Box], distance: float) -> list[tuple[int, int]]:
     """Index pairs (i < j) of boxes whose gap is at most `distance` (mm) in x and in y.
 
-    Uniform grid on the box centres, cell = largest box side + distance: O(n) for boxes
-    of similar size. Pairs come sorted."""
-    if len(boxes) < 2:
+    Uniform grid on the box centres, cell = largest side + distance, so near boxes sit in
+    the same or adjacent cells: O(n) for boxes of similar size. Boxes much larger than
+    the typical one (a cable gland among sockets) would blow the cell up; they are
+    checked against every box instead (O(n) each). Pairs come sorted."""
+    n = len(boxes)
+    if n < 2:
         return []
-    side = max(max(b[2] - b[0], b[3] - b[1]) for b in boxes)
-    cell = max(side + distance, EPS_MM)
-    grid: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for i, (x0, y0, x1, y1) in enumerate(boxes):
-        grid[(math.floor((x0 + x1) / 2 / cell), math.floor((y0 + y1) / 2 / cell))].append(i)
-    pairs: list[tuple[int, int]] = []
-    for (cx, cy), members in grid.items():
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                others = grid.get((cx + dx, cy + dy))
-                if others is None:
-                    continue
-                for i in members:
-                    a = boxes[i]
-                    for j in others:
-                        if j <= i:
-                            continue
-                        b = boxes[j]
-                        if (
-                            b[0] - a[2] <= distance
-                            and a[0] - b[2] <= distance
-                            and b[1] - a[3] <= distance
-                            and a[1] - b[3] <= distance
-                        ):
-                            pairs.append((i, j))
-    pairs.sort()
-    return pairs
+    sides = sorted(max(b[2] - b[0], b[3] - b[1]) for b in boxes)
+    limit = 4 * sides[n // 2] + distance
+    big = [i for i, b in enumerate(boxes) if max(b[2] - b[0], b[3] - b[1]) > limit]
+    small = [i for i, b in enumerate(boxes) if max(b[2] - b[0], b[3] - b[1]) <= limit]
+    found: set[tuple[int, int]] = set()
+    for i in big:
+        for j in range(n):
+            if j != i and _near(boxes[i], boxes[j], distance):
+                found.add((min(i, j), max(i, j)))
+    if small:
+        side = max(max(boxes[i][2] - boxes[i][0], boxes[i][3] - boxes[i][1]) for i in small)
+        cell = max(side + distance, EPS_MM)
+        grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for i in small:
+            x0, y0, x1, y1 = boxes[i]
+            grid[(math.floor((x0 + x1) / 2 / cell), math.floor((y0 + y1) / 2 / cell))].append(i)
+        for (cx, cy), members in grid.items():
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    for j in grid.get((cx + dx, cy + dy), ()):
+                        for i in members:
+                            if i < j and _near(boxes[i], boxes[j], distance):
+                                found.add((i, j))
+    return sorted(found)
+
+
+def _near(a: Box, b: Box, distance: float) -> bool:
+    return (
+        b[0] - a[2] <= distance
+        and a[0] - b[2] <= distance
+        and b[1] - a[3] <= distance
+        and a[1] - b[3] <= distance
+    )
 
 
 def check_layout(panel: Panel) -> list[Violation]:

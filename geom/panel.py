@@ -137,6 +137,13 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
             raise entry.error("part", name, exc.problem, exc.allowed) from None
         if part.id not in fits:
             fits[part.id] = evaluate(part, Size.exact(thickness), coating, target)
+        elif fits[part.id].part != part:
+            raise entry.error(
+                "part",
+                name,
+                f"a second, different template for {part.id}",
+                "one template per part id on a panel",
+            )
         return part
 
     def add(entry: _Entry, label: str, part: Part, x: float, y: float, rotation: int) -> None:
@@ -144,9 +151,10 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         w, h = (cut.height, cut.width) if rotation in (90, 270) else (cut.width, cut.height)
         margin = edge_distance(outline, x, y, w, h, cut.corner_radius)
         if margin < -EDGE_EPS_MM:
+            axis = _off_axis(outline, x, y, w, h)
             raise entry.error(
-                "x",
-                x,
+                axis,
+                x if axis == "x" else y,
                 f"placing the {w:g} x {h:g} mm cutout of {label} off the sheet "
                 f"(it crosses the outline by {-margin:.3f} mm)",
                 f"cutout inside the {width:g} x {height:g} mm outline",
@@ -199,9 +207,10 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         diameter = entry.number("diameter", 0.0, MAX_HOLE_MM)
         entry.done()
         if edge_distance(outline, x, y, diameter, diameter, diameter / 2) < -EDGE_EPS_MM:
+            axis = _off_axis(outline, x, y, diameter, diameter)
             raise entry.error(
-                "x",
-                x,
+                axis,
+                x if axis == "x" else y,
                 f"placing the {diameter:g} mm hole off the sheet",
                 f"hole inside the {width:g} x {height:g} mm outline",
             )
@@ -285,10 +294,17 @@ def _read(path: Path, where: str) -> dict[str, Any]:
         raise InputError(where, "(file)", str(exc), "not valid TOML", "TOML syntax") from None
 
 
+def _off_axis(outline: tuple[float, float, float], x: float, y: float, w: float, h: float) -> str:
+    """The coordinate that puts a shape off the sheet: "x" unless x alone keeps it on."""
+    width = outline[0]
+    x_inside = x - w / 2 >= 0 and x + w / 2 <= width
+    return "y" if x_inside else "x"
+
+
 def _count(entry: _Entry, total: int) -> None:
     if total > MAX_OPENINGS:
         raise entry.error(
-            "x",
+            "(count)",
             total,
             "the count of cutouts and holes, more than the panel limit",
             f"at most {MAX_OPENINGS} cutouts and holes on one panel",

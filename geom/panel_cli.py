@@ -7,10 +7,15 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from geom.atomic import prepare_dir
-from geom.dxf_out import DXF_VERSIONS, DxfVersion
+
+if TYPE_CHECKING:
+    from geom.dxf_out import DxfVersion
+
+DXF_VERSIONS = ("r2000", "r12")
+"""As geom.dxf_out.DXF_VERSIONS, without importing ezdxf for every command."""
 
 MAX_LISTED = 50
 """Violations printed one per line; the report lists them all."""
@@ -74,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     files = run_panel(
         panel,
         out,
-        version=cast(DxfVersion, args.dxf_version),
+        version=cast("DxfVersion", args.dxf_version),
         explode=args.explode,
         force=args.force,
     )
@@ -88,11 +93,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"  FAIL {v.rule}: {v.message} [{where}]")
     if len(files.violations) > MAX_LISTED:
         print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
-    if files.violations:
+    if files.refused:
+        print(f"  {len(files.violations)} layout violations; {files.refused}")
+    elif files.violations:
         state = "written anyway (--force)" if files.dxf else "withheld (--force writes them)"
         print(f"  {len(files.violations)} layout violations; DXF and STEP {state}")
     else:
         print("  layout ok")
+    for name in files.removed:
+        print(f"  removed {name} of an earlier run (it does not match this layout)")
     for path in (files.dxf, files.step, files.assembly, files.bom, files.report):
         if path is not None:
             print(f"  wrote {path}")

@@ -9,8 +9,9 @@
 - `<name>-bom.csv`: one line per part (frames counted with the parts they hold).
 - `<name>-report.json`: panel, rules, fits, every violation with positions, files.
 
-A layout violation withholds the CAM files (DXF, STEP) unless `force`; the BOM and the
-report are always written. Same input, same bytes. All sizes in mm.
+A layout violation withholds the CAM files (DXF, STEP) unless `force`, and removes
+those an earlier run left under the same names (a stale DXF must not pass for this
+layout); the BOM and the report are always written. Same input, same bytes. All sizes in mm.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from geom.atomic import write_text
 from geom.contour import Vertex, circle, rounded_rect
 from geom.dxf_out import DxfVersion, Note, write_dxf
+from geom.errors import LintError
 from geom.fit import KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE
 from geom.layout import Violation, check_layout, rules_for
 from geom.panel import Panel, Placed
@@ -66,6 +68,10 @@ class PanelFiles:
     assembly: Path | None
     bom: Path
     report: Path
+    removed: tuple[str, ...] = ()
+    """Names of stale CAM files of an earlier run removed because these were withheld."""
+    refused: str | None = None
+    """Why forced CAM files were not written (the DXF lint refused crossing contours)."""
 
     @property
     def ok(self) -> bool:
@@ -137,16 +143,30 @@ def run_panel(
     cam = force or not violations
     stem = panel.name
     dxf = step_file = assembly = None
+    refused = None
     if cam:
-        dxf = write_dxf(
-            out_dir / f"{stem}-panel.dxf",
-            [outline_contour(panel), *opening_contours(panel)],
-            panel_notes(panel),
-            version=version,
-            explode=explode,
-        )
-        if step:
+        try:
+            dxf = write_dxf(
+                out_dir / f"{stem}-panel.dxf",
+                [outline_contour(panel), *opening_contours(panel)],
+                panel_notes(panel),
+                version=version,
+                explode=explode,
+            )
+        except LintError as exc:
+            if not violations:
+                raise  # a clean layout that lints badly is geom's bug: let the CLI say so
+            # Forced through overlapping openings: no CAM program could cut this DXF.
+            refused = f"DXF and STEP not written even with --force: {exc}"
+        if step and dxf is not None:
             step_file, assembly = write_panel_steps(panel, out_dir)
+    stale: list[str] = []
+    if dxf is None:  # a CAM file left from an earlier run must not pass for this layout
+        for suffix in ("-panel.dxf", "-panel.step", "-assembly.step"):
+            old = out_dir / f"{stem}{suffix}"
+            if old.is_file():
+                old.unlink()
+                stale.append(old.name)
     bom = write_text(out_dir / f"{stem}-bom.csv", bom_csv(panel))
     document = panel_report(panel, violations)
     document["files"] = {
@@ -157,9 +177,11 @@ def run_panel(
         "assembly": assembly.name if assembly else None,
         "bom": bom.name,
         "withheld": None if cam else "layout violations (--force writes them anyway)",
+        "removed_stale": stale,
+        "refused": refused,
     }
     report = write_text(out_dir / f"{stem}-report.json", dumps(document))
-    return PanelFiles(violations, dxf, step_file, assembly, bom, report)
+    return PanelFiles(violations, dxf, step_file, assembly, bom, report, tuple(stale), refused)
 
 
 def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:
@@ -171,9 +193,9 @@ def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:
     product = f"panel {panel.name}"
     step_file = write_plate_step(out_dir / f"{panel.name}-panel.step", product, shape)
     components = [Component(product, shape, PLATE_COLOUR), *part_components(panel)]
-    assembly = write_step(
-        out_dir / f"{panel.name}-assembly.step", f"{product} assembly", components
-    )
+    target = out_dir / f"{panel.name}-assembly.step"
+    # No pcurves: half the entities and export time for a plate with many openings.
+    assembly = write_step(target, f"{product} assembly", components, pcurves=False)
     return step_file, assembly
 
 

@@ -49,6 +49,11 @@ def fit_report(fit: Fit) -> dict[str, Any]:
     }
 
 
+def with_3d(document: dict[str, Any], fit_3d: dict[str, Any]) -> dict[str, Any]:
+    """`document` with the 3D check attached; its `ok` then requires both checks."""
+    return {**document, "ok": bool(document["ok"] and fit_3d["ok"]), "fit_3d": fit_3d}
+
+
 def dumps(document: Any) -> str:
     """JSON text with floats rounded to `DECIMALS` and a final newline."""
     return json.dumps(_rounded(document), indent=2, ensure_ascii=False) + "\n"

@@ -102,6 +102,22 @@ def test_wrong_cutout_shows_interference_and_fails(
     assert fit3d["interference_mm3"] > INTERFERENCE_LIMIT_MM3
     assert all(c["interference_mm3"] > INTERFERENCE_LIMIT_MM3 for c in fit3d["cases"])
     assert not any(c["ok"] for c in fit3d["cases"])
+    assert report["ok"] is False
+
+
+def test_top_level_ok_needs_the_3d_check_too(tmp_path: Path) -> None:
+    """A report with a 3D result says ok only when 2D and 3D both hold; a 3D failure
+    alone withholds the DXF."""
+    from geom.cutout import write_cutout
+    from geom.fit import evaluate
+    from geom.tolerance import Size
+
+    fit = evaluate(CATALOG.parts["770-744/064-000"], Size.exact(1.5), Size.exact(0.0))
+    assert fit.ok
+    files = write_cutout(fit, tmp_path, fit_3d={"ok": False, "interference_mm3": 1.0})
+    report = json.loads(files.report.read_text(encoding="utf-8"))
+    assert report["ok"] is False and files.dxf is None
+    assert not (tmp_path / "770-744_064-000-cutout.dxf").exists()
 
 
 def test_check_3d_text_and_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
@@ -118,7 +134,7 @@ def test_build_writes_dxf_report_with_3d_and_step_for_every_template(tmp_path: P
         step = tmp_path / f"{stem}-body.step"
         assert step.read_bytes().startswith(b"ISO-10303-21;")
         report = json.loads((tmp_path / f"{stem}-fit.json").read_text(encoding="utf-8"))
-        assert report["fit_3d"]["ok"] is True
+        assert report["fit_3d"]["ok"] is True and report["ok"] is True
         assert report["fit_3d"]["interference_mm3"] <= INTERFERENCE_LIMIT_MM3
         assert len(report["fit_3d"]["cases"]) == 4
         assert report["body"] == {"step": step.name, "plate_mm": part.fit.grip.max}

@@ -21,7 +21,6 @@ layout rules), so the operator has nothing to do here; `geom.cad.speed` switches
 from __future__ import annotations
 
 import math
-import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -100,6 +99,7 @@ def write_plate_step(path: Path, product: str, shape: Any) -> Path:
     from OCP.APIHeaderSection import APIHeaderSection_MakeHeader
     from OCP.IFSelect import IFSelect_ReturnStatus
     from OCP.Interface import Interface_Static
+    from OCP.StepBasic import StepBasic_Product
     from OCP.STEPControl import (
         STEPControl_Controller,
         STEPControl_StepModelType,
@@ -113,15 +113,11 @@ def write_plate_step(path: Path, product: str, shape: Any) -> Path:
 
     _quiet()
     stamp = time_stamp()
-    # Merge of branches step and panel: step renamed `_ascii` to `ascii_name` (which
-    # keeps quotes); the plate header keeps panel's behaviour of dropping them.
-    name = ascii_name(product).replace("'", "")
     STEPControl_Controller.Init_s()  # defines the write.* statics on first use
     settings = {
         "write.step.schema": SCHEMA,
         "xstep.cascade.unit": UNIT,
         "write.step.unit": UNIT,
-        "write.step.product.name": name,
         # Edges as 3D curves only, no pcurves: 276k instead of 636k entities for 1000
         # rounded cutouts; readers rebuild the pcurves on planes and cylinders exactly.
         "write.surfacecurve.mode": "Off",
@@ -138,8 +134,15 @@ def write_plate_step(path: Path, product: str, shape: Any) -> Path:
             Interface_Static.SetCVal_s(key, value)
     if status != IFSelect_ReturnStatus.IFSelect_RetDone:
         raise RuntimeError(f"OpenCascade could not transfer {product!r} to STEP")
-    header = APIHeaderSection_MakeHeader(writer.Model())
-    header.SetName(TCollection_HAsciiString(name))
+    model = writer.Model()
+    for i in range(1, model.NbEntities() + 1):  # the product comes first, near the top
+        entity = model.Value(i)
+        if isinstance(entity, StepBasic_Product):
+            entity.SetId(TCollection_HAsciiString(ascii_name(product)))
+            entity.SetName(TCollection_HAsciiString(ascii_name(product)))
+            break
+    header = APIHeaderSection_MakeHeader(model)
+    header.SetName(TCollection_HAsciiString(ascii_name(product)))
     header.SetTimeStamp(TCollection_HAsciiString(stamp))
     header.SetOriginatingSystem(TCollection_HAsciiString(f"geom {__version__}"))
     with tempfile.TemporaryDirectory(prefix="geom-step-") as tmp:
@@ -147,14 +150,4 @@ def write_plate_step(path: Path, product: str, shape: Any) -> Path:
         if writer.Write(str(target)) != IFSelect_ReturnStatus.IFSelect_RetDone:
             raise RuntimeError(f"OpenCascade could not write the STEP file of {product!r}")
         data = target.read_bytes()
-    # OpenCascade appends a per-process counter to the product name ("panel example 3"
-    # after two earlier STEP writes in the same process): the catalog (geom.catalog), which
-    # writes many STEP files per process, got different bytes for the same plate. Drop it.
-    quoted = re.escape(name.encode("ascii"))
-    data = re.sub(
-        rb"PRODUCT\('(" + quoted + rb") \d+','" + quoted + rb" \d+'",
-        rb"PRODUCT('\1','\1'",
-        data,
-        count=1,
-    )
     return write_bytes(path, data)

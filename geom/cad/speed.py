@@ -14,6 +14,10 @@ writer's C++ object address. That address comes from pybind11's instance layout 
 value pointer right after the Python object header); the layout is verified first on a
 gp_Pnt of known coordinates, and the symbol must exist, else nothing is done and the
 writer keeps its defaults (correct, only slower). DirectFaces stays on.
+
+The flags end up in the STEP controller's write actor, which OpenCascade shares across
+the process: once set, later writers in the same process skip SplitCommonVertex too
+(measured: a default writer after a skipping one is as fast). geom's writers all set it.
 """
 
 from __future__ import annotations

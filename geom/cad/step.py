@@ -73,17 +73,21 @@ def time_stamp(environ: dict[str, str] | None = None) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def write_step(path: Path, product: str, components: Sequence[Component]) -> Path:
+def write_step(
+    path: Path, product: str, components: Sequence[Component], *, pcurves: bool = True
+) -> Path:
     """Write `components` as one STEP assembly named `product` to `path` (atomically).
 
     Names are written as ASCII (see `ascii_name`). The directory of `path` must exist
-    (geom.atomic.prepare_dir). Returns `path`."""
+    (geom.atomic.prepare_dir). Returns `path`. `pcurves=False` leaves out the edges'
+    curves on surfaces (a panel plate's thousands of edges: half the entities and half
+    the export time)."""
     product = ascii_name(product)
     components = [replace(c, name=ascii_name(c.name)) for c in components]
     _validate(product, components)
     stamp = time_stamp()
     doc = _document(product, components)
-    data = _write(doc, product, stamp)
+    data = _write(doc, product, stamp, pcurves)
     return write_bytes(path, data)
 
 
@@ -164,21 +168,24 @@ def _document(product: str, components: Sequence[Component]) -> Any:
     return doc
 
 
-def _write(doc: Any, product: str, stamp: str) -> bytes:
+def _write(doc: Any, product: str, stamp: str, pcurves: bool = True) -> bytes:
     from OCP.APIHeaderSection import APIHeaderSection_MakeHeader
     from OCP.IFSelect import IFSelect_ReturnStatus
     from OCP.Interface import Interface_Static
     from OCP.STEPCAFControl import STEPCAFControl_Writer
-    from OCP.STEPControl import STEPControl_StepModelType
+    from OCP.STEPControl import STEPControl_Controller, STEPControl_StepModelType
     from OCP.StepRepr import StepRepr_NextAssemblyUsageOccurrence
     from OCP.TCollection import TCollection_HAsciiString
     from OCP.XSControl import XSControl_WorkSession
 
     _quiet()
+    STEPControl_Controller.Init_s()  # the statics below exist only from here on
     Interface_Static.SetCVal_s("write.step.schema", SCHEMA)
     Interface_Static.SetCVal_s("xstep.cascade.unit", UNIT)
     Interface_Static.SetCVal_s("write.step.unit", UNIT)
-    Interface_Static.SetIVal_s("write.surfacecurve.mode", 1)
+    # pcurves=False: edges as 3D curves only (less than half the entities of a plate with
+    # many openings); readers rebuild the pcurves.
+    Interface_Static.SetIVal_s("write.surfacecurve.mode", 1 if pcurves else 0)
     Interface_Static.SetIVal_s("write.precision.mode", 0)
 
     writer = STEPCAFControl_Writer(XSControl_WorkSession(), False)
@@ -249,7 +256,7 @@ def canonical_styles(text: str) -> str:
     if sorted(tail) != list(range(base, base + len(tail))):
         raise RuntimeError("STEP style records are not numbered contiguously")
     head_refs = _REF.findall(_STRING.sub("''", data[:start]))
-    if head_refs and max(int(r) for r in head_refs) >= base:
+    if head_refs and max(map(int, head_refs)) >= base:
         raise RuntimeError("a STEP record before the styles refers to a style record")
 
     def key(number: int) -> tuple[int, str]:

@@ -1,0 +1,411 @@
+"""Properties over the whole parameter space (hypothesis, 200 examples each): for random
+valid parts, plate and coating bands and targets, built the way a user builds them (the
+fit model and cutout writer, and the CLI with an inline part), the written DXF holds one
+closed, lint-clean contour whose measured size and corner radius equal the report to
+1e-6 mm; the clearance re-derived from the measured cut equals the report's, lies in
+[0, tolerance] exactly when the clearance check says ok, and `ok` is the conjunction of
+the checks. The lint finds an overlap of random rectangles exactly when a brute-force
+pairwise check does."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import ezdxf
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+from measure import cut_loops
+
+from geom.cli import main
+from geom.contour import circle
+from geom.cutout import write_cutout
+from geom.dxf_lint import lint, lint_file
+from geom.fit import EPS_MM, Fit, evaluate
+from geom.templates import load_catalog, part_from_data
+from geom.tolerance import Size
+
+MEASURE_MM = 1e-6
+CATALOG = load_catalog()
+PROPERTY = settings(max_examples=200, deadline=None)
+
+
+def _mm(low: float, high: float) -> st.SearchStrategy[float]:
+    return st.floats(low, high, allow_nan=False, allow_infinity=False)
+
+
+def _fraction() -> st.SearchStrategy[float]:
+    """0 .. 1 with both ends drawn often (a sharp corner, a slot)."""
+    return st.one_of(st.just(0.0), st.just(1.0), _mm(0.0, 1.0))
+
+
+def _band(low: float, high: float) -> st.SearchStrategy[tuple[float, float]]:
+    return st.tuples(_mm(low, high), _mm(low, high)).map(lambda t: (min(t), max(t)))
+
+
+@st.composite
+def parts(draw: st.DrawFn, fitting: bool, tol: float) -> dict[str, Any]:
+    """A template's data: C, corner radius, tolerance, collar, flange, latch, plate range.
+
+    `fitting` draws a collar of C itself (what the band is made for) and a collar corner
+    at least as round as the cut's, so that about half the fits hold; otherwise the
+    collar may interfere or sit loose."""
+    cw, ch = draw(_mm(5.0, 100.0)), draw(_mm(5.0, 60.0))
+    f_radius = draw(_fraction())
+    radius = f_radius * min(cw, ch) / 2
+    cover_w, cover_h = draw(_mm(0.5, 5.0)), draw(_mm(0.5, 5.0))
+    if fitting:
+        under_w = under_h = minus_w = minus_h = 0.0
+        f_collar = draw(_mm(f_radius, 1.0))
+    else:
+        under_w, under_h = draw(_mm(-0.1, 0.6)), draw(_mm(-0.1, 0.6))
+        minus_w, minus_h = draw(_mm(0.0, 0.1)), draw(_mm(0.0, 0.1))
+        f_collar = draw(_fraction())
+    collar_w, collar_h = cw - under_w, ch - under_h
+    collar_r = f_collar * min(collar_w - minus_w, collar_h - minus_h) / 2
+    axis = draw(st.sampled_from(["width", "height"]))
+    span = (cw if axis == "width" else ch) + 2 * draw(_mm(0.0, 3.0))
+    grip = draw(_band(0.3, 5.0))
+    given = "hypothesis"
+
+    def q(value: float, **more: float) -> dict[str, Any]:
+        return {"value": value, **more, "source": given}
+
+    return {
+        "sources": {given: "drawn by hypothesis"},
+        "part": {
+            "id": "prop/part",
+            "name": "property part",
+            "kind": "snap-in part",
+            "manufacturer": "(none)",
+            "mounting": "snap-in",
+            "poles": q(draw(st.integers(1, 12))),
+            "pin_spacing": q(draw(_mm(5.0, 15.0))),
+        },
+        "envelope": {
+            "width": q(cw + 2 * cover_w),
+            "height": q(ch + 2 * cover_h),
+            "depth": [q(draw(_mm(10.0, 80.0)))],
+            "depth_policy": "max",
+        },
+        "plate": {"min": q(grip[0]), "max": q(grip[1])},
+        "cutout": {
+            "width": q(cw),
+            "height": q(ch),
+            "corner_radius": q(radius),
+            "tolerance": q(tol),
+        },
+        "flange": {
+            "thickness": q(draw(_mm(1.0, 3.0))),
+            "min_overlap": q(draw(_mm(0.0, 0.4 if fitting else 2.0))),
+        },
+        "collar": {
+            "width": q(collar_w, minus=minus_w),
+            "height": q(collar_h, minus=minus_h),
+            "corner_radius": q(collar_r),
+        },
+        "latch": {
+            "axis": axis,
+            "span": q(span, minus=draw(_mm(0.0, 0.3))),
+            "min_catch": q(draw(_mm(0.0, 0.3 if fitting else 1.0))),
+        },
+    }
+
+
+@st.composite
+def fits(draw: st.DrawFn) -> Fit:
+    """A part, a plate band (0.3-5 mm), a coating band (0-0.2 mm per face) and a target,
+    through `evaluate` as the CLI calls it. Half of the draws aim at a fit that holds."""
+    fitting = draw(st.booleans())
+    tol = draw(_mm(0.05, 0.5))
+    part = part_from_data(draw(parts(fitting, tol)), "hypothesis", CATALOG)
+    coating = draw(_band(0.0, 0.2))
+    plate = draw(_band(0.3, 5.0))
+    if fitting:
+        low = draw(_mm(0.0, 0.2))
+        coating = (low, draw(_mm(low, min(0.2, low + tol / 2))))
+        grip = part.fit.grip
+        top = grip.max - 2 * coating[1]
+        bottom = max(grip.min - 2 * coating[0], 0.3)
+        if bottom <= top:  # a sheet band whose finished thickness the latches grip
+            plate = draw(_band(bottom, top))
+    target = draw(st.sampled_from(["mid", "nominal"]))
+    return evaluate(part, Size.between(*plate), Size.between(*coating), target)
+
+
+dxf_options = st.tuples(st.sampled_from(["r2000", "r12"]), st.booleans())
+
+
+def _measure_and_compare(dxf: Path, report: dict[str, Any]) -> tuple[float, float]:
+    """The one contour in `dxf`, closed, lint-clean, sized as `report` says: (w, h)."""
+    assert lint_file(dxf) == []
+    (loop,) = cut_loops(dxf)
+    assert loop.closed
+    cut = report["cutout_mm"]
+    assert abs(loop.width - cut["width"]) <= MEASURE_MM
+    assert abs(loop.height - cut["height"]) <= MEASURE_MM
+    assert abs(loop.centre[0]) <= 1e-9 and abs(loop.centre[1]) <= 1e-9
+    radius = cut["corner_radius"]
+    assert all(abs(r - radius) <= MEASURE_MM for r in loop.radii)
+    assert bool(loop.radii) == (radius >= MEASURE_MM) or abs(radius - MEASURE_MM) < 1e-9
+    return loop.width, loop.height
+
+
+def _check_clearance(fit: Fit, report: dict[str, Any], width: float, height: float) -> None:
+    """Clearance from the measured cut (domain section 2) against the report and checks."""
+    snap, coat = fit.part.fit, fit.coating
+    minus, plus = (report["process_tolerance_mm"][k] for k in ("minus", "plus"))
+    lows, highs = [], []
+    for measured, collar, band in (
+        (width, snap.collar_width, snap.cutout.width),
+        (height, snap.collar_height, snap.cutout.height),
+    ):
+        opening_min = measured - minus - 2 * coat.max
+        opening_max = measured + plus - 2 * coat.min
+        lows.append(opening_min - collar.max)
+        highs.append(opening_max - collar.min)
+        if 2 * coat.spread <= snap.tolerance:  # the coating check holds: the band is hit
+            assert abs(opening_min - band) <= MEASURE_MM
+            assert abs(opening_max - (band + snap.tolerance)) <= MEASURE_MM
+    clearance = report["clearance_mm"]
+    assert abs(min(lows) - clearance["min"]) <= MEASURE_MM
+    assert abs(max(highs) - clearance["max"]) <= MEASURE_MM
+
+    checks = {c["name"]: c["ok"] for c in report["checks"]}
+    within = fit.clearance.min >= -EPS_MM and fit.clearance.max <= snap.tolerance + EPS_MM
+    assert checks["clearance"] is within
+    assert report["ok"] is all(checks.values()) is fit.ok
+    assert len(checks) == len(report["checks"]) == 6
+
+
+@PROPERTY
+@given(fit=fits(), options=dxf_options)
+def test_written_cutout_is_closed_clean_and_as_reported(
+    fit: Fit, options: tuple[str, bool]
+) -> None:
+    version, explode = options
+    with tempfile.TemporaryDirectory() as tmp:
+        files = write_cutout(fit, Path(tmp), version=version, explode=explode, force=True)  # type: ignore[arg-type]
+        assert files.dxf is not None
+        report = json.loads(files.report.read_text(encoding="utf-8"))
+        width, height = _measure_and_compare(files.dxf, report)
+    _check_clearance(fit, report, width, height)
+    event(f"fit ok: {fit.ok}")
+    event(f"clearance check ok: {fit.checks[0].ok}")
+
+
+@st.composite
+def cli_args(draw: st.DrawFn) -> list[str]:
+    """`geom cutout` with a part given inline, as a user types it."""
+    cw, ch = draw(_mm(5.0, 100.0)), draw(_mm(5.0, 60.0))
+    grip = draw(_band(0.3, 5.0))
+    plate = draw(st.one_of(st.none(), _mm(*grip)))
+    coating = draw(_band(0.0, 0.2))
+    args = [
+        "cutout",
+        *("--poles", str(draw(st.integers(1, 12)))),
+        *("--pin-spacing", repr(draw(_mm(5.0, 15.0)))),
+        *("--width", repr(cw + 2 * draw(_mm(0.5, 5.0)))),
+        *("--height", repr(ch + 2 * draw(_mm(0.5, 5.0)))),
+        *("--depth", repr(draw(_mm(10.0, 80.0)))),
+        *("--plate-min", repr(grip[0]), "--plate-max", repr(grip[1])),
+        *("--tolerance", repr(draw(_mm(0.05, 0.5)))),
+        *("--cutout-width", repr(cw), "--cutout-height", repr(ch)),
+        *("--corner-radius", repr(draw(_fraction()) * min(cw, ch) / 2)),
+        *("--coating", f"{coating[0]!r}..{coating[1]!r}"),
+        *("--target", draw(st.sampled_from(["mid", "nominal"]))),
+        *("--dxf-version", draw(st.sampled_from(["r2000", "r12"]))),
+        "--force",
+        "--json",
+    ]
+    if plate is not None:
+        args += ["--plate", repr(plate)]
+    if draw(st.booleans()):
+        args.append("--explode")
+    return args
+
+
+@PROPERTY
+@given(args=cli_args())
+def test_cli_cutout_is_closed_clean_and_as_reported(args: list[str]) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    with tempfile.TemporaryDirectory() as tmp:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main([*args, "-o", tmp])
+        assert "DXF lint" not in err.getvalue(), err.getvalue()
+        report = json.loads(out.getvalue())
+        assert code == (0 if report["ok"] else 1), err.getvalue()
+        event(f"exit {code}")
+        assert report["ok"] is all(c["ok"] for c in report["checks"])
+        (dxf,) = Path(tmp).glob("*.dxf")
+        width, height = _measure_and_compare(dxf, report)
+    clearance, tol = report["clearance_mm"], report["tolerance_mm"]
+    (check,) = (c for c in report["checks"] if c["name"] == "clearance")
+    figures = check["figures"]
+    low = min(figures["width_min"], figures["height_min"])
+    high = max(figures["width_max"], figures["height_max"])
+    assert (low, high) == (clearance["min"], clearance["max"])
+    if not 0 < abs(low) < 1e-8 and not 0 < abs(high - tol) < 1e-8:  # rounding in the JSON
+        assert check["ok"] is (low >= 0 and high <= tol)
+    # from the measured cut: the inline part's collar is C itself (assumed, no minus)
+    minus, plus = (report["process_tolerance_mm"][k] for k in ("minus", "plus"))
+    coat = report["coating_mm"]
+    band = report["band_mm"]
+    lows = [
+        m - minus - 2 * coat["max"] - band[a]["min"]
+        for m, a in ((width, "width"), (height, "height"))
+    ]
+    highs = [
+        m + plus - 2 * coat["min"] - band[a]["min"]
+        for m, a in ((width, "width"), (height, "height"))
+    ]
+    assert abs(min(lows) - low) <= MEASURE_MM and abs(max(highs) - high) <= MEASURE_MM
+
+
+# --- the lint against brute force on rectangles -----------------------------------------
+
+Rect = tuple[int, int, int, int]  # x0, y0, x1, y1 in mm
+rects = st.lists(
+    st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(1, 12), st.integers(1, 12)).map(
+        lambda t: (t[0], t[1], t[0] + t[2], t[1] + t[3])
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+def _boundaries_meet(a: Rect, b: Rect) -> bool:
+    """Brute force: closed rectangles meet and neither lies in the other's interior."""
+    meet = a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+    def inside(p: Rect, q: Rect) -> bool:
+        return q[0] < p[0] and p[2] < q[2] and q[1] < p[1] and p[3] < q[3]
+
+    return meet and not inside(a, b) and not inside(b, a)
+
+
+def _draw(boxes: list[Rect], styles: list[int]) -> tuple[Any, dict[str, int]]:
+    """Rectangles as closed LWPOLYLINEs (style 0, 1: reversed) or LINEs (2, 3: reversed)."""
+    doc = ezdxf.new("R2000")
+    doc.layers.add("CUT")
+    msp = doc.modelspace()
+    owner: dict[str, int] = {}
+    for k, ((x0, y0, x1, y1), style) in enumerate(zip(boxes, styles, strict=True)):
+        pts = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+        if style % 2:
+            pts.reverse()
+        if style < 2:
+            entities = [msp.add_lwpolyline(pts, close=True, dxfattribs={"layer": "CUT"})]
+        else:
+            entities = [
+                msp.add_line(pts[i], pts[(i + 1) % 4], dxfattribs={"layer": "CUT"})
+                for i in range(4)
+            ]
+        owner.update({e.dxf.handle: k for e in entities})
+    return doc, owner
+
+
+@PROPERTY
+@given(boxes=rects, data=st.data())
+def test_lint_finds_exactly_the_pairs_that_meet(boxes: list[Rect], data: st.DataObject) -> None:
+    styles = data.draw(st.lists(st.integers(0, 1), min_size=len(boxes), max_size=len(boxes)))
+    doc, owner = _draw(boxes, styles)
+    problems = lint(doc)
+    assert {p.kind for p in problems} <= {"crossing", "overlap", "duplicate"}
+    found = {tuple(sorted((owner[p.handle], owner[p.other]))) for p in problems}
+    brute = {
+        (i, j)
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if _boundaries_meet(boxes[i], boxes[j])
+    }
+    assert found == brute
+    event(f"pairs that meet: {min(len(brute), 3)}{'+' if len(brute) > 2 else ''}")
+
+
+@PROPERTY
+@given(boxes=rects, data=st.data())
+def test_lint_finds_a_meeting_pair_in_any_representation(
+    boxes: list[Rect], data: st.DataObject
+) -> None:
+    styles = data.draw(st.lists(st.integers(0, 3), min_size=len(boxes), max_size=len(boxes)))
+    doc, _ = _draw(boxes, styles)
+    brute = any(
+        _boundaries_meet(boxes[i], boxes[j])
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+    )
+    assert bool(lint(doc)) is brute
+    event(f"some pair meets: {brute}")
+
+
+# --- circles and rectangles: arcs against brute force in integers -----------------------
+
+Shape = tuple[str, tuple[int, int, int, int]]  # ("rect", x0 y0 x1 y1) | ("circle", cx cy r 0)
+shapes = st.lists(
+    st.one_of(
+        st.tuples(
+            st.integers(0, 30), st.integers(0, 30), st.integers(1, 12), st.integers(1, 12)
+        ).map(lambda t: ("rect", (t[0], t[1], t[0] + t[2], t[1] + t[3]))),
+        st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(1, 10)).map(
+            lambda t: ("circle", (t[0], t[1], t[2], 0))
+        ),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+def _meet(a: Shape, b: Shape) -> bool:
+    """Brute force, exact in integers: the boundaries of two closed shapes meet iff the
+    shapes intersect and neither lies in the other's interior (both are Jordan regions)."""
+    if a[0] == "rect" and b[0] == "rect":
+        return _boundaries_meet(a[1], b[1])
+    if a[0] == "circle" and b[0] == "circle":
+        (x1, y1, r1, _), (x2, y2, r2, _) = a[1], b[1]
+        d2 = (x1 - x2) ** 2 + (y1 - y2) ** 2
+        return (r1 - r2) ** 2 <= d2 <= (r1 + r2) ** 2
+    (x0, y0, x1, y1), (cx, cy, r, _) = (a[1], b[1]) if a[0] == "rect" else (b[1], a[1])
+    dx, dy = max(x0 - cx, 0, cx - x1), max(y0 - cy, 0, cy - y1)
+    if dx * dx + dy * dy > r * r:
+        return False  # apart
+    disk_inside = x0 < cx - r and cx + r < x1 and y0 < cy - r and cy + r < y1
+    rect_inside = all((x - cx) ** 2 + (y - cy) ** 2 < r * r for x in (x0, x1) for y in (y0, y1))
+    return not disk_inside and not rect_inside
+
+
+@PROPERTY
+@given(items=shapes, data=st.data())
+def test_lint_finds_exactly_the_circles_and_rectangles_that_meet(
+    items: list[Shape], data: st.DataObject
+) -> None:
+    as_entity = data.draw(st.lists(st.booleans(), min_size=len(items), max_size=len(items)))
+    doc = ezdxf.new("R2000")
+    doc.layers.add("CUT")
+    msp = doc.modelspace()
+    owner: dict[str, int] = {}
+    cut = {"layer": "CUT"}
+    for k, ((kind, (a, b, c, d)), entity) in enumerate(zip(items, as_entity, strict=True)):
+        if kind == "rect":
+            e = msp.add_lwpolyline([(a, b), (c, b), (c, d), (a, d)], close=True, dxfattribs=cut)
+        elif entity:
+            e = msp.add_circle((a, b), c, dxfattribs=cut)
+        else:  # two half-circle bulges, as geom.contour.circle draws a hole
+            rows = [(x, y, 0, 0, bulge) for x, y, bulge in circle(2 * c, a, b)]
+            e = msp.add_lwpolyline(rows, format="xyseb", close=True, dxfattribs=cut)
+        owner[e.dxf.handle] = k
+    problems = lint(doc)
+    assert {p.kind for p in problems} <= {"crossing", "overlap", "duplicate"}
+    found = {tuple(sorted((owner[p.handle], owner[p.other]))) for p in problems}
+    brute = {
+        (i, j)
+        for i in range(len(items))
+        for j in range(i + 1, len(items))
+        if _meet(items[i], items[j])
+    }
+    assert found == brute
+    event(f"pairs that meet: {min(len(brute), 3)}{'+' if len(brute) > 2 else ''}")
