@@ -349,9 +349,7 @@ def build_all(options: Options, jobs: int | None = None, out: TextIO | None = No
     groups = range(len(PART_PRODUCERS))
     panels = panel_files(options.template_dirs)
     tasks: list[Task] = [(build_panel, (path, options)) for path in panels]  # the longest
-    tasks += [
-        (build_part, (pid, g, options)) for g in reversed(groups) for pid in catalog.parts
-    ]
+    tasks += [(build_part, (pid, g, options)) for g in reversed(groups) for pid in catalog.parts]
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
     progress = _Progress(len(tasks) + len(results), stream)
     for result in results:

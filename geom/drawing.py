@@ -42,6 +42,7 @@ from ezdxf.math import Vec2, bulge_to_arc
 from geom import __version__
 from geom.atomic import write_bytes
 from geom.contour import Vertex
+from geom.dxf_lint import check
 from geom.fit import KERF_NOTE, PUNCH_NOTE, Fit
 from geom.preview import pdf_bytes, pdf_document
 
@@ -175,6 +176,7 @@ def write_drawing(fit: Fit, contour: Sequence[Vertex], out_dir: Path) -> Drawing
     stem = fit.part.file_stem
     doc, box, scale = drawing_document(fit, contour)
     rev = revision(fit)
+    check(doc, f"{stem}-drawing.dxf")  # the CUT layer is cut from too: lint it like any DXF
     dxf = write_bytes(out_dir / f"{stem}-drawing.dxf", _dxf_bytes(doc))
     pdf = pdf_document(doc, scale=scale, box=box, title=f"{fit.part.id} cutout, rev {rev}")
     path = write_bytes(out_dir / f"{stem}-drawing.pdf", pdf_bytes(pdf))
@@ -755,6 +757,7 @@ def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Pat
         ty1 - 12.5,
     )
     stem = f"{panel.name}-panel"
+    check(doc, f"{stem}-drawing.dxf")  # the CUT layer is cut from too: lint it like any DXF
     dxf = write_bytes(out_dir / f"{stem}-drawing.dxf", _dxf_bytes(doc))
     bx0, by0 = sheet.model(0, 0)
     bx1, by1 = sheet.model(A3_W, A3_H)

@@ -19,6 +19,7 @@ from ezdxf.math import Vec2, bulge_to_arc
 
 from geom.cutout import cutout_contour, write_cutout
 from geom.drawing import ASSUMED_NOTE, write_drawing
+from geom.dxf_lint import lint_file
 from geom.fit import Fit, evaluate
 from geom.templates import load_catalog, load_file
 from geom.tolerance import Size
@@ -130,6 +131,7 @@ def test_dimension_values_are_measured_from_the_cutout_dxf(part_id: str, tmp_pat
             f"{fit.part.fit.cutout.width if angle == 0 else fit.part.fit.cutout.height:.2f} +"
         )
     assert set(linear) == {0, 90}
+    assert lint_file(drawing_dxf) == []  # the CUT layer is CAM-clean, as the cutout DXF
     radius_dims = [d for d in dims if d.dimtype == 4]
     assert len(radius_dims) == 1
     assert radius_dims[0].get_measurement() == pytest.approx(radii[0], abs=1e-9)

@@ -16,6 +16,7 @@ from ezdxf.math import Vec2, bulge_to_arc
 
 from geom.catalog import panel_files
 from geom.drawing import ASSUMED_NOTE, write_panel_drawing
+from geom.dxf_lint import lint_file
 from geom.panel import load_panel
 from geom.panel_job import run_panel
 from geom.templates import template_dirs
@@ -73,6 +74,7 @@ def test_panel_drawing_is_measured_from_the_panel_dxf(panel_file: Path, tmp_path
 
     # The drawing's DXF: the same CUT contours; the overall dimensions on DIM.
     assert cut_polylines(drawing.dxf) == cut_polylines(files.dxf)
+    assert lint_file(drawing.dxf) == []
     dims = list(ezdxf.readfile(drawing.dxf).modelspace().query("DIMENSION"))
     assert dims and all(d.dxf.layer == "DIM" for d in dims)
     assert sorted(d.get_measurement() for d in dims) == pytest.approx(sorted([width, height]))
