@@ -484,11 +484,14 @@ def _print_summary(results: Sequence[Result], index: Path, stream: TextIO) -> No
     failed = [r for r in results if not r.ok]
     for r in failed:
         print(f"FAIL {r.id}: {r.error}", file=stream)
-    parts = sum(1 for r in results if r.kind != "panel")
+    parts = sum(1 for r in results if r.kind == "part")
     panels = sum(1 for r in results if r.kind == "panel")
+    bad = sum(1 for r in results if r.kind == "template")
     files = sum(len(r.files) for r in results)
+    unread = f", {bad} unreadable template files" if bad else ""
     print(
-        f"{parts} parts, {panels} panels, {files} files, {len(failed)} failures; index {index}",
+        f"{parts} parts, {panels} panels{unread}, {files} files, {len(failed)} failures; "
+        f"index {index}",
         file=stream,
     )
 
