@@ -8,6 +8,7 @@ views show the thinnest and thickest finished plate; same input gives the same b
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -176,3 +177,28 @@ def test_same_input_same_bytes_and_revision_follows_inputs(tmp_path: Path):
     part = load_file(copy, CATALOG)
     edited = write_drawing(evaluate(part, part.fit.grip, Size.exact(0.0)), cutout_contour(fit), b)
     assert edited.revision != files_a.revision
+
+
+@pytest.mark.parametrize("part_id", PART_IDS)
+def test_drawing_prints_the_cut_at_its_stated_scale(part_id: str, tmp_path: Path):
+    """The cutout on the A4 page measures (DXF size x scale) mm: the scale is true."""
+    from geom.preview import CUT_COLOUR, MM_TO_PT
+
+    fit = fit_of(part_id)
+    cut_dxf, _, pdf = build(fit, tmp_path)
+    width, height, _ = cut_measurements(cut_dxf)
+    page = pymupdf.open(pdf)[0]
+    match = re.search(r"scale (\d+(?:\.\d+)?):(\d+(?:\.\d+)?)", page.get_text())
+    assert match
+    scale = float(match.group(1)) / float(match.group(2))
+    red = tuple(int(CUT_COLOUR[k : k + 2], 16) / 255 for k in (1, 3, 5))
+    rects = [
+        d["rect"]
+        for d in page.get_drawings()
+        if d.get("color") and all(abs(a - b) < 0.01 for a, b in zip(d["color"], red, strict=True))
+    ]
+    assert rects
+    drawn_w = (max(r.x1 for r in rects) - min(r.x0 for r in rects)) / MM_TO_PT
+    drawn_h = (max(r.y1 for r in rects) - min(r.y0 for r in rects)) / MM_TO_PT
+    assert drawn_w == pytest.approx(width * scale, abs=1e-3)
+    assert drawn_h == pytest.approx(height * scale, abs=1e-3)
