@@ -178,6 +178,8 @@ def build_part(part_id: str, group: int, options: Options) -> Result:
                 written += producer(job)
         finally:
             data["files"] = {role: path.name for role, path in job.files.items()}
+            # A producer that stops (JobFailed) may have written some files already.
+            written += [p for p in job.files.values() if p not in written]
         return Result(part_id, "part", True, _names(written), _since(start), data=data)
     except JobFailed as exc:
         return Result(part_id, "part", False, _names(written), _since(start), str(exc), data)

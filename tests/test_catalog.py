@@ -165,6 +165,11 @@ def test_one_failing_part_does_not_stop_the_others(
     assert re.search(r"^tight/1\s+part\s+FAIL\s", printed, re.M)
     assert "FAIL broken.toml: " in printed and "cutout.width" in printed
     assert "FAIL tight/1: fit fails, DXF withheld: interference" in printed
+    # Its report is written (and listed); its DXF and drawing are withheld.
+    assert re.search(r"^tight/1\s+part\s+FAIL\s+2\s", printed, re.M)  # report + body
+    assert (out / "tight_1-fit.json").is_file()
+    assert not (out / "tight_1-cutout.dxf").exists()
+    assert not (out / "tight_1-drawing.pdf").exists()
     assert re.search(r"^crowded\s+panel\s+FAIL\s", printed, re.M)
     assert "FAIL crowded: layout violations" in printed
     assert "3 failures" in printed
