@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import ezdxf
+import ezdxf.bbox
 from ezdxf.math import Vec2, bulge_to_arc
 
 from geom import __version__
@@ -413,15 +414,16 @@ def _side_views(msp: Any, fit: Fit, m: Measured, sheet: _Sheet) -> None:
     for k, (t, label) in enumerate(plates):
         px = SIDE_BOX[0] + half * (k + 0.5)
         ox, oz = sheet.model(px, top)
+        before = len(msp)
         _side_view(msp, fit, m, ox, oz, t)
-        bottom = top - (_side_extent(fit, m)[1] - fit.finished_plate.max + t) * s
+        lowest = ezdxf.bbox.extents(list(msp)[before:]).extmin.y  # the view's bottom
         sheet.lines(
             [
                 f"SIDE VIEW, {label} plate  {_scale_text(s)}",
                 f"finished plate t = {_mm(t)} mm; Z = 0: panel front",
             ],
             px - half / 2 + 4,
-            min(bottom, top - 45 * s) - 2,
+            sheet.paper(0.0, lowest)[1] - 3,
         )
 
 
@@ -504,7 +506,7 @@ def _notes(sheet: _Sheet, fit: Fit, m: Measured) -> None:
         else PUNCH_NOTE[0].upper() + PUNCH_NOTE[1:]
     )
     tol = snap.tolerance
-    via = f"mounts through snap-in frame {mount.id}: the cut is the frame's. " if part.frame else ""
+    via = f"Mounts through snap-in frame {mount.id}: the cut is the frame's. " if part.frame else ""
     notes = [
         f"{via}Finished opening (after coating): {tolerance_text(snap.cutout.width, tol, 0)} x "
         f"{tolerance_text(snap.cutout.height, tol, 0)} mm.",
