@@ -228,3 +228,27 @@ def test_progress_bar_on_a_terminal(tmp_path: Path):
     assert "\r" in text and "100%" in text  # a bar redrawn in place, finished
     assert not re.search(r"^\[\d+/\d+\] ok", text, re.M)  # no plain lines
     assert "0 failures" in text
+
+
+def test_forkserver_workers_write_the_same_bytes(
+    catalog: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The start method used when the parent has loaded OCP (see geom.catalog._context)."""
+    import multiprocessing
+
+    import geom.catalog
+
+    def forkserver() -> multiprocessing.context.BaseContext:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["geom.catalog", *geom.catalog.WARM_MODULES])
+        return context
+
+    monkeypatch.setattr(geom.catalog, "_context", forkserver)
+    out, _ = catalog
+    other = tmp_path / "forkserver"
+    options = Options(other, None, (0.0, 0.0), "mid", 1.0, 100)
+    assert not build_all(options, jobs=2, out=io.StringIO()).failures
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(p.name for p in other.iterdir())
+    for name in names:
+        assert (out / name).read_bytes() == (other / name).read_bytes(), name
