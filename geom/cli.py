@@ -170,13 +170,14 @@ def _cmd_build_all(args: argparse.Namespace) -> int:
     )
     if args.jobs is not None and not float(args.jobs).is_integer():
         raise InputError(CLI, "--jobs", args.jobs, "not a whole number", "1 .. 256")
+    scale, dpi = _scale(args.scale), _dpi(args.dpi)  # every input checked before any file
     options = Options(
         out_dir=prepare_dir(args.output),
         plate=plate,
         coating=(coating.min, coating.max),
         target=cast(Target, args.target),
-        scale=_scale(args.scale),
-        dpi=_dpi(args.dpi),
+        scale=scale,
+        dpi=dpi,
     )
     summary = build_all(options, jobs)
     return 1 if summary.failures else 0

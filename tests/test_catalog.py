@@ -188,9 +188,17 @@ def test_all_with_part_names_is_an_input_error(tmp_path: Path, capsys: pytest.Ca
     assert not (tmp_path / "x").exists()
 
 
-def test_bad_jobs_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    assert main(["build", "--all", "--jobs", "0", "-o", str(tmp_path / "x")]) == 2
-    assert capsys.readouterr().err.startswith("geom: command line:--jobs: '0' is out of range")
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--jobs", "0"), ("--jobs", "1.5"), ("--scale", "0"), ("--dpi", "5"), ("--coating", "x")],
+)
+def test_bad_option_is_an_input_error_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str
+):
+    assert main(["build", "--all", option, value, "-o", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"geom: command line:{option}: '{value}' is ")
+    assert err.count("\n") == 1
     assert not (tmp_path / "x").exists()
 
 
