@@ -148,7 +148,14 @@ def test_inline_missing_field_and_mixed_with_part(geom, tmp_path: Path) -> None:
 
 BROKEN_TEMPLATES = [
     ('width = { value = 41.5, source = "assumed" }', "", "cutout.width", "missing"),
-    ("[flange]\nthickness", "[flange]\nthicknes", "flange.thicknes", "not a known field"),
+    (
+        "[flange]\nthickness",
+        "[flange]\nthicknes",
+        "flange.thickness",
+        "missing (is 'thicknes' a typo of it?)",
+    ),
+    ("min_catch =", "min_cach =", "latch.min_catch", "missing (is 'min_cach' a typo of it?)"),
+    ("[flange]\n", "[flange]\nthicknes = 1\n", "flange.thicknes", "not a known field"),
     (
         'width = { value = 41.5, source = "assumed" }',
         'width = { value = "41.5", source = "assumed" }',
