@@ -15,6 +15,7 @@ Where templates are found (the first directory that has an id wins):
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -34,6 +35,8 @@ MAX_TOLERANCE_MM = 5.0
 MAX_PLATE_MM = 20.0
 MAX_POLES = 64
 
+SAFE_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._/-]*")
+"""Ids become file names (`/` written as `_`): nothing that could leave the output dir."""
 DEPTH_POLICIES = ("max", "min", "first")
 MOUNTINGS = ("snap-in", "frame")
 
@@ -268,12 +271,12 @@ def _parse(data: Mapping[str, Any], where: str) -> _Raw:
 
     part = top.must_table("part")
     pid = part.text("id")
-    if any(ch in pid for ch in "\\") or pid.startswith(("/", ".")) or ".." in pid:
+    if not SAFE_ID.fullmatch(pid) or ".." in pid:
         raise part.error(
             "id",
             pid,
             "not usable in a file name",
-            "letters, digits, '-', '_' and '/' (written as '_')",
+            "letters, digits, '.', '-', '_' and '/' (written as '_'), not starting with '.'",
         )
     mounting = part.text("mounting", choices=MOUNTINGS)
     frame_id = part.text("frame") if mounting == "frame" else None

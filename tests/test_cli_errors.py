@@ -275,7 +275,10 @@ def test_subprocess_one_line_no_traceback(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("bad_id", ["../escape", "/etc/passwd", "a\x00b", "..", "a\\b"])
+@pytest.mark.parametrize(
+    "bad_id",
+    ["../escape", "/etc/passwd", "a\x00b", "..", "a\\b", "a b", "x:y", ".hidden", "a//b/.."],
+)
 def test_ids_that_would_write_outside_the_output_directory(
     geom, tmp_path: Path, bad_id: str
 ) -> None:
