@@ -6,14 +6,15 @@ commands that need no 3D never load it.
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 from typing import Any
 
+from geom.checked import number
 from geom.errors import InputError
 from geom.fit import Fit
 from geom.part import Part
+from geom.templates import MAX_PART_MM
 
 BODY_PLATE_HELP = (
     "finished plate thickness (sheet plus coating on both faces) the latch wings sit for, "
@@ -27,13 +28,15 @@ def body_plate(part: Part, text: str | None) -> float:
     grip = part.fit.grip
     if text is None:
         return grip.max
-    allowed = f"{grip.min:g} .. {grip.max:g} mm (the plate range of {part.mount.id})"
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError("command line", "--plate", text, "not a number", allowed) from None
-    if not math.isfinite(value) or not grip.min <= value <= grip.max:
-        raise InputError("command line", "--plate", text, "outside the grip range", allowed)
+    value = number("command line", "--plate", text, 0.0, MAX_PART_MM)
+    if not grip.min <= value <= grip.max:
+        raise InputError(
+            "command line",
+            "--plate",
+            text,
+            "outside the grip range",
+            f"{grip.min:g} .. {grip.max:g} mm (the plate range of {part.mount.id})",
+        )
     return value
 
 

@@ -8,7 +8,6 @@ on stderr: ``geom: <where>:<field>: <value> is <problem>; allowed <range>``).
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,8 +16,9 @@ from typing import Any, NoReturn, cast
 from geom import __version__
 from geom.atomic import prepare_dir
 from geom.bodies_cli import BODY_PLATE_HELP
+from geom.checked import number
 from geom.errors import MISSING, GeomError, InputError, LintError
-from geom.fit import TARGETS, Fit, Target, evaluate
+from geom.fit import MAX_COATING_MM, TARGETS, Fit, Target, evaluate
 from geom.part import ASSUMED, Part
 from geom.report import dumps, fit_report, with_3d
 from geom.templates import (
@@ -32,8 +32,6 @@ from geom.templates import (
 from geom.tolerance import Size
 
 CLI = "command line"
-MAX_COATING_MM = 0.5
-"""Thicker than any paint or powder coat per face (60-120 um typical): a unit slip."""
 
 # What a part given on the command line assumes where the user gives nothing: the same
 # margins as the 770-744/064-000 template's assumed geometry (mm).
@@ -240,16 +238,7 @@ def _number(
     option: str, text: str, low: float, high: float, *, low_open: bool = True, unit: str = "mm"
 ) -> float:
     """A number from the command line, finite and in (low, high] (or [low, high])."""
-    allowed = f"{low:g} {'<' if low_open else '<='} x <= {high:g} {unit}".rstrip()
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(CLI, option, text, "not a number", allowed) from None
-    if not math.isfinite(value):
-        raise InputError(CLI, option, text, "not finite", allowed)
-    if value > high or value < low or (low_open and value == low):
-        raise InputError(CLI, option, text, "out of range", allowed)
-    return value
+    return number(CLI, option, text, low, high, low_open=low_open, unit=unit)
 
 
 def _coating(text: str) -> Size:

@@ -22,6 +22,9 @@ from geom.tolerance import Size
 Target = Literal["mid", "nominal"]
 TARGETS: tuple[Target, ...] = ("mid", "nominal")
 
+MAX_COATING_MM = 0.5
+"""Per face; thicker than any paint or powder coat (60-120 um typical): a unit slip."""
+
 EPS_MM = 1e-9
 """Float noise allowed in comparisons; far below any shop's resolution (1 um)."""
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from geom.errors import MISSING, InputError
-from geom.fit import TARGETS, Fit, Target, evaluate
+from geom.checked import Table, number
+from geom.errors import InputError
+from geom.fit import MAX_COATING_MM, TARGETS, Fit, Target, evaluate
 from geom.part import Part, Rect
 from geom.templates import MAX_PLATE_MM, Catalog, load_catalog
 from geom.tolerance import Size
@@ -31,7 +32,6 @@ MAX_PANEL_MM = 3000.0
 MAX_OPENINGS = 20000
 """Cutouts plus holes on one panel; more is a runaway array, not a panel."""
 MAX_ARRAY_SIDE = 1000
-MAX_COATING_MM = 0.5
 MAX_HOLE_MM = 500.0
 MAX_RULE_MM = 100.0
 MAX_FILE_BYTES = 5_000_000
@@ -109,16 +109,18 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         )
     data = _read(path, where)
     top = _Entry(data, where, "")
-    panel = top.table("panel")
-    width = panel.number("width", 0.0, MAX_PANEL_MM)
-    height = panel.number("height", 0.0, MAX_PANEL_MM)
-    radius = panel.number("corner_radius", 0.0, min(width, height) / 2, required=False)
-    thickness = panel.number("thickness", 0.0, MAX_PLATE_MM)
+    panel = top.must_table("panel")
+    width = panel.must_number("width", 0.0, MAX_PANEL_MM)
+    height = panel.must_number("height", 0.0, MAX_PANEL_MM)
+    radius = panel.number(
+        "corner_radius", 0.0, min(width, height) / 2, low_open=False, required=False
+    )
+    thickness = panel.must_number("thickness", 0.0, MAX_PLATE_MM)
     coating = _coating(panel)
-    process = cast(Process, panel.choice("process", PROCESSES))
-    target = cast(Target, panel.choice("target", TARGETS, required=False) or "mid")
-    min_web = panel.optional_number("min_web", 0.0, MAX_RULE_MM)
-    min_edge = panel.optional_number("min_edge", 0.0, MAX_RULE_MM)
+    process = cast(Process, panel.text("process", choices=PROCESSES))
+    target = cast(Target, panel.text("target", required=False, choices=TARGETS) or "mid")
+    min_web = panel.number("min_web", 0.0, MAX_RULE_MM, low_open=False, required=False)
+    min_edge = panel.number("min_edge", 0.0, MAX_RULE_MM, low_open=False, required=False)
     panel.done()
 
     catalog = load_catalog() if catalog is None else catalog
@@ -165,8 +167,8 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
     for i, raw in enumerate(top.array("place")):
         entry = _Entry(raw, where, f"place[{i}].")
         part = resolve(entry)
-        x = entry.number("x", 0.0, width, low_open=False)
-        y = entry.number("y", 0.0, height, low_open=False)
+        x = entry.must_number("x", 0.0, width, low_open=False)
+        y = entry.must_number("y", 0.0, height, low_open=False)
         rotation = entry.rotation()
         entry.done()
         add(entry, f"place[{i}]", part, x, y, rotation)
@@ -174,12 +176,12 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
     for i, raw in enumerate(top.array("array")):
         entry = _Entry(raw, where, f"array[{i}].")
         part = resolve(entry)
-        x = entry.number("x", 0.0, width, low_open=False)
-        y = entry.number("y", 0.0, height, low_open=False)
+        x = entry.must_number("x", 0.0, width, low_open=False)
+        y = entry.must_number("y", 0.0, height, low_open=False)
         cols = entry.integer("cols", 1, MAX_ARRAY_SIDE)
         rows = entry.integer("rows", 1, MAX_ARRAY_SIDE)
-        pitch_x = entry.number("pitch_x", 0.0, MAX_PANEL_MM, required=cols > 1)
-        pitch_y = entry.number("pitch_y", 0.0, MAX_PANEL_MM, required=rows > 1)
+        pitch_x = entry.number("pitch_x", 0.0, MAX_PANEL_MM, required=cols > 1) or 0.0
+        pitch_y = entry.number("pitch_y", 0.0, MAX_PANEL_MM, required=rows > 1) or 0.0
         rotation = entry.rotation()
         entry.done()
         if cols * rows + len(places) + len(holes) > MAX_OPENINGS:
@@ -202,9 +204,9 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
 
     for i, raw in enumerate(top.array("hole")):
         entry = _Entry(raw, where, f"hole[{i}].")
-        x = entry.number("x", 0.0, width, low_open=False)
-        y = entry.number("y", 0.0, height, low_open=False)
-        diameter = entry.number("diameter", 0.0, MAX_HOLE_MM)
+        x = entry.must_number("x", 0.0, width, low_open=False)
+        y = entry.must_number("y", 0.0, height, low_open=False)
+        diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
         entry.done()
         if edge_distance(outline, x, y, diameter, diameter, diameter / 2) < -EDGE_EPS_MM:
             axis = _off_axis(outline, x, y, diameter, diameter)
@@ -320,109 +322,30 @@ def _coating(panel: _Entry) -> Size:
     if isinstance(raw, list):
         if len(raw) != 2:
             raise panel.error("coating", raw, "not a pair", allowed)
-        low, high = (panel.check("coating", v, 0.0, MAX_COATING_MM, False, allowed) for v in raw)
+        low, high = (_coating_value(panel, v, allowed) for v in raw)
         if high < low:
             raise panel.error("coating", raw, "a falling range", allowed)
         return Size.between(low, high)
-    return Size.exact(panel.check("coating", raw, 0.0, MAX_COATING_MM, False, allowed))
+    return Size.exact(_coating_value(panel, raw, allowed))
 
 
-class _Entry:
-    """One table of the panel file, read with checks; every key must be read (no typos)."""
+def _coating_value(panel: _Entry, raw: object, allowed: str) -> float:
+    if isinstance(raw, str):
+        raise panel.error("coating", raw, "not a number", allowed)
+    return number(panel.where, panel.path("coating"), raw, 0.0, MAX_COATING_MM, low_open=False)
 
-    def __init__(self, data: object, where: str, prefix: str) -> None:
-        if not isinstance(data, dict):
-            raise InputError(where, prefix.rstrip(".") or "(file)", data, "not a table", "a table")
-        self.data: dict[str, Any] = data
-        self.where, self.prefix = where, prefix
-        self.seen: set[str] = set()
 
-    def error(self, key: str, value: object, problem: str, allowed: str = "") -> InputError:
-        return InputError(self.where, f"{self.prefix}{key}", value, problem, allowed)
+class _Entry(Table):
+    """One table of the panel file (geom.checked.Table) with the panel's own fields."""
 
-    def get(self, key: str, required: bool = True) -> Any:
-        self.seen.add(key)
-        if key not in self.data:
-            if required:
-                raise self.error(key, MISSING, "missing", "see templates/panels/example.toml")
-            return None
-        return self.data[key]
+    def sub(self, data: object, key: str) -> _Entry:
+        return _Entry(data, self.where, self.path(key) + ".")
 
-    def table(self, key: str) -> _Entry:
-        return _Entry(self.get(key), self.where, f"{self.prefix}{key}.")
-
-    def array(self, key: str) -> list[Any]:
-        value = self.get(key, required=False)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.error(key, value, "not an array of tables", f"[[{key}]] entries")
-        return value
-
-    def text(self, key: str) -> str:
-        value = self.get(key)
-        if not isinstance(value, str) or not value.strip() or len(value) > 200:
-            raise self.error(key, value, "not a text", "a template id, unique prefix or path")
-        if any(ch in value for ch in "\x00\r\n"):
-            raise self.error(key, value, "a text with control characters", "one line of text")
-        return value
-
-    def choice(self, key: str, choices: tuple[str, ...], required: bool = True) -> str | None:
-        value = self.get(key, required)
-        if value is None:
-            return None
-        if value not in choices:
-            raise self.error(key, value, "not a known choice", " or ".join(choices))
-        return str(value)
-
-    def check(
-        self,
-        key: str,
-        raw: object,
-        low: float,
-        high: float,
-        low_open: bool,
-        allowed: str,
-    ) -> float:
-        if isinstance(raw, bool) or not isinstance(raw, int | float):
-            raise self.error(key, raw, "not a number", allowed)
-        value = float(raw)
-        if not math.isfinite(value):
-            raise self.error(key, raw, "not finite", allowed)
-        if value > high or value < low or (low_open and value == low):
-            raise self.error(key, raw, "out of range", allowed)
-        return value
-
-    def number(
-        self,
-        key: str,
-        low: float,
-        high: float,
-        *,
-        low_open: bool = True,
-        required: bool = True,
-    ) -> float:
-        """A number in mm in (low, high] (or [low, high]); 0.0 when optional and absent."""
-        allowed = f"{low:g} {'<' if low_open else '<='} x <= {high:g} mm"
-        raw = self.get(key, required)
-        if raw is None:
-            return 0.0
-        return self.check(key, raw, low, high, low_open, allowed)
-
-    def optional_number(self, key: str, low: float, high: float) -> float | None:
-        if key not in self.data:
-            self.seen.add(key)
-            return None
-        return self.number(key, low, high, low_open=False)
+    def must_table(self, key: str) -> _Entry:
+        return cast(_Entry, super().must_table(key))
 
     def integer(self, key: str, low: int, high: int) -> int:
-        raw = self.get(key)
-        allowed = f"a whole number {low} <= n <= {high}"
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise self.error(key, raw, "not a whole number", allowed)
-        if not low <= raw <= high:
-            raise self.error(key, raw, "out of range", allowed)
-        return raw
+        return int(self.must_number(key, low, high, low_open=False, integer=True))
 
     def rotation(self) -> int:
         """Degrees counter-clockwise, a multiple of 90 in -360 .. 360; returned as 0..270."""
@@ -430,13 +353,11 @@ class _Entry:
         if raw is None:
             return 0
         allowed = "0, 90, 180 or 270 (a multiple of 90 in -360 .. 360)"
-        value = self.check("rotation", raw, -360.0, 360.0, False, allowed)
+        if isinstance(raw, str):
+            raise self.error("rotation", raw, "not a number", allowed)
+        value = number(
+            self.where, self.path("rotation"), raw, -360.0, 360.0, low_open=False, unit="degrees"
+        )
         if value % 90:
             raise self.error("rotation", raw, "not a multiple of 90 degrees", allowed)
         return int(value) % 360
-
-    def done(self) -> None:
-        for key in self.data:
-            if key not in self.seen:
-                known = ", ".join(sorted(self.seen))
-                raise self.error(key, key, "not a known field", known)

@@ -14,16 +14,16 @@ Where templates are found (the first directory that has an id wins):
 
 from __future__ import annotations
 
-import difflib
-import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast, get_args
 
-from geom.errors import MISSING, InputError
+from geom.checked import Table
+from geom.errors import InputError
 from geom.part import ASSUMED, Axis, BodySpec, Coding, Part, Plug, Quote, Rect, SnapIn
 from geom.tolerance import Size
 
@@ -34,8 +34,9 @@ MAX_PART_MM = 1000.0
 MAX_TOLERANCE_MM = 5.0
 MAX_PLATE_MM = 20.0
 MAX_POLES = 64
-MAX_TEXT = 200
 
+SAFE_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._/-]*")
+"""Ids become file names (`/` written as `_`): nothing that could leave the output dir."""
 DEPTH_POLICIES = ("max", "min", "first")
 MOUNTINGS = ("snap-in", "frame")
 
@@ -187,58 +188,32 @@ def _build(item: _Raw, known: Mapping[str, _Raw]) -> Part:
     return Part(frame=frame, **item.fields)
 
 
-@dataclass
-class _Table:
-    """One table of a template, read with checks; every key must be read (no typos)."""
+class _Table(Table):
+    """A template table: its numbers are quoted ``{value, source}`` tables, and the source
+    of every quoted value read is recorded by field path."""
 
-    data: Mapping[str, Any]
-    where: str
-    prefix: str
-    sources: frozenset[str]
-    record: dict[str, str]
-    seen: set[str] = field(default_factory=set)
+    def __init__(
+        self,
+        data: object,
+        where: str,
+        prefix: str,
+        sources: frozenset[str],
+        record: dict[str, str],
+    ) -> None:
+        super().__init__(data, where, prefix)
+        self.sources, self.record = sources, record
 
-    def path(self, key: str) -> str:
-        return f"{self.prefix}{key}"
-
-    def error(self, key: str, value: object, problem: str, allowed: str = "") -> InputError:
-        return InputError(self.where, self.path(key), value, problem, allowed)
-
-    def get(self, key: str, required: bool = True) -> Any:
-        self.seen.add(key)
-        if key not in self.data:
-            if required:
-                typo = difflib.get_close_matches(key, [k for k in self.data if k != key], 1)
-                if typo:
-                    raise self.error(typo[0], typo[0], "not a known field", f"{key} (a typo?)")
-                raise self.error(key, MISSING, "missing")
-            return None
-        return self.data[key]
+    def sub(self, data: object, key: str) -> _Table:
+        return _Table(data, self.where, self.path(key) + ".", self.sources, self.record)
 
     def table(self, key: str, required: bool = True) -> _Table | None:
-        value = self.get(key, required)
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            raise self.error(key, value, "not a table", "a TOML table")
-        return _Table(value, self.where, self.path(key) + ".", self.sources, self.record)
+        return cast(_Table | None, super().table(key, required))
 
     def must_table(self, key: str) -> _Table:
-        table = self.table(key)
-        assert table is not None
-        return table
+        return cast(_Table, super().must_table(key))
 
-    def text(self, key: str, required: bool = True, choices: tuple[str, ...] = ()) -> str:
-        value = self.get(key, required)
-        if value is None:
-            return ""
-        if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT:
-            raise self.error(key, value, "not a text", f"1 to {MAX_TEXT} characters")
-        if "\x00" in value or any(ch in value for ch in "\r\n"):
-            raise self.error(key, value, "a text with control characters", "one line of text")
-        if choices and value not in choices:
-            raise self.error(key, value, "not a known choice", " or ".join(choices))
-        return value
+    def source(self) -> str:
+        return self.text("source", choices=tuple(sorted(self.sources)))
 
     def quote(self, key: str, required: bool = True) -> Quote | None:
         """A ``{value, source}`` table; the value a number or a text."""
@@ -246,18 +221,18 @@ class _Table:
         if entry is None:
             return None
         raw = entry.get("value")
-        source = entry.text("source", choices=tuple(sorted(self.sources)))
         if isinstance(raw, str):
             value: float | int | str = entry.text("value")
         elif isinstance(raw, bool) or not isinstance(raw, int | float):
             raise entry.error("value", raw, "not a number or a text")
         else:
             value = raw
+        source = entry.source()
         entry.done()
         self.record[self.path(key)] = source
         return Quote(value, source)
 
-    def number(
+    def quoted(
         self,
         key: str,
         low: float,
@@ -268,58 +243,19 @@ class _Table:
         integer: bool = False,
         minus: bool = False,
     ) -> Size:
-        """A quoted number in (low, high] (or [low, high]); with `minus`, a toleranced one."""
+        """A quoted number in (low, high] (or [low, high]); with `minus`, a toleranced one
+        (``minus`` in [0, value])."""
         entry = self.must_table(key)
-        raw = entry.get("value")
-        allowed = f"{low} {'<' if low_open else '<='} x <= {high} {unit}".rstrip()
-        if integer:
-            allowed = f"a whole number {low} {'<' if low_open else '<='} x <= {high}"
-        value = _checked(entry, "value", raw, low, high, low_open, allowed, integer)
+        value = entry.must_number("value", low, high, low_open=low_open, unit=unit, integer=integer)
         deviation = 0.0
         if minus:
-            dev_raw = entry.get("minus", required=False)
-            if dev_raw is not None:
-                deviation = _checked(
-                    entry,
-                    "minus",
-                    dev_raw,
-                    0.0,
-                    value,
-                    False,
-                    f"0 <= minus <= value ({value} {unit})",
-                    False,
-                )
-        source = entry.text("source", choices=tuple(sorted(self.sources)))
+            deviation = (
+                entry.number("minus", 0.0, value, low_open=False, unit=unit, required=False) or 0.0
+            )
+        source = entry.source()
         entry.done()
         self.record[self.path(key)] = source
         return Size.of(value, minus=deviation)
-
-    def done(self) -> None:
-        for key in self.data:
-            if key not in self.seen:
-                raise self.error(key, key, "not a known field", ", ".join(sorted(self.seen)))
-
-
-def _checked(
-    table: _Table,
-    key: str,
-    raw: object,
-    low: float,
-    high: float,
-    low_open: bool,
-    allowed: str,
-    integer: bool,
-) -> float:
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise table.error(key, raw, "not a number", allowed)
-    if integer and not isinstance(raw, int):
-        raise table.error(key, raw, "not a whole number", allowed)
-    value = float(raw)
-    if not math.isfinite(value):
-        raise table.error(key, raw, "not finite", allowed)
-    if value > high or value < low or (low_open and value == low):
-        raise table.error(key, raw, "out of range", allowed)
-    return value
 
 
 def _parse(data: Mapping[str, Any], where: str) -> _Raw:
@@ -330,26 +266,27 @@ def _parse(data: Mapping[str, Any], where: str) -> _Raw:
     sources = {k: src_table.text(k) for k in src_table.data}
     src_table.done()
     allowed = frozenset(sources) | {ASSUMED}
-    top = _Table(data, where, "", allowed, record, {"sources"})
+    top = _Table(data, where, "", allowed, record)
+    top.seen.add("sources")
 
     part = top.must_table("part")
     pid = part.text("id")
-    if any(ch in pid for ch in "\\") or pid.startswith(("/", ".")) or ".." in pid:
+    if not SAFE_ID.fullmatch(pid) or ".." in pid:
         raise part.error(
             "id",
             pid,
             "not usable in a file name",
-            "letters, digits, '-', '_' and '/' (written as '_')",
+            "letters, digits, '.', '-', '_' and '/' (written as '_'), not starting with '.'",
         )
     mounting = part.text("mounting", choices=MOUNTINGS)
     frame_id = part.text("frame") if mounting == "frame" else None
     poles = pin_spacing = None
     if "poles" in part.data:
         poles = int(
-            part.number("poles", 1, MAX_POLES, low_open=False, unit="", integer=True).nominal
+            part.quoted("poles", 1, MAX_POLES, low_open=False, unit="", integer=True).nominal
         )
     if "pin_spacing" in part.data:
-        pin_spacing = part.number("pin_spacing", 0.0, MAX_PART_MM).nominal
+        pin_spacing = part.quoted("pin_spacing", 0.0, MAX_PART_MM).nominal
     fields: dict[str, Any] = {
         "id": pid,
         "name": part.text("name"),
@@ -361,8 +298,8 @@ def _parse(data: Mapping[str, Any], where: str) -> _Raw:
     part.done()
 
     envelope = top.must_table("envelope")
-    fields["width"] = envelope.number("width", 0.0, MAX_PART_MM).nominal
-    fields["height"] = envelope.number("height", 0.0, MAX_PART_MM).nominal
+    fields["width"] = envelope.quoted("width", 0.0, MAX_PART_MM).nominal
+    fields["height"] = envelope.quoted("height", 0.0, MAX_PART_MM).nominal
     fields["depth_policy"] = envelope.text("depth_policy", choices=DEPTH_POLICIES)
     depths = envelope.get("depth")
     if not isinstance(depths, list) or not depths:
@@ -377,7 +314,7 @@ def _parse(data: Mapping[str, Any], where: str) -> _Raw:
         holder = _Table({f"depth[{i}]": entry}, where, envelope.prefix, allowed, record)
         quotes.append(
             Quote(
-                holder.number(f"depth[{i}]", 0.0, MAX_PART_MM).nominal,
+                holder.quoted(f"depth[{i}]", 0.0, MAX_PART_MM).nominal,
                 record[envelope.path(f"depth[{i}]")],
             )
         )
@@ -423,9 +360,9 @@ def _parse_plug(top: _Table) -> Plug | None:
     if table is None:
         return None
     plug = Plug(
-        table.number("width", 0.0, MAX_PART_MM).nominal,
-        table.number("height", 0.0, MAX_PART_MM).nominal,
-        table.number("length", 0.0, MAX_PART_MM).nominal,
+        table.quoted("width", 0.0, MAX_PART_MM).nominal,
+        table.quoted("height", 0.0, MAX_PART_MM).nominal,
+        table.quoted("length", 0.0, MAX_PART_MM).nominal,
     )
     table.done()
     return plug
@@ -433,29 +370,29 @@ def _parse_plug(top: _Table) -> Plug | None:
 
 def _parse_snap_in(top: _Table, flange_w: float, flange_h: float) -> SnapIn:
     plate = top.must_table("plate")
-    low = plate.number("min", 0.0, MAX_PLATE_MM).nominal
-    high = plate.number("max", 0.0, MAX_PLATE_MM).nominal
+    low = plate.quoted("min", 0.0, MAX_PLATE_MM).nominal
+    high = plate.quoted("max", 0.0, MAX_PLATE_MM).nominal
     plate.done()
     if low > high:
         raise plate.error("min", low, "above plate.max", f"<= {high} mm")
     grip = Size.between(low, high)
     cut = top.must_table("cutout")
-    cw = cut.number("width", 0.0, MAX_PART_MM).nominal
-    ch = cut.number("height", 0.0, MAX_PART_MM).nominal
+    cw = cut.quoted("width", 0.0, MAX_PART_MM).nominal
+    ch = cut.quoted("height", 0.0, MAX_PART_MM).nominal
     half = min(cw, ch) / 2
-    radius = cut.number("corner_radius", 0.0, half, low_open=False).nominal
-    tolerance = cut.number("tolerance", 0.0, MAX_TOLERANCE_MM).nominal
+    radius = cut.quoted("corner_radius", 0.0, half, low_open=False).nominal
+    tolerance = cut.quoted("tolerance", 0.0, MAX_TOLERANCE_MM).nominal
     cut.done()
 
     flange = top.must_table("flange")
-    flange_thickness = flange.number("thickness", 0.0, MAX_PART_MM).nominal
-    min_overlap = flange.number("min_overlap", 0.0, MAX_PART_MM, low_open=False).nominal
+    flange_thickness = flange.quoted("thickness", 0.0, MAX_PART_MM).nominal
+    min_overlap = flange.quoted("min_overlap", 0.0, MAX_PART_MM, low_open=False).nominal
     flange.done()
 
     collar = top.must_table("collar")
-    collar_w = collar.number("width", 0.0, MAX_PART_MM, minus=True)
-    collar_h = collar.number("height", 0.0, MAX_PART_MM, minus=True)
-    collar_r = collar.number(
+    collar_w = collar.quoted("width", 0.0, MAX_PART_MM, minus=True)
+    collar_h = collar.quoted("height", 0.0, MAX_PART_MM, minus=True)
+    collar_r = collar.quoted(
         "corner_radius", 0.0, min(collar_w.min, collar_h.min) / 2, low_open=False
     ).nominal
     collar.done()
@@ -470,16 +407,16 @@ def _parse_snap_in(top: _Table, flange_w: float, flange_h: float) -> SnapIn:
 
     latch = top.must_table("latch")
     axis = cast(Axis, latch.text("axis", choices=get_args(Axis)))
-    latch_span = latch.number("span", 0.0, MAX_PART_MM, minus=True)
-    min_catch = latch.number("min_catch", 0.0, MAX_PART_MM, low_open=False).nominal
+    latch_span = latch.quoted("span", 0.0, MAX_PART_MM, minus=True)
+    min_catch = latch.quoted("min_catch", 0.0, MAX_PART_MM, low_open=False).nominal
     latch.done()
 
     window = None
     win = top.table("window", required=False)
     if win is not None:
         window = Rect(
-            win.number("width", 0.0, MAX_PART_MM).nominal,
-            win.number("height", 0.0, MAX_PART_MM).nominal,
+            win.quoted("width", 0.0, MAX_PART_MM).nominal,
+            win.quoted("height", 0.0, MAX_PART_MM).nominal,
         )
         win.done()
 
@@ -560,7 +497,7 @@ def _parse_body(top: _Table, framed: bool) -> BodySpec | None:
     rgb = tuple(int(text[i : i + 2], 16) / 255 for i in (1, 3, 5))
 
     def size(key: str) -> float | None:
-        return body.number(key, 0.0, MAX_PART_MM).nominal if key in body.data else None
+        return body.quoted(key, 0.0, MAX_PART_MM).nominal if key in body.data else None
 
     spec = BodySpec(
         colour=(rgb[0], rgb[1], rgb[2]),
@@ -574,18 +511,18 @@ def _parse_body(top: _Table, framed: bool) -> BodySpec | None:
         spec = replace(
             spec,
             coding=Coding(
-                coding.number("width", 0.0, MAX_PART_MM).nominal,
-                coding.number("height", 0.0, MAX_PART_MM).nominal,
-                coding.number("depth", 0.0, MAX_PART_MM).nominal,
-                coding.number("x", -MAX_PART_MM, MAX_PART_MM).nominal,
-                coding.number("y", -MAX_PART_MM, MAX_PART_MM).nominal,
+                coding.quoted("width", 0.0, MAX_PART_MM).nominal,
+                coding.quoted("height", 0.0, MAX_PART_MM).nominal,
+                coding.quoted("depth", 0.0, MAX_PART_MM).nominal,
+                coding.quoted("x", -MAX_PART_MM, MAX_PART_MM).nominal,
+                coding.quoted("y", -MAX_PART_MM, MAX_PART_MM).nominal,
             ),
         )
         coding.done()
     if "front" in body.data:
         if not framed:
             raise body.error("front", "front", "only for a part mounted through a frame", "")
-        front = body.number("front", -MAX_PART_MM, MAX_PART_MM, low_open=False).nominal
+        front = body.quoted("front", -MAX_PART_MM, MAX_PART_MM, low_open=False).nominal
         spec = replace(spec, front=front)
     body.done()
     if (spec.pole_diameter is None) != (spec.pole_depth is None):

@@ -148,7 +148,14 @@ def test_inline_missing_field_and_mixed_with_part(geom, tmp_path: Path) -> None:
 
 BROKEN_TEMPLATES = [
     ('width = { value = 41.5, source = "assumed" }', "", "cutout.width", "missing"),
-    ("[flange]\nthickness", "[flange]\nthicknes", "flange.thicknes", "not a known field"),
+    (
+        "[flange]\nthickness",
+        "[flange]\nthicknes",
+        "flange.thickness",
+        "missing (is 'thicknes' a typo of it?)",
+    ),
+    ("min_catch =", "min_cach =", "latch.min_catch", "missing (is 'min_cach' a typo of it?)"),
+    ("[flange]\n", "[flange]\nthicknes = 1\n", "flange.thicknes", "not a known field"),
     (
         'width = { value = 41.5, source = "assumed" }',
         'width = { value = "41.5", source = "assumed" }',
@@ -268,7 +275,10 @@ def test_subprocess_one_line_no_traceback(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("bad_id", ["../escape", "/etc/passwd", "a\x00b", "..", "a\\b"])
+@pytest.mark.parametrize(
+    "bad_id",
+    ["../escape", "/etc/passwd", "a\x00b", "..", "a\\b", "a b", "x:y", ".hidden", "a//b/.."],
+)
 def test_ids_that_would_write_outside_the_output_directory(
     geom, tmp_path: Path, bad_id: str
 ) -> None:

@@ -1,0 +1,171 @@
+"""Reading input with checks, the one way: TOML tables (templates, panel files) and
+numbers given on the command line. Every failure is an `InputError` naming where, the
+field, the value and what is allowed; nothing is built from half an input."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from typing import Any
+
+from geom.errors import MISSING, InputError
+
+MAX_TEXT = 200
+
+
+def allowed_range(
+    low: float, high: float, *, low_open: bool = True, unit: str = "mm", integer: bool = False
+) -> str:
+    """`0 < x <= 1000 mm`, or `a whole number 1 <= n <= 64`."""
+    if integer:
+        return f"a whole number {low:g} {'<' if low_open else '<='} n <= {high:g}"
+    return f"{low:g} {'<' if low_open else '<='} x <= {high:g} {unit}".rstrip()
+
+
+def number(
+    where: str,
+    field: str,
+    raw: object,
+    low: float,
+    high: float,
+    *,
+    low_open: bool = True,
+    unit: str = "mm",
+    integer: bool = False,
+) -> float:
+    """`raw` (a TOML number, or command-line text) as a finite number in (low, high], or
+    [low, high] without `low_open`; with `integer`, a whole number."""
+    allowed = allowed_range(low, high, low_open=low_open, unit=unit, integer=integer)
+    if isinstance(raw, str):
+        try:
+            value = float(raw)
+        except ValueError:
+            raise InputError(where, field, raw, "not a number", allowed) from None
+    elif isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise InputError(where, field, raw, "not a number", allowed)
+    else:
+        value = float(raw)
+    if not math.isfinite(value):
+        raise InputError(where, field, raw, "not finite", allowed)
+    if integer and not value.is_integer():
+        raise InputError(where, field, raw, "not a whole number", allowed)
+    if value > high or value < low or (low_open and value == low):
+        raise InputError(where, field, raw, "out of range", allowed)
+    return value
+
+
+class Table:
+    """One TOML table, read with checks. Every key must be read: `done()` names a key
+    nobody asked for (a typo such as `thicknes`); a missing key names a similar key
+    present, as the likely typo."""
+
+    def __init__(self, data: object, where: str, prefix: str = "") -> None:
+        if not isinstance(data, dict):
+            raise InputError(
+                where, prefix.rstrip(".") or "(file)", data, "not a table", "a TOML table"
+            )
+        self.data: dict[str, Any] = data
+        self.where, self.prefix = where, prefix
+        self.seen: set[str] = set()
+
+    def path(self, key: str) -> str:
+        return f"{self.prefix}{key}"
+
+    def error(self, key: str, value: object, problem: str, allowed: str = "") -> InputError:
+        return InputError(self.where, self.path(key), value, problem, allowed)
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def get(self, key: str, required: bool = True) -> Any:
+        self.seen.add(key)
+        if key in self.data:
+            return self.data[key]
+        if required:
+            similar = difflib.get_close_matches(key, [k for k in self.data if k != key], 1)
+            hint = f" (is {similar[0]!r} a typo of it?)" if similar else ""
+            raise self.error(key, MISSING, "missing" + hint)
+        return None
+
+    def sub(self, data: object, key: str) -> Table:
+        """A nested table (the type of `self`, so subclasses keep their context)."""
+        return Table(data, self.where, self.path(key) + ".")
+
+    def table(self, key: str, required: bool = True) -> Table | None:
+        value = self.get(key, required)
+        return None if value is None else self.sub(value, key)
+
+    def must_table(self, key: str) -> Table:
+        table = self.table(key)
+        assert table is not None
+        return table
+
+    def array(self, key: str) -> list[Any]:
+        """An optional array of tables (`[[key]]`); empty when absent."""
+        value = self.get(key, required=False)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.error(key, value, "not an array of tables", f"[[{key}]] entries")
+        return value
+
+    def text(self, key: str, required: bool = True, choices: tuple[str, ...] = ()) -> str:
+        """One line of text; with `choices`, one of them. "" when optional and absent."""
+        value = self.get(key, required)
+        if value is None:
+            return ""
+        if choices and value not in choices:
+            raise self.error(key, value, "not a known choice", " or ".join(choices))
+        if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT:
+            raise self.error(key, value, "not a text", f"1 to {MAX_TEXT} characters")
+        if any(ch in value for ch in "\x00\r\n"):
+            raise self.error(key, value, "a text with control characters", "one line of text")
+        return value
+
+    def number(
+        self,
+        key: str,
+        low: float,
+        high: float,
+        *,
+        low_open: bool = True,
+        unit: str = "mm",
+        integer: bool = False,
+        required: bool = True,
+    ) -> float | None:
+        """A plain number (see `number`); None when optional and absent."""
+        raw = self.get(key, required)
+        if raw is None:
+            return None
+        if isinstance(raw, str):  # a quoted "41.5" in a file is a typo, not a number
+            allowed = allowed_range(low, high, low_open=low_open, unit=unit, integer=integer)
+            raise self.error(key, raw, "not a number", allowed)
+        return number(
+            self.where,
+            self.path(key),
+            raw,
+            low,
+            high,
+            low_open=low_open,
+            unit=unit,
+            integer=integer,
+        )
+
+    def must_number(
+        self,
+        key: str,
+        low: float,
+        high: float,
+        *,
+        low_open: bool = True,
+        unit: str = "mm",
+        integer: bool = False,
+    ) -> float:
+        value = self.number(key, low, high, low_open=low_open, unit=unit, integer=integer)
+        assert value is not None
+        return value
+
+    def done(self) -> None:
+        for key in self.data:
+            if key not in self.seen:
+                raise self.error(key, key, "not a known field", ", ".join(sorted(self.seen)))

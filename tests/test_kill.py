@@ -1,0 +1,81 @@
+"""A run killed mid-way (SIGKILL: no clean-up runs) never leaves a partial file under a
+final name: every file there is whole, from this run or the previous one. Killed at
+several moments of a 1000-cutout `geom panel` run (DXF, plate STEP, assembly STEP, BOM,
+report). Temporary `.<name>.*.part` files may remain; they never carry a final name."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from geom.dxf_lint import lint_file
+
+ROOT = Path(__file__).resolve().parents[1]
+COLS, ROWS = 40, 25  # 1000 cutouts of the framed 2-pole socket
+
+
+def _big_panel(directory: Path) -> Path:
+    path = directory / "big.toml"
+    path.write_text(
+        f"[panel]\nwidth = {COLS * 40 + 40}\nheight = {ROWS * 35 + 40}\n"
+        'thickness = 1.5\ncoating = 0.08\nprocess = "laser"\n\n'
+        f'[[array]]\npart = "770-1242/076-000"\nx = 40.0\ny = 40.0\ncols = {COLS}\n'
+        f"rows = {ROWS}\npitch_x = 40.0\npitch_y = 35.0\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _assert_whole(out: Path) -> set[str]:
+    """Every file under a final name is complete; returns the final names found."""
+    finals = {p.name for p in out.iterdir() if not p.name.startswith(".")}
+    for name in finals:
+        path = out / name
+        if name.endswith(".dxf"):
+            assert lint_file(path) == [], name
+            assert path.read_bytes().rstrip().endswith(b"EOF"), name
+        elif name.endswith(".step"):
+            text = path.read_bytes()
+            assert text.startswith(b"ISO-10303-21;") and text.rstrip().endswith(
+                b"END-ISO-10303-21;"
+            ), name
+        elif name.endswith(".json"):
+            json.loads(path.read_text(encoding="utf-8"))
+        elif name.endswith(".csv"):
+            rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+            assert len(rows) >= 2 and path.read_bytes().endswith(b"\n"), name
+    for tmp in (p for p in out.iterdir() if p.name.startswith(".")):
+        assert tmp.name.endswith(".part"), tmp.name
+    return finals
+
+
+def test_sigkill_leaves_no_partial_file(tmp_path: Path) -> None:
+    panel = _big_panel(tmp_path)
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "geom", "panel", str(panel), "-o", str(out)]
+    started = time.monotonic()
+    full = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    duration = time.monotonic() - started
+    assert full.returncode == 0, full.stderr
+    complete = _assert_whole(out)
+    assert len(complete) == 5, complete
+    replaced = []
+    for fraction in (0.3, 0.5, 0.65, 0.8, 0.95):
+        before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+        proc = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(duration * fraction)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert _assert_whole(out) == complete
+        replaced.append(sum(before[n] != (out / n).stat().st_mtime_ns for n in complete))
+    # The kills landed mid-run: some run had replaced some of the files but not all.
+    assert any(0 < n < len(complete) for n in replaced), replaced
