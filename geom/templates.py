@@ -71,35 +71,12 @@ class Catalog:
 
 
 def load_catalog(dirs: list[Path] | None = None) -> Catalog:
-    """Read every ``*.toml`` in the template directories (not their subfolders)."""
-    raw: dict[str, _Raw] = {}
-    for directory in template_dirs() if dirs is None else dirs:
-        if not directory.is_dir():
-            raise InputError(
-                str(directory),
-                "(directory)",
-                str(directory),
-                "not a directory",
-                f"directories of templates in ${TEMPLATES_ENV}",
-            )
-        here: dict[str, _Raw] = {}
-        for path in sorted(directory.glob("*.toml")):
-            item = _read(path)
-            if item.id in here:
-                raise InputError(
-                    str(path),
-                    "part.id",
-                    item.id,
-                    f"a duplicate of {here[item.id].where}",
-                    "one template per id",
-                )
-            here[item.id] = item
-        for pid, item in here.items():
-            raw.setdefault(pid, item)  # an earlier directory shadows a later one
-    parts: dict[str, Part] = {}
-    for pid in sorted(raw):
-        parts[pid] = _build(raw[pid], raw)
-    return Catalog(parts)
+    """Read every ``*.toml`` in the template directories (not their subfolders); the
+    first bad template raises its `InputError`."""
+    catalog, errors = load_catalog_lenient(dirs)
+    if errors:
+        raise next(iter(errors.values()))
+    return catalog
 
 
 def load_file(path: Path, catalog: Catalog) -> Part:
@@ -439,11 +416,9 @@ def _parse_snap_in(top: _Table, flange_w: float, flange_h: float) -> SnapIn:
 def load_catalog_lenient(
     dirs: list[Path] | None = None,
 ) -> tuple[Catalog, dict[str, InputError]]:
-    """Like `load_catalog`, but a bad template does not stop the others.
-
-    Returns the catalog of every template that loads, and the error of every one that
-    does not, by file path (a part whose frame fails to load fails too). Used by the
-    catalog build (geom.catalog), where one bad part must not stop the rest."""
+    """Every template that loads, and the error of every one that does not, by file
+    path (a part whose frame fails to load fails too): one bad part must not stop the
+    rest of a catalog build (geom.catalog). An earlier directory shadows a later one."""
     raw: dict[str, _Raw] = {}
     errors: dict[str, InputError] = {}
     for directory in template_dirs() if dirs is None else dirs:
