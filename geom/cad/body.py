@@ -43,38 +43,16 @@ def prism(p: Prism) -> Any:
 
 
 def _rounded_face(p: Prism) -> Any:
-    """The rounded rectangle of `p` at z0, as a planar face of 4 lines and 4 arcs."""
-    import math
+    """The rounded rectangle of `p` at z0 as a planar face, from the same contour the DXF
+    writer uses (geom.contour.rounded_rect: sub-micron corners snapped, never a
+    degenerate arc)."""
+    from OCP.BRepBuilderAPI import BRepBuilderAPI_MakeFace
 
-    from OCP.BRepBuilderAPI import (
-        BRepBuilderAPI_MakeEdge,
-        BRepBuilderAPI_MakeFace,
-        BRepBuilderAPI_MakeWire,
-    )
-    from OCP.GC import GC_MakeArcOfCircle
-    from OCP.gp import gp_Pnt
+    from geom.cad.plate import contour_wire
+    from geom.contour import rounded_rect
 
-    r = p.corner_radius
-    hw, hh, z = p.width / 2 - r, p.height / 2 - r, p.z0
-    wire = BRepBuilderAPI_MakeWire()
-    # Corner centres counter-clockwise from lower right; each arc then the next side.
-    centres = [(hw, -hh), (hw, hh), (-hw, hh), (-hw, -hh)]
-    starts = [-90.0, 0.0, 90.0, 180.0]
-    previous_end = None
-    points = []
-    for (cx, cy), a0 in zip(centres, starts, strict=True):
-        angles = [math.radians(a0 + d) for d in (0.0, 45.0, 90.0)]
-        arc = [gp_Pnt(p.x + cx + r * math.cos(a), p.y + cy + r * math.sin(a), z) for a in angles]
-        points.append(arc)
-    for i, arc in enumerate(points):
-        if previous_end is not None and previous_end.Distance(arc[0]) > 1e-9:
-            wire.Add(BRepBuilderAPI_MakeEdge(previous_end, arc[0]).Edge())
-        curve = GC_MakeArcOfCircle(arc[0], arc[1], arc[2]).Value()
-        wire.Add(BRepBuilderAPI_MakeEdge(curve).Edge())
-        previous_end = arc[2]
-        if i == len(points) - 1 and previous_end.Distance(points[0][0]) > 1e-9:
-            wire.Add(BRepBuilderAPI_MakeEdge(previous_end, points[0][0]).Edge())
-    return BRepBuilderAPI_MakeFace(wire.Wire(), True).Face()
+    contour = rounded_rect(p.width, p.height, p.corner_radius, p.x, p.y)
+    return BRepBuilderAPI_MakeFace(contour_wire(contour, p.z0), True).Face()
 
 
 def _list(shapes: Sequence[Any]) -> Any:

@@ -39,11 +39,11 @@ def plate_shape(outline: Contour, openings: Sequence[Contour], thickness: float)
     from OCP.BRepPrimAPI import BRepPrimAPI_MakePrism
     from OCP.gp import gp_Vec
 
-    maker = BRepBuilderAPI_MakeFace(_wire(outline), True)
+    maker = BRepBuilderAPI_MakeFace(contour_wire(outline), True)
     if not maker.IsDone():
         raise RuntimeError("OpenCascade could not make the plate's face from its outline")
     for contour in openings:
-        inner = _wire(contour)
+        inner = contour_wire(contour)
         inner.Reverse()  # inner wires run clockwise
         maker.Add(inner)
     face = maker.Face()
@@ -54,16 +54,17 @@ def plate_shape(outline: Contour, openings: Sequence[Contour], thickness: float)
     return prism.Shape()
 
 
-def _wire(contour: Contour) -> Any:
-    """A closed wire from bulge vertices: a line per straight segment, a true circular
-    arc per bulge (through its mid point), vertices shared between neighbours."""
+def contour_wire(contour: Contour, z: float = 0.0) -> Any:
+    """A closed wire at height `z` (mm) from bulge vertices: a line per straight segment,
+    a true circular arc per bulge (through its mid point), vertices shared between
+    neighbours."""
     from OCP.BRepBuilderAPI import BRepBuilderAPI_MakeEdge, BRepBuilderAPI_MakeWire
     from OCP.BRepLib import BRepLib_MakeVertex
     from OCP.GC import GC_MakeArcOfCircle
     from OCP.gp import gp_Pnt
 
     n = len(contour)
-    points = [gp_Pnt(x, y, 0.0) for x, y, _ in contour]
+    points = [gp_Pnt(x, y, z) for x, y, _ in contour]
     vertices = [BRepLib_MakeVertex(p).Vertex() for p in points]
     wire = BRepBuilderAPI_MakeWire()
     for i, (x, y, bulge) in enumerate(contour):
@@ -72,7 +73,7 @@ def _wire(contour: Contour) -> Any:
             edge = BRepBuilderAPI_MakeEdge(vertices[i], vertices[j]).Edge()
         else:
             mx, my = _arc_mid(x, y, contour[j][0], contour[j][1], bulge)
-            arc = GC_MakeArcOfCircle(points[i], gp_Pnt(mx, my, 0.0), points[j]).Value()
+            arc = GC_MakeArcOfCircle(points[i], gp_Pnt(mx, my, z), points[j]).Value()
             edge = BRepBuilderAPI_MakeEdge(arc, vertices[i], vertices[j]).Edge()
         wire.Add(edge)
     if not wire.IsDone():
