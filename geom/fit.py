@@ -13,10 +13,11 @@ Conventions (all mm):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from geom.part import Axis, Part, Rect
+from geom.part import Axis, Part, Rect, SnapIn
 from geom.tolerance import Size
 
 Target = Literal["mid", "nominal"]
@@ -123,7 +124,7 @@ def evaluate(part: Part, plate: Size, coating: Size, target: Target = "mid") -> 
     checks = [
         _check_clearance(per_axis, tol),
         _check_coating(spread, tol),
-        _check_corner(band.corner_radius - coating.min, snap.collar_corner_radius),
+        _check_corner(band.corner_radius - coating.min, opening, snap),
         _check_overlap(part, opening, snap.min_overlap),
         _check_grip(finished_plate, snap.grip, coating),
         _check_reach(opening[snap.latch_axis], snap.latch_span, snap.latch_min_catch),
@@ -158,16 +159,28 @@ def _check_coating(spread: float, tol: float) -> Check:
     )
 
 
-def _check_corner(finished_max: float, collar: float) -> Check:
-    radius = max(finished_max, 0.0)
-    ok = radius <= collar + EPS_MM
-    message = (
-        f"finished corner radius up to {radius:.3f} mm, collar corner radius "
-        f"{collar:.3f} mm" + ("" if ok else ": the cutout's corners hit the collar")
-    )
-    return Check(
-        "corner_radius", ok, message, {"finished_radius_max": radius, "collar_radius": collar}
-    )
+def _check_corner(finished_max: float, opening: dict[Axis, Size], snap: SnapIn) -> Check:
+    """Do the opening's rounded corners keep off the collar's? Worst case: the smallest
+    opening, the largest collar, the roundest finished corner (least coating).
+
+    A collar corner (centre (a - r, b - r), radius r) lies inside an opening corner of
+    radius R >= r exactly when its centre is within R - r of the opening's inner
+    rectangle (corner (A - R, B - R)); half sizes a, b, A, B. With no clearance this is
+    the data sheets' rule: a cut corner rounder than the collar's interferes."""
+    radius, collar = max(finished_max, 0.0), snap.collar_corner_radius
+    dx = max(0.0, (snap.collar_width.max / 2 - collar) - (opening["width"].min / 2 - radius))
+    dy = max(0.0, (snap.collar_height.max / 2 - collar) - (opening["height"].min / 2 - radius))
+    gap = radius - collar - math.hypot(dx, dy) if radius > collar else math.inf
+    ok = gap >= -EPS_MM
+    message = f"finished corner radius up to {radius:.3f} mm, collar corner radius {collar:.3f} mm"
+    if not ok:
+        message += f": the opening's corners cut {-gap:.3f} mm into the collar's"
+    elif radius > collar:
+        message += f": the clearance keeps the collar's corners {gap:.3f} mm clear"
+    figures = {"finished_radius_max": radius, "collar_radius": collar}
+    if math.isfinite(gap):
+        figures["corner_gap"] = gap
+    return Check("corner_radius", ok, message, figures)
 
 
 def _check_overlap(part: Part, opening: dict[Axis, Size], required: float) -> Check:

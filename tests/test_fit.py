@@ -83,6 +83,26 @@ def test_cutout_corner_rounder_than_collar_fails() -> None:
     assert _failed(part, coating=Size.exact(0.2), plate=Size.exact(1.0)) == set()
 
 
+def test_rounder_cut_corner_passes_when_clearance_keeps_the_collar_clear() -> None:
+    """Exact rule: R = 1.2 over r = 1.0 with 0.1 mm clearance per side on both axes puts
+    the collar's corner centre hypot(0.1, 0.1) = 0.141 mm from the opening's inner
+    rectangle, within R - r = 0.2: clear by 0.059 mm. (The play then fails.)"""
+    part = _variant(
+        SOCKET,
+        cutout=replace(SOCKET.fit.cutout, corner_radius=1.2),
+        collar_width=Size.exact(41.3),
+        collar_height=Size.exact(15.3),
+    )
+    fit = evaluate(part, PLATE, BARE)
+    corner = next(c for c in fit.checks if c.name == "corner_radius")
+    assert corner.ok and corner.figures["corner_gap"] == pytest.approx(0.2 - 0.1 * 2**0.5)
+    assert _failed(part) == {"clearance"}
+    tight = _variant(part, collar_height=Size.exact(15.4))  # dy 0.15: hypot 0.18 < 0.2
+    assert "corner_radius" not in _failed(tight)
+    tighter = _variant(part, collar_height=Size.exact(15.45))  # dy 0.175: hypot 0.201
+    assert "corner_radius" in _failed(tighter)
+
+
 def test_flange_overlap_at_largest_opening() -> None:
     part = replace(SOCKET, height=15.6 + 2 * 1.0 - 0.01)
     assert _failed(part) == {"flange_overlap"}
