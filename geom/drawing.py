@@ -24,14 +24,12 @@ frame and text are sized for printing at `scale` (paper mm per model mm).
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
-import io
 import json
 import math
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,7 +41,7 @@ from ezdxf.math import Vec2, bulge_to_arc
 from geom import __version__
 from geom.atomic import write_bytes
 from geom.contour import Vertex
-from geom.dxf_lint import check
+from geom.dxf_out import new_document, write_document
 from geom.fit import KERF_NOTE, PUNCH_NOTE, Fit
 from geom.preview import pdf_bytes, pdf_document
 
@@ -177,8 +175,7 @@ def write_drawing(fit: Fit, contour: Sequence[Vertex], out_dir: Path) -> Drawing
     stem = fit.part.file_stem
     doc, box, scale = drawing_document(fit, contour)
     rev = revision(fit)
-    check(doc, f"{stem}-drawing.dxf")  # the CUT layer is cut from too: lint it like any DXF
-    dxf = write_bytes(out_dir / f"{stem}-drawing.dxf", _dxf_bytes(doc))
+    dxf = write_document(out_dir / f"{stem}-drawing.dxf", doc)  # linted like any DXF
     pdf = pdf_document(doc, scale=scale, box=box, title=f"{fit.part.id} cutout, rev {rev}")
     path = write_bytes(out_dir / f"{stem}-drawing.pdf", pdf_bytes(pdf))
     return DrawingFiles(dxf, path, rev)
@@ -227,8 +224,7 @@ def drawing_document(
 
 def _new_document(s: float) -> Any:
     """An empty drawing document (mm) with geom's layers, linetype and dimension style."""
-    with _fixed_metadata():  # ezdxf stamps a creation time into new documents otherwise
-        doc = ezdxf.new("R2000", units=4)
+    doc = new_document()
     for name, colour in (
         (CUT_LAYER, 1),
         (DIM_LAYER, 5),
@@ -567,23 +563,6 @@ def _scale_text(s: float) -> str:
     return f"{s:g}:1" if s >= 1 else f"1:{1 / s:g}"
 
 
-@contextlib.contextmanager
-def _fixed_metadata() -> Iterator[None]:
-    before = ezdxf.options.write_fixed_meta_data_for_testing
-    ezdxf.options.write_fixed_meta_data_for_testing = True
-    try:
-        yield
-    finally:
-        ezdxf.options.write_fixed_meta_data_for_testing = before
-
-
-def _dxf_bytes(doc: Any) -> bytes:
-    with _fixed_metadata():
-        stream = io.StringIO()
-        doc.write(stream)
-        return bytes(doc.encode(stream.getvalue()))
-
-
 # --- panel drawing ----------------------------------------------------------------------
 
 A3_W, A3_H = 420.0, 297.0
@@ -759,8 +738,7 @@ def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Pat
         ty1 - 12.5,
     )
     stem = f"{panel.name}-panel"
-    check(doc, f"{stem}-drawing.dxf")  # the CUT layer is cut from too: lint it like any DXF
-    dxf = write_bytes(out_dir / f"{stem}-drawing.dxf", _dxf_bytes(doc))
+    dxf = write_document(out_dir / f"{stem}-drawing.dxf", doc)  # linted like any DXF
     bx0, by0 = sheet.model(0, 0)
     bx1, by1 = sheet.model(A3_W, A3_H)
     pdf = pdf_document(

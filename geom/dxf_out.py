@@ -52,24 +52,9 @@ def write_dxf(
     version: DxfVersion = "r2000",
     explode: bool = False,
 ) -> Path:
-    """Write `contours` (closed, counter-clockwise) to `path` atomically.
-
-    The document is linted first (geom.dxf_lint); a problem raises `LintError` and
-    nothing is written."""
-    with _fixed_metadata():
-        return write_bytes(path, _document(contours, notes, version, explode, str(path)))
-
-
-def _document(
-    contours: Sequence[Sequence[Vertex]],
-    notes: Sequence[Note],
-    version: DxfVersion,
-    explode: bool,
-    what: str = "DXF",
-) -> bytes:
-    doc = ezdxf.new("R2000", units=units.MM)  # also sets $MEASUREMENT = 1
-    for var in ("$TDCREATE", "$TDUPDATE"):  # the R12 export keeps new()'s clock time
-        doc.header[var] = FIXED_JULIAN_DATE
+    """Write `contours` (closed, counter-clockwise) on `CUT` and `notes` on `NOTES` to
+    `path` (see `write_document`)."""
+    doc = new_document()
     doc.layers.add(CUT_LAYER, color=1)
     doc.layers.add(NOTES_LAYER, color=5)
     msp = doc.modelspace()
@@ -85,13 +70,30 @@ def _document(
         msp.add_text(
             note.text, height=note.height, dxfattribs={"layer": NOTES_LAYER}
         ).set_placement((note.x, note.y))
-    check(doc, what)  # the R12 export converts these same entities one to one
+    return write_document(path, doc, version=version)
+
+
+def new_document() -> Any:
+    """An empty R2000 document in mm ($INSUNITS = 4, $MEASUREMENT = 1) whose header holds
+    no clock time: every DXF geom writes starts here."""
+    with _fixed_metadata():
+        doc = ezdxf.new("R2000", units=units.MM)
+    for var in ("$TDCREATE", "$TDUPDATE"):  # the R12 export keeps new()'s clock time
+        doc.header[var] = FIXED_JULIAN_DATE
+    return doc
+
+
+def write_document(path: Path, doc: Any, *, version: DxfVersion = "r2000") -> Path:
+    """Lint `doc` (geom.dxf_lint: a problem raises `LintError`, nothing is written), then
+    write it to `path` atomically, as R2000 or R12, with fixed metadata (same bytes)."""
+    check(doc, str(path))  # the R12 export converts the same entities one to one
     stream = io.StringIO()
-    if version == "r12":
-        r12export.write(doc, stream)
-    else:
-        doc.write(stream)
-    return bytes(doc.encode(stream.getvalue()))
+    with _fixed_metadata():
+        if version == "r12":
+            r12export.write(doc, stream)
+        else:
+            doc.write(stream)
+    return write_bytes(path, bytes(doc.encode(stream.getvalue())))
 
 
 def _add_exploded(msp: Any, contour: Sequence[Vertex], attribs: dict[str, str]) -> None:
