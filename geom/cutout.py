@@ -62,7 +62,8 @@ def write_cutout(
     fit_3d: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> CutoutFiles:
-    """Write `<id>-cutout.dxf` (only when the fit holds, or with `force`) and `<id>-fit.json`.
+    """Write `<id>-cutout.dxf` (only when the fit holds, or with `force`; else a DXF of that
+    name from an earlier run is removed and the report says so) and `<id>-fit.json`.
 
     `out_dir` must exist (see geom.atomic.prepare_dir). With `fit_3d` (the 3D check) the
     fit holds only when both checks hold; `extra` entries (the body file) are added to
@@ -70,9 +71,13 @@ def write_cutout(
     stem = fit.part.file_stem
     holds = fit.ok and (fit_3d is None or bool(fit_3d["ok"]))
     dxf = None
+    target = out_dir / f"{stem}-cutout.dxf"
+    stale = not (holds or force) and target.exists()
+    if stale:  # a DXF from an earlier run beside a failing report could be cut by mistake
+        target.unlink()
     if holds or force:
         dxf = write_dxf(
-            out_dir / f"{stem}-cutout.dxf",
+            target,
             [cutout_contour(fit)],
             cutout_notes(fit),
             version=version,
@@ -83,6 +88,7 @@ def write_cutout(
         "dxf": dxf.name if dxf else None,
         "dxf_version": version,
         "exploded": explode,
+        "removed": [target.name] if stale else [],
     }
     if fit_3d is not None:
         document = with_3d(document, fit_3d)

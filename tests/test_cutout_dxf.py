@@ -139,6 +139,17 @@ def test_explode_gives_lines_and_arcs_that_close(
     assert perimeter == pytest.approx(2 * (w + h) - 8 * r + 2 * math.pi * r, abs=TOL)
 
 
+def test_failing_fit_removes_an_earlier_dxf_of_the_same_name(geom, tmp_path: Path) -> None:
+    """Regression: a DXF from a passing run stayed beside the failing run's report."""
+    assert geom("cutout", "770-744", "--plate", "1.5", "-o", tmp_path).code == 0
+    assert _dxf(tmp_path, "770-744/064-000").exists()
+    run = geom("cutout", "770-744", "--plate", "2.0", "--coating", "0.08", "-o", tmp_path)
+    assert run.code == 1
+    assert not _dxf(tmp_path, "770-744/064-000").exists()
+    report = _report(tmp_path, "770-744/064-000")
+    assert report["files"]["removed"] == ["770-744_064-000-cutout.dxf"]
+
+
 def test_failing_fit_withholds_the_dxf_unless_forced(geom, tmp_path: Path) -> None:
     """A 2.0 mm sheet with 0.08 mm coating is 2.16 mm finished: out of the 0.5-2 mm grip."""
     run = geom("cutout", "770-744", "--plate", "2.0", "--coating", "0.08", "-o", tmp_path)
