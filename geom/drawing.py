@@ -484,17 +484,7 @@ def _notes(sheet: _Sheet, fit: Fit, m: Measured) -> None:
     top = y1 - 2
     if part.cut_assumed:
         fields = [f for f in part.assumed if f.split(":")[-1].startswith("cutout.")]
-        box_lines = ["ASSUMED", ASSUMED_NOTE, "before cutting. Assumed numbers:"]
-        box_lines += textwrap.wrap(", ".join(fields), WRAP)
-        sizes = [2 * TEXT_MM] + [TEXT_MM] * (len(box_lines) - 1)
-        height = sum(sizes) * LINE_PITCH + 3
-        sheet.rect(x0 + 1, top - height, x1 - 1, top, WARNING_LAYER)
-        sheet.rect(x0 + 1.8, top - height + 0.8, x1 - 1.8, top - 0.8, WARNING_LAYER)
-        y = top - 1.5
-        for line, size in zip(box_lines, sizes, strict=True):
-            y -= size * LINE_PITCH
-            sheet.text(line, x0 + 4, y + 0.3 * size, size, WARNING_LAYER)
-        top -= height + 3
+        top = _assumed_box(sheet, x0, x1, top, fields)
     punch = part.mount.info.get("punched_edge") or part.info.get("punched_edge")
     punch_text = (
         f"Punched cutouts: {punch.value} (data sheet {punch.source})"
