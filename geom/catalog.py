@@ -23,13 +23,15 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from geom.atomic import prepare_dir, write_text
 from geom.fit import Fit, Target, evaluate
+from geom.part import Part
+from geom.templates import Catalog
 from geom.tolerance import Size
 
 INDEX = "index.html"
@@ -158,16 +160,13 @@ queued first (the drawing: the longest job). One line per added output."""
 # --- one job ----------------------------------------------------------------------------
 
 
-def build_part(part_id: str, group: int, options: Options) -> Result:
+def build_part(part: Part, group: int, options: Options) -> Result:
     """Run one producer group for one part (in a worker process)."""
-    from geom.templates import load_catalog_lenient
-
+    part_id = part.id
     start = time.perf_counter()
     written: list[Path] = []
     data: dict[str, Any] = {}
     try:
-        catalog, _ = load_catalog_lenient(list(options.template_dirs))
-        part = catalog.parts[part_id]
         grip = part.fit.grip
         plate = grip if options.plate is None else Size.exact(options.plate)
         fit = evaluate(part, plate, Size.between(*options.coating), options.target)
@@ -247,20 +246,18 @@ def panel_files(template_dirs: Sequence[Path]) -> list[Path]:
     return [found[stem] for stem in sorted(found)]
 
 
-def build_panel(path: Path, options: Options) -> Result:
+def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
     """A panel's files (geom.panel_job: DXF, STEP, BOM, report), previews and drawing."""
     from geom.drawing import write_panel_drawing
     from geom.panel import load_panel
     from geom.panel_job import run_panel
     from geom.preview import write_preview
-    from geom.templates import load_catalog_lenient
 
     start = time.perf_counter()
     written: list[Path] = []
     roles: dict[str, str] = {}
     data: dict[str, Any] = {"files": roles}
     try:
-        catalog, _ = load_catalog_lenient(list(options.template_dirs))
         panel = load_panel(path, catalog)
         data.update(_panel_data(panel))
         files = run_panel(panel, options.out_dir)
@@ -350,17 +347,26 @@ def build_all(options: Options, jobs: int | None = None, out: TextIO | None = No
     # Longest first: panels, then part groups (last group first), parts inner.
     groups = range(len(PART_PRODUCERS))
     panels = panel_files(options.template_dirs)
-    tasks: list[Task] = [(build_panel, (path, options)) for path in panels]  # the longest
-    tasks += [(build_part, (pid, g, options)) for g in reversed(groups) for pid in catalog.parts]
+    # The parsed catalog goes to the workers: no job reads the templates again.
+    tasks: list[Task] = [(build_panel, (path, catalog, options)) for path in panels]  # longest
+    tasks += [
+        (build_part, (part, g, options))
+        for g in reversed(groups)
+        for part in catalog.parts.values()
+    ]
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
     progress = _Progress(len(tasks) + len(results), stream)
     for result in results:
         progress.done(result)
     done = _run(tasks, workers, progress)
     progress.close()
-    for pid in catalog.parts:
-        results.append(merge([done[(build_part, (pid, g, options))] for g in groups]))
-    results += [done[(build_panel, (path, options))] for path in panels]
+    by_part: dict[str, dict[int, Result]] = {}
+    for (fn, args), result in zip(tasks, done, strict=True):
+        if fn is build_part:
+            by_part.setdefault(args[0].id, {})[args[1]] = result
+        else:
+            results.append(result)
+    results += [merge([by_part[pid][g] for g in groups]) for pid in catalog.parts]
     kinds = {"template": 0, "part": 1, "panel": 2}
     ordered = tuple(sorted(results, key=lambda r: (kinds.get(r.kind, 3), r.id)))
     index = write_text(options.out_dir / INDEX, index_html(ordered, options))
@@ -372,28 +378,25 @@ Task = tuple[Callable[..., "Result"], tuple[Any, ...]]
 """A job: a function of this module and its (picklable) arguments."""
 
 
-def _run(tasks: Sequence[Task], workers: int, progress: _Progress) -> dict[Task, Result]:
-    """Every task's result, run here (one worker) or in `workers` processes."""
-    done: dict[Task, Result] = {}
+def _run(tasks: Sequence[Task], workers: int, progress: _Progress) -> list[Result]:
+    """Every task's result, in the tasks' order, run here (one worker) or in `workers`
+    processes."""
     if workers == 1:
-        for task in tasks:
-            fn, args = task
-            done[task] = progress.done(fn(*args))
-        return done
+        return [progress.done(fn(*args)) for fn, args in tasks]
+    done: list[Result | None] = [None] * len(tasks)
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        futures: dict[Future[Result], Task] = {
-            pool.submit(fn, *args): (fn, args) for fn, args in tasks
-        }
+        futures = {pool.submit(fn, *args): i for i, (fn, args) in enumerate(tasks)}
         for future in as_completed(futures):
-            task = futures[future]
+            i = futures[future]
             try:
                 result = future.result()
             except Exception as exc:  # a worker died (e.g. killed): report, go on
-                kind = "panel" if task[0] is build_panel else "part"
-                name = str(task[1][0])
+                fn, args = tasks[i]
+                kind, name = ("part", args[0].id) if fn is build_part else ("panel", str(args[0]))
                 result = Result(name, kind, False, (), 0.0, f"worker failed: {exc!r}")
-            done[task] = progress.done(result)
-    return done
+            done[i] = progress.done(result)
+    assert all(r is not None for r in done), "every submitted task reports"
+    return cast(list[Result], done)
 
 
 WARM_MODULES = ("geom.cutout", "geom.drawing", "geom.preview", "geom.panel_job")

@@ -34,7 +34,7 @@ import pymupdf
 from ezdxf.addons.drawing import Frontend, RenderContext, config, layout
 from ezdxf.addons.drawing import pymupdf as ezdxf_pdf
 from ezdxf.addons.drawing.svg import SVGBackend
-from ezdxf.math import BoundingBox2d, Matrix44, Vec2
+from ezdxf.math import Matrix44, Vec2
 from ezdxf.path import Command
 
 from geom.atomic import write_bytes
@@ -158,10 +158,6 @@ def pdf_document(
 def pdf_bytes(pdf: Any) -> bytes:
     """A `pymupdf.Document` as bytes, the same for the same content (no dates, fixed ID)."""
     return bytes(pdf.tobytes(garbage=3, deflate=True, no_new_id=True))
-
-
-def write_pdf(path: Path, pdf: Any) -> Path:
-    return write_bytes(path, pdf_bytes(pdf))
 
 
 # --- rendering --------------------------------------------------------------------------
@@ -345,10 +341,3 @@ def warm_up() -> None:
     doc.modelspace().add_text("0", height=1.0)
     svg_bytes(doc)
     pdf_bytes(pdf_document(doc))
-
-
-def content_box(doc: Any) -> BoundingBox2d:
-    """The extents of everything drawn (model mm), as the renderer sees them."""
-    recorder = ezdxf_pdf.PyMuPdfBackend()
-    _draw(doc, recorder)
-    return recorder.player().bbox()

@@ -43,9 +43,3 @@ class Size:
     def scaled(self, factor: float) -> Size:
         """Every end times `factor` (>= 0)."""
         return Size(self.min * factor, self.nominal * factor, self.max * factor)
-
-    def contains(self, other: Size) -> bool:
-        return self.min <= other.min and other.max <= self.max
-
-    def as_dict(self) -> dict[str, float]:
-        return {"min": self.min, "nominal": self.nominal, "max": self.max}
