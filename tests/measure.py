@@ -148,3 +148,50 @@ def header(path: Path, name: str) -> Any:
 def texts(path: Path, layer: str) -> list[str]:
     msp = read(path).modelspace()
     return [e.dxf.text for e in msp.query(f'TEXT MTEXT[layer=="{layer}"]')]
+
+
+def placed_envelope(part: Any, owner: Any) -> tuple[float, float, float, float, float, float]:
+    """Where the README's placement convention puts the envelope of `owner` (the part or
+    the frame it mounts through): x, y and z ranges in mm, panel front face at Z = 0,
+    the mount's flange on it, a framed part's front `[body] front` above the frame's."""
+    flange = part.fit.flange_thickness
+    front = flange if owner is part.mount else flange + (owner.body.front if owner.body else 0.0)
+    return (
+        -owner.width / 2,
+        owner.width / 2,
+        -owner.height / 2,
+        owner.height / 2,
+        front - owner.depth,
+        front,
+    )
+
+
+def freecad(script: str, tmp_path: Path, **env: str) -> Any:
+    """Run `script` in FreeCAD's command-line interpreter (Debian freecad-python3) and
+    return the JSON it printed after `GEOM_RESULT `; skip the test when FreeCAD is absent."""
+    import json
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    program = shutil.which("freecadcmd")
+    if program is None:
+        pytest.skip(
+            "FreeCAD (Debian freecad-python3) is not installed: "
+            "scripts/install-test-tools.sh installs it when run as root"
+        )
+    path = tmp_path / "freecad_script.py"
+    path.write_text(script, encoding="utf-8")
+    proc = subprocess.run(
+        [program, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **env, "HOME": str(tmp_path)},
+        check=False,
+    )
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("GEOM_RESULT ")]
+    assert lines, proc.stdout + proc.stderr
+    return json.loads(lines[-1].removeprefix("GEOM_RESULT "))

@@ -9,6 +9,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from measure import placed_envelope
 
 from geom.body import Prism, build_body
 from geom.errors import InputError
@@ -37,19 +38,8 @@ def test_added_prisms_fill_exactly_the_envelope(pid: str, end: str) -> None:
     part = CATALOG.parts[pid]
     plate = getattr(part.fit.grip, end)
     body = build_body(part, plate)
-    mount = part.mount
-    ft = part.fit.flange_thickness
     for solid in body.solids:
-        owner = CATALOG.parts[solid.part_id]
-        front = ft if owner is mount else ft + (owner.body.front if owner.body else 0.0)
-        expected = (
-            -owner.width / 2,
-            owner.width / 2,
-            -owner.height / 2,
-            owner.height / 2,
-            front - owner.depth,
-            front,
-        )
+        expected = placed_envelope(part, CATALOG.parts[solid.part_id])
         assert _extent(solid.add) == pytest.approx(expected, abs=1e-9)
         assert solid.envelope.as_tuple() == pytest.approx(expected, abs=1e-9)
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
-import subprocess
 import textwrap
 from pathlib import Path
 
 import pytest
+from measure import freecad
 
 
 def _expected(report: dict) -> tuple[float, float, float]:
@@ -69,26 +67,8 @@ FREECAD_SCRIPT = textwrap.dedent("""
 
 
 def test_freecad_import(geom, template_id: str, tmp_path: Path) -> None:
-    freecad = shutil.which("freecadcmd")
-    if freecad is None:
-        pytest.skip(
-            "FreeCAD (Debian freecad-python3) is not installed: "
-            "scripts/install-test-tools.sh installs it when run as root"
-        )
     path, report = _write(geom, tmp_path, template_id)
-    script = tmp_path / "read_dxf.py"
-    script.write_text(FREECAD_SCRIPT)
-    proc = subprocess.run(
-        [freecad, str(script)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "GEOM_DXF": str(path), "HOME": str(tmp_path)},
-        check=False,
-    )
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("GEOM_RESULT ")]
-    assert lines, proc.stdout + proc.stderr
-    result = json.loads(lines[-1].removeprefix("GEOM_RESULT "))
+    result = freecad(FREECAD_SCRIPT, tmp_path, GEOM_DXF=str(path))
     w, h, area = _expected(report)
     assert result["wires"] == 1 and result["closed"] == [True]
     assert result["arcs"] == 4 and result["edges"] == 8

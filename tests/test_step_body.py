@@ -18,28 +18,14 @@ from typing import Any
 
 import cadquery as cq
 import pytest
+from measure import placed_envelope
 
 from geom.cli import main
-from geom.part import Part
 from geom.templates import load_catalog
 
 CATALOG = load_catalog()
 PART_IDS = sorted(CATALOG.parts)
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _expected(part: Part, owner: Part) -> tuple[float, ...]:
-    """The envelope of `owner` (the part or its frame) at the README's placement."""
-    ft = part.fit.flange_thickness
-    front = ft if owner is part.mount else ft + (owner.body.front if owner.body else 0.0)
-    return (
-        -owner.width / 2,
-        owner.width / 2,
-        -owner.height / 2,
-        owner.height / 2,
-        front - owner.depth,
-        front,
-    )
 
 
 def _solids(path: Path) -> dict[str, Any]:
@@ -89,7 +75,7 @@ def test_body_step_reads_back_valid_at_the_envelope(pid: str, tmp_path: Path) ->
         assert shape.Volume() > 0
         box = shape.BoundingBox()
         got = (box.xmin, box.xmax, box.ymin, box.ymax, box.zmin, box.zmax)
-        assert got == pytest.approx(_expected(part, owner), abs=0.01)
+        assert got == pytest.approx(placed_envelope(part, owner), abs=0.01)
         # Low face count: a simplified body, not a replica.
         assert len(shape.Faces()) <= 60
         assert owner.body is not None
