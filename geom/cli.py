@@ -512,17 +512,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _part_args(cutout)
     _fit_args(cutout)
     _output_args(cutout)
-    cutout.add_argument(
-        "--dxf-version",
-        choices=("r2000", "r12"),
-        default="r2000",
-        help="DXF version (default r2000; r12 carries no units)",
-    )
-    cutout.add_argument(
-        "--explode",
-        action="store_true",
-        help="write LINE and ARC entities instead of one LWPOLYLINE",
-    )
+    dxf_format_args(cutout)
     cutout.add_argument("--json", action="store_true", help="print the JSON report")
     cutout.set_defaults(run=_cmd_cutout)
 
@@ -535,14 +525,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     body.add_argument("part", metavar="PART", help="template id, unique id prefix or template path")
     body.add_argument("--plate", metavar="MM", help=BODY_PLATE_HELP)
-    body.add_argument(
-        "-o",
-        "--output",
-        metavar="DIR",
-        type=Path,
-        default=Path("output"),
-        help="output directory (default: output)",
-    )
+    output_dir_arg(body)
     body.set_defaults(run=_cmd_body)
 
     build = sub.add_parser(
@@ -577,14 +560,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "cut layer in one colour, annotation in another, on a white background.",
     )
     preview.add_argument("file", metavar="FILE", type=Path, help="a DXF file (units mm)")
-    preview.add_argument(
-        "-o",
-        "--output",
-        metavar="DIR",
-        type=Path,
-        default=Path("output"),
-        help="output directory (default: output)",
-    )
+    output_dir_arg(preview)
     _render_args(preview)
     preview.set_defaults(run=_cmd_preview)
 
@@ -662,6 +638,12 @@ def _fit_args(p: argparse.ArgumentParser) -> None:
 
 
 def _output_args(p: argparse.ArgumentParser) -> None:
+    output_dir_arg(p)
+    p.add_argument("--force", action="store_true", help="write the DXF even when the fit fails")
+
+
+def output_dir_arg(p: argparse.ArgumentParser) -> None:
+    """`-o/--output DIR`, for every command that writes files."""
     p.add_argument(
         "-o",
         "--output",
@@ -670,4 +652,22 @@ def _output_args(p: argparse.ArgumentParser) -> None:
         default=Path("output"),
         help="output directory (default: output)",
     )
-    p.add_argument("--force", action="store_true", help="write the DXF even when the fit fails")
+
+
+DXF_VERSIONS = ("r2000", "r12")
+"""geom.dxf_out.DxfVersion's values, without importing ezdxf for every command."""
+
+
+def dxf_format_args(p: argparse.ArgumentParser) -> None:
+    """`--dxf-version` and `--explode`, for every command that writes a CAM DXF."""
+    p.add_argument(
+        "--dxf-version",
+        choices=DXF_VERSIONS,
+        default="r2000",
+        help="DXF version (default r2000; r12 carries no units, the file is in mm)",
+    )
+    p.add_argument(
+        "--explode",
+        action="store_true",
+        help="write LINE and ARC entities instead of one LWPOLYLINE per contour",
+    )

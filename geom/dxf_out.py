@@ -25,7 +25,6 @@ from geom.contour import Vertex
 from geom.dxf_lint import check
 
 DxfVersion = Literal["r2000", "r12"]
-DXF_VERSIONS: tuple[DxfVersion, ...] = ("r2000", "r12")
 CUT_LAYER = "CUT"
 NOTES_LAYER = "NOTES"
 CUT_TYPES_R2000 = frozenset({"LWPOLYLINE"})

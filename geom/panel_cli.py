@@ -14,14 +14,13 @@ from geom.atomic import prepare_dir
 if TYPE_CHECKING:
     from geom.dxf_out import DxfVersion
 
-DXF_VERSIONS = ("r2000", "r12")
-"""As geom.dxf_out.DXF_VERSIONS, without importing ezdxf for every command."""
-
 MAX_LISTED = 50
 """Violations printed one per line; the report lists them all."""
 
 
 def add_panel_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> None:
+    from geom.cli import dxf_format_args, output_dir_arg  # geom.cli is the caller
+
     panel = sub.add_parser(
         "panel",
         help="check a panel layout; write its DXF, STEP files, BOM and report",
@@ -33,25 +32,8 @@ def add_panel_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> 
         "files are withheld unless --force; BOM and report are written), 2 bad input.",
     )
     panel.add_argument("file", metavar="FILE", type=Path, help="panel file (TOML)")
-    panel.add_argument(
-        "-o",
-        "--output",
-        metavar="DIR",
-        type=Path,
-        default=Path("output"),
-        help="output directory (default: output)",
-    )
-    panel.add_argument(
-        "--dxf-version",
-        choices=DXF_VERSIONS,
-        default="r2000",
-        help="DXF version (default r2000; r12 carries no units, the file is in mm)",
-    )
-    panel.add_argument(
-        "--explode",
-        action="store_true",
-        help="write LINE and ARC entities instead of one LWPOLYLINE per contour",
-    )
+    output_dir_arg(panel)
+    dxf_format_args(panel)
     panel.add_argument(
         "--force",
         action="store_true",

@@ -184,3 +184,12 @@ def test_same_input_same_bytes(geom, tmp_path: Path) -> None:
     for suffix in ("cutout.dxf", "fit.json"):
         a = (tmp_path / "a" / f"770-744_064-000-{suffix}").read_bytes()
         assert a == (tmp_path / "b" / f"770-744_064-000-{suffix}").read_bytes()
+
+
+def test_cli_offers_exactly_the_writer_dxf_versions() -> None:
+    from typing import get_args
+
+    from geom.cli import DXF_VERSIONS
+    from geom.dxf_out import DxfVersion
+
+    assert get_args(DxfVersion) == DXF_VERSIONS
