@@ -41,7 +41,8 @@ from ezdxf.math import Vec2, bulge_to_arc
 from geom import __version__
 from geom.atomic import write_bytes
 from geom.contour import Vertex
-from geom.dxf_out import new_document, write_document
+from geom.dxf_lint import CUT_LAYER
+from geom.dxf_out import NOTES_LAYER, new_document, write_document
 from geom.fit import KERF_NOTE, PUNCH_NOTE, Fit
 from geom.preview import pdf_bytes, pdf_document
 
@@ -53,7 +54,7 @@ STANDARD_SCALES = (10.0, 5.0, 2.0, 1.0, 0.5, 0.2, 0.1)
 TEXT_MM = 2.5
 HEADING_MM = 3.5
 LINE_PITCH = 1.6
-DIM_LAYER, NOTES_LAYER, CUT_LAYER = "DIM", "NOTES", "CUT"
+DIM_LAYER = "DIM"
 WARNING_LAYER, PLATE_LAYER, BODY_LAYER = "WARNING", "PLATE", "BODY"
 ASSUMED_NOTE = "ASSUMED - verify against the manufacturer's drawing"
 WRAP = 54

@@ -22,10 +22,9 @@ from ezdxf.math import Vec2, bulge_to_arc
 
 from geom.atomic import write_bytes
 from geom.contour import Vertex
-from geom.dxf_lint import check
+from geom.dxf_lint import CUT_LAYER, check
 
 DxfVersion = Literal["r2000", "r12"]
-CUT_LAYER = "CUT"
 NOTES_LAYER = "NOTES"
 CUT_TYPES_R2000 = frozenset({"LWPOLYLINE"})
 FIXED_JULIAN_DATE = 2451544.5

@@ -39,6 +39,7 @@ from ezdxf.path import Command
 
 from geom.atomic import write_bytes
 from geom.contour import Vertex
+from geom.dxf_lint import CUT_LAYER
 
 MM_TO_PT = 72.0 / 25.4
 """PDF points per millimetre (exact)."""
@@ -47,7 +48,7 @@ BACKGROUND = "#ffffff"
 CUT_COLOUR = "#c00000"
 ANNOTATION_COLOUR = "#1f4e99"
 REFERENCE_COLOUR = "#707070"
-CUT_LAYERS = frozenset({"CUT"})
+CUT_LAYERS = frozenset({CUT_LAYER})
 REFERENCE_LAYERS = frozenset({"PLATE", "BODY"})
 CUT_LINEWEIGHT_MM = 0.35
 REFERENCE_LINEWEIGHT_MM = 0.25
@@ -89,13 +90,13 @@ def write_preview(
 def contour_document(contours: Iterable[Iterable[Vertex]]) -> Any:
     """A DXF document (mm) holding `contours` on layer CUT, for a quick picture of them."""
     doc = ezdxf.new("R2000", units=4)  # for pictures only: never written as DXF
-    doc.layers.add("CUT", color=1)
+    doc.layers.add(CUT_LAYER, color=1)
     for contour in contours:
         doc.modelspace().add_lwpolyline(
             [(x, y, 0, 0, b) for x, y, b in contour],
             format="xyseb",
             close=True,
-            dxfattribs={"layer": "CUT"},
+            dxfattribs={"layer": CUT_LAYER},
         )
     return doc
 
