@@ -6,11 +6,41 @@ from __future__ import annotations
 
 import difflib
 import math
+import tomllib
+from pathlib import Path
 from typing import Any
 
 from geom.errors import MISSING, InputError
 
 MAX_TEXT = 200
+MAX_FILE_BYTES = 5_000_000
+"""No template or panel file is this large: refuse it before parsing (a wrong file)."""
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's data; an unreadable, oversized, non-UTF-8 or malformed file is an
+    `InputError` naming the file."""
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            where, "(file)", where, f"unreadable ({exc.strerror})", "a readable file"
+        ) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(
+            where, "(file)", f"{len(raw)} bytes", "too large", f"at most {MAX_FILE_BYTES} bytes"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            where, "(file)", f"byte {exc.start}", "not UTF-8 text", "a UTF-8 TOML file"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(where, "(file)", str(exc), "not valid TOML", "TOML syntax") from None
 
 
 def allowed_range(

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Literal, cast
 
-from geom.checked import Table, number
+from geom.checked import Table, number, read_toml
 from geom.errors import InputError
 from geom.fit import MAX_COATING_MM, TARGETS, Fit, Target, evaluate
 from geom.part import Part, Rect
@@ -34,7 +33,6 @@ MAX_OPENINGS = 20000
 MAX_ARRAY_SIDE = 1000
 MAX_HOLE_MM = 500.0
 MAX_RULE_MM = 100.0
-MAX_FILE_BYTES = 5_000_000
 STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 EDGE_EPS_MM = 1e-9
 
@@ -107,7 +105,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
             "not a safe file name for the outputs",
             "a stem of letters, digits, '.', '_' and '-' (up to 100, not starting with '.')",
         )
-    data = _read(path, where)
+    data = read_toml(path)
     top = _Entry(data, where, "")
     panel = top.must_table("panel")
     width = panel.must_number("width", 0.0, MAX_PANEL_MM)
@@ -271,29 +269,6 @@ def edge_distance(
 
 
 # --- reading ----------------------------------------------------------------------------
-
-
-def _read(path: Path, where: str) -> dict[str, Any]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            where, "(file)", where, f"unreadable ({exc.strerror})", "a readable panel file"
-        ) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError(
-            where, "(file)", f"{len(raw)} bytes", "too large", f"at most {MAX_FILE_BYTES} bytes"
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            where, "(file)", f"byte {exc.start}", "not UTF-8 text", "a UTF-8 TOML file"
-        ) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(where, "(file)", str(exc), "not valid TOML", "TOML syntax") from None
 
 
 def _off_axis(outline: tuple[float, float, float], x: float, y: float, w: float, h: float) -> str:

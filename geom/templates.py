@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast, get_args
 
-from geom.checked import Table
+from geom.checked import Table, read_toml
 from geom.errors import InputError
 from geom.part import ASSUMED, Axis, BodySpec, Coding, Part, Plug, Quote, Rect, SnapIn
 from geom.tolerance import Size
@@ -121,20 +120,7 @@ class _Raw:
 
 def _read(path: Path) -> _Raw:
     where = str(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            where, "(file)", f"byte {exc.start}", "not UTF-8 text", "a UTF-8 TOML file"
-        ) from None
-    except OSError as exc:
-        raise InputError(
-            where, "(file)", where, f"unreadable ({exc.strerror})", "a readable file"
-        ) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(where, "(file)", str(exc), "not valid TOML", "TOML syntax") from None
+    data = read_toml(path)
     item = _parse(data, where)
     return _Raw(item.id, where, item.fields, item.frame_id)
 
