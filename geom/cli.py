@@ -125,10 +125,10 @@ def _cmd_cutout(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from geom.cutout import write_cutout
-
     if args.all:
         return _cmd_build_all(args)
+    from geom.cutout import write_cutout
+
     catalog = load_catalog()
     parts = [catalog.resolve(name) for name in args.parts] or list(catalog.parts.values())
     fits = [_fit(args, part) for part in parts]  # every input checked before any file
@@ -161,13 +161,7 @@ def _cmd_build_all(args: argparse.Namespace) -> int:
         raise InputError(CLI, "PART", args.parts[0], "given with --all", "either --all or PART...")
     plate = None if args.plate is None else _number("--plate", args.plate, 0.0, MAX_PART_MM)
     coating = _coating(args.coating)
-    jobs = (
-        None
-        if args.jobs is None
-        else int(_number("--jobs", args.jobs, 1, 256, low_open=False, unit=""))
-    )
-    if args.jobs is not None and not float(args.jobs).is_integer():
-        raise InputError(CLI, "--jobs", args.jobs, "not a whole number", "1 .. 256")
+    jobs = None if args.jobs is None else _whole("--jobs", args.jobs, 1, 256)
     scale, dpi = _scale(args.scale), _dpi(args.dpi)  # every input checked before any file
     options = Options(
         out_dir=prepare_dir(args.output),
@@ -208,10 +202,7 @@ def _scale(text: str) -> float:
 
 
 def _dpi(text: str) -> int:
-    value = _number("--dpi", text, 10, 1200, low_open=False, unit="dots per inch")
-    if not value.is_integer():
-        raise InputError(CLI, "--dpi", text, "not a whole number", "10 .. 1200")
-    return int(value)
+    return _whole("--dpi", text, 10, 1200)
 
 
 def _cmd_body(args: argparse.Namespace) -> int:
@@ -239,6 +230,11 @@ def _number(
 ) -> float:
     """A number from the command line, finite and in (low, high] (or [low, high])."""
     return number(CLI, option, text, low, high, low_open=low_open, unit=unit)
+
+
+def _whole(option: str, text: str, low: int, high: int) -> int:
+    """A whole number from the command line in [low, high]."""
+    return int(number(CLI, option, text, low, high, low_open=False, integer=True))
 
 
 def _coating(text: str) -> Size:
@@ -321,9 +317,7 @@ def _inline_part(args: argparse.Namespace, catalog: Catalog) -> Part:
                 "a number in mm",
             )
     a = INLINE_ASSUMED
-    poles = _number("--poles", args.poles, 1, MAX_POLES, low_open=False, unit="")
-    if not poles.is_integer():
-        raise InputError(CLI, "--poles", args.poles, "not a whole number", f"1 .. {MAX_POLES}")
+    poles = _whole("--poles", args.poles, 1, MAX_POLES)
     v = {
         n: _number("--" + n.replace("_", "-"), getattr(args, n), 0.0, MAX_PART_MM)
         for n in INLINE_REQUIRED[1:]
@@ -367,7 +361,7 @@ def _inline_part(args: argparse.Namespace, catalog: Catalog) -> Part:
             "kind": "snap-in part",
             "manufacturer": "(inline)",
             "mounting": "snap-in",
-            "poles": {"value": int(poles), "source": given},
+            "poles": {"value": poles, "source": given},
             "pin_spacing": {"value": v["pin_spacing"], "source": given},
         },
         "envelope": {
