@@ -48,7 +48,7 @@ def panel_file(directory: Path, n: int) -> Path:
     rows = math.ceil(n / cols)
     text = (
         f"[panel]\nwidth = {cols * PITCH_X + 40}\nheight = {rows * PITCH_Y + 40}\n"
-        'thickness = 1.5\ncoating = 0.08\nprocess = "laser"\n'
+        'sheet = 1.5\ncoating = 0.08\nprocess = "laser"\nshop_tolerance = 0.05\n'
     )
     for k in range(n):
         x, y = 40 + (k % cols) * PITCH_X, 40 + (k // cols) * PITCH_Y
@@ -85,7 +85,7 @@ def geom_way(panel: Panel, out: Path) -> dict[str, float]:
     )
     t["plate"], shape = timed(
         "plate solid (one face, extruded once)",
-        lambda: plate_shape(contours[0], contours[1:], panel.thickness),
+        lambda: plate_shape(contours[0], contours[1:], panel.sheet.nominal),
         2,
     )
     t["step"], _ = timed(
@@ -112,15 +112,15 @@ def geom_way(panel: Panel, out: Path) -> dict[str, float]:
 def naive_sequential(panel: Panel) -> Any:
     import cadquery as cq
 
-    plate = cq.Workplane("XY").box(panel.width, panel.height, panel.thickness, centered=False)
+    plate = cq.Workplane("XY").box(panel.width, panel.height, panel.sheet.nominal, centered=False)
     for p in panel.places:
         cut = panel.cut(p)
         tool = (
             cq.Workplane("XY")
             .center(p.x, p.y)
             .rect(cut.width, cut.height)
-            .extrude(panel.thickness * 3)
-            .translate((0, 0, -panel.thickness))
+            .extrude(panel.sheet.nominal * 3)
+            .translate((0, 0, -panel.sheet.nominal))
         )
         plate = plate.cut(tool)
     return plate.val()
@@ -131,7 +131,7 @@ def naive_push_points(panel: Panel) -> Any:
 
     cut = panel.cut(panel.places[0])
     points = [(p.x, p.y) for p in panel.places]
-    plate = cq.Workplane("XY").box(panel.width, panel.height, panel.thickness, centered=False)
+    plate = cq.Workplane("XY").box(panel.width, panel.height, panel.sheet.nominal, centered=False)
     plate = plate.faces(">Z").workplane(origin=(0, 0, 0)).pushPoints(points)
     return plate.rect(cut.width, cut.height).cutThruAll().val()
 
@@ -145,7 +145,7 @@ def default_writer(panel_path: Path) -> float:
     from geom.cad.step import _quiet
 
     panel = load_panel(panel_path)
-    shape = plate_shape(outline_contour(panel), opening_contours(panel), panel.thickness)
+    shape = plate_shape(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
     _quiet()
     with tempfile.TemporaryDirectory(prefix="bench-default-") as tmp:
         start = time.perf_counter()
@@ -181,7 +181,7 @@ def main() -> None:
         p100 = panels[100]
         t_seq, seq = timed("sequential cut, one boolean per cutout", lambda: naive_sequential(p100))
         t_push, push = timed("pushPoints(...).rect().cutThruAll()", lambda: naive_push_points(p100))
-        ours = plate_shape(outline_contour(p100), opening_contours(p100), p100.thickness)
+        ours = plate_shape(outline_contour(p100), opening_contours(p100), p100.sheet.nominal)
         print(
             f"  volumes: sequential {volume(seq):.1f}, pushPoints {volume(push):.1f}, "
             f"geom {volume(ours):.1f} mm^3 (geom's corners are rounded)"

@@ -10,44 +10,44 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from geom.checked import number
 from geom.errors import InputError
-from geom.fit import Fit
+from geom.fit import EPS_MM, Conditions, Fit, sheets_that_grip
 from geom.part import Part
-from geom.templates import MAX_PART_MM
-
-BODY_PLATE_HELP = (
-    "finished plate thickness (sheet plus coating on both faces) the latch wings sit for, "
-    "mm; default the thickest plate of the part's grip range (a 2 mm sheet for the "
-    "shipped parts): the wings then sit deepest, the conservative keep-out behind the panel"
-)
+from geom.units import band, mm
 
 
-def body_plate(part: Part, text: str | None) -> float:
-    """The finished plate (mm) a body is built for: `text`, or the grip range's top."""
+def body_plate(part: Part, conditions: Conditions) -> float:
+    """The finished plate (mm) `geom body` builds the wings for: the thickest finished
+    plate of the sheet and coating bands, or without a sheet the grip range's top (the
+    wings then sit deepest: the conservative keep-out behind the panel). A finished plate
+    the part cannot grip is bad input: the wings could not sit."""
     grip = part.fit.grip
-    if text is None:
+    if conditions.sheet is None:
         return grip.max
-    value = number("command line", "--plate", text, 0.0, MAX_PART_MM)
-    if not grip.min <= value <= grip.max:
+    coating = conditions.coating
+    plate = conditions.sheet.max + 2 * coating.max
+    thinnest = conditions.sheet.min + 2 * coating.min
+    if not (grip.min - EPS_MM <= thinnest and plate <= grip.max + EPS_MM):
+        works = sheets_that_grip(grip, coating)
+        allowed = "no sheet" if works is None else f"{mm(works.min)} .. {mm(works.max)} mm"
         raise InputError(
             "command line",
-            "--plate",
-            text,
-            "outside the grip range",
-            f"{grip.min:g} .. {grip.max:g} mm (the plate range of {part.mount.id})",
+            "--sheet",
+            band(conditions.sheet.min, conditions.sheet.max),
+            f"a sheet whose finished plate {part.mount.id} cannot grip with "
+            f"{mm(coating.min)} .. {mm(coating.max)} mm coating per face",
+            f"sheet {allowed} (grip range {grip.min:g} .. {grip.max:g} mm)",
         )
-    return value
+    return plate
 
 
-def build_plate(fit: Fit, *, given: bool) -> float:
-    """The finished plate (mm) `geom build` draws the wings for: the fit's nominal finished
-    plate when --plate was given (held to the grip range: outside it the fit fails and
-    says so), else the grip range's top as for `geom body`."""
+def body_plate_of(fit: Fit) -> float:
+    """The finished plate (mm) `geom build` draws the wings for: as `body_plate`, held to
+    the grip range (outside it the fit fails and says so)."""
     grip = fit.part.fit.grip
-    if not given:
+    if not fit.sheet_given:
         return grip.max
-    return min(max(fit.finished_plate.nominal, grip.min), grip.max)
+    return min(max(fit.finished_plate.max, grip.min), grip.max)
 
 
 def validate_bodies(fit: Fit, plate: float) -> None:

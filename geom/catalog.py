@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from geom.atomic import prepare_dir, write_text
-from geom.fit import Fit, Target, evaluate
+from geom.fit import Conditions, Fit, evaluate
 from geom.part import Part
 from geom.templates import Catalog
-from geom.tolerance import Size
+from geom.units import band
 
 INDEX = "index.html"
 
@@ -42,11 +42,8 @@ class Options:
     """What every job of one catalog build shares (picklable: sent to the workers)."""
 
     out_dir: Path
-    plate: float | None
-    """Sheet thickness before finish (mm), or None for both ends of each part's range."""
-    coating: tuple[float, float]
-    """Coating per face, min and max (mm)."""
-    target: Target
+    conditions: Conditions
+    """Sheet, coating, masking, target and shop of every part's fit (panels: their own)."""
     scale: float
     """Preview scale, paper mm per model mm."""
     dpi: int
@@ -90,13 +87,13 @@ class JobFailed(Exception):
 
 def _cutout(job: PartJob) -> list[Path]:
     """Cutout DXF and fit report, the report with the 3D fit check (as `geom build`)."""
-    from geom.bodies_cli import build_plate, fit3d_report, step_name
+    from geom.bodies_cli import body_plate_of, fit3d_report, step_name
     from geom.cutout import write_cutout
 
     fit = job.fit
     fit3d = fit3d_report(fit)
-    plate = build_plate(fit, given=job.options.plate is not None)
-    extra = {"fit_3d": fit3d, "body": {"step": step_name(fit.part), "plate_mm": plate}}
+    plate = body_plate_of(fit)
+    extra = {"fit_3d": fit3d, "body": {"step": step_name(fit.part), "finished_plate_mm": plate}}
     files = write_cutout(fit, job.options.out_dir, extra=extra)
     job.files["fit_report"] = files.report
     job.data["fit3d_ok"] = fit3d["ok"]
@@ -114,9 +111,9 @@ def _cutout(job: PartJob) -> list[Path]:
 
 def _body(job: PartJob) -> list[Path]:
     """The simplified body as STEP (issue 3), wings for the plate `geom build` uses."""
-    from geom.bodies_cli import build_plate, validate_bodies, write_body
+    from geom.bodies_cli import body_plate_of, validate_bodies, write_body
 
-    plate = build_plate(job.fit, given=job.options.plate is not None)
+    plate = body_plate_of(job.fit)
     validate_bodies(job.fit, plate)
     step = write_body(job.fit.part, plate, job.options.out_dir)
     job.files["body_step"] = step
@@ -167,9 +164,7 @@ def build_part(part: Part, group: int, options: Options) -> Result:
     written: list[Path] = []
     data: dict[str, Any] = {}
     try:
-        grip = part.fit.grip
-        plate = grip if options.plate is None else Size.exact(options.plate)
-        fit = evaluate(part, plate, Size.between(*options.coating), options.target)
+        fit = evaluate(part, options.conditions)
         job = PartJob(fit, options, data=data)
         data.update(_key_data(fit))
         try:
@@ -207,6 +202,19 @@ def merge(results: Sequence[Result]) -> Result:
     )
 
 
+def _conditions_text(c: Conditions) -> str:
+    """The parts' fit conditions in words, for the index page (mm)."""
+    sheet = (
+        "sheets that grip" if c.sheet is None else f"sheet {c.sheet.min:g} .. {c.sheet.max:g} mm"
+    )
+    masked = ", openings masked" if c.masked else ""
+    shop = f", shop +/-{c.shop.tolerance:g} mm" if c.shop else ""
+    return (
+        f"{sheet}, coating {c.coating.min:g} .. {c.coating.max:g} mm per face{masked}, "
+        f"target {c.target}{shop}"
+    )
+
+
 def _key_data(fit: Fit) -> dict[str, Any]:
     part, cut, snap = fit.part, fit.cut, fit.part.fit
     return {
@@ -215,7 +223,8 @@ def _key_data(fit: Fit) -> dict[str, Any]:
         "poles": part.poles,
         "pin_spacing": part.pin_spacing,
         "frame": part.frame.id if part.frame else None,
-        "plate": [fit.plate.min, fit.plate.max],
+        "sheet": [fit.sheet.min, fit.sheet.max],
+        "grip": [snap.grip.min, snap.grip.max],
         "cut": [cut.width, cut.height, cut.corner_radius],
         "band": [snap.cutout.width, snap.cutout.height, snap.tolerance],
         "fit_ok": fit.ok,
@@ -298,10 +307,10 @@ def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
 def _panel_data(panel: Any) -> dict[str, Any]:
     return {
         "name": f"panel {panel.name}: {panel.width:g} x {panel.height:g} mm, "
-        f"{panel.thickness:g} mm {panel.process}",
+        f"sheet {band(panel.sheet.min, panel.sheet.max)} mm {panel.process}",
         "panel": {
             "size": [panel.width, panel.height],
-            "thickness": panel.thickness,
+            "sheet": [panel.sheet.min, panel.sheet.max],
             "coating": [panel.coating.min, panel.coating.max],
             "cutouts": len(panel.places),
             "holes": len(panel.holes),
@@ -527,8 +536,8 @@ def index_html(results: Sequence[Result], options: Options) -> str:
         f"<style>{_CSS}</style></head><body>",
         "<h1>geom catalog</h1>",
         f"<p>{len(results)} entries, {ok} built, {len(results) - ok} failed. "
-        f"Parts: coating {options.coating[0]:g} .. {options.coating[1]:g} mm per face, "
-        f"target {e(options.target)}; panels: as their files say. All sizes in mm.</p>",
+        f"Parts: {e(_conditions_text(options.conditions))}; panels: as their files say. "
+        "All sizes in mm.</p>",
     ]
     for r in results:
         rows.append(f'<div class="part{"" if r.ok else " fail"}" id="{e(r.id)}">')
@@ -556,7 +565,8 @@ def index_html(results: Sequence[Result], options: Options) -> str:
                 ("poles", d["poles"] or "-"),
                 ("pin spacing", f"{d['pin_spacing']:g} mm" if d["pin_spacing"] else "-"),
                 ("mounts through", d["frame"] or "-"),
-                ("plate", f"{d['plate'][0]:g} .. {d['plate'][1]:g} mm"),
+                ("grip range", f"{d['grip'][0]:g} .. {d['grip'][1]:g} mm finished plate"),
+                ("sheet", f"{d['sheet'][0]:g} .. {d['sheet'][1]:g} mm"),
                 ("finished opening", f"{bw:.2f} x {bh:.2f} mm +{tol:.2f}/0"),
                 ("cut as drawn", f"{w:.3f} x {h:.3f} mm, R {radius:.2f}"),
                 ("fit", "holds" if d["fit_ok"] else "FAILS"),
@@ -570,7 +580,7 @@ def index_html(results: Sequence[Result], options: Options) -> str:
             p = d["panel"]
             facts = [
                 ("size", f"{p['size'][0]:g} x {p['size'][1]:g} mm"),
-                ("sheet", f"{p['thickness']:g} mm"),
+                ("sheet", f"{band(*p['sheet'])} mm"),
                 ("coating", f"{p['coating'][0]:g} .. {p['coating'][1]:g} mm per face"),
                 ("cutouts", p["cutouts"]),
                 ("holes", p["holes"]),

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, cast
 
 from geom import __version__
 from geom.atomic import prepare_dir
-from geom.bodies_cli import BODY_PLATE_HELP
 from geom.checked import number
-from geom.errors import MISSING, GeomError, InputError, LintError
-from geom.fit import MAX_COATING_MM, TARGETS, Fit, Target, evaluate
-from geom.part import ASSUMED, Part
+from geom.errors import MISSING, GeomDeprecationWarning, GeomError, InputError, LintError
+from geom.fit import MAX_COATING_MM, TARGETS, Conditions, Fit, Shop, Target, evaluate
+from geom.part import ASSUMED, NOT_GIVEN, Part
 from geom.report import dumps, fit_report, with_3d
 from geom.templates import (
     MAX_PART_MM,
+    MAX_PLATE_MM,
     MAX_POLES,
     MAX_TOLERANCE_MM,
     Catalog,
@@ -30,21 +31,24 @@ from geom.templates import (
     part_from_data,
 )
 from geom.tolerance import Size
+from geom.units import band, mm
 
 CLI = "command line"
 
 # What a part given on the command line assumes where the user gives nothing: the same
-# margins as the 770-744/064-000 template's assumed geometry (mm).
+# margins as the 770-744/064-000 template's assumed geometry (mm). The collar and the
+# latch span are never assumed: a check resting on them is unverified until given.
 INLINE_ASSUMED = {
     "flange_cover_width": 2.0,  # cutout width = flange width - 2 x this
     "flange_cover_height": 1.5,
     "corner_radius": 0.5,
     "flange_thickness": 2.0,
     "min_overlap": 1.0,
-    "latch_reach": 1.5,  # latch tips beyond the cutout per side, free state
-    "latch_minus": 0.2,
     "min_catch": 0.5,
 }
+INLINE_PLACEHOLDER_REACH = 1.5
+"""Latch tips beyond the cutout per side, for the simplified body only when no
+--latch-span is given (mm; the latch check is then unverified)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,7 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return cast(int, args.run(args))
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", GeomDeprecationWarning)
+            warnings.showwarning = _note
+            return cast(int, args.run(args))
     except LintError as exc:  # geom's own output is wrong: not the user's input
         if args.debug:
             raise
@@ -76,6 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _note(message: Warning | str, *_: object, **__: object) -> None:
+    """A deprecation warning as one `geom: note:` line on stderr."""
+    print(f"geom: note: {message}", file=sys.stderr)
+
+
 # --- commands ---------------------------------------------------------------------------
 
 
@@ -84,9 +96,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         grip = part.fit.grip
         via = f" via {part.frame.id}" if part.frame else ""
         poles = f"{part.poles}-pole" if part.poles else "-"
-        print(
-            f"{part.id:<18} {poles:<7} plate {grip.min:g} .. {grip.max:g} mm{via:<12} {part.name}"
-        )
+        print(f"{part.id:<18} {poles:<7} grip {grip.min:g} .. {grip.max:g} mm{via:<12} {part.name}")
     return 0
 
 
@@ -132,9 +142,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     catalog = load_catalog()
     parts = [catalog.resolve(name) for name in args.parts] or list(catalog.parts.values())
     fits = [_fit(args, part) for part in parts]  # every input checked before any file
-    from geom.bodies_cli import build_plate, fit3d_report, validate_bodies, write_body
+    from geom.bodies_cli import body_plate_of, fit3d_report, validate_bodies, write_body
 
-    plates = [build_plate(f, given=args.plate is not None) for f in fits]
+    plates = [body_plate_of(f) for f in fits]
     for fit, plate in zip(fits, plates, strict=True):
         validate_bodies(fit, plate)  # every [body] checked before any file
     out = prepare_dir(args.output)
@@ -143,7 +153,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         _warn_assumed(fit.part)
         fit3d = fit3d_report(fit)
         step = write_body(fit.part, plate, out)
-        extra = {"body": {"step": step.name, "plate_mm": plate}}
+        extra = {"body": {"step": step.name, "finished_plate_mm": plate}}
         ok = fit.ok and fit3d["ok"]
         files = write_cutout(fit, out, force=args.force, fit_3d=fit3d, extra=extra)
         status = "ok  " if ok else "FAIL"
@@ -159,15 +169,12 @@ def _cmd_build_all(args: argparse.Namespace) -> int:
 
     if args.parts:
         raise InputError(CLI, "PART", args.parts[0], "given with --all", "either --all or PART...")
-    plate = None if args.plate is None else _number("--plate", args.plate, 0.0, MAX_PART_MM)
-    coating = _coating(args.coating)
+    fit_conditions = conditions(args)
     jobs = None if args.jobs is None else _whole("--jobs", args.jobs, 1, 256)
     scale, dpi = _scale(args.scale), _dpi(args.dpi)  # every input checked before any file
     options = Options(
         out_dir=prepare_dir(args.output),
-        plate=plate,
-        coating=(coating.min, coating.max),
-        target=cast(Target, args.target),
+        conditions=fit_conditions,
         scale=scale,
         dpi=dpi,
     )
@@ -209,7 +216,7 @@ def _cmd_body(args: argparse.Namespace) -> int:
     from geom.bodies_cli import body_plate, warn_body, write_body
 
     part = load_catalog().resolve(args.part)
-    plate = body_plate(part, args.plate)
+    plate = body_plate(part, conditions(args))
     out = prepare_dir(args.output)
     warn_body(part)
     print(f"wrote {write_body(part, plate, out)}")
@@ -237,34 +244,59 @@ def _whole(option: str, text: str, low: int, high: int) -> int:
     return int(number(CLI, option, text, low, high, low_open=False, integer=True))
 
 
-def _coating(text: str) -> Size:
-    """`C` or `MIN..MAX`, mm per face."""
+def _band(option: str, text: str, low: float, high: float, *, low_open: bool) -> Size:
+    """`V` or `MIN..MAX` (mm) from the command line, each end in the allowed range."""
     low_text, ranged, high_text = text.partition("..")
-    low = _number("--coating", low_text, 0.0, MAX_COATING_MM, low_open=False)
-    high = _number("--coating", high_text, 0.0, MAX_COATING_MM, low_open=False) if ranged else low
-    if high < low:
-        raise InputError(CLI, "--coating", text, "a falling range", "MIN..MAX with MIN <= MAX")
-    return Size.between(low, high)
+    first = _number(option, low_text, low, high, low_open=low_open)
+    last = _number(option, high_text, low, high, low_open=low_open) if ranged else first
+    if last < first:
+        raise InputError(CLI, option, text, "a falling range", "MIN..MAX with MIN <= MAX")
+    return Size.between(first, last)
+
+
+def conditions(args: argparse.Namespace) -> Conditions:
+    """The fit conditions of `check`, `cutout`, `build` and `body`, from their options:
+    the one place command-line text becomes a `Conditions` (mm)."""
+    option, sheet_text = _sheet_option(args)
+    sheet = None
+    if sheet_text is not None:
+        sheet = _band(option, sheet_text, 0.0, MAX_PLATE_MM, low_open=True)
+    coating = _band("--coating", args.coating, 0.0, MAX_COATING_MM, low_open=False)
+    shop = None
+    if getattr(args, "shop_tolerance", None) is not None:
+        value = _number("--shop-tolerance", args.shop_tolerance, 0.0, MAX_TOLERANCE_MM)
+        shop = Shop(value, "command line")
+    if option == "--plate":  # only once every option is known good: bad input is one line
+        _deprecated("--plate", "--sheet", "the bare sheet, before coating")
+    return Conditions(
+        sheet=sheet,
+        coating=coating,
+        masked=bool(getattr(args, "masked", False)),
+        target=cast(Target, getattr(args, "target", "mid")),
+        shop=shop,
+    )
+
+
+def _sheet_option(args: argparse.Namespace) -> tuple[str, str | None]:
+    """Which option gives the sheet (--sheet, or its old spelling --plate; not both), and
+    its text."""
+    if args.plate is None:
+        return "--sheet", cast(str | None, args.sheet)
+    if args.sheet is not None:
+        raise InputError(CLI, "--plate", args.plate, "given with --sheet", "--sheet only")
+    return "--plate", cast(str, args.plate)
+
+
+def _deprecated(old: str, new: str, meaning: str) -> None:
+    warnings.warn(
+        f"{old} is now {new} ({meaning}); {old} still works for now",
+        GeomDeprecationWarning,
+        stacklevel=3,
+    )
 
 
 def _fit(args: argparse.Namespace, part: Part) -> Fit:
-    grip = part.fit.grip
-    if args.plate is None:
-        plate = grip
-    else:
-        where = f"plate range of {part.mount.id}"
-        value = _number("--plate", args.plate, 0.0, MAX_PART_MM)
-        if not grip.min <= value <= grip.max:
-            raise InputError(
-                CLI,
-                "--plate",
-                args.plate,
-                f"outside the {where}",
-                f"{grip.min:g} .. {grip.max:g} mm",
-            )
-        plate = Size.exact(value)
-    coating = _coating(args.coating)
-    return evaluate(part, plate, coating, cast(Target, args.target))
+    return evaluate(part, conditions(args))
 
 
 INLINE_REQUIRED = (
@@ -273,19 +305,42 @@ INLINE_REQUIRED = (
     "width",
     "height",
     "depth",
-    "plate_min",
-    "plate_max",
+    "grip_min",
+    "grip_max",
     "tolerance",
 )
-INLINE_OPTIONAL = ("cutout_width", "cutout_height", "corner_radius")
+INLINE_OPTIONAL = (
+    "cutout_width",
+    "cutout_height",
+    "corner_radius",
+    "collar_width",
+    "collar_height",
+    "collar_minus",
+    "collar_corner_radius",
+    "latch_span",
+)
+INLINE_RENAMED = {"plate_min": "grip_min", "plate_max": "grip_max"}
+"""Old spellings of inline fields, still read (with a deprecation note)."""
+
+
+def _option(name: str) -> str:
+    return "--" + name.replace("_", "-")
 
 
 def _part(args: argparse.Namespace, catalog: Catalog) -> Part:
+    renamed = [old for old in INLINE_RENAMED if getattr(args, old) is not None]
+    for old in renamed:
+        new = INLINE_RENAMED[old]
+        if getattr(args, new) is not None:
+            raise InputError(
+                CLI, _option(old), getattr(args, old), f"given with {_option(new)}", _option(new)
+            )
+        setattr(args, new, getattr(args, old))
     given = [n for n in INLINE_REQUIRED + INLINE_OPTIONAL if getattr(args, n) is not None]
     if args.part and given:
         raise InputError(
             CLI,
-            "--" + given[0].replace("_", "-"),
+            _option(given[0]),
             getattr(args, given[0]),
             "given together with PART",
             "either PART or the inline part fields",
@@ -298,104 +353,114 @@ def _part(args: argparse.Namespace, catalog: Catalog) -> Part:
             "PART",
             MISSING,
             "missing",
-            "a template id, a unique id prefix, a template path, or --poles "
-            "--pin-spacing --width --height --depth --plate-min --plate-max "
-            "--tolerance",
+            "a template id, a unique id prefix, a template path, or "
+            + " ".join(_option(n) for n in INLINE_REQUIRED),
         )
-    return _inline_part(args, catalog)
+    part = _inline_part(args, catalog)
+    for old in renamed:  # only once the part is known good: bad input is one line
+        meaning = "the grip range: the finished plate the part holds"
+        _deprecated(_option(old), _option(INLINE_RENAMED[old]), meaning)
+    return part
 
 
 def _inline_part(args: argparse.Namespace, catalog: Catalog) -> Part:
-    """A part from command-line fields, through the same validation as a template."""
+    """A part from command-line fields, through the same validation as a template. A
+    collar or latch span not given is a placeholder (source NOT_GIVEN): the checks that
+    rest on it are unverified, never passed."""
     for name in INLINE_REQUIRED:
         if getattr(args, name) is None:
-            raise InputError(
-                CLI,
-                "--" + name.replace("_", "-"),
-                MISSING,
-                "missing for a part given inline",
-                "a number in mm",
-            )
+            unit = "a whole number" if name == "poles" else "a number in mm"
+            raise InputError(CLI, _option(name), MISSING, "missing for a part given inline", unit)
     a = INLINE_ASSUMED
     poles = _whole("--poles", args.poles, 1, MAX_POLES)
     v = {
-        n: _number("--" + n.replace("_", "-"), getattr(args, n), 0.0, MAX_PART_MM)
+        n: _number(_option(n), getattr(args, n), 0.0, MAX_PART_MM)
         for n in INLINE_REQUIRED[1:]
         if n != "tolerance"
     }
     v["tolerance"] = _number("--tolerance", args.tolerance, 0.0, MAX_TOLERANCE_MM)
     given = "inline"
+
+    def quote(value: float, source: str = given, **more: float) -> dict[str, Any]:
+        return {"value": value, **more, "source": source}
+
+    def optional(name: str, low_open: bool = True) -> float | None:
+        text = getattr(args, name)
+        return (
+            None
+            if text is None
+            else _number(_option(name), text, 0.0, MAX_PART_MM, low_open=low_open)
+        )
+
     cut: dict[str, dict[str, Any]] = {}
     for axis in ("width", "height"):
-        name = f"cutout_{axis}"
-        if getattr(args, name) is not None:
-            value = _number(f"--cutout-{axis}", getattr(args, name), 0.0, MAX_PART_MM)
-            cut[axis] = {"value": value, "source": given}
-        else:
-            value = v[axis] - 2 * a[f"flange_cover_{axis}"]
-            if value <= 0:
-                raise InputError(
-                    CLI,
-                    f"--{axis}",
-                    getattr(args, axis),
-                    f"too small to assume a cutout (flange cover "
-                    f"{a[f'flange_cover_{axis}']:g} mm per side)",
-                    f"a larger --{axis}, or --cutout-{axis}",
-                )
-            cut[axis] = {"value": value, "source": ASSUMED}
-    if args.corner_radius is not None:
-        radius = {
-            "value": _number(
-                "--corner-radius", args.corner_radius, 0.0, MAX_PART_MM, low_open=False
-            ),
-            "source": given,
-        }
-    else:
-        radius = {"value": a["corner_radius"], "source": ASSUMED}
-    cw = float(cut["width"]["value"])
+        value = optional(f"cutout_{axis}")
+        if value is not None:
+            cut[axis] = quote(value)
+            continue
+        value = v[axis] - 2 * a[f"flange_cover_{axis}"]
+        if value <= 0:
+            raise InputError(
+                CLI,
+                f"--{axis}",
+                getattr(args, axis),
+                f"too small to assume a cutout (flange cover "
+                f"{a[f'flange_cover_{axis}']:g} mm per side)",
+                f"a larger --{axis}, or --cutout-{axis}",
+            )
+        cut[axis] = quote(value, ASSUMED)
+    radius = optional("corner_radius", low_open=False)
+    corner = quote(a["corner_radius"], ASSUMED) if radius is None else quote(radius)
+    minus = optional("collar_minus", low_open=False) or 0.0
+    collar: dict[str, dict[str, Any]] = {}
+    for axis in ("width", "height"):
+        value = optional(f"collar_{axis}")
+        collar[axis] = (
+            quote(float(cut[axis]["value"]), NOT_GIVEN)
+            if value is None
+            else quote(value, minus=minus)
+        )
+    collar_radius = optional("collar_corner_radius", low_open=False)
+    collar["corner_radius"] = (
+        quote(float(corner["value"]), NOT_GIVEN) if collar_radius is None else quote(collar_radius)
+    )
+    span_value = optional("latch_span")
+    span = (
+        quote(float(cut["width"]["value"]) + 2 * INLINE_PLACEHOLDER_REACH, NOT_GIVEN)
+        if span_value is None
+        else quote(span_value)
+    )
     data = {
-        "sources": {given: "values given on the command line"},
+        "sources": {
+            given: "values given on the command line",
+            NOT_GIVEN: "a placeholder: not given on the command line, no check rests on it",
+        },
         "part": {
             "id": args.id,
             "name": args.name or f"inline part {args.id}",
             "kind": "snap-in part",
             "manufacturer": "(inline)",
             "mounting": "snap-in",
-            "poles": {"value": poles, "source": given},
-            "pin_spacing": {"value": v["pin_spacing"], "source": given},
+            "poles": quote(poles),
+            "pin_spacing": quote(v["pin_spacing"]),
         },
         "envelope": {
-            "width": {"value": v["width"], "source": given},
-            "height": {"value": v["height"], "source": given},
-            "depth": [{"value": v["depth"], "source": given}],
+            "width": quote(v["width"]),
+            "height": quote(v["height"]),
+            "depth": [quote(v["depth"])],
             "depth_policy": "max",
         },
-        "plate": {
-            "min": {"value": v["plate_min"], "source": given},
-            "max": {"value": v["plate_max"], "source": given},
-        },
-        "cutout": {
-            **cut,
-            "corner_radius": radius,
-            "tolerance": {"value": v["tolerance"], "source": given},
-        },
+        "grip": {"min": quote(v["grip_min"]), "max": quote(v["grip_max"])},
+        "cutout": {**cut, "corner_radius": corner, "tolerance": quote(v["tolerance"])},
         "flange": {
-            "thickness": {"value": a["flange_thickness"], "source": ASSUMED},
-            "min_overlap": {"value": a["min_overlap"], "source": ASSUMED},
+            "thickness": quote(a["flange_thickness"], ASSUMED),
+            "min_overlap": quote(a["min_overlap"], ASSUMED),
         },
-        "collar": {
-            "width": {**cut["width"], "source": ASSUMED},
-            "height": {**cut["height"], "source": ASSUMED},
-            "corner_radius": {**radius, "source": ASSUMED},
-        },
+        "collar": collar,
         "latch": {
             "axis": "width",
-            "span": {
-                "value": cw + 2 * a["latch_reach"],
-                "minus": a["latch_minus"],
-                "source": ASSUMED,
-            },
-            "min_catch": {"value": a["min_catch"], "source": ASSUMED},
+            "span": span,
+            "min_catch": quote(a["min_catch"], ASSUMED),
         },
     }
     return part_from_data(data, CLI, catalog)
@@ -421,29 +486,38 @@ def _warn_dxf(args: argparse.Namespace) -> None:
 
 
 def _print_fit(fit: Fit) -> None:
-    part, cut = fit.part, fit.cut
+    part, cut, cond = fit.part, fit.cut, fit.conditions
     snap = part.fit
     via = f" (through frame {part.frame.id})" if part.frame else ""
     print(f"{part.id}  {part.name}{via}")
+    sheet = f"sheet {band(fit.sheet.min, fit.sheet.max)} mm"
+    if not fit.sheet_given:
+        sheet += " (those that grip)"
+    masked = ", openings masked" if cond.masked else ""
     print(
-        f"  plate {fit.plate.min:.3f} .. {fit.plate.max:.3f} mm, coating "
-        f"{fit.coating.min:.3f} .. {fit.coating.max:.3f} mm per face, target {fit.target}"
+        f"  {sheet}, coating {band(fit.coating.min, fit.coating.max)} mm per face"
+        f"{masked}, target {fit.target}"
     )
     print(
-        f"  cut as drawn     {cut.width:.3f} x {cut.height:.3f} mm, corner radius "
-        f"{cut.corner_radius:.3f} mm"
+        f"  finished plate   {mm(fit.finished_plate.min)} .. {mm(fit.finished_plate.max)} mm "
+        f"(grip range {mm(snap.grip.min)} .. {mm(snap.grip.max)})"
     )
     print(
-        f"  finished band    {snap.cutout.width:.3f} x {snap.cutout.height:.3f} mm "
-        f"+{snap.tolerance:.3f}/-0"
+        f"  cut as drawn     {mm(cut.width)} x {mm(cut.height)} mm, corner radius "
+        f"{mm(cut.corner_radius)} mm"
     )
-    print(f"  shop process     -{fit.process_minus:.3f} / +{fit.process_plus:.3f} mm absorbed")
     print(
-        f"  clearance        {fit.clearance.min:.3f} .. {fit.clearance.max:.3f} mm "
-        f"(allowed 0 .. {snap.tolerance:.3f})"
+        f"  finished band    {mm(snap.cutout.width)} x {mm(snap.cutout.height)} mm "
+        f"+{mm(snap.tolerance)}/-0"
     )
+    shop = f"; shop holds +/-{mm(cond.shop.tolerance)}" if cond.shop else ""
+    print(f"  shop process     -{mm(fit.process_minus)} / +{mm(fit.process_plus)} mm left{shop}")
+    print(f"  clearance        {mm(fit.clearance.min)} .. {mm(fit.clearance.max)} mm")
     for check in fit.checks:
-        print(f"  {'ok  ' if check.ok else 'FAIL'} {check.name:<18} {check.message}")
+        status = "ok  " if check.ok else "FAIL" if check.verified else "UNVERIFIED"
+        print(f"  {status} {check.name:<18} {check.message}")
+    for way in fit.ways_out:
+        print(f"  way out: {way.message}")
     if part.assumed:
         print(f"  assumed: {', '.join(part.assumed)}")
     print(f"  {'fit holds' if fit.ok else 'FIT FAILS'}")
@@ -474,7 +548,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     listing = sub.add_parser(
         "list",
-        help="one line per part: id, poles, plate range, name",
+        help="one line per part: id, poles, grip range, name",
         description="List every part template.",
     )
     listing.set_defaults(run=_cmd_list)
@@ -515,10 +589,11 @@ def _build_parser() -> argparse.ArgumentParser:
         help="write the simplified 3D body as STEP",
         description="Write DIR/<id>-body.step (the id's '/' written as '_'): the part's "
         "simplified body, placed for a panel whose front face is Z = 0 with the cutout "
-        "centred on X = Y = 0 (mm).",
+        "centred on X = Y = 0 (mm). The latch wings sit for the thickest finished plate "
+        "(sheet plus coating on both faces); without --sheet, the top of the grip range.",
     )
     body.add_argument("part", metavar="PART", help="template id, unique id prefix or template path")
-    body.add_argument("--plate", metavar="MM", help=BODY_PLATE_HELP)
+    _sheet_args(body)
     output_dir_arg(body)
     body.set_defaults(run=_cmd_body)
 
@@ -594,8 +669,10 @@ def _part_args(p: argparse.ArgumentParser) -> None:
     option("--width", metavar="MM", help="front flange width, mm")
     option("--height", metavar="MM", help="front flange height, mm")
     option("--depth", metavar="MM", help="depth, front face to rear, mm")
-    option("--plate-min", metavar="MM", help="thinnest finished plate the latches grip, mm")
-    option("--plate-max", metavar="MM", help="thickest finished plate the latches grip, mm")
+    option("--grip-min", metavar="MM", help="thinnest finished plate the part grips, mm")
+    option("--grip-max", metavar="MM", help="thickest finished plate the part grips, mm")
+    option("--plate-min", metavar="MM", help="old spelling of --grip-min (deprecated)")
+    option("--plate-max", metavar="MM", help="old spelling of --grip-max (deprecated)")
     option("--tolerance", metavar="MM", help="cutout tolerance (+), mm")
     option(
         "--cutout-width", metavar="MM", help="cutout width C, mm (default: assumed, width - 4 mm)"
@@ -606,28 +683,60 @@ def _part_args(p: argparse.ArgumentParser) -> None:
         help="cutout height C, mm (default: assumed, height - 3 mm)",
     )
     option("--corner-radius", metavar="MM", help="cutout corner radius, mm (default: assumed)")
+    option(
+        "--collar-width",
+        metavar="MM",
+        help="the part's collar through the cutout, largest width K, mm (without it the "
+        "clearance, corner, flange and latch checks are unverified)",
+    )
+    option("--collar-height", metavar="MM", help="the collar's largest height, mm")
+    option("--collar-minus", metavar="MM", help="the collar's own tolerance (-), mm (default 0)")
+    option("--collar-corner-radius", metavar="MM", help="the collar's corner radius, mm")
+    option("--latch-span", metavar="MM", help="latch tip to latch tip across the width, mm")
     option("--id", default="inline", help="id for the files written (default: inline)")
     option("--name", help="name for reports and drawings")
 
 
-def _fit_args(p: argparse.ArgumentParser) -> None:
+def _sheet_args(p: argparse.ArgumentParser) -> None:
+    """--sheet (and its old spelling --plate) and --coating: what the plate is made of."""
     p.add_argument(
-        "--plate",
+        "--sheet",
         metavar="MM",
-        help="sheet thickness before finish, mm (default: both ends of the part's plate range)",
+        help="bare sheet thickness before coating, mm: T, or MIN..MAX for a mill's band "
+        "(default: find the sheets whose finished plate the part grips)",
     )
+    p.add_argument("--plate", metavar="MM", help="old spelling of --sheet (deprecated)")
     p.add_argument(
         "--coating",
         metavar="MM",
         default="0",
-        help="coating per face, mm: C, or MIN..MAX for a band (powder coat 0.06..0.12); default 0",
+        help="coating per face, mm: C, or MIN..MAX for a band (default 0). A band may vary "
+        "by at most half the cutout tolerance less the shop's share: 0.06..0.10 works for "
+        "a 0.1 mm band; powder coat 0.06..0.12 needs --masked",
+    )
+
+
+def _fit_args(p: argparse.ArgumentParser) -> None:
+    _sheet_args(p)
+    p.add_argument(
+        "--masked",
+        action="store_true",
+        help="the openings are masked when coating (edges bare, faces coated): the "
+        "opening keeps its cut size, the finished plate still grows by the coating",
+    )
+    p.add_argument(
+        "--shop-tolerance",
+        metavar="MM",
+        help="what the shop holds on a cut, +/- mm (e.g. 0.05 for a fine laser); the cut "
+        "must leave at least that (default: only that it leaves some)",
     )
     p.add_argument(
         "--target",
         choices=TARGETS,
         default="mid",
         help="where the drawn cut sits in the band [C, C + tolerance]: mid "
-        "(default; absorbs +/- tolerance/2) or nominal (C; absorbs +tolerance)",
+        "(default; leaves the shop +/- tolerance/2) or nominal (C; leaves + tolerance, "
+        "never minus)",
     )
 
 

@@ -39,8 +39,10 @@ def cutout_notes(fit: Fit) -> list[Note]:
         f"finished opening {snap.cutout.width:.3f} x {snap.cutout.height:.3f} mm "
         f"+{snap.tolerance:.3f}/-0; shop process -{fit.process_minus:.3f}/+"
         f"{fit.process_plus:.3f} mm",
-        f"plate {fit.plate.min:.2f} .. {fit.plate.max:.2f} mm, coating "
-        f"{fit.coating.min:.3f} .. {fit.coating.max:.3f} mm per face",
+        f"sheet {fit.sheet.min:.2f} .. {fit.sheet.max:.2f} mm"
+        f"{'' if fit.sheet_given else ' (those that grip)'}, coating "
+        f"{fit.coating.min:.3f} .. {fit.coating.max:.3f} mm per face"
+        f"{', openings masked' if fit.conditions.masked else ''}",
         PUNCH_NOTE,
     ]
     if part.cut_assumed:

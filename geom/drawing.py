@@ -45,6 +45,7 @@ from geom.dxf_lint import CUT_LAYER
 from geom.dxf_out import NOTES_LAYER, new_document, write_document
 from geom.fit import KERF_NOTE, PUNCH_NOTE, Fit
 from geom.preview import pdf_bytes, pdf_document
+from geom.units import band, mm
 
 SHEET_W, SHEET_H = 297.0, 210.0
 """ISO A4 landscape, paper mm."""
@@ -139,9 +140,12 @@ def revision(fit: Fit) -> str:
             digest.update(part.path.read_bytes())
         else:  # a part given on the command line: its values are its input
             digest.update(repr(part).encode("utf-8"))
+    cond = fit.conditions
     options = {
-        "plate": [fit.plate.min, fit.plate.max],
+        "sheet": None if cond.sheet is None else [cond.sheet.min, cond.sheet.max],
         "coating": [fit.coating.min, fit.coating.max],
+        "masked": cond.masked,
+        "shop": None if cond.shop is None else cond.shop.tolerance,
         "target": fit.target,
     }
     digest.update(json.dumps(options, sort_keys=True).encode("utf-8"))
@@ -501,10 +505,12 @@ def _notes(sheet: _Sheet, fit: Fit, m: Measured) -> None:
         f"shop process +{_mm(fit.process_plus)}/-{_mm(fit.process_minus)} mm.",
         f"Corner radius as drawn R{_mm(max(m.radii, default=0.0))}; collar corner "
         f"R{_mm(snap.collar_corner_radius)} (a larger cut radius interferes).",
-        f"Plate {_mm(fit.plate.min)} .. {_mm(fit.plate.max)} mm, coating "
-        f"{_mm(fit.coating.min)} .. {_mm(fit.coating.max)} mm per face; finished plate "
+        f"Sheet {_mm(fit.sheet.min)} .. {_mm(fit.sheet.max)} mm"
+        f"{'' if fit.sheet_given else ' (the sheets that grip)'}, coating "
+        f"{_mm(fit.coating.min)} .. {_mm(fit.coating.max)} mm per face"
+        f"{' (openings masked: edges bare)' if fit.conditions.masked else ''}; finished plate "
         f"{_mm(fit.finished_plate.min)} .. {_mm(fit.finished_plate.max)} mm "
-        f"(latch grip {_mm(snap.grip.min)} .. {_mm(snap.grip.max)} mm).",
+        f"(grip range {_mm(snap.grip.min)} .. {_mm(snap.grip.max)} mm).",
         f"{punch_text}.",
         f"DXF: {KERF_NOTE}; cut contour on layer CUT only.",
         f"Fit: {'holds' if fit.ok else 'FAILS'} at every end of every band ("
@@ -533,7 +539,7 @@ def _title_block(sheet: _Sheet, fit: Fit, s: float) -> None:
         f"manufacturer {part.manufacturer}   kind {part.kind}",
         f"poles {poles}   pin spacing {pitch}"
         + (f"   via frame {part.frame.id}" if part.frame else ""),
-        f"plate {_mm(fit.plate.min)} .. {_mm(fit.plate.max)} mm   coating "
+        f"sheet {_mm(fit.sheet.min)} .. {_mm(fit.sheet.max)} mm   coating "
         f"{_mm(fit.coating.min)} .. {_mm(fit.coating.max)} mm",
         f"scale {_scale_text(s)}   sheet A4   units mm",
         f"revision {revision(fit)}   geom {__version__}",
@@ -698,8 +704,10 @@ def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Pat
     ]
     top = _table(sheet, x0 + 2, top - 2, [("BOM: part", 34), ("qty", 10), ("name", 90)], bom_rows)
     notes = [
-        f"Sheet {_mm(panel.thickness)} mm, coating {_mm(panel.coating.min)} .. "
-        f"{_mm(panel.coating.max)} mm per face, {panel.process}; layout rules hold.",
+        f"Sheet {band(panel.sheet.min, panel.sheet.max, 2)} mm, coating "
+        f"{band(panel.coating.min, panel.coating.max)} mm per face"
+        f"{' (openings masked)' if panel.masked else ''}, {panel.process}, shop "
+        f"+/-{mm(panel.shop.tolerance)} mm; layout rules hold.",
         f"{len(cuts)} cutouts, {len(holes)} holes, measured from {panel_dxf.name}.",
         f"DXF: {KERF_NOTE}; cut contours on layer CUT only.",
     ]
@@ -721,7 +729,7 @@ def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Pat
     sheet.lines(
         [
             f"{_mm(panel.width)} x {_mm(panel.height)} mm, corner R {_mm(panel.corner_radius)}",
-            f"sheet {_mm(panel.thickness)} mm   {panel.process}",
+            f"sheet {band(panel.sheet.min, panel.sheet.max, 2)} mm   {panel.process}",
             f"scale {_scale_text(s)}   sheet A3   units mm",
             f"revision {rev}   geom {__version__}",
         ],

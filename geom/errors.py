@@ -53,3 +53,8 @@ class LintError(GeomError, RuntimeError):
     def __init__(self, message: str, problems: Sequence[object] = ()) -> None:
         super().__init__(message)
         self.problems = list(problems)
+
+
+class GeomDeprecationWarning(FutureWarning):
+    """An old spelling in a user's file or command line that still works (the message
+    names the new one). The CLI prints each as one `geom: note:` line."""

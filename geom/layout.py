@@ -27,6 +27,7 @@ from typing import Any
 
 from geom.panel import Panel, Placed, edge_distance
 from geom.part import Part
+from geom.units import band
 
 EPS_MM = 1e-6
 """Overlaps and shortfalls below this are float noise (1 nm), not findings."""
@@ -78,8 +79,9 @@ class Opening:
 
 
 def rules_for(panel: Panel) -> Rules:
-    """The process defaults of shared/domain.md section 5, unless the file overrides them."""
-    t = panel.thickness
+    """The process defaults (web and edge in sheets t, the thickest of the sheet band),
+    unless the file overrides them."""
+    t = panel.sheet.max
     if panel.process == "laser":
         web, edge, text = t, 1.5 * t, "laser default: web >= t, edge >= 1.5 t"
     else:
@@ -186,8 +188,8 @@ def _fits(panel: Panel) -> list[Violation]:
             out.append(
                 Violation(
                     f"fit.{check.name}",
-                    f"{pid} on this panel ({panel.thickness:g} mm sheet, coating "
-                    f"{fit.coating.min:g} .. {fit.coating.max:g} mm): {check.message}",
+                    f"{pid} on this panel (sheet {band(panel.sheet.min, panel.sheet.max)} mm, "
+                    f"coating {band(fit.coating.min, fit.coating.max)} mm): {check.message}",
                     tuple(p.entry for p in where),
                     tuple((p.x, p.y) for p in where),
                     dict(check.figures),
@@ -260,7 +262,7 @@ def bodies(part: Part) -> list[tuple[float, float, float]]:
 
 def _solids(panel: Panel) -> list[_Solid]:
     out: list[_Solid] = []
-    t = panel.thickness
+    t = panel.sheet.max  # the deepest back face: the conservative keep-out
     for k, p in enumerate(panel.places):
         mount = p.part.mount
         flange_t = p.part.fit.flange_thickness

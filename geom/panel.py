@@ -1,9 +1,9 @@
 """Panel files: one TOML file per panel (a contract users write by hand; see the README).
 
 `load_panel` reads and validates the whole file into immutable values before anything is
-built or written: the outline, thickness, coating, process, rule overrides, every placed
-part (from ``[[place]]`` and expanded ``[[array]]`` entries) with the cut drawn for this
-panel's thickness and coating, and every plain hole. A bad value raises `InputError`
+built or written: the outline, sheet, coating, masking, process and shop, rule overrides,
+every placed part (from ``[[place]]`` and expanded ``[[array]]`` entries) with the cut
+drawn for this panel's sheet and coating, and every plain hole. A bad value raises `InputError`
 ``<file>:<entry>.<field>: <value> is <problem>; allowed <range>``. All sizes in mm.
 """
 
@@ -11,20 +11,26 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
-from geom.checked import Table, number, read_toml
-from geom.errors import InputError
-from geom.fit import MAX_COATING_MM, TARGETS, Fit, Target, evaluate
+from geom.checked import Table, allowed_range, number, read_toml
+from geom.errors import GeomDeprecationWarning, InputError
+from geom.fit import BARE, MAX_COATING_MM, TARGETS, Conditions, Fit, Shop, Target, evaluate
 from geom.part import Part, Rect
-from geom.templates import MAX_PLATE_MM, Catalog, load_catalog
+from geom.templates import MAX_PLATE_MM, MAX_TOLERANCE_MM, Catalog, load_catalog
 from geom.tolerance import Size
 
 Process = Literal["laser", "punch"]
 PROCESSES: tuple[Process, ...] = ("laser", "punch")
+SHOPS: Mapping[Process, Shop] = {
+    "laser": Shop(0.1, "laser default: +/-0.1 mm, gosnapcut's published laser-cutting tolerance"),
+    "punch": Shop(0.127, "punch default: +/-0.127 mm (0.005 in), Xometry's sheet-metal tolerance"),
+}
+"""What a shop holds when the panel file does not say (`shop_tolerance`), by process."""
 
 MAX_PANEL_MM = 3000.0
 """Larger than any standard sheet (3000 x 1500 mm): a larger outline is a unit slip."""
@@ -74,11 +80,15 @@ class Panel:
     width: float
     height: float
     corner_radius: float
-    thickness: float
-    """Sheet before finish."""
+    sheet: Size
+    """Bare metal before coating: a value or a mill's band."""
     coating: Size
     """Per face."""
+    masked: bool
+    """Openings masked from the coating (edges bare, faces coated)."""
     process: Process
+    shop: Shop
+    """What the shop holds: the file's `shop_tolerance`, else the process's published figure."""
     target: Target
     min_web: float | None
     """User override of the process default (None: the default, see geom.layout)."""
@@ -113,10 +123,18 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
     radius = panel.number(
         "corner_radius", 0.0, min(width, height) / 2, low_open=False, required=False
     )
-    thickness = panel.must_number("thickness", 0.0, MAX_PLATE_MM)
-    coating = _coating(panel)
+    sheet = _sheet(panel)
+    coating = _band(panel, "coating", 0.0, MAX_COATING_MM, low_open=False) or BARE
+    masked = panel.flag("masked")
     process = cast(Process, panel.text("process", choices=PROCESSES))
+    shop_tolerance = panel.number("shop_tolerance", 0.0, MAX_TOLERANCE_MM, required=False)
+    shop = (
+        SHOPS[process]
+        if shop_tolerance is None
+        else Shop(shop_tolerance, f"{path.name}: panel.shop_tolerance")
+    )
     target = cast(Target, panel.text("target", required=False, choices=TARGETS) or "mid")
+    conditions = Conditions(sheet, coating, masked, target, shop)
     min_web = panel.number("min_web", 0.0, MAX_RULE_MM, low_open=False, required=False)
     min_edge = panel.number("min_edge", 0.0, MAX_RULE_MM, low_open=False, required=False)
     panel.done()
@@ -136,7 +154,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         except InputError as exc:
             raise entry.error("part", name, exc.problem, exc.allowed) from None
         if part.id not in fits:
-            fits[part.id] = evaluate(part, Size.exact(thickness), coating, target)
+            fits[part.id] = evaluate(part, conditions)
         elif fits[part.id].part != part:
             raise entry.error(
                 "part",
@@ -224,9 +242,11 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         width=width,
         height=height,
         corner_radius=radius or 0.0,
-        thickness=thickness,
+        sheet=sheet,
         coating=coating,
+        masked=masked,
         process=process,
+        shop=shop,
         target=target,
         min_web=min_web,
         min_edge=min_edge,
@@ -288,26 +308,44 @@ def _count(entry: _Entry, total: int) -> None:
         )
 
 
-def _coating(panel: _Entry) -> Size:
-    """`coating = C` or `coating = [MIN, MAX]`, mm per face; 0 when not given."""
-    raw = panel.get("coating", required=False)
+def _sheet(panel: _Entry) -> Size:
+    """`sheet = T` or `[MIN, MAX]` (mm); the old spelling `thickness` still reads."""
+    key = "sheet"
+    if panel.has("thickness") and not panel.has("sheet"):
+        key = "thickness"
+        warnings.warn(
+            f"{panel.where}: panel.thickness is now panel.sheet (the bare sheet before "
+            "coating, a value or [min, max]); thickness still works for now",
+            GeomDeprecationWarning,
+            stacklevel=2,
+        )
+    sheet = _band(panel, key, 0.0, MAX_PLATE_MM, low_open=True)
+    if sheet is None:
+        panel.get("sheet")  # raises: missing, naming a likely typo
+        raise AssertionError("unreachable")
+    return sheet
+
+
+def _band(panel: _Entry, key: str, low: float, high: float, *, low_open: bool) -> Size | None:
+    """`key = V` or `key = [MIN, MAX]` (mm); None when not given."""
+    raw = panel.get(key, required=False)
     if raw is None:
-        return Size.exact(0.0)
-    allowed = f"C or [MIN, MAX] with 0 <= MIN <= MAX <= {MAX_COATING_MM} mm per face"
+        return None
+    allowed = f"V or [MIN, MAX] with {allowed_range(low, high, low_open=low_open)}, MIN <= MAX"
+
+    def value(v: object) -> float:
+        if isinstance(v, str):
+            raise panel.error(key, v, "not a number", allowed)
+        return number(panel.where, panel.path(key), v, low, high, low_open=low_open)
+
     if isinstance(raw, list):
         if len(raw) != 2:
-            raise panel.error("coating", raw, "not a pair", allowed)
-        low, high = (_coating_value(panel, v, allowed) for v in raw)
-        if high < low:
-            raise panel.error("coating", raw, "a falling range", allowed)
-        return Size.between(low, high)
-    return Size.exact(_coating_value(panel, raw, allowed))
-
-
-def _coating_value(panel: _Entry, raw: object, allowed: str) -> float:
-    if isinstance(raw, str):
-        raise panel.error("coating", raw, "not a number", allowed)
-    return number(panel.where, panel.path("coating"), raw, 0.0, MAX_COATING_MM, low_open=False)
+            raise panel.error(key, raw, "not a pair", allowed)
+        first, last = value(raw[0]), value(raw[1])
+        if last < first:
+            raise panel.error(key, raw, "a falling range", allowed)
+        return Size.between(first, last)
+    return Size.exact(value(raw))
 
 
 class _Entry(Table):
@@ -318,6 +356,15 @@ class _Entry(Table):
 
     def must_table(self, key: str) -> _Entry:
         return cast(_Entry, super().must_table(key))
+
+    def flag(self, key: str) -> bool:
+        """An optional true/false; false when not given."""
+        raw = self.get(key, required=False)
+        if raw is None:
+            return False
+        if not isinstance(raw, bool):
+            raise self.error(key, raw, "not true or false", "true or false")
+        return raw
 
     def integer(self, key: str, low: int, high: int) -> int:
         return int(self.must_number(key, low, high, low_open=False, integer=True))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from geom.atomic import prepare_dir
+from geom.units import band
 
 if TYPE_CHECKING:
     from geom.dxf_out import DxfVersion
@@ -66,8 +67,9 @@ def run(args: argparse.Namespace) -> int:
         force=args.force,
     )
     print(
-        f"panel {panel.name}: {panel.width:g} x {panel.height:g} mm, {panel.thickness:g} mm "
-        f"{panel.process}, {len(panel.places)} cutouts, {len(panel.holes)} holes"
+        f"panel {panel.name}: {panel.width:g} x {panel.height:g} mm, sheet "
+        f"{band(panel.sheet.min, panel.sheet.max)} mm {panel.process}, {len(panel.places)} "
+        f"cutouts, {len(panel.holes)} holes"
     )
     for v in files.violations[:MAX_LISTED]:
         pairs = zip(v.entries, v.positions, strict=True)

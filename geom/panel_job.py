@@ -32,6 +32,7 @@ from geom.layout import Violation, check_layout, rules_for
 from geom.panel import Panel, Placed
 from geom.part import Part
 from geom.report import dumps, fit_report
+from geom.units import band, mm
 
 PLATE_COLOUR = (0.80, 0.80, 0.78)
 """sRGB of the plate in the assembly: light grey (RAL 7035-like), not a data-sheet fact."""
@@ -111,8 +112,10 @@ def panel_notes(panel: Panel) -> list[Note]:
         notes.append(Note(p.part.id, p.x - w / 2 + cut.corner_radius, p.y - size / 2, size))
     lines = [
         f"panel {panel.name}: {panel.width:g} x {panel.height:g} mm, corner R "
-        f"{panel.corner_radius:g} mm, sheet {panel.thickness:g} mm, coating "
-        f"{panel.coating.min:g} .. {panel.coating.max:g} mm per face, {panel.process}",
+        f"{panel.corner_radius:g} mm, sheet {band(panel.sheet.min, panel.sheet.max)} mm, "
+        f"coating {band(panel.coating.min, panel.coating.max)} mm per face"
+        f"{' (openings masked)' if panel.masked else ''}, {panel.process}, shop "
+        f"+/-{mm(panel.shop.tolerance)} mm",
         f"{len(panel.places)} cutouts, {len(panel.holes)} holes; origin lower-left corner, "
         f"Y up, mm; {KERF_NOTE}",
     ]
@@ -189,7 +192,7 @@ def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:
     from geom.cad.plate import plate_shape, write_plate_step
     from geom.cad.step import Component, write_step
 
-    shape = plate_shape(outline_contour(panel), opening_contours(panel), panel.thickness)
+    shape = plate_shape(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
     product = f"panel {panel.name}"
     step_file = write_plate_step(out_dir / f"{panel.name}-panel.step", product, shape)
     components = [Component(product, shape, PLATE_COLOUR), *part_components(panel)]
@@ -204,7 +207,7 @@ def part_components(panel: Panel) -> list[Any]:
     placed at every use of the part: repeated parts are instances of one shape."""
     from geom.cad.step import Component, Placement
 
-    finished = panel.thickness + 2 * panel.coating.nominal
+    finished = panel.sheet.nominal + 2 * panel.coating.nominal
     by_part: dict[str, list[Placed]] = {}
     for p in panel.places:
         by_part.setdefault(p.part.id, []).append(p)
@@ -300,9 +303,11 @@ def panel_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, A
             "height": panel.height,
             "corner_radius": panel.corner_radius,
         },
-        "thickness_mm": panel.thickness,
+        "sheet_mm": {"min": panel.sheet.min, "max": panel.sheet.max},
         "coating_mm": {"min": panel.coating.min, "max": panel.coating.max},
+        "masked": panel.masked,
         "process": panel.process,
+        "shop_tolerance_mm": {"value": panel.shop.tolerance, "source": panel.shop.source},
         "target": panel.target,
         "rules_mm": {
             "min_web": rules.min_web,

@@ -1,7 +1,7 @@
 """The part model: immutable values in mm, loaded from a template (see geom.templates).
 
 A snap-in part has a front flange (the data sheet's width x height), a collar through the
-cutout and spring latches behind the plate (shared/domain.md section 2). A part that does
+cutout and spring latches behind the plate (see geom.fit for the words). A part that does
 not snap in by itself (770-1242) mounts through a frame that does; its fit is the frame's.
 """
 
@@ -16,6 +16,9 @@ from geom.tolerance import Size
 
 ASSUMED = "assumed"
 """The source of every number that no data sheet gives."""
+NOT_GIVEN = "not given"
+"""The source of a placeholder for a value a part given inline leaves out: no check may
+rest on it (geom.fit reports such a check as unverified)."""
 
 Axis = Literal["width", "height"]
 

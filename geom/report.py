@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from geom.fit import KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE, Fit
+from geom.fit import KERF_NOTE, MASKED_NOTE, PUNCH_NOTE, VERIFY_NOTE, Fit
 from geom.part import Rect
 from geom.tolerance import Size
 
@@ -15,9 +15,11 @@ DECIMALS = 9
 
 def fit_report(fit: Fit) -> dict[str, Any]:
     """The JSON-ready report of one fit (see the README for the fields)."""
-    part = fit.part
+    part, cond = fit.part, fit.conditions
     snap = part.fit
     notes = [KERF_NOTE, PUNCH_NOTE]
+    if cond.masked:
+        notes.append(MASKED_NOTE)
     if part.cut_assumed:
         notes.insert(0, VERIFY_NOTE)
     return {
@@ -26,9 +28,12 @@ def fit_report(fit: Fit) -> dict[str, Any]:
         "mounted_through": part.frame.id if part.frame else None,
         "ok": fit.ok,
         "target": fit.target,
-        "plate_mm": _band(fit.plate),
+        "sheet_mm": _band(fit.sheet),
+        "sheet_given": fit.sheet_given,
         "coating_mm": _band(fit.coating),
+        "masked": cond.masked,
         "finished_plate_mm": _band(fit.finished_plate),
+        "grip_mm": _band(snap.grip),
         "tolerance_mm": snap.tolerance,
         "band_mm": {
             "width": {"min": snap.cutout.width, "max": snap.cutout.width + snap.tolerance},
@@ -38,10 +43,24 @@ def fit_report(fit: Fit) -> dict[str, Any]:
         "finished_mm": _rect(fit.finished),
         "opening_mm": {axis: _band(size) for axis, size in fit.opening.items()},
         "process_tolerance_mm": {"minus": fit.process_minus, "plus": fit.process_plus},
+        "shop_tolerance_mm": (
+            None
+            if cond.shop is None
+            else {"value": cond.shop.tolerance, "source": cond.shop.source}
+        ),
         "clearance_mm": _band(fit.clearance),
         "checks": [
-            {"name": c.name, "ok": c.ok, "message": c.message, "figures": c.figures}
+            {
+                "name": c.name,
+                "ok": c.ok,
+                "verified": c.verified,
+                "message": c.message,
+                "figures": c.figures,
+            }
             for c in fit.checks
+        ],
+        "ways_out": [
+            {"way": w.way, "figure_mm": w.figure, "message": w.message} for w in fit.ways_out
         ],
         "assumed": list(part.assumed),
         "cut_assumed": part.cut_assumed,

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast, get_args
 
 from geom.checked import Table, read_toml
-from geom.errors import InputError
+from geom.errors import GeomDeprecationWarning, InputError
 from geom.part import ASSUMED, Axis, BodySpec, Coding, Part, Plug, Quote, Rect, SnapIn
 from geom.tolerance import Size
 
@@ -294,7 +295,7 @@ def _parse(data: Mapping[str, Any], where: str) -> _Raw:
     if mounting == "snap-in":
         snap = _parse_snap_in(top, fields["width"], fields["height"])
     else:
-        for key in ("plate", "cutout", "collar", "flange", "latch", "window"):
+        for key in ("grip", "plate", "cutout", "collar", "flange", "latch", "window"):
             if key in data:
                 raise top.error(
                     key,
@@ -332,13 +333,7 @@ def _parse_plug(top: _Table) -> Plug | None:
 
 
 def _parse_snap_in(top: _Table, flange_w: float, flange_h: float) -> SnapIn:
-    plate = top.must_table("plate")
-    low = plate.quoted("min", 0.0, MAX_PLATE_MM).nominal
-    high = plate.quoted("max", 0.0, MAX_PLATE_MM).nominal
-    plate.done()
-    if low > high:
-        raise plate.error("min", low, "above plate.max", f"<= {high} mm")
-    grip = Size.between(low, high)
+    grip = _parse_grip(top)
     cut = top.must_table("cutout")
     cw = cut.quoted("width", 0.0, MAX_PART_MM).nominal
     ch = cut.quoted("height", 0.0, MAX_PART_MM).nominal
@@ -397,6 +392,27 @@ def _parse_snap_in(top: _Table, flange_w: float, flange_h: float) -> SnapIn:
         latch_min_catch=min_catch,
         window=window,
     )
+
+
+def _parse_grip(top: _Table) -> Size:
+    """[grip] min, max: the finished plate range the part holds. The old name [plate]
+    still reads, with a deprecation note."""
+    key = "grip"
+    if "plate" in top.data and "grip" not in top.data:
+        key = "plate"
+        warnings.warn(
+            f"{top.where}: [plate] is now [grip] (the finished plate range the part "
+            "grips); rename the table, [plate] still works for now",
+            GeomDeprecationWarning,
+            stacklevel=2,
+        )
+    table = top.must_table(key)
+    low = table.quoted("min", 0.0, MAX_PLATE_MM).nominal
+    high = table.quoted("max", 0.0, MAX_PLATE_MM).nominal
+    table.done()
+    if low > high:
+        raise table.error("min", low, f"above {key}.max", f"<= {high} mm")
+    return Size.between(low, high)
 
 
 def load_catalog_lenient(

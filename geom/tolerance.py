@@ -27,6 +27,11 @@ class Size:
         return cls(nominal - minus, nominal, nominal + plus)
 
     @classmethod
+    def held(cls, low: float, nominal: float, high: float) -> Size:
+        """[low, high] with `nominal` held inside it (a sum's float noise, 1e-15 mm)."""
+        return cls(low, min(max(nominal, low), high), high)
+
+    @classmethod
     def between(cls, low: float, high: float) -> Size:
         """Anything in [low, high]; the nominal is the middle."""
         return cls(low, (low + high) / 2, high)

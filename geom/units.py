@@ -7,3 +7,12 @@ def mm(value: float, digits: int = 3) -> str:
     """`value` with `digits` decimals; never `-0.000` (a value that rounds to zero is 0)."""
     text = f"{value:.{digits}f}"
     return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def band(low: float, high: float, digits: int = 3) -> str:
+    """`low .. high` in mm, or one value when both ends are the same."""
+    return (
+        mm(low, digits)
+        if mm(low, digits) == mm(high, digits)
+        else f"{mm(low, digits)} .. {mm(high, digits)}"
+    )

@@ -20,6 +20,7 @@ import pytest
 
 from geom.catalog import Options, build_all, panel_files
 from geom.cli import main
+from geom.fit import Conditions
 from geom.templates import load_catalog, template_dirs
 
 PART_IDS = sorted(load_catalog().parts)
@@ -50,7 +51,7 @@ PANEL_SUFFIXES = (
 def catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("catalog")
     stream = io.StringIO()
-    options = Options(out, None, (0.0, 0.0), "mid", 1.0, 100)
+    options = Options(out, Conditions(), 1.0, 100)
     summary = build_all(options, jobs=2, out=stream)
     assert not summary.failures, stream.getvalue()
     return out, stream.getvalue()
@@ -149,7 +150,8 @@ def test_one_failing_part_does_not_stop_the_others(
     (templates / "tight.toml").write_text(tight, encoding="utf-8")
     # A panel that breaks a layout rule: two sockets on the same spot.
     crowded = (
-        "[panel]\nwidth = 100.0\nheight = 60.0\ncorner_radius = 2.0\nthickness = 1.5\n"
+        "[panel]\nwidth = 100.0\nheight = 60.0\ncorner_radius = 2.0\nsheet = 1.5\n"
+        "shop_tolerance = 0.05\n"
         'coating = 0.0\nprocess = "laser"\n'
         + '[[place]]\npart = "770-744/064-000"\nx = 50.0\ny = 30.0\nrotation = 0\n'
         * 2
@@ -215,7 +217,7 @@ def test_copying_the_catalog_keeps_links_working(catalog: tuple[Path, str], tmp_
 def test_jobs_1_and_jobs_2_write_the_same_bytes(catalog: tuple[Path, str], tmp_path: Path):
     out, _ = catalog
     serial = tmp_path / "serial"
-    options = Options(serial, None, (0.0, 0.0), "mid", 1.0, 100)
+    options = Options(serial, Conditions(), 1.0, 100)
     assert not build_all(options, jobs=1, out=io.StringIO()).failures
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(p.name for p in serial.iterdir())
@@ -230,7 +232,7 @@ class FakeTerminal(io.StringIO):
 
 def test_progress_bar_on_a_terminal(tmp_path: Path):
     stream = FakeTerminal()
-    options = Options(tmp_path, None, (0.0, 0.0), "mid", 1.0, 50)
+    options = Options(tmp_path, Conditions(), 1.0, 50)
     assert not build_all(options, jobs=1, out=stream).failures
     text = stream.getvalue()
     assert "\r" in text and "100%" in text  # a bar redrawn in place, finished
@@ -254,7 +256,7 @@ def test_forkserver_workers_write_the_same_bytes(
     monkeypatch.setattr(geom.catalog, "_context", forkserver)
     out, _ = catalog
     other = tmp_path / "forkserver"
-    options = Options(other, None, (0.0, 0.0), "mid", 1.0, 100)
+    options = Options(other, Conditions(), 1.0, 100)
     assert not build_all(options, jobs=2, out=io.StringIO()).failures
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(p.name for p in other.iterdir())

@@ -29,26 +29,55 @@ def _assert_refused(run, tmp_path: Path, *needles: str) -> None:
 @pytest.mark.parametrize(
     ("value", "problem"),
     [
-        ("2.5", "outside the plate range"),
-        ("0.3", "outside the plate range"),
         ("-1", "out of range"),
         ("0", "out of range"),
+        ("25", "out of range"),
         ("nan", "not finite"),
         ("inf", "not finite"),
         ("1,5", "not a number"),
         ("", "not a number"),
+        ("1.6..1.4", "a falling range"),
     ],
 )
+@pytest.mark.parametrize("option", ["--sheet", "--plate"])
 @pytest.mark.parametrize("command", ["check", "cutout"])
-def test_bad_plate(geom, tmp_path: Path, command: str, value: str, problem: str) -> None:
+def test_bad_sheet(
+    geom, tmp_path: Path, command: str, option: str, value: str, problem: str
+) -> None:
     run = (
-        geom(command, "770-744", "--plate", value, "-o", tmp_path / "out")
+        geom(command, "770-744", option, value, "-o", tmp_path / "out")
         if command == "cutout"
-        else geom(command, "770-744", "--plate", value)
+        else geom(command, "770-744", option, value)
     )
-    _assert_refused(run, tmp_path, "--plate", problem)
-    if problem.startswith("outside"):
-        assert "allowed 0.5 .. 2 mm" in run.err
+    _assert_refused(run, tmp_path, option, problem)
+
+
+@pytest.mark.parametrize(("value", "why"), [("2.5", "too thick"), ("0.3", "too thin")])
+def test_a_sheet_the_part_cannot_grip_fails_the_fit_not_the_input(
+    geom, tmp_path: Path, value: str, why: str
+) -> None:
+    """A sheet is bad input only when it is no sheet; one outside the grip range is a
+    failing fit (exit 1) that says which sheets would grip."""
+    run = geom("cutout", "770-744", "--sheet", value, "-o", tmp_path / "out", "--json")
+    assert run.code == 1, run.err
+    (grip,) = (c for c in run.json()["checks"] if c["name"] == "grip")
+    assert not grip["ok"] and why in grip["message"]
+    assert "sheet 0.500 .. 2.000 mm grips" in grip["message"]
+    assert not (tmp_path / "out" / "770-744_064-000-cutout.dxf").exists()
+
+
+def test_old_plate_option_still_works_with_a_note(geom) -> None:
+    old = geom("check", "770-744", "--plate", "1.5", "--json")
+    new = geom("check", "770-744", "--sheet", "1.5", "--json")
+    assert old.code == new.code == 0 and old.out == new.out
+    notes = [line for line in old.err.splitlines() if line.startswith("geom: note:")]
+    assert notes == [
+        "geom: note: --plate is now --sheet (the bare sheet, before coating); "
+        "--plate still works for now"
+    ]
+    assert "note" not in new.err
+    both = geom("check", "770-744", "--plate", "1.5", "--sheet", "1.5")
+    assert both.code == 2 and "given with --sheet" in both.err
 
 
 @pytest.mark.parametrize(
@@ -98,16 +127,29 @@ INLINE = [
 ]
 
 
+COLLAR = [
+    "--collar-width",
+    "41.5",
+    "--collar-height",
+    "15.5",
+    "--collar-corner-radius",
+    "1",
+    "--latch-span",
+    "44.3",
+]
+
+
 def test_inline_part_works(geom, tmp_path: Path) -> None:
-    run = geom("cutout", *INLINE, "--id", "my-socket", "-o", tmp_path / "out")
+    run = geom("cutout", *INLINE, *COLLAR, "--id", "my-socket", "-o", tmp_path / "out")
     assert run.code == 0, run.err
     assert (tmp_path / "out" / "my-socket-cutout.dxf").exists()
-    report = geom("check", *INLINE, "--json").json()
+    report = geom("check", *INLINE, *COLLAR, "--json").json()
     assert report["cutout_mm"]["width"] == pytest.approx(41.55)
     assert "cutout.width" in report["assumed"]
     given = geom(
         "check",
         *INLINE,
+        *COLLAR,
         "--cutout-width",
         "42",
         "--cutout-height",
@@ -118,6 +160,25 @@ def test_inline_part_works(geom, tmp_path: Path) -> None:
     ).json()
     assert given["band_mm"]["width"]["min"] == 42
     assert "cutout.width" not in given["assumed"] and given["cut_assumed"] is False
+
+
+def test_inline_part_without_its_collar_is_unverified_not_passed(geom, tmp_path: Path) -> None:
+    """No collar given: the checks resting on it cannot be computed, so they fail as
+    UNVERIFIED (never a pass from a collar made of the cutout itself)."""
+    run = geom("check", *INLINE, "--json")
+    assert run.code == 1
+    checks = {c["name"]: c for c in run.json()["checks"]}
+    unverified = {n for n, c in checks.items() if not c["verified"]}
+    assert unverified == {"clearance", "corner_radius", "flange_overlap", "latch_reach"}
+    assert all(not checks[n]["ok"] for n in unverified)
+    assert "--collar-width" in checks["clearance"]["message"]
+    assert "--latch-span" in checks["latch_reach"]["message"]
+    text = geom("check", *INLINE)
+    assert "UNVERIFIED clearance" in text.out and "FIT FAILS" in text.out
+    # The collar given: its own fit decides, and it can fail.
+    small = ["--collar-width", "41.2", *COLLAR[2:]]
+    loose = geom("check", *INLINE, *small)
+    assert loose.code == 1 and "play" in loose.out
 
 
 @pytest.mark.parametrize(
@@ -181,7 +242,7 @@ BROKEN_TEMPLATES = [
         "not a known choice",
     ),
     ("poles = { value = 4,", "poles = { value = 4.5,", "part.poles.value", "not a whole number"),
-    ("max = { value = 2.0,", "max = { value = 0.2,", "plate.min", "above plate.max"),
+    ("max = { value = 2.0,", "max = { value = 0.2,", "grip.min", "above grip.max"),
     ('axis = "width"', 'axis = "diagonal"', "latch.axis", "not a known choice"),
     (
         'depth_policy = "max"',
@@ -258,7 +319,7 @@ def test_subprocess_one_line_no_traceback(tmp_path: Path) -> None:
     """The installed entry point, as a user runs it."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
     for args in (
-        ["cutout", "770-744", "--plate", "2.5", "-o", str(tmp_path / "out")],
+        ["cutout", "770-744", "--sheet", "-2.5", "-o", str(tmp_path / "out")],
         ["cutout", "770-744", "--target", "middle"],
         ["check", str(tmp_path / "missing.toml")],
     ):
@@ -294,5 +355,5 @@ def test_output_directory_that_cannot_be_created(geom, tmp_path: Path) -> None:
 
 
 def test_debug_shows_the_traceback(geom) -> None:
-    with pytest.raises(ValueError, match="--plate"):
-        geom("--debug", "check", "770-744", "--plate", "7")
+    with pytest.raises(ValueError, match="--sheet"):
+        geom("--debug", "check", "770-744", "--sheet", "70")

@@ -11,6 +11,7 @@ import pytest
 from measure import cut_loops, header, read, texts
 
 PLATES = ("0.5", "1.0", "1.5", "2.0")
+SHIPPED = Path(__file__).parents[1] / "templates" / "770-744_064-000.toml"
 TOL = 1e-6
 
 
@@ -27,7 +28,7 @@ def _dxf(out: Path, part_id: str) -> Path:
 def test_contour_matches_report(
     geom, template_id: str, plate: str, target: str, tmp_path: Path
 ) -> None:
-    run = geom("cutout", template_id, "--plate", plate, "--target", target, "-o", tmp_path)
+    run = geom("cutout", template_id, "--sheet", plate, "--target", target, "-o", tmp_path)
     assert run.code == 0, run.out + run.err
     report = _report(tmp_path, template_id)
     loops = cut_loops(_dxf(tmp_path, template_id))
@@ -50,7 +51,7 @@ def test_contour_matches_report(
     assert clearance["min"] >= 0.0
     assert clearance["max"] <= report["tolerance_mm"] + 1e-12
     assert report["ok"] is True
-    assert report["plate_mm"] == {"min": float(plate), "max": float(plate)}
+    assert report["sheet_mm"] == {"min": float(plate), "max": float(plate)}
 
 
 def test_units_layers_and_only_contours_on_cut(geom, template_id: str, tmp_path: Path) -> None:
@@ -76,8 +77,8 @@ def test_units_layers_and_only_contours_on_cut(geom, template_id: str, tmp_path:
 def test_coating_enlarges_the_cut(geom, tmp_path: Path) -> None:
     """The cut is drawn 2c larger so the finished opening lands in the band."""
     bare, coated = tmp_path / "bare", tmp_path / "coated"
-    assert geom("cutout", "770-744", "--plate", "1.5", "-o", bare).code == 0
-    assert geom("cutout", "770-744", "--plate", "1.5", "--coating", "0.08", "-o", coated).code == 0
+    assert geom("cutout", "770-744", "--sheet", "1.5", "-o", bare).code == 0
+    assert geom("cutout", "770-744", "--sheet", "1.5", "--coating", "0.08", "-o", coated).code == 0
     a = cut_loops(_dxf(bare, "770-744/064-000"))[0]
     b = cut_loops(_dxf(coated, "770-744/064-000"))[0]
     assert b.width - a.width == pytest.approx(0.16, abs=TOL)
@@ -141,9 +142,9 @@ def test_explode_gives_lines_and_arcs_that_close(
 
 def test_failing_fit_removes_an_earlier_dxf_of_the_same_name(geom, tmp_path: Path) -> None:
     """Regression: a DXF from a passing run stayed beside the failing run's report."""
-    assert geom("cutout", "770-744", "--plate", "1.5", "-o", tmp_path).code == 0
+    assert geom("cutout", "770-744", "--sheet", "1.5", "-o", tmp_path).code == 0
     assert _dxf(tmp_path, "770-744/064-000").exists()
-    run = geom("cutout", "770-744", "--plate", "2.0", "--coating", "0.08", "-o", tmp_path)
+    run = geom("cutout", "770-744", "--sheet", "2.0", "--coating", "0.08", "-o", tmp_path)
     assert run.code == 1
     assert not _dxf(tmp_path, "770-744/064-000").exists()
     report = _report(tmp_path, "770-744/064-000")
@@ -152,15 +153,15 @@ def test_failing_fit_removes_an_earlier_dxf_of_the_same_name(geom, tmp_path: Pat
 
 def test_failing_fit_withholds_the_dxf_unless_forced(geom, tmp_path: Path) -> None:
     """A 2.0 mm sheet with 0.08 mm coating is 2.16 mm finished: out of the 0.5-2 mm grip."""
-    run = geom("cutout", "770-744", "--plate", "2.0", "--coating", "0.08", "-o", tmp_path)
+    run = geom("cutout", "770-744", "--sheet", "2.0", "--coating", "0.08", "-o", tmp_path)
     assert run.code == 1
     assert "too thick" in run.out and "at most 1.840 mm" in run.out
     assert not _dxf(tmp_path, "770-744/064-000").exists()
     report = _report(tmp_path, "770-744/064-000")
     assert report["ok"] is False
-    assert [c["name"] for c in report["checks"] if not c["ok"]] == ["latch_grip"]
+    assert [c["name"] for c in report["checks"] if not c["ok"]] == ["grip"]
     forced = geom(
-        "cutout", "770-744", "--plate", "2.0", "--coating", "0.08", "--force", "-o", tmp_path
+        "cutout", "770-744", "--sheet", "2.0", "--coating", "0.08", "--force", "-o", tmp_path
     )
     assert forced.code == 1
     assert len(cut_loops(_dxf(tmp_path, "770-744/064-000"))) == 1
@@ -172,7 +173,7 @@ def test_same_input_same_bytes(geom, tmp_path: Path) -> None:
             geom(
                 "cutout",
                 "770-744",
-                "--plate",
+                "--sheet",
                 "1",
                 "--coating",
                 "0.06..0.09",
@@ -193,3 +194,42 @@ def test_cli_offers_exactly_the_writer_dxf_versions() -> None:
     from geom.dxf_out import DxfVersion
 
     assert get_args(DxfVersion) == DXF_VERSIONS
+
+
+@pytest.mark.parametrize(
+    ("collar", "minus", "verdict"),
+    [(41.5, 0.05, "fits"), (41.6, 0.0, "interference"), (41.3, 0.0, "play")],
+)
+def test_collar_verdicts_hold_on_the_written_dxf(
+    geom, tmp_path: Path, collar: float, minus: float, verdict: str
+) -> None:
+    """In the 41.5 +0.1 cutout (IEC 61554: the part's own tolerance is negative): a
+    41.5 -0.05 collar fits (clearance 0 .. 0.15 mm), 41.6 interferes, 41.3 -0 plays too
+    much. The clearance is worked out again from the cut measured on the DXF: bare sheet,
+    mid target, so the opening is the cut +/- T/2."""
+    text = SHIPPED.read_text(encoding="utf-8").replace(
+        'width = { value = 41.5, minus = 0.0, source = "assumed" }',
+        f'width = {{ value = {collar}, minus = {minus}, source = "assumed" }}',
+    )
+    template = tmp_path / "variant.toml"
+    template.write_text(text, encoding="utf-8")
+    run = geom("cutout", template, "--sheet", "1.5", "--force", "-o", tmp_path, "--json")
+    assert run.code == (0 if verdict == "fits" else 1), run.err
+    report = run.json()
+    (loop,) = cut_loops(_dxf(tmp_path, "770-744/064-000"))
+    tol = 0.1
+    # per axis: (measured cut, collar max, collar min); the height's collar is 15.5 -0
+    axes = [(loop.width, collar, collar - minus), (loop.height, 15.5, 15.5)]
+    lows = [cut - tol / 2 - k_max for cut, k_max, _ in axes]
+    highs = [cut + tol / 2 - k_min for cut, _, k_min in axes]
+    allowed = [tol + minus, tol]
+    clearance = report["clearance_mm"]
+    assert clearance["min"] == pytest.approx(min(lows), abs=TOL)
+    assert clearance["max"] == pytest.approx(max(highs), abs=TOL)
+    (check,) = (c for c in report["checks"] if c["name"] == "clearance")
+    holds = min(lows) >= -TOL and all(h <= a + TOL for h, a in zip(highs, allowed, strict=True))
+    assert check["ok"] is holds is (verdict == "fits")
+    if verdict == "fits":
+        assert (lows[0], highs[0]) == (pytest.approx(0.0, abs=TOL), pytest.approx(0.15, abs=TOL))
+    else:
+        assert verdict in check["message"]

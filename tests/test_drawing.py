@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import ezdxf
+import fits
 import pymupdf
 import pytest
 from ezdxf import bbox
@@ -21,7 +22,7 @@ from ezdxf.math import Vec2, bulge_to_arc
 from geom.cutout import cutout_contour, write_cutout
 from geom.drawing import ASSUMED_NOTE, write_drawing
 from geom.dxf_lint import lint_file
-from geom.fit import Fit, evaluate
+from geom.fit import Fit
 from geom.templates import load_catalog, load_file
 from geom.tolerance import Size
 
@@ -42,7 +43,7 @@ def fit_of(part_id: str, coating: Size | None = None) -> Fit:
     part = CATALOG.parts[part_id]
     coating = coating or Size.exact(0.0)
     grip = part.fit.grip  # sheet thin enough that the coated plate stays in the grip
-    return evaluate(part, Size.between(grip.min, grip.max - 2 * coating.max), coating)
+    return fits.fit_of(part, Size.between(grip.min, grip.max - 2 * coating.max), coating)
 
 
 def cut_measurements(path: Path) -> tuple[float, float, list[float]]:
@@ -103,7 +104,7 @@ def test_no_assumed_box_when_the_cut_comes_from_a_data_sheet(tmp_path: Path):
     template.write_text(text, encoding="utf-8")
     part = load_file(template, CATALOG)
     assert not part.cut_assumed
-    fit = evaluate(part, part.fit.grip, Size.exact(0.0))
+    fit = fits.fit_of(part, part.fit.grip, Size.exact(0.0))
     _, _, pdf = build(fit, tmp_path)
     assert "ASSUMED" not in pdf_text(pdf)
 
@@ -175,7 +176,7 @@ def test_same_input_same_bytes_and_revision_follows_inputs(tmp_path: Path):
     shutil.copy(source, copy)
     copy.write_bytes(copy.read_bytes() + b"\n# edited\n")
     part = load_file(copy, CATALOG)
-    edited = write_drawing(evaluate(part, part.fit.grip, Size.exact(0.0)), cutout_contour(fit), b)
+    edited = write_drawing(fits.fit_of(part, part.fit.grip), cutout_contour(fit), b)
     assert edited.revision != files_a.revision
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from fits import fit_of
 
-from geom.fit import evaluate
+from geom.fit import Shop
 from geom.part import Part
 from geom.templates import load_catalog
 from geom.tolerance import Size
@@ -25,14 +26,13 @@ def _variant(part: Part, **snap_changes: object) -> Part:
 
 
 def _failed(part: Part, plate: Size = PLATE, coating: Size = BARE, target: str = "mid") -> set:
-    fit = evaluate(part, plate, coating, target)  # type: ignore[arg-type]
-    return {c.name for c in fit.failures()}
+    return {c.name for c in fit_of(part, plate, coating, target).failures()}
 
 
 def test_every_template_fits_over_its_whole_plate_range(template_id: str) -> None:
     part = CATALOG.parts[template_id]
     for target in ("mid", "nominal"):
-        fit = evaluate(part, part.fit.grip, BARE, target)  # type: ignore[arg-type]
+        fit = fit_of(part, part.fit.grip, BARE, target)
         assert fit.ok, fit.failures()
         assert fit.clearance.min >= 0
         assert fit.clearance.max <= part.fit.tolerance + 1e-12
@@ -40,7 +40,7 @@ def test_every_template_fits_over_its_whole_plate_range(template_id: str) -> Non
 
 def test_mid_target_with_coating_band() -> None:
     """Cut = C + tol/2 + (c_min + c_max); absorbs +/- (tol/2 - (c_max - c_min))."""
-    fit = evaluate(SOCKET, PLATE, Size.between(0.01, 0.03))
+    fit = fit_of(SOCKET, PLATE, Size.between(0.01, 0.03))
     assert fit.cut.width == pytest.approx(41.5 + 0.05 + 0.04)
     assert fit.process_minus == pytest.approx(0.03)
     assert fit.process_plus == pytest.approx(0.03)
@@ -50,7 +50,7 @@ def test_mid_target_with_coating_band() -> None:
 
 
 def test_nominal_target_absorbs_only_positive_deviation() -> None:
-    fit = evaluate(SOCKET, PLATE, Size.between(0.01, 0.03), "nominal")
+    fit = fit_of(SOCKET, PLATE, Size.between(0.01, 0.03), "nominal")
     assert fit.cut.width == pytest.approx(41.5 + 0.06)
     assert (fit.process_minus, fit.process_plus) == (0.0, pytest.approx(0.06))
     assert fit.ok
@@ -58,7 +58,7 @@ def test_nominal_target_absorbs_only_positive_deviation() -> None:
 
 def test_coating_variation_wider_than_the_band_fails() -> None:
     """Powder coat 0.06-0.12 mm per face moves the opening by 0.12 mm > 0.1 mm."""
-    fit = evaluate(SOCKET, PLATE, Size.between(0.06, 0.12))
+    fit = fit_of(SOCKET, PLATE, Size.between(0.06, 0.12))
     assert {"coating_variation", "clearance"} <= {c.name for c in fit.failures()}
     assert fit.clearance.min < 0 and fit.clearance.max > 0.1
 
@@ -66,14 +66,21 @@ def test_coating_variation_wider_than_the_band_fails() -> None:
 def test_collar_larger_than_cutout_interferes() -> None:
     part = _variant(SOCKET, collar_width=Size.exact(41.52))
     assert _failed(part) == {"clearance"}
-    assert evaluate(part, PLATE, BARE).clearance.min == pytest.approx(-0.02)
+    assert fit_of(part).clearance.min == pytest.approx(-0.02)
 
 
-def test_collar_with_own_tolerance_gives_too_much_play() -> None:
+def test_collar_with_own_tolerance_may_add_its_play() -> None:
+    """IEC 61554: a 15.5 -0.05 collar in a 15.5 +0.1 opening may play 0 .. 0.15 mm."""
     part = _variant(SOCKET, collar_height=Size.of(15.5, minus=0.05))
-    fit = evaluate(part, PLATE, BARE)
+    fit = fit_of(part)
     assert fit.clearance.max == pytest.approx(0.15)
+    assert fit.ok, fit.failures()
+
+
+def test_collar_too_small_gives_too_much_play() -> None:
+    part = _variant(SOCKET, collar_width=Size.exact(41.3))
     assert _failed(part) == {"clearance"}
+    assert fit_of(part).clearance.max == pytest.approx(0.3)
 
 
 def test_cutout_corner_rounder_than_collar_fails() -> None:
@@ -93,7 +100,7 @@ def test_rounder_cut_corner_passes_when_clearance_keeps_the_collar_clear() -> No
         collar_width=Size.exact(41.3),
         collar_height=Size.exact(15.3),
     )
-    fit = evaluate(part, PLATE, BARE)
+    fit = fit_of(part)
     corner = next(c for c in fit.checks if c.name == "corner_radius")
     assert corner.ok and corner.figures["corner_gap"] == pytest.approx(0.2 - 0.1 * 2**0.5)
     assert _failed(part) == {"clearance"}
@@ -103,16 +110,18 @@ def test_rounder_cut_corner_passes_when_clearance_keeps_the_collar_clear() -> No
     assert "corner_radius" in _failed(tighter)
 
 
-def test_flange_overlap_at_largest_opening() -> None:
-    part = replace(SOCKET, height=15.6 + 2 * 1.0 - 0.01)
-    assert _failed(part) == {"flange_overlap"}
-    assert _failed(replace(SOCKET, height=15.6 + 2 * 1.0)) == set()
+def test_flange_overlap_at_largest_opening_with_the_part_pushed_aside() -> None:
+    """(F + K_min)/2 - O_max >= 1.0 with K_min 15.5, O_max 15.6: F >= 17.7 (17.6 centred)."""
+    assert _failed(replace(SOCKET, height=17.69)) == {"flange_overlap"}
+    assert _failed(replace(SOCKET, height=17.7)) == set()
 
 
-def test_latch_reach_past_largest_opening() -> None:
-    span = Size.of(41.6 + 2 * 0.5 + 0.2, minus=0.2)  # min span = 41.6 + 2 x 0.5: just holds
+def test_latch_reach_past_largest_opening_with_the_part_pushed_aside() -> None:
+    """(L_min - O_max)/2 - (O_max - K_min)/2 >= 0.5 with O_max 41.6, K_min 41.5:
+    L_min >= 41.6 + 1.0 + 0.1 = 42.7 (42.6 centred)."""
+    span = Size.of(42.7 + 0.2, minus=0.2)
     assert _failed(_variant(SOCKET, latch_span=span)) == set()
-    short = Size.of(41.6 + 2 * 0.5 + 0.19, minus=0.2)
+    short = Size.of(42.69 + 0.2, minus=0.2)
     assert _failed(_variant(SOCKET, latch_span=short)) == {"latch_reach"}
 
 
@@ -129,16 +138,93 @@ def test_latch_reach_past_largest_opening() -> None:
 )
 def test_finished_plate_within_grip(plate: float, coating: float, ok: bool) -> None:
     failed = _failed(SOCKET, plate=Size.exact(plate), coating=Size.exact(coating))
-    assert ("latch_grip" not in failed) is ok
+    assert ("grip" not in failed) is ok
 
 
 def test_frame_mounted_part_fits_through_its_frame() -> None:
     socket = CATALOG.parts["770-1242/076-000"]
     frame = CATALOG.parts["770-317"]
     assert socket.mount is frame or socket.mount == frame
-    fit = evaluate(socket, PLATE, BARE)
-    assert fit.cut == evaluate(frame, PLATE, BARE).cut
+    fit = fit_of(socket)
+    assert fit.cut == fit_of(frame).cut
     assert "in_frame" in {c.name for c in fit.checks}
     assert fit.ok
     narrow = replace(socket, frame=_variant(frame, window=replace(frame.fit.window, width=19.9)))
     assert _failed(narrow) == {"in_frame"}
+
+
+# --- sheet, coating, masking, shop: the conditions a fit holds under --------------------
+
+
+def test_without_a_sheet_the_fit_finds_the_sheets_that_grip() -> None:
+    """Grip 0.5 .. 2.0 finished, 0.08 per face: sheets 0.5 - 0.16 .. 2.0 - 0.16."""
+    fit = fit_of(SOCKET, None, Size.exact(0.08))
+    assert fit.ok and not fit.sheet_given
+    assert (fit.sheet.min, fit.sheet.max) == (pytest.approx(0.34), pytest.approx(1.84))
+    grip = next(c for c in fit.checks if c.name == "grip")
+    assert "sheet 0.340 .. 1.840 mm grips" in grip.message
+
+
+def test_no_sheet_grips_a_coating_band_wider_than_the_grip_range() -> None:
+    """Grip 1.0 .. 1.1 mm; coating 0 .. 0.1 per face spreads the finished plate by 0.2 mm."""
+    narrow = _variant(SOCKET, grip=Size.between(1.0, 1.1))
+    fit = fit_of(narrow, None, Size.between(0.0, 0.1), masked=True)
+    assert "grip" in {c.name for c in fit.failures()}
+    assert "no sheet grips" in next(c for c in fit.checks if c.name == "grip").message
+
+
+def test_a_thin_sheet_grips_once_coated() -> None:
+    """0.45 mm sheet + 2 x 0.05 = 0.55 mm finished: inside the 0.5 .. 2.0 grip range."""
+    assert fit_of(SOCKET, Size.exact(0.45), Size.exact(0.05)).ok
+
+
+def test_a_mills_sheet_band_is_walked_at_both_ends() -> None:
+    """1.70 .. 1.85 mm sheet + 2 x 0.08: 1.86 .. 2.01 mm finished, over the 2.0 top."""
+    assert _failed(SOCKET, plate=Size.between(1.70, 1.85), coating=Size.exact(0.08)) == {"grip"}
+    assert _failed(SOCKET, plate=Size.between(1.70, 1.84), coating=Size.exact(0.08)) == set()
+
+
+def test_powder_coat_band_fails_with_three_ways_out_and_passes_masked() -> None:
+    """0.06 .. 0.12 per face on a 1.5 mm sheet: the band moves the opening 0.12 > 0.1 mm."""
+    coat = Size.between(0.06, 0.12)
+    fit = fit_of(SOCKET, PLATE, coat)
+    assert {"opening_band", "coating_variation", "shop_process"} <= {c.name for c in fit.failures()}
+    ways = {w.way: w.figure for w in fit.ways_out}
+    assert ways["mask"] == pytest.approx(0.05)  # the cut then leaves +/- T/2
+    assert ways["tighter_band"] == pytest.approx(0.05 - 0.001)  # T/2 - w >= 1 um
+    assert ways["thinner_sheet"] == pytest.approx(2.0 - 2 * 0.12)
+    masked = fit_of(SOCKET, PLATE, coat, masked=True)
+    assert masked.ok, masked.failures()
+    assert masked.cut.width == pytest.approx(41.55)  # the opening ignores the coating
+    assert masked.finished_plate.max == pytest.approx(1.74)  # the plate does not
+    assert masked.ways_out == ()
+
+
+def test_a_cut_that_leaves_the_shop_nothing_fails() -> None:
+    """0.06 .. 0.11: 2 x 0.05 = 0.1 mm of coating variation uses the whole band."""
+    fit = fit_of(SOCKET, PLATE, Size.between(0.06, 0.11))
+    assert (fit.process_minus, fit.process_plus) == (pytest.approx(0.0), pytest.approx(0.0))
+    assert "shop_process" in {c.name for c in fit.failures()}
+    assert "no room for any shop" in next(c for c in fit.checks if c.name == "shop_process").message
+
+
+def test_the_shop_must_hold_what_the_cut_leaves() -> None:
+    """A 0.1 mm band leaves +/-0.05 mm at mid: a +/-0.1 mm shop cannot cut it."""
+    coarse = fit_of(SOCKET, shop=Shop(0.1, "test"))
+    assert {"shop_process", "opening_band", "clearance"} == {c.name for c in coarse.failures()}
+    assert coarse.opening["width"].min == pytest.approx(41.45)
+    assert fit_of(SOCKET, shop=Shop(0.05, "test")).ok
+    nominal = fit_of(SOCKET, target="nominal", shop=Shop(0.05, "test"))
+    assert "shop_process" in {c.name for c in nominal.failures()}  # it may not remove
+
+
+def test_the_cut_sits_by_the_coating_band_not_its_nominal() -> None:
+    skewed = fit_of(SOCKET, PLATE, Size(0.01, 0.01, 0.03))
+    middle = fit_of(SOCKET, PLATE, Size.between(0.01, 0.03))
+    assert skewed.cut == middle.cut
+    assert skewed.opening == middle.opening
+
+
+def test_an_unknown_target_is_refused() -> None:
+    with pytest.raises(ValueError, match="target"):
+        fit_of(SOCKET, target="max")

@@ -9,10 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
+from fits import fit_of
 
 from geom.cad.fit3d import INTERFERENCE_LIMIT_MM3, check_3d
 from geom.cli import main
-from geom.fit import evaluate
 from geom.templates import load_catalog
 from geom.tolerance import Size
 
@@ -27,7 +27,7 @@ NO_COATING = Size.exact(0.0)
 def test_3d_agrees_with_2d_at_every_band_end(pid: str, shift: float) -> None:
     part = CATALOG.parts[pid]
     snap = part.fit
-    fit = evaluate(part, snap.grip, NO_COATING)
+    fit = fit_of(part, snap.grip, NO_COATING)
     openings = {
         axis: (fit.opening[axis].min + shift, fit.opening[axis].max + shift)  # type: ignore[index]
         for axis in ("width", "height")
@@ -70,8 +70,8 @@ def test_3d_agrees_with_2d_at_every_band_end(pid: str, shift: float) -> None:
 )
 def test_plate_outside_the_grip_fails_in_3d_as_in_2d(pid: str, plate: Size, coating: Size) -> None:
     part = CATALOG.parts[pid]
-    fit = evaluate(part, plate, coating)
-    grip = next(c for c in fit.checks if c.name == "latch_grip")
+    fit = fit_of(part, plate, coating)
+    grip = next(c for c in fit.checks if c.name == "grip")
     assert not grip.ok
     result = check_3d(fit)
     assert not result.ok
@@ -109,10 +109,9 @@ def test_top_level_ok_needs_the_3d_check_too(tmp_path: Path) -> None:
     """A report with a 3D result says ok only when 2D and 3D both hold; a 3D failure
     alone withholds the DXF."""
     from geom.cutout import write_cutout
-    from geom.fit import evaluate
     from geom.tolerance import Size
 
-    fit = evaluate(CATALOG.parts["770-744/064-000"], Size.exact(1.5), Size.exact(0.0))
+    fit = fit_of(CATALOG.parts["770-744/064-000"], Size.exact(1.5), Size.exact(0.0))
     assert fit.ok
     files = write_cutout(fit, tmp_path, fit_3d={"ok": False, "interference_mm3": 1.0})
     report = json.loads(files.report.read_text(encoding="utf-8"))
@@ -137,7 +136,7 @@ def test_build_writes_dxf_report_with_3d_and_step_for_every_template(tmp_path: P
         assert report["fit_3d"]["ok"] is True and report["ok"] is True
         assert report["fit_3d"]["interference_mm3"] <= INTERFERENCE_LIMIT_MM3
         assert len(report["fit_3d"]["cases"]) == 4
-        assert report["body"] == {"step": step.name, "plate_mm": part.fit.grip.max}
+        assert report["body"] == {"step": step.name, "finished_plate_mm": part.fit.grip.max}
 
 
 def test_cutout_corners_rounder_than_the_collar_fail_in_3d_as_in_2d(tmp_path: Path) -> None:
@@ -148,7 +147,7 @@ def test_cutout_corners_rounder_than_the_collar_fail_in_3d_as_in_2d(tmp_path: Pa
     path.write_text(text.replace(old, old.replace("0.5", "1.5")), encoding="utf-8")
     from geom.templates import load_file
 
-    fit = evaluate(load_file(path, CATALOG), Size.exact(1.0), NO_COATING)
+    fit = fit_of(load_file(path, CATALOG), Size.exact(1.0), NO_COATING)
     assert not next(c for c in fit.checks if c.name == "corner_radius").ok
     result = check_3d(fit)
     assert not result.ok
@@ -158,8 +157,8 @@ def test_cutout_corners_rounder_than_the_collar_fail_in_3d_as_in_2d(tmp_path: Pa
 
 def test_bad_plate_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
-    assert main(["body", "770-744", "--plate", "2.5", "-o", str(out)]) == 2
+    assert main(["body", "770-744", "--sheet", "2.5", "-o", str(out)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("geom: command line:--plate: '2.5' is outside the grip range")
+    assert err.startswith("geom: command line:--sheet: '2.500' is a sheet whose finished")
     assert len(err.splitlines()) == 1
     assert not out.exists()

@@ -24,7 +24,7 @@ def _big_panel(directory: Path) -> Path:
     path = directory / "big.toml"
     path.write_text(
         f"[panel]\nwidth = {COLS * 40 + 40}\nheight = {ROWS * 35 + 40}\n"
-        'thickness = 1.5\ncoating = 0.08\nprocess = "laser"\n\n'
+        'sheet = 1.5\ncoating = 0.08\nprocess = "laser"\nshop_tolerance = 0.05\n\n'
         f'[[array]]\npart = "770-1242/076-000"\nx = 40.0\ny = 40.0\ncols = {COLS}\n'
         f"rows = {ROWS}\npitch_x = 40.0\npitch_y = 35.0\n",
         encoding="utf-8",

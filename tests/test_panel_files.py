@@ -30,7 +30,8 @@ MIXED = """
 width = 260.0
 height = 180.0
 corner_radius = 5.0
-thickness = 2.0
+sheet = 2.0
+shop_tolerance = 0.05
 coating = [0.0, 0.0]
 process = "punch"
 
@@ -172,7 +173,7 @@ def _expected_volume(panel: Panel) -> float:
         area -= rounded(cut.width, cut.height, cut.corner_radius)
     for hole in panel.holes:
         area -= math.pi * hole.diameter**2 / 4
-    return area * panel.thickness
+    return area * panel.sheet.nominal
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -200,7 +201,7 @@ def test_panel_step_is_one_valid_solid_of_the_right_volume(
     box = Bnd_Box()
     BRepBndLib.AddOptimal_s(solids[0], box, False, False)
     assert box.Get() == pytest.approx(
-        (0.0, 0.0, -panel.thickness, panel.width, panel.height, 0.0), abs=1e-6
+        (0.0, 0.0, -panel.sheet.nominal, panel.width, panel.height, 0.0), abs=1e-6
     )
 
 

@@ -24,7 +24,7 @@ CATALOG = load_catalog()
 
 def _panel(tmp_path: Path, body: str, head: str = "") -> Path:
     text = (
-        "[panel]\nwidth = 300.0\nheight = 200.0\nthickness = 1.5\n"
+        "[panel]\nwidth = 300.0\nheight = 200.0\nsheet = 1.5\nshop_tolerance = 0.05\n"
         f'process = "laser"\n{head}\n{body}'
     )
     path = tmp_path / "t.toml"
@@ -100,14 +100,14 @@ def test_flange_off_the_sheet(tmp_path: Path) -> None:
 
 def test_plate_too_thick_for_a_part(tmp_path: Path) -> None:
     body = _place("770-744", 100, 100) + _place("770-744", 200, 100)
-    text = _panel(tmp_path, body).read_text().replace("thickness = 1.5", "thickness = 1.9")
+    text = _panel(tmp_path, body).read_text().replace("sheet = 1.5", "sheet = 1.9")
     (tmp_path / "t.toml").write_text(text + "")
     panel = load_panel(tmp_path / "t.toml", CATALOG)
     assert check_layout(panel) == []
     text = text.replace('process = "laser"', 'process = "laser"\ncoating = 0.1')
     (tmp_path / "t.toml").write_text(text)
     violations = check_layout(load_panel(tmp_path / "t.toml", CATALOG))
-    assert [v.rule for v in violations] == ["fit.latch_grip"]
+    assert [v.rule for v in violations] == ["fit.grip"]
     assert violations[0].entries == ("place[0]", "place[1]")
     assert violations[0].positions == ((100.0, 100.0), (200.0, 100.0))
     assert "too thick" in violations[0].message
@@ -230,7 +230,10 @@ def test_web_check_misses_nothing(tmp_path_factory: pytest.TempPathFactory, hole
     """Over random hole layouts the indexed web rule flags exactly the pairs a pairwise
     check of every opening flags."""
     path = tmp_path_factory.mktemp("web") / "w.toml"
-    text = '[panel]\nwidth = 200.0\nheight = 200.0\nthickness = 1.5\nprocess = "laser"\n'
+    text = (
+        "[panel]\nwidth = 200.0\nheight = 200.0\nsheet = 1.5\nshop_tolerance = 0.05\n"
+        'process = "laser"\n'
+    )
     text += "".join(f"[[hole]]\nx = {x}\ny = {y}\ndiameter = {d}\n" for x, y, d in holes)
     path.write_text(text)
     panel = load_panel(path, CATALOG)
@@ -263,7 +266,10 @@ def test_flange_overlaps_match_brute_force(
     """Over random part layouts, the indexed rule lists exactly the flange pairs that a
     pairwise check of every two flange rectangles finds overlapping."""
     path = tmp_path_factory.mktemp("flanges") / "f.toml"
-    text = '[panel]\nwidth = 400.0\nheight = 400.0\nthickness = 1.5\nprocess = "laser"\n'
+    text = (
+        "[panel]\nwidth = 400.0\nheight = 400.0\nsheet = 1.5\nshop_tolerance = 0.05\n"
+        'process = "laser"\n'
+    )
     text += "".join(_place(pid, x, y, r) for pid, x, y, r in parts)
     path.write_text(text)
     panel = load_panel(path, CATALOG)

@@ -23,7 +23,8 @@ GOOD = """
 [panel]
 width = 200.0
 height = 100.0
-thickness = 1.5
+sheet = 1.5
+shop_tolerance = 0.05
 process = "laser"
 
 [[place]]
@@ -84,13 +85,13 @@ def test_example_panel_loads() -> None:
 BAD = [
     # (replace this, with this, expected field, expected words)
     ("width = 200.0", "width = 200.0\nwidht = 3", "panel.widht", "not a known field"),
-    ("thickness = 1.5\n", "", "panel.thickness", "missing"),
+    ("sheet = 1.5\n", "", "panel.sheet", "missing"),
     ("width = 200.0", 'width = "200"', "panel.width", "not a number"),
     ("width = 200.0", "width = nan", "panel.width", "not finite"),
     ("width = 200.0", "width = inf", "panel.width", "not finite"),
     ("width = 200.0", "width = -5.0", "panel.width", "out of range"),
     ("width = 200.0", f"width = {MAX_PANEL_MM * 10}", "panel.width", "out of range"),
-    ("thickness = 1.5", "thickness = 0.0", "panel.thickness", "out of range"),
+    ("sheet = 1.5", "sheet = 0.0", "panel.sheet", "out of range"),
     ('process = "laser"', 'process = "plasma"', "panel.process", "not a known choice"),
     ('process = "laser"', 'process = "laser"\ncoating = [0.1, 0.05]', "panel.coating", "falling"),
     ('process = "laser"', 'process = "laser"\nmin_web = -1', "panel.min_web", "out of range"),

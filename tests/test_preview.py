@@ -15,9 +15,9 @@ import ezdxf
 import pymupdf
 import pytest
 from ezdxf import bbox
+from fits import fit_of
 
 from geom.cutout import write_cutout
-from geom.fit import evaluate
 from geom.preview import CUT_COLOUR, MM_TO_PT, pdf_bytes, pdf_document, write_preview
 from geom.templates import load_catalog
 from geom.tolerance import Size
@@ -29,7 +29,7 @@ ARGS = {"M": 2, "L": 2, "C": 6, "Q": 4}
 
 def cutout_dxf(part_id: str, out: Path) -> Path:
     part = load_catalog().parts[part_id]
-    fit = evaluate(part, part.fit.grip, Size.exact(0.0))
+    fit = fit_of(part, part.fit.grip, Size.exact(0.0))
     files = write_cutout(fit, out)
     assert files.dxf is not None
     return files.dxf

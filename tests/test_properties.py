@@ -28,7 +28,7 @@ from geom.contour import circle
 from geom.cutout import write_cutout
 from geom.dxf_lint import lint, lint_file
 from geom.errors import InputError
-from geom.fit import EPS_MM, Fit, evaluate
+from geom.fit import EPS_MM, Conditions, Fit, Shop, evaluate
 from geom.templates import load_catalog, part_from_data
 from geom.tolerance import Size
 
@@ -95,7 +95,7 @@ def parts(draw: st.DrawFn, fitting: bool, tol: float) -> dict[str, Any]:
             "depth": [q(draw(_mm(10.0, 80.0)))],
             "depth_policy": "max",
         },
-        "plate": {"min": q(grip[0]), "max": q(grip[1])},
+        "grip": {"min": q(grip[0]), "max": q(grip[1])},
         "cutout": {
             "width": q(cw),
             "height": q(ch),
@@ -121,23 +121,34 @@ def parts(draw: st.DrawFn, fitting: bool, tol: float) -> dict[str, Any]:
 
 @st.composite
 def fits(draw: st.DrawFn) -> Fit:
-    """A part, a plate band (0.3-5 mm), a coating band (0-0.2 mm per face) and a target,
-    through `evaluate` as the CLI calls it. Half of the draws aim at a fit that holds."""
+    """A part, a sheet band (0.3-5 mm, or none: the sheets that grip), a coating band
+    (0-0.2 mm per face), masked or not, a shop or none, and a target, through `evaluate`
+    as the CLI calls it. Half of the draws aim at a fit that holds."""
     fitting = draw(st.booleans())
     tol = draw(_mm(0.05, 0.5))
     part = part_from_data(draw(parts(fitting, tol)), "hypothesis", CATALOG)
     coating = draw(_band(0.0, 0.2))
-    plate = draw(_band(0.3, 5.0))
+    sheet: tuple[float, float] | None = draw(st.one_of(st.none(), _band(0.3, 5.0)))
+    masked = draw(st.booleans())
+    shop = draw(st.one_of(st.none(), _mm(0.001, tol)))
     if fitting:
         low = draw(_mm(0.0, 0.2))
         coating = (low, draw(_mm(low, min(0.2, low + tol / 2))))
+        shop = None if shop is None else min(shop, tol / 2 - (coating[1] - low))
         grip = part.fit.grip
         top = grip.max - 2 * coating[1]
         bottom = max(grip.min - 2 * coating[0], 0.3)
-        if bottom <= top:  # a sheet band whose finished thickness the latches grip
-            plate = draw(_band(bottom, top))
+        if sheet is not None and bottom <= top:  # a band the part grips once coated
+            sheet = draw(_band(bottom, top))
     target = draw(st.sampled_from(["mid", "nominal"]))
-    return evaluate(part, Size.between(*plate), Size.between(*coating), target)
+    conditions = Conditions(
+        None if sheet is None else Size.between(*sheet),
+        Size.between(*coating),
+        masked,
+        target,  # type: ignore[arg-type]
+        None if shop is None or shop <= 0 else Shop(shop, "hypothesis"),
+    )
+    return evaluate(part, conditions)
 
 
 dxf_options = st.tuples(st.sampled_from(["r2000", "r12"]), st.booleans())
@@ -159,30 +170,43 @@ def _measure_and_compare(dxf: Path, report: dict[str, Any]) -> tuple[float, floa
 
 
 def _check_clearance(fit: Fit, report: dict[str, Any], width: float, height: float) -> None:
-    """Clearance from the measured cut (domain section 2) against the report and checks."""
-    snap, coat = fit.part.fit, fit.coating
-    minus, plus = (report["process_tolerance_mm"][k] for k in ("minus", "plus"))
-    lows, highs = [], []
-    for measured, collar, band in (
-        (width, snap.collar_width, snap.cutout.width),
-        (height, snap.collar_height, snap.cutout.height),
+    """Clearance from the measured cut (the fit model in the README) against the report
+    and the checks: the opening is the cut over the shop's deviation (its stated
+    tolerance, else what the cut leaves) less the coating on the edges (none if masked)."""
+    snap = fit.part.fit
+    edge = Size.exact(0.0) if report["masked"] else Size.between(*report["coating_mm"].values())
+    shop = report["shop_tolerance_mm"]
+    left = report["process_tolerance_mm"]
+    minus, plus = (shop["value"], shop["value"]) if shop else (left["minus"], left["plus"])
+    figures = next(c for c in report["checks"] if c["name"] == "clearance")["figures"]
+    lows, highs, within = [], [], True
+    for axis, measured, collar, band in (
+        ("width", width, snap.collar_width, snap.cutout.width),
+        ("height", height, snap.collar_height, snap.cutout.height),
     ):
-        opening_min = measured - minus - 2 * coat.max
-        opening_max = measured + plus - 2 * coat.min
+        opening_min = measured - minus - 2 * edge.max
+        opening_max = measured + plus - 2 * edge.min
         lows.append(opening_min - collar.max)
         highs.append(opening_max - collar.min)
-        if 2 * coat.spread <= snap.tolerance:  # the coating check holds: the band is hit
+        allowed = snap.tolerance + collar.spread
+        low, high = lows[-1], highs[-1]
+        if min(abs(low), abs(high - allowed)) <= MEASURE_MM:  # at a limit: the exact figures
+            low, high = figures[f"{axis}_min"], figures[f"{axis}_max"]
+            within &= low >= -EPS_MM and high <= allowed + EPS_MM
+        else:  # decided on the measured cut
+            within &= low >= 0 and high <= allowed
+        if 2 * edge.spread <= snap.tolerance and not shop:  # the band is hit exactly
             assert abs(opening_min - band) <= MEASURE_MM
-            assert abs(opening_max - (band + snap.tolerance)) <= MEASURE_MM
+            if fit.target == "mid" or 2 * edge.spread < snap.tolerance:
+                assert abs(opening_max - (band + snap.tolerance)) <= MEASURE_MM
     clearance = report["clearance_mm"]
     assert abs(min(lows) - clearance["min"]) <= MEASURE_MM
     assert abs(max(highs) - clearance["max"]) <= MEASURE_MM
 
     checks = {c["name"]: c["ok"] for c in report["checks"]}
-    within = fit.clearance.min >= -EPS_MM and fit.clearance.max <= snap.tolerance + EPS_MM
     assert checks["clearance"] is within
     assert report["ok"] is all(checks.values()) is fit.ok
-    assert len(checks) == len(report["checks"]) == 6
+    assert len(checks) == len(report["checks"]) == 8
 
 
 @PROPERTY
@@ -203,11 +227,15 @@ def test_written_cutout_is_closed_clean_and_as_reported(
 
 @st.composite
 def cli_args(draw: st.DrawFn) -> list[str]:
-    """`geom cutout` with a part given inline, as a user types it."""
+    """`geom cutout` with a part given inline, its collar and latches too, as a user
+    types it."""
     cw, ch = draw(_mm(5.0, 100.0)), draw(_mm(5.0, 60.0))
     grip = draw(_band(0.3, 5.0))
-    plate = draw(st.one_of(st.none(), _mm(*grip)))
+    sheet = draw(st.one_of(st.none(), _mm(*grip)))
     coating = draw(_band(0.0, 0.2))
+    tol = draw(_mm(0.05, 0.5))
+    radius = draw(_fraction()) * min(cw, ch) / 2
+    under, minus = draw(_mm(-0.05, tol)), draw(_mm(0.0, 0.1))
     args = [
         "cutout",
         *("--poles", str(draw(st.integers(1, 12)))),
@@ -215,18 +243,24 @@ def cli_args(draw: st.DrawFn) -> list[str]:
         *("--width", repr(cw + 2 * draw(_mm(0.5, 5.0)))),
         *("--height", repr(ch + 2 * draw(_mm(0.5, 5.0)))),
         *("--depth", repr(draw(_mm(10.0, 80.0)))),
-        *("--plate-min", repr(grip[0]), "--plate-max", repr(grip[1])),
-        *("--tolerance", repr(draw(_mm(0.05, 0.5)))),
+        *("--grip-min", repr(grip[0]), "--grip-max", repr(grip[1])),
+        *("--tolerance", repr(tol)),
         *("--cutout-width", repr(cw), "--cutout-height", repr(ch)),
-        *("--corner-radius", repr(draw(_fraction()) * min(cw, ch) / 2)),
+        *("--corner-radius", repr(radius)),
+        *("--collar-width", repr(cw - under), "--collar-height", repr(ch - under)),
+        *("--collar-minus", repr(minus)),
+        *("--collar-corner-radius", repr(draw(_fraction()) * (min(cw, ch) - under - minus) / 2)),
+        *("--latch-span", repr(cw + 2 * draw(_mm(0.0, 3.0)))),
         *("--coating", f"{coating[0]!r}..{coating[1]!r}"),
         *("--target", draw(st.sampled_from(["mid", "nominal"]))),
         *("--dxf-version", draw(st.sampled_from(["r2000", "r12"]))),
         "--force",
         "--json",
     ]
-    if plate is not None:
-        args += ["--plate", repr(plate)]
+    if sheet is not None:
+        args += ["--sheet", repr(sheet)]
+    if draw(st.booleans()):
+        args.append("--masked")
     if draw(st.booleans()):
         args.append("--explode")
     return args
@@ -240,23 +274,34 @@ def test_cli_cutout_is_closed_clean_and_as_reported(args: list[str]) -> None:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main([*args, "-o", tmp])
         assert "DXF lint" not in err.getvalue(), err.getvalue()
+        assert code != 2, err.getvalue()
         report = json.loads(out.getvalue())
         assert code == (0 if report["ok"] else 1), err.getvalue()
         event(f"exit {code}")
         assert report["ok"] is all(c["ok"] for c in report["checks"])
+        assert all(c["verified"] for c in report["checks"])  # every field was given
         (dxf,) = Path(tmp).glob("*.dxf")
         width, height = _measure_and_compare(dxf, report)
-    clearance, tol = report["clearance_mm"], report["tolerance_mm"]
     (check,) = (c for c in report["checks"] if c["name"] == "clearance")
     figures = check["figures"]
     low = min(figures["width_min"], figures["height_min"])
     high = max(figures["width_max"], figures["height_max"])
+    clearance = report["clearance_mm"]
     assert (low, high) == (clearance["min"], clearance["max"])
-    if not 0 < abs(low) < 1e-8 and not 0 < abs(high - tol) < 1e-8:  # rounding in the JSON
-        assert check["ok"] is (low >= 0 and high <= tol)
-    # from the measured cut: the inline part's collar is C itself (assumed, no minus)
+    allowed = [figures[f"{a}_allowed_max"] for a in ("width", "height")]
+    near = [abs(low)] + [
+        abs(figures[f"{a}_max"] - m) for a, m in zip(("width", "height"), allowed, strict=True)
+    ]
+    if not any(0 < d < 1e-8 for d in near):  # rounding in the JSON
+        assert check["ok"] is (
+            low >= 0
+            and all(
+                figures[f"{a}_max"] <= m for a, m in zip(("width", "height"), allowed, strict=True)
+            )
+        )
+    # from the measured cut: the opening over the process the cut leaves, less the coating
     minus, plus = (report["process_tolerance_mm"][k] for k in ("minus", "plus"))
-    coat = report["coating_mm"]
+    coat = {"min": 0.0, "max": 0.0} if report["masked"] else report["coating_mm"]
     band = report["band_mm"]
     lows = [
         m - minus - 2 * coat["max"] - band[a]["min"]
@@ -266,7 +311,12 @@ def test_cli_cutout_is_closed_clean_and_as_reported(args: list[str]) -> None:
         m + plus - 2 * coat["min"] - band[a]["min"]
         for m, a in ((width, "width"), (height, "height"))
     ]
-    assert abs(min(lows) - low) <= MEASURE_MM and abs(max(highs) - high) <= MEASURE_MM
+    collar_max = [float(args[args.index(o) + 1]) for o in ("--collar-width", "--collar-height")]
+    collar_min = [k - float(args[args.index("--collar-minus") + 1]) for k in collar_max]
+    bands = [band["width"]["min"], band["height"]["min"]]
+    expected_low = min(lo + b - k for lo, b, k in zip(lows, bands, collar_max, strict=True))
+    expected_high = max(hi + b - k for hi, b, k in zip(highs, bands, collar_min, strict=True))
+    assert abs(expected_low - low) <= MEASURE_MM and abs(expected_high - high) <= MEASURE_MM
 
 
 # --- the lint against brute force on rectangles -----------------------------------------
@@ -429,7 +479,7 @@ def _visible_2d(fit: Fit) -> tuple[bool, bool]:
     clearance = min(fit.opening[a].min - snap.collar(a).max for a in ("width", "height"))
     corner = named["corner_radius"].figures.get("corner_gap", math.inf)
     reach = named["latch_reach"].figures["catch_per_side"] - snap.latch_min_catch
-    grip = named["latch_grip"].figures
+    grip = named["grip"].figures
     grip_gap = min(
         grip["finished_plate_min"] - grip["grip_min"], grip["grip_max"] - grip["finished_plate_max"]
     )

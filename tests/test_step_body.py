@@ -33,8 +33,8 @@ def _solids(path: Path) -> dict[str, Any]:
     return {child.name: child for child in assy.children}
 
 
-def _written(pid: str, tmp_path: Path, plate: str | None = None) -> Path:
-    args = ["body", pid, "-o", str(tmp_path)] + (["--plate", plate] if plate else [])
+def _written(pid: str, tmp_path: Path, sheet: str | None = None, *more: str) -> Path:
+    args = ["body", pid, "-o", str(tmp_path)] + (["--sheet", sheet] if sheet else []) + list(more)
     assert main(args) == 0
     path = tmp_path / f"{CATALOG.parts[pid].file_stem}-body.step"
     assert path.is_file()
@@ -107,18 +107,33 @@ def test_pole_openings_measured_on_the_step(pid: str, tmp_path: Path) -> None:
             assert radius > 0
 
 
-def test_wings_sit_for_the_plate_asked(tmp_path: Path) -> None:
-    """The latch wings' catching face is at Z = -t for --plate t (measured on the file)."""
+@pytest.mark.parametrize(
+    ("sheet", "coating", "finished"),
+    [("0.5", "0", 0.5), ("1.5", "0", 1.5), ("1.5", "0.08", 1.66), ("1.4..1.5", "0.06..0.08", 1.66)],
+)
+def test_wings_sit_for_the_finished_plate(
+    tmp_path: Path, sheet: str, coating: str, finished: float
+) -> None:
+    """The latch wings' catching face is at Z = -t, t the thickest finished plate: sheet
+    plus the coating on both faces (1.5 + 2 x 0.08 = 1.66 mm), measured on the file."""
     pid = "770-744/064-000"
     part = CATALOG.parts[pid]
-    for plate in ("0.5", "1.5"):
-        child = next(iter(_solids(_written(pid, tmp_path, plate)).values()))
-        shape = child.obj.moved(child.loc)
-        edge = part.fit.collar_width.max / 2
-        beyond = shape.intersect(cq.Solid.makeBox(50, 50, 50, cq.Vector(edge + 1e-3, -25, -50)))
-        assert beyond.Volume() > 0
-        assert beyond.BoundingBox().zmax == pytest.approx(-float(plate), abs=1e-6)
-        assert beyond.BoundingBox().xmax == pytest.approx(part.fit.latch_span.nominal / 2)
+    child = next(iter(_solids(_written(pid, tmp_path, sheet, "--coating", coating)).values()))
+    shape = child.obj.moved(child.loc)
+    edge = part.fit.collar_width.max / 2
+    beyond = shape.intersect(cq.Solid.makeBox(50, 50, 50, cq.Vector(edge + 1e-3, -25, -50)))
+    assert beyond.Volume() > 0
+    assert beyond.BoundingBox().zmax == pytest.approx(-finished, abs=1e-6)
+    assert beyond.BoundingBox().xmax == pytest.approx(part.fit.latch_span.nominal / 2)
+
+
+def test_a_sheet_the_part_cannot_grip_is_refused_for_a_body(tmp_path: Path, capsys) -> None:
+    assert (
+        main(["body", "770-744", "--sheet", "1.9", "--coating", "0.08", "-o", str(tmp_path)]) == 2
+    )
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("geom: command line:--sheet:") and "sheet 0.340 .. 1.840 mm" in err
+    assert not any(tmp_path.iterdir())
 
 
 def _run_body(pid: str, out: Path) -> bytes:
