@@ -55,10 +55,13 @@ def validate_bodies(fit: Fit, plate: float) -> None:
     `fit` will need, so a bad [body] table stops the command before any file is written."""
     from geom.body import build_body
 
-    span = fit.part.fit.latch_span.min
+    snap = fit.part.fit
+    span = snap.latch_span.min
+    smallest = (snap.collar_width.min, snap.collar_height.min)
     build_body(fit.part, plate)
     for t in (fit.finished_plate.min, fit.finished_plate.max):
         build_body(fit.part, t, latch_span=span)
+        build_body(fit.part, t, latch_span=span, collar=smallest)
 
 
 def step_name(part: Part) -> str:
@@ -91,21 +94,31 @@ def fit3d_report(fit: Fit) -> dict[str, Any]:
 
 def print_fit3d(report: dict[str, Any]) -> None:
     status = "ok  " if report["ok"] else "FAIL"
+    cases = report["cases"]
+    undecided = [c for c in cases if not c["decided"]]
+    interference = report["interference_mm3"]
+    worst = "none decided" if interference is None else f"{interference:.6f} mm3"
     print(
-        f"  {status} {'fit_3d':<18} interference {report['interference_mm3']:.6f} mm3 "
+        f"  {status} {'fit_3d':<18} interference {worst} "
         f"(limit {report['interference_limit_mm3']:g}); latch catch at least "
         f"{report['latch_catch_min_mm']:.3f} mm (required "
-        f"{report['latch_catch_required_mm']:.3f}) over {len(report['cases'])} cases"
+        f"{report['latch_catch_required_mm']:.3f}) over {len(cases)} cases"
+        + (f"; UNDECIDABLE in {len(undecided)}" if undecided else "")
     )
-    for case in report["cases"]:
-        if not case["ok"]:
-            o = case["opening_mm"]
-            print(
-                f"       fails at opening {o['width']:.3f} x {o['height']:.3f} mm, plate "
-                f"{case['plate_mm']:.3f} mm: interference {case['interference_mm3']:.6f} mm3, "
-                "latches "
-                + ", ".join(
-                    f"catch {la['catch_mm']:.3f} mm top Z {la['top_z_mm']:.3f}"
-                    for la in case["latches"]
-                )
+    for case in cases:
+        if case["ok"]:
+            continue
+        o = case["opening_mm"]
+        where = (
+            f"at opening {o['width']:.3f} x {o['height']:.3f} mm, plate {case['plate_mm']:.3f} mm"
+        )
+        if not case["decided"]:
+            print(f"       UNDECIDABLE {where}: {case['reason']}")
+            continue
+        print(
+            f"       fails {where}: interference {case['interference_mm3']:.6f} mm3, latches "
+            + ", ".join(
+                f"catch {la['catch_mm']:.3f} mm top Z {la['top_z_mm']:.3f}"
+                for la in case["latches"]
             )
+        )

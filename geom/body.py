@@ -123,11 +123,20 @@ class Body:
         )
 
 
-def build_body(part: Part, plate: float, *, latch_span: float | None = None) -> Body:
+def build_body(
+    part: Part,
+    plate: float,
+    *,
+    latch_span: float | None = None,
+    collar: tuple[float, float] | None = None,
+) -> Body:
     """The body of `part` for a finished plate `plate` mm thick (mm, > 0).
 
     `latch_span` (mm) overrides the wings' tip-to-tip span; default the nominal span. The
     fit check passes the smallest span of the part's tolerance (worst case for the catch).
+    `collar` (width, height, mm) overrides the collar's size; default its largest (the
+    keep-out, and the worst case for interference). The fit check passes the smallest
+    collar for the latch catch (the part pushed to one side).
     Raises InputError when the [body] numbers do not fit the part's envelope.
     """
     mount = part.mount
@@ -135,7 +144,7 @@ def build_body(part: Part, plate: float, *, latch_span: float | None = None) -> 
     span = snap.latch_span.nominal if latch_span is None else latch_span
     wing_top = -min(max(plate, snap.grip.min), snap.grip.max)
     defaults: list[str] = []
-    solids = [_snap_in_solid(mount, span, wing_top, defaults)]
+    solids = [_snap_in_solid(mount, span, wing_top, defaults, collar)]
     if part.frame is not None:
         solids.append(_framed_solid(part, solids[0].front_z, defaults))
     return Body(part, plate, wing_top, span, tuple(solids), tuple(defaults))
@@ -152,14 +161,20 @@ def _spec(part: Part, defaults: list[str]) -> BodySpec:
     return BodySpec(colour=DEFAULT_COLOUR)
 
 
-def _snap_in_solid(part: Part, span: float, wing_top: float, defaults: list[str]) -> SolidSpec:
+def _snap_in_solid(
+    part: Part,
+    span: float,
+    wing_top: float,
+    defaults: list[str],
+    collar_size: tuple[float, float] | None,
+) -> SolidSpec:
     snap = part.snap
     assert snap is not None
     spec = _spec(part, defaults)
     where = _where(part)
     ft = snap.flange_thickness
     rear = ft - part.depth
-    cw, ch = snap.collar_width.max, snap.collar_height.max
+    cw, ch = collar_size or (snap.collar_width.max, snap.collar_height.max)
     if part.depth <= ft:
         raise InputError(
             where,

@@ -4,23 +4,45 @@ For each finished opening end (the smallest and the largest of the band, from
 geom.fit.evaluate) and each finished plate end (thinnest and thickest), a plate with
 that opening is built (front face Z = 0, back face Z = -t, corner radius the largest the
 coating leaves) and the body built for that plate (latch wings at the part's smallest
-span) is intersected with it (BRepAlgoAPI_Common). Measured on the solids:
+span) is measured against it. The part may sit pushed to one side of the opening: with
+an opening O and a collar K along the latch axis it moves up to s = max(0, (O - K) / 2)
+either way. Measured on the solids (mm, mm^3):
 
-- `interference_mm3`: volume of body and plate in common; the fit needs <= 1e-3 mm^3
-  (touching faces give zero or slivers, shared/domain.md section 4);
-- latch: per wing, the part of the body beyond the opening's edge and behind the front
-  face; its catch (how far past the edge it reaches) >= the template's min_catch, its top
+- `interference_mm3`: volume the body with the largest collar shares with the plate,
+  pushed s (K the largest collar) to each side along the latch axis; the fit
+  needs <= 1e-3 mm^3 (touching faces give zero or slivers);
+- latch: per wing, the body with the smallest collar pushed s (K the smallest collar)
+  away from that wing; the part of it beyond the opening's edge and behind the front
+  face: its catch (how far past the edge it reaches) >= the template's min_catch, its top
   on or behind the plate's back face, and touching it (no gap: the plate within grip);
 - for a part in a frame, the volume the part and the frame share (must be 0 too).
+
+Every measurement is a checked boolean (geom.cad.body.split). When OpenCascade's result
+cannot be trusted, the case is measured once more, perturbed so that a pass can only get
+harder (RETRY_MM); when that is not trusted either, the case is undecidable: it fails,
+with the reason.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from geom.body import Prism, build_body
-from geom.cad.body import boolean, bounding_box, build, prism, volume
+from geom.body import Box, Prism, build_body
+from geom.cad.body import (
+    Operand,
+    bounding_box,
+    build,
+    moved,
+    operand,
+    prism,
+    solids,
+    split,
+    volume,
+)
+from geom.contour import Vertex, rounded_rect
 from geom.fit import EPS_MM, Fit
 
 INTERFERENCE_LIMIT_MM3 = 1e-3
@@ -30,14 +52,30 @@ CONTACT_MM = 1e-6
 PLATE_MARGIN_MM = 10.0
 """The test plate reaches this far beyond the flange on every side."""
 FAR_MM = 1000.0
+RETRY_MM = 1e-6
+"""The retry's perturbation (mm), at the contact resolution (CONTACT_MM). Interference:
+the opening is offset inwards by RETRY_MM / 2 and the boolean runs with the fuzzy value
+RETRY_MM, so a true contact stays a contact and any true overlap deepens; the fuzzy glue
+can hide at most an overlap RETRY_MM / 2 deep, under 1e-3 mm^3 for a contact face under
+2000 mm^2 (a 100 x 60 mm collar in a 5 mm plate has 1600). Latch: the region probed
+starts RETRY_MM past the edge and the catch is counted from there (RETRY_MM less)."""
+PLATE_SLACK_MM3 = 1e-6
+"""Relative slack between the test plate's measured volume and its contour's area times
+its thickness (share of that volume)."""
 
 End = Literal["min", "max"]
+
+
+class Untrusted(Exception):
+    """A measurement OpenCascade's result does not support; the message says why."""
 
 
 @dataclass(frozen=True)
 class Latch3D:
     side: int
     """-1 or +1: which end of the latch axis."""
+    push: float
+    """How far the body is pushed away from this wing along the latch axis, mm."""
     catch: float
     """How far the wing reaches past the opening's edge, mm (<= 0: it does not)."""
     top: float
@@ -52,15 +90,28 @@ class Case3D:
     """Finished plate thickness, mm."""
     opening: tuple[float, float, float]
     """Finished opening width, height, corner radius, mm."""
-    interference_mm3: float
+    pushes: tuple[float, ...]
+    """Positions of the largest-collar body along the latch axis measured for
+    interference, mm (0: centred)."""
+    interference_mm3: float | None
+    """Worst volume shared with the plate over `pushes`; None when undecidable."""
     latches: tuple[Latch3D, ...]
-    overlap_mm3: float
+    overlap_mm3: float | None
     """Volume the solids of the body share among themselves (part in frame)."""
+    decided: bool = True
+    """False: OpenCascade's results could not be trusted, also after the retry: no
+    number (None, no latches), and the case fails."""
+    reason: str = ""
+    """Why the case is undecidable, or what made the retry necessary."""
+    retried: bool = False
 
     @property
     def ok(self) -> bool:
         return (
-            self.interference_mm3 <= INTERFERENCE_LIMIT_MM3
+            self.decided
+            and self.interference_mm3 is not None
+            and self.interference_mm3 <= INTERFERENCE_LIMIT_MM3
+            and self.overlap_mm3 is not None
             and self.overlap_mm3 <= INTERFERENCE_LIMIT_MM3
             and all(latch.ok for latch in self.latches)
         )
@@ -72,8 +123,14 @@ class Fit3D:
     min_catch: float
 
     @property
-    def interference_mm3(self) -> float:
-        return max(c.interference_mm3 for c in self.cases)
+    def interference_mm3(self) -> float | None:
+        """Worst interference over the decided cases (mm^3); None when none is."""
+        found = [c.interference_mm3 for c in self.cases if c.interference_mm3 is not None]
+        return max(found, default=None)
+
+    @property
+    def decided(self) -> bool:
+        return all(c.decided for c in self.cases)
 
     @property
     def ok(self) -> bool:
@@ -84,6 +141,7 @@ class Fit3D:
         worst_catch = min((la.catch for c in self.cases for la in c.latches), default=0.0)
         return {
             "ok": self.ok,
+            "decided": self.decided,
             "interference_mm3": self.interference_mm3,
             "interference_limit_mm3": INTERFERENCE_LIMIT_MM3,
             "latch_catch_min_mm": worst_catch,
@@ -95,12 +153,22 @@ class Fit3D:
                     "opening_mm": dict(
                         zip(("width", "height", "corner_radius"), c.opening, strict=True)
                     ),
+                    "pushes_mm": list(c.pushes),
                     "interference_mm3": c.interference_mm3,
                     "overlap_mm3": c.overlap_mm3,
                     "latches": [
-                        {"side": la.side, "catch_mm": la.catch, "top_z_mm": la.top, "ok": la.ok}
+                        {
+                            "side": la.side,
+                            "push_mm": la.push,
+                            "catch_mm": la.catch,
+                            "top_z_mm": la.top,
+                            "ok": la.ok,
+                        }
                         for la in c.latches
                     ],
+                    "decided": c.decided,
+                    "reason": c.reason,
+                    "retried": c.retried,
                     "ok": c.ok,
                 }
                 for c in self.cases
@@ -110,11 +178,33 @@ class Fit3D:
 
 def plate_with_cutout(
     width: float, height: float, radius: float, thickness: float, outer: tuple[float, float]
-) -> Any:
-    """A plate (front face Z = 0, back face Z = -thickness) with a centred cutout, mm."""
-    full = prism(Prism(outer[0], outer[1], 0.0, 0.0, 0.0, -thickness, 0.0))
-    hole = prism(Prism(width, height, radius, 0.0, 0.0, -thickness - 1.0, 1.0))
-    return boolean("cut", [full], [hole])
+) -> Operand:
+    """A plate (front face Z = 0, back face Z = -thickness) with a centred cutout, mm,
+    checked as a boolean input and against its volume worked out from its contours."""
+    from geom.cad.plate import plate_shape
+
+    outline = rounded_rect(outer[0], outer[1], 0.0)
+    opening = rounded_rect(width, height, radius)
+    plate = operand("plate", plate_shape(outline, [opening], thickness))
+    expected = thickness * (_area(outline) - _area(opening))
+    if abs(plate.volume - expected) > PLATE_SLACK_MM3 * expected:
+        problem = f"plate: volume {plate.volume:.6f} mm3, its contours give {expected:.6f}"
+        return Operand(plate.name, plate.shape, plate.volume, (*plate.problems, problem))
+    return plate
+
+
+def _area(contour: Sequence[Vertex]) -> float:
+    """Area (mm^2) inside a counter-clockwise bulge contour: the polygon of its vertices
+    (shoelace) plus each arc's circular segment."""
+    area = 0.0
+    for i, (x0, y0, bulge) in enumerate(contour):
+        x1, y1, _ = contour[(i + 1) % len(contour)]
+        area += (x0 * y1 - x1 * y0) / 2
+        if bulge:
+            angle = 4 * math.atan(bulge)
+            radius = math.hypot(x1 - x0, y1 - y0) / (2 * math.sin(abs(angle) / 2))
+            area += math.copysign(radius**2 / 2 * (abs(angle) - math.sin(abs(angle))), bulge)
+    return area
 
 
 def check_3d(fit: Fit, *, openings: dict[str, tuple[float, float]] | None = None) -> Fit3D:
@@ -125,7 +215,6 @@ def check_3d(fit: Fit, *, openings: dict[str, tuple[float, float]] | None = None
     part = fit.part
     snap = part.fit
     mount = part.mount
-    finished_plate = fit.finished_plate
     radius = max(fit.cut.corner_radius - fit.coating.min, 0.0)
     ends = {
         "width": (fit.opening["width"].min, fit.opening["width"].max),
@@ -134,47 +223,161 @@ def check_3d(fit: Fit, *, openings: dict[str, tuple[float, float]] | None = None
     if openings is not None:
         ends = dict(openings)
     outer = (mount.width + 2 * PLATE_MARGIN_MM, mount.height + 2 * PLATE_MARGIN_MM)
-    plates = sorted({finished_plate.min, finished_plate.max})
+    largest = (snap.collar_width.max, snap.collar_height.max)
+    smallest = (snap.collar_width.min, snap.collar_height.min)
+    span = snap.latch_span.min
     cases = []
-    for t in plates:
-        body = build_body(part, t, latch_span=snap.latch_span.min)
-        solids = build(body)
-        overlap = 0.0
-        if len(solids) > 1:
-            overlap = volume(boolean("common", [solids[0].shape], [s.shape for s in solids[1:]]))
+    for t in sorted({fit.finished_plate.min, fit.finished_plate.max}):
+        tight = _body(fit, t, span, None)
+        loose = tight if smallest == largest else _body(fit, t, span, smallest)
+        overlap = _overlap(tight)
         for index, end in enumerate(("min", "max")):
             w, h = ends["width"][index], ends["height"][index]
-            r = min(radius, w / 2, h / 2)
-            plate = plate_with_cutout(w, h, r, t, outer)
-            common = boolean("common", [plate], [s.shape for s in solids])
-            interference = volume(common)
-            edge = (w if snap.latch_axis == "width" else h) / 2
-            latches = tuple(
-                _latch(solids[0].shape, snap.latch_axis, side, edge, t, snap.latch_min_catch)
-                for side in (-1, 1)
-            )
-            cases.append(Case3D(end, t, (w, h, r), interference, latches, overlap))  # type: ignore[arg-type]
+            opening = (w, h, min(radius, w / 2, h / 2))
+            probe = _Probe(t, opening, outer, tight, loose, snap.latch_axis, largest, smallest)
+            cases.append(_case(end, probe, overlap, snap.latch_min_catch))  # type: ignore[arg-type]
     return Fit3D(tuple(cases), snap.latch_min_catch)
 
 
-def _latch(shape: Any, axis: str, side: int, edge: float, plate: float, required: float) -> Latch3D:
-    """The part of `shape` beyond the opening's edge on `side`, behind the front face."""
-    lo, hi = (edge, FAR_MM) if side > 0 else (-FAR_MM, -edge)
-    span = hi - lo
-    if axis == "width":
-        region = Prism(span, 2 * FAR_MM, 0.0, (lo + hi) / 2, 0.0, -FAR_MM, 0.0)
-    else:
-        region = Prism(2 * FAR_MM, span, 0.0, 0.0, (lo + hi) / 2, -FAR_MM, 0.0)
-    beyond = boolean("common", [shape], [prism(region)])
-    if volume(beyond) <= INTERFERENCE_LIMIT_MM3:
-        return Latch3D(side, 0.0, 0.0, False)
-    box = bounding_box(beyond)
-    reach = (
-        (box.xmax if side > 0 else -box.xmin)
-        if axis == "width"
-        else (box.ymax if side > 0 else -box.ymin)
+def _body(fit: Fit, plate: float, span: float, collar: tuple[float, float] | None) -> list[Operand]:
+    """The body's solids for `plate` (mm), checked as boolean inputs."""
+    body = build_body(fit.part, plate, latch_span=span, collar=collar)
+    return [operand(s.spec.name, s.shape) for s in build(body)]
+
+
+def _overlap(body: list[Operand]) -> tuple[float | None, list[str]]:
+    """Volume (mm^3) the first solid shares with the others (a part in its frame), None
+    when that could not be measured, also with the fuzzy retry; and what went wrong."""
+    if len(body) < 2:
+        return 0.0, []
+    problems: list[str] = []
+    for fuzzy in (0.0, RETRY_MM):
+        shared = split(body[:1], body[1:], fuzzy=fuzzy)
+        if not shared.problems:
+            return shared.common_mm3, problems
+        problems += [f"frame overlap{' (retry)' if fuzzy else ''}: {p}" for p in shared.problems]
+    return None, problems
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """What one case measures: a plate `plate` mm thick with `opening` (width, height,
+    corner radius, mm), the largest-collar body `tight`, the smallest-collar `loose`,
+    collar sizes (width, height, mm)."""
+
+    plate: float
+    opening: tuple[float, float, float]
+    outer: tuple[float, float]
+    tight: list[Operand]
+    loose: list[Operand]
+    axis: str
+    largest: tuple[float, float]
+    smallest: tuple[float, float]
+
+    @property
+    def edge(self) -> float:
+        """Half the opening along the latch axis, mm."""
+        return self.opening[0 if self.axis == "width" else 1] / 2
+
+    def play(self, collar: tuple[float, float]) -> float:
+        """How far a body with `collar` can move either way along the latch axis, mm."""
+        return max(0.0, self.edge - collar[0 if self.axis == "width" else 1] / 2)
+
+    def shift(self, solid: Operand, distance: float) -> Operand:
+        """`solid` moved `distance` mm along the latch axis."""
+        dx, dy = (distance, 0.0) if self.axis == "width" else (0.0, distance)
+        return moved(solid, dx, dy)
+
+
+def _case(
+    end: End, probe: _Probe, overlap: tuple[float | None, list[str]], required: float
+) -> Case3D:
+    """Measure one case; once more perturbed (RETRY_MM) when a result is not trusted."""
+    shared, problems = overlap[0], list(overlap[1])
+    for perturb in (0.0, RETRY_MM):
+        try:
+            pushes, interference, latches = _measure(probe, required, perturb)
+        except Untrusted as exc:
+            problems.append(f"{'retry' if perturb else 'first try'}: {exc}")
+            continue
+        return Case3D(
+            end,
+            probe.plate,
+            probe.opening,
+            pushes,
+            interference,
+            latches,
+            shared,
+            decided=shared is not None,
+            reason="; ".join(problems),
+            retried=bool(perturb) or bool(problems),
+        )
+    return Case3D(end, probe.plate, probe.opening, (), None, (), shared, False, "; ".join(problems))
+
+
+def _measure(
+    probe: _Probe, required: float, perturb: float
+) -> tuple[tuple[float, ...], float, tuple[Latch3D, ...]]:
+    """Pushes (mm), worst interference (mm^3) and latches of one case, the opening and
+    the latch region perturbed by `perturb` mm (RETRY_MM doc). Raises Untrusted."""
+    w, h, r = probe.opening
+    plate = plate_with_cutout(
+        w - perturb, h - perturb, max(r - perturb / 2, 0.0), probe.plate, probe.outer
     )
-    catch = reach - edge
-    top = box.zmax
-    ok = catch >= required - EPS_MM and abs(top + plate) <= CONTACT_MM
-    return Latch3D(side, catch, top, ok)
+    play = probe.play(probe.largest)
+    pushes = (-play, play) if play > 0 else (0.0,)
+    interference = 0.0
+    for push in pushes:
+        body = [probe.shift(solid, push) for solid in probe.tight]
+        common = split(body, [plate], fuzzy=perturb)
+        if common.problems:
+            raise Untrusted(f"interference pushed {push:+.6f} mm: " + "; ".join(common.problems))
+        interference = max(interference, common.common_mm3)
+    play = probe.play(probe.smallest)
+    latches = _latches(probe, play, required, perturb)
+    return pushes, interference, latches
+
+
+def _latches(probe: _Probe, push: float, required: float, perturb: float) -> tuple[Latch3D, ...]:
+    """Both wings, each with the body pushed `push` mm away from it: the part of the body
+    beyond the opening's edge (+ `perturb`) on that side, behind the front face.
+
+    Pushing the body away from a wing is moving that side's edge out by `push` in the
+    body's frame, so one split of the unmoved body by both sides' regions (at
+    +/-(edge + push)) measures both wings."""
+    edge = probe.edge + push + perturb
+    regions = []
+    for side in (-1, 1):
+        lo, hi = (edge, FAR_MM) if side > 0 else (-FAR_MM, -edge)
+        if probe.axis == "width":
+            slab = Prism(hi - lo, 2 * FAR_MM, 0.0, (lo + hi) / 2, 0.0, -FAR_MM, 0.0)
+        else:
+            slab = Prism(2 * FAR_MM, hi - lo, 0.0, 0.0, (lo + hi) / 2, -FAR_MM, 0.0)
+        regions.append(operand(f"latch region {side:+d}", prism(slab)))
+    beyond = split(probe.loose[:1], regions)
+    if beyond.problems:
+        raise Untrusted("latch regions: " + "; ".join(beyond.problems))
+    pieces: dict[int, list[Box]] = {-1: [], 1: []}
+    sizes = {-1: 0.0, 1: 0.0}
+    for piece in solids(beyond.common):
+        box = bounding_box(piece)
+        side = (
+            1 if (box.xmin + box.xmax if probe.axis == "width" else box.ymin + box.ymax) > 0 else -1
+        )
+        pieces[side].append(box)
+        sizes[side] += volume(piece)
+    latches = []
+    for side in (-1, 1):
+        boxes = pieces[side]
+        if sizes[side] <= INTERFERENCE_LIMIT_MM3:
+            latches.append(Latch3D(side, push, 0.0, 0.0, False))
+            continue
+        if probe.axis == "width":
+            reach = max(b.xmax for b in boxes) if side > 0 else -min(b.xmin for b in boxes)
+        else:
+            reach = max(b.ymax for b in boxes) if side > 0 else -min(b.ymin for b in boxes)
+        catch = reach - edge
+        top = max(b.zmax for b in boxes)
+        ok = catch >= required - EPS_MM and abs(top + probe.plate) <= CONTACT_MM
+        latches.append(Latch3D(side, push, catch, top, ok))
+    return tuple(latches)
