@@ -186,7 +186,7 @@ def test_round_collar_ends_agree_with_2d_or_fail_as_undecidable() -> None:
     part = load_file(DATA / "round-ends.toml", CATALOG)
     snap = part.fit
     assert snap.collar_corner_radius == snap.collar_height.max / 2
-    fit = evaluate(part, snap.grip, NO_COATING)
+    fit = fit_of(part, snap.grip, NO_COATING)
     assert fit.ok
     result = check_3d(fit)
     assert result.ok or not result.decided
@@ -238,7 +238,7 @@ def _forge_common(monkeypatch: pytest.MonkeyPatch, result: str, times: int | Non
 def test_a_boolean_that_returns_nothing_makes_the_3d_check_fail_with_a_reason(
     monkeypatch: pytest.MonkeyPatch, result: str
 ) -> None:
-    fit = evaluate(CATALOG.parts["770-744/064-000"], Size.exact(1.5), NO_COATING)
+    fit = fit_of(CATALOG.parts["770-744/064-000"], Size.exact(1.5), NO_COATING)
     assert fit.ok and check_3d(fit).ok
     _forge_common(monkeypatch, result, None)
     outcome = check_3d(fit)
@@ -259,12 +259,12 @@ def test_check_3d_prints_undecidable_and_fails(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _forge_common(monkeypatch, "empty", None)
-    assert main(["check", "770-744", "--plate", "1.5", "--3d"]) == 1
+    assert main(["check", "770-744", "--sheet", "1.5", "--3d"]) == 1
     out = capsys.readouterr().out
     assert "FAIL fit_3d" in out and "UNDECIDABLE in 2" in out
     undecided = [line for line in out.splitlines() if "UNDECIDABLE at opening" in line]
     assert len(undecided) == 2 and all("volumes disagree" in line for line in undecided)
-    assert main(["check", "770-744", "--plate", "1.5", "--3d", "--json"]) == 1
+    assert main(["check", "770-744", "--sheet", "1.5", "--3d", "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is False and report["fit_3d"]["decided"] is False
 
@@ -274,7 +274,7 @@ def test_one_untrusted_result_is_measured_again_perturbed(monkeypatch: pytest.Mo
     results: the interference's, truly empty at this touching fit, and the latch
     probe's): that case is measured once more (opening offset inwards, fuzzy value) and
     then decided, the reason kept."""
-    fit = evaluate(CATALOG.parts["770-744/064-000"], Size.exact(1.5), NO_COATING)
+    fit = fit_of(CATALOG.parts["770-744/064-000"], Size.exact(1.5), NO_COATING)
     _forge_common(monkeypatch, "empty", 2)
     outcome = check_3d(fit)
     assert outcome.ok and outcome.decided

@@ -519,7 +519,7 @@ def _round_ends() -> Fit:
             "depth": [q(37.5)],
             "depth_policy": "max",
         },
-        "plate": {"min": q(0.5), "max": q(2.0)},
+        "grip": {"min": q(0.5), "max": q(2.0)},
         "cutout": {
             "width": q(41.5),
             "height": q(15.5),
@@ -535,7 +535,7 @@ def _round_ends() -> Fit:
         "latch": {"axis": "width", "span": q(43.5, minus=0.2), "min_catch": q(0.3)},
     }
     part = part_from_data(data, given, CATALOG)
-    return evaluate(part, Size.between(0.5, 2.0), Size.exact(0.0), "mid")
+    return evaluate(part, Conditions(Size.between(0.5, 2.0)))
 
 
 @PROPERTY
