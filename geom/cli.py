@@ -8,8 +8,10 @@ on stderr: ``geom: <where>:<field>: <value> is <problem>; allowed <range>``).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, cast
 
@@ -61,7 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return cast(int, args.run(args))
+        with _library_logs_quiet(args.debug):
+            return cast(int, args.run(args))
     except LintError as exc:  # geom's own output is wrong: not the user's input
         if args.debug:
             raise
@@ -74,6 +77,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+@contextlib.contextmanager
+def _library_logs_quiet(debug: bool) -> Iterator[None]:
+    """Keep ezdxf's log records (font cache, font fallbacks) off stderr for the command's
+    duration, unless `debug`: geom's own messages are the only lines a user sees there.
+    The `ezdxf` logger is restored afterwards; the root logger is never touched."""
+    logger = logging.getLogger("ezdxf")
+    if debug:
+        yield
+        return
+    handler, propagate = logging.NullHandler(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 # --- commands ---------------------------------------------------------------------------
