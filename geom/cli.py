@@ -32,6 +32,7 @@ from geom.templates import (
     part_from_data,
 )
 from geom.tolerance import Size
+from geom.units import mm
 
 CLI = "command line"
 
@@ -106,9 +107,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
         grip = part.fit.grip
         via = f" via {part.frame.id}" if part.frame else ""
         poles = f"{part.poles}-pole" if part.poles else "-"
-        print(
-            f"{part.id:<18} {poles:<7} plate {grip.min:g} .. {grip.max:g} mm{via:<12} {part.name}"
-        )
+        plate = f"plate {mm(grip.min)} .. {mm(grip.max)} mm"
+        print(f"{part.id:<18} {poles:<7} {plate}{via:<12} {part.name}")
     return 0
 
 

@@ -11,6 +11,7 @@ from geom.contour import Vertex, rounded_rect
 from geom.dxf_out import DxfVersion, Note, write_dxf
 from geom.fit import KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE, Fit
 from geom.report import dumps, fit_report, with_3d
+from geom.units import deviation, mm
 
 NOTE_HEIGHT_MM = 2.5
 
@@ -34,13 +35,13 @@ def cutout_notes(fit: Fit) -> list[Note]:
     if part.frame is not None:
         lines.append(f"mounts through snap-in frame {part.frame.id}: cut is the frame's")
     lines += [
-        f"cut {cut.width:.3f} x {cut.height:.3f} mm, corner R {cut.corner_radius:.3f} mm "
+        f"cut {mm(cut.width)} x {mm(cut.height)} mm, corner R {mm(cut.corner_radius)} mm "
         f"({fit.target} of band, {KERF_NOTE})",
-        f"finished opening {snap.cutout.width:.3f} x {snap.cutout.height:.3f} mm "
-        f"+{snap.tolerance:.3f}/-0; shop process -{fit.process_minus:.3f}/+"
-        f"{fit.process_plus:.3f} mm",
-        f"plate {fit.plate.min:.2f} .. {fit.plate.max:.2f} mm, coating "
-        f"{fit.coating.min:.3f} .. {fit.coating.max:.3f} mm per face",
+        f"finished opening {mm(snap.cutout.width)} x {mm(snap.cutout.height)} mm "
+        f"{deviation('+', snap.tolerance)}/0; shop process "
+        f"{deviation('-', fit.process_minus)}/{deviation('+', fit.process_plus)} mm",
+        f"plate {mm(fit.plate.min)} .. {mm(fit.plate.max)} mm, coating "
+        f"{mm(fit.coating.min)} .. {mm(fit.coating.max)} mm per face",
         PUNCH_NOTE,
     ]
     if part.cut_assumed:

@@ -45,6 +45,7 @@ from geom.dxf_lint import CUT_LAYER
 from geom.dxf_out import NOTES_LAYER, new_document, write_document
 from geom.fit import KERF_NOTE, PUNCH_NOTE, Fit
 from geom.preview import pdf_bytes, pdf_document
+from geom.units import deviation, mm
 
 SHEET_W, SHEET_H = 297.0, 210.0
 """ISO A4 landscape, paper mm."""
@@ -150,9 +151,7 @@ def revision(fit: Fit) -> str:
 
 def tolerance_text(value: float, plus: float, minus: float) -> str:
     """``41.50 +0.10/0``: a size with its deviations (mm, 2 decimals, 3 when needed)."""
-    up = f"+{_mm(plus)}" if plus > 0 else "0"
-    down = f"-{_mm(minus)}" if minus > 0 else "0"
-    return f"{_mm(value)} {up}/{down}"
+    return f"{_mm(value)} {_signed('+', plus)}/{_signed('-', minus)}"
 
 
 def dimension_texts(fit: Fit, m: Measured) -> dict[str, str]:
@@ -498,7 +497,7 @@ def _notes(sheet: _Sheet, fit: Fit, m: Measured) -> None:
         f"{via}Finished opening (after coating): {tolerance_text(snap.cutout.width, tol, 0)} x "
         f"{tolerance_text(snap.cutout.height, tol, 0)} mm.",
         f"Cut as drawn: {_mm(m.width)} x {_mm(m.height)} mm, target {fit.target} of the band; "
-        f"shop process +{_mm(fit.process_plus)}/-{_mm(fit.process_minus)} mm.",
+        f"shop process {_signed('+', fit.process_plus)}/{_signed('-', fit.process_minus)} mm.",
         f"Corner radius as drawn R{_mm(max(m.radii, default=0.0))}; collar corner "
         f"R{_mm(snap.collar_corner_radius)} (a larger cut radius interferes).",
         f"Plate {_mm(fit.plate.min)} .. {_mm(fit.plate.max)} mm, coating "
@@ -545,9 +544,18 @@ def _title_block(sheet: _Sheet, fit: Fit, s: float) -> None:
 
 
 def _mm(value: float) -> str:
-    """2 decimals, or 3 when the value needs them (a micrometre shows, float noise not)."""
-    two = f"{value:.2f}"
-    return two if math.isclose(float(two), value, abs_tol=5e-7) else f"{value:.3f}"
+    """mm, 2 decimals, or 3 when the value needs them (a micrometre shows, float noise
+    not); never `-0.00`."""
+    return mm(value, _digits(value))
+
+
+def _signed(sign: str, value: float) -> str:
+    """A deviation as `+0.05` (digits as `_mm`), `0` when it shows as zero."""
+    return deviation(sign, value, _digits(value))
+
+
+def _digits(value: float) -> int:
+    return 2 if math.isclose(round(value, 2), value, abs_tol=5e-7) else 3
 
 
 def _scale_text(s: float) -> str:

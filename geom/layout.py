@@ -27,6 +27,7 @@ from typing import Any
 
 from geom.panel import Panel, Placed, edge_distance
 from geom.part import Part
+from geom.units import mm
 
 EPS_MM = 1e-6
 """Overlaps and shortfalls below this are float noise (1 nm), not findings."""
@@ -186,8 +187,8 @@ def _fits(panel: Panel) -> list[Violation]:
             out.append(
                 Violation(
                     f"fit.{check.name}",
-                    f"{pid} on this panel ({panel.thickness:g} mm sheet, coating "
-                    f"{fit.coating.min:g} .. {fit.coating.max:g} mm): {check.message}",
+                    f"{pid} on this panel ({mm(panel.thickness)} mm sheet, coating "
+                    f"{mm(fit.coating.min)} .. {mm(fit.coating.max)} mm): {check.message}",
                     tuple(p.entry for p in where),
                     tuple((p.x, p.y) for p in where),
                     dict(check.figures),
@@ -207,8 +208,8 @@ def _webs_and_edges(panel: Panel, rules: Rules) -> list[Violation]:
             out.append(
                 Violation(
                     "web",
-                    f"{a.entry} and {b.entry} {what} {abs(g):.3f} mm"
-                    + ("" if g < 0 else f", less than the {rules.min_web:g} mm minimum")
+                    f"{a.entry} and {b.entry} {what} {mm(abs(g))} mm"
+                    + ("" if g < 0 else f", less than the {mm(rules.min_web)} mm minimum")
                     + f" ({rules.web_source})",
                     (a.entry, b.entry),
                     ((a.x, a.y), (b.x, b.y)),
@@ -222,8 +223,8 @@ def _webs_and_edges(panel: Panel, rules: Rules) -> list[Violation]:
             out.append(
                 Violation(
                     "edge",
-                    f"{o.entry} is {d:.3f} mm from the outline, less than the "
-                    f"{rules.min_edge:g} mm minimum ({rules.edge_source})",
+                    f"{o.entry} is {mm(d)} mm from the outline, less than the "
+                    f"{mm(rules.min_edge)} mm minimum ({rules.edge_source})",
                     (o.entry,),
                     ((o.x, o.y),),
                     {"edge": d, "min_edge": rules.min_edge},
@@ -308,7 +309,7 @@ def _front_and_back(panel: Panel) -> list[Violation]:
             Violation(
                 rule,
                 f"{first.entry} ({first.part.id}) and {second.entry} ({second.part.id}): "
-                f"{text} by {ox:.3f} x {oy:.3f} mm",
+                f"{text} by {mm(ox)} x {mm(oy)} mm",
                 (first.entry, second.entry),
                 ((first.x, first.y), (second.x, second.y)),
                 {"overlap_x": ox, "overlap_y": oy, "overlap_z": oz},
@@ -324,7 +325,7 @@ def _front_and_back(panel: Panel) -> list[Violation]:
             out.append(
                 Violation(
                     "flange_off_sheet",
-                    f"{p.entry} ({p.part.id}): the flange hangs {-d:.3f} mm over the outline",
+                    f"{p.entry} ({p.part.id}): the flange hangs {mm(-d)} mm over the outline",
                     (p.entry,),
                     ((p.x, p.y),),
                     {"overhang": -d},

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from geom.atomic import prepare_dir
+from geom.units import mm
 
 if TYPE_CHECKING:
     from geom.dxf_out import DxfVersion
@@ -66,12 +67,12 @@ def run(args: argparse.Namespace) -> int:
         force=args.force,
     )
     print(
-        f"panel {panel.name}: {panel.width:g} x {panel.height:g} mm, {panel.thickness:g} mm "
+        f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, {mm(panel.thickness)} mm "
         f"{panel.process}, {len(panel.places)} cutouts, {len(panel.holes)} holes"
     )
     for v in files.violations[:MAX_LISTED]:
         pairs = zip(v.entries, v.positions, strict=True)
-        where = ", ".join(f"{e} at ({x:g}, {y:g})" for e, (x, y) in pairs)
+        where = ", ".join(f"{e} at ({mm(x)}, {mm(y)})" for e, (x, y) in pairs)
         print(f"  FAIL {v.rule}: {v.message} [{where}]")
     if len(files.violations) > MAX_LISTED:
         print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")

@@ -32,6 +32,7 @@ from geom.layout import Violation, check_layout, rules_for
 from geom.panel import Panel, Placed
 from geom.part import Part
 from geom.report import dumps, fit_report
+from geom.units import mm
 
 PLATE_COLOUR = (0.80, 0.80, 0.78)
 """sRGB of the plate in the assembly: light grey (RAL 7035-like), not a data-sheet fact."""
@@ -110,9 +111,9 @@ def panel_notes(panel: Panel) -> list[Note]:
         size = round(min(NOTE_HEIGHT_MM, h / 3, w / max(len(p.part.id), 1) / 0.8), 3)
         notes.append(Note(p.part.id, p.x - w / 2 + cut.corner_radius, p.y - size / 2, size))
     lines = [
-        f"panel {panel.name}: {panel.width:g} x {panel.height:g} mm, corner R "
-        f"{panel.corner_radius:g} mm, sheet {panel.thickness:g} mm, coating "
-        f"{panel.coating.min:g} .. {panel.coating.max:g} mm per face, {panel.process}",
+        f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, corner R "
+        f"{mm(panel.corner_radius)} mm, sheet {mm(panel.thickness)} mm, coating "
+        f"{mm(panel.coating.min)} .. {mm(panel.coating.max)} mm per face, {panel.process}",
         f"{len(panel.places)} cutouts, {len(panel.holes)} holes; origin lower-left corner, "
         f"Y up, mm; {KERF_NOTE}",
     ]
@@ -266,17 +267,17 @@ def bom_csv(panel: Panel) -> str:
                 part.kind,
                 " ".join(sorted(used_in[pid])),
                 part.poles if part.poles is not None else "",
-                f"{part.width:g}",
-                f"{part.height:g}",
-                f"{part.depth:g}",
+                mm(part.width),
+                mm(part.height),
+                mm(part.depth),
                 info("colour"),
                 info("coding"),
                 info("rated_voltage_v"),
                 info("rated_current_a"),
                 info("counterpart"),
-                f"{cut.width:.3f}" if cut else "",
-                f"{cut.height:.3f}" if cut else "",
-                f"{cut.corner_radius:.3f}" if cut else "",
+                mm(cut.width) if cut else "",
+                mm(cut.height) if cut else "",
+                mm(cut.corner_radius) if cut else "",
                 ("yes" if part.cut_assumed else "no") if cut else "",
             ]
         )
