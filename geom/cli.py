@@ -22,7 +22,7 @@ from geom.checked import number
 from geom.errors import MISSING, GeomError, InputError, LintError
 from geom.fit import MAX_COATING_MM, TARGETS, Fit, Target, evaluate
 from geom.part import ASSUMED, Part
-from geom.report import dumps, fit_report, with_3d
+from geom.report import FORCED_NOTE, dumps, fit_report, with_3d
 from geom.templates import (
     MAX_PART_MM,
     MAX_POLES,
@@ -170,6 +170,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         files = write_cutout(fit, out, force=args.force, fit_3d=fit3d, extra=extra)
         status = "ok  " if ok else "FAIL"
         dxf = files.dxf.name if files.dxf else "(DXF withheld: fit fails)"
+        dxf += f" ({FORCED_NOTE})" if files.dxf and not ok else ""
         print(f"{status} {fit.part.id:<18} {dxf}  {files.report.name}  {step.name}")
         failed += not ok
     print(f"{len(fits)} parts, {len(fits) - failed} fit, {failed} fail; files in {out}")
@@ -475,7 +476,7 @@ def _print_files(fit: Fit, dxf: Path | None, report: Path) -> None:
     if dxf is None:
         print(f"  DXF withheld: the fit fails (--force writes it anyway); report {report}")
     else:
-        print(f"  wrote {dxf}")
+        print(f"  wrote {dxf}" + ("" if fit.ok else f" (marked {FORCED_NOTE})"))
         print(f"  wrote {report}")
 
 

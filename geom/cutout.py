@@ -10,7 +10,7 @@ from geom.atomic import write_text
 from geom.contour import Vertex, rounded_rect
 from geom.dxf_out import DxfVersion, Note, write_dxf
 from geom.fit import KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE, Fit
-from geom.report import dumps, fit_report, with_3d
+from geom.report import FORCED_NOTE, dumps, fit_report, with_3d, with_forced
 from geom.units import deviation, mm
 
 NOTE_HEIGHT_MM = 2.5
@@ -28,8 +28,10 @@ def cutout_contour(fit: Fit) -> list[Vertex]:
     return rounded_rect(fit.cut.width, fit.cut.height, fit.cut.corner_radius)
 
 
-def cutout_notes(fit: Fit) -> list[Note]:
-    """Annotation lines below the cutout (layer NOTES), ASCII only for old CAM software."""
+def cutout_notes(fit: Fit, forced: bool = False) -> list[Note]:
+    """Annotation lines below the cutout (layer NOTES), ASCII only for old CAM software.
+    `forced` (written only because of --force) adds FORCED_NOTE above the cutout, at
+    twice the text height (mm)."""
     part, cut, snap = fit.part, fit.cut, fit.part.fit
     lines = [f"{part.id}  {part.name}"]
     if part.frame is not None:
@@ -47,10 +49,14 @@ def cutout_notes(fit: Fit) -> list[Note]:
     if part.cut_assumed:
         lines.append(VERIFY_NOTE)
     top = -cut.height / 2 - 3 * NOTE_HEIGHT_MM
-    return [
+    notes = [
         Note(text, -cut.width / 2, top - i * 1.6 * NOTE_HEIGHT_MM, NOTE_HEIGHT_MM)
         for i, text in enumerate(lines)
     ]
+    if forced:
+        above = cut.height / 2 + NOTE_HEIGHT_MM
+        notes.insert(0, Note(FORCED_NOTE, -cut.width / 2, above, 2 * NOTE_HEIGHT_MM))
+    return notes
 
 
 def write_cutout(
@@ -65,12 +71,15 @@ def write_cutout(
 ) -> CutoutFiles:
     """Write `<id>-cutout.dxf` (only when the fit holds, or with `force`; else a DXF of that
     name from an earlier run is removed and the report says so) and `<id>-fit.json`.
+    A DXF written only because of `force` carries FORCED_NOTE, and the report says
+    `"forced": true`.
 
     `out_dir` must exist (see geom.atomic.prepare_dir). With `fit_3d` (the 3D check) the
     fit holds only when both checks hold; `extra` entries (the body file) are added to
     the report."""
     stem = fit.part.file_stem
     holds = fit.ok and (fit_3d is None or bool(fit_3d["ok"]))
+    forced = force and not holds
     dxf = None
     target = out_dir / f"{stem}-cutout.dxf"
     stale = not (holds or force) and target.exists()
@@ -80,7 +89,7 @@ def write_cutout(
         dxf = write_dxf(
             target,
             [cutout_contour(fit)],
-            cutout_notes(fit),
+            cutout_notes(fit, forced),
             version=version,
             explode=explode,
         )
@@ -94,5 +103,6 @@ def write_cutout(
     if fit_3d is not None:
         document = with_3d(document, fit_3d)
     document.update(extra or {})
+    document = with_forced(document, forced)
     report = write_text(out_dir / f"{stem}-fit.json", dumps(document))
     return CutoutFiles(dxf, report)

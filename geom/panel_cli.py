@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from geom.atomic import prepare_dir
+from geom.report import FORCED_NOTE
 from geom.units import mm
 
 if TYPE_CHECKING:
@@ -79,7 +80,11 @@ def run(args: argparse.Namespace) -> int:
     if files.refused:
         print(f"  {len(files.violations)} layout violations; {files.refused}")
     elif files.violations:
-        state = "written anyway (--force)" if files.dxf else "withheld (--force writes them)"
+        state = (
+            f"written anyway (--force), marked {FORCED_NOTE}"
+            if files.forced
+            else "withheld (--force writes them)"
+        )
         print(f"  {len(files.violations)} layout violations; DXF and STEP {state}")
     else:
         print("  layout ok")
