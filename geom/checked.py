@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,34 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(where, "(file)", str(exc), "not valid TOML", "TOML syntax") from None
+        raise toml_error(where, text, exc) from None
+
+
+_WHERE_IN_TOML = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)$")
+"""How tomllib ends its messages before Python 3.14 added `lineno` and `colno`."""
+
+
+def toml_error(where: str, text: str, exc: tomllib.TOMLDecodeError) -> InputError:
+    """The `InputError` of a TOML syntax error in `text`: the field is `line N, column M`
+    (1-based), the value the text of that line, the problem tomllib's reason."""
+    message = str(exc)
+    found = _WHERE_IN_TOML.search(message)
+    reason: str = getattr(exc, "msg", None) or (message[: found.start()] if found else message)
+    line: int | None = getattr(exc, "lineno", None)
+    column: int | None = getattr(exc, "colno", None)
+    if (line is None or column is None) and found is not None:
+        if found.group(1):
+            line, column = int(found.group(1)), int(found.group(2))
+        else:  # at the end of the document, where tomllib gives no line
+            line = text.count("\n") + 1
+            column = len(text) - text.rfind("\n")
+    problem = f"not valid TOML ({reason[:1].lower()}{reason[1:]})"
+    if line is None or column is None:
+        return InputError(where, "(file)", MISSING, problem, "TOML syntax")
+    lines = text.split("\n")
+    source = lines[line - 1].rstrip() if line <= len(lines) else ""
+    field = f"line {line}, column {column}"
+    return InputError(where, field, source or MISSING, problem, "TOML syntax")
 
 
 def allowed_range(

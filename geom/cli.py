@@ -8,9 +8,11 @@ on stderr: ``geom: <where>:<field>: <value> is <problem>; allowed <range>``).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, cast
 
@@ -20,7 +22,7 @@ from geom.checked import number
 from geom.errors import MISSING, GeomDeprecationWarning, GeomError, InputError, LintError
 from geom.fit import MAX_COATING_MM, TARGETS, Conditions, Fit, Shop, Target, evaluate
 from geom.part import ASSUMED, NOT_GIVEN, Part
-from geom.report import dumps, fit_report, with_3d
+from geom.report import FORCED_NOTE, dumps, fit_report, with_3d
 from geom.templates import (
     MAX_PART_MM,
     MAX_PLATE_MM,
@@ -65,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        with warnings.catch_warnings():
+        with _library_logs_quiet(args.debug), warnings.catch_warnings():
             warnings.simplefilter("always", GeomDeprecationWarning)
             warnings.showwarning = _note
             return cast(int, args.run(args))
@@ -88,6 +90,25 @@ def _note(message: Warning | str, *_: object, **__: object) -> None:
     print(f"geom: note: {message}", file=sys.stderr)
 
 
+@contextlib.contextmanager
+def _library_logs_quiet(debug: bool) -> Iterator[None]:
+    """Keep ezdxf's log records (font cache, font fallbacks) off stderr for the command's
+    duration, unless `debug`: geom's own messages are the only lines a user sees there.
+    The `ezdxf` logger is restored afterwards; the root logger is never touched."""
+    logger = logging.getLogger("ezdxf")
+    if debug:
+        yield
+        return
+    handler, propagate = logging.NullHandler(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
 # --- commands ---------------------------------------------------------------------------
 
 
@@ -96,7 +117,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
         grip = part.fit.grip
         via = f" via {part.frame.id}" if part.frame else ""
         poles = f"{part.poles}-pole" if part.poles else "-"
-        print(f"{part.id:<18} {poles:<7} grip {grip.min:g} .. {grip.max:g} mm{via:<12} {part.name}")
+        grips = f"grip {mm(grip.min)} .. {mm(grip.max)} mm"
+        print(f"{part.id:<18} {poles:<7} {grips}{via:<12} {part.name}")
     return 0
 
 
@@ -158,6 +180,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         files = write_cutout(fit, out, force=args.force, fit_3d=fit3d, extra=extra)
         status = "ok  " if ok else "FAIL"
         dxf = files.dxf.name if files.dxf else "(DXF withheld: fit fails)"
+        dxf += f" ({FORCED_NOTE})" if files.dxf and not ok else ""
         print(f"{status} {fit.part.id:<18} {dxf}  {files.report.name}  {step.name}")
         failed += not ok
     print(f"{len(fits)} parts, {len(fits) - failed} fit, {failed} fail; files in {out}")
@@ -527,7 +550,7 @@ def _print_files(fit: Fit, dxf: Path | None, report: Path) -> None:
     if dxf is None:
         print(f"  DXF withheld: the fit fails (--force writes it anyway); report {report}")
     else:
-        print(f"  wrote {dxf}")
+        print(f"  wrote {dxf}" + ("" if fit.ok else f" (marked {FORCED_NOTE})"))
         print(f"  wrote {report}")
 
 

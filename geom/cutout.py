@@ -10,7 +10,8 @@ from geom.atomic import write_text
 from geom.contour import Vertex, rounded_rect
 from geom.dxf_out import DxfVersion, Note, write_dxf
 from geom.fit import KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE, Fit
-from geom.report import dumps, fit_report, with_3d
+from geom.report import FORCED_NOTE, dumps, fit_report, with_3d, with_forced
+from geom.units import band, deviation, mm
 
 NOTE_HEIGHT_MM = 2.5
 
@@ -27,31 +28,37 @@ def cutout_contour(fit: Fit) -> list[Vertex]:
     return rounded_rect(fit.cut.width, fit.cut.height, fit.cut.corner_radius)
 
 
-def cutout_notes(fit: Fit) -> list[Note]:
-    """Annotation lines below the cutout (layer NOTES), ASCII only for old CAM software."""
+def cutout_notes(fit: Fit, forced: bool = False) -> list[Note]:
+    """Annotation lines below the cutout (layer NOTES), ASCII only for old CAM software.
+    `forced` (written only because of --force) adds FORCED_NOTE above the cutout, at
+    twice the text height (mm)."""
     part, cut, snap = fit.part, fit.cut, fit.part.fit
     lines = [f"{part.id}  {part.name}"]
     if part.frame is not None:
         lines.append(f"mounts through snap-in frame {part.frame.id}: cut is the frame's")
     lines += [
-        f"cut {cut.width:.3f} x {cut.height:.3f} mm, corner R {cut.corner_radius:.3f} mm "
+        f"cut {mm(cut.width)} x {mm(cut.height)} mm, corner R {mm(cut.corner_radius)} mm "
         f"({fit.target} of band, {KERF_NOTE})",
-        f"finished opening {snap.cutout.width:.3f} x {snap.cutout.height:.3f} mm "
-        f"+{snap.tolerance:.3f}/-0; shop process -{fit.process_minus:.3f}/+"
-        f"{fit.process_plus:.3f} mm",
-        f"sheet {fit.sheet.min:.2f} .. {fit.sheet.max:.2f} mm"
+        f"finished opening {mm(snap.cutout.width)} x {mm(snap.cutout.height)} mm "
+        f"{deviation('+', snap.tolerance)}/0; shop process "
+        f"{deviation('-', fit.process_minus)}/{deviation('+', fit.process_plus)} mm",
+        f"sheet {band(fit.sheet.min, fit.sheet.max)} mm"
         f"{'' if fit.sheet_given else ' (those that grip)'}, coating "
-        f"{fit.coating.min:.3f} .. {fit.coating.max:.3f} mm per face"
+        f"{band(fit.coating.min, fit.coating.max)} mm per face"
         f"{', openings masked' if fit.conditions.masked else ''}",
         PUNCH_NOTE,
     ]
     if part.cut_assumed:
         lines.append(VERIFY_NOTE)
     top = -cut.height / 2 - 3 * NOTE_HEIGHT_MM
-    return [
+    notes = [
         Note(text, -cut.width / 2, top - i * 1.6 * NOTE_HEIGHT_MM, NOTE_HEIGHT_MM)
         for i, text in enumerate(lines)
     ]
+    if forced:
+        above = cut.height / 2 + NOTE_HEIGHT_MM
+        notes.insert(0, Note(FORCED_NOTE, -cut.width / 2, above, 2 * NOTE_HEIGHT_MM))
+    return notes
 
 
 def write_cutout(
@@ -66,12 +73,15 @@ def write_cutout(
 ) -> CutoutFiles:
     """Write `<id>-cutout.dxf` (only when the fit holds, or with `force`; else a DXF of that
     name from an earlier run is removed and the report says so) and `<id>-fit.json`.
+    A DXF written only because of `force` carries FORCED_NOTE, and the report says
+    `"forced": true`.
 
     `out_dir` must exist (see geom.atomic.prepare_dir). With `fit_3d` (the 3D check) the
     fit holds only when both checks hold; `extra` entries (the body file) are added to
     the report."""
     stem = fit.part.file_stem
     holds = fit.ok and (fit_3d is None or bool(fit_3d["ok"]))
+    forced = force and not holds
     dxf = None
     target = out_dir / f"{stem}-cutout.dxf"
     stale = not (holds or force) and target.exists()
@@ -81,7 +91,7 @@ def write_cutout(
         dxf = write_dxf(
             target,
             [cutout_contour(fit)],
-            cutout_notes(fit),
+            cutout_notes(fit, forced),
             version=version,
             explode=explode,
         )
@@ -95,5 +105,6 @@ def write_cutout(
     if fit_3d is not None:
         document = with_3d(document, fit_3d)
     document.update(extra or {})
+    document = with_forced(document, forced)
     report = write_text(out_dir / f"{stem}-fit.json", dumps(document))
     return CutoutFiles(dxf, report)

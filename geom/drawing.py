@@ -13,6 +13,8 @@ What the drawing holds (issue 5):
   spacing, scale, date-free revision = a short hash of the inputs);
 - on layer `WARNING`: the "ASSUMED - verify against the manufacturer's drawing" box,
   when any number that shapes the cut is assumed;
+- on layer `NOTES`, first in the notes column and in the title block: "FIT FAILS -
+  forced" in a double box, when the fit fails (the drawing of a forced output);
 - on layers `PLATE` and `BODY`: a side view (section along the latch axis) at the
   thinnest and the thickest finished plate. Z convention: the panel front face is Z = 0,
   the plate lies in -t <= Z <= 0, the body reaches into -Z. The body outline is simple:
@@ -45,7 +47,8 @@ from geom.dxf_lint import CUT_LAYER
 from geom.dxf_out import NOTES_LAYER, new_document, write_document
 from geom.fit import KERF_NOTE, PUNCH_NOTE, Fit
 from geom.preview import pdf_bytes, pdf_document
-from geom.units import band, mm
+from geom.report import FORCED_NOTE
+from geom.units import band, deviation, mm
 
 SHEET_W, SHEET_H = 297.0, 210.0
 """ISO A4 landscape, paper mm."""
@@ -154,9 +157,7 @@ def revision(fit: Fit) -> str:
 
 def tolerance_text(value: float, plus: float, minus: float) -> str:
     """``41.50 +0.10/0``: a size with its deviations (mm, 2 decimals, 3 when needed)."""
-    up = f"+{_mm(plus)}" if plus > 0 else "0"
-    down = f"-{_mm(minus)}" if minus > 0 else "0"
-    return f"{_mm(value)} {up}/{down}"
+    return f"{_mm(value)} {_signed('+', plus)}/{_signed('-', minus)}"
 
 
 def dimension_texts(fit: Fit, m: Measured) -> dict[str, str]:
@@ -487,6 +488,9 @@ def _notes(sheet: _Sheet, fit: Fit, m: Measured) -> None:
     mount = part.mount
     x0, _, x1, y1 = NOTES_BOX
     top = y1 - 2
+    if not fit.ok:
+        failing = ", ".join(c.name for c in fit.failures())
+        top = _forced_box(sheet, x0, x1, top, f"written with --force; the fit fails: {failing}")
     if part.cut_assumed:
         fields = [f for f in part.assumed if f.split(":")[-1].startswith("cutout.")]
         top = _assumed_box(sheet, x0, x1, top, fields)
@@ -502,7 +506,7 @@ def _notes(sheet: _Sheet, fit: Fit, m: Measured) -> None:
         f"{via}Finished opening (after coating): {tolerance_text(snap.cutout.width, tol, 0)} x "
         f"{tolerance_text(snap.cutout.height, tol, 0)} mm.",
         f"Cut as drawn: {_mm(m.width)} x {_mm(m.height)} mm, target {fit.target} of the band; "
-        f"shop process +{_mm(fit.process_plus)}/-{_mm(fit.process_minus)} mm.",
+        f"shop process {_signed('+', fit.process_plus)}/{_signed('-', fit.process_minus)} mm.",
         f"Corner radius as drawn R{_mm(max(m.radii, default=0.0))}; collar corner "
         f"R{_mm(snap.collar_corner_radius)} (a larger cut radius interferes).",
         f"Sheet {_mm(fit.sheet.min)} .. {_mm(fit.sheet.max)} mm"
@@ -513,9 +517,12 @@ def _notes(sheet: _Sheet, fit: Fit, m: Measured) -> None:
         f"(grip range {_mm(snap.grip.min)} .. {_mm(snap.grip.max)} mm).",
         f"{punch_text}.",
         f"DXF: {KERF_NOTE}; cut contour on layer CUT only.",
-        f"Fit: {'holds' if fit.ok else 'FAILS'} at every end of every band ("
-        + ", ".join(c.name for c in fit.checks)
-        + ").",
+        (
+            "Fit: holds at every end of every band (" + ", ".join(c.name for c in fit.checks) + ")."
+            if fit.ok
+            else "Fit: FAILS (" + ", ".join(c.name for c in fit.failures()) + "), checked at "
+            "every end of every band."
+        ),
     ]
     lines = ["NOTES (dimensions in mm)"]
     for i, note in enumerate(notes, 1):
@@ -531,7 +538,8 @@ def _title_block(sheet: _Sheet, fit: Fit, s: float) -> None:
     sheet.rect(x0, y0, x1, y1)
     sheet.line(x0, y1 - 12, x1, y1 - 12)
     sheet.text(f"CUTOUT {part.id}", x0 + 2, y1 - 6, HEADING_MM)
-    sheet.text("dimensioned cutout drawing", x0 + 2, y1 - 10.5, TEXT_MM)
+    subtitle = "dimensioned cutout drawing" + ("" if fit.ok else f", {FORCED_NOTE}")
+    sheet.text(subtitle, x0 + 2, y1 - 10.5, TEXT_MM)
     poles = str(part.poles) if part.poles else "-"
     pitch = f"{_mm(part.pin_spacing)} mm" if part.pin_spacing else "-"
     rows = [
@@ -551,9 +559,18 @@ def _title_block(sheet: _Sheet, fit: Fit, s: float) -> None:
 
 
 def _mm(value: float) -> str:
-    """2 decimals, or 3 when the value needs them (a micrometre shows, float noise not)."""
-    two = f"{value:.2f}"
-    return two if math.isclose(float(two), value, abs_tol=5e-7) else f"{value:.3f}"
+    """mm, 2 decimals, or 3 when the value needs them (a micrometre shows, float noise
+    not); never `-0.00`."""
+    return mm(value, _digits(value))
+
+
+def _signed(sign: str, value: float) -> str:
+    """A deviation as `+0.05` (digits as `_mm`), `0` when it shows as zero."""
+    return deviation(sign, value, _digits(value))
+
+
+def _digits(value: float) -> int:
+    return 2 if math.isclose(round(value, 2), value, abs_tol=5e-7) else 3
 
 
 def _scale_text(s: float) -> str:
@@ -593,13 +610,20 @@ def read_cut_contours(path: Path) -> list[list[Vertex]]:
     ]
 
 
+def dxf_notes(path: Path) -> list[str]:
+    """The TEXT of every entity on layer NOTES of a DXF file."""
+    doc = ezdxf.readfile(path)
+    return [str(t.dxf.text) for t in doc.modelspace().query(f"TEXT[layer=='{NOTES_LAYER}']")]
+
+
 def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Path) -> DrawingFiles:
     """Write `<name>-drawing.dxf` and `<name>-drawing.pdf` (one A3 page) for a panel.
 
     Everything measured is measured from the panel DXF as written (`panel_dxf`): the
     outline, each cutout (labelled C1.., with its part from the panel file) and each
     round hole (labelled H1.., in the hole table). The BOM is the `bom_csv` written by
-    the panel job. `panel` is a geom.panel.Panel (names, parts, sheet, coating)."""
+    the panel job. `panel` is a geom.panel.Panel (names, parts, sheet, coating). A panel
+    DXF marked "FIT FAILS - forced" (written with --force) gives a marked drawing."""
     contours = read_cut_contours(panel_dxf)
     measured = [_Opening(c, measure(c)) for c in contours]
     outline = max(measured, key=lambda o: o.m.width * o.m.height)
@@ -695,6 +719,11 @@ def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Pat
         bom = list(csv.DictReader(handle))
     x0, _, x1, y1 = PANEL_RIGHT
     top = y1 - 2
+    forced = FORCED_NOTE in dxf_notes(panel_dxf)
+    if forced:
+        report = f"{panel.name}-report.json"
+        detail = f"written with --force; layout rules fail (see {report})"
+        top = _forced_box(sheet, x0, x1, top, detail)
     if any(p.part.cut_assumed for p in places):
         top = _assumed_box(
             sheet, x0, x1, top, sorted({p.part.id for p in places if p.part.cut_assumed})
@@ -707,7 +736,8 @@ def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Pat
         f"Sheet {band(panel.sheet.min, panel.sheet.max, 2)} mm, coating "
         f"{band(panel.coating.min, panel.coating.max)} mm per face"
         f"{' (openings masked)' if panel.masked else ''}, {panel.process}, shop "
-        f"+/-{mm(panel.shop.tolerance)} mm; layout rules hold.",
+        f"+/-{mm(panel.shop.tolerance)} mm; layout rules "
+        + ("FAIL (written with --force)." if forced else "hold."),
         f"{len(cuts)} cutouts, {len(holes)} holes, measured from {panel_dxf.name}.",
         f"DXF: {KERF_NOTE}; cut contours on layer CUT only.",
     ]
@@ -725,7 +755,8 @@ def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Pat
     sheet.line(tx0, ty1 - 12, tx1, ty1 - 12)
     rev = panel_revision(panel)
     sheet.text(f"PANEL {panel.name}", tx0 + 2, ty1 - 6, HEADING_MM)
-    sheet.text("panel drawing: outline, cutouts, holes, BOM", tx0 + 2, ty1 - 10.5, TEXT_MM)
+    subtitle = "panel drawing: outline, cutouts, holes, BOM"
+    sheet.text(subtitle + (f", {FORCED_NOTE}" if forced else ""), tx0 + 2, ty1 - 10.5, TEXT_MM)
     sheet.lines(
         [
             f"{_mm(panel.width)} x {_mm(panel.height)} mm, corner R {_mm(panel.corner_radius)}",
@@ -761,15 +792,29 @@ def panel_revision(panel: Any) -> str:
 def _assumed_box(sheet: _Sheet, x0: float, x1: float, top: float, ids: Sequence[str]) -> float:
     """The ASSUMED warning box from `top` down; returns the paper y below it."""
     box_lines = ["ASSUMED", ASSUMED_NOTE, "before cutting. Assumed cut numbers:"]
-    box_lines += textwrap.wrap(", ".join(ids), WRAP)
+    return _box(sheet, x0, x1, top, box_lines + textwrap.wrap(", ".join(ids), WRAP), WARNING_LAYER)
+
+
+def _forced_box(sheet: _Sheet, x0: float, x1: float, top: float, detail: str) -> float:
+    """The FORCED_NOTE box (on NOTES, as in the CAM DXFs) from `top` down; returns the
+    paper y below it."""
+    lines = textwrap.wrap(detail, WRAP, break_on_hyphens=False)
+    return _box(sheet, x0, x1, top, [FORCED_NOTE, *lines], NOTES_LAYER)
+
+
+def _box(
+    sheet: _Sheet, x0: float, x1: float, top: float, box_lines: Sequence[str], layer: str
+) -> float:
+    """Lines in a double frame from `top` down (paper mm), the first at twice the text
+    height; returns the paper y below the frame."""
     sizes = [2 * TEXT_MM] + [TEXT_MM] * (len(box_lines) - 1)
     height = sum(sizes) * LINE_PITCH + 3
-    sheet.rect(x0 + 1, top - height, x1 - 1, top, WARNING_LAYER)
-    sheet.rect(x0 + 1.8, top - height + 0.8, x1 - 1.8, top - 0.8, WARNING_LAYER)
+    sheet.rect(x0 + 1, top - height, x1 - 1, top, layer)
+    sheet.rect(x0 + 1.8, top - height + 0.8, x1 - 1.8, top - 0.8, layer)
     y = top - 1.5
     for line, size in zip(box_lines, sizes, strict=True):
         y -= size * LINE_PITCH
-        sheet.text(line, x0 + 4, y + 0.3 * size, size, WARNING_LAYER)
+        sheet.text(line, x0 + 4, y + 0.3 * size, size, layer)
     return top - height - 3
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from geom.panel import Panel, Placed, edge_distance
 from geom.part import Part
-from geom.units import band
+from geom.units import band, mm
 
 EPS_MM = 1e-6
 """Overlaps and shortfalls below this are float noise (1 nm), not findings."""
@@ -209,8 +209,8 @@ def _webs_and_edges(panel: Panel, rules: Rules) -> list[Violation]:
             out.append(
                 Violation(
                     "web",
-                    f"{a.entry} and {b.entry} {what} {abs(g):.3f} mm"
-                    + ("" if g < 0 else f", less than the {rules.min_web:g} mm minimum")
+                    f"{a.entry} and {b.entry} {what} {mm(abs(g))} mm"
+                    + ("" if g < 0 else f", less than the {mm(rules.min_web)} mm minimum")
                     + f" ({rules.web_source})",
                     (a.entry, b.entry),
                     ((a.x, a.y), (b.x, b.y)),
@@ -224,8 +224,8 @@ def _webs_and_edges(panel: Panel, rules: Rules) -> list[Violation]:
             out.append(
                 Violation(
                     "edge",
-                    f"{o.entry} is {d:.3f} mm from the outline, less than the "
-                    f"{rules.min_edge:g} mm minimum ({rules.edge_source})",
+                    f"{o.entry} is {mm(d)} mm from the outline, less than the "
+                    f"{mm(rules.min_edge)} mm minimum ({rules.edge_source})",
                     (o.entry,),
                     ((o.x, o.y),),
                     {"edge": d, "min_edge": rules.min_edge},
@@ -310,7 +310,7 @@ def _front_and_back(panel: Panel) -> list[Violation]:
             Violation(
                 rule,
                 f"{first.entry} ({first.part.id}) and {second.entry} ({second.part.id}): "
-                f"{text} by {ox:.3f} x {oy:.3f} mm",
+                f"{text} by {mm(ox)} x {mm(oy)} mm",
                 (first.entry, second.entry),
                 ((first.x, first.y), (second.x, second.y)),
                 {"overlap_x": ox, "overlap_y": oy, "overlap_z": oz},
@@ -326,7 +326,7 @@ def _front_and_back(panel: Panel) -> list[Violation]:
             out.append(
                 Violation(
                     "flange_off_sheet",
-                    f"{p.entry} ({p.part.id}): the flange hangs {-d:.3f} mm over the outline",
+                    f"{p.entry} ({p.part.id}): the flange hangs {mm(-d)} mm over the outline",
                     (p.entry,),
                     ((p.x, p.y),),
                     {"overhang": -d},

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from geom.atomic import prepare_dir
-from geom.units import band
+from geom.report import FORCED_NOTE
+from geom.units import band, mm
 
 if TYPE_CHECKING:
     from geom.dxf_out import DxfVersion
@@ -67,20 +68,24 @@ def run(args: argparse.Namespace) -> int:
         force=args.force,
     )
     print(
-        f"panel {panel.name}: {panel.width:g} x {panel.height:g} mm, sheet "
+        f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, sheet "
         f"{band(panel.sheet.min, panel.sheet.max)} mm {panel.process}, {len(panel.places)} "
         f"cutouts, {len(panel.holes)} holes"
     )
     for v in files.violations[:MAX_LISTED]:
         pairs = zip(v.entries, v.positions, strict=True)
-        where = ", ".join(f"{e} at ({x:g}, {y:g})" for e, (x, y) in pairs)
+        where = ", ".join(f"{e} at ({mm(x)}, {mm(y)})" for e, (x, y) in pairs)
         print(f"  FAIL {v.rule}: {v.message} [{where}]")
     if len(files.violations) > MAX_LISTED:
         print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
     if files.refused:
         print(f"  {len(files.violations)} layout violations; {files.refused}")
     elif files.violations:
-        state = "written anyway (--force)" if files.dxf else "withheld (--force writes them)"
+        state = (
+            f"written anyway (--force), marked {FORCED_NOTE}"
+            if files.forced
+            else "withheld (--force writes them)"
+        )
         print(f"  {len(files.violations)} layout violations; DXF and STEP {state}")
     else:
         print("  layout ok")

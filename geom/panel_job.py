@@ -11,7 +11,9 @@
 
 A layout violation withholds the CAM files (DXF, STEP) unless `force`, and removes
 those an earlier run left under the same names (a stale DXF must not pass for this
-layout); the BOM and the report are always written. Same input, same bytes. All sizes in mm.
+layout); a DXF written only because of `force` carries "FIT FAILS - forced" on NOTES
+and the report says `"forced": true`. The BOM and the report are always written. Same
+input, same bytes. All sizes in mm.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from geom.fit import KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE
 from geom.layout import Violation, check_layout, rules_for
 from geom.panel import Panel, Placed
 from geom.part import Part
-from geom.report import dumps, fit_report
+from geom.report import FORCED_NOTE, dumps, fit_report, with_forced
 from geom.units import band, mm
 
 PLATE_COLOUR = (0.80, 0.80, 0.78)
@@ -73,6 +75,8 @@ class PanelFiles:
     """Names of stale CAM files of an earlier run removed because these were withheld."""
     refused: str | None = None
     """Why forced CAM files were not written (the DXF lint refused crossing contours)."""
+    forced: bool = False
+    """The CAM files were written only because of `force` (and say so)."""
 
     @property
     def ok(self) -> bool:
@@ -101,8 +105,10 @@ def opening_contours(panel: Panel) -> list[list[Vertex]]:
     return cuts + [circle(h.diameter, h.x, h.y) for h in panel.holes]
 
 
-def panel_notes(panel: Panel) -> list[Note]:
-    """A label in each cutout (the part id) and the panel's notes below the outline."""
+def panel_notes(panel: Panel, forced: bool = False) -> list[Note]:
+    """A label in each cutout (the part id) and the panel's notes below the outline;
+    `forced` (a layout rule fails) adds FORCED_NOTE above the outline, at least twice
+    the text height and 1/50 of the panel's width (mm): large enough to see at once."""
     notes: list[Note] = []
     for p in panel.places:
         cut = panel.cut(p)
@@ -111,8 +117,8 @@ def panel_notes(panel: Panel) -> list[Note]:
         size = round(min(NOTE_HEIGHT_MM, h / 3, w / max(len(p.part.id), 1) / 0.8), 3)
         notes.append(Note(p.part.id, p.x - w / 2 + cut.corner_radius, p.y - size / 2, size))
     lines = [
-        f"panel {panel.name}: {panel.width:g} x {panel.height:g} mm, corner R "
-        f"{panel.corner_radius:g} mm, sheet {band(panel.sheet.min, panel.sheet.max)} mm, "
+        f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, corner R "
+        f"{mm(panel.corner_radius)} mm, sheet {band(panel.sheet.min, panel.sheet.max)} mm, "
         f"coating {band(panel.coating.min, panel.coating.max)} mm per face"
         f"{' (openings masked)' if panel.masked else ''}, {panel.process}, shop "
         f"+/-{mm(panel.shop.tolerance)} mm",
@@ -123,6 +129,9 @@ def panel_notes(panel: Panel) -> list[Note]:
         lines.append(PUNCH_NOTE)
     if any(p.part.cut_assumed for p in panel.places):
         lines.append(VERIFY_NOTE)
+    if forced:
+        size = max(2 * NOTE_HEIGHT_MM, panel.width / 50)
+        notes.append(Note(FORCED_NOTE, 0.0, panel.height + size / 2, size))
     return notes + [
         Note(text, 0.0, -3 * NOTE_HEIGHT_MM - i * 1.6 * NOTE_HEIGHT_MM, NOTE_HEIGHT_MM)
         for i, text in enumerate(lines)
@@ -152,7 +161,7 @@ def run_panel(
             dxf = write_dxf(
                 out_dir / f"{stem}-panel.dxf",
                 [outline_contour(panel), *opening_contours(panel)],
-                panel_notes(panel),
+                panel_notes(panel, forced=bool(violations)),
                 version=version,
                 explode=explode,
             )
@@ -170,8 +179,9 @@ def run_panel(
             if old.is_file():
                 old.unlink()
                 stale.append(old.name)
+    forced = dxf is not None and bool(violations)
     bom = write_text(out_dir / f"{stem}-bom.csv", bom_csv(panel))
-    document = panel_report(panel, violations)
+    document = with_forced(panel_report(panel, violations), forced)
     document["files"] = {
         "dxf": dxf.name if dxf else None,
         "dxf_version": version,
@@ -184,7 +194,9 @@ def run_panel(
         "refused": refused,
     }
     report = write_text(out_dir / f"{stem}-report.json", dumps(document))
-    return PanelFiles(violations, dxf, step_file, assembly, bom, report, tuple(stale), refused)
+    return PanelFiles(
+        violations, dxf, step_file, assembly, bom, report, tuple(stale), refused, forced
+    )
 
 
 def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:
@@ -269,17 +281,17 @@ def bom_csv(panel: Panel) -> str:
                 part.kind,
                 " ".join(sorted(used_in[pid])),
                 part.poles if part.poles is not None else "",
-                f"{part.width:g}",
-                f"{part.height:g}",
-                f"{part.depth:g}",
+                mm(part.width),
+                mm(part.height),
+                mm(part.depth),
                 info("colour"),
                 info("coding"),
                 info("rated_voltage_v"),
                 info("rated_current_a"),
                 info("counterpart"),
-                f"{cut.width:.3f}" if cut else "",
-                f"{cut.height:.3f}" if cut else "",
-                f"{cut.corner_radius:.3f}" if cut else "",
+                mm(cut.width) if cut else "",
+                mm(cut.height) if cut else "",
+                mm(cut.corner_radius) if cut else "",
                 ("yes" if part.cut_assumed else "no") if cut else "",
             ]
         )

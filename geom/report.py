@@ -73,6 +73,21 @@ def with_3d(document: dict[str, Any], fit_3d: dict[str, Any]) -> dict[str, Any]:
     return {**document, "ok": bool(document["ok"] and fit_3d["ok"]), "fit_3d": fit_3d}
 
 
+FORCED_NOTE = "FIT FAILS - forced"
+"""The mark of an output written only because of --force (the fit or a layout rule
+fails): on the DXF's NOTES layer, on the drawing, and first in the report's notes."""
+
+
+def with_forced(document: dict[str, Any], forced: bool) -> dict[str, Any]:
+    """`document` with `"forced"` after `"ok"`; when `forced`, FORCED_NOTE first in notes."""
+    out: dict[str, Any] = {}
+    for key, value in document.items():
+        out[key] = [FORCED_NOTE, *value] if forced and key == "notes" else value
+        if key == "ok":
+            out["forced"] = forced
+    return out
+
+
 def dumps(document: Any) -> str:
     """JSON text with floats rounded to `DECIMALS` and a final newline."""
     return json.dumps(_rounded(document), indent=2, ensure_ascii=False) + "\n"

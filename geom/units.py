@@ -16,3 +16,12 @@ def band(low: float, high: float, digits: int = 3) -> str:
         if mm(low, digits) == mm(high, digits)
         else f"{mm(low, digits)} .. {mm(high, digits)}"
     )
+
+
+def deviation(sign: str, value: float, digits: int = 3) -> str:
+    """A tolerance `value` in mm with its `sign` (`+` or `-`), as `+0.050`; `0` when it
+    rounds to zero (never `-0.000`); a negative value gets the other sign."""
+    text = mm(abs(value), digits)
+    if float(text) == 0:
+        return "0"
+    return (sign if value > 0 else {"+": "-", "-": "+"}[sign]) + text

@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
+from geom.checked import toml_error
 from geom.templates import template_dirs
 
 SHIPPED = template_dirs()[-1] / "770-744_064-000.toml"
@@ -251,7 +253,7 @@ BROKEN_TEMPLATES = [
         "not a known choice",
     ),
     ('id = "770-744/064-000"', 'id = "../../etc/x"', "part.id", "not usable in a file name"),
-    ("[cutout]", "[cutout", "(file)", "not valid TOML"),
+    ("[cutout]", "[cutout", "line 47, column 8", "not valid TOML"),
 ]
 
 
@@ -287,6 +289,57 @@ def test_empty_binary_and_non_utf8_templates(
     _assert_refused(geom("check", bad), tmp_path, "bad.toml:", problem)
 
 
+PANEL_START = "[panel]\nwidth = 300.0\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "expected"),
+    [
+        (
+            "check",
+            SHIPPED.read_text(encoding="utf-8").replace("[cutout]", "[cutout", 1),
+            "line 47, column 8: '[cutout' is not valid TOML",
+        ),
+        (
+            "cutout",
+            "a = 1\n\n  x = 3.0.0\n",
+            "line 3, column 10: '  x = 3.0.0' is not valid TOML (expected newline",
+        ),
+        (
+            "panel",
+            PANEL_START + "height = = 200.0\n",
+            "line 3, column 10: 'height = = 200.0' is not valid TOML (invalid value)",
+        ),
+        (  # tomllib says "at end of document": the position is computed from the text
+            "panel",
+            PANEL_START + "coating = [0.05,",
+            "line 3, column 17: 'coating = [0.05,' is not valid TOML (invalid value)",
+        ),
+    ],
+    ids=["template-check", "template-cutout", "panel", "panel-end-of-document"],
+)
+def test_toml_syntax_error_names_line_and_column(
+    geom, tmp_path: Path, command: str, text: str, expected: str
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text, encoding="utf-8")
+    args = [command, bad] if command == "check" else [command, bad, "-o", tmp_path / "out"]
+    run = geom(*args)
+    _assert_refused(run, tmp_path, f"geom: {bad}:{expected}", "; allowed TOML syntax")
+
+
+def test_toml_error_position_from_the_exception_attributes() -> None:
+    """Python 3.14's TOMLDecodeError carries msg, lineno and colno: they are used as given."""
+    exc = tomllib.TOMLDecodeError("Invalid value (at line 2, column 5)")
+    exc.msg, exc.lineno, exc.colno = "Invalid value", 2, 5
+    error = toml_error("t.toml", "a = 1\nb = \n", exc)
+    assert str(error) == (
+        "t.toml:line 2, column 5: 'b =' is not valid TOML (invalid value); allowed TOML syntax"
+    )
+    unplaced = toml_error("t.toml", "", tomllib.TOMLDecodeError("Something else"))
+    assert str(unplaced) == "t.toml:(file): not valid TOML (something else); allowed TOML syntax"
+
+
 def test_duplicate_ids_in_one_directory(
     geom, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -318,10 +371,12 @@ def test_argparse_errors_are_one_line_exit_2(geom, tmp_path: Path) -> None:
 def test_subprocess_one_line_no_traceback(tmp_path: Path) -> None:
     """The installed entry point, as a user runs it."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    (tmp_path / "bad.toml").write_text("[panel]\nwidth = = 1\n", encoding="utf-8")
     for args in (
         ["cutout", "770-744", "--sheet", "-2.5", "-o", str(tmp_path / "out")],
         ["cutout", "770-744", "--target", "middle"],
         ["check", str(tmp_path / "missing.toml")],
+        ["panel", str(tmp_path / "bad.toml"), "-o", str(tmp_path / "out")],
     ):
         proc = subprocess.run(
             [sys.executable, "-m", "geom", *args],
