@@ -101,24 +101,23 @@ def print_fit3d(report: dict[str, Any]) -> None:
     print(
         f"  {status} {'fit_3d':<18} interference {worst} "
         f"(limit {report['interference_limit_mm3']:g}); latch catch at least "
-        f"{report['latch_catch_min_mm']:.3f} mm (required "
-        f"{report['latch_catch_required_mm']:.3f}) over {len(cases)} cases"
+        f"{mm(report['latch_catch_min_mm'])} mm (required "
+        f"{mm(report['latch_catch_required_mm'])}) over {len(cases)} cases"
         + (f"; UNDECIDABLE in {len(undecided)}" if undecided else "")
     )
     for case in cases:
         if case["ok"]:
             continue
         o = case["opening_mm"]
-        where = (
-            f"at opening {o['width']:.3f} x {o['height']:.3f} mm, plate {case['plate_mm']:.3f} mm"
-        )
+        plate = case["finished_plate_mm"]
+        where = f"at opening {mm(o['width'])} x {mm(o['height'])} mm, finished plate {mm(plate)} mm"
         if not case["decided"]:
             print(f"       UNDECIDABLE {where}: {case['reason']}")
             continue
         print(
             f"       fails {where}: interference {case['interference_mm3']:.6f} mm3, latches "
             + ", ".join(
-                f"catch {la['catch_mm']:.3f} mm top Z {la['top_z_mm']:.3f}"
+                f"catch {mm(la['catch_mm'])} mm top Z {mm(la['top_z_mm'])}"
                 for la in case["latches"]
             )
         )

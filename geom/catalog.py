@@ -97,15 +97,12 @@ def _cutout(job: PartJob) -> list[Path]:
     files = write_cutout(fit, job.options.out_dir, extra=extra)
     job.files["fit_report"] = files.report
     job.data["fit3d_ok"] = fit3d["ok"]
-    if files.dxf is None:
-        failed = "; ".join(c.message for c in fit.failures())
-        raise JobFailed(f"fit fails, DXF withheld: {failed}")
+    if files.dxf is None:  # a failing 2D or 3D check withholds the DXF
+        failed = [c.message for c in fit.failures()]
+        if not fit3d["ok"]:
+            failed.append(f"3D check fails (see {files.report.name})")
+        raise JobFailed(f"fit fails, DXF withheld: {'; '.join(failed)}")
     job.files["cutout_dxf"] = files.dxf
-    if not fit3d["ok"]:
-        raise JobFailed(
-            f"3D fit fails: interference {fit3d['interference_mm3']:.6f} mm3, latch catch "
-            f"{fit3d['latch_catch_min_mm']:.3f} mm (see {files.report.name})"
-        )
     return [files.dxf, files.report]
 
 

@@ -33,7 +33,7 @@ from geom.templates import (
     part_from_data,
 )
 from geom.tolerance import Size
-from geom.units import band, mm
+from geom.units import band, deviation, mm
 
 CLI = "command line"
 
@@ -192,6 +192,8 @@ def _cmd_build_all(args: argparse.Namespace) -> int:
 
     if args.parts:
         raise InputError(CLI, "PART", args.parts[0], "given with --all", "either --all or PART...")
+    if args.force:  # the catalog withholds every failing part's DXF: no forced files
+        raise InputError(CLI, "--force", "--force", "given with --all", "--force with PART...")
     fit_conditions = conditions(args)
     jobs = None if args.jobs is None else _whole("--jobs", args.jobs, 1, 256)
     scale, dpi = _scale(args.scale), _dpi(args.dpi)  # every input checked before any file
@@ -531,10 +533,11 @@ def _print_fit(fit: Fit) -> None:
     )
     print(
         f"  finished band    {mm(snap.cutout.width)} x {mm(snap.cutout.height)} mm "
-        f"+{mm(snap.tolerance)}/-0"
+        f"{deviation('+', snap.tolerance)}/0"
     )
     shop = f"; shop holds +/-{mm(cond.shop.tolerance)}" if cond.shop else ""
-    print(f"  shop process     -{mm(fit.process_minus)} / +{mm(fit.process_plus)} mm left{shop}")
+    left = f"{deviation('-', fit.process_minus)} / {deviation('+', fit.process_plus)}"
+    print(f"  shop process     {left} mm left{shop}")
     print(f"  clearance        {mm(fit.clearance.min)} .. {mm(fit.clearance.max)} mm")
     for check in fit.checks:
         status = "ok  " if check.ok else "FAIL" if check.verified else "UNVERIFIED"

@@ -33,7 +33,7 @@ from typing import Any, Literal, get_args
 
 from geom.part import NOT_GIVEN, Axis, Part, Rect, SnapIn
 from geom.tolerance import Size
-from geom.units import band, mm
+from geom.units import band, deviation, mm
 
 Target = Literal["mid", "nominal"]
 TARGETS: tuple[Target, ...] = get_args(Target)
@@ -306,7 +306,7 @@ def _check_shop(minus: float, plus: float, conditions: Conditions, tol: float) -
     """What the cut leaves the shop, against what the shop holds (or 1 um)."""
     shop = conditions.shop
     need = max(shop.tolerance, MIN_PROCESS_MM) if shop else MIN_PROCESS_MM
-    leaves = f"the cut leaves the shop -{mm(minus)}/+{mm(plus)} mm"
+    leaves = f"the cut leaves the shop {deviation('-', minus)}/{deviation('+', plus)} mm"
     figures: dict[str, Any] = {"minus": minus, "plus": plus, "required": need}
     if shop:
         figures["shop_source"] = shop.source

@@ -262,3 +262,10 @@ def test_forkserver_workers_write_the_same_bytes(
     assert names == sorted(p.name for p in other.iterdir())
     for name in names:
         assert (out / name).read_bytes() == (other / name).read_bytes(), name
+
+
+def test_all_with_force_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """The catalog never writes a failing part's DXF: --force would silently do nothing."""
+    assert main(["build", "--all", "--force", "-o", str(tmp_path / "x")]) == 2
+    assert "--force: '--force' is given with --all" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()

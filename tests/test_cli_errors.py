@@ -15,6 +15,8 @@ from geom.checked import toml_error
 from geom.templates import template_dirs
 
 SHIPPED = template_dirs()[-1] / "770-744_064-000.toml"
+CUTOUT_LINE = SHIPPED.read_text(encoding="utf-8").splitlines().index("[cutout]") + 1
+"""The shipped template's `[cutout]` line: where a broken table header is reported."""
 
 
 def _assert_refused(run, tmp_path: Path, *needles: str) -> None:
@@ -253,7 +255,7 @@ BROKEN_TEMPLATES = [
         "not a known choice",
     ),
     ('id = "770-744/064-000"', 'id = "../../etc/x"', "part.id", "not usable in a file name"),
-    ("[cutout]", "[cutout", "line 47, column 8", "not valid TOML"),
+    ("[cutout]", "[cutout", f"line {CUTOUT_LINE}, column 8", "not valid TOML"),
 ]
 
 
@@ -298,7 +300,7 @@ PANEL_START = "[panel]\nwidth = 300.0\n"
         (
             "check",
             SHIPPED.read_text(encoding="utf-8").replace("[cutout]", "[cutout", 1),
-            "line 47, column 8: '[cutout' is not valid TOML",
+            f"line {CUTOUT_LINE}, column 8: '[cutout' is not valid TOML",
         ),
         (
             "cutout",

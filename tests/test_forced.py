@@ -12,6 +12,7 @@ from pathlib import Path
 import ezdxf
 import pymupdf
 import pytest
+from fits import fit_of
 from measure import texts
 from test_panel_files import EXAMPLE, MIXED
 
@@ -19,7 +20,6 @@ from geom.cutout import cutout_contour, cutout_notes
 from geom.drawing import write_drawing, write_panel_drawing
 from geom.dxf_lint import lint_file
 from geom.dxf_out import write_dxf
-from geom.fit import evaluate
 from geom.panel import load_panel
 from geom.panel_job import opening_contours, outline_contour, panel_notes
 from geom.templates import load_catalog
@@ -29,8 +29,8 @@ MARK = "FIT FAILS - forced"
 PART = "770-744/064-000"
 STEM = "770-744_064-000"
 # A 2.0 mm sheet with 0.08 mm coating per face is 2.16 mm finished: beyond the 2 mm grip.
-FAILING = ("--plate", "2.0", "--coating", "0.08")
-HOLDING = ("--plate", "1.5", "--coating", "0.08")
+FAILING = ("--sheet", "2.0", "--coating", "0.08")
+HOLDING = ("--sheet", "1.5", "--coating", "0.08")
 # Two 770-744 whose flanges overlap; their cutouts stay apart (the DXF can be written).
 BROKEN = MIXED.replace("x = 40.0\ny = 110.0\nrotation = 270", "x = 104.0\ny = 30.0\nrotation = 0")
 
@@ -83,7 +83,7 @@ def test_forced_cutout_is_marked(geom, tmp_path: Path, fmt: tuple[str, ...]) -> 
     dxf = tmp_path / f"{STEM}-cutout.dxf"
     # The same DXF without the mark, written directly: the CUT layer must be the same.
     part = load_catalog().resolve(PART)
-    fit = evaluate(part, Size.exact(2.0), Size.exact(0.08))
+    fit = fit_of(part, Size.exact(2.0), Size.exact(0.08))
     assert not fit.ok
     reference = write_dxf(
         tmp_path / "reference.dxf",
@@ -118,7 +118,7 @@ def test_forced_build_is_marked(geom, tmp_path: Path) -> None:
     run = geom("build", PART, *FAILING, "--force", "-o", tmp_path)
     assert run.code == 1
     part = load_catalog().resolve(PART)
-    fit = evaluate(part, Size.exact(2.0), Size.exact(0.08))
+    fit = fit_of(part, Size.exact(2.0), Size.exact(0.08))
     reference = write_dxf(tmp_path / "reference.dxf", [cutout_contour(fit)], cutout_notes(fit))
     assert_marked(tmp_path / f"{STEM}-cutout.dxf", reference)
     document = report(tmp_path / f"{STEM}-fit.json")
@@ -128,14 +128,14 @@ def test_forced_build_is_marked(geom, tmp_path: Path) -> None:
 
 def test_forced_part_drawing_is_marked(tmp_path: Path) -> None:
     part = load_catalog().resolve(PART)
-    failing = evaluate(part, Size.exact(2.0), Size.exact(0.08))
+    failing = fit_of(part, Size.exact(2.0), Size.exact(0.08))
     files = write_drawing(failing, cutout_contour(failing), tmp_path)
     text = pdf_text(files.pdf)
-    assert MARK in text and "the fit fails: latch_grip" in text
-    assert "Fit: FAILS (latch_grip)" in text
+    assert MARK in text and "the fit fails: grip" in text
+    assert "Fit: FAILS (grip)" in text
     assert MARK in texts(files.dxf, "NOTES")
     assert lint_file(files.dxf) == []
-    holding = evaluate(part, Size.exact(1.5), Size.exact(0.08))
+    holding = fit_of(part, Size.exact(1.5), Size.exact(0.08))
     (tmp_path / "holds").mkdir()
     files = write_drawing(holding, cutout_contour(holding), tmp_path / "holds")
     assert MARK not in pdf_text(files.pdf)

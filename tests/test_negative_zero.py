@@ -12,10 +12,10 @@ from pathlib import Path
 
 import ezdxf
 import pymupdf
+from fits import fit_of
 
 from geom.cutout import cutout_contour
 from geom.drawing import write_drawing, write_panel_drawing
-from geom.fit import evaluate
 from geom.panel import load_panel
 from geom.templates import load_catalog
 from geom.tolerance import Size
@@ -29,7 +29,8 @@ PANEL = """
 width = 200.0
 height = 100.0
 corner_radius = -0.0
-thickness = 1.5
+sheet = 1.5
+shop_tolerance = 0.05
 coating = -0.0
 process = "laser"
 
@@ -91,7 +92,7 @@ def test_cutout_check_and_list(geom, tmp_path: Path) -> None:
     report = tmp_path / "770-744_064-000-fit.json"
     dxf = tmp_path / "770-744_064-000-cutout.dxf"
     notes = dxf_texts(dxf)
-    assert any("coating 0.000 .. 0.000 mm per face" in t for t in notes), notes
+    assert any("coating 0.000 mm per face" in t for t in notes), notes
     assert any("shop process 0/+0.100 mm" in t for t in notes), notes  # nominal: 0 below
     outputs = {
         "cutout stdout": cutout.out,
@@ -99,6 +100,8 @@ def test_cutout_check_and_list(geom, tmp_path: Path) -> None:
         "report": report.read_text(encoding="utf-8"),
         "cutout DXF notes": "\n".join(notes),
         "check --json": geom("check", *args, "--json").out,
+        "check": geom("check", *args).out,
+        "check --3d": geom("check", *args, "--3d").out,
         "list": geom("list").out,
     }
     assert json.loads(outputs["report"])["coating_mm"] == {"min": 0.0, "max": 0.0}
@@ -108,7 +111,7 @@ def test_cutout_check_and_list(geom, tmp_path: Path) -> None:
 
 def test_part_drawing(tmp_path: Path) -> None:
     part = load_catalog().resolve("770-744")
-    fit = evaluate(part, part.fit.grip, Size.between(-0.0, -0.0), "nominal")
+    fit = fit_of(part, part.fit.grip, Size.between(-0.0, -0.0), "nominal")
     files = write_drawing(fit, cutout_contour(fit), tmp_path)
     text = pdf_text(files.pdf)
     assert "cut 41.50 +0.10/0" in " ".join(text.split())  # the nominal target: 0 below
@@ -123,7 +126,7 @@ def test_panel_outputs(geom, tmp_path: Path) -> None:
     run = geom("panel", path, "-o", out)
     assert run.code == 0, run.out + run.err
     notes = dxf_texts(out / "zero-panel.dxf")
-    assert any("coating 0.000 .. 0.000 mm per face" in t for t in notes), notes
+    assert any("coating 0.000 mm per face" in t for t in notes), notes
     outputs = {
         "panel stdout": run.out,
         "stderr": run.err,

@@ -149,7 +149,7 @@ class Fit3D:
             "cases": [
                 {
                     "opening_end": c.opening_end,
-                    "plate_mm": c.plate,
+                    "finished_plate_mm": c.plate,
                     "opening_mm": dict(
                         zip(("width", "height", "corner_radius"), c.opening, strict=True)
                     ),
@@ -228,6 +228,12 @@ def check_3d(fit: Fit, *, openings: dict[str, tuple[float, float]] | None = None
     span = snap.latch_span.min
     cases = []
     for t in sorted({fit.finished_plate.min, fit.finished_plate.max}):
+        if t <= 0:  # no sheet grips and none is given: there is no plate to measure
+            reason = f"no plate to measure: the finished plate is {t:g} mm"
+            for end in ("min", "max"):
+                opening = (ends["width"][0], ends["height"][0], radius)
+                cases.append(Case3D(end, t, opening, (), None, (), None, False, reason))
+            continue
         tight = _body(fit, t, span, None)
         loose = tight if smallest == largest else _body(fit, t, span, smallest)
         overlap = _overlap(tight)
