@@ -139,14 +139,15 @@ def naive_push_points(panel: Panel) -> Any:
 def default_writer(panel_path: Path) -> float:
     """Seconds OpenCascade's STEP writer takes as it comes (SplitCommonVertex on, pcurves
     on) to transfer and write the panel's plate."""
+    from OCP.Message import Message, Message_Gravity
     from OCP.STEPControl import STEPControl_StepModelType, STEPControl_Writer
 
     from geom.cad.plate import plate_shape
-    from geom.cad.step import _quiet
 
     panel = load_panel(panel_path)
     shape = plate_shape(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
-    _quiet()
+    for printer in Message.DefaultMessenger_s().Printers():  # no statistics on stdout
+        printer.SetTraceLevel(Message_Gravity.Message_Fail)
     with tempfile.TemporaryDirectory(prefix="bench-default-") as tmp:
         start = time.perf_counter()
         writer = STEPControl_Writer()
@@ -188,7 +189,7 @@ def main() -> None:
         )
 
         print("OpenCascade's default STEP writer, n = 1000 plate (fresh process)")
-        # In a fresh process: the shape-processing flags geom sets are process-wide.
+        # In a fresh process, as a user's first export would run.
         done = subprocess.run(
             [sys.executable, __file__, "--default-writer", str(panels[1000].path)],
             capture_output=True,

@@ -96,45 +96,40 @@ def write_plate_step(path: Path, product: str, shape: Any) -> Path:
     """Write one solid as a plain AP214 STEP part named `product` (mm), atomically.
 
     No XCAF document (no colour, one product): the plate-only file. Same input, same
-    bytes (the header's time stamp is geom.cad.step's)."""
+    bytes (the header's time stamp is geom.cad.step's). OpenCascade's process-wide
+    settings are geom's only while it writes (geom.cad.step.step_settings)."""
+    from OCP.IFSelect import IFSelect_ReturnStatus
+    from OCP.STEPControl import STEPControl_StepModelType, STEPControl_Writer
+    from OCP.XSControl import XSControl_WorkSession
+
+    from geom.cad.speed import skip_split_common_vertex
+    from geom.cad.step import own_controller, step_settings, time_stamp
+
+    stamp = time_stamp()
+    # No pcurves, edges as 3D curves only: 276k instead of 636k entities for 1000 rounded
+    # cutouts; readers rebuild the pcurves on planes and cylinders exactly.
+    with step_settings(pcurves=False):
+        session = XSControl_WorkSession()
+        writer = STEPControl_Writer(session, True)  # its model reads the settings here
+        own_controller(session)
+        skip_split_common_vertex(writer)
+        status = writer.Transfer(shape, STEPControl_StepModelType.STEPControl_AsIs)
+        if status != IFSelect_ReturnStatus.IFSelect_RetDone:
+            raise RuntimeError(f"OpenCascade could not transfer {product!r} to STEP")
+        data = _finish(writer, product, stamp)
+    return write_bytes(path, data)
+
+
+def _finish(writer: Any, product: str, stamp: str) -> bytes:
+    """The transferred plate's STEP text: product id and name, header filled in."""
     from OCP.APIHeaderSection import APIHeaderSection_MakeHeader
     from OCP.IFSelect import IFSelect_ReturnStatus
-    from OCP.Interface import Interface_Static
     from OCP.StepBasic import StepBasic_Product
-    from OCP.STEPControl import (
-        STEPControl_Controller,
-        STEPControl_StepModelType,
-        STEPControl_Writer,
-    )
     from OCP.TCollection import TCollection_HAsciiString
 
     from geom import __version__
-    from geom.cad.speed import skip_split_common_vertex
-    from geom.cad.step import SCHEMA, UNIT, _quiet, ascii_name, time_stamp
+    from geom.cad.step import ascii_name
 
-    _quiet()
-    stamp = time_stamp()
-    STEPControl_Controller.Init_s()  # defines the write.* statics on first use
-    settings = {
-        "write.step.schema": SCHEMA,
-        "xstep.cascade.unit": UNIT,
-        "write.step.unit": UNIT,
-        # Edges as 3D curves only, no pcurves: 276k instead of 636k entities for 1000
-        # rounded cutouts; readers rebuild the pcurves on planes and cylinders exactly.
-        "write.surfacecurve.mode": "Off",
-    }
-    before = {key: Interface_Static.CVal_s(key) for key in settings}
-    try:
-        for key, value in settings.items():
-            Interface_Static.SetCVal_s(key, value)
-        writer = STEPControl_Writer()  # its model reads the statics here
-        skip_split_common_vertex(writer)
-        status = writer.Transfer(shape, STEPControl_StepModelType.STEPControl_AsIs)
-    finally:  # the statics are process-wide: leave them as found
-        for key, value in before.items():
-            Interface_Static.SetCVal_s(key, value)
-    if status != IFSelect_ReturnStatus.IFSelect_RetDone:
-        raise RuntimeError(f"OpenCascade could not transfer {product!r} to STEP")
     model = writer.Model()
     for i in range(1, model.NbEntities() + 1):  # the product comes first, near the top
         entity = model.Value(i)
@@ -150,5 +145,4 @@ def write_plate_step(path: Path, product: str, shape: Any) -> Path:
         target = Path(tmp) / "out.step"
         if writer.Write(str(target)) != IFSelect_ReturnStatus.IFSelect_RetDone:
             raise RuntimeError(f"OpenCascade could not write the STEP file of {product!r}")
-        data = target.read_bytes()
-    return write_bytes(path, data)
+        return target.read_bytes()

@@ -10,6 +10,11 @@ make differ between runs are normalised (shared/domain.md section 4):
 - the ids of NEXT_ASSEMBLY_USAGE_OCCURRENCE entities, which OpenCascade takes from a
   per-process counter (the second file written in one process would start at 3, not 1):
   they are renumbered 1..n in the model's order before writing.
+
+OpenCascade keeps its STEP settings process-wide. geom sets those it needs only for the
+time of a write and puts them back (`step_settings`), and gives each of its writers a
+controller of its own (`own_controller`), so that a user's own exports in the same
+process (a CadQuery session) come out as they would without geom.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,8 +92,9 @@ def write_step(
     components = [replace(c, name=ascii_name(c.name)) for c in components]
     _validate(product, components)
     stamp = time_stamp()
-    doc = _document(product, components)
-    data = _write(doc, product, stamp, pcurves)
+    with step_settings(pcurves):
+        doc = _document(product, components)
+        data = _write(doc, product, stamp)
     return write_bytes(path, data)
 
 
@@ -115,12 +122,66 @@ def _validate(product: str, components: Sequence[Component]) -> None:
             raise InputError(where, f"{c.name}.shape", "null", "a null shape", "a solid")
 
 
-def _quiet() -> None:
-    """Silence OpenCascade's transfer statistics on stdout (our output is our own)."""
-    from OCP.Message import Message, Message_Gravity
+def statics(pcurves: bool) -> dict[str, str]:
+    """The OpenCascade Interface_Static values geom writes STEP with (text form): AP214,
+    millimetres in and out, the average precision, and the edges' curves on surfaces
+    (pcurves) or, without them, edges as 3D curves only (less than half the entities of
+    a plate with many openings; readers rebuild the pcurves)."""
+    return {
+        "write.step.schema": SCHEMA,
+        "xstep.cascade.unit": UNIT,
+        "write.step.unit": UNIT,
+        "write.surfacecurve.mode": "On" if pcurves else "Off",
+        "write.precision.mode": "Average",
+    }
 
-    for printer in Message.DefaultMessenger_s().Printers():
-        printer.SetTraceLevel(Message_Gravity.Message_Fail)
+
+@contextmanager
+def step_settings(pcurves: bool) -> Iterator[None]:
+    """OpenCascade's process-wide settings as one geom STEP write needs them, and as they
+    were once the block ends, also when it fails: the Interface_Static values of
+    `statics(pcurves)`, the length unit OpenCascade works in (UnitsMethods, mm, which a
+    transfer sets from xstep.cascade.unit), XCAF's automatic naming (off) and the trace
+    level of each printer of the default messenger (failures only: no transfer
+    statistics on stdout). A user's own writers in the same process find their settings
+    again afterwards (not during the block: it is not for threads). A setting OpenCascade
+    refuses raises RuntimeError before anything is written."""
+    from OCP.Interface import Interface_Static
+    from OCP.Message import Message, Message_Gravity
+    from OCP.STEPControl import STEPControl_Controller
+    from OCP.UnitsMethods import UnitsMethods
+    from OCP.XCAFDoc import XCAFDoc_ShapeTool
+
+    STEPControl_Controller.Init_s()  # the write.* statics exist only from here on
+    wanted = statics(pcurves)
+    before = {key: Interface_Static.CVal_s(key) for key in wanted}
+    length_unit = UnitsMethods.GetCasCadeLengthUnit_s()
+    naming = XCAFDoc_ShapeTool.AutoNaming_s()
+    printers = [(p, p.GetTraceLevel()) for p in Message.DefaultMessenger_s().Printers()]
+    try:
+        for key, value in wanted.items():
+            if not Interface_Static.SetCVal_s(key, value):
+                raise RuntimeError(f"OpenCascade refused the STEP setting {key} = {value}")
+        XCAFDoc_ShapeTool.SetAutoNaming_s(False)
+        for printer, _ in printers:
+            printer.SetTraceLevel(Message_Gravity.Message_Fail)
+        yield
+    finally:
+        for key, value in before.items():
+            Interface_Static.SetCVal_s(key, value)
+        UnitsMethods.SetCasCadeLengthUnit_s(float(length_unit))
+        XCAFDoc_ShapeTool.SetAutoNaming_s(naming)
+        for printer, level in printers:
+            printer.SetTraceLevel(level)
+
+
+def own_controller(session: Any) -> None:
+    """Give `session` (an XSControl_WorkSession a STEP writer has just selected STEP on) a
+    STEP controller of its own, of the class OpenCascade chose. The writer's
+    shape-processing flags (geom.cad.speed) and product counter are its controller's
+    write actor's, and OpenCascade's own controller, with its actor, is shared by every
+    writer in the process."""
+    session.SetController(type(session.NormAdaptor())())
 
 
 def _document(product: str, components: Sequence[Component]) -> Any:
@@ -140,8 +201,7 @@ def _document(product: str, components: Sequence[Component]) -> Any:
     app = XCAFApp_Application.GetApplication_s()
     doc = TDocStd_Document(TCollection_ExtendedString("XmlXCAF"))
     app.InitDocument(doc)
-    shapes = XCAFDoc_DocumentTool.ShapeTool_s(doc.Main())
-    shapes.SetAutoNaming_s(False)
+    shapes = XCAFDoc_DocumentTool.ShapeTool_s(doc.Main())  # no automatic names: step_settings
     colours = XCAFDoc_DocumentTool.ColorTool_s(doc.Main())
 
     top = shapes.NewShape()
@@ -168,35 +228,34 @@ def _document(product: str, components: Sequence[Component]) -> Any:
     return doc
 
 
-def _write(doc: Any, product: str, stamp: str, pcurves: bool = True) -> bytes:
-    from OCP.APIHeaderSection import APIHeaderSection_MakeHeader
-    from OCP.IFSelect import IFSelect_ReturnStatus
-    from OCP.Interface import Interface_Static
+def _write(doc: Any, product: str, stamp: str) -> bytes:
+    """The document as STEP text, within step_settings, by a writer with a controller of
+    its own (own_controller): nothing stays changed for the process's other writers."""
     from OCP.STEPCAFControl import STEPCAFControl_Writer
-    from OCP.STEPControl import STEPControl_Controller, STEPControl_StepModelType
-    from OCP.StepRepr import StepRepr_NextAssemblyUsageOccurrence
-    from OCP.TCollection import TCollection_HAsciiString
+    from OCP.STEPControl import STEPControl_StepModelType
     from OCP.XSControl import XSControl_WorkSession
 
-    _quiet()
-    STEPControl_Controller.Init_s()  # the statics below exist only from here on
-    Interface_Static.SetCVal_s("write.step.schema", SCHEMA)
-    Interface_Static.SetCVal_s("xstep.cascade.unit", UNIT)
-    Interface_Static.SetCVal_s("write.step.unit", UNIT)
-    # pcurves=False: edges as 3D curves only (less than half the entities of a plate with
-    # many openings); readers rebuild the pcurves.
-    Interface_Static.SetIVal_s("write.surfacecurve.mode", 1 if pcurves else 0)
-    Interface_Static.SetIVal_s("write.precision.mode", 0)
-
-    writer = STEPCAFControl_Writer(XSControl_WorkSession(), False)
     from geom.cad.speed import skip_split_common_vertex
 
+    session = XSControl_WorkSession()
+    writer = STEPCAFControl_Writer(session, False)
+    own_controller(session)
     skip_split_common_vertex(writer)  # O(w^2) per face of w wires: see geom.cad.speed
     writer.SetColorMode(True)
     writer.SetNameMode(True)
     writer.SetLayerMode(False)
     if not writer.Transfer(doc, STEPControl_StepModelType.STEPControl_AsIs):
         raise RuntimeError(f"OpenCascade could not transfer {product!r} to STEP")
+    return _finish(writer, product, stamp)
+
+
+def _finish(writer: Any, product: str, stamp: str) -> bytes:
+    """The transferred model's STEP text: assembly ids renumbered, header filled in,
+    styles in a fixed order."""
+    from OCP.APIHeaderSection import APIHeaderSection_MakeHeader
+    from OCP.IFSelect import IFSelect_ReturnStatus
+    from OCP.StepRepr import StepRepr_NextAssemblyUsageOccurrence
+    from OCP.TCollection import TCollection_HAsciiString
 
     model = writer.ChangeWriter().Model()
     count = 0
