@@ -29,7 +29,7 @@ def test_wheel_ships_templates_and_lists_them_outside_the_checkout(tmp_path: Pat
         check=True,
         capture_output=True,
     )
-    (wheel,) = wheels.glob("geom-*.whl")
+    (wheel,) = wheels.glob("geom_panel-*.whl")  # distribution geom-panel, package geom
     names = zipfile.ZipFile(wheel).namelist()
     shipped = sorted(n for n in names if n.startswith("geom/templates/"))
     expected = sorted(f"geom/templates/{p.name}" for p in (ROOT / "templates").glob("*.toml"))
