@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from geom.catalog import Options, build_all
+from geom.fit import Conditions
 
 CHROMIUM = shutil.which("chromium")
 
@@ -24,7 +25,7 @@ CHROMIUM = shutil.which("chromium")
 def test_index_opens_in_headless_chromium(tmp_path: Path):
     assert CHROMIUM is not None
     out = tmp_path / "catalog"
-    summary = build_all(Options(out, None, (0.0, 0.0), "mid", 1.0, 100), jobs=1, out=io.StringIO())
+    summary = build_all(Options(out, Conditions(), 1.0, 100), jobs=1, out=io.StringIO())
     assert not summary.failures
     shot = tmp_path / "shot.png"
     run = subprocess.run(
