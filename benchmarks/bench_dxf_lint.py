@@ -22,8 +22,8 @@ import ezdxf
 import numpy as np
 
 from geom import dxf_lint
-from geom.contour import Vertex, circle, rounded_rect
 from geom.dxf_out import write_dxf
+from geom.model.contour import Vertex, circle, rounded_rect
 
 COLUMNS = 40
 PITCH_X, PITCH_Y = 30.0, 22.0  # mm

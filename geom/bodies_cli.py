@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from geom.errors import InputError
-from geom.fit import EPS_MM, Conditions, Fit, sheets_that_grip
-from geom.part import Part
-from geom.units import band, mm
+from geom.model.fit import EPS_MM, Conditions, Fit, sheets_that_grip
+from geom.model.part import Part
+from geom.model.units import band, mm
 
 
 def body_plate(part: Part, conditions: Conditions) -> float:
@@ -53,7 +53,7 @@ def body_plate_of(fit: Fit) -> float:
 def validate_bodies(fit: Fit, plate: float) -> None:
     """Build (as numbers only, no kernel) every body the STEP file and the 3D check of
     `fit` will need, so a bad [body] table stops the command before any file is written."""
-    from geom.body import build_body
+    from geom.model.body import build_body
 
     snap = fit.part.fit
     span = snap.latch_span.min
@@ -70,8 +70,8 @@ def step_name(part: Part) -> str:
 
 def write_body(part: Part, plate: float, out: Path) -> Path:
     """Build the body of `part` for a finished plate `plate` mm and write its STEP file."""
-    from geom.body import build_body
     from geom.cad.body import write_body_step
+    from geom.model.body import build_body
 
     body = build_body(part, plate)
     return write_body_step(body, out / step_name(part))

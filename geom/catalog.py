@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from geom.atomic import prepare_dir, write_text
-from geom.fit import Conditions, Fit, evaluate
-from geom.part import Part
+from geom.model.fit import Conditions, Fit, evaluate
+from geom.model.part import Part
+from geom.model.units import band
 from geom.templates import Catalog
-from geom.units import band
 
 INDEX = "index.html"
 

@@ -20,9 +20,11 @@ from geom import __version__
 from geom.atomic import prepare_dir
 from geom.checked import number
 from geom.errors import MISSING, GeomDeprecationWarning, GeomError, InputError, LintError
-from geom.fit import MAX_COATING_MM, TARGETS, Conditions, Fit, Shop, Target, evaluate
-from geom.part import ASSUMED, NOT_GIVEN, Part
-from geom.report import FORCED_NOTE, dumps, fit_report, with_3d
+from geom.model.fit import MAX_COATING_MM, TARGETS, Conditions, Fit, Shop, Target, evaluate
+from geom.model.part import ASSUMED, NOT_GIVEN, Part
+from geom.model.report import FORCED_NOTE, dumps, fit_report, with_3d
+from geom.model.tolerance import Size
+from geom.model.units import band, deviation, mm
 from geom.templates import (
     MAX_PART_MM,
     MAX_PLATE_MM,
@@ -32,8 +34,6 @@ from geom.templates import (
     load_catalog,
     part_from_data,
 )
-from geom.tolerance import Size
-from geom.units import band, deviation, mm
 
 CLI = "command line"
 

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from geom.atomic import write_text
-from geom.contour import Vertex, rounded_rect
 from geom.dxf_out import DxfVersion, Note, write_dxf
-from geom.fit import KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE, Fit
-from geom.report import FORCED_NOTE, dumps, fit_report, with_3d, with_forced
-from geom.units import band, deviation, mm
+from geom.model.contour import Vertex, rounded_rect
+from geom.model.fit import KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE, Fit
+from geom.model.report import FORCED_NOTE, dumps, fit_report, with_3d, with_forced
+from geom.model.units import band, deviation, mm
 
 NOTE_HEIGHT_MM = 2.5
 

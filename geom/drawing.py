@@ -7,7 +7,7 @@ What the drawing holds (issue 5):
   was written from (`measure`): the DIMENSION's defpoints lie on the contour, and the
   cut value in its text is the measurement. The text's first line is the finished band
   the data sheet asks for, ``C +tol/0`` (e.g. ``41.50 +0.10/0``); the second line is the
-  cut as drawn with the shop process tolerance the fit model leaves (geom.fit);
+  cut as drawn with the shop process tolerance the fit model leaves (geom.model.fit);
 - on layer `NOTES`: the sheet frame, notes (target, plate range, coating, punched-edge
   note from the data sheet, kerf) and the title block (part id and name, poles, pin
   spacing, scale, date-free revision = a short hash of the inputs);
@@ -42,13 +42,13 @@ from ezdxf.math import Vec2, bulge_to_arc
 
 from geom import __version__
 from geom.atomic import write_bytes
-from geom.contour import Vertex
 from geom.dxf_lint import CUT_LAYER
 from geom.dxf_out import NOTES_LAYER, new_document, write_document
-from geom.fit import KERF_NOTE, PUNCH_NOTE, Fit
+from geom.model.contour import Vertex
+from geom.model.fit import KERF_NOTE, PUNCH_NOTE, Fit
+from geom.model.report import FORCED_NOTE
+from geom.model.units import band, deviation, mm
 from geom.preview import pdf_bytes, pdf_document
-from geom.report import FORCED_NOTE
-from geom.units import band, deviation, mm
 
 SHEET_W, SHEET_H = 297.0, 210.0
 """ISO A4 landscape, paper mm."""
@@ -468,7 +468,7 @@ def _side_view(msp: Any, fit: Fit, m: Measured, ox: float, oz: float, t: float) 
                 BODY_LAYER,
             )
     if part.frame is not None:  # the socket in the frame: a simple box
-        # Its front face `[body] front` above the frame's (0: flush), as geom.body places it.
+        # Its front face `[body] front` above the frame's (0: flush), as geom.model.body places it.
         front = ft + (part.body.front if part.body is not None else 0.0)
         half = (part.width if axis == "width" else part.height) / 2
         back = front - part.depth

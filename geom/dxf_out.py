@@ -21,8 +21,8 @@ from ezdxf.addons import r12export
 from ezdxf.math import Vec2, bulge_to_arc
 
 from geom.atomic import write_bytes
-from geom.contour import Vertex
 from geom.dxf_lint import CUT_LAYER, check
+from geom.model.contour import Vertex
 
 DxfVersion = Literal["r2000", "r12"]
 NOTES_LAYER = "NOTES"

@@ -4,7 +4,7 @@ mechanical engineer would, for every placed part and hole. All sizes in mm.
 Rules (defaults per process, overridable in the panel file with min_web / min_edge):
 - laser: web between openings >= t, opening to the outline >= 1.5 t;
 - punch: web and edge >= 2 t;
-- each part's fit on this panel's thickness and coating (geom.fit, worst case);
+- each part's fit on this panel's thickness and coating (geom.model.fit, worst case);
 - flanges of neighbours must not overlap on the front, nor hang over the outline, nor
   cover a plain hole;
 - bodies (the envelopes behind the plate) must not collide;
@@ -25,9 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from geom.model.part import Part
+from geom.model.units import band, mm
 from geom.panel import Panel, Placed, edge_distance
-from geom.part import Part
-from geom.units import band, mm
 
 EPS_MM = 1e-6
 """Overlaps and shortfalls below this are float noise (1 nm), not findings."""

@@ -19,10 +19,10 @@ from typing import Literal, cast
 
 from geom.checked import Table, allowed_range, number, read_toml
 from geom.errors import GeomDeprecationWarning, InputError
-from geom.fit import BARE, MAX_COATING_MM, TARGETS, Conditions, Fit, Shop, Target, evaluate
-from geom.part import Part, Rect
+from geom.model.fit import BARE, MAX_COATING_MM, TARGETS, Conditions, Fit, Shop, Target, evaluate
+from geom.model.part import Part, Rect
+from geom.model.tolerance import Size
 from geom.templates import MAX_PLATE_MM, MAX_TOLERANCE_MM, Catalog, load_catalog
-from geom.tolerance import Size
 
 Process = Literal["laser", "punch"]
 PROCESSES: tuple[Process, ...] = ("laser", "punch")

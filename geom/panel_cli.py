@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from geom.atomic import prepare_dir
-from geom.report import FORCED_NOTE
-from geom.units import band, mm
+from geom.model.report import FORCED_NOTE
+from geom.model.units import band, mm
 
 if TYPE_CHECKING:
     from geom.dxf_out import DxfVersion

@@ -26,15 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from geom.atomic import write_text
-from geom.contour import Vertex, circle, rounded_rect
 from geom.dxf_out import DxfVersion, Note, write_dxf
 from geom.errors import LintError
-from geom.fit import KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE
 from geom.layout import Violation, check_layout, rules_for
+from geom.model.contour import Vertex, circle, rounded_rect
+from geom.model.fit import KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE
+from geom.model.part import Part
+from geom.model.report import FORCED_NOTE, dumps, fit_report, with_forced
+from geom.model.units import band, mm
 from geom.panel import Panel, Placed
-from geom.part import Part
-from geom.report import FORCED_NOTE, dumps, fit_report, with_forced
-from geom.units import band, mm
 
 PLATE_COLOUR = (0.80, 0.80, 0.78)
 """sRGB of the plate in the assembly: light grey (RAL 7035-like), not a data-sheet fact."""
@@ -215,7 +215,7 @@ def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:
 
 
 def part_components(panel: Panel) -> list[Any]:
-    """One component per solid of each distinct part's simplified body (geom.body),
+    """One component per solid of each distinct part's simplified body (geom.model.body),
     placed at every use of the part: repeated parts are instances of one shape."""
     from geom.cad.step import Component, Placement
 
@@ -237,8 +237,8 @@ def part_components(panel: Panel) -> list[Any]:
 
 def body_solids(part: Part, plate: float) -> list[tuple[str, Any, tuple[float, float, float]]]:
     """(name, OCP shape centred on the cutout, sRGB) per solid of the part's body."""
-    from geom.body import build_body
     from geom.cad.body import build
+    from geom.model.body import build_body
 
     return [(b.spec.name, b.shape, b.spec.colour) for b in build(build_body(part, plate))]
 

@@ -38,8 +38,8 @@ from ezdxf.math import Matrix44, Vec2
 from ezdxf.path import Command
 
 from geom.atomic import write_bytes
-from geom.contour import Vertex
 from geom.dxf_lint import CUT_LAYER
+from geom.model.contour import Vertex
 
 MM_TO_PT = 72.0 / 25.4
 """PDF points per millimetre (exact)."""

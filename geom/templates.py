@@ -24,8 +24,8 @@ from typing import Any, cast, get_args
 
 from geom.checked import Table, read_toml
 from geom.errors import GeomDeprecationWarning, InputError
-from geom.part import ASSUMED, Axis, BodySpec, Coding, Part, Plug, Quote, Rect, SnapIn
-from geom.tolerance import Size
+from geom.model.part import ASSUMED, Axis, BodySpec, Coding, Part, Plug, Quote, Rect, SnapIn
+from geom.model.tolerance import Size
 
 TEMPLATES_ENV = "GEOM_TEMPLATES"
 
@@ -462,7 +462,7 @@ def load_catalog_lenient(
 
 
 def _parse_body(top: _Table, framed: bool) -> BodySpec | None:
-    """The optional [body] table: the simplified STEP body's assumed numbers (geom.body)."""
+    """The optional [body] table: the simplified STEP body's assumed numbers (geom.model.body)."""
     body = top.table("body", required=False)
     if body is None:
         return None

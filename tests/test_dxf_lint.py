@@ -14,10 +14,10 @@ import pytest
 from ezdxf.math import Matrix44
 
 from geom import cutout
-from geom.contour import Vertex, circle, rounded_rect
 from geom.dxf_lint import Problem, lint, lint_file
 from geom.dxf_out import _add_exploded, write_dxf
 from geom.errors import GeomError, LintError
+from geom.model.contour import Vertex, circle, rounded_rect
 
 CUT = {"layer": "CUT"}
 SQUARE = [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]

@@ -19,7 +19,7 @@ from fits import fit_of
 
 from geom.cutout import cutout_contour, write_cutout
 from geom.drawing import write_drawing
-from geom.fit import Fit
+from geom.model.fit import Fit
 from geom.preview import write_preview
 from geom.templates import load_catalog
 

@@ -1,4 +1,4 @@
-"""The 3D fit check (geom.cad.fit3d) agrees with the 2D one (geom.fit) on every template,
+"""The 3D fit check (geom.cad.fit3d) agrees with the 2D one (geom.model.fit) on every template,
 at both ends of the opening band and of the finished plate range, also with the opening
 moved off the band and with plates outside the grip range; a cutout smaller than the
 collar shows interference and fails; `geom check --3d` and `geom build` report it."""
@@ -13,8 +13,8 @@ from fits import fit_of
 
 from geom.cad.fit3d import INTERFERENCE_LIMIT_MM3, check_3d
 from geom.cli import main
+from geom.model.tolerance import Size
 from geom.templates import load_catalog
-from geom.tolerance import Size
 
 CATALOG = load_catalog()
 PART_IDS = sorted(CATALOG.parts)
@@ -118,7 +118,7 @@ def test_top_level_ok_needs_the_3d_check_too(tmp_path: Path) -> None:
     """A report with a 3D result says ok only when 2D and 3D both hold; a 3D failure
     alone withholds the DXF."""
     from geom.cutout import write_cutout
-    from geom.tolerance import Size
+    from geom.model.tolerance import Size
 
     fit = fit_of(CATALOG.parts["770-744/064-000"], Size.exact(1.5), Size.exact(0.0))
     assert fit.ok
@@ -296,9 +296,9 @@ def test_an_invalid_solid_is_refused_as_a_boolean_input() -> None:
     the merged one, given to `split`, comes back with the problem and no numbers."""
     from OCP.ShapeUpgrade import ShapeUpgrade_UnifySameDomain
 
-    from geom.body import build_body
     from geom.cad.body import boolean, operand, prism, solid, split, valid
     from geom.cad.fit3d import plate_with_cutout
+    from geom.model.body import build_body
     from geom.templates import load_file
 
     part = load_file(DATA / "round-ends.toml", CATALOG)

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geom.errors import InputError
-from geom.part import ASSUMED, BodySpec, Part
+from geom.model.part import ASSUMED, BodySpec, Part
 
 DEFAULT_COLOUR = (0.5, 0.5, 0.5)
 """sRGB of a part whose template has no [body] table."""
@@ -110,7 +110,7 @@ class Body:
     """Tip-to-tip span the wings are drawn with."""
     solids: tuple[SolidSpec, ...]
     defaults: tuple[str, ...]
-    """[body] fields taken from geom.body's defaults (no [body] entry in the template)."""
+    """[body] fields taken from geom.model.body's defaults (no [body] entry in the template)."""
 
     @property
     def assumed(self) -> bool:

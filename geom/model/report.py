@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from geom.fit import KERF_NOTE, MASKED_NOTE, PUNCH_NOTE, VERIFY_NOTE, Fit
-from geom.part import Rect
-from geom.tolerance import Size
+from geom.model.fit import KERF_NOTE, MASKED_NOTE, PUNCH_NOTE, VERIFY_NOTE, Fit
+from geom.model.part import Rect
+from geom.model.tolerance import Size
 
 DECIMALS = 9
 """Report precision in mm: 1 nm, far below any shop's resolution, free of float noise."""

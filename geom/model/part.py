@@ -1,7 +1,7 @@
 """The part model: immutable values in mm, loaded from a template (see geom.templates).
 
 A snap-in part has a front flange (the data sheet's width x height), a collar through the
-cutout and spring latches behind the plate (see geom.fit for the words). A part that does
+cutout and spring latches behind the plate (see geom.model.fit for the words). A part that does
 not snap in by itself (770-1242) mounts through a frame that does; its fit is the frame's.
 """
 
@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from geom.tolerance import Size
+from geom.model.tolerance import Size
 
 ASSUMED = "assumed"
 """The source of every number that no data sheet gives."""
 NOT_GIVEN = "not given"
 """The source of a placeholder for a value a part given inline leaves out: no check may
-rest on it (geom.fit reports such a check as unverified)."""
+rest on it (geom.model.fit reports such a check as unverified)."""
 
 Axis = Literal["width", "height"]
 
@@ -123,7 +123,7 @@ class Part:
     path: Path | None = None
     """The template file; None for a part given on the command line."""
     body: BodySpec | None = None
-    """The [body] table; None when the template has none (geom.body then assumes one)."""
+    """The [body] table; None when the template has none (geom.model.body then assumes one)."""
     plug: Plug | None = None
     """The mated plug's envelope in front of the flange ([plug]); None when not given."""
 

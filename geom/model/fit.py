@@ -31,9 +31,9 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
-from geom.part import NOT_GIVEN, Axis, Part, Rect, SnapIn
-from geom.tolerance import Size
-from geom.units import band, deviation, mm
+from geom.model.part import NOT_GIVEN, Axis, Part, Rect, SnapIn
+from geom.model.tolerance import Size
+from geom.model.units import band, deviation, mm
 
 Target = Literal["mid", "nominal"]
 TARGETS: tuple[Target, ...] = get_args(Target)
