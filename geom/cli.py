@@ -21,8 +21,9 @@ from geom.atomic import prepare_dir
 from geom.checked import number
 from geom.errors import MISSING, GeomDeprecationWarning, GeomError, InputError, LintError
 from geom.model.fit import MAX_COATING_MM, TARGETS, Conditions, Fit, Shop, Target, evaluate
+from geom.model.notes import FORCED_NOTE
 from geom.model.part import ASSUMED, NOT_GIVEN, Part
-from geom.model.report import FORCED_NOTE, dumps, fit_report, with_3d
+from geom.model.report import dumps, fit_report, with_3d
 from geom.model.tolerance import Size
 from geom.model.units import band, deviation, mm
 from geom.templates import (

@@ -9,8 +9,9 @@ from typing import Any
 from geom.atomic import write_text
 from geom.dxf_out import DxfVersion, Note, write_dxf
 from geom.model.contour import Vertex, rounded_rect
-from geom.model.fit import KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE, Fit
-from geom.model.report import FORCED_NOTE, dumps, fit_report, with_3d, with_forced
+from geom.model.fit import Fit
+from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE
+from geom.model.report import dumps, fit_report, with_3d, with_forced
 from geom.model.units import band, deviation, mm
 
 NOTE_HEIGHT_MM = 2.5

@@ -45,8 +45,8 @@ from geom.atomic import write_bytes
 from geom.dxf_lint import CUT_LAYER
 from geom.dxf_out import NOTES_LAYER, new_document, write_document
 from geom.model.contour import Vertex
-from geom.model.fit import KERF_NOTE, PUNCH_NOTE, Fit
-from geom.model.report import FORCED_NOTE
+from geom.model.fit import Fit
+from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE
 from geom.model.units import band, deviation, mm
 from geom.preview import pdf_bytes, pdf_document
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from geom.atomic import prepare_dir
-from geom.model.report import FORCED_NOTE
+from geom.model.notes import FORCED_NOTE
 from geom.model.units import band, mm
 
 if TYPE_CHECKING:

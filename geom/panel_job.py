@@ -30,9 +30,9 @@ from geom.dxf_out import DxfVersion, Note, write_dxf
 from geom.errors import LintError
 from geom.layout import Violation, check_layout, rules_for
 from geom.model.contour import Vertex, circle, rounded_rect
-from geom.model.fit import KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE
+from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE
 from geom.model.part import Part
-from geom.model.report import FORCED_NOTE, dumps, fit_report, with_forced
+from geom.model.report import dumps, fit_report, with_forced
 from geom.model.units import band, mm
 from geom.panel import Panel, Placed
 

@@ -48,11 +48,6 @@ MIN_PROCESS_MM = 0.001
 """The least a cut must leave the shop per side: 1 um, finer than any shop works. A cut
 that leaves +/- 0 cannot be made."""
 
-VERIFY_NOTE = "ASSUMED cut dimensions: verify against the manufacturer's drawing before cutting"
-KERF_NOTE = "nominal geometry: kerf compensation is the CAM's job"
-PUNCH_NOTE = "punched cutouts: punched edge on the inside (burr away from the flange)"
-MASKED_NOTE = "openings masked from the coating: edges bare, faces coated"
-
 BARE = Size.exact(0.0)
 
 

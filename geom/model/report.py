@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from geom.model.fit import KERF_NOTE, MASKED_NOTE, PUNCH_NOTE, VERIFY_NOTE, Fit
+from geom.model.fit import Fit
+from geom.model.notes import FORCED_NOTE, KERF_NOTE, MASKED_NOTE, PUNCH_NOTE, VERIFY_NOTE
 from geom.model.part import Rect
 from geom.model.tolerance import Size
 
@@ -71,11 +72,6 @@ def fit_report(fit: Fit) -> dict[str, Any]:
 def with_3d(document: dict[str, Any], fit_3d: dict[str, Any]) -> dict[str, Any]:
     """`document` with the 3D check attached; its `ok` then requires both checks."""
     return {**document, "ok": bool(document["ok"] and fit_3d["ok"]), "fit_3d": fit_3d}
-
-
-FORCED_NOTE = "FIT FAILS - forced"
-"""The mark of an output written only because of --force (the fit or a layout rule
-fails): on the DXF's NOTES layer, on the drawing, and first in the report's notes."""
 
 
 def with_forced(document: dict[str, Any], forced: bool) -> dict[str, Any]:
