@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, cast
 
-from geom.atomic import prepare_dir, write_text
+from geom.data.atomic import prepare_dir, write_text
+from geom.data.templates import Catalog
 from geom.model.fit import Conditions, Fit, evaluate
 from geom.model.part import Part
 from geom.model.units import band
-from geom.templates import Catalog
 
 INDEX = "index.html"
 
@@ -48,7 +48,7 @@ class Options:
     """Preview scale, paper mm per model mm."""
     dpi: int
     template_dirs: tuple[Path, ...] = ()
-    """Where templates are read; empty: geom.templates.template_dirs() in the parent.
+    """Where templates are read; empty: geom.data.templates.template_dirs() in the parent.
     Resolved before the workers start: a worker process may not share our environment."""
 
 
@@ -339,7 +339,7 @@ def build_all(options: Options, jobs: int | None = None, out: TextIO | None = No
     """Build every part (in `jobs` processes; default: all cores) and write the index."""
     from dataclasses import replace
 
-    from geom.templates import load_catalog_lenient, template_dirs
+    from geom.data.templates import load_catalog_lenient, template_dirs
 
     if not options.template_dirs:
         options = replace(options, template_dirs=tuple(template_dirs()))

@@ -17,16 +17,9 @@ from pathlib import Path
 from typing import Any, NoReturn, cast
 
 from geom import __version__
-from geom.atomic import prepare_dir
-from geom.checked import number
-from geom.errors import MISSING, GeomDeprecationWarning, GeomError, InputError, LintError
-from geom.model.fit import MAX_COATING_MM, TARGETS, Conditions, Fit, Shop, Target, evaluate
-from geom.model.notes import FORCED_NOTE
-from geom.model.part import ASSUMED, NOT_GIVEN, Part
-from geom.model.report import dumps, fit_report, with_3d
-from geom.model.tolerance import Size
-from geom.model.units import band, deviation, mm
-from geom.templates import (
+from geom.data.atomic import prepare_dir
+from geom.data.checked import number
+from geom.data.templates import (
     MAX_PART_MM,
     MAX_PLATE_MM,
     MAX_POLES,
@@ -35,6 +28,13 @@ from geom.templates import (
     load_catalog,
     part_from_data,
 )
+from geom.errors import MISSING, GeomDeprecationWarning, GeomError, InputError, LintError
+from geom.model.fit import MAX_COATING_MM, TARGETS, Conditions, Fit, Shop, Target, evaluate
+from geom.model.notes import FORCED_NOTE
+from geom.model.part import ASSUMED, NOT_GIVEN, Part
+from geom.model.report import dumps, fit_report, with_3d
+from geom.model.tolerance import Size
+from geom.model.units import band, deviation, mm
 
 CLI = "command line"
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geom.atomic import write_text
+from geom.data.atomic import write_text
 from geom.dxf_out import DxfVersion, Note, write_dxf
 from geom.model.contour import Vertex, rounded_rect
 from geom.model.fit import Fit
@@ -77,7 +77,7 @@ def write_cutout(
     A DXF written only because of `force` carries FORCED_NOTE, and the report says
     `"forced": true`.
 
-    `out_dir` must exist (see geom.atomic.prepare_dir). With `fit_3d` (the 3D check) the
+    `out_dir` must exist (see geom.data.atomic.prepare_dir). With `fit_3d` (the 3D check) the
     fit holds only when both checks hold; `extra` entries (the body file) are added to
     the report."""
     stem = fit.part.file_stem

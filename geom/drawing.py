@@ -41,7 +41,7 @@ import ezdxf.bbox
 from ezdxf.math import Vec2, bulge_to_arc
 
 from geom import __version__
-from geom.atomic import write_bytes
+from geom.data.atomic import write_bytes
 from geom.dxf_lint import CUT_LAYER
 from geom.dxf_out import NOTES_LAYER, new_document, write_document
 from geom.model.contour import Vertex

@@ -20,7 +20,7 @@ from ezdxf import units
 from ezdxf.addons import r12export
 from ezdxf.math import Vec2, bulge_to_arc
 
-from geom.atomic import write_bytes
+from geom.data.atomic import write_bytes
 from geom.dxf_lint import CUT_LAYER, check
 from geom.model.contour import Vertex
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
-from geom.checked import Table, allowed_range, number, read_toml
+from geom.data.checked import Table, allowed_range, number, read_toml
+from geom.data.templates import MAX_PLATE_MM, MAX_TOLERANCE_MM, Catalog, load_catalog
 from geom.errors import GeomDeprecationWarning, InputError
 from geom.model.fit import BARE, MAX_COATING_MM, TARGETS, Conditions, Fit, Shop, Target, evaluate
 from geom.model.part import Part, Rect
 from geom.model.tolerance import Size
-from geom.templates import MAX_PLATE_MM, MAX_TOLERANCE_MM, Catalog, load_catalog
 
 Process = Literal["laser", "punch"]
 PROCESSES: tuple[Process, ...] = ("laser", "punch")
@@ -349,7 +349,7 @@ def _band(panel: _Entry, key: str, low: float, high: float, *, low_open: bool) -
 
 
 class _Entry(Table):
-    """One table of the panel file (geom.checked.Table) with the panel's own fields."""
+    """One table of the panel file (geom.data.checked.Table) with the panel's own fields."""
 
     def sub(self, data: object, key: str) -> _Entry:
         return _Entry(data, self.where, self.path(key) + ".")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from geom.atomic import prepare_dir
+from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import band, mm
 

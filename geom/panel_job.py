@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geom.atomic import write_text
+from geom.data.atomic import write_text
 from geom.dxf_out import DxfVersion, Note, write_dxf
 from geom.errors import LintError
 from geom.layout import Violation, check_layout, rules_for

@@ -37,7 +37,7 @@ from ezdxf.addons.drawing.svg import SVGBackend
 from ezdxf.math import Matrix44, Vec2
 from ezdxf.path import Command
 
-from geom.atomic import write_bytes
+from geom.data.atomic import write_bytes
 from geom.dxf_lint import CUT_LAYER
 from geom.model.contour import Vertex
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from measure import placed_envelope
 
+from geom.data.templates import load_catalog, load_file
 from geom.errors import InputError
 from geom.model.body import Prism, build_body
-from geom.templates import load_catalog, load_file
 
 CATALOG = load_catalog()
 PART_IDS = sorted(CATALOG.parts)

@@ -20,8 +20,8 @@ import pytest
 
 from geom.catalog import Options, build_all, panel_files
 from geom.cli import main
+from geom.data.templates import load_catalog, template_dirs
 from geom.model.fit import Conditions
-from geom.templates import load_catalog, template_dirs
 
 PART_IDS = sorted(load_catalog().parts)
 SUFFIXES = (

@@ -17,13 +17,13 @@ from measure import texts
 from test_panel_files import EXAMPLE, MIXED
 
 from geom.cutout import cutout_contour, cutout_notes
+from geom.data.templates import load_catalog
 from geom.drawing import write_drawing, write_panel_drawing
 from geom.dxf_lint import lint_file
 from geom.dxf_out import write_dxf
 from geom.model.tolerance import Size
 from geom.panel import load_panel
 from geom.panel_job import opening_contours, outline_contour, panel_notes
-from geom.templates import load_catalog
 
 MARK = "FIT FAILS - forced"
 PART = "770-744/064-000"

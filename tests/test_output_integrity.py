@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from measure import cut_loops
 
-from geom import atomic
+from geom.data import atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -18,9 +18,9 @@ from ezdxf import bbox
 from fits import fit_of
 
 from geom.cutout import write_cutout
+from geom.data.templates import load_catalog
 from geom.model.tolerance import Size
 from geom.preview import CUT_COLOUR, MM_TO_PT, pdf_bytes, pdf_document, write_preview
-from geom.templates import load_catalog
 
 PART_IDS = sorted(load_catalog().parts)
 SVG_NS = "{http://www.w3.org/2000/svg}"

@@ -26,12 +26,12 @@ from measure import cut_loops
 
 from geom.cli import main
 from geom.cutout import write_cutout
+from geom.data.templates import load_catalog, part_from_data
 from geom.dxf_lint import lint, lint_file
 from geom.errors import InputError
 from geom.model.contour import circle
 from geom.model.fit import EPS_MM, Conditions, Fit, Shop, evaluate
 from geom.model.tolerance import Size
-from geom.templates import load_catalog, part_from_data
 
 MEASURE_MM = 1e-6
 CATALOG = load_catalog()

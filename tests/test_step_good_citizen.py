@@ -92,7 +92,7 @@ def user_session() -> Iterator[Callable[[str], None]]:
 
 def _body(out: Path) -> Path:
     from geom.bodies_cli import write_body
-    from geom.templates import load_catalog
+    from geom.data.templates import load_catalog
 
     return write_body(load_catalog().parts[SOCKET], 1.5, out)
 

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from geom.atomic import write_bytes
+from geom.data.atomic import write_bytes
 from geom.model.contour import Vertex
 
 Contour = Sequence[Vertex]

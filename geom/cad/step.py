@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from geom import __version__
-from geom.atomic import write_bytes
+from geom.data.atomic import write_bytes
 from geom.errors import InputError
 
 FIXED_TIME_STAMP = "2000-01-01T00:00:00"
@@ -85,7 +85,7 @@ def write_step(
     """Write `components` as one STEP assembly named `product` to `path` (atomically).
 
     Names are written as ASCII (see `ascii_name`). The directory of `path` must exist
-    (geom.atomic.prepare_dir). Returns `path`. `pcurves=False` leaves out the edges'
+    (geom.data.atomic.prepare_dir). Returns `path`. `pcurves=False` leaves out the edges'
     curves on surfaces (a panel plate's thousands of edges: half the entities and half
     the export time)."""
     product = ascii_name(product)

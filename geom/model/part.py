@@ -1,4 +1,4 @@
-"""The part model: immutable values in mm, loaded from a template (see geom.templates).
+"""The part model: immutable values in mm, loaded from a template (see geom.data.templates).
 
 A snap-in part has a front flange (the data sheet's width x height), a collar through the
 cutout and spring latches behind the plate (see geom.model.fit for the words). A part that does

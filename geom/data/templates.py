@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast, get_args
 
-from geom.checked import Table, read_toml
+from geom.data.checked import Table, read_toml
 from geom.errors import GeomDeprecationWarning, InputError
 from geom.model.part import ASSUMED, Axis, BodySpec, Coding, Part, Plug, Quote, Rect, SnapIn
 from geom.model.tolerance import Size
@@ -44,9 +44,9 @@ MOUNTINGS = ("snap-in", "frame")
 def template_dirs() -> list[Path]:
     """The directories searched for templates, in order (see the module doc)."""
     dirs = [Path(p) for p in os.environ.get(TEMPLATES_ENV, "").split(os.pathsep) if p]
-    here = Path(__file__).resolve().parent
-    shipped = here / "templates"
-    dirs.append(shipped if shipped.is_dir() else here.parent / "templates")
+    package = Path(__file__).resolve().parents[1]  # geom/
+    shipped = package / "templates"
+    dirs.append(shipped if shipped.is_dir() else package.parent / "templates")
     return dirs
 
 
