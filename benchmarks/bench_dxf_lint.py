@@ -1,8 +1,8 @@
 """DXF lint speed on a panel: 1000 rounded-rectangle cutouts (8 segments each, 4 of them
 arcs), a hole beside each, 4 mounting holes and a rounded outline, written by
-geom.dxf_out.write_dxf into a temporary directory and read back.
+geom.dxf.writer.write_dxf into a temporary directory and read back.
 
-Compares `geom.dxf_lint.lint` (grid of segment bounding boxes, numpy) with the naive way:
+Compares `geom.dxf.lint.lint` (grid of segment bounding boxes, numpy) with the naive way:
 every pair of segments tested in pure Python for overlapping bounding boxes, then the same
 exact tests. Both must find the same problems (none on this clean panel, one crossing
 when a hole is moved onto a cutout). Target: lint well under 0.3 s.
@@ -21,8 +21,8 @@ from pathlib import Path
 import ezdxf
 import numpy as np
 
-from geom import dxf_lint
-from geom.dxf_out import write_dxf
+from geom.dxf import lint as dxf_lint
+from geom.dxf.writer import write_dxf
 from geom.model.contour import Vertex, circle, rounded_rect
 
 COLUMNS = 40

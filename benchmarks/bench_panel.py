@@ -71,7 +71,7 @@ def timed(label: str, fn: Callable[[], Any], repeat: int = 1) -> tuple[float, An
 def geom_way(panel: Panel, out: Path) -> dict[str, float]:
     from geom.cad.plate import plate_shape, write_plate_step
     from geom.cad.step import Component, write_step
-    from geom.dxf_out import write_dxf
+    from geom.dxf.writer import write_dxf
     from geom.panel_job import PLATE_COLOUR
 
     n = len(panel.places)

@@ -88,7 +88,7 @@ class JobFailed(Exception):
 def _cutout(job: PartJob) -> list[Path]:
     """Cutout DXF and fit report, the report with the 3D fit check (as `geom build`)."""
     from geom.bodies_cli import body_plate_of, fit3d_report, step_name
-    from geom.cutout import write_cutout
+    from geom.dxf.cutout import write_cutout
 
     fit = job.fit
     fit3d = fit3d_report(fit)
@@ -129,8 +129,8 @@ def _previews(job: PartJob) -> list[Path]:
 
 
 def _drawing(job: PartJob) -> list[Path]:
-    from geom.cutout import cutout_contour
     from geom.drawing import write_drawing
+    from geom.dxf.cutout import cutout_contour
 
     if not job.fit.ok:  # as the cutout DXF: nobody should cut from a failing fit
         raise JobFailed("fit fails, drawing withheld")
@@ -405,7 +405,7 @@ def _run(tasks: Sequence[Task], workers: int, progress: _Progress) -> list[Resul
     return cast(list[Result], done)
 
 
-WARM_MODULES = ("geom.cutout", "geom.drawing", "geom.preview", "geom.panel_job")
+WARM_MODULES = ("geom.dxf.cutout", "geom.drawing", "geom.preview", "geom.panel_job")
 """Imported (and fonts loaded) before the workers start, so each starts warm."""
 KERNEL = "OCP"
 """The 3D kernel (geom.cad uses OCP directly, not cadquery), imported once before the

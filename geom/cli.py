@@ -142,7 +142,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_cutout(args: argparse.Namespace) -> int:
-    from geom.cutout import write_cutout
+    from geom.dxf.cutout import write_cutout
 
     fit = _fit(args, _part(args, load_catalog()))
     out = prepare_dir(args.output)
@@ -160,7 +160,7 @@ def _cmd_cutout(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     if args.all:
         return _cmd_build_all(args)
-    from geom.cutout import write_cutout
+    from geom.dxf.cutout import write_cutout
 
     catalog = load_catalog()
     parts = [catalog.resolve(name) for name in args.parts] or list(catalog.parts.values())
@@ -506,7 +506,7 @@ def _warn_assumed(part: Part) -> None:
 
 def _warn_dxf(args: argparse.Namespace) -> None:
     if args.dxf_version == "r12":
-        from geom.dxf_out import R12_UNITS_NOTE
+        from geom.dxf.writer import R12_UNITS_NOTE
 
         print(f"geom: note: {R12_UNITS_NOTE}", file=sys.stderr)
 
@@ -785,7 +785,7 @@ def output_dir_arg(p: argparse.ArgumentParser) -> None:
 
 
 DXF_VERSIONS = ("r2000", "r12")
-"""geom.dxf_out.DxfVersion's values, without importing ezdxf for every command."""
+"""geom.dxf.writer.DxfVersion's values, without importing ezdxf for every command."""
 
 
 def dxf_format_args(p: argparse.ArgumentParser) -> None:

@@ -42,8 +42,8 @@ from ezdxf.math import Vec2, bulge_to_arc
 
 from geom import __version__
 from geom.data.atomic import write_bytes
-from geom.dxf_lint import CUT_LAYER
-from geom.dxf_out import NOTES_LAYER, new_document, write_document
+from geom.dxf.lint import CUT_LAYER
+from geom.dxf.writer import NOTES_LAYER, new_document, write_document
 from geom.model.contour import Vertex
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE
@@ -177,7 +177,7 @@ def write_drawing(fit: Fit, contour: Sequence[Vertex], out_dir: Path) -> Drawing
     """Write `<stem>-drawing.dxf` and `<stem>-drawing.pdf` (one A4 page) to `out_dir`.
 
     `contour` must be the vertex list the cutout DXF was written from
-    (geom.cutout.cutout_contour), so every dimension is measured from it."""
+    (geom.dxf.cutout.cutout_contour), so every dimension is measured from it."""
     stem = fit.part.file_stem
     doc, box, scale = drawing_document(fit, contour)
     rev = revision(fit)

@@ -14,7 +14,7 @@ from geom.model.notes import FORCED_NOTE
 from geom.model.units import band, mm
 
 if TYPE_CHECKING:
-    from geom.dxf_out import DxfVersion
+    from geom.dxf.writer import DxfVersion
 
 MAX_LISTED = 50
 """Violations printed one per line; the report lists them all."""
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if args.dxf_version == "r12":
-        from geom.dxf_out import R12_UNITS_NOTE
+        from geom.dxf.writer import R12_UNITS_NOTE
 
         print(f"geom: note: {R12_UNITS_NOTE}", file=sys.stderr)
     files = run_panel(

@@ -1,7 +1,7 @@
 """The panel job: check a validated panel's layout and write its files.
 
 - `<name>-panel.dxf`: outline, every cutout and every hole as closed LWPOLYLINEs on CUT,
-  lower-left corner at (0, 0), Y up; labels and notes on NOTES (geom.dxf_out).
+  lower-left corner at (0, 0), Y up; labels and notes on NOTES (geom.dxf.writer).
 - `<name>-panel.step`: the plate with its openings (geom.cad.plate).
 - `<name>-assembly.step`: the plate plus every part's simplified body, placed by the
   placement convention (front face Z = 0, plate in -t <= Z <= 0, bodies into -Z), named
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from geom.data.atomic import write_text
-from geom.dxf_out import DxfVersion, Note, write_dxf
+from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.errors import LintError
 from geom.layout import Violation, check_layout, rules_for
 from geom.model.contour import Vertex, circle, rounded_rect

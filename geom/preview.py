@@ -38,7 +38,7 @@ from ezdxf.math import Matrix44, Vec2
 from ezdxf.path import Command
 
 from geom.data.atomic import write_bytes
-from geom.dxf_lint import CUT_LAYER
+from geom.dxf.lint import CUT_LAYER
 from geom.model.contour import Vertex
 
 MM_TO_PT = 72.0 / 25.4

@@ -191,7 +191,7 @@ def test_cli_offers_exactly_the_writer_dxf_versions() -> None:
     from typing import get_args
 
     from geom.cli import DXF_VERSIONS
-    from geom.dxf_out import DxfVersion
+    from geom.dxf.writer import DxfVersion
 
     assert get_args(DxfVersion) == DXF_VERSIONS
 

@@ -19,10 +19,10 @@ import pytest
 from ezdxf import bbox
 from ezdxf.math import Vec2, bulge_to_arc
 
-from geom.cutout import cutout_contour, write_cutout
 from geom.data.templates import load_catalog, load_file
 from geom.drawing import ASSUMED_NOTE, write_drawing
-from geom.dxf_lint import lint_file
+from geom.dxf.cutout import cutout_contour, write_cutout
+from geom.dxf.lint import lint_file
 from geom.model.fit import Fit
 from geom.model.tolerance import Size
 

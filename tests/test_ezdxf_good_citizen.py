@@ -17,9 +17,9 @@ import pytest
 from ezdxf.document import Drawing
 from fits import fit_of
 
-from geom.cutout import cutout_contour, write_cutout
 from geom.data.templates import load_catalog
 from geom.drawing import write_drawing
+from geom.dxf.cutout import cutout_contour, write_cutout
 from geom.model.fit import Fit
 from geom.preview import write_preview
 

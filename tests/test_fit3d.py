@@ -117,7 +117,7 @@ def test_wrong_cutout_shows_interference_and_fails(
 def test_top_level_ok_needs_the_3d_check_too(tmp_path: Path) -> None:
     """A report with a 3D result says ok only when 2D and 3D both hold; a 3D failure
     alone withholds the DXF."""
-    from geom.cutout import write_cutout
+    from geom.dxf.cutout import write_cutout
     from geom.model.tolerance import Size
 
     fit = fit_of(CATALOG.parts["770-744/064-000"], Size.exact(1.5), Size.exact(0.0))

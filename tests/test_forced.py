@@ -16,11 +16,11 @@ from fits import fit_of
 from measure import texts
 from test_panel_files import EXAMPLE, MIXED
 
-from geom.cutout import cutout_contour, cutout_notes
 from geom.data.templates import load_catalog
 from geom.drawing import write_drawing, write_panel_drawing
-from geom.dxf_lint import lint_file
-from geom.dxf_out import write_dxf
+from geom.dxf.cutout import cutout_contour, cutout_notes
+from geom.dxf.lint import lint_file
+from geom.dxf.writer import write_dxf
 from geom.model.tolerance import Size
 from geom.panel import load_panel
 from geom.panel_job import opening_contours, outline_contour, panel_notes

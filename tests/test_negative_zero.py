@@ -14,9 +14,9 @@ import ezdxf
 import pymupdf
 from fits import fit_of
 
-from geom.cutout import cutout_contour
 from geom.data.templates import load_catalog
 from geom.drawing import write_drawing, write_panel_drawing
+from geom.dxf.cutout import cutout_contour
 from geom.model.tolerance import Size
 from geom.model.units import deviation, mm
 from geom.panel import load_panel

@@ -17,7 +17,7 @@ from ezdxf.math import Vec2, bulge_to_arc
 from geom.catalog import panel_files
 from geom.data.templates import template_dirs
 from geom.drawing import ASSUMED_NOTE, write_panel_drawing
-from geom.dxf_lint import lint_file
+from geom.dxf.lint import lint_file
 from geom.panel import load_panel
 from geom.panel_job import run_panel
 

@@ -17,8 +17,8 @@ import pytest
 from ezdxf import bbox
 from fits import fit_of
 
-from geom.cutout import write_cutout
 from geom.data.templates import load_catalog
+from geom.dxf.cutout import write_cutout
 from geom.model.tolerance import Size
 from geom.preview import CUT_COLOUR, MM_TO_PT, pdf_bytes, pdf_document, write_preview
 

@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 from measure import cut_loops
 
 from geom.cli import main
-from geom.cutout import write_cutout
 from geom.data.templates import load_catalog, part_from_data
-from geom.dxf_lint import lint, lint_file
+from geom.dxf.cutout import write_cutout
+from geom.dxf.lint import lint, lint_file
 from geom.errors import InputError
 from geom.model.contour import circle
 from geom.model.fit import EPS_MM, Conditions, Fit, Shop, evaluate

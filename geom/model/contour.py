@@ -14,7 +14,7 @@ Vertex = tuple[float, float, float]
 QUARTER_BULGE = math.tan(math.pi / 8)
 """Bulge of a 90 degree counter-clockwise arc."""
 MIN_FEATURE_MM = 1e-6
-"""The DXF lint's join tolerance (geom.dxf_lint.TOL_MM): a corner radius within this of 0
+"""The DXF lint's join tolerance (geom.dxf.lint.TOL_MM): a corner radius within this of 0
 or of half the shorter side is drawn as exactly that, never as a sub-micron segment."""
 
 

@@ -21,7 +21,7 @@ from ezdxf.addons import r12export
 from ezdxf.math import Vec2, bulge_to_arc
 
 from geom.data.atomic import write_bytes
-from geom.dxf_lint import CUT_LAYER, check
+from geom.dxf.lint import CUT_LAYER, check
 from geom.model.contour import Vertex
 
 DxfVersion = Literal["r2000", "r12"]
@@ -82,7 +82,7 @@ def new_document() -> Any:
 
 
 def write_document(path: Path, doc: Any, *, version: DxfVersion = "r2000") -> Path:
-    """Lint `doc` (geom.dxf_lint: a problem raises `LintError`, nothing is written), then
+    """Lint `doc` (geom.dxf.lint: a problem raises `LintError`, nothing is written), then
     write it to `path` atomically, as R2000 or R12, with fixed metadata (same bytes)."""
     check(doc, str(path))  # the R12 export converts the same entities one to one
     stream = io.StringIO()

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from geom.data.atomic import write_text
-from geom.dxf_out import DxfVersion, Note, write_dxf
+from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.model.contour import Vertex, rounded_rect
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE
