@@ -42,8 +42,15 @@ from ezdxf.math import Vec2, bulge_to_arc
 
 from geom import __version__
 from geom.data.atomic import write_bytes
-from geom.dxf.lint import CUT_LAYER
-from geom.dxf.writer import NOTES_LAYER, new_document, write_document
+from geom.dxf.layers import (
+    BODY_LAYER,
+    CUT_LAYER,
+    DIM_LAYER,
+    NOTES_LAYER,
+    PLATE_LAYER,
+    WARNING_LAYER,
+)
+from geom.dxf.writer import new_document, write_document
 from geom.model.contour import Vertex
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE
@@ -58,8 +65,6 @@ STANDARD_SCALES = (10.0, 5.0, 2.0, 1.0, 0.5, 0.2, 0.1)
 TEXT_MM = 2.5
 HEADING_MM = 3.5
 LINE_PITCH = 1.6
-DIM_LAYER = "DIM"
-WARNING_LAYER, PLATE_LAYER, BODY_LAYER = "WARNING", "PLATE", "BODY"
 ASSUMED_NOTE = "ASSUMED - verify against the manufacturer's drawing"
 WRAP = 54
 """Characters per line of 2.5 mm text in the 100 mm wide notes column."""

@@ -39,9 +39,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from geom.dxf.layers import CUT_LAYER
 from geom.errors import LintError
 
-CUT_LAYER = "CUT"
 TOL_MM = 1e-6
 """Ends closer than this join; a touch closer than this is a touch; shorter is zero."""
 GAP_MM = 1.0

@@ -21,11 +21,11 @@ from ezdxf.addons import r12export
 from ezdxf.math import Vec2, bulge_to_arc
 
 from geom.data.atomic import write_bytes
-from geom.dxf.lint import CUT_LAYER, check
+from geom.dxf.layers import CUT_LAYER, NOTES_LAYER
+from geom.dxf.lint import check
 from geom.model.contour import Vertex
 
 DxfVersion = Literal["r2000", "r12"]
-NOTES_LAYER = "NOTES"
 CUT_TYPES_R2000 = frozenset({"LWPOLYLINE"})
 FIXED_JULIAN_DATE = 2451544.5
 """2000-01-01 00:00, the date ezdxf's fixed-metadata mode writes; never the clock."""
