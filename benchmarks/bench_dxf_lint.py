@@ -22,6 +22,10 @@ import ezdxf
 import numpy as np
 
 from geom.dxf import lint as dxf_lint
+from geom.dxf.layers import CUT_LAYER
+from geom.dxf.lint.checks import check_geometry
+from geom.dxf.lint.entities import Builder
+from geom.dxf.lint.segments import Segs
 from geom.dxf.writer import write_dxf
 from geom.model.contour import Vertex, circle, rounded_rect
 
@@ -47,7 +51,7 @@ def panel(cutouts: int, *, bad: bool = False) -> list[list[Vertex]]:
     return contours
 
 
-def naive_pairs(s: dxf_lint._Segs) -> tuple[np.ndarray, np.ndarray]:
+def naive_pairs(s: Segs) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of segments, bounding boxes compared in pure Python."""
     tol = dxf_lint.TOL_MM
     boxes = list(
@@ -64,11 +68,11 @@ def naive_pairs(s: dxf_lint._Segs) -> tuple[np.ndarray, np.ndarray]:
 
 
 def naive_lint(doc: object) -> list[dxf_lint.Problem]:
-    builder = dxf_lint._Builder()
+    builder = Builder()
     for entity in doc.modelspace():  # type: ignore[attr-defined]
-        if entity.dxf.layer.upper() == dxf_lint.CUT_LAYER:
+        if entity.dxf.layer.upper() == CUT_LAYER:
             builder.add(entity)
-    return builder.problems + dxf_lint._check_geometry(builder, naive_pairs)
+    return builder.problems + check_geometry(builder, naive_pairs)
 
 
 def timed(fn, arg, repeat: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
