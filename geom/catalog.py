@@ -118,7 +118,7 @@ def _body(job: PartJob) -> list[Path]:
 
 
 def _previews(job: PartJob) -> list[Path]:
-    from geom.preview import write_preview
+    from geom.render.preview import write_preview
 
     dxf = job.files["cutout_dxf"]
     files = write_preview(
@@ -129,8 +129,8 @@ def _previews(job: PartJob) -> list[Path]:
 
 
 def _drawing(job: PartJob) -> list[Path]:
-    from geom.drawing import write_drawing
     from geom.dxf.cutout import cutout_contour
+    from geom.render.part_drawing import write_drawing
 
     if not job.fit.ok:  # as the cutout DXF: nobody should cut from a failing fit
         raise JobFailed("fit fails, drawing withheld")
@@ -254,10 +254,10 @@ def panel_files(template_dirs: Sequence[Path]) -> list[Path]:
 
 def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
     """A panel's files (geom.panel_job: DXF, STEP, BOM, report), previews and drawing."""
-    from geom.drawing import write_panel_drawing
     from geom.panel import load_panel
     from geom.panel_job import run_panel
-    from geom.preview import write_preview
+    from geom.render.panel_drawing import write_panel_drawing
+    from geom.render.preview import write_preview
 
     start = time.perf_counter()
     written: list[Path] = []
@@ -405,7 +405,13 @@ def _run(tasks: Sequence[Task], workers: int, progress: _Progress) -> list[Resul
     return cast(list[Result], done)
 
 
-WARM_MODULES = ("geom.dxf.cutout", "geom.drawing", "geom.preview", "geom.panel_job")
+WARM_MODULES = (
+    "geom.dxf.cutout",
+    "geom.render.part_drawing",
+    "geom.render.panel_drawing",
+    "geom.render.preview",
+    "geom.panel_job",
+)
 """Imported (and fonts loaded) before the workers start, so each starts warm."""
 KERNEL = "OCP"
 """The 3D kernel (geom.cad uses OCP directly, not cadquery), imported once before the
@@ -428,7 +434,7 @@ def _context() -> multiprocessing.context.BaseContext:
     if threading.active_count() == 1 and "OCP" not in sys.modules and hasattr(os, "fork"):
         for module in (*WARM_MODULES, KERNEL):
             importlib.import_module(module)
-        from geom.preview import warm_up
+        from geom.render.preview import warm_up
 
         warm_up()
         return multiprocessing.get_context("fork")

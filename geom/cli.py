@@ -211,7 +211,7 @@ def _cmd_build_all(args: argparse.Namespace) -> int:
 def _cmd_preview(args: argparse.Namespace) -> int:
     import ezdxf
 
-    from geom.preview import write_preview
+    from geom.render.preview import write_preview
 
     path: Path = args.file
     if not path.is_file():

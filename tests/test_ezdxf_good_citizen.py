@@ -18,10 +18,10 @@ from ezdxf.document import Drawing
 from fits import fit_of
 
 from geom.data.templates import load_catalog
-from geom.drawing import write_drawing
 from geom.dxf.cutout import cutout_contour, write_cutout
 from geom.model.fit import Fit
-from geom.preview import write_preview
+from geom.render.part_drawing import write_drawing
+from geom.render.preview import write_preview
 
 PART = "770-744/064-000"
 

@@ -15,11 +15,12 @@ import pymupdf
 from fits import fit_of
 
 from geom.data.templates import load_catalog
-from geom.drawing import write_drawing, write_panel_drawing
 from geom.dxf.cutout import cutout_contour
 from geom.model.tolerance import Size
 from geom.model.units import deviation, mm
 from geom.panel import load_panel
+from geom.render.panel_drawing import write_panel_drawing
+from geom.render.part_drawing import write_drawing
 
 NEGATIVE_ZERO = re.compile(r"(?<![\w.])-0+(?:\.0+)?(?!\.?\d)")
 """`-0`, `-0.0`, `-0.000` as a number of its own (not `770-744/064-000`, not `-0.05`)."""
