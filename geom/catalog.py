@@ -253,9 +253,9 @@ def panel_files(template_dirs: Sequence[Path]) -> list[Path]:
 
 
 def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
-    """A panel's files (geom.panel_job: DXF, STEP, BOM, report), previews and drawing."""
-    from geom.panel import load_panel
-    from geom.panel_job import run_panel
+    """A panel's files (geom.panel.job: DXF, STEP, BOM, report), previews and drawing."""
+    from geom.panel.job import run_panel
+    from geom.panel.model import load_panel
     from geom.render.panel_drawing import write_panel_drawing
     from geom.render.preview import write_preview
 
@@ -410,7 +410,7 @@ WARM_MODULES = (
     "geom.render.part_drawing",
     "geom.render.panel_drawing",
     "geom.render.preview",
-    "geom.panel_job",
+    "geom.panel.job",
 )
 """Imported (and fonts loaded) before the workers start, so each starts warm."""
 KERNEL = "OCP"

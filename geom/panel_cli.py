@@ -45,8 +45,8 @@ def add_panel_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> 
 
 
 def run(args: argparse.Namespace) -> int:
-    from geom.panel import load_panel
-    from geom.panel_job import run_panel
+    from geom.panel.job import run_panel
+    from geom.panel.model import load_panel
 
     panel = load_panel(args.file)
     out = prepare_dir(args.output)

@@ -21,8 +21,8 @@ from geom.dxf.cutout import cutout_contour, cutout_notes
 from geom.dxf.lint import lint_file
 from geom.dxf.writer import write_dxf
 from geom.model.tolerance import Size
-from geom.panel import load_panel
-from geom.panel_job import opening_contours, outline_contour, panel_notes
+from geom.panel.job import opening_contours, outline_contour, panel_notes
+from geom.panel.model import load_panel
 from geom.render.panel_drawing import write_panel_drawing
 from geom.render.part_drawing import write_drawing
 

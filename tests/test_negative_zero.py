@@ -18,7 +18,7 @@ from geom.data.templates import load_catalog
 from geom.dxf.cutout import cutout_contour
 from geom.model.tolerance import Size
 from geom.model.units import deviation, mm
-from geom.panel import load_panel
+from geom.panel.model import load_panel
 from geom.render.panel_drawing import write_panel_drawing
 from geom.render.part_drawing import write_drawing
 

@@ -17,8 +17,8 @@ from ezdxf.math import Vec2, bulge_to_arc
 from geom.catalog import panel_files
 from geom.data.templates import template_dirs
 from geom.dxf.lint import lint_file
-from geom.panel import load_panel
-from geom.panel_job import run_panel
+from geom.panel.job import run_panel
+from geom.panel.model import load_panel
 from geom.render.panel_drawing import write_panel_drawing
 from geom.render.sheet import ASSUMED_NOTE
 

@@ -96,7 +96,7 @@ def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Pat
     Everything measured is measured from the panel DXF as written (`panel_dxf`): the
     outline, each cutout (labelled C1.., with its part from the panel file) and each
     round hole (labelled H1.., in the hole table). The BOM is the `bom_csv` written by
-    the panel job. `panel` is a geom.panel.Panel (names, parts, sheet, coating). A panel
+    the panel job. `panel` is a geom.panel.model.Panel (names, parts, sheet, coating). A panel
     DXF marked "FIT FAILS - forced" (written with --force) gives a marked drawing."""
     contours = read_cut_contours(panel_dxf)
     measured = [_Opening(c, measure(c)) for c in contours]

@@ -91,7 +91,7 @@ class Panel:
     """What the shop holds: the file's `shop_tolerance`, else the process's published figure."""
     target: Target
     min_web: float | None
-    """User override of the process default (None: the default, see geom.layout)."""
+    """User override of the process default (None: the default, see geom.panel.layout)."""
     min_edge: float | None
     places: tuple[Placed, ...]
     holes: tuple[Hole, ...]

@@ -27,7 +27,7 @@ from typing import Any
 
 from geom.model.part import Part
 from geom.model.units import band, mm
-from geom.panel import Panel, Placed, edge_distance
+from geom.panel.model import Panel, Placed, edge_distance
 
 EPS_MM = 1e-6
 """Overlaps and shortfalls below this are float noise (1 nm), not findings."""

@@ -28,13 +28,13 @@ from typing import Any
 from geom.data.atomic import write_text
 from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.errors import LintError
-from geom.layout import Violation, check_layout, rules_for
 from geom.model.contour import Vertex, circle, rounded_rect
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE
 from geom.model.part import Part
 from geom.model.report import dumps, fit_report, with_forced
 from geom.model.units import band, mm
-from geom.panel import Panel, Placed
+from geom.panel.layout import Violation, check_layout, rules_for
+from geom.panel.model import Panel, Placed
 
 PLATE_COLOUR = (0.80, 0.80, 0.78)
 """sRGB of the plate in the assembly: light grey (RAL 7035-like), not a data-sheet fact."""
