@@ -87,8 +87,8 @@ class JobFailed(Exception):
 
 def _cutout(job: PartJob) -> list[Path]:
     """Cutout DXF and fit report, the report with the 3D fit check (as `geom build`)."""
-    from geom.bodies_cli import body_plate_of, fit3d_report, step_name
     from geom.dxf.cutout import write_cutout
+    from geom.services import body_plate_of, fit3d_report, step_name
 
     fit = job.fit
     fit3d = fit3d_report(fit)
@@ -108,7 +108,7 @@ def _cutout(job: PartJob) -> list[Path]:
 
 def _body(job: PartJob) -> list[Path]:
     """The simplified body as STEP (issue 3), wings for the plate `geom build` uses."""
-    from geom.bodies_cli import body_plate_of, validate_bodies, write_body
+    from geom.services import body_plate_of, validate_bodies, write_body
 
     plate = body_plate_of(job.fit)
     validate_bodies(job.fit, plate)

@@ -542,8 +542,8 @@ def _round_ends() -> Fit:
 @given(fit=fits())
 @example(fit=_round_ends())
 def test_bodies_are_valid_and_3d_agrees_with_2d(fit: Fit) -> None:
-    from geom.bodies_cli import write_body
     from geom.cad.fit3d import INTERFERENCE_LIMIT_MM3, check_3d
+    from geom.services import write_body
 
     cq = pytest.importorskip("cadquery")
     snap, part = fit.part.fit, fit.part

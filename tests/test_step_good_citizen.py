@@ -91,8 +91,8 @@ def user_session() -> Iterator[Callable[[str], None]]:
 
 
 def _body(out: Path) -> Path:
-    from geom.bodies_cli import write_body
     from geom.data.templates import load_catalog
+    from geom.services import write_body
 
     return write_body(load_catalog().parts[SOCKET], 1.5, out)
 

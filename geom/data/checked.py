@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from geom.errors import MISSING, InputError
+from geom.model.tolerance import Size
 
 MAX_TEXT = 200
 MAX_FILE_BYTES = 5_000_000
@@ -227,3 +228,16 @@ class Table:
         for key in self.data:
             if key not in self.seen:
                 raise self.error(key, key, "not a known field", ", ".join(sorted(self.seen)))
+
+
+def number_band(
+    where: str, field: str, text: str, low: float, high: float, *, low_open: bool
+) -> Size:
+    """`V` or `MIN..MAX` (mm) option text as a band, each end a `number` in the allowed
+    range; a falling range is an error."""
+    low_text, ranged, high_text = text.partition("..")
+    first = number(where, field, low_text, low, high, low_open=low_open)
+    last = number(where, field, high_text, low, high, low_open=low_open) if ranged else first
+    if last < first:
+        raise InputError(where, field, text, "a falling range", "MIN..MAX with MIN <= MAX")
+    return Size.between(first, last)

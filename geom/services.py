@@ -1,19 +1,56 @@
-"""The 3D side of the command line: `geom body`, `geom check --3d`, and what `geom build`
-adds (the 3D fit check in the report, the body STEP). geom.cli only registers the options
-and calls these; the CAD kernel (geom.cad) is imported here, inside the functions, so the
-commands that need no 3D never load it.
+"""What the command line, the catalog and a future public API share: the one place option
+text becomes fit `Conditions` (mm), the finished plate a body's wings are built for, the
+simplified body's STEP file and the 3D fit check as a report entry. The CAD kernel
+(geom.cad) is imported inside the functions, so callers that need no 3D never load it.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
+from geom.data.checked import number, number_band
+from geom.data.templates import MAX_PLATE_MM, MAX_TOLERANCE_MM
 from geom.errors import InputError
-from geom.model.fit import EPS_MM, Conditions, Fit, sheets_that_grip
+from geom.model.fit import (
+    EPS_MM,
+    MAX_COATING_MM,
+    Conditions,
+    Fit,
+    Shop,
+    Target,
+    sheets_that_grip,
+)
 from geom.model.part import Part
 from geom.model.units import band, mm
+
+COMMAND_LINE = "command line"
+
+
+def conditions(
+    sheet: str | None,
+    coating: str,
+    *,
+    masked: bool = False,
+    target: Target = "mid",
+    shop: str | None = None,
+    sheet_option: str = "--sheet",
+    where: str = COMMAND_LINE,
+) -> Conditions:
+    """The fit conditions from option text (mm): `sheet` and `coating` are ``V`` or
+    ``MIN..MAX``, `shop` the shop's +/- tolerance. `sheet_option` names the option that
+    gave the sheet in an error. Bad text raises `InputError` naming the option."""
+    sheet_band = None
+    if sheet is not None:
+        sheet_band = number_band(where, sheet_option, sheet, 0.0, MAX_PLATE_MM, low_open=True)
+    coating_band = number_band(where, "--coating", coating, 0.0, MAX_COATING_MM, low_open=False)
+    shop_figure = None
+    if shop is not None:
+        value = number(where, "--shop-tolerance", shop, 0.0, MAX_TOLERANCE_MM)
+        shop_figure = Shop(value, where)
+    return Conditions(
+        sheet=sheet_band, coating=coating_band, masked=masked, target=target, shop=shop_figure
+    )
 
 
 def body_plate(part: Part, conditions: Conditions) -> float:
@@ -77,47 +114,8 @@ def write_body(part: Part, plate: float, out: Path) -> Path:
     return write_body_step(body, out / step_name(part))
 
 
-def warn_body(part: Part) -> None:
-    print(
-        f"geom: note: {part.id}: the body's openings, wings, coding and colour are assumed "
-        "(template [body]); its envelope is the data sheet's",
-        file=sys.stderr,
-    )
-
-
 def fit3d_report(fit: Fit) -> dict[str, Any]:
     """The 3D fit check of `fit`, as the report's `fit_3d` entry."""
     from geom.cad.fit3d import check_3d
 
     return check_3d(fit).report()
-
-
-def print_fit3d(report: dict[str, Any]) -> None:
-    status = "ok  " if report["ok"] else "FAIL"
-    cases = report["cases"]
-    undecided = [c for c in cases if not c["decided"]]
-    interference = report["interference_mm3"]
-    worst = "none decided" if interference is None else f"{interference:.6f} mm3"
-    print(
-        f"  {status} {'fit_3d':<18} interference {worst} "
-        f"(limit {report['interference_limit_mm3']:g}); latch catch at least "
-        f"{mm(report['latch_catch_min_mm'])} mm (required "
-        f"{mm(report['latch_catch_required_mm'])}) over {len(cases)} cases"
-        + (f"; UNDECIDABLE in {len(undecided)}" if undecided else "")
-    )
-    for case in cases:
-        if case["ok"]:
-            continue
-        o = case["opening_mm"]
-        plate = case["finished_plate_mm"]
-        where = f"at opening {mm(o['width'])} x {mm(o['height'])} mm, finished plate {mm(plate)} mm"
-        if not case["decided"]:
-            print(f"       UNDECIDABLE {where}: {case['reason']}")
-            continue
-        print(
-            f"       fails {where}: interference {case['interference_mm3']:.6f} mm3, latches "
-            + ", ".join(
-                f"catch {mm(la['catch_mm'])} mm top Z {mm(la['top_z_mm'])}"
-                for la in case["latches"]
-            )
-        )

@@ -1,14 +1,13 @@
-"""`geom panel FILE`: the command's options and its output (kept out of geom/cli.py so
-the CLI module stays small; geom.cli registers it)."""
+"""`geom panel FILE`: the command's options, its work and what it prints (mm)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from geom.cli.options import dxf_format_args, output_dir_arg
 from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import band, mm
@@ -20,9 +19,7 @@ MAX_LISTED = 50
 """Violations printed one per line; the report lists them all."""
 
 
-def add_panel_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> None:
-    from geom.cli import dxf_format_args, output_dir_arg  # geom.cli is the caller
-
+def add_panel(sub: Any) -> None:
     panel = sub.add_parser(
         "panel",
         help="check a panel layout; write its DXF, STEP files, BOM and report",
@@ -41,7 +38,7 @@ def add_panel_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> 
         action="store_true",
         help="write the DXF and STEP files even when a layout rule is broken",
     )
-    panel.set_defaults(run=handler)
+    panel.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
