@@ -12,15 +12,8 @@ from typing import Any
 from geom.data.checked import number, number_band
 from geom.data.templates import MAX_PLATE_MM, MAX_TOLERANCE_MM
 from geom.errors import InputError
-from geom.model.fit import (
-    EPS_MM,
-    MAX_COATING_MM,
-    Conditions,
-    Fit,
-    Shop,
-    Target,
-    sheets_that_grip,
-)
+from geom.model.conditions import EPS_MM, MAX_COATING_MM, Conditions, Shop, Target, sheets_that_grip
+from geom.model.fit import Fit
 from geom.model.part import Part
 from geom.model.units import band, mm
 

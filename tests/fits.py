@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from geom.model.fit import Conditions, Fit, evaluate
+from geom.model.conditions import Conditions
+from geom.model.fit import Fit, evaluate
 from geom.model.part import Part
 from geom.model.tolerance import Size
 

@@ -21,7 +21,7 @@ import pytest
 from geom.catalog import Options, build_all, panel_files
 from geom.cli import main
 from geom.data.templates import load_catalog, template_dirs
-from geom.model.fit import Conditions
+from geom.model.conditions import Conditions
 
 PART_IDS = sorted(load_catalog().parts)
 SUFFIXES = (

@@ -10,7 +10,7 @@ import pytest
 from fits import fit_of
 
 from geom.data.templates import load_catalog
-from geom.model.fit import Shop
+from geom.model.conditions import Shop
 from geom.model.part import Part
 from geom.model.tolerance import Size
 

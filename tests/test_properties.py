@@ -29,8 +29,9 @@ from geom.data.templates import load_catalog, part_from_data
 from geom.dxf.cutout import write_cutout
 from geom.dxf.lint import lint, lint_file
 from geom.errors import InputError
+from geom.model.conditions import EPS_MM, Conditions, Shop
 from geom.model.contour import circle
-from geom.model.fit import EPS_MM, Conditions, Fit, Shop, evaluate
+from geom.model.fit import Fit, evaluate
 from geom.model.tolerance import Size
 
 MEASURE_MM = 1e-6

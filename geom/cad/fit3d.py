@@ -42,8 +42,9 @@ from geom.cad.body import (
     volume,
 )
 from geom.model.body import Box, Prism, build_body
+from geom.model.conditions import EPS_MM
 from geom.model.contour import Vertex, rounded_rect
-from geom.model.fit import EPS_MM, Fit
+from geom.model.fit import Fit
 
 INTERFERENCE_LIMIT_MM3 = 1e-3
 """Largest common volume that still counts as touching (mm^3)."""

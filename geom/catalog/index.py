@@ -7,7 +7,7 @@ import html
 from collections.abc import Sequence
 
 from geom.catalog.jobs import Options, Result
-from geom.model.fit import Conditions
+from geom.model.conditions import Conditions
 from geom.model.units import band
 
 INDEX = "index.html"

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from geom.data.templates import Catalog
-from geom.model.fit import Conditions, Fit, evaluate
+from geom.model.conditions import Conditions
+from geom.model.fit import Fit, evaluate
 from geom.model.part import Part
 from geom.model.units import band
 

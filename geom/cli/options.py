@@ -20,7 +20,8 @@ from geom.data.inline import (
 )
 from geom.data.templates import Catalog
 from geom.errors import InputError
-from geom.model.fit import TARGETS, Conditions, Fit, Target, evaluate
+from geom.model.conditions import TARGETS, Conditions, Target
+from geom.model.fit import Fit, evaluate
 from geom.model.part import Part
 
 CLI = services.COMMAND_LINE

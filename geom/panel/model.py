@@ -20,7 +20,8 @@ from typing import Literal, cast
 from geom.data.checked import Table, allowed_range, number, read_toml
 from geom.data.templates import MAX_PLATE_MM, MAX_TOLERANCE_MM, Catalog, load_catalog
 from geom.errors import GeomDeprecationWarning, InputError
-from geom.model.fit import BARE, MAX_COATING_MM, TARGETS, Conditions, Fit, Shop, Target, evaluate
+from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Conditions, Shop, Target
+from geom.model.fit import Fit, evaluate
 from geom.model.part import Part, Rect
 from geom.model.tolerance import Size
 
