@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from geom.data.checked import number, number_band
-from geom.data.templates import MAX_PLATE_MM, MAX_TOLERANCE_MM
+from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM
 from geom.errors import InputError
 from geom.model.conditions import EPS_MM, MAX_COATING_MM, Conditions, Shop, Target, sheets_that_grip
 from geom.model.fit import Fit

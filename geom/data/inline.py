@@ -11,13 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from geom.data.checked import number
-from geom.data.templates import (
-    MAX_PART_MM,
-    MAX_POLES,
-    MAX_TOLERANCE_MM,
-    Catalog,
-    part_from_data,
-)
+from geom.data.template_schema import MAX_PART_MM, MAX_POLES, MAX_TOLERANCE_MM
+from geom.data.templates import Catalog, part_from_data
 from geom.errors import MISSING, GeomDeprecationWarning, InputError
 from geom.model.part import ASSUMED, NOT_GIVEN, Part
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Literal, cast
 
 from geom.data.checked import Table, allowed_range, number, read_toml
-from geom.data.templates import MAX_PLATE_MM, MAX_TOLERANCE_MM, Catalog, load_catalog
+from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM
+from geom.data.templates import Catalog, load_catalog
 from geom.errors import GeomDeprecationWarning, InputError
 from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Conditions, Shop, Target
 from geom.model.fit import Fit, evaluate
