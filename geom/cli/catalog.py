@@ -54,20 +54,13 @@ def cmd_build_all(args: argparse.Namespace) -> int:
 
 
 def _cmd_preview(args: argparse.Namespace) -> int:
-    import ezdxf
-
-    from geom.render.preview import write_preview
+    from geom.render.preview import read_dxf, write_preview
 
     path: Path = args.file
     if not path.is_file():
         raise InputError(CLI, "FILE", str(path), "not a file", "a DXF file")
     scale, dpi = scale_arg(args.scale), dpi_arg(args.dpi)
-    try:
-        doc = ezdxf.readfile(path)
-    except (OSError, ezdxf.DXFError) as exc:
-        raise InputError(
-            CLI, "FILE", str(path), f"not a readable DXF ({exc})", "a DXF file"
-        ) from None
+    doc = read_dxf(path, CLI, "FILE")
     out = prepare_dir(args.output)
     files = write_preview(doc, out, path.stem, scale=scale, dpi=dpi)
     print(f"wrote {files.svg}")

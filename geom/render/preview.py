@@ -39,6 +39,7 @@ from ezdxf.path import Command
 
 from geom.data.atomic import write_bytes
 from geom.dxf.layers import BODY_LAYER, CUT_LAYER, PLATE_LAYER
+from geom.errors import InputError
 from geom.model.contour import Vertex
 
 MM_TO_PT = 72.0 / 25.4
@@ -64,6 +65,17 @@ class PreviewFiles:
 
 
 # --- public API -------------------------------------------------------------------------
+
+
+def read_dxf(path: Path, where: str, field: str) -> Any:
+    """The ezdxf document of the DXF file `path`; a file ezdxf cannot read is bad input
+    (`InputError` naming `where` and `field`)."""
+    try:
+        return ezdxf.readfile(path)
+    except (OSError, ezdxf.DXFError) as exc:
+        raise InputError(
+            where, field, str(path), f"not a readable DXF ({exc})", "a DXF file"
+        ) from None
 
 
 def write_preview(
