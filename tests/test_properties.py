@@ -467,7 +467,7 @@ def test_lint_finds_exactly_the_circles_and_rectangles_that_meet(
     event(f"pairs that meet: {min(len(brute), 3)}{'+' if len(brute) > 2 else ''}")
 
 
-# --- 3D: bodies and the 3D check over random parts (issue 6 item 4) ----------------------
+# --- 3D: bodies and the 3D check over random parts ---------------------------------------
 
 MARGIN_MM = 1e-3
 """Below this an interference is thinner than the 3D check's 1e-3 mm3 threshold can see:

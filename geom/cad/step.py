@@ -3,7 +3,7 @@
 `write_step` builds an XCAF document (one top assembly named `product`, one shape per
 `Component`, placed once per `Placement`: repeated placements are instances of one shape)
 and writes it with OpenCascade's STEPCAFControl_Writer. Two things OpenCascade would
-make differ between runs are normalised (shared/domain.md section 4):
+make differ between runs are normalised:
 
 - the header's FILE_NAME time stamp: `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when
   set, else `FIXED_TIME_STAMP`;

@@ -86,7 +86,7 @@ def _cutout(job: PartJob) -> list[Path]:
 
 
 def _body(job: PartJob) -> list[Path]:
-    """The simplified body as STEP (issue 3), wings for the plate `geom build` uses."""
+    """The simplified body as STEP, wings for the plate `geom build` uses."""
     from geom.services import body_plate_of, validate_bodies, write_body
 
     plate = body_plate_of(job.fit)
@@ -203,7 +203,7 @@ def _since(start: float) -> float:
 
 
 PANELS_DIR = "panels"
-"""Example panels: `<template dir>/panels/*.toml` (issue 4), built by the catalog too."""
+"""Example panels: `<template dir>/panels/*.toml`, built by the catalog too."""
 
 
 def panel_files(template_dirs: Sequence[Path]) -> list[Path]:

@@ -1,4 +1,4 @@
-"""The ezdxf adapter: CAM-ready DXF from closed contours (shared/domain.md section 3).
+"""The ezdxf adapter: CAM-ready DXF from closed contours.
 
 - Units: $INSUNITS = 4 (mm), $MEASUREMENT = 1 (metric). R12 cannot carry units.
 - Layer `CUT` holds cut geometry only: one closed LWPOLYLINE per contour with bulge arcs

@@ -1,4 +1,4 @@
-"""Panel layout rules (shared/domain.md section 5), checked like a sheet-metal shop and a
+"""Panel layout rules, checked like a sheet-metal shop and a
 mechanical engineer would, for every placed part and hole. All sizes in mm.
 
 Rules (defaults per process, overridable in the panel file with min_web / min_edge):
