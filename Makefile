@@ -30,6 +30,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache  # import contracts: pyproject.toml [tool.importlinter]
 
 test: lint
 	bash scripts/install-test-tools.sh

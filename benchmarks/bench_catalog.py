@@ -50,7 +50,7 @@ def one_run(jobs: int, templates: Path | None) -> float:
 def copied_templates(directory: Path, copies: int) -> Path:
     """Every shipped template `copies` times, ids suffixed `-c1`, `-c2`, ... (frames too:
     a copied socket mounts through its own copied frame)."""
-    from geom.templates import load_catalog
+    from geom.data.templates import load_catalog
 
     parts = load_catalog().parts.values()
     for k in range(1, copies + 1):

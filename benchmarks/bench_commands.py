@@ -2,7 +2,7 @@
 the naive baselines measured in the same run: `import cadquery` (what a body command would
 pay before any work if it used cadquery) and the OCP modules geom body actually imports.
 
-Targets on the 2-core machine (issue 3): `geom body` for one part < 1.5 s, `geom cutout`
+Targets on the 2-core machine: `geom body` for one part < 1.5 s, `geom cutout`
 < 0.6 s. Run: PYTHONPATH=. python benchmarks/bench_commands.py [--runs N]
 """
 

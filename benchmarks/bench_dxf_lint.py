@@ -1,8 +1,8 @@
 """DXF lint speed on a panel: 1000 rounded-rectangle cutouts (8 segments each, 4 of them
 arcs), a hole beside each, 4 mounting holes and a rounded outline, written by
-geom.dxf_out.write_dxf into a temporary directory and read back.
+geom.dxf.writer.write_dxf into a temporary directory and read back.
 
-Compares `geom.dxf_lint.lint` (grid of segment bounding boxes, numpy) with the naive way:
+Compares `geom.dxf.lint.lint` (grid of segment bounding boxes, numpy) with the naive way:
 every pair of segments tested in pure Python for overlapping bounding boxes, then the same
 exact tests. Both must find the same problems (none on this clean panel, one crossing
 when a hole is moved onto a cutout). Target: lint well under 0.3 s.
@@ -21,9 +21,13 @@ from pathlib import Path
 import ezdxf
 import numpy as np
 
-from geom import dxf_lint
-from geom.contour import Vertex, circle, rounded_rect
-from geom.dxf_out import write_dxf
+from geom.dxf import lint as dxf_lint
+from geom.dxf.layers import CUT_LAYER
+from geom.dxf.lint.checks import check_geometry
+from geom.dxf.lint.entities import Builder
+from geom.dxf.lint.segments import Segs
+from geom.dxf.writer import write_dxf
+from geom.model.contour import Vertex, circle, rounded_rect
 
 COLUMNS = 40
 PITCH_X, PITCH_Y = 30.0, 22.0  # mm
@@ -47,7 +51,7 @@ def panel(cutouts: int, *, bad: bool = False) -> list[list[Vertex]]:
     return contours
 
 
-def naive_pairs(s: dxf_lint._Segs) -> tuple[np.ndarray, np.ndarray]:
+def naive_pairs(s: Segs) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of segments, bounding boxes compared in pure Python."""
     tol = dxf_lint.TOL_MM
     boxes = list(
@@ -64,11 +68,11 @@ def naive_pairs(s: dxf_lint._Segs) -> tuple[np.ndarray, np.ndarray]:
 
 
 def naive_lint(doc: object) -> list[dxf_lint.Problem]:
-    builder = dxf_lint._Builder()
+    builder = Builder()
     for entity in doc.modelspace():  # type: ignore[attr-defined]
-        if entity.dxf.layer.upper() == dxf_lint.CUT_LAYER:
+        if entity.dxf.layer.upper() == CUT_LAYER:
             builder.add(entity)
-    return builder.problems + dxf_lint._check_geometry(builder, naive_pairs)
+    return builder.problems + check_geometry(builder, naive_pairs)
 
 
 def timed(fn, arg, repeat: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]

@@ -29,14 +29,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geom.layout import check_layout  # noqa: E402
-from geom.panel import Panel, load_panel  # noqa: E402
-from geom.panel_job import (  # noqa: E402
+from geom.panel.job import (  # noqa: E402
     opening_contours,
     outline_contour,
     panel_notes,
     part_components,
 )
+from geom.panel.layout import check_layout  # noqa: E402
+from geom.panel.model import Panel, load_panel  # noqa: E402
 
 PART = "770-1242/076-000"
 PITCH_X, PITCH_Y = 40.0, 35.0
@@ -71,8 +71,8 @@ def timed(label: str, fn: Callable[[], Any], repeat: int = 1) -> tuple[float, An
 def geom_way(panel: Panel, out: Path) -> dict[str, float]:
     from geom.cad.plate import plate_shape, write_plate_step
     from geom.cad.step import Component, write_step
-    from geom.dxf_out import write_dxf
-    from geom.panel_job import PLATE_COLOUR
+    from geom.dxf.writer import write_dxf
+    from geom.panel.job import PLATE_COLOUR
 
     n = len(panel.places)
     print(f"n = {n}")

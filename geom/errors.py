@@ -47,7 +47,7 @@ def _show(value: object) -> str:
 
 
 class LintError(GeomError, RuntimeError):
-    """geom built a DXF that a CAM would choke on (see geom.dxf_lint): a bug in geom or in
+    """geom built a DXF that a CAM would choke on (see geom.dxf.lint): a bug in geom or in
     the geometry it was given, not bad user input. `problems` lists every finding."""
 
     def __init__(self, message: str, problems: Sequence[object] = ()) -> None:

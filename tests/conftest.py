@@ -24,7 +24,7 @@ import pytest
 from hypothesis import settings
 
 from geom.cli import main
-from geom.templates import load_catalog
+from geom.data.templates import load_catalog
 
 PROFILE_EXAMPLES = 200
 """Examples per property in the `ci` profile (`deep`: five times as many)."""

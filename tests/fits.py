@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from geom.fit import Conditions, Fit, evaluate
-from geom.part import Part
-from geom.tolerance import Size
+from geom.model.conditions import Conditions
+from geom.model.fit import Fit, evaluate
+from geom.model.part import Part
+from geom.model.tolerance import Size
 
 BARE = Size.exact(0.0)
 SHEET = Size.exact(1.5)

@@ -1,4 +1,4 @@
-"""geom.body (no CAD kernel): every template's simplified body stays inside the data
+"""geom.model.body (no CAD kernel): every template's simplified body stays inside the data
 sheet's envelope at the placement the README states, reaches it on every side, puts the
 wings and pole openings where the template says, and bad [body] numbers are refused with
 the file, field, value and what is allowed."""
@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from measure import placed_envelope
 
-from geom.body import Prism, build_body
+from geom.data.templates import load_catalog, load_file
 from geom.errors import InputError
-from geom.templates import load_catalog, load_file
+from geom.model.body import Prism, build_body
 
 CATALOG = load_catalog()
 PART_IDS = sorted(CATALOG.parts)

@@ -20,8 +20,8 @@ import pytest
 
 from geom.catalog import Options, build_all, panel_files
 from geom.cli import main
-from geom.fit import Conditions
-from geom.templates import load_catalog, template_dirs
+from geom.data.templates import load_catalog, template_dirs
+from geom.model.conditions import Conditions
 
 PART_IDS = sorted(load_catalog().parts)
 SUFFIXES = (
@@ -243,17 +243,17 @@ def test_progress_bar_on_a_terminal(tmp_path: Path):
 def test_forkserver_workers_write_the_same_bytes(
     catalog: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    """The start method used when the parent has loaded OCP (see geom.catalog._context)."""
+    """The start method used when the parent has loaded OCP (see geom.catalog.pool._context)."""
     import multiprocessing
 
-    import geom.catalog
+    import geom.catalog.pool
 
     def forkserver() -> multiprocessing.context.BaseContext:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["geom.catalog", *geom.catalog.WARM_MODULES])
+        context.set_forkserver_preload(["geom.catalog.jobs", *geom.catalog.pool.WARM_MODULES])
         return context
 
-    monkeypatch.setattr(geom.catalog, "_context", forkserver)
+    monkeypatch.setattr(geom.catalog.pool, "_context", forkserver)
     out, _ = catalog
     other = tmp_path / "forkserver"
     options = Options(other, Conditions(), 1.0, 100)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from geom.checked import toml_error
-from geom.templates import template_dirs
+from geom.data.checked import toml_error
+from geom.data.templates import template_dirs
 
 SHIPPED = template_dirs()[-1] / "770-744_064-000.toml"
 CUTOUT_LINE = SHIPPED.read_text(encoding="utf-8").splitlines().index("[cutout]") + 1

@@ -190,8 +190,8 @@ def test_same_input_same_bytes(geom, tmp_path: Path) -> None:
 def test_cli_offers_exactly_the_writer_dxf_versions() -> None:
     from typing import get_args
 
-    from geom.cli import DXF_VERSIONS
-    from geom.dxf_out import DxfVersion
+    from geom.cli.options import DXF_VERSIONS
+    from geom.dxf.writer import DxfVersion
 
     assert get_args(DxfVersion) == DXF_VERSIONS
 

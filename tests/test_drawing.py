@@ -1,4 +1,4 @@
-"""Dimensioned drawings (geom.drawing): one A4 PDF page per part and its DXF variant.
+"""Dimensioned drawings (geom.render.part_drawing): one A4 PDF page per part and its DXF variant.
 
 Proves, for every template: the PDF parses (one A4 page) and its extracted text holds
 the width and height with their tolerance and, when the cut is assumed, the ASSUMED
@@ -19,12 +19,13 @@ import pytest
 from ezdxf import bbox
 from ezdxf.math import Vec2, bulge_to_arc
 
-from geom.cutout import cutout_contour, write_cutout
-from geom.drawing import ASSUMED_NOTE, write_drawing
-from geom.dxf_lint import lint_file
-from geom.fit import Fit
-from geom.templates import load_catalog, load_file
-from geom.tolerance import Size
+from geom.data.templates import load_catalog, load_file
+from geom.dxf.cutout import cutout_contour, write_cutout
+from geom.dxf.lint import lint_file
+from geom.model.fit import Fit
+from geom.model.tolerance import Size
+from geom.render.part_drawing import write_drawing
+from geom.render.sheet import ASSUMED_NOTE
 
 CATALOG = load_catalog()
 PART_IDS = sorted(CATALOG.parts)
@@ -183,7 +184,7 @@ def test_same_input_same_bytes_and_revision_follows_inputs(tmp_path: Path):
 @pytest.mark.parametrize("part_id", PART_IDS)
 def test_drawing_prints_the_cut_at_its_stated_scale(part_id: str, tmp_path: Path):
     """The cutout on the A4 page measures (DXF size x scale) mm: the scale is true."""
-    from geom.preview import CUT_COLOUR, MM_TO_PT
+    from geom.render.preview import CUT_COLOUR, MM_TO_PT
 
     fit = fit_of(part_id)
     cut_dxf, _, pdf = build(fit, tmp_path)

@@ -1,4 +1,4 @@
-"""The DXF lint (geom.dxf_lint) finds each CAM problem class on hand-made ezdxf documents,
+"""The DXF lint (geom.dxf.lint) finds each CAM problem class on hand-made ezdxf documents,
 with the entity and position, and passes clean geometry (nesting, mirrored arcs, exploded
 contours); write_dxf refuses a bad contour with LintError and writes nothing; the CLI
 turns that into exit 1 with one line on stderr; every file the CLI writes re-reads clean."""
@@ -13,11 +13,11 @@ import ezdxf
 import pytest
 from ezdxf.math import Matrix44
 
-from geom import cutout
-from geom.contour import Vertex, circle, rounded_rect
-from geom.dxf_lint import Problem, lint, lint_file
-from geom.dxf_out import _add_exploded, write_dxf
+from geom.dxf import cutout
+from geom.dxf.lint import Problem, lint, lint_file
+from geom.dxf.writer import _add_exploded, write_dxf
 from geom.errors import GeomError, LintError
+from geom.model.contour import Vertex, circle, rounded_rect
 
 CUT = {"layer": "CUT"}
 SQUARE = [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]

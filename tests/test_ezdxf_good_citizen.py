@@ -17,11 +17,11 @@ import pytest
 from ezdxf.document import Drawing
 from fits import fit_of
 
-from geom.cutout import cutout_contour, write_cutout
-from geom.drawing import write_drawing
-from geom.fit import Fit
-from geom.preview import write_preview
-from geom.templates import load_catalog
+from geom.data.templates import load_catalog
+from geom.dxf.cutout import cutout_contour, write_cutout
+from geom.model.fit import Fit
+from geom.render.part_drawing import write_drawing
+from geom.render.preview import write_preview
 
 PART = "770-744/064-000"
 

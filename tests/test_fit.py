@@ -9,10 +9,10 @@ from dataclasses import replace
 import pytest
 from fits import fit_of
 
-from geom.fit import Shop
-from geom.part import Part
-from geom.templates import load_catalog
-from geom.tolerance import Size
+from geom.data.templates import load_catalog
+from geom.model.conditions import Shop
+from geom.model.part import Part
+from geom.model.tolerance import Size
 
 CATALOG = load_catalog()
 SOCKET = CATALOG.parts["770-744/064-000"]

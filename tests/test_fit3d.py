@@ -1,4 +1,4 @@
-"""The 3D fit check (geom.cad.fit3d) agrees with the 2D one (geom.fit) on every template,
+"""The 3D fit check (geom.cad.fit3d) agrees with the 2D one (geom.model.fit) on every template,
 at both ends of the opening band and of the finished plate range, also with the opening
 moved off the band and with plates outside the grip range; a cutout smaller than the
 collar shows interference and fails; `geom check --3d` and `geom build` report it."""
@@ -13,8 +13,8 @@ from fits import fit_of
 
 from geom.cad.fit3d import INTERFERENCE_LIMIT_MM3, check_3d
 from geom.cli import main
-from geom.templates import load_catalog
-from geom.tolerance import Size
+from geom.data.templates import load_catalog
+from geom.model.tolerance import Size
 
 CATALOG = load_catalog()
 PART_IDS = sorted(CATALOG.parts)
@@ -117,8 +117,8 @@ def test_wrong_cutout_shows_interference_and_fails(
 def test_top_level_ok_needs_the_3d_check_too(tmp_path: Path) -> None:
     """A report with a 3D result says ok only when 2D and 3D both hold; a 3D failure
     alone withholds the DXF."""
-    from geom.cutout import write_cutout
-    from geom.tolerance import Size
+    from geom.dxf.cutout import write_cutout
+    from geom.model.tolerance import Size
 
     fit = fit_of(CATALOG.parts["770-744/064-000"], Size.exact(1.5), Size.exact(0.0))
     assert fit.ok
@@ -154,7 +154,7 @@ def test_cutout_corners_rounder_than_the_collar_fail_in_3d_as_in_2d(tmp_path: Pa
     assert text.count(old) == 1
     path = tmp_path / "round.toml"
     path.write_text(text.replace(old, old.replace("0.5", "1.5")), encoding="utf-8")
-    from geom.templates import load_file
+    from geom.data.templates import load_file
 
     fit = fit_of(load_file(path, CATALOG), Size.exact(1.0), NO_COATING)
     assert not next(c for c in fit.checks if c.name == "corner_radius").ok
@@ -181,7 +181,7 @@ DATA = Path(__file__).resolve().parent / "data"
 def test_round_collar_ends_agree_with_2d_or_fail_as_undecidable() -> None:
     """tests/data/round-ends.toml: collar and cut corners half the collar height, so at
     the smallest opening the collar's round ends touch the opening's edge (tangent)."""
-    from geom.templates import load_file
+    from geom.data.templates import load_file
 
     part = load_file(DATA / "round-ends.toml", CATALOG)
     snap = part.fit
@@ -296,10 +296,10 @@ def test_an_invalid_solid_is_refused_as_a_boolean_input() -> None:
     the merged one, given to `split`, comes back with the problem and no numbers."""
     from OCP.ShapeUpgrade import ShapeUpgrade_UnifySameDomain
 
-    from geom.body import build_body
     from geom.cad.body import boolean, operand, prism, solid, split, valid
     from geom.cad.fit3d import plate_with_cutout
-    from geom.templates import load_file
+    from geom.data.templates import load_file
+    from geom.model.body import build_body
 
     part = load_file(DATA / "round-ends.toml", CATALOG)
     (spec,) = build_body(part, 1.5, latch_span=part.fit.latch_span.min).solids

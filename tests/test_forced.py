@@ -16,14 +16,15 @@ from fits import fit_of
 from measure import texts
 from test_panel_files import EXAMPLE, MIXED
 
-from geom.cutout import cutout_contour, cutout_notes
-from geom.drawing import write_drawing, write_panel_drawing
-from geom.dxf_lint import lint_file
-from geom.dxf_out import write_dxf
-from geom.panel import load_panel
-from geom.panel_job import opening_contours, outline_contour, panel_notes
-from geom.templates import load_catalog
-from geom.tolerance import Size
+from geom.data.templates import load_catalog
+from geom.dxf.cutout import cutout_contour, cutout_notes
+from geom.dxf.lint import lint_file
+from geom.dxf.writer import write_dxf
+from geom.model.tolerance import Size
+from geom.panel.job import opening_contours, outline_contour, panel_notes
+from geom.panel.model import load_panel
+from geom.render.panel_drawing import write_panel_drawing
+from geom.render.part_drawing import write_drawing
 
 MARK = "FIT FAILS - forced"
 PART = "770-744/064-000"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from geom.catalog import Options, build_all
-from geom.fit import Conditions
+from geom.model.conditions import Conditions
 
 CHROMIUM = shutil.which("chromium")
 

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from geom.dxf_lint import lint_file
+from geom.dxf.lint import lint_file
 
 ROOT = Path(__file__).resolve().parents[1]
 COLS, ROWS = 40, 25  # 1000 cutouts of the framed 2-pole socket

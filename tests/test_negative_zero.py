@@ -1,5 +1,5 @@
 """No text geom writes shows a negative zero (`-0`, `-0.000`): millimetre values in text
-go through geom.units.mm. Driven by inputs that are negative zeros (`--coating=-0`, a
+go through geom.model.units.mm. Driven by inputs that are negative zeros (`--coating=-0`, a
 panel with `coating = -0.0`) and by the `nominal` target, whose shop process tolerance
 below the band is exactly 0; every text output is read back and searched: stdout, the
 JSON reports, the BOM, the TEXT/MTEXT/dimension texts of every DXF, the PDF text."""
@@ -14,12 +14,13 @@ import ezdxf
 import pymupdf
 from fits import fit_of
 
-from geom.cutout import cutout_contour
-from geom.drawing import write_drawing, write_panel_drawing
-from geom.panel import load_panel
-from geom.templates import load_catalog
-from geom.tolerance import Size
-from geom.units import deviation, mm
+from geom.data.templates import load_catalog
+from geom.dxf.cutout import cutout_contour
+from geom.model.tolerance import Size
+from geom.model.units import deviation, mm
+from geom.panel.model import load_panel
+from geom.render.panel_drawing import write_panel_drawing
+from geom.render.part_drawing import write_drawing
 
 NEGATIVE_ZERO = re.compile(r"(?<![\w.])-0+(?:\.0+)?(?!\.?\d)")
 """`-0`, `-0.0`, `-0.000` as a number of its own (not `770-744/064-000`, not `-0.05`)."""

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from measure import cut_loops
 
-from geom import atomic
+from geom.data import atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,7 +69,7 @@ def test_concurrent_runs_into_one_directory_leave_whole_files(tmp_path: Path) ->
 
 
 # Different clocks, zones and hash seeds. SOURCE_DATE_EPOCH is a *request* for a STEP
-# header time stamp (issue 3), so it is not one of the differences.
+# header time stamp, so it is not one of the differences.
 ENVS = ({"TZ": "UTC", "PYTHONHASHSEED": "1"}, {"TZ": "Asia/Tokyo", "PYTHONHASHSEED": "2"})
 
 

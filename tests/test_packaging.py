@@ -59,7 +59,8 @@ def test_wheel_ships_templates_and_lists_them_outside_the_checkout(tmp_path: Pat
         [
             sys.executable,
             "-c",
-            "import geom, geom.templates as t; print(geom.__file__); print(t.template_dirs()[-1])"
+            "import geom, geom.data.templates as t; print(geom.__file__); "
+            "print(t.template_dirs()[-1])"
             "; from geom.cli import main; raise SystemExit(main(['list']))",
         ],
         cwd=run_dir,

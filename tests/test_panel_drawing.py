@@ -1,4 +1,4 @@
-"""The panel drawing (geom.drawing.write_panel_drawing) for every example panel: one A3
+"""The panel drawing (geom.render.panel_drawing) for every example panel: one A3
 PDF page whose text holds the overall size, every cutout label, the hole table and the
 BOM; its numbers are the measurements of the panel DXF as written (re-read with ezdxf),
 and its DXF variant holds the same CUT contours, with dimensions only on DIM."""
@@ -15,11 +15,12 @@ from ezdxf import bbox
 from ezdxf.math import Vec2, bulge_to_arc
 
 from geom.catalog import panel_files
-from geom.drawing import ASSUMED_NOTE, write_panel_drawing
-from geom.dxf_lint import lint_file
-from geom.panel import load_panel
-from geom.panel_job import run_panel
-from geom.templates import template_dirs
+from geom.data.templates import template_dirs
+from geom.dxf.lint import lint_file
+from geom.panel.job import run_panel
+from geom.panel.model import load_panel
+from geom.render.panel_drawing import write_panel_drawing
+from geom.render.sheet import ASSUMED_NOTE
 
 PANELS = panel_files(template_dirs())
 A3_LANDSCAPE_PT = (420 * 72 / 25.4, 297 * 72 / 25.4)

@@ -18,7 +18,7 @@ import ezdxf
 import pytest
 
 from geom.cli import main
-from geom.panel import Panel, load_panel
+from geom.panel.model import Panel, load_panel
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "templates" / "panels" / "example.toml"

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geom.layout import Opening, check_layout, gap, near_pairs, openings, rules_for
-from geom.panel import edge_distance, load_panel
-from geom.templates import load_catalog
+from geom.data.templates import load_catalog
+from geom.panel.layout import Opening, check_layout, gap, near_pairs, openings, rules_for
+from geom.panel.model import edge_distance, load_panel
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "templates" / "panels" / "example.toml"

@@ -14,7 +14,7 @@ import pytest
 
 from geom.cli import main
 from geom.errors import InputError
-from geom.panel import MAX_OPENINGS, MAX_PANEL_MM, load_panel
+from geom.panel.model import MAX_OPENINGS, MAX_PANEL_MM, load_panel
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "templates" / "panels" / "example.toml"

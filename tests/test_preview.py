@@ -1,4 +1,4 @@
-"""Previews (geom.preview): the SVG, PNG and PDF of each cutout DXF exist, parse, and are
+"""Previews (geom.render.preview): the SVG, PNG and PDF of each cutout DXF exist, parse, and are
 true to scale: the cut contour measured in the picture (mm on paper) equals the contour
 measured in the DXF file that was written, times the scale. Same input, same bytes."""
 
@@ -17,10 +17,10 @@ import pytest
 from ezdxf import bbox
 from fits import fit_of
 
-from geom.cutout import write_cutout
-from geom.preview import CUT_COLOUR, MM_TO_PT, pdf_bytes, pdf_document, write_preview
-from geom.templates import load_catalog
-from geom.tolerance import Size
+from geom.data.templates import load_catalog
+from geom.dxf.cutout import write_cutout
+from geom.model.tolerance import Size
+from geom.render.preview import CUT_COLOUR, MM_TO_PT, pdf_bytes, pdf_document, write_preview
 
 PART_IDS = sorted(load_catalog().parts)
 SVG_NS = "{http://www.w3.org/2000/svg}"

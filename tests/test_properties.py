@@ -25,13 +25,14 @@ from hypothesis import strategies as st
 from measure import cut_loops
 
 from geom.cli import main
-from geom.contour import circle
-from geom.cutout import write_cutout
-from geom.dxf_lint import lint, lint_file
+from geom.data.templates import load_catalog, part_from_data
+from geom.dxf.cutout import write_cutout
+from geom.dxf.lint import lint, lint_file
 from geom.errors import InputError
-from geom.fit import EPS_MM, Conditions, Fit, Shop, evaluate
-from geom.templates import load_catalog, part_from_data
-from geom.tolerance import Size
+from geom.model.conditions import EPS_MM, Conditions, Shop
+from geom.model.contour import circle
+from geom.model.fit import Fit, evaluate
+from geom.model.tolerance import Size
 
 MEASURE_MM = 1e-6
 CATALOG = load_catalog()
@@ -449,7 +450,7 @@ def test_lint_finds_exactly_the_circles_and_rectangles_that_meet(
             e = msp.add_lwpolyline([(a, b), (c, b), (c, d), (a, d)], close=True, dxfattribs=cut)
         elif entity:
             e = msp.add_circle((a, b), c, dxfattribs=cut)
-        else:  # two half-circle bulges, as geom.contour.circle draws a hole
+        else:  # two half-circle bulges, as geom.model.contour.circle draws a hole
             rows = [(x, y, 0, 0, bulge) for x, y, bulge in circle(2 * c, a, b)]
             e = msp.add_lwpolyline(rows, format="xyseb", close=True, dxfattribs=cut)
         owner[e.dxf.handle] = k
@@ -466,7 +467,7 @@ def test_lint_finds_exactly_the_circles_and_rectangles_that_meet(
     event(f"pairs that meet: {min(len(brute), 3)}{'+' if len(brute) > 2 else ''}")
 
 
-# --- 3D: bodies and the 3D check over random parts (issue 6 item 4) ----------------------
+# --- 3D: bodies and the 3D check over random parts ---------------------------------------
 
 MARGIN_MM = 1e-3
 """Below this an interference is thinner than the 3D check's 1e-3 mm3 threshold can see:
@@ -542,13 +543,13 @@ def _round_ends() -> Fit:
 @given(fit=fits())
 @example(fit=_round_ends())
 def test_bodies_are_valid_and_3d_agrees_with_2d(fit: Fit) -> None:
-    from geom.bodies_cli import write_body
     from geom.cad.fit3d import INTERFERENCE_LIMIT_MM3, check_3d
+    from geom.services import write_body
 
     cq = pytest.importorskip("cadquery")
     snap, part = fit.part.fit, fit.part
     flange = part.width if snap.latch_axis == "width" else part.height
-    # geom.body refuses (InputError) latch wings that do not fit between the collar and
+    # geom.model.body refuses (InputError) latch wings that do not fit between the collar and
     # the flange edge: the envelope must hold the body. Those parts are not 3D material.
     assume(snap.collar(snap.latch_axis).max < snap.latch_span.min)
     assume(snap.latch_span.max <= flange)

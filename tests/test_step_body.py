@@ -21,7 +21,7 @@ import pytest
 from measure import placed_envelope
 
 from geom.cli import main
-from geom.templates import load_catalog
+from geom.data.templates import load_catalog
 
 CATALOG = load_catalog()
 PART_IDS = sorted(CATALOG.parts)

@@ -11,7 +11,7 @@ import pytest
 from measure import freecad, placed_envelope
 
 from geom.cli import main
-from geom.templates import load_catalog
+from geom.data.templates import load_catalog
 
 CATALOG = load_catalog()
 

@@ -91,16 +91,16 @@ def user_session() -> Iterator[Callable[[str], None]]:
 
 
 def _body(out: Path) -> Path:
-    from geom.bodies_cli import write_body
-    from geom.templates import load_catalog
+    from geom.data.templates import load_catalog
+    from geom.services import write_body
 
     return write_body(load_catalog().parts[SOCKET], 1.5, out)
 
 
 def _panel(out: Path) -> Path:
     from geom.cad.plate import plate_shape, write_plate_step
-    from geom.panel import load_panel
-    from geom.panel_job import opening_contours, outline_contour
+    from geom.panel.job import opening_contours, outline_contour
+    from geom.panel.model import load_panel
 
     panel = load_panel(EXAMPLE)
     shape = plate_shape(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
@@ -110,8 +110,8 @@ def _panel(out: Path) -> Path:
 def _assembly(out: Path) -> Path:
     from geom.cad.plate import plate_shape
     from geom.cad.step import Component, write_step
-    from geom.panel import load_panel
-    from geom.panel_job import PLATE_COLOUR, opening_contours, outline_contour, part_components
+    from geom.panel.job import PLATE_COLOUR, opening_contours, outline_contour, part_components
+    from geom.panel.model import load_panel
 
     panel = load_panel(EXAMPLE)
     shape = plate_shape(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
@@ -167,8 +167,8 @@ def _grid_panel(directory: Path, n: int) -> Path:
 def test_the_switch_changes_time_not_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A plate with 150 openings (and the assembly of its 150 sockets), written with
     SplitCommonVertex off (geom's way) and on (OpenCascade's default): the same bytes."""
-    from geom.panel import load_panel
-    from geom.panel_job import write_panel_steps
+    from geom.panel.job import write_panel_steps
+    from geom.panel.model import load_panel
 
     panel = load_panel(_grid_panel(tmp_path, 150))
     for name in ("fast", "slow"):
@@ -241,8 +241,8 @@ cq.Assembly(cq.Workplane("XY").box(1, 2, 3), name="box").export(str(out / "setup
 plain("first.step")
 shape.exportStep(str(out / "first-cq.step"))
 if with_geom:
-    from geom.panel import load_panel
-    from geom.panel_job import write_panel_steps
+    from geom.panel.model import load_panel
+    from geom.panel.job import write_panel_steps
 
     write_panel_steps(load_panel(panel_file), out)
 seconds, flags = plain("user.step")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from geom.templates import load_catalog, template_dirs
+from geom.data.templates import load_catalog, template_dirs
 
 TEMPLATE_FILES = sorted(template_dirs()[-1].glob("*.toml"))
 

@@ -1,4 +1,4 @@
-"""OpenCascade solids from a geom.body.Body (mm), and the body's STEP file.
+"""OpenCascade solids from a geom.model.body.Body (mm), and the body's STEP file.
 
 Each solid is built with a handful of booleans: the added prisms fused, the cuts taken
 out in one go, coplanar faces merged again (ShapeUpgrade_UnifySameDomain), so a body has
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geom.body import Body, Box, Prism, SolidSpec
 from geom.cad.step import Component, write_step
+from geom.model.body import Body, Box, Prism, SolidSpec
 
 PRODUCT_FORMAT = "{id} on a {plate:g} mm plate"
 """Top product name of a body's STEP file (the wings sit for that plate)."""
@@ -61,12 +61,12 @@ def prism(p: Prism) -> Any:
 
 def _rounded_face(p: Prism) -> Any:
     """The rounded rectangle of `p` at z0 as a planar face, from the same contour the DXF
-    writer uses (geom.contour.rounded_rect: sub-micron corners snapped, never a
+    writer uses (geom.model.contour.rounded_rect: sub-micron corners snapped, never a
     degenerate arc)."""
     from OCP.BRepBuilderAPI import BRepBuilderAPI_MakeFace
 
     from geom.cad.plate import contour_wire
-    from geom.contour import rounded_rect
+    from geom.model.contour import rounded_rect
 
     contour = rounded_rect(p.width, p.height, p.corner_radius, p.x, p.y)
     return BRepBuilderAPI_MakeFace(contour_wire(contour, p.z0), True).Face()

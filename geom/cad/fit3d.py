@@ -1,7 +1,7 @@
 """The 3D fit check: the body against a plate with the cutout, at every end of the bands.
 
 For each finished opening end (the smallest and the largest of the band, from
-geom.fit.evaluate) and each finished plate end (thinnest and thickest), a plate with
+geom.model.fit.evaluate) and each finished plate end (thinnest and thickest), a plate with
 that opening is built (front face Z = 0, back face Z = -t, corner radius the largest the
 coating leaves) and the body built for that plate (latch wings at the part's smallest
 span) is measured against it. The part may sit pushed to one side of the opening: with
@@ -30,7 +30,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from geom.body import Box, Prism, build_body
 from geom.cad.body import (
     Operand,
     bounding_box,
@@ -42,8 +41,10 @@ from geom.cad.body import (
     split,
     volume,
 )
-from geom.contour import Vertex, rounded_rect
-from geom.fit import EPS_MM, Fit
+from geom.model.body import Box, Prism, build_body
+from geom.model.conditions import EPS_MM
+from geom.model.contour import Vertex, rounded_rect
+from geom.model.fit import Fit
 
 INTERFERENCE_LIMIT_MM3 = 1e-3
 """Largest common volume that still counts as touching (mm^3)."""

@@ -2,8 +2,8 @@
 
 The plate is one planar face made of the outer wire and every inner wire (cutouts with
 true arcs, holes as circles), extruded once: no boolean per opening (a boolean loop
-grows badly with the number of openings, shared/domain.md section 4). The wires come
-from the same bulge contours (geom.contour) as the DXF, so both files hold one geometry.
+grows badly with the number of openings). The wires come from the same bulge contours
+(geom.model.contour) as the DXF, so both files hold one geometry.
 
 Placement convention: the panel's front face at Z = 0, the sheet in -t <= Z <= 0, the
 lower-left corner of the outline at X = Y = 0. Sizes in mm.
@@ -26,8 +26,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from geom.atomic import write_bytes
-from geom.contour import Vertex
+from geom.data.atomic import write_bytes
+from geom.model.contour import Vertex
 
 Contour = Sequence[Vertex]
 

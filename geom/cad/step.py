@@ -3,7 +3,7 @@
 `write_step` builds an XCAF document (one top assembly named `product`, one shape per
 `Component`, placed once per `Placement`: repeated placements are instances of one shape)
 and writes it with OpenCascade's STEPCAFControl_Writer. Two things OpenCascade would
-make differ between runs are normalised (shared/domain.md section 4):
+make differ between runs are normalised:
 
 - the header's FILE_NAME time stamp: `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when
   set, else `FIXED_TIME_STAMP`;
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from geom import __version__
-from geom.atomic import write_bytes
+from geom.data.atomic import write_bytes
 from geom.errors import InputError
 
 FIXED_TIME_STAMP = "2000-01-01T00:00:00"
@@ -85,7 +85,7 @@ def write_step(
     """Write `components` as one STEP assembly named `product` to `path` (atomically).
 
     Names are written as ASCII (see `ascii_name`). The directory of `path` must exist
-    (geom.atomic.prepare_dir). Returns `path`. `pcurves=False` leaves out the edges'
+    (geom.data.atomic.prepare_dir). Returns `path`. `pcurves=False` leaves out the edges'
     curves on surfaces (a panel plate's thousands of edges: half the entities and half
     the export time)."""
     product = ascii_name(product)

@@ -1,0 +1,94 @@
+"""`geom panel FILE`: the command's options, its work and what it prints (mm)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from geom.cli.options import dxf_format_args, output_dir_arg
+from geom.data.atomic import prepare_dir
+from geom.model.notes import FORCED_NOTE
+from geom.model.units import band, mm
+
+if TYPE_CHECKING:
+    from geom.dxf.writer import DxfVersion
+
+MAX_LISTED = 50
+"""Violations printed one per line; the report lists them all."""
+
+
+def add_panel(sub: Any) -> None:
+    panel = sub.add_parser(
+        "panel",
+        help="check a panel layout; write its DXF, STEP files, BOM and report",
+        description="Check the layout of the panel file FILE (every part's fit on the "
+        "panel's sheet and coating, webs and edge distances, flanges, bodies, plugs) and "
+        "write DIR/<name>-panel.dxf, <name>-panel.step, <name>-assembly.step, "
+        "<name>-bom.csv and <name>-report.json (<name> = the file's stem). All sizes in "
+        "millimetres. Exit status: 0 layout ok, 1 a rule is broken (the DXF and STEP "
+        "files are withheld unless --force; BOM and report are written), 2 bad input.",
+    )
+    panel.add_argument("file", metavar="FILE", type=Path, help="panel file (TOML)")
+    output_dir_arg(panel)
+    dxf_format_args(panel)
+    panel.add_argument(
+        "--force",
+        action="store_true",
+        help="write the DXF and STEP files even when a layout rule is broken",
+    )
+    panel.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from geom.panel.job import run_panel
+    from geom.panel.model import load_panel
+
+    panel = load_panel(args.file)
+    out = prepare_dir(args.output)
+    if any(p.part.cut_assumed for p in panel.places):
+        print(
+            "geom: warning: some cut dimensions are assumed; verify against the "
+            "manufacturer's drawing before cutting",
+            file=sys.stderr,
+        )
+    if args.dxf_version == "r12":
+        from geom.dxf.writer import R12_UNITS_NOTE
+
+        print(f"geom: note: {R12_UNITS_NOTE}", file=sys.stderr)
+    files = run_panel(
+        panel,
+        out,
+        version=cast("DxfVersion", args.dxf_version),
+        explode=args.explode,
+        force=args.force,
+    )
+    print(
+        f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, sheet "
+        f"{band(panel.sheet.min, panel.sheet.max)} mm {panel.process}, {len(panel.places)} "
+        f"cutouts, {len(panel.holes)} holes"
+    )
+    for v in files.violations[:MAX_LISTED]:
+        pairs = zip(v.entries, v.positions, strict=True)
+        where = ", ".join(f"{e} at ({mm(x)}, {mm(y)})" for e, (x, y) in pairs)
+        print(f"  FAIL {v.rule}: {v.message} [{where}]")
+    if len(files.violations) > MAX_LISTED:
+        print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
+    if files.refused:
+        print(f"  {len(files.violations)} layout violations; {files.refused}")
+    elif files.violations:
+        state = (
+            f"written anyway (--force), marked {FORCED_NOTE}"
+            if files.forced
+            else "withheld (--force writes them)"
+        )
+        print(f"  {len(files.violations)} layout violations; DXF and STEP {state}")
+    else:
+        print("  layout ok")
+    for name in files.removed:
+        print(f"  removed {name} of an earlier run (it does not match this layout)")
+    for path in (files.dxf, files.step, files.assembly, files.bom, files.report):
+        if path is not None:
+            print(f"  wrote {path}")
+    return 1 if files.violations else 0

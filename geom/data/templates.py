@@ -1,0 +1,167 @@
+"""Part templates: one TOML file per part. Discovery, validation, lookup by id.
+
+Every number in a template is a table ``{value = ..., source = "..."}`` whose source is a
+key of the template's ``[sources]`` table (a data-sheet item number) or ``"assumed"``.
+Validation happens here, at the boundary: a bad field raises `InputError` naming the
+file, the field, the value and what is allowed; nothing is built from half a template.
+
+Where templates are found (the first directory that has an id wins):
+1. each directory named in ``$GEOM_TEMPLATES`` (separated like ``$PATH``), so a user with
+   the manufacturer's drawing overrides an assumed number in one file, without code;
+2. the templates shipped in the package (``geom/templates`` inside the wheel), or, in a
+   source checkout, the repository's ``templates/``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geom.data.checked import read_toml
+from geom.data.template_schema import RawTemplate, parse_template
+from geom.errors import InputError
+from geom.model.part import Part
+
+TEMPLATES_ENV = "GEOM_TEMPLATES"
+
+
+def template_dirs() -> list[Path]:
+    """The directories searched for templates, in order (see the module doc)."""
+    dirs = [Path(p) for p in os.environ.get(TEMPLATES_ENV, "").split(os.pathsep) if p]
+    package = Path(__file__).resolve().parents[1]  # geom/
+    shipped = package / "templates"
+    dirs.append(shipped if shipped.is_dir() else package.parent / "templates")
+    return dirs
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every template found, by id; frames resolved."""
+
+    parts: Mapping[str, Part]
+
+    def resolve(self, name: str) -> Part:
+        """A part by id, by unique id prefix, or by the path of a template file."""
+        if name in self.parts:
+            return self.parts[name]
+        if name.endswith(".toml") or Path(name).is_file():
+            return load_file(Path(name), self)
+        matches = [pid for pid in self.parts if pid.startswith(name)]
+        if len(matches) == 1:
+            return self.parts[matches[0]]
+        known = ", ".join(sorted(self.parts))
+        problem = "an ambiguous prefix" if matches else "not a known part"
+        raise InputError("command line", "PART", name, problem, f"{known} or a template path")
+
+
+def load_catalog(dirs: list[Path] | None = None) -> Catalog:
+    """Read every ``*.toml`` in the template directories (not their subfolders); the
+    first bad template raises its `InputError`."""
+    catalog, errors = load_catalog_lenient(dirs)
+    if errors:
+        raise next(iter(errors.values()))
+    return catalog
+
+
+def load_file(path: Path, catalog: Catalog) -> Part:
+    """One template file; its frame, if any, comes from `catalog`."""
+    if not path.is_file():
+        raise InputError(
+            "command line",
+            "PART",
+            str(path),
+            "not a template file",
+            "a template id, a unique id prefix or a path to a .toml file",
+        )
+    item = _read(path)
+    frames = {pid: RawTemplate.of_part(p) for pid, p in catalog.parts.items()}
+    return _build(item, {**frames, item.id: item})
+
+
+def part_from_data(data: Mapping[str, Any], where: str, catalog: Catalog) -> Part:
+    """A part from template-shaped data (used for parts given on the command line)."""
+    item = parse_template(data, where)
+    frames = {pid: RawTemplate.of_part(p) for pid, p in catalog.parts.items()}
+    return _build(item, {**frames, item.id: item})
+
+
+def _read(path: Path) -> RawTemplate:
+    where = str(path)
+    data = read_toml(path)
+    item = parse_template(data, where)
+    return RawTemplate(item.id, where, item.fields, item.frame_id)
+
+
+def _build(item: RawTemplate, known: Mapping[str, RawTemplate]) -> Part:
+    if item.part is not None:
+        return item.part
+    frame = None
+    if item.frame_id is not None:
+        target = known.get(item.frame_id)
+        if target is None:
+            raise InputError(
+                item.where,
+                "part.frame",
+                item.frame_id,
+                "not a known part",
+                ", ".join(sorted(known)),
+            )
+        if target.frame_id is not None or (target.part is not None and target.part.snap is None):
+            raise InputError(
+                item.where,
+                "part.frame",
+                item.frame_id,
+                "not a snap-in part itself",
+                "a frame that snaps into the plate",
+            )
+        frame = _build(target, known)
+    return Part(frame=frame, **item.fields)
+
+
+def load_catalog_lenient(
+    dirs: list[Path] | None = None,
+) -> tuple[Catalog, dict[str, InputError]]:
+    """Every template that loads, and the error of every one that does not, by file
+    path (a part whose frame fails to load fails too): one bad part must not stop the
+    rest of a catalog build (geom.catalog). An earlier directory shadows a later one."""
+    raw: dict[str, RawTemplate] = {}
+    errors: dict[str, InputError] = {}
+    for directory in template_dirs() if dirs is None else dirs:
+        if not directory.is_dir():
+            errors[str(directory)] = InputError(
+                str(directory),
+                "(directory)",
+                str(directory),
+                "not a directory",
+                f"directories of templates in ${TEMPLATES_ENV}",
+            )
+            continue
+        here: dict[str, RawTemplate] = {}
+        for path in sorted(directory.glob("*.toml")):
+            try:
+                item = _read(path)
+            except InputError as exc:
+                errors[str(path)] = exc
+                continue
+            if item.id in here:
+                errors[str(path)] = InputError(
+                    str(path),
+                    "part.id",
+                    item.id,
+                    f"a duplicate of {here[item.id].where}",
+                    "one template per id",
+                )
+                continue
+            here[item.id] = item
+        for pid, item in here.items():
+            raw.setdefault(pid, item)
+    parts: dict[str, Part] = {}
+    for pid in sorted(raw):
+        try:
+            parts[pid] = _build(raw[pid], raw)
+        except InputError as exc:
+            errors[raw[pid].where] = exc
+    return Catalog(parts), errors

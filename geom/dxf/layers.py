@@ -1,0 +1,15 @@
+"""The layer names of every DXF geom writes, in one place (mm drawings, names compared
+without case by the lint). A shop's CAM cuts what is on `CUT` and nothing else."""
+
+CUT_LAYER = "CUT"
+"""The cut contours: closed, linted, nothing else on this layer."""
+NOTES_LAYER = "NOTES"
+"""Text for people: part id, sizes, the fixed notes, sheet frame and title block."""
+DIM_LAYER = "DIM"
+"""Dimensions and centre lines of the drawings (never on `CUT`)."""
+WARNING_LAYER = "WARNING"
+"""The drawings' ASSUMED box."""
+PLATE_LAYER = "PLATE"
+"""The plate in a drawing's side view."""
+BODY_LAYER = "BODY"
+"""The part's body in a drawing's side view."""

@@ -1,0 +1,121 @@
+"""The ezdxf adapter: CAM-ready DXF from closed contours.
+
+- Units: $INSUNITS = 4 (mm), $MEASUREMENT = 1 (metric). R12 cannot carry units.
+- Layer `CUT` holds cut geometry only: one closed LWPOLYLINE per contour with bulge arcs
+  (R2000), or POLYLINE (R12), or LINE/ARC when exploded. Text goes on layer `NOTES`.
+- Nominal geometry: no kerf. Same input, same bytes: fixed header times and GUIDs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import ezdxf
+from ezdxf import units
+from ezdxf.addons import r12export
+from ezdxf.math import Vec2, bulge_to_arc
+
+from geom.data.atomic import write_bytes
+from geom.dxf.layers import CUT_LAYER, NOTES_LAYER
+from geom.dxf.lint import check
+from geom.model.contour import Vertex
+
+DxfVersion = Literal["r2000", "r12"]
+CUT_TYPES_R2000 = frozenset({"LWPOLYLINE"})
+FIXED_JULIAN_DATE = 2451544.5
+"""2000-01-01 00:00, the date ezdxf's fixed-metadata mode writes; never the clock."""
+R12_UNITS_NOTE = "DXF R12 carries no units: tell the shop the file is in millimetres"
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One line of annotation text, lower-left at (x, y), `height` in mm."""
+
+    text: str
+    x: float
+    y: float
+    height: float = 2.5
+
+
+def write_dxf(
+    path: Path,
+    contours: Sequence[Sequence[Vertex]],
+    notes: Sequence[Note] = (),
+    *,
+    version: DxfVersion = "r2000",
+    explode: bool = False,
+) -> Path:
+    """Write `contours` (closed, counter-clockwise) on `CUT` and `notes` on `NOTES` to
+    `path` (see `write_document`)."""
+    doc = new_document()
+    doc.layers.add(CUT_LAYER, color=1)
+    doc.layers.add(NOTES_LAYER, color=5)
+    msp = doc.modelspace()
+    cut = {"layer": CUT_LAYER}
+    for contour in contours:
+        if explode:
+            _add_exploded(msp, contour, cut)
+        else:
+            msp.add_lwpolyline(
+                [(x, y, 0, 0, b) for x, y, b in contour], format="xyseb", close=True, dxfattribs=cut
+            )
+    for note in notes:
+        msp.add_text(
+            note.text, height=note.height, dxfattribs={"layer": NOTES_LAYER}
+        ).set_placement((note.x, note.y))
+    return write_document(path, doc, version=version)
+
+
+def new_document() -> Any:
+    """An empty R2000 document in mm ($INSUNITS = 4, $MEASUREMENT = 1) whose header holds
+    no clock time: every DXF geom writes starts here."""
+    with _fixed_metadata():
+        doc = ezdxf.new("R2000", units=units.MM)
+    for var in ("$TDCREATE", "$TDUPDATE"):  # the R12 export keeps new()'s clock time
+        doc.header[var] = FIXED_JULIAN_DATE
+    return doc
+
+
+def write_document(path: Path, doc: Any, *, version: DxfVersion = "r2000") -> Path:
+    """Lint `doc` (geom.dxf.lint: a problem raises `LintError`, nothing is written), then
+    write it to `path` atomically, as R2000 or R12, with fixed metadata (same bytes)."""
+    check(doc, str(path))  # the R12 export converts the same entities one to one
+    stream = io.StringIO()
+    with _fixed_metadata():
+        if version == "r12":
+            r12export.write(doc, stream)
+        else:
+            doc.write(stream)
+    return write_bytes(path, bytes(doc.encode(stream.getvalue())))
+
+
+def _add_exploded(msp: Any, contour: Sequence[Vertex], attribs: dict[str, str]) -> None:
+    """Each segment as a LINE, each bulge arc as an ARC (counter-clockwise)."""
+    n = len(contour)
+    for i, (x, y, bulge) in enumerate(contour):
+        start, end = Vec2(x, y), Vec2(contour[(i + 1) % n][0], contour[(i + 1) % n][1])
+        if bulge == 0:
+            msp.add_line(start, end, dxfattribs=attribs)
+        else:
+            centre, a0, a1, radius = bulge_to_arc(start, end, bulge)
+            msp.add_arc(centre, radius, _deg(a0), _deg(a1), dxfattribs=attribs)
+
+
+def _deg(radians: float) -> float:
+    return float(Vec2.from_angle(radians).angle_deg) % 360.0
+
+
+@contextlib.contextmanager
+def _fixed_metadata() -> Iterator[None]:
+    """ezdxf's switch for fixed $TDCREATE/$TDUPDATE and GUIDs: reproducible bytes."""
+    before = ezdxf.options.write_fixed_meta_data_for_testing
+    ezdxf.options.write_fixed_meta_data_for_testing = True
+    try:
+        yield
+    finally:
+        ezdxf.options.write_fixed_meta_data_for_testing = before

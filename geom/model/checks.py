@@ -1,0 +1,262 @@
+"""The worst-case checks of a fit, one function each (opening band, coating variation,
+shop process, clearance, corner radius, flange overlap, grip, latch reach, in frame):
+each walks the ends of every band it depends on and returns one `Check` with its figures
+(mm). A check resting on a field the part left out is unverified, never passed."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from geom.model.conditions import (
+    EPS_MM,
+    MIN_PROCESS_MM,
+    Conditions,
+    sheets_that_grip,
+)
+from geom.model.part import NOT_GIVEN, Axis, Part, SnapIn
+from geom.model.tolerance import Size
+from geom.model.units import band, deviation, mm
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One worst-case check; `figures` are the numbers it rests on (mm unless named).
+    `verified` False: the check rests on a value the user did not give, so it cannot be
+    computed and does not pass."""
+
+    name: str
+    ok: bool
+    message: str
+    figures: dict[str, Any] = field(default_factory=dict)
+    verified: bool = True
+
+
+RESTS_ON: dict[str, tuple[str, ...]] = {
+    "clearance": ("collar.width", "collar.height"),
+    "corner_radius": ("collar.width", "collar.height", "collar.corner_radius"),
+    "flange_overlap": ("collar.width", "collar.height"),
+    "latch_reach": ("collar.width", "collar.height", "latch.span"),
+}
+"""The template fields each check rests on, where a part may leave them out (inline)."""
+
+
+def unless_not_given(check: Check, part: Part) -> Check:
+    """`check`, or an unverified failure when a field it rests on was not given."""
+    sources = part.mount.sources
+    missing = [f for f in RESTS_ON.get(check.name, ()) if sources.get(f) == NOT_GIVEN]
+    if not missing:
+        return check
+    options = ", ".join("--" + f.replace(".", "-").replace("_", "-") for f in missing)
+    message = f"UNVERIFIED: rests on {', '.join(missing)}, not given (give {options})"
+    return Check(check.name, False, message, {}, verified=False)
+
+
+def check_opening_band(opening: dict[Axis, Size], snap: SnapIn) -> Check:
+    tol = snap.tolerance
+    figures: dict[str, Any] = {}
+    problems = []
+    for axis, o in opening.items():
+        low = snap.cutout.width if axis == "width" else snap.cutout.height
+        figures |= {f"{axis}_min": o.min, f"{axis}_max": o.max, f"{axis}_band_min": low}
+        if o.min < low - EPS_MM:
+            problems.append(f"{axis} down to {mm(o.min)} mm, under {mm(low)}")
+        if o.max > low + tol + EPS_MM:
+            problems.append(f"{axis} up to {mm(o.max)} mm, over {mm(low + tol)}")
+    figures["tolerance"] = tol
+    w, h = opening["width"], opening["height"]
+    text = f"finished opening {mm(w.min)} .. {mm(w.max)} x {mm(h.min)} .. {mm(h.max)} mm"
+    if problems:
+        return Check(
+            "opening_band", False, f"{text} leaves the band: {'; '.join(problems)}", figures
+        )
+    return Check(
+        "opening_band", True, f"{text}, within the data sheet's band +{mm(tol)}/0", figures
+    )
+
+
+def check_coating(spread: float, tol: float, masked: bool) -> Check:
+    figures = {"opening_variation": 2 * spread, "tolerance": tol, "masked": masked}
+    if masked:
+        message = (
+            "openings masked (edges bare, faces coated): the coating leaves the opening as cut"
+        )
+        return Check("coating_variation", True, message, figures)
+    ok = 2 * spread <= tol + EPS_MM
+    message = (
+        f"coating variation narrows the opening by 0 .. {mm(2 * spread)} mm, "
+        f"{'within' if ok else 'more than'} the tolerance {mm(tol)} mm"
+    )
+    return Check("coating_variation", ok, message, figures)
+
+
+def check_shop(minus: float, plus: float, conditions: Conditions, tol: float) -> Check:
+    """What the cut leaves the shop, against what the shop holds (or 1 um)."""
+    shop = conditions.shop
+    need = max(shop.tolerance, MIN_PROCESS_MM) if shop else MIN_PROCESS_MM
+    leaves = f"the cut leaves the shop {deviation('-', minus)}/{deviation('+', plus)} mm"
+    figures: dict[str, Any] = {"minus": minus, "plus": plus, "required": need}
+    if shop:
+        figures["shop_source"] = shop.source
+    # Without a stated shop, a nominal target asks only for room to add (its design).
+    sides = [plus] if conditions.target == "nominal" and not shop else [minus, plus]
+    short = any(v < need - EPS_MM for v in sides)
+    if shop:
+        holds = f"the shop holds +/-{mm(shop.tolerance)} mm ({shop.source})"
+    else:
+        holds = f"no shop capability given: a {mm(tol)} mm band needs a shop that holds "
+        holds += f"+/-{mm(tol / 2)} mm at the middle of the band"
+    if not short:
+        return Check("shop_process", True, f"{leaves}; {holds}", figures)
+    why = "no room for any shop" if max(minus, plus) < MIN_PROCESS_MM else "less than needed"
+    hint = ""
+    if conditions.target == "nominal" and shop and minus < need - EPS_MM:
+        hint = "; --target mid leaves room on both sides"
+    return Check("shop_process", False, f"{leaves}: {why}; {holds}{hint}", figures)
+
+
+def check_clearance(per_axis: dict[Axis, Size], snap: SnapIn) -> Check:
+    """Opening - collar in [0, T + m] per axis: no interference, no more play than the
+    cutout's and the part's tolerances together allow."""
+    figures: dict[str, Any] = {}
+    problems = []
+    for axis, s in per_axis.items():
+        allowed = snap.tolerance + snap.collar(axis).spread
+        figures |= {f"{axis}_min": s.min, f"{axis}_max": s.max, f"{axis}_allowed_max": allowed}
+        if s.min < -EPS_MM:
+            problems.append(f"interference: the {axis} is {mm(-s.min)} mm under the collar")
+        elif s.max > allowed + EPS_MM:
+            problems.append(
+                f"{axis} play {mm(s.max)} mm exceeds the tolerances {mm(allowed)} mm "
+                f"(cutout +{mm(snap.tolerance)}, part -{mm(snap.collar(axis).spread)})"
+            )
+    low = min(s.min for s in per_axis.values())
+    high = max(s.max for s in per_axis.values())
+    figures["allowed_min"] = 0.0
+    if problems:
+        return Check("clearance", False, "; ".join(problems), figures)
+    allowed = max(snap.tolerance + snap.collar(a).spread for a in per_axis)
+    message = f"clearance {mm(low)} .. {mm(high)} mm within 0 .. {mm(allowed)} mm"
+    return Check("clearance", True, message, figures)
+
+
+def check_corner(finished_max: float, opening: dict[Axis, Size], snap: SnapIn) -> Check:
+    """Do the opening's rounded corners keep off the collar's? Worst case: the smallest
+    opening, the largest collar, the roundest finished corner (least coating).
+
+    A collar corner (centre (a - r, b - r), radius r) lies inside an opening corner of
+    radius R >= r exactly when its centre is within R - r of the opening's inner
+    rectangle (corner (A - R, B - R)); half sizes a, b, A, B. With no clearance this is
+    the data sheets' rule: a cut corner rounder than the collar's interferes."""
+    radius, collar = max(finished_max, 0.0), snap.collar_corner_radius
+    dx = max(0.0, (snap.collar_width.max / 2 - collar) - (opening["width"].min / 2 - radius))
+    dy = max(0.0, (snap.collar_height.max / 2 - collar) - (opening["height"].min / 2 - radius))
+    gap = radius - collar - math.hypot(dx, dy) if radius > collar else math.inf
+    ok = gap >= -EPS_MM
+    message = f"finished corner radius up to {mm(radius)} mm, collar corner radius {mm(collar)} mm"
+    if not ok:
+        message += f": the opening's corners cut {mm(-gap)} mm into the collar's"
+    elif radius > collar:
+        message += f": the clearance keeps the collar's corners {mm(gap)} mm clear"
+    figures = {"finished_radius_max": radius, "collar_radius": collar}
+    if math.isfinite(gap):
+        figures["corner_gap"] = gap
+    return Check("corner_radius", ok, message, figures)
+
+
+def check_overlap(part: Part, opening: dict[Axis, Size], snap: SnapIn) -> Check:
+    """Flange cover on the far side with the part pushed against one edge of the largest
+    opening: (F + K_min)/2 - O_max per axis."""
+    flange = {"width": part.mount.width, "height": part.mount.height}
+    cover = {a: (flange[a] + snap.collar(a).min) / 2 - o.max for a, o in opening.items()}
+    worst = min(cover.values())
+    required = snap.min_overlap
+    ok = worst >= required - EPS_MM
+    message = (
+        f"flange covers the largest opening by {mm(worst)} mm per side with the part "
+        f"pushed to one side, {'at least' if ok else 'less than'} the required {mm(required)} mm"
+    )
+    figures = {**{f"{a}_per_side": v for a, v in cover.items()}, "required": required}
+    return Check("flange_overlap", ok, message, figures)
+
+
+def check_grip(sheet: Size, conditions: Conditions, grip: Size) -> Check:
+    """The finished plate, over the sheet band and the coating band, in the grip range."""
+    coating = conditions.coating
+    finished = sheet + coating.scaled(2)
+    works = sheets_that_grip(grip, coating)
+    ok = grip.min - EPS_MM <= finished.min and finished.max <= grip.max + EPS_MM
+    coat = f"{band(coating.min, coating.max)} mm coating per face"
+    if works is None:
+        sheets = f"no sheet grips with {coat}"
+    else:
+        sheets = f"sheet {band(works.min, works.max)} mm grips with {coat}"
+    grip_text = f"grip range {band(grip.min, grip.max)} mm"
+    if conditions.sheet is None:
+        message = f"{sheets} ({grip_text})"
+        if works is None:
+            message += ": the coating band is wider than the grip range allows"
+    else:
+        message = f"finished plate {band(finished.min, finished.max)} mm, {grip_text}; {sheets}"
+        if finished.max > grip.max + EPS_MM:
+            message += (
+                f": too thick; with {mm(coating.max)} mm coating per face the sheet may be "
+                f"at most {mm(grip.max - 2 * coating.max)} mm"
+            )
+        elif finished.min < grip.min - EPS_MM:
+            message += (
+                f": too thin; with {mm(coating.min)} mm coating per face the sheet must be "
+                f"at least {mm(grip.min - 2 * coating.min)} mm"
+            )
+    figures = {
+        "finished_plate_min": finished.min,
+        "finished_plate_max": finished.max,
+        "grip_min": grip.min,
+        "grip_max": grip.max,
+        "sheet_grips_min": None if works is None else works.min,
+        "sheet_grips_max": None if works is None else works.max,
+    }
+    return Check("grip", ok and works is not None, message, figures)
+
+
+def check_reach(opening: Size, snap: SnapIn) -> Check:
+    """Latch catch on the far side with the part pushed against one edge of the largest
+    opening: (L_min - O_max)/2 - (O_max - K_min)/2 along the latch axis."""
+    collar = snap.collar(snap.latch_axis)
+    shift = max(opening.max - collar.min, 0.0) / 2
+    catch = (snap.latch_span.min - opening.max) / 2 - shift
+    required = snap.latch_min_catch
+    ok = catch >= required - EPS_MM
+    message = (
+        f"latch tips reach {mm(catch)} mm past the largest opening's edge with the part "
+        f"pushed {mm(shift)} mm to the other side, {'at least' if ok else 'less than'} "
+        f"the required {mm(required)} mm"
+    )
+    figures = {
+        "catch_per_side": catch,
+        "shift": shift,
+        "latch_span_min": snap.latch_span.min,
+        "opening_max": opening.max,
+        "required": required,
+    }
+    return Check("latch_reach", ok, message, figures)
+
+
+def check_in_frame(part: Part) -> Check:
+    frame = part.mount
+    window = part.fit.window
+    if window is None:
+        return Check("in_frame", False, f"frame {frame.id} has no [window] for the part")
+    ok = part.width <= window.width + EPS_MM and part.height <= window.height + EPS_MM
+    message = (
+        f"{mm(part.width)} x {mm(part.height)} mm part in the {mm(window.width)} x "
+        f"{mm(window.height)} mm window of frame {frame.id}" + ("" if ok else ": does not fit")
+    )
+    figures = {
+        "part_width": part.width,
+        "part_height": part.height,
+        "window_width": window.width,
+        "window_height": window.height,
+    }
+    return Check("in_frame", ok, message, figures)

@@ -1,0 +1,228 @@
+"""The fit model: where to draw the cut, and worst-case checks at every end of every band.
+
+Words (one meaning each, everywhere; all sizes mm):
+- **sheet**: the bare metal thickness s, a value or a band (mills deliver within a
+  tolerance);
+- **coating**: per face, a band [c_min, c_max];
+- **finished plate**: s + 2c, the thickness the part's latches hold;
+- **grip range**: the finished plate range the part holds (the data sheets' "plate
+  thickness");
+- **opening**: the hole after finishing; a coating narrows it by 2c unless the openings
+  are **masked** (edges kept bare while the faces are coated);
+- **cut**: the contour drawn in the DXF, before finishing.
+
+The data sheet's band [C, C + T] is for the finished opening. IEC 61554 states the
+convention the checks follow: only positive tolerances on a cutout, only negative ones on
+the part, so the part's collar lies in [K - m, K]. The cut is drawn so that, for every
+coating in the band, the finished opening lands in [C, C + T] with room left for the shop:
+- `target="mid"` draws it at C + T/2 + (e_min + e_max), e the coating on the edges (0 when
+  masked): the shop may deviate by +/- (T/2 - (e_max - e_min));
+- `target="nominal"` draws it at C + 2 e_max: the shop may add up to T - 2 (e_max - e_min)
+  and remove nothing.
+A cut that leaves the shop less than `MIN_PROCESS_MM`, or less than the shop's stated
+capability, fails. The opening is then taken over the coating band and the shop's
+deviation (its capability when stated, else what the cut leaves), and every check below
+walks the ends: opening band x collar tolerance x both axes x coating band x sheet band.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from geom.model.checks import (
+    Check,
+    check_clearance,
+    check_coating,
+    check_corner,
+    check_grip,
+    check_in_frame,
+    check_opening_band,
+    check_overlap,
+    check_reach,
+    check_shop,
+    unless_not_given,
+)
+from geom.model.conditions import (
+    EPS_MM,
+    MIN_PROCESS_MM,
+    Conditions,
+    Target,
+    sheets_that_grip,
+)
+from geom.model.part import Axis, Part, Rect
+from geom.model.tolerance import Size
+from geom.model.units import band, mm
+
+
+@dataclass(frozen=True, slots=True)
+class WayOut:
+    """One change that makes a coating work, with the figure it rests on (mm)."""
+
+    way: Literal["mask", "tighter_band", "thinner_sheet"]
+    figure: float
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """The drawn cut and every check, for one part under one set of conditions."""
+
+    part: Part
+    conditions: Conditions
+    sheet: Size
+    """The sheet given, or (none given) the sheets the part grips with this coating."""
+    cut: Rect
+    """The contour as drawn in the DXF (before finish)."""
+    process_minus: float
+    process_plus: float
+    """What the cut leaves the shop (>= 0, mm)."""
+    opening: dict[Axis, Size]
+    """Finished opening per axis over the coating band and the shop's deviation."""
+    clearance: Size
+    checks: tuple[Check, ...]
+    ways_out: tuple[WayOut, ...] = ()
+    """When the coating is what fails: what would work instead."""
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    @property
+    def coating(self) -> Size:
+        return self.conditions.coating
+
+    @property
+    def target(self) -> Target:
+        return self.conditions.target
+
+    @property
+    def sheet_given(self) -> bool:
+        return self.conditions.sheet is not None
+
+    @property
+    def finished(self) -> Rect:
+        """The drawn contour after the middle of the coating band (on the edges)."""
+        e = self.conditions.edge_coating
+        c = (e.min + e.max) / 2
+        cut = self.cut
+        return Rect(cut.width - 2 * c, cut.height - 2 * c, max(cut.corner_radius - c, 0.0))
+
+    @property
+    def finished_plate(self) -> Size:
+        """Sheet plus the coating on both faces, at every end (mm)."""
+        return self.sheet + self.coating.scaled(2)
+
+    def failures(self) -> list[Check]:
+        return [c for c in self.checks if not c.ok]
+
+
+def evaluate(part: Part, conditions: Conditions) -> Fit:
+    """Draw the cut for `part` and check the fit at every end of every band."""
+    snap = part.fit
+    band, tol = snap.cutout, snap.tolerance
+    edge = conditions.edge_coating
+    spread = edge.spread  # per face
+
+    if conditions.target == "mid":
+        offset = tol / 2 + edge.min + edge.max
+        minus = plus = tol / 2 - spread
+    else:
+        offset = 2 * edge.max
+        minus, plus = 0.0, tol - 2 * spread
+    minus, plus = max(minus, 0.0), max(plus, 0.0)
+    cut = Rect(band.width + offset, band.height + offset, band.corner_radius)
+    shop = conditions.shop
+    dev_minus, dev_plus = (shop.tolerance, shop.tolerance) if shop else (minus, plus)
+
+    opening: dict[Axis, Size] = {}
+    for axis, drawn in (("width", cut.width), ("height", cut.height)):
+        opening[axis] = Size.held(  # type: ignore[index]
+            drawn - dev_minus - 2 * edge.max,
+            drawn - edge.min - edge.max,
+            drawn + dev_plus - 2 * edge.min,
+        )
+    per_axis = {
+        a: Size.held(
+            o.min - snap.collar(a).max,
+            o.nominal - snap.collar(a).nominal,
+            o.max - snap.collar(a).min,
+        )
+        for a, o in opening.items()
+    }
+    clearance = Size(
+        min(s.min for s in per_axis.values()),
+        min(s.nominal for s in per_axis.values()),
+        max(s.max for s in per_axis.values()),
+    )
+    coating = conditions.coating
+    sheet = (
+        conditions.sheet
+        or sheets_that_grip(snap.grip, coating)
+        or Size.exact(max(snap.grip.max - 2 * coating.max, 0.0))  # none grips: check says
+    )
+
+    checks = [
+        check_opening_band(opening, snap),
+        check_coating(spread, tol, conditions.masked),
+        check_shop(minus, plus, conditions, tol),
+        check_clearance(per_axis, snap),
+        check_corner(band.corner_radius - edge.min, opening, snap),
+        check_overlap(part, opening, snap),
+        check_grip(sheet, conditions, snap.grip),
+        check_reach(opening[snap.latch_axis], snap),
+    ]
+    if part.frame is not None:
+        checks.append(check_in_frame(part))
+    checks = [unless_not_given(c, part) for c in checks]
+    fit = Fit(part, conditions, sheet, cut, minus, plus, opening, clearance, tuple(checks))
+    coating_fails = {"opening_band", "coating_variation", "shop_process", "grip"}
+    if coating.max > 0 and any(c.name in coating_fails for c in fit.failures()):
+        return replace(fit, ways_out=_ways_out(fit))
+    return fit
+
+
+def _ways_out(fit: Fit) -> tuple[WayOut, ...]:
+    """Mask the openings, a tighter coating band, a thinner sheet: each with its figure."""
+    cond, snap = fit.conditions, fit.part.fit
+    tol, coating = snap.tolerance, cond.coating
+    need = cond.shop.tolerance if cond.shop else MIN_PROCESS_MM
+    nominal = cond.target == "nominal"
+    out = []
+    if not cond.masked:
+        leaves = tol if nominal else tol / 2
+        side = f"+{mm(leaves)}/-0" if nominal else f"+/-{mm(leaves)}"
+        out.append(
+            WayOut(
+                "mask",
+                leaves,
+                f"mask the openings (--masked; panel file: masked = true): the edges stay "
+                f"bare, and the cut leaves the shop {side} mm",
+            )
+        )
+        # mid: T/2 - w >= need; nominal: T - 2w >= need (w: c_max - c_min per face)
+        widest = (tol - need) / 2 if nominal else tol / 2 - need
+        if widest >= 0:
+            room = "tolerance - 2 x width" if nominal else "tolerance/2 - width"
+            shop = f"the +/-{mm(need)} mm the shop holds" if cond.shop else f"{room} per side"
+            message = (
+                f"a coating band at most {mm(widest)} mm wide per face, e.g. "
+                f"{band(coating.min, coating.min + widest)} mm: the cut then leaves the shop "
+                f"{shop}"
+            )
+        else:
+            message = f"no coating band leaves a shop of +/-{mm(need)} mm room: mask the openings"
+        out.append(WayOut("tighter_band", max(widest, 0.0), message))
+    thickest = snap.grip.max - 2 * coating.max
+    if thickest > 0:
+        message = (
+            f"a sheet of at most {mm(thickest)} mm: the thickest the grip range "
+            f"{band(snap.grip.min, snap.grip.max)} mm takes with {mm(coating.max)} mm "
+            "coating per face"
+        )
+        if fit.sheet_given and fit.sheet.max <= thickest + EPS_MM:
+            message += f" (this sheet, {band(fit.sheet.min, fit.sheet.max)} mm, is)"
+    else:
+        message = f"no sheet: {mm(coating.max)} mm per face alone exceeds the grip range"
+    out.append(WayOut("thinner_sheet", max(thickest, 0.0), message))
+    return tuple(out)

@@ -1,0 +1,13 @@
+"""The fixed note texts every output shares: the cutout and panel DXFs' NOTES layer, the
+drawings and the fit reports print these same words."""
+
+VERIFY_NOTE = "ASSUMED cut dimensions: verify against the manufacturer's drawing before cutting"
+"""When any number that shapes the cut is assumed."""
+KERF_NOTE = "nominal geometry: kerf compensation is the CAM's job"
+PUNCH_NOTE = "punched cutouts: punched edge on the inside (burr away from the flange)"
+"""The data sheets' punched-edge note."""
+MASKED_NOTE = "openings masked from the coating: edges bare, faces coated"
+
+FORCED_NOTE = "FIT FAILS - forced"
+"""The mark of an output written only because of --force (the fit or a layout rule
+fails): on the DXF's NOTES layer, on the drawing, and first in the report's notes."""

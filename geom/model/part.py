@@ -1,0 +1,173 @@
+"""The part model: immutable values in mm, loaded from a template (see geom.data.templates).
+
+A snap-in part has a front flange (the data sheet's width x height), a collar through the
+cutout and spring latches behind the plate (see geom.model.fit for the words). A part that does
+not snap in by itself (770-1242) mounts through a frame that does; its fit is the frame's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from geom.model.tolerance import Size
+
+ASSUMED = "assumed"
+"""The source of every number that no data sheet gives."""
+NOT_GIVEN = "not given"
+"""The source of a placeholder for a value a part given inline leaves out: no check may
+rest on it (geom.model.fit reports such a check as unverified)."""
+
+Axis = Literal["width", "height"]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A value as a source states it: a data-sheet item number, or `assumed`."""
+
+    value: float | int | str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    """A rectangle centred on its origin, corners rounded by `corner_radius` (mm)."""
+
+    width: float
+    height: float
+    corner_radius: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SnapIn:
+    """What makes a part hold in a plate: cutout band, collar, flange, latches (mm)."""
+
+    cutout: Rect
+    """The cutout's lower limit C; the band is [C, C + tolerance]."""
+    tolerance: float
+    grip: Size
+    """Finished plate thickness the latches hold."""
+    collar_width: Size
+    collar_height: Size
+    collar_corner_radius: float
+    flange_thickness: float
+    min_overlap: float
+    """Flange cover per side still required at the largest opening."""
+    latch_axis: Axis
+    latch_span: Size
+    """Latch tip to latch tip, across the cutout along `latch_axis`."""
+    latch_min_catch: float
+    """Latch tip overlap per side on the plate's back face still required."""
+    window: Rect | None = None
+    """A frame's opening that holds the mounted part; None for other parts."""
+
+    def collar(self, axis: Axis) -> Size:
+        return self.collar_width if axis == "width" else self.collar_height
+
+
+@dataclass(frozen=True, slots=True)
+class Coding:
+    """A rectangular coding pocket in the mating (front) face: size, depth, centre (mm)."""
+
+    width: float
+    height: float
+    depth: float
+    x: float
+    y: float
+
+
+@dataclass(frozen=True, slots=True)
+class BodySpec:
+    """The template's [body] table: what the simplified STEP body needs beyond the data
+    sheet (all assumed: the drawings did not survive). Sizes in mm; colour sRGB 0..1."""
+
+    colour: tuple[float, float, float]
+    pole_diameter: float | None = None
+    """Round pole openings in the front face; None: no openings drawn."""
+    pole_depth: float | None = None
+    wing_width: float | None = None
+    """Latch wing size across the latch axis; None for a part without latches."""
+    wing_thickness: float | None = None
+    """Latch wing size along Z, below its catching face."""
+    coding: Coding | None = None
+    front: float = 0.0
+    """For a part mounted through a frame: its front face above the frame's front face."""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part, as its template describes it. All sizes in mm."""
+
+    id: str
+    name: str
+    kind: str
+    manufacturer: str
+    poles: int | None
+    pin_spacing: float | None
+    width: float
+    """Front flange width (the data sheet's width)."""
+    height: float
+    depth: float
+    """Envelope depth, front face to rear, per `depth_policy` over `depths`."""
+    depths: tuple[Quote, ...]
+    depth_policy: str
+    snap: SnapIn | None
+    """None when the part mounts through `frame`."""
+    frame: Part | None
+    info: Mapping[str, Quote]
+    """Data for drawings and bills of material; not used by the geometry."""
+    sources: Mapping[str, str]
+    """Source of every number, by field path (`cutout.width`, ...)."""
+    path: Path | None = None
+    """The template file; None for a part given on the command line."""
+    body: BodySpec | None = None
+    """The [body] table; None when the template has none (geom.model.body then assumes one)."""
+    plug: Plug | None = None
+    """The mated plug's envelope in front of the flange ([plug]); None when not given."""
+
+    @property
+    def mount(self) -> Part:
+        """The part that sits in the plate: the frame, or the part itself."""
+        return self.frame if self.frame is not None else self
+
+    @property
+    def fit(self) -> SnapIn:
+        """The snap-in geometry that decides the cutout and the fit."""
+        snap = self.mount.snap
+        assert snap is not None, "a loaded part snaps in or mounts through a frame that does"
+        return snap
+
+    @property
+    def assumed(self) -> tuple[str, ...]:
+        """Field paths whose value is assumed; a frame's are prefixed with its id."""
+        own = [f for f, s in self.sources.items() if s == ASSUMED]
+        if self.frame is not None:
+            own += [f"{self.frame.id}:{f}" for f in self.frame.assumed]
+        return tuple(sorted(own))
+
+    @property
+    def cut_assumed(self) -> bool:
+        """True when any number that shapes the cut opening is assumed."""
+        mount = self.mount
+        return any(
+            mount.sources.get(f) == ASSUMED
+            for f in ("cutout.width", "cutout.height", "cutout.corner_radius", "cutout.tolerance")
+        )
+
+    @property
+    def file_stem(self) -> str:
+        """The id as a file-name stem: `/` becomes `_`."""
+        return self.id.replace("/", "_")
+
+
+@dataclass(frozen=True, slots=True)
+class Plug:
+    """The mated plug's envelope in front of the part's flange, centred on the part (mm):
+    what the panel layout keeps free in front (the plug and its locking lever)."""
+
+    width: float
+    height: float
+    length: float
+    """From the flange's front face forwards (+Z)."""

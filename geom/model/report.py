@@ -1,0 +1,107 @@
+"""The fit report: a plain, deterministic JSON document (same input, same bytes)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from geom.model.fit import Fit
+from geom.model.notes import FORCED_NOTE, KERF_NOTE, MASKED_NOTE, PUNCH_NOTE, VERIFY_NOTE
+from geom.model.part import Rect
+from geom.model.tolerance import Size
+
+DECIMALS = 9
+"""Report precision in mm: 1 nm, far below any shop's resolution, free of float noise."""
+
+
+def fit_report(fit: Fit) -> dict[str, Any]:
+    """The JSON-ready report of one fit (see the README for the fields)."""
+    part, cond = fit.part, fit.conditions
+    snap = part.fit
+    notes = [KERF_NOTE, PUNCH_NOTE]
+    if cond.masked:
+        notes.append(MASKED_NOTE)
+    if part.cut_assumed:
+        notes.insert(0, VERIFY_NOTE)
+    return {
+        "part": part.id,
+        "name": part.name,
+        "mounted_through": part.frame.id if part.frame else None,
+        "ok": fit.ok,
+        "target": fit.target,
+        "sheet_mm": _band(fit.sheet),
+        "sheet_given": fit.sheet_given,
+        "coating_mm": _band(fit.coating),
+        "masked": cond.masked,
+        "finished_plate_mm": _band(fit.finished_plate),
+        "grip_mm": _band(snap.grip),
+        "tolerance_mm": snap.tolerance,
+        "band_mm": {
+            "width": {"min": snap.cutout.width, "max": snap.cutout.width + snap.tolerance},
+            "height": {"min": snap.cutout.height, "max": snap.cutout.height + snap.tolerance},
+        },
+        "cutout_mm": _rect(fit.cut),
+        "finished_mm": _rect(fit.finished),
+        "opening_mm": {axis: _band(size) for axis, size in fit.opening.items()},
+        "process_tolerance_mm": {"minus": fit.process_minus, "plus": fit.process_plus},
+        "shop_tolerance_mm": (
+            None
+            if cond.shop is None
+            else {"value": cond.shop.tolerance, "source": cond.shop.source}
+        ),
+        "clearance_mm": _band(fit.clearance),
+        "checks": [
+            {
+                "name": c.name,
+                "ok": c.ok,
+                "verified": c.verified,
+                "message": c.message,
+                "figures": c.figures,
+            }
+            for c in fit.checks
+        ],
+        "ways_out": [
+            {"way": w.way, "figure_mm": w.figure, "message": w.message} for w in fit.ways_out
+        ],
+        "assumed": list(part.assumed),
+        "cut_assumed": part.cut_assumed,
+        "notes": notes,
+    }
+
+
+def with_3d(document: dict[str, Any], fit_3d: dict[str, Any]) -> dict[str, Any]:
+    """`document` with the 3D check attached; its `ok` then requires both checks."""
+    return {**document, "ok": bool(document["ok"] and fit_3d["ok"]), "fit_3d": fit_3d}
+
+
+def with_forced(document: dict[str, Any], forced: bool) -> dict[str, Any]:
+    """`document` with `"forced"` after `"ok"`; when `forced`, FORCED_NOTE first in notes."""
+    out: dict[str, Any] = {}
+    for key, value in document.items():
+        out[key] = [FORCED_NOTE, *value] if forced and key == "notes" else value
+        if key == "ok":
+            out["forced"] = forced
+    return out
+
+
+def dumps(document: Any) -> str:
+    """JSON text with floats rounded to `DECIMALS` and a final newline."""
+    return json.dumps(_rounded(document), indent=2, ensure_ascii=False) + "\n"
+
+
+def _band(size: Size) -> dict[str, float]:
+    return {"min": size.min, "max": size.max}
+
+
+def _rect(rect: Rect) -> dict[str, float]:
+    return {"width": rect.width, "height": rect.height, "corner_radius": rect.corner_radius}
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_rounded(v) for v in value]
+    return value

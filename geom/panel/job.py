@@ -1,0 +1,361 @@
+"""The panel job: check a validated panel's layout and write its files.
+
+- `<name>-panel.dxf`: outline, every cutout and every hole as closed LWPOLYLINEs on CUT,
+  lower-left corner at (0, 0), Y up; labels and notes on NOTES (geom.dxf.writer).
+- `<name>-panel.step`: the plate with its openings (geom.cad.plate).
+- `<name>-assembly.step`: the plate plus every part's simplified body, placed by the
+  placement convention (front face Z = 0, plate in -t <= Z <= 0, bodies into -Z), named
+  and coloured; a part placed many times is one shape with many instances.
+- `<name>-bom.csv`: one line per part (frames counted with the parts they hold).
+- `<name>-report.json`: panel, rules, fits, every violation with positions, files.
+
+A layout violation withholds the CAM files (DXF, STEP) unless `force`, and removes
+those an earlier run left under the same names (a stale DXF must not pass for this
+layout); a DXF written only because of `force` carries "FIT FAILS - forced" on NOTES
+and the report says `"forced": true`. The BOM and the report are always written. Same
+input, same bytes. All sizes in mm.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geom.data.atomic import write_text
+from geom.dxf.writer import DxfVersion, Note, write_dxf
+from geom.errors import LintError
+from geom.model.contour import Vertex, circle, rounded_rect
+from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE
+from geom.model.part import Part
+from geom.model.report import dumps, fit_report, with_forced
+from geom.model.units import band, mm
+from geom.panel.layout import Violation, check_layout, rules_for
+from geom.panel.model import Panel, Placed
+
+PLATE_COLOUR = (0.80, 0.80, 0.78)
+"""sRGB of the plate in the assembly: light grey (RAL 7035-like), not a data-sheet fact."""
+NOTE_HEIGHT_MM = 2.5
+BOM_FIELDS = (
+    "part",
+    "count",
+    "name",
+    "manufacturer",
+    "kind",
+    "used_in",
+    "poles",
+    "width_mm",
+    "height_mm",
+    "depth_mm",
+    "colour",
+    "coding",
+    "rated_voltage_v",
+    "rated_current_a",
+    "counterpart",
+    "cut_width_mm",
+    "cut_height_mm",
+    "cut_corner_radius_mm",
+    "cut_assumed",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PanelFiles:
+    violations: tuple[Violation, ...]
+    dxf: Path | None
+    """None when withheld (violations, no force)."""
+    step: Path | None
+    assembly: Path | None
+    bom: Path
+    report: Path
+    removed: tuple[str, ...] = ()
+    """Names of stale CAM files of an earlier run removed because these were withheld."""
+    refused: str | None = None
+    """Why forced CAM files were not written (the DXF lint refused crossing contours)."""
+    forced: bool = False
+    """The CAM files were written only because of `force` (and say so)."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+# --- geometry ---------------------------------------------------------------------------
+
+
+def outline_contour(panel: Panel) -> list[Vertex]:
+    return rounded_rect(
+        panel.width, panel.height, panel.corner_radius, panel.width / 2, panel.height / 2
+    )
+
+
+def cutout_contour(panel: Panel, placed: Placed) -> list[Vertex]:
+    cut = panel.cut(placed)
+    return rounded_rect(
+        cut.width, cut.height, cut.corner_radius, placed.x, placed.y, placed.rotation
+    )
+
+
+def opening_contours(panel: Panel) -> list[list[Vertex]]:
+    """Every cutout (file order) then every hole (file order)."""
+    cuts = [cutout_contour(panel, p) for p in panel.places]
+    return cuts + [circle(h.diameter, h.x, h.y) for h in panel.holes]
+
+
+def panel_notes(panel: Panel, forced: bool = False) -> list[Note]:
+    """A label in each cutout (the part id) and the panel's notes below the outline;
+    `forced` (a layout rule fails) adds FORCED_NOTE above the outline, at least twice
+    the text height and 1/50 of the panel's width (mm): large enough to see at once."""
+    notes: list[Note] = []
+    for p in panel.places:
+        cut = panel.cut(p)
+        h = cut.width if p.turned else cut.height
+        w = cut.height if p.turned else cut.width
+        size = round(min(NOTE_HEIGHT_MM, h / 3, w / max(len(p.part.id), 1) / 0.8), 3)
+        notes.append(Note(p.part.id, p.x - w / 2 + cut.corner_radius, p.y - size / 2, size))
+    lines = [
+        f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, corner R "
+        f"{mm(panel.corner_radius)} mm, sheet {band(panel.sheet.min, panel.sheet.max)} mm, "
+        f"coating {band(panel.coating.min, panel.coating.max)} mm per face"
+        f"{' (openings masked)' if panel.masked else ''}, {panel.process}, shop "
+        f"+/-{mm(panel.shop.tolerance)} mm",
+        f"{len(panel.places)} cutouts, {len(panel.holes)} holes; origin lower-left corner, "
+        f"Y up, mm; {KERF_NOTE}",
+    ]
+    if panel.process == "punch":
+        lines.append(PUNCH_NOTE)
+    if any(p.part.cut_assumed for p in panel.places):
+        lines.append(VERIFY_NOTE)
+    if forced:
+        size = max(2 * NOTE_HEIGHT_MM, panel.width / 50)
+        notes.append(Note(FORCED_NOTE, 0.0, panel.height + size / 2, size))
+    return notes + [
+        Note(text, 0.0, -3 * NOTE_HEIGHT_MM - i * 1.6 * NOTE_HEIGHT_MM, NOTE_HEIGHT_MM)
+        for i, text in enumerate(lines)
+    ]
+
+
+# --- the job ----------------------------------------------------------------------------
+
+
+def run_panel(
+    panel: Panel,
+    out_dir: Path,
+    *,
+    version: DxfVersion = "r2000",
+    explode: bool = False,
+    force: bool = False,
+    step: bool = True,
+) -> PanelFiles:
+    """Check the layout and write the files into `out_dir` (which must exist)."""
+    violations = tuple(check_layout(panel))
+    cam = force or not violations
+    stem = panel.name
+    dxf = step_file = assembly = None
+    refused = None
+    if cam:
+        try:
+            dxf = write_dxf(
+                out_dir / f"{stem}-panel.dxf",
+                [outline_contour(panel), *opening_contours(panel)],
+                panel_notes(panel, forced=bool(violations)),
+                version=version,
+                explode=explode,
+            )
+        except LintError as exc:
+            if not violations:
+                raise  # a clean layout that lints badly is geom's bug: let the CLI say so
+            # Forced through overlapping openings: no CAM program could cut this DXF.
+            refused = f"DXF and STEP not written even with --force: {exc}"
+        if step and dxf is not None:
+            step_file, assembly = write_panel_steps(panel, out_dir)
+    stale: list[str] = []
+    if dxf is None:  # a CAM file left from an earlier run must not pass for this layout
+        for suffix in ("-panel.dxf", "-panel.step", "-assembly.step"):
+            old = out_dir / f"{stem}{suffix}"
+            if old.is_file():
+                old.unlink()
+                stale.append(old.name)
+    forced = dxf is not None and bool(violations)
+    bom = write_text(out_dir / f"{stem}-bom.csv", bom_csv(panel))
+    document = with_forced(panel_report(panel, violations), forced)
+    document["files"] = {
+        "dxf": dxf.name if dxf else None,
+        "dxf_version": version,
+        "exploded": explode,
+        "step": step_file.name if step_file else None,
+        "assembly": assembly.name if assembly else None,
+        "bom": bom.name,
+        "withheld": None if cam else "layout violations (--force writes them anyway)",
+        "removed_stale": stale,
+        "refused": refused,
+    }
+    report = write_text(out_dir / f"{stem}-report.json", dumps(document))
+    return PanelFiles(
+        violations, dxf, step_file, assembly, bom, report, tuple(stale), refused, forced
+    )
+
+
+def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:
+    """The plate-only STEP and the assembly STEP."""
+    from geom.cad.plate import plate_shape, write_plate_step
+    from geom.cad.step import Component, write_step
+
+    shape = plate_shape(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
+    product = f"panel {panel.name}"
+    step_file = write_plate_step(out_dir / f"{panel.name}-panel.step", product, shape)
+    components = [Component(product, shape, PLATE_COLOUR), *part_components(panel)]
+    target = out_dir / f"{panel.name}-assembly.step"
+    # No pcurves: half the entities and export time for a plate with many openings.
+    assembly = write_step(target, f"{product} assembly", components, pcurves=False)
+    return step_file, assembly
+
+
+def part_components(panel: Panel) -> list[Any]:
+    """One component per solid of each distinct part's simplified body (geom.model.body),
+    placed at every use of the part: repeated parts are instances of one shape."""
+    from geom.cad.step import Component, Placement
+
+    finished = panel.sheet.nominal + 2 * panel.coating.nominal
+    by_part: dict[str, list[Placed]] = {}
+    for p in panel.places:
+        by_part.setdefault(p.part.id, []).append(p)
+    out: list[Any] = []
+    names: set[str] = set()
+    for pid in sorted(by_part):
+        uses = by_part[pid]
+        placements = tuple(Placement(p.x, p.y, 0.0, float(p.rotation)) for p in uses)
+        for name, shape, colour in body_solids(uses[0].part, finished):
+            unique = name if name not in names else f"{name} (with {pid})"
+            names.add(unique)
+            out.append(Component(unique, shape, colour, placements))
+    return out
+
+
+def body_solids(part: Part, plate: float) -> list[tuple[str, Any, tuple[float, float, float]]]:
+    """(name, OCP shape centred on the cutout, sRGB) per solid of the part's body."""
+    from geom.cad.body import build
+    from geom.model.body import build_body
+
+    return [(b.spec.name, b.shape, b.spec.colour) for b in build(build_body(part, plate))]
+
+
+# --- BOM and report ---------------------------------------------------------------------
+
+
+def bom_csv(panel: Panel) -> str:
+    """One row per part id (sorted), frames counted with the parts mounted through them."""
+    counts: Counter[str] = Counter()
+    parts: dict[str, Part] = {}
+    used_in: dict[str, set[str]] = {}
+    for p in panel.places:
+        counts[p.part.id] += 1
+        parts[p.part.id] = p.part
+        used_in.setdefault(p.part.id, set())
+        if p.part.frame is not None:
+            frame = p.part.frame
+            counts[frame.id] += 1
+            parts[frame.id] = frame
+            used_in.setdefault(frame.id, set()).add(p.part.id)
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(BOM_FIELDS)
+    for pid in sorted(counts):
+        part = parts[pid]
+        fit = panel.fits.get(pid)
+        cut = fit.cut if fit is not None else None
+
+        def info(key: str, part: Part = part) -> str:
+            quote = part.info.get(key)
+            return "" if quote is None else str(quote.value)
+
+        writer.writerow(
+            [
+                pid,
+                counts[pid],
+                part.name,
+                part.manufacturer,
+                part.kind,
+                " ".join(sorted(used_in[pid])),
+                part.poles if part.poles is not None else "",
+                mm(part.width),
+                mm(part.height),
+                mm(part.depth),
+                info("colour"),
+                info("coding"),
+                info("rated_voltage_v"),
+                info("rated_current_a"),
+                info("counterpart"),
+                mm(cut.width) if cut else "",
+                mm(cut.height) if cut else "",
+                mm(cut.corner_radius) if cut else "",
+                ("yes" if part.cut_assumed else "no") if cut else "",
+            ]
+        )
+    return stream.getvalue()
+
+
+def panel_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, Any]:
+    rules = rules_for(panel)
+    assumed = sorted({a for p in panel.places for a in p.part.assumed})
+    notes = [KERF_NOTE]
+    if panel.process == "punch":
+        notes.append(PUNCH_NOTE)
+    if any(p.part.cut_assumed for p in panel.places):
+        notes.insert(0, VERIFY_NOTE)
+    return {
+        "panel": panel.name,
+        "file": panel.path.name,
+        "ok": not violations,
+        "outline_mm": {
+            "width": panel.width,
+            "height": panel.height,
+            "corner_radius": panel.corner_radius,
+        },
+        "sheet_mm": {"min": panel.sheet.min, "max": panel.sheet.max},
+        "coating_mm": {"min": panel.coating.min, "max": panel.coating.max},
+        "masked": panel.masked,
+        "process": panel.process,
+        "shop_tolerance_mm": {"value": panel.shop.tolerance, "source": panel.shop.source},
+        "target": panel.target,
+        "rules_mm": {
+            "min_web": rules.min_web,
+            "min_web_source": rules.web_source,
+            "min_edge": rules.min_edge,
+            "min_edge_source": rules.edge_source,
+        },
+        "counts": {
+            "cutouts": len(panel.places),
+            "holes": len(panel.holes),
+            "by_part": dict(sorted(Counter(p.part.id for p in panel.places).items())),
+        },
+        "violations": [
+            {
+                "rule": v.rule,
+                "message": v.message,
+                "entries": list(v.entries),
+                "positions_mm": [list(xy) for xy in v.positions],
+                "figures": v.figures,
+            }
+            for v in violations
+        ],
+        "fits": [fit_report(fit) for fit in panel.fits.values()],
+        "cutouts": [
+            {
+                "entry": p.entry,
+                "part": p.part.id,
+                "x": p.x,
+                "y": p.y,
+                "rotation": p.rotation,
+            }
+            for p in panel.places
+        ],
+        "holes": [
+            {"entry": h.entry, "x": h.x, "y": h.y, "diameter": h.diameter} for h in panel.holes
+        ],
+        "assumed": assumed,
+        "notes": notes,
+    }

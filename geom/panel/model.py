@@ -1,0 +1,387 @@
+"""Panel files: one TOML file per panel (a contract users write by hand; see the README).
+
+`load_panel` reads and validates the whole file into immutable values before anything is
+built or written: the outline, sheet, coating, masking, process and shop, rule overrides,
+every placed part (from ``[[place]]`` and expanded ``[[array]]`` entries) with the cut
+drawn for this panel's sheet and coating, and every plain hole. A bad value raises `InputError`
+``<file>:<entry>.<field>: <value> is <problem>; allowed <range>``. All sizes in mm.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, cast
+
+from geom.data.checked import Table, allowed_range, number, read_toml
+from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM
+from geom.data.templates import Catalog, load_catalog
+from geom.errors import GeomDeprecationWarning, InputError
+from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Conditions, Shop, Target
+from geom.model.fit import Fit, evaluate
+from geom.model.part import Part, Rect
+from geom.model.tolerance import Size
+
+Process = Literal["laser", "punch"]
+PROCESSES: tuple[Process, ...] = ("laser", "punch")
+SHOPS: Mapping[Process, Shop] = {
+    "laser": Shop(0.1, "laser default: +/-0.1 mm, gosnapcut's published laser-cutting tolerance"),
+    "punch": Shop(0.127, "punch default: +/-0.127 mm (0.005 in), Xometry's sheet-metal tolerance"),
+}
+"""What a shop holds when the panel file does not say (`shop_tolerance`), by process."""
+
+MAX_PANEL_MM = 3000.0
+"""Larger than any standard sheet (3000 x 1500 mm): a larger outline is a unit slip."""
+MAX_OPENINGS = 20000
+"""Cutouts plus holes on one panel; more is a runaway array, not a panel."""
+MAX_ARRAY_SIDE = 1000
+MAX_HOLE_MM = 500.0
+MAX_RULE_MM = 100.0
+STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+EDGE_EPS_MM = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """One part on the panel: its cutout centre (x, y) from the lower-left corner and its
+    rotation (0, 90, 180 or 270 degrees, counter-clockwise seen from the front)."""
+
+    entry: str
+    """Where it comes from: ``place[3]`` or ``array[0][r1,c2]`` (row, column from 0)."""
+    part: Part
+    x: float
+    y: float
+    rotation: int
+
+    @property
+    def turned(self) -> bool:
+        return self.rotation in (90, 270)
+
+
+@dataclass(frozen=True, slots=True)
+class Hole:
+    """A plain round hole: centre (x, y) and diameter, mm."""
+
+    entry: str
+    x: float
+    y: float
+    diameter: float
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A validated panel file."""
+
+    path: Path
+    name: str
+    """The file stem: the `<name>` of every output file."""
+    width: float
+    height: float
+    corner_radius: float
+    sheet: Size
+    """Bare metal before coating: a value or a mill's band."""
+    coating: Size
+    """Per face."""
+    masked: bool
+    """Openings masked from the coating (edges bare, faces coated)."""
+    process: Process
+    shop: Shop
+    """What the shop holds: the file's `shop_tolerance`, else the process's published figure."""
+    target: Target
+    min_web: float | None
+    """User override of the process default (None: the default, see geom.panel.layout)."""
+    min_edge: float | None
+    places: tuple[Placed, ...]
+    holes: tuple[Hole, ...]
+    fits: Mapping[str, Fit]
+    """The fit of each part id on this panel: `fits[id].cut` is the drawn cutout."""
+
+    def cut(self, placed: Placed) -> Rect:
+        """The drawn cutout of a placed part, before its rotation."""
+        return self.fits[placed.part.id].cut
+
+
+def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
+    """Read and validate a panel file; every part it names comes from `catalog`."""
+    where = str(path)
+    stem = path.stem
+    if not STEM.match(stem):
+        raise InputError(
+            "command line",
+            "FILE",
+            path.name,
+            "not a safe file name for the outputs",
+            "a stem of letters, digits, '.', '_' and '-' (up to 100, not starting with '.')",
+        )
+    data = read_toml(path)
+    top = _Entry(data, where, "")
+    panel = top.must_table("panel")
+    width = panel.must_number("width", 0.0, MAX_PANEL_MM)
+    height = panel.must_number("height", 0.0, MAX_PANEL_MM)
+    radius = panel.number(
+        "corner_radius", 0.0, min(width, height) / 2, low_open=False, required=False
+    )
+    sheet = _sheet(panel)
+    coating = _band(panel, "coating", 0.0, MAX_COATING_MM, low_open=False) or BARE
+    masked = panel.flag("masked")
+    process = cast(Process, panel.text("process", choices=PROCESSES))
+    shop_tolerance = panel.number("shop_tolerance", 0.0, MAX_TOLERANCE_MM, required=False)
+    shop = (
+        SHOPS[process]
+        if shop_tolerance is None
+        else Shop(shop_tolerance, f"{path.name}: panel.shop_tolerance")
+    )
+    target = cast(Target, panel.text("target", required=False, choices=TARGETS) or "mid")
+    conditions = Conditions(sheet, coating, masked, target, shop)
+    min_web = panel.number("min_web", 0.0, MAX_RULE_MM, low_open=False, required=False)
+    min_edge = panel.number("min_edge", 0.0, MAX_RULE_MM, low_open=False, required=False)
+    panel.done()
+
+    catalog = load_catalog() if catalog is None else catalog
+    fits: dict[str, Fit] = {}
+    places: list[Placed] = []
+    holes: list[Hole] = []
+    outline = (width, height, radius or 0.0)
+
+    def resolve(entry: _Entry) -> Part:
+        name = entry.text("part")
+        try:
+            if name.endswith(".toml") and not Path(name).is_absolute():
+                name = str(path.parent / name)  # a template path, relative to the panel file
+            part = catalog.resolve(name)
+        except InputError as exc:
+            raise entry.error("part", name, exc.problem, exc.allowed) from None
+        if part.id not in fits:
+            fits[part.id] = evaluate(part, conditions)
+        elif fits[part.id].part != part:
+            raise entry.error(
+                "part",
+                name,
+                f"a second, different template for {part.id}",
+                "one template per part id on a panel",
+            )
+        return part
+
+    def add(entry: _Entry, label: str, part: Part, x: float, y: float, rotation: int) -> None:
+        cut = fits[part.id].cut
+        w, h = (cut.height, cut.width) if rotation in (90, 270) else (cut.width, cut.height)
+        margin = edge_distance(outline, x, y, w, h, cut.corner_radius)
+        if margin < -EDGE_EPS_MM:
+            axis = _off_axis(outline, x, y, w, h)
+            raise entry.error(
+                axis,
+                x if axis == "x" else y,
+                f"placing the {w:g} x {h:g} mm cutout of {label} off the sheet "
+                f"(it crosses the outline by {-margin:.3f} mm)",
+                f"cutout inside the {width:g} x {height:g} mm outline",
+            )
+        places.append(Placed(label, part, x, y, rotation))
+        _count(entry, len(places) + len(holes))
+
+    for i, raw in enumerate(top.array("place")):
+        entry = _Entry(raw, where, f"place[{i}].")
+        part = resolve(entry)
+        x = entry.must_number("x", 0.0, width, low_open=False)
+        y = entry.must_number("y", 0.0, height, low_open=False)
+        rotation = entry.rotation()
+        entry.done()
+        add(entry, f"place[{i}]", part, x, y, rotation)
+
+    for i, raw in enumerate(top.array("array")):
+        entry = _Entry(raw, where, f"array[{i}].")
+        part = resolve(entry)
+        x = entry.must_number("x", 0.0, width, low_open=False)
+        y = entry.must_number("y", 0.0, height, low_open=False)
+        cols = entry.integer("cols", 1, MAX_ARRAY_SIDE)
+        rows = entry.integer("rows", 1, MAX_ARRAY_SIDE)
+        pitch_x = entry.number("pitch_x", 0.0, MAX_PANEL_MM, required=cols > 1) or 0.0
+        pitch_y = entry.number("pitch_y", 0.0, MAX_PANEL_MM, required=rows > 1) or 0.0
+        rotation = entry.rotation()
+        entry.done()
+        if cols * rows + len(places) + len(holes) > MAX_OPENINGS:
+            raise entry.error(
+                "cols",
+                cols,
+                f"making {cols * rows} cutouts, more than the panel limit",
+                f"at most {MAX_OPENINGS} cutouts and holes on one panel",
+            )
+        for r in range(rows):
+            for c in range(cols):
+                add(
+                    entry,
+                    f"array[{i}][r{r},c{c}]",
+                    part,
+                    x + c * pitch_x,
+                    y + r * pitch_y,
+                    rotation,
+                )
+
+    for i, raw in enumerate(top.array("hole")):
+        entry = _Entry(raw, where, f"hole[{i}].")
+        x = entry.must_number("x", 0.0, width, low_open=False)
+        y = entry.must_number("y", 0.0, height, low_open=False)
+        diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
+        entry.done()
+        if edge_distance(outline, x, y, diameter, diameter, diameter / 2) < -EDGE_EPS_MM:
+            axis = _off_axis(outline, x, y, diameter, diameter)
+            raise entry.error(
+                axis,
+                x if axis == "x" else y,
+                f"placing the {diameter:g} mm hole off the sheet",
+                f"hole inside the {width:g} x {height:g} mm outline",
+            )
+        holes.append(Hole(f"hole[{i}]", x, y, diameter))
+        _count(entry, len(places) + len(holes))
+    top.done()
+
+    return Panel(
+        path=path,
+        name=stem,
+        width=width,
+        height=height,
+        corner_radius=radius or 0.0,
+        sheet=sheet,
+        coating=coating,
+        masked=masked,
+        process=process,
+        shop=shop,
+        target=target,
+        min_web=min_web,
+        min_edge=min_edge,
+        places=tuple(places),
+        holes=tuple(holes),
+        fits=dict(sorted(fits.items())),
+    )
+
+
+def edge_distance(
+    outline: tuple[float, float, float],
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    r: float,
+) -> float:
+    """Shortest distance (mm) from an axis-aligned rounded rectangle (centre x, y; size
+    w x h; corner radius r) to the boundary of the outline (width, height, corner radius
+    R; lower-left corner at the origin); negative when the shape crosses the outline.
+
+    Both shapes are an inner rectangle grown by a disc, so the distance is exact: per
+    outline corner, with a, b the gaps between the inner rectangles' corners along x and
+    y, it is R - r + min(a, b), or R - r - hypot(a, b) when both gaps are negative.
+    """
+    width, height, big_r = outline
+    r = min(r, w / 2, h / 2)
+    hw, hh = w / 2 - r, h / 2 - r
+    best = math.inf
+    for sx in (-1.0, 1.0):
+        for sy in (-1.0, 1.0):
+            # Inner corner of the outline and of the shape in this quadrant.
+            ox = width / 2 + sx * (width / 2 - big_r)
+            oy = height / 2 + sy * (height / 2 - big_r)
+            a = sx * (ox - (x + sx * hw))
+            b = sy * (oy - (y + sy * hh))
+            gap = -math.hypot(a, b) if a < 0 and b < 0 else min(a, b)
+            best = min(best, big_r - r + gap)
+    return best
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def _off_axis(outline: tuple[float, float, float], x: float, y: float, w: float, h: float) -> str:
+    """The coordinate that puts a shape off the sheet: "x" unless x alone keeps it on."""
+    width = outline[0]
+    x_inside = x - w / 2 >= 0 and x + w / 2 <= width
+    return "y" if x_inside else "x"
+
+
+def _count(entry: _Entry, total: int) -> None:
+    if total > MAX_OPENINGS:
+        raise entry.error(
+            "(count)",
+            total,
+            "the count of cutouts and holes, more than the panel limit",
+            f"at most {MAX_OPENINGS} cutouts and holes on one panel",
+        )
+
+
+def _sheet(panel: _Entry) -> Size:
+    """`sheet = T` or `[MIN, MAX]` (mm); the old spelling `thickness` still reads."""
+    key = "sheet"
+    if panel.has("thickness") and not panel.has("sheet"):
+        key = "thickness"
+        warnings.warn(
+            f"{panel.where}: panel.thickness is now panel.sheet (the bare sheet before "
+            "coating, a value or [min, max]); thickness still works for now",
+            GeomDeprecationWarning,
+            stacklevel=2,
+        )
+    sheet = _band(panel, key, 0.0, MAX_PLATE_MM, low_open=True)
+    if sheet is None:
+        panel.get("sheet")  # raises: missing, naming a likely typo
+        raise AssertionError("unreachable")
+    return sheet
+
+
+def _band(panel: _Entry, key: str, low: float, high: float, *, low_open: bool) -> Size | None:
+    """`key = V` or `key = [MIN, MAX]` (mm); None when not given."""
+    raw = panel.get(key, required=False)
+    if raw is None:
+        return None
+    allowed = f"V or [MIN, MAX] with {allowed_range(low, high, low_open=low_open)}, MIN <= MAX"
+
+    def value(v: object) -> float:
+        if isinstance(v, str):
+            raise panel.error(key, v, "not a number", allowed)
+        return number(panel.where, panel.path(key), v, low, high, low_open=low_open)
+
+    if isinstance(raw, list):
+        if len(raw) != 2:
+            raise panel.error(key, raw, "not a pair", allowed)
+        first, last = value(raw[0]), value(raw[1])
+        if last < first:
+            raise panel.error(key, raw, "a falling range", allowed)
+        return Size.between(first, last)
+    return Size.exact(value(raw))
+
+
+class _Entry(Table):
+    """One table of the panel file (geom.data.checked.Table) with the panel's own fields."""
+
+    def sub(self, data: object, key: str) -> _Entry:
+        return _Entry(data, self.where, self.path(key) + ".")
+
+    def must_table(self, key: str) -> _Entry:
+        return cast(_Entry, super().must_table(key))
+
+    def flag(self, key: str) -> bool:
+        """An optional true/false; false when not given."""
+        raw = self.get(key, required=False)
+        if raw is None:
+            return False
+        if not isinstance(raw, bool):
+            raise self.error(key, raw, "not true or false", "true or false")
+        return raw
+
+    def integer(self, key: str, low: int, high: int) -> int:
+        return int(self.must_number(key, low, high, low_open=False, integer=True))
+
+    def rotation(self) -> int:
+        """Degrees counter-clockwise, a multiple of 90 in -360 .. 360; returned as 0..270."""
+        raw = self.get("rotation", required=False)
+        if raw is None:
+            return 0
+        allowed = "0, 90, 180 or 270 (a multiple of 90 in -360 .. 360)"
+        if isinstance(raw, str):
+            raise self.error("rotation", raw, "not a number", allowed)
+        value = number(
+            self.where, self.path("rotation"), raw, -360.0, 360.0, low_open=False, unit="degrees"
+        )
+        if value % 90:
+            raise self.error("rotation", raw, "not a multiple of 90 degrees", allowed)
+        return int(value) % 360
