@@ -46,7 +46,7 @@ def conditions(
     )
 
 
-def body_plate(part: Part, conditions: Conditions) -> float:
+def body_plate(part: Part, conditions: Conditions, *, where: str = COMMAND_LINE) -> float:
     """The finished plate (mm) `geom body` builds the wings for: the thickest finished
     plate of the sheet and coating bands, or without a sheet the grip range's top (the
     wings then sit deepest: the conservative keep-out behind the panel). A finished plate
@@ -61,8 +61,8 @@ def body_plate(part: Part, conditions: Conditions) -> float:
         works = sheets_that_grip(grip, coating)
         allowed = "no sheet" if works is None else f"{mm(works.min)} .. {mm(works.max)} mm"
         raise InputError(
-            "command line",
-            "--sheet",
+            where,
+            "--sheet" if where == COMMAND_LINE else "sheet",
             band(conditions.sheet.min, conditions.sheet.max),
             f"a sheet whose finished plate {part.mount.id} cannot grip with "
             f"{mm(coating.min)} .. {mm(coating.max)} mm coating per face",

@@ -63,13 +63,10 @@ def _rounded_face(p: Prism) -> Any:
     """The rounded rectangle of `p` at z0 as a planar face, from the same contour the DXF
     writer uses (geom.model.contour.rounded_rect: sub-micron corners snapped, never a
     degenerate arc)."""
-    from OCP.BRepBuilderAPI import BRepBuilderAPI_MakeFace
-
-    from geom.cad.plate import contour_wire
+    from geom.cad.plate import contour_face
     from geom.model.contour import rounded_rect
 
-    contour = rounded_rect(p.width, p.height, p.corner_radius, p.x, p.y)
-    return BRepBuilderAPI_MakeFace(contour_wire(contour, p.z0), True).Face()
+    return contour_face(rounded_rect(p.width, p.height, p.corner_radius, p.x, p.y), p.z0)
 
 
 def _list(shapes: Sequence[Any]) -> Any:

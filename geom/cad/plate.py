@@ -54,6 +54,17 @@ def plate_shape(outline: Contour, openings: Sequence[Contour], thickness: float)
     return prism.Shape()
 
 
+def contour_face(contour: Contour, z: float = 0.0) -> Any:
+    """A planar face (an OCP TopoDS_Face) bounded by the closed `contour` at height `z`
+    (mm), its normal +Z for a counter-clockwise contour."""
+    from OCP.BRepBuilderAPI import BRepBuilderAPI_MakeFace
+
+    maker = BRepBuilderAPI_MakeFace(contour_wire(contour, z), True)
+    if not maker.IsDone():
+        raise RuntimeError("OpenCascade could not make a face from a contour")
+    return maker.Face()
+
+
 def contour_wire(contour: Contour, z: float = 0.0) -> Any:
     """A closed wire at height `z` (mm) from bulge vertices: a line per straight segment,
     a true circular arc per bulge (through its mid point), vertices shared between
@@ -127,8 +138,8 @@ def _finish(writer: Any, product: str, stamp: str) -> bytes:
     from OCP.StepBasic import StepBasic_Product
     from OCP.TCollection import TCollection_HAsciiString
 
-    from geom import __version__
     from geom.cad.step import ascii_name
+    from geom.version import __version__
 
     model = writer.Model()
     for i in range(1, model.NbEntities() + 1):  # the product comes first, near the top

@@ -31,9 +31,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from geom import __version__
 from geom.data.atomic import write_bytes
 from geom.errors import InputError
+from geom.version import __version__
 
 FIXED_TIME_STAMP = "2000-01-01T00:00:00"
 """FILE_NAME time stamp when SOURCE_DATE_EPOCH is not set (ISO 8601, UTC)."""

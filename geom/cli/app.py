@@ -16,12 +16,12 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import NoReturn, cast
 
-from geom import __version__
 from geom.cli.body import add_body
 from geom.cli.catalog import add_preview
 from geom.cli.panel import add_panel
 from geom.cli.parts import add_build, add_list_check_cutout
 from geom.errors import GeomDeprecationWarning, GeomError, LintError
+from geom.version import __version__
 
 
 class _Parser(argparse.ArgumentParser):

@@ -8,6 +8,7 @@ close back to their first vertex and never hold a zero-length segment.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 Vertex = tuple[float, float, float]
 
@@ -76,3 +77,56 @@ def _drop_zero_segments(vertices: list[Vertex]) -> list[Vertex]:
             continue  # the next vertex starts at the same point: this segment has length 0
         out.append((vx, vy, bulge))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A straight segment from `start` to `end` (x, y in mm)."""
+
+    start: tuple[float, float]
+    end: tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Arc:
+    """A circular arc, counter-clockwise from `start_angle` to `end_angle` (degrees, 0 along
+    +X) about `centre` (x, y in mm) with `radius` (mm); `start` and `end` are its end points."""
+
+    centre: tuple[float, float]
+    radius: float
+    start_angle: float
+    end_angle: float
+    start: tuple[float, float]
+    end: tuple[float, float]
+
+
+def segments(contour: list[Vertex]) -> list[Line | Arc]:
+    """The closed `contour` as lines and true arcs, in its own order (counter-clockwise)."""
+    out: list[Line | Arc] = []
+    n = len(contour)
+    for i, (x0, y0, bulge) in enumerate(contour):
+        x1, y1, _ = contour[(i + 1) % n]
+        if bulge == 0:
+            out.append(Line((x0, y0), (x1, y1)))
+            continue
+        sweep = 4 * math.atan(bulge)  # radians, > 0 counter-clockwise
+        chord = math.hypot(x1 - x0, y1 - y0)
+        radius = chord / (2 * abs(math.sin(sweep / 2)))
+        # centre: from the chord's midpoint along its left normal (for a ccw arc)
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        offset = radius * math.cos(sweep / 2) * (1 if bulge > 0 else -1)
+        nx, ny = -(y1 - y0) / chord, (x1 - x0) / chord
+        cx, cy = mx + nx * offset, my + ny * offset
+        a0 = _degrees(math.atan2(y0 - cy, x0 - cx))
+        a1 = _degrees(math.atan2(y1 - cy, x1 - cx))
+        if bulge < 0:  # a clockwise arc is the counter-clockwise one from end to start
+            out.append(Arc((cx, cy), radius, a1, a0, (x1, y1), (x0, y0)))
+        else:
+            out.append(Arc((cx, cy), radius, a0, a1, (x0, y0), (x1, y1)))
+    return out
+
+
+def _degrees(angle: float) -> float:
+    """`angle` (radians) in degrees in [0, 360), float noise at 360 taken as 0."""
+    deg = math.degrees(angle) % 360.0
+    return 0.0 if deg > 360.0 - 1e-9 else deg

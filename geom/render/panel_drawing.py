@@ -16,7 +16,6 @@ from typing import Any
 import ezdxf
 import ezdxf.bbox
 
-from geom import __version__
 from geom.data.atomic import write_bytes
 from geom.dxf.layers import (
     CUT_LAYER,
@@ -44,6 +43,7 @@ from geom.render.sheet import (
     sheet_document,
     text_table,
 )
+from geom.version import __version__
 
 A3_W, A3_H = 420.0, 297.0
 """ISO A3 landscape, paper mm: a panel's drawing sheet."""

@@ -38,7 +38,6 @@ import ezdxf
 import ezdxf.bbox
 from ezdxf.math import Vec2
 
-from geom import __version__
 from geom.data.atomic import write_bytes
 from geom.dxf.layers import (
     BODY_LAYER,
@@ -67,6 +66,7 @@ from geom.render.sheet import (
     sheet_document,
     signed_mm,
 )
+from geom.version import __version__
 
 SHEET_W, SHEET_H = 297.0, 210.0
 """ISO A4 landscape, paper mm."""
