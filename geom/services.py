@@ -1,4 +1,4 @@
-"""What the command line, the catalog and a future public API share: the one place option
+"""What the command line, the catalog and the public API share: the one place option
 text becomes fit `Conditions` (mm), the finished plate a body's wings are built for, the
 simplified body's STEP file and the 3D fit check as a report entry. The CAD kernel
 (geom.cad) is imported inside the functions, so callers that need no 3D never load it.
