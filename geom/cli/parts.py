@@ -74,7 +74,7 @@ def add_build(sub: Any) -> None:
         help="cutout DXF, fit report (with the 3D check) and body STEP for many parts",
         description="Cutout DXF, fit report (with the 3D check) and body STEP for the "
         "named parts (every template when none is named). The body's wings sit for the "
-        "finished plate of --plate, or the thickest plate of the grip range.",
+        "thickest finished plate of --sheet and --coating, or the top of the grip range.",
     )
     build.add_argument(
         "parts", nargs="*", metavar="PART", help="template id, unique id prefix or template path"

@@ -8,7 +8,7 @@ What the drawing holds:
   cut value in its text is the measurement. The text's first line is the finished band
   the data sheet asks for, ``C +tol/0`` (e.g. ``41.50 +0.10/0``); the second line is the
   cut as drawn with the shop process tolerance the fit model leaves (geom.model.fit);
-- on layer `NOTES`: the sheet frame, notes (target, plate range, coating, punched-edge
+- on layer `NOTES`: the sheet frame, notes (target, sheet, coating, grip range, punched-edge
   note from the data sheet, kerf) and the title block (part id and name, poles, pin
   spacing, scale, date-free revision = a short hash of the inputs);
 - on layer `WARNING`: the "ASSUMED - verify against the manufacturer's drawing" box,
@@ -59,6 +59,7 @@ from geom.render.sheet import (
     Measured,
     Sheet,
     assumed_box,
+    dim_band,
     dim_mm,
     forced_box,
     measure,
@@ -100,7 +101,7 @@ SIDE_BOX = (10.0, 10.0, 187.0, 112.0)
 
 def revision(fit: Fit) -> str:
     """A date-free revision: 8 hex digits of SHA-256 over the template bytes (the part's
-    and its frame's) and the options (plate, coating, target)."""
+    and its frame's) and the options (sheet, coating, masking, shop, target)."""
     digest = hashlib.sha256()
     for part in (fit.part, fit.part.frame):
         if part is None:
@@ -376,9 +377,9 @@ def _notes(sheet: Sheet, fit: Fit, m: Measured) -> None:
         f"shop process {signed_mm('+', fit.process_plus)}/{signed_mm('-', fit.process_minus)} mm.",
         f"Corner radius as drawn R{dim_mm(max(m.radii, default=0.0))}; collar corner "
         f"R{dim_mm(snap.collar_corner_radius)} (a larger cut radius interferes).",
-        f"Sheet {dim_mm(fit.sheet.min)} .. {dim_mm(fit.sheet.max)} mm"
+        f"Sheet {dim_band(fit.sheet.min, fit.sheet.max)} mm"
         f"{'' if fit.sheet_given else ' (the sheets that grip)'}, coating "
-        f"{dim_mm(fit.coating.min)} .. {dim_mm(fit.coating.max)} mm per face"
+        f"{dim_band(fit.coating.min, fit.coating.max)} mm per face"
         f"{' (openings masked: edges bare)' if fit.conditions.masked else ''}; finished plate "
         f"{dim_mm(fit.finished_plate.min)} .. {dim_mm(fit.finished_plate.max)} mm "
         f"(grip range {dim_mm(snap.grip.min)} .. {dim_mm(snap.grip.max)} mm).",
@@ -414,8 +415,8 @@ def _title_block(sheet: Sheet, fit: Fit, s: float) -> None:
         f"manufacturer {part.manufacturer}   kind {part.kind}",
         f"poles {poles}   pin spacing {pitch}"
         + (f"   via frame {part.frame.id}" if part.frame else ""),
-        f"sheet {dim_mm(fit.sheet.min)} .. {dim_mm(fit.sheet.max)} mm   coating "
-        f"{dim_mm(fit.coating.min)} .. {dim_mm(fit.coating.max)} mm",
+        f"sheet {dim_band(fit.sheet.min, fit.sheet.max)} mm   coating "
+        f"{dim_band(fit.coating.min, fit.coating.max)} mm",
         f"scale {scale_text(s)}   sheet A4   units mm",
         f"revision {revision(fit)}   geom {__version__}",
     ]

@@ -188,6 +188,12 @@ def _dimstyle(doc: Any, s: float) -> None:
     )
 
 
+def dim_band(low: float, high: float) -> str:
+    """`low .. high` as `dim_mm` writes each, or one value when both ends read the same."""
+    first, last = dim_mm(low), dim_mm(high)
+    return first if first == last else f"{first} .. {last}"
+
+
 def dim_mm(value: float) -> str:
     """mm, 2 decimals, or 3 when the value needs them (a micrometre shows, float noise
     not); never `-0.00`."""
