@@ -214,39 +214,51 @@ def _check_clearance(fit: Fit, report: dict[str, Any], width: float, height: flo
     assert len(checks) == len(report["checks"]) == 8
 
 
-def _collar_a_hair_under() -> Fit:
-    """Found once: a 5 x 5 mm cut (+0.5/0, sharp corners) over a collar 1e-9 mm under it,
-    so the play sits at the clearance limit to the check's own 1e-9 mm: the report's
-    figures, rounded to 1e-9 mm, disagreed with the check the test then re-derived."""
-    given = "hypothesis"
+def _q(value: float, **more: float) -> dict[str, Any]:
+    return {"value": value, **more, "source": "hypothesis"}
 
-    def q(value: float, **more: float) -> dict[str, Any]:
-        return {"value": value, **more, "source": given}
 
+def _example(sheet: Size | None, **tables: Any) -> Fit:
+    """A part as `parts()` draws it, from its envelope, grip, cutout, flange, collar and
+    latch tables (numbers from `_q`), evaluated bare on `sheet`."""
     data = {
-        "sources": {given: "drawn by hypothesis"},
+        "sources": {"hypothesis": "drawn by hypothesis"},
         "part": {
             "id": "prop/part",
             "name": "property part",
             "kind": "snap-in part",
             "manufacturer": "(none)",
             "mounting": "snap-in",
-            "poles": q(1),
-            "pin_spacing": q(5.0),
+            "poles": _q(1),
+            "pin_spacing": _q(5.0),
         },
-        "envelope": {"width": q(7.0), "height": q(7.0), "depth": [q(10.0)], "depth_policy": "max"},
-        "grip": {"min": q(1.0), "max": q(1.0)},
-        "cutout": {"width": q(5.0), "height": q(5.0), "corner_radius": q(0.0), "tolerance": q(0.5)},
-        "flange": {"thickness": q(1.0), "min_overlap": q(0.0)},
-        "collar": {
-            "width": q(5.0, minus=0.0),
-            "height": q(4.999999999, minus=0.0),
-            "corner_radius": q(0.0),
-        },
-        "latch": {"axis": "width", "span": q(5.0, minus=0.0), "min_catch": q(0.0)},
+        **tables,
     }
-    part = part_from_data(data, given, CATALOG)
-    return evaluate(part, Conditions(None, Size.between(0.0, 0.0)))
+    return evaluate(part_from_data(data, "hypothesis", CATALOG), Conditions(sheet))
+
+
+def _collar_a_hair_under() -> Fit:
+    """Found once: a 5 x 5 mm cut (+0.5/0, sharp corners) over a collar 1e-9 mm under it,
+    so the play sits at the clearance limit to the check's own 1e-9 mm: the report's
+    figures, rounded to 1e-9 mm, disagreed with the check the test then re-derived."""
+    return _example(
+        None,
+        envelope={"width": _q(7.0), "height": _q(7.0), "depth": [_q(10.0)], "depth_policy": "max"},
+        grip={"min": _q(1.0), "max": _q(1.0)},
+        cutout={
+            "width": _q(5.0),
+            "height": _q(5.0),
+            "corner_radius": _q(0.0),
+            "tolerance": _q(0.5),
+        },
+        flange={"thickness": _q(1.0), "min_overlap": _q(0.0)},
+        collar={
+            "width": _q(5.0, minus=0.0),
+            "height": _q(4.999999999, minus=0.0),
+            "corner_radius": _q(0.0),
+        },
+        latch={"axis": "width", "span": _q(5.0, minus=0.0), "min_catch": _q(0.0)},
+    )
 
 
 @PROPERTY
@@ -536,45 +548,29 @@ def _round_ends() -> Fit:
     to the collar, so the round ends touch its edge. Before the fix 3D said the latch on
     one side caught 0 mm (the merged body was invalid and the boolean lost the wing),
     2D that the fit holds."""
-    given = "hypothesis"
-
-    def q(value: float, **more: float) -> dict[str, Any]:
-        return {"value": value, **more, "source": given}
-
-    data = {
-        "sources": {given: "drawn by hypothesis"},
-        "part": {
-            "id": "prop/part",
-            "name": "property part",
-            "kind": "snap-in part",
-            "manufacturer": "(none)",
-            "mounting": "snap-in",
-            "poles": q(1),
-            "pin_spacing": q(5.0),
-        },
-        "envelope": {
-            "width": q(45.5),
-            "height": q(18.5),
-            "depth": [q(37.5)],
+    return _example(
+        Size.between(0.5, 2.0),
+        envelope={
+            "width": _q(45.5),
+            "height": _q(18.5),
+            "depth": [_q(37.5)],
             "depth_policy": "max",
         },
-        "grip": {"min": q(0.5), "max": q(2.0)},
-        "cutout": {
-            "width": q(41.5),
-            "height": q(15.5),
-            "corner_radius": q(7.75),
-            "tolerance": q(0.1),
+        grip={"min": _q(0.5), "max": _q(2.0)},
+        cutout={
+            "width": _q(41.5),
+            "height": _q(15.5),
+            "corner_radius": _q(7.75),
+            "tolerance": _q(0.1),
         },
-        "flange": {"thickness": q(2.0), "min_overlap": q(0.4)},
-        "collar": {
-            "width": q(41.5, minus=0.0),
-            "height": q(15.5, minus=0.0),
-            "corner_radius": q(7.75),
+        flange={"thickness": _q(2.0), "min_overlap": _q(0.4)},
+        collar={
+            "width": _q(41.5, minus=0.0),
+            "height": _q(15.5, minus=0.0),
+            "corner_radius": _q(7.75),
         },
-        "latch": {"axis": "width", "span": q(43.5, minus=0.2), "min_catch": q(0.3)},
-    }
-    part = part_from_data(data, given, CATALOG)
-    return evaluate(part, Conditions(Size.between(0.5, 2.0)))
+        latch={"axis": "width", "span": _q(43.5, minus=0.2), "min_catch": _q(0.3)},
+    )
 
 
 @PROPERTY
