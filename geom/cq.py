@@ -1,0 +1,270 @@
+"""The CadQuery plugin: ``import geom.cq`` adds ``panelCutout`` to ``cq.Workplane``.
+
+The cq_warehouse way: importing this module adds a method to CadQuery's own class, and
+nothing else in geom imports it (an import contract says so), so `import geom` still
+loads no cadquery.
+
+``box.faces(">Z").workplane().pushPoints(points).panelCutout(part)`` cuts the part's
+fit-checked cutout (the contour of the cutout DXF, `geom.cutout_face`) through the wall
+at every point on the stack (none: the workplane's origin), all in one boolean. The
+wall is measured from the solid at each point, and the fit is checked with that wall as
+the sheet (`geom.check_fit`).
+
+How the wall is measured: a ray along the face's inward normal (OpenCascade's
+`BRepIntCurveSurface_Inter` on the whole solid), at the point and at the four corner
+centres of the cut, from 1 mm outside the face. The ray enters the solid at the face and
+leaves it at the inner side of the wall: the wall is the distance between the two. A
+ray, not the distance to "the opposite face": it finds the inner side whatever face that
+is, follows the axis the part goes in along, and never takes a side wall next to the
+opening for the inside of the wall (a minimum distance to any other face would). Walls
+that differ under one opening (a draft, a rib) give the sheet as a band (thinnest,
+thickest). Where the ray meets the solid again behind the wall, the cutting tool stops
+halfway to it, so nothing behind the wall is cut.
+
+The fits are kept on the result: ``result.geomFits``, one `geom.Fit` per point, in the
+stack's order. Sizes in mm, angles in degrees.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import cadquery as cq
+
+from geom.api import Band, check_fit, cutout_face
+from geom.errors import GeomError, InputError
+from geom.model.conditions import Target
+from geom.model.fit import Fit
+from geom.model.part import Part
+from geom.model.units import band, mm
+
+WHERE = "panelCutout"
+"""Where an error in an argument is, in its message."""
+ON_FACE_MM = 1e-4
+"""How far a point may lie off the face it is cut into (mm)."""
+RAY_START_MM = 1.0
+"""The ray that measures the wall starts this far outside the face (mm)."""
+OVERSHOOT_MM = 1.0
+"""How far the cutting tool reaches past the wall on either side, at most (mm)."""
+
+
+class FitError(GeomError, ValueError):
+    """The part does not fit the wall it is cut into (a wall outside the grip range, a
+    coating the cutout band cannot take): `fits` holds every point's `Fit`, `walls` the
+    measured walls (thinnest, thickest) in mm."""
+
+    def __init__(
+        self, message: str, fits: Sequence[Fit], walls: Sequence[tuple[float, float]]
+    ) -> None:
+        super().__init__(message)
+        self.fits = tuple(fits)
+        self.walls = tuple(walls)
+
+
+class CutError(GeomError, RuntimeError):
+    """OpenCascade's boolean gave an invalid or empty solid: nothing is returned."""
+
+
+def panel_cutout(
+    self: cq.Workplane,
+    part: Part,
+    coating: Band = 0.0,
+    target: Target = "mid",
+    masked: bool = False,
+    rotation: int = 0,
+    shop_tolerance: float | None = None,
+    force: bool = False,
+) -> cq.Workplane:
+    """Cut `part`'s fit-checked cutout through the wall at every point on the stack (the
+    workplane's origin when there is none), turned by `rotation` degrees (a multiple of
+    90, counter-clockwise seen from outside), all openings in one boolean.
+
+    The workplane must lie on a planar face of the solid on the chain. Each point's wall
+    is measured along the face's inward normal and checked as the sheet with `coating`
+    (per face, mm or (min, max)), `masked`, `target` and `shop_tolerance`
+    (`geom.check_fit`). A fit that fails raises `FitError`, unless `force`, which cuts
+    anyway. The result is a new Workplane holding the cut solid, with ``geomFits``: the
+    fits, one per point."""
+    if isinstance(rotation, bool) or not isinstance(rotation, int) or rotation % 90:
+        raise InputError(WHERE, "rotation", rotation, "not a quarter turn", "0, 90, 180, 270")
+    solid = _solid(self)
+    drawn = check_fit(
+        part, None, coating, masked=masked, target=target, shop_tolerance=shop_tolerance
+    )
+    w, h, r = drawn.cut.width, drawn.cut.height, drawn.cut.corner_radius
+    if rotation % 180:
+        w, h = h, w
+    corners = [(sx * (w / 2 - r), sy * (h / 2 - r)) for sx in (-1, 1) for sy in (-1, 1)]
+
+    fits: list[Fit] = []
+    walls: list[tuple[float, float]] = []
+    tools: list[cq.Shape] = []
+    for point in _points(self):
+        face, normal = _face_at(solid, point)
+        frame = cq.Plane(origin=point, xDir=self.plane.xDir, normal=normal)
+        rays = [_wall(solid, frame.toWorldCoords(xy), normal) for xy in [(0.0, 0.0), *corners]]
+        thinnest, thickest = min(t for t, _ in rays), max(t for t, _ in rays)
+        room = min(OVERSHOOT_MM, *(gap / 2 for _, gap in rays))
+        sheet: Band = thinnest if thickest - thinnest < 1e-9 else (thinnest, thickest)
+        fits.append(
+            check_fit(
+                part,
+                sheet,
+                coating,
+                masked=masked,
+                target=target,
+                shop_tolerance=shop_tolerance,
+            )
+        )
+        walls.append((thinnest, thickest))
+        outline = cq.Face(cutout_face(drawn)).rotate(cq.Vector(), cq.Vector(0, 0, 1), rotation)
+        _on_face(outline.moved(cq.Location(frame)), face, point)
+        depth = thickest + room + OVERSHOOT_MM
+        tool = cq.Solid.extrudeLinear(outline, cq.Vector(0, 0, -depth))
+        tool = tool.translate(cq.Vector(0, 0, OVERSHOOT_MM))
+        tools.append(tool.moved(cq.Location(frame)))
+
+    failing = [(i, f) for i, f in enumerate(fits) if not f.ok]
+    if failing and not force:
+        raise FitError(_fit_message(part, failing, walls, _points(self)), fits, walls)
+    cut = solid.cut(cq.Compound.makeCompound(tools))  # one boolean for every opening
+    _check_result(solid, cut)
+    result = self.newObject([cut])
+    setattr(result, "geomFits", tuple(fits))  # noqa: B010 (a new attribute on cq's class)
+    return result
+
+
+# --- where to cut -----------------------------------------------------------------------
+
+
+def _solid(wp: cq.Workplane) -> cq.Shape:
+    """The solid on the stack or its parent chain."""
+    try:
+        found = wp.findSolid()
+    except ValueError:
+        found = None
+    if found is None or not found.Solids():
+        raise InputError(
+            WHERE, "workplane", "no solid", "not a workplane on a solid", "a face's workplane"
+        )
+    return found
+
+
+def _points(wp: cq.Workplane) -> list[cq.Vector]:
+    """Every point on the stack in world coordinates, as `Workplane.eachpoint` takes
+    them (Locations in the plane's coordinates, Vectors and shapes in the world's); the
+    plane's origin when the stack is empty."""
+    if not wp.objects:
+        return [wp.plane.origin]
+    points = []
+    for item in wp.objects:
+        if isinstance(item, cq.Location):
+            points.append(cq.Vector(*(wp.plane.location * item).toTuple()[0]))
+        elif isinstance(item, cq.Vector):
+            points.append(item)
+        elif isinstance(item, cq.Shape):
+            points.append(item.Center())
+        else:
+            raise InputError(WHERE, "stack", item, "not a point", "points, vertices or shapes")
+    return points
+
+
+def _face_at(solid: cq.Shape, point: cq.Vector) -> tuple[cq.Face, cq.Vector]:
+    """The face of `solid` that `point` lies on, and its outward normal there; it must be
+    planar."""
+    near = [f for f in solid.Faces() if _distance(f, point) < ON_FACE_MM]
+    planar = [f for f in near if f.geomType() == "PLANE"]
+    at = f"({mm(point.x)}, {mm(point.y)}, {mm(point.z)})"
+    if not planar:
+        problem = (
+            f"a point on a {near[0].geomType().lower()} face, not a planar one"
+            if near
+            else "a point on no face of the solid"
+        )
+        raise InputError(WHERE, "workplane", at, problem, "a point on a planar face")
+    face = planar[0]
+    return face, face.normalAt(point)
+
+
+def _distance(face: cq.Face, point: cq.Vector) -> float:
+    from OCP.BRepExtrema import BRepExtrema_DistShapeShape
+
+    dist = BRepExtrema_DistShapeShape(face.wrapped, cq.Vertex.makeVertex(*point).wrapped)
+    return float(dist.Value()) if dist.IsDone() else math.inf
+
+
+def _wall(solid: cq.Shape, point: cq.Vector, normal: cq.Vector) -> tuple[float, float]:
+    """The wall under `point` along -`normal`, and the gap behind it to the solid's next
+    face (inf when there is none), mm."""
+    from OCP.BRepIntCurveSurface import BRepIntCurveSurface_Inter
+    from OCP.gp import gp_Dir, gp_Lin, gp_Pnt
+
+    start = point + normal * RAY_START_MM
+    ray = gp_Lin(gp_Pnt(*start), gp_Dir(*(-normal)))
+    inter = BRepIntCurveSurface_Inter()
+    inter.Init(solid.wrapped, ray, 1e-9)
+    hits = []
+    while inter.More():
+        hits.append(inter.W())
+        inter.Next()
+    hits = sorted({round(w, 9) for w in hits if w >= RAY_START_MM - ON_FACE_MM})
+    at = f"({mm(point.x)}, {mm(point.y)}, {mm(point.z)})"
+    if len(hits) < 2 or hits[0] > RAY_START_MM + ON_FACE_MM:
+        raise InputError(
+            WHERE, "workplane", at, "a point where the opening leaves the wall", "a wall behind"
+        )
+    gap = hits[2] - hits[1] if len(hits) > 2 else math.inf
+    return hits[1] - hits[0], gap
+
+
+def _on_face(outline: cq.Face, face: cq.Face, point: cq.Vector) -> None:
+    """The opening lies inside the face it is cut into (it would cut a side wall)."""
+    beyond = outline.cut(face).Area()
+    if beyond > 1e-6:
+        at = f"({mm(point.x)}, {mm(point.y)}, {mm(point.z)})"
+        raise InputError(
+            WHERE,
+            "workplane",
+            at,
+            f"a point where {mm(beyond)} mm2 of the opening runs off the face",
+            "openings inside the face",
+        )
+
+
+# --- the result -------------------------------------------------------------------------
+
+
+def _fit_message(
+    part: Part,
+    failing: Sequence[tuple[int, Fit]],
+    walls: Sequence[tuple[float, float]],
+    points: Sequence[cq.Vector],
+) -> str:
+    grip = part.fit.grip
+    lines = []
+    for i, fit in failing:
+        p = points[i]
+        wall = band(*walls[i])
+        head = (
+            f"{part.id} at ({mm(p.x)}, {mm(p.y)}, {mm(p.z)}): wall {wall} mm (measured), "
+            f"coating {band(fit.coating.min, fit.coating.max)} mm per face, grip range "
+            f"{band(grip.min, grip.max)} mm"
+        )
+        lines.append(head + "; " + "; ".join(c.message for c in fit.failures()))
+    return f"{len(failing)} of {len(walls)} openings do not fit: " + " | ".join(lines)
+
+
+def _check_result(before: cq.Shape, cut: Any) -> None:
+    """The boolean's solid is valid and smaller than before: never returned silently
+    otherwise."""
+    if cut is None or cut.isNull() or not cut.Solids():
+        raise CutError(f"{WHERE}: the boolean left no solid")
+    if not cut.isValid():
+        raise CutError(f"{WHERE}: the boolean's solid is invalid (OpenCascade's checker)")
+    if not cut.Volume() < before.Volume():
+        raise CutError(f"{WHERE}: the boolean removed nothing")
+
+
+cq.Workplane.panelCutout = panel_cutout  # type: ignore[attr-defined]
