@@ -90,6 +90,7 @@ def panel_cutout(
     if isinstance(rotation, bool) or not isinstance(rotation, int) or rotation % 90:
         raise InputError(WHERE, "rotation", rotation, "not a quarter turn", "0, 90, 180, 270")
     solid = _solid(self)
+    # The cut as drawn does not depend on the sheet: the outline is the same for every wall.
     drawn = check_fit(
         part, None, coating, masked=masked, target=target, shop_tolerance=shop_tolerance
     )
@@ -104,6 +105,8 @@ def panel_cutout(
     for point in _points(self):
         face, normal = _face_at(solid, point)
         frame = cq.Plane(origin=point, xDir=self.plane.xDir, normal=normal)
+        outline = cq.Face(cutout_face(drawn)).rotate(cq.Vector(), cq.Vector(0, 0, 1), rotation)
+        _on_face(outline.moved(cq.Location(frame)), face, point)
         rays = [_wall(solid, frame.toWorldCoords(xy), normal) for xy in [(0.0, 0.0), *corners]]
         thinnest, thickest = min(t for t, _ in rays), max(t for t, _ in rays)
         room = min(OVERSHOOT_MM, *(gap / 2 for _, gap in rays))
@@ -119,8 +122,6 @@ def panel_cutout(
             )
         )
         walls.append((thinnest, thickest))
-        outline = cq.Face(cutout_face(drawn)).rotate(cq.Vector(), cq.Vector(0, 0, 1), rotation)
-        _on_face(outline.moved(cq.Location(frame)), face, point)
         depth = thickest + room + OVERSHOOT_MM
         tool = cq.Solid.extrudeLinear(outline, cq.Vector(0, 0, -depth))
         tool = tool.translate(cq.Vector(0, 0, OVERSHOOT_MM))
@@ -213,7 +214,11 @@ def _wall(solid: cq.Shape, point: cq.Vector, normal: cq.Vector) -> tuple[float, 
     at = f"({mm(point.x)}, {mm(point.y)}, {mm(point.z)})"
     if len(hits) < 2 or hits[0] > RAY_START_MM + ON_FACE_MM:
         raise InputError(
-            WHERE, "workplane", at, "a point where the opening leaves the wall", "a wall behind"
+            WHERE,
+            "workplane",
+            at,
+            "a point with no wall behind the face",
+            "a solid wall behind the face",
         )
     gap = hits[2] - hits[1] if len(hits) > 2 else math.inf
     return hits[1] - hits[0], gap

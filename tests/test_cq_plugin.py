@@ -1,0 +1,179 @@
+"""The CadQuery plugin (`import geom.cq`, `Workplane.panelCutout`), measured on the solid
+it returns against figures worked out here from the 770-744 template's numbers: the
+finished opening band C = 41.5 x 15.5 mm, tolerance T = +0.1 mm, corner radius 0.5 mm,
+grip range 0.5 .. 2 mm. A `mid` cut is drawn at C + T/2 + 2c (c the coating per face), a
+rounded rectangle w x h with corner radius r has the area w h - (4 - pi) r^2, and a
+housing made by shelling a 120 x 80 x 40 mm box with its bottom open loses
+116 x 76 x 38 mm of its inside."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import geom
+
+cq = pytest.importorskip("cadquery")
+import geom.cq  # noqa: E402  (after the skip: the plugin needs cadquery)
+
+ROOT = Path(__file__).resolve().parents[1]
+C_W, C_H, T, R = 41.5, 15.5, 0.1, 0.5  # the template's cutout band and corner radius
+POINTS = [(-30.0, 0.0), (30.0, 0.0)]
+PART = geom.load_part("770-744")
+
+
+def _housing(wall: float) -> cq.Workplane:
+    """A 120 x 80 x 40 mm housing, bottom open, walls `wall` mm; its volume is checked
+    against the box less its inside."""
+    housing = cq.Workplane().box(120, 80, 40).faces("<Z").shell(-wall)
+    inside = (120 - 2 * wall) * (80 - 2 * wall) * (40 - wall)
+    assert housing.val().Volume() == pytest.approx(120 * 80 * 40 - inside, rel=1e-12)
+    return housing
+
+
+def _cut(coating: float) -> tuple[float, float]:
+    """The cut as drawn for the mid target, from the template's numbers."""
+    return C_W + T / 2 + 2 * coating, C_H + T / 2 + 2 * coating
+
+
+def _area(w: float, h: float) -> float:
+    return w * h - (4 - math.pi) * R * R
+
+
+def _opening(solid: cq.Shape, x: float, y: float, z_top: float) -> tuple[float, float]:
+    """The opening around (x, y) as cut: the distance between its planar side walls
+    (normals along X, along Y), read from the faces of the solid."""
+    xs, ys = [], []
+    for face in solid.Faces():
+        centre = face.Center()
+        if face.geomType() != "PLANE" or abs(centre.x - x) > 25 or abs(centre.y - y) > 25:
+            continue
+        if centre.z > z_top - 1e-9 or centre.z < z_top - 10:
+            continue  # the outer face; the opening's walls lie below it
+        normal = face.normalAt(centre)
+        if abs(abs(normal.x) - 1) < 1e-12:
+            xs.append(centre.x)
+        elif abs(abs(normal.y) - 1) < 1e-12:
+            ys.append(centre.y)
+    assert len(xs) == 2 and len(ys) == 2, (xs, ys)
+    return max(xs) - min(xs), max(ys) - min(ys)
+
+
+@pytest.mark.parametrize(("wall", "coating"), [(2.0, 0.0), (1.5, 0.08)])
+def test_two_openings_remove_their_area_times_the_wall(wall: float, coating: float) -> None:
+    housing = _housing(wall)
+    result = housing.faces(">Z").workplane().pushPoints(POINTS).panelCutout(PART, coating=coating)
+    solid = result.val()
+    assert solid.isValid() and len(result.solids().vals()) == 1
+    w, h = _cut(coating)
+    removed = housing.val().Volume() - solid.Volume()
+    assert removed == pytest.approx(2 * _area(w, h) * wall, rel=1e-9)
+    fits = result.geomFits
+    assert len(fits) == 2 and all(f.ok for f in fits)
+    for (x, y), fit in zip(POINTS, fits, strict=True):
+        assert fit.sheet.min == pytest.approx(wall, abs=1e-9)  # the wall, measured
+        assert fit.sheet.max == pytest.approx(wall, abs=1e-9)
+        assert (fit.cut.width, fit.cut.height) == pytest.approx((w, h), abs=1e-12)
+        width, height = _opening(solid, x, y, 20.0)
+        assert width == pytest.approx(fit.cut.width, abs=1e-6)
+        assert height == pytest.approx(fit.cut.height, abs=1e-6)
+
+
+def test_rarray_and_a_quarter_turn_swap_width_and_height() -> None:
+    housing = _housing(2.0)
+    result = housing.faces(">Z").workplane().rarray(60, 1, 2, 1).panelCutout(PART, rotation=90)
+    w, h = _cut(0.0)
+    assert result.val().isValid()
+    assert housing.val().Volume() - result.val().Volume() == pytest.approx(
+        2 * _area(w, h) * 2.0, rel=1e-9
+    )
+    assert _opening(result.val(), 30.0, 0.0, 20.0) == pytest.approx((h, w), abs=1e-6)
+
+
+def test_no_point_cuts_at_the_workplane_origin_on_a_side_face() -> None:
+    """The -Y side face (120 x 40 mm, normal -Y): one opening at its centre, (0, -40, 0);
+    the plugin takes the face's own outward normal, whichever way the workplane's points."""
+    housing = _housing(2.0)
+    result = housing.faces("<Y").workplane(centerOption="CenterOfBoundBox").panelCutout(PART)
+    w, h = _cut(0.0)
+    removed = housing.val().Volume() - result.val().Volume()
+    assert removed == pytest.approx(_area(w, h) * 2.0, rel=1e-9)
+    assert result.geomFits[0].sheet.min == pytest.approx(2.0, abs=1e-9)
+
+
+def test_nothing_behind_the_wall_is_cut() -> None:
+    """A 2 mm plate with a second one 1 mm behind it: the tool stops in the gap."""
+    plates = (
+        cq.Workplane()
+        .box(100, 60, 2, centered=(True, True, False))
+        .union(cq.Workplane().box(100, 60, 2, centered=(True, True, False)).translate((0, 0, -3)))
+    )
+    assert len(plates.solids().vals()) == 2
+    result = plates.faces(">Z").workplane().panelCutout(PART)
+    w, h = _cut(0.0)
+    assert plates.val().Volume() - result.val().Volume() == pytest.approx(
+        _area(w, h) * 2.0, rel=1e-9
+    )
+
+
+def test_a_wall_outside_the_grip_range_raises_unless_forced() -> None:
+    housing = _housing(3.0)
+    on_top = housing.faces(">Z").workplane().pushPoints(POINTS)
+    with pytest.raises(geom.cq.FitError) as raised:
+        on_top.panelCutout(PART)
+    error = raised.value
+    assert isinstance(error, geom.GeomError)
+    assert "wall 3.000 mm (measured)" in str(error)
+    assert "grip range 0.500 .. 2.000 mm" in str(error)
+    assert len(error.fits) == 2 and not any(f.ok for f in error.fits)
+    assert [t for wall in error.walls for t in wall] == pytest.approx([3.0] * 4, abs=1e-9)
+
+    forced = on_top.panelCutout(PART, force=True)
+    assert forced.val().isValid()
+    w, h = _cut(0.0)
+    assert housing.val().Volume() - forced.val().Volume() == pytest.approx(
+        2 * _area(w, h) * 3.0, rel=1e-9
+    )
+    for fit in forced.geomFits:
+        assert not fit.ok and [c.name for c in fit.failures()] == ["grip"]
+        assert fit.sheet.min == pytest.approx(3.0, abs=1e-9)
+
+
+def test_a_non_planar_face_no_solid_a_bad_turn_or_an_edge_are_input_errors() -> None:
+    cylinder = cq.Workplane().cylinder(40, 30)
+    tangent = cq.Workplane(cq.Plane(origin=(30, 0, 0), xDir=(0, 1, 0), normal=(1, 0, 0)))
+    with pytest.raises(geom.InputError, match="cylinder face, not a planar one"):
+        cylinder.copyWorkplane(tangent).panelCutout(PART)
+    with pytest.raises(geom.InputError, match="not a workplane on a solid"):
+        cq.Workplane().panelCutout(PART)
+    on_top = _housing(2.0).faces(">Z").workplane()
+    with pytest.raises(geom.InputError, match="rotation: 45 is not a quarter turn"):
+        on_top.panelCutout(PART, rotation=45)
+    with pytest.raises(geom.InputError, match="runs off the face"):
+        on_top.pushPoints([(50.0, 0.0)]).panelCutout(PART)
+    with pytest.raises(geom.InputError, match="on no face of the solid"):
+        on_top.workplane(offset=5).panelCutout(PART)
+
+
+def test_import_geom_loads_no_cadquery_and_geom_cq_adds_the_method() -> None:
+    probe = (
+        "import sys, geom\n"
+        "print('cadquery' in sys.modules)\n"
+        "import cadquery as cq\n"
+        "print(hasattr(cq.Workplane, 'panelCutout'))\n"
+        "import geom.cq\n"
+        "print(hasattr(cq.Workplane, 'panelCutout'))\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.stdout.split() == ["False", "False", "True"], done.stderr
