@@ -43,8 +43,8 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_the_docs_hold_four_scripts() -> None:
-    assert len(SCRIPTS) == 4
+def test_the_docs_hold_five_scripts() -> None:
+    assert len(SCRIPTS) == 5
 
 
 def test_first_script_writes_what_it_says(folder: Path) -> None:
@@ -98,6 +98,17 @@ def test_inline_script_runs(folder: Path) -> None:
     done = _run(SCRIPTS[3], folder)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[:2] == ["True", repr(41.5 + 0.05)]
+
+
+def test_plugin_script_cuts_a_measured_wall_and_refuses_a_thick_one(folder: Path) -> None:
+    """A 1.5 mm wall, 0.08 mm per face: the mid cut C + T/2 + 2c = 41.71 x 15.71 mm at both
+    points; a 3 mm wall is outside the 0.5 .. 2 mm grip range."""
+    pytest.importorskip("cadquery")
+    done = _run(SCRIPTS[4], folder)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["wall 1.500 mm, cut 41.710 x 15.710 mm"] * 2
+    assert "wall 3.000 mm (measured)" in lines[2] and "grip range 0.500 .. 2.000 mm" in lines[2]
 
 
 def test_every_public_name_exists_and_errors_are_geom_errors(tmp_path: Path) -> None:
