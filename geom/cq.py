@@ -1,4 +1,5 @@
-"""The CadQuery plugin: ``import geom.cq`` adds ``panelCutout`` to ``cq.Workplane``.
+"""The CadQuery plugin: ``import geom.cq`` adds ``panelCutout`` and ``panelBody`` to
+``cq.Workplane``.
 
 The cq_warehouse way: importing this module adds a method to CadQuery's own class, and
 nothing else in geom imports it (an import contract says so), so `import geom` still
@@ -22,7 +23,8 @@ thickest). Where the ray meets the solid again behind the wall, the cutting tool
 halfway to it, so nothing behind the wall is cut.
 
 The fits are kept on the result: ``result.geomFits``, one `geom.Fit` per point, in the
-stack's order. Sizes in mm, angles in degrees.
+stack's order. ``panelBody(part)`` gives the part's simplified body at the same points as
+a `cq.Assembly`, placed by geom's convention on the face. Sizes in mm, angles in degrees.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from geom.model.fit import Fit
 from geom.model.part import Part
 from geom.model.units import band, mm
 
-WHERE = "panelCutout"
+WHERE = "geom.cq"
 """Where an error in an argument is, in its message."""
 ON_FACE_MM = 1e-4
 """How far a point may lie off the face it is cut into (mm)."""
@@ -87,8 +89,7 @@ def panel_cutout(
     (`geom.check_fit`). A fit that fails raises `FitError`, unless `force`, which cuts
     anyway. The result is a new Workplane holding the cut solid, with ``geomFits``: the
     fits, one per point."""
-    if isinstance(rotation, bool) or not isinstance(rotation, int) or rotation % 90:
-        raise InputError(WHERE, "rotation", rotation, "not a quarter turn", "0, 90, 180, 270")
+    _rotation(rotation)
     solid = _solid(self)
     # The cut as drawn does not depend on the sheet: the outline is the same for every wall.
     drawn = check_fit(
@@ -135,6 +136,51 @@ def panel_cutout(
     result = self.newObject([cut])
     setattr(result, "geomFits", tuple(fits))  # noqa: B010 (a new attribute on cq's class)
     return result
+
+
+def panel_body(
+    self: cq.Workplane,
+    part: Part,
+    coating: Band = 0.0,
+    rotation: int = 0,
+    name: str | None = None,
+) -> cq.Assembly:
+    """The part's simplified body at every point on the stack (none: the workplane's
+    origin), as a `cq.Assembly` named `name` (default: the part's id) to add to yours:
+    one child per point and solid, named ``<id> <name> #<n>``, in the template's colour.
+
+    Placed by geom's convention (docs/placement.md) on the face the point lies on: the
+    flange on the outside face, collar and housing into the wall, turned by `rotation`
+    (a multiple of 90 degrees, counter-clockwise seen from outside). The wings sit for
+    the wall measured under the point plus twice the thickest `coating`, held to the grip
+    range (as `geom build` places them); `panelCutout` checks the fit."""
+    from geom.cad.body import build
+    from geom.model.body import build_body
+
+    _rotation(rotation)
+    solid = _solid(self)
+    coats = check_fit(part, None, coating).coating  # checks `coating` as check_fit does
+    grip = part.fit.grip
+    assembly = cq.Assembly(name=name or part.id)
+    for n, point in enumerate(_points(self), start=1):
+        _, normal = _face_at(solid, point)
+        wall, _ = _wall(solid, point, normal)
+        plate = min(max(wall + 2 * coats.max, grip.min), grip.max)
+        frame = cq.Plane(origin=point, xDir=self.plane.xDir, normal=normal)
+        turn = cq.Location(cq.Vector(), cq.Vector(0, 0, 1), rotation)
+        for built in build(build_body(part, plate)):
+            assembly.add(
+                cq.Solid(built.shape),
+                name=f"{built.spec.name} #{n}",
+                loc=cq.Location(frame) * turn,
+                color=cq.Color(*built.spec.colour),
+            )
+    return assembly
+
+
+def _rotation(rotation: int) -> None:
+    if isinstance(rotation, bool) or not isinstance(rotation, int) or rotation % 90:
+        raise InputError(WHERE, "rotation", rotation, "not a quarter turn", "0, 90, 180, 270")
 
 
 # --- where to cut -----------------------------------------------------------------------
@@ -265,11 +311,12 @@ def _check_result(before: cq.Shape, cut: Any) -> None:
     """The boolean's solid is valid and smaller than before: never returned silently
     otherwise."""
     if cut is None or cut.isNull() or not cut.Solids():
-        raise CutError(f"{WHERE}: the boolean left no solid")
+        raise CutError("panelCutout: the boolean left no solid")
     if not cut.isValid():
-        raise CutError(f"{WHERE}: the boolean's solid is invalid (OpenCascade's checker)")
+        raise CutError("panelCutout: the boolean's solid is invalid (OpenCascade's checker)")
     if not cut.Volume() < before.Volume():
-        raise CutError(f"{WHERE}: the boolean removed nothing")
+        raise CutError("panelCutout: the boolean removed nothing")
 
 
 cq.Workplane.panelCutout = panel_cutout  # type: ignore[attr-defined]
+cq.Workplane.panelBody = panel_body  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ import geom
 
 cq = pytest.importorskip("cadquery")
 import geom.cq  # noqa: E402  (after the skip: the plugin needs cadquery)
+from geom.model.body import build_body  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 C_W, C_H, T, R = 41.5, 15.5, 0.1, 0.5  # the template's cutout band and corner radius
@@ -177,3 +178,41 @@ def test_import_geom_loads_no_cadquery_and_geom_cq_adds_the_method() -> None:
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
     )
     assert done.stdout.split() == ["False", "False", "True"], done.stderr
+
+
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_panel_body_sits_on_the_face_with_its_wings_at_the_wall(rotation: int) -> None:
+    """770-744's envelope is 45.5 x 18.5 mm, from 2 mm above the front face to 35.5 mm
+    behind it; on the 1.5 mm wall with 0.08 mm per face the wings catch at
+    1.5 + 2 x 0.08 = 1.66 mm below the outer face, Z = 20 - 1.66."""
+    housing = _housing(1.5)
+    top = housing.faces(">Z").workplane().pushPoints(POINTS)
+    assembly = top.panelBody(PART, coating=0.08, rotation=rotation, name="sockets")
+    assert assembly.name == "sockets" and len(assembly.children) == 2
+    spec_colour = build_body(PART, 1.66).solids[0].colour
+    width, height = (45.5, 18.5) if rotation == 0 else (18.5, 45.5)
+    for n, ((x, y), child) in enumerate(zip(POINTS, assembly.children, strict=True), start=1):
+        assert child.name.endswith(f" #{n}") and child.name.startswith(PART.id)
+        assert child.color.toTuple()[:3] == pytest.approx(spec_colour, abs=1e-6)
+        body = child.obj.moved(child.loc)
+        box = body.BoundingBox()
+        assert (box.xmin, box.xmax) == pytest.approx((x - width / 2, x + width / 2), abs=1e-6)
+        assert (box.ymin, box.ymax) == pytest.approx((y - height / 2, y + height / 2), abs=1e-6)
+        assert (box.zmin, box.zmax) == pytest.approx((20 - 35.5, 20 + 2.0), abs=1e-6)
+        if rotation == 0:  # the wings, past the collar along X
+            far = cq.Solid.makeBox(50, 50, 50, cq.Vector(x + C_W / 2 + 1e-3, -25, -30))
+            assert body.intersect(far).BoundingBox().zmax == pytest.approx(20 - 1.66, abs=1e-6)
+
+
+def test_an_empty_or_invalid_boolean_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    on_top = _housing(2.0).faces(">Z").workplane()
+    kind = type(on_top.findSolid())  # a Compound: its own cut
+    monkeypatch.setattr(kind, "cut", lambda self, *tools: cq.Compound.makeCompound([]))
+    with pytest.raises(geom.cq.CutError, match="left no solid"):
+        on_top.panelCutout(PART)
+    monkeypatch.setattr(kind, "cut", lambda self, *tools: self)
+    with pytest.raises(geom.cq.CutError, match="removed nothing"):
+        on_top.panelCutout(PART)
+    monkeypatch.setattr(cq.Shape, "isValid", lambda self: False)
+    with pytest.raises(geom.cq.CutError, match="invalid"):
+        on_top.panelCutout(PART)
