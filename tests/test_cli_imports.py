@@ -25,13 +25,16 @@ print("LOADED=" + ",".join(loaded))
 """
 
 
-def _loaded(args: list[str]) -> set[str]:
+def _loaded(args: list[str], modules: tuple[str, ...] = ("cadquery", "OCP")) -> set[str]:
+    """The top-level packages among `modules` that `geom ARGS` loaded, in a fresh
+    interpreter."""
+    probe = PROBE.replace('("cadquery", "OCP")', repr(modules))
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", probe, *args], env=env, capture_output=True, text=True, check=False
     )
     line = [ln for ln in done.stdout.splitlines() if ln.startswith("LOADED=")]
     assert line, done.stderr
@@ -79,17 +82,7 @@ def test_list_loads_no_heavy_library() -> None:
 
 
 def _loaded_heavy(args: list[str]) -> set[str]:
-    probe = PROBE.replace('("cadquery", "OCP")', repr(HEAVY))
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", probe, *args], env=env, capture_output=True, text=True, check=False
-    )
-    line = [ln for ln in done.stdout.splitlines() if ln.startswith("LOADED=")]
-    assert line, done.stderr
-    return set(filter(None, line[-1][len("LOADED=") :].split(",")))
+    return _loaded(args, HEAVY)
 
 
 LINT_IMPORTS = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
