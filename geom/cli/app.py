@@ -18,6 +18,7 @@ from typing import NoReturn, cast
 
 from geom.cli.body import add_body
 from geom.cli.catalog import add_preview
+from geom.cli.cut import add_cut
 from geom.cli.panel import add_panel
 from geom.cli.parts import add_build, add_list_check_cutout
 from geom.errors import GeomDeprecationWarning, GeomError, LintError
@@ -96,4 +97,5 @@ def _build_parser() -> argparse.ArgumentParser:
     add_build(sub)
     add_preview(sub)
     add_panel(sub)
+    add_cut(sub)
     return parser

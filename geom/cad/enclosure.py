@@ -1,0 +1,340 @@
+"""Enclosures for `geom cut`: read a STEP solid, find one planar face and its 2D frame,
+measure the wall with a ray, measure openings against the face's boundary, cut every
+opening in one boolean, and measure bodies against the enclosure. OpenCascade through
+cadquery; sizes in mm.
+
+The face's frame: the outward normal n is the frame's +Z. When the face is horizontal
+(|n.z| >= |n.x| and |n.y|), X is world +X projected on the face; otherwise Y (up) is
+world +Z projected on the face and X = Y x n. Y = n x X. Seen from outside (from n's
+side) X points right and Y up. The origin is the lower-left corner of the face's
+bounding box in that frame.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cadquery as cq
+
+from geom.errors import InputError
+from geom.model.contour import Vertex
+
+ON_FACE_MM = 1e-4
+"""How far a point may lie off the face it names (mm)."""
+RAY_START_MM = 1.0
+"""The ray that measures the wall starts this far outside the face (mm)."""
+OVERSHOOT_MM = 1.0
+"""How far a cutting tool reaches past the wall on either side, at most (mm)."""
+PARALLEL = 1e-6
+"""1 - cos of the largest angle between a face's normal and the one the layout gives."""
+SEGMENT_MM = 0.05
+"""Chord error when a face edge that is no line or circle is drawn as segments (mm)."""
+
+
+@dataclass(frozen=True)
+class FaceFrame:
+    """A planar face of the enclosure and its 2D frame (see the module's docstring)."""
+
+    face: cq.Face
+    plane: cq.Plane
+    width: float
+    """The face's bounding box along the frame's X and Y (mm)."""
+    height: float
+
+    @property
+    def normal(self) -> cq.Vector:
+        return self.plane.zDir
+
+    def world(self, x: float, y: float) -> cq.Vector:
+        return self.plane.toWorldCoords((x, y))
+
+
+def read_step(path: Path, where: str = "command line", field: str = "ENCLOSURE") -> cq.Shape:
+    """The one solid of a STEP file; a missing file, a file that is no STEP or that holds
+    no solid or several raise InputError."""
+    from OCP.IFSelect import IFSelect_RetDone
+    from OCP.STEPControl import STEPControl_Reader
+
+    if not path.is_file():
+        raise InputError(where, field, str(path), "not an existing file", "a STEP file")
+    with path.open("rb") as handle:
+        head = handle.read(64)
+    if not head.lstrip().startswith(b"ISO-10303-21"):
+        raise InputError(
+            where, field, str(path), "not a STEP file (no ISO-10303-21 header)", "a STEP file"
+        )
+    reader = STEPControl_Reader()
+    if reader.ReadFile(str(path)) != IFSelect_RetDone:
+        raise InputError(where, field, str(path), "a STEP file that cannot be read", "a STEP file")
+    reader.TransferRoots()
+    shape = cq.Shape.cast(reader.OneShape())
+    solids = shape.Solids()
+    if len(solids) != 1:
+        raise InputError(
+            where,
+            field,
+            str(path),
+            f"a STEP file with {len(solids)} solids",
+            "a STEP file holding one solid, the enclosure",
+        )
+    return solids[0]
+
+
+def find_face(
+    solid: cq.Shape,
+    where: str,
+    select: str | None = None,
+    point: tuple[float, float, float] | None = None,
+    normal: tuple[float, float, float] | None = None,
+) -> FaceFrame:
+    """The one planar face that `select` (a CadQuery string selector) picks, or the planar
+    face through `point` whose outward normal is `normal`; with its frame."""
+    value: object
+    if select is not None:
+        field, value = "face.select", select
+        try:
+            faces = cq.Workplane().add(solid).faces(select).vals()
+        except Exception as exc:  # cadquery's parser raises several kinds
+            raise InputError(
+                where, field, value, f"not a CadQuery selector ({type(exc).__name__})", '">Z"'
+            ) from None
+    else:
+        assert point is not None and normal is not None
+        field, value = "face.point", list(point)
+        at, n = cq.Vector(*point), cq.Vector(*normal)
+        faces = [
+            f
+            for f in solid.Faces()
+            if _distance(f, at) < ON_FACE_MM
+            and (f.geomType() != "PLANE" or f.normalAt(at).dot(n) > 1 - PARALLEL)
+        ]
+    allowed = "exactly one planar face of the enclosure"
+    if not faces:
+        raise InputError(where, field, value, "matching no face of the enclosure", allowed)
+    if len(faces) > 1:
+        raise InputError(where, field, value, f"matching {len(faces)} faces", allowed)
+    face = faces[0]
+    if not isinstance(face, cq.Face) or face.geomType() != "PLANE":
+        kind = face.geomType().lower() if isinstance(face, cq.Face) else type(face).__name__
+        raise InputError(where, field, value, f"matching a {kind} face, not a planar one", allowed)
+    return frame_of(face)
+
+
+def frame_of(face: cq.Face) -> FaceFrame:
+    """The face's frame (the module's docstring)."""
+    n = face.normalAt(face.Center()).normalized()
+    if abs(n.z) >= max(abs(n.x), abs(n.y)):
+        x_dir = (cq.Vector(1, 0, 0) - n * n.x).normalized()
+    else:
+        up = (cq.Vector(0, 0, 1) - n * n.z).normalized()
+        x_dir = up.cross(n).normalized()
+    centred = cq.Plane(origin=face.Center(), xDir=x_dir, normal=n)
+    x0, y0, x1, y1 = _box_2d(_local(face, centred))
+    origin = centred.toWorldCoords((x0, y0))
+    plane = cq.Plane(origin=origin, xDir=x_dir, normal=n)
+    return FaceFrame(face, plane, x1 - x0, y1 - y0)
+
+
+def _box_2d(shape: cq.Shape) -> tuple[float, float, float, float]:
+    """The exact bounding box in X and Y (OpenCascade's optimal box, no gap)."""
+    from OCP.Bnd import Bnd_Box
+    from OCP.BRepBndLib import BRepBndLib
+
+    box = Bnd_Box()
+    BRepBndLib.AddOptimal_s(shape.wrapped, box, False, False)
+    x0, y0, _, x1, y1, _ = box.Get()
+    return x0, y0, x1, y1
+
+
+def _local(shape: cq.Shape, plane: cq.Plane) -> cq.Shape:
+    return shape.transformShape(plane.fG)
+
+
+def _distance(shape: cq.Shape, point: cq.Vector) -> float:
+    from OCP.BRepExtrema import BRepExtrema_DistShapeShape
+
+    dist = BRepExtrema_DistShapeShape(shape.wrapped, cq.Vertex.makeVertex(*point).wrapped)
+    return float(dist.Value()) if dist.IsDone() else math.inf
+
+
+def wall(solid: cq.Shape, point: cq.Vector, normal: cq.Vector) -> tuple[float, float] | None:
+    """The wall under `point` along -`normal` (a ray, OpenCascade's
+    `BRepIntCurveSurface_Inter`, from RAY_START_MM outside), and the gap behind it to the
+    solid's next face (inf when there is none), mm; None when the ray finds no wall
+    starting at the point."""
+    from OCP.BRepIntCurveSurface import BRepIntCurveSurface_Inter
+    from OCP.gp import gp_Dir, gp_Lin, gp_Pnt
+
+    start = point + normal * RAY_START_MM
+    ray = gp_Lin(gp_Pnt(*start), gp_Dir(*(-normal)))
+    inter = BRepIntCurveSurface_Inter()
+    inter.Init(solid.wrapped, ray, 1e-9)
+    hits = []
+    while inter.More():
+        hits.append(inter.W())
+        inter.Next()
+    hits = sorted({round(w, 9) for w in hits if w >= RAY_START_MM - ON_FACE_MM})
+    if len(hits) < 2 or hits[0] > RAY_START_MM + ON_FACE_MM:
+        return None
+    gap = hits[2] - hits[1] if len(hits) > 2 else math.inf
+    return hits[1] - hits[0], gap
+
+
+# --- the face in 2D ---------------------------------------------------------------------
+
+
+def face_contours(frame: FaceFrame) -> list[list[Vertex]]:
+    """The face's boundary in its frame: the outer loop first, then every inner loop (an
+    opening already in the face), each closed and counter-clockwise; lines and circular
+    arcs exactly (bulges), other curves as segments within SEGMENT_MM."""
+    local = _local(frame.face, frame.plane)
+    assert isinstance(local, cq.Face)
+    outer = local.outerWire()
+    wires = [outer, *local.innerWires()]
+    return [_counter_clockwise(_wire_contour(w)) for w in wires]
+
+
+def _wire_contour(wire: cq.Wire) -> list[Vertex]:
+    from OCP.BRepTools import BRepTools_WireExplorer
+    from OCP.TopAbs import TopAbs_REVERSED
+
+    out: list[Vertex] = []
+    explorer = BRepTools_WireExplorer(wire.wrapped)
+    while explorer.More():
+        edge = cq.Edge(explorer.Current())
+        flip = edge.wrapped.Orientation() == TopAbs_REVERSED
+
+        def at(fraction: float, edge: cq.Edge = edge, flip: bool = flip) -> cq.Vector:
+            return edge.positionAt(1 - fraction if flip else fraction)
+
+        kind = edge.geomType()
+        if kind == "LINE":
+            start = at(0.0)
+            out.append((start.x, start.y, 0.0))
+        elif kind == "CIRCLE":
+            # Quarters: a closed circle and any sweep become arcs under 180 degrees.
+            for a, b in _pieces(4):
+                s, e, m = at(a), at(b), at((a + b) / 2)
+                chord2 = (e.x - s.x) ** 2 + (e.y - s.y) ** 2
+                cross = (e.x - s.x) * (m.y - s.y) - (e.y - s.y) * (m.x - s.x)
+                out.append((s.x, s.y, -2 * cross / chord2 if chord2 > 0 else 0.0))
+        else:
+            steps = max(4, math.ceil(edge.Length() / math.sqrt(8 * SEGMENT_MM * 5.0)))
+            for a, _ in _pieces(steps):
+                p = at(a)
+                out.append((p.x, p.y, 0.0))
+        explorer.Next()
+    return _drop_repeats(out)
+
+
+def _pieces(count: int) -> list[tuple[float, float]]:
+    """`count` equal pieces of an edge along its length (fractions)."""
+    return [(i / count, (i + 1) / count) for i in range(count)]
+
+
+def _drop_repeats(vertices: list[Vertex]) -> list[Vertex]:
+    out: list[Vertex] = []
+    for v in vertices:
+        if out and math.hypot(v[0] - out[-1][0], v[1] - out[-1][1]) < 1e-9:
+            continue
+        out.append(v)
+    if len(out) > 1 and math.hypot(out[0][0] - out[-1][0], out[0][1] - out[-1][1]) < 1e-9:
+        out.pop()
+    return out
+
+
+def _signed_area(contour: Sequence[Vertex]) -> float:
+    """Area of the polygon through the vertices plus each arc's segment (mm2)."""
+    area = 0.0
+    n = len(contour)
+    for i in range(n):
+        x0, y0, b = contour[i]
+        x1, y1, _ = contour[(i + 1) % n]
+        area += (x0 * y1 - x1 * y0) / 2
+        if b:
+            chord = math.hypot(x1 - x0, y1 - y0)
+            theta = 4 * math.atan(b)
+            r = chord / (2 * math.sin(abs(theta) / 2))
+            area += math.copysign(r * r * (abs(theta) - math.sin(abs(theta))) / 2, theta)
+    return area
+
+
+def _counter_clockwise(contour: list[Vertex]) -> list[Vertex]:
+    if _signed_area(contour) >= 0:
+        return contour
+    n = len(contour)
+    return [(contour[i][0], contour[i][1], -contour[i - 1][2]) for i in range(n - 1, -1, -1)]
+
+
+def _contour_face(frame: FaceFrame, contour: Sequence[Vertex]) -> cq.Face:
+    """A contour of the face's frame as a face in the world, on the face's plane."""
+    from geom.cad.plate import contour_face
+
+    face = cq.Face(contour_face(list(contour))).transformShape(frame.plane.rG)
+    assert isinstance(face, cq.Face)
+    return face
+
+
+def boundary_distance(frame: FaceFrame, contour: Sequence[Vertex]) -> tuple[float, float]:
+    """(distance, area off the face) of an opening drawn in the face's frame: the
+    shortest distance (mm) from its contour to the face's boundary (the outer wire and
+    every opening already in the face, OpenCascade's BRepExtrema_DistShapeShape), and
+    how much of it lies off the face (mm2; then the distance is 0)."""
+    from OCP.BRepExtrema import BRepExtrema_DistShapeShape
+
+    opening = _contour_face(frame, contour)
+    off = opening.cut(frame.face).Area()
+    if off > 1e-6:
+        return 0.0, off
+    best = math.inf
+    for w in frame.face.Wires():
+        dist = BRepExtrema_DistShapeShape(opening.outerWire().wrapped, w.wrapped)
+        if dist.IsDone():
+            best = min(best, float(dist.Value()))
+    return best, 0.0
+
+
+# --- cutting and measuring --------------------------------------------------------------
+
+
+def tool(frame: FaceFrame, contour: Sequence[Vertex], depth: float) -> cq.Solid:
+    """The cutting tool of one opening: its contour from OVERSHOOT_MM outside the face
+    to `depth` (mm) into the wall."""
+    outline = _contour_face(frame, contour)
+    n = frame.normal
+    prism = cq.Solid.extrudeLinear(outline, n * -(depth + OVERSHOOT_MM))
+    return prism.translate(n * OVERSHOOT_MM)
+
+
+def cut(solid: cq.Shape, tools: Sequence[cq.Shape]) -> cq.Shape:
+    """`solid` less every tool, in ONE boolean against a compound of the tools."""
+    return solid.cut(cq.Compound.makeCompound(tools))
+
+
+def valid_solid(shape: cq.Shape) -> bool:
+    return shape is not None and not shape.isNull() and len(shape.Solids()) == 1 and shape.isValid()
+
+
+def placed(frame: FaceFrame, shape: Any, x: float, y: float, rotation: int) -> cq.Shape:
+    """A body solid (OCP shape in geom's placement: front face Z = 0, cutout centred on
+    the origin) moved to (x, y) of the face's frame, turned `rotation` degrees about the
+    face's normal: its Z = 0 on the face, +Z outwards. The geometry itself is moved (no
+    location on the shape), so a STEP writer gives it its own product and name."""
+    from OCP.BRepBuilderAPI import BRepBuilderAPI_GTransform
+    from OCP.gp import gp_Ax1, gp_Dir, gp_GTrsf, gp_Pnt, gp_Trsf, gp_Vec
+
+    turn = gp_Trsf()
+    turn.SetRotation(gp_Ax1(gp_Pnt(0, 0, 0), gp_Dir(0, 0, 1)), math.radians(rotation))
+    move = gp_Trsf()
+    move.SetTranslation(gp_Vec(x, y, 0))
+    total = frame.plane.rG.wrapped.Trsf().Multiplied(move.Multiplied(turn))
+    return cq.Shape.cast(BRepBuilderAPI_GTransform(shape, gp_GTrsf(total), True).Shape())
+
+
+def common_volume(a: cq.Shape, b: cq.Shape) -> float:
+    """The volume both shapes hold (mm3)."""
+    return float(a.intersect(b).Volume())

@@ -1,0 +1,79 @@
+"""`geom cut ENCLOSURE LAYOUT`: cut a layout's openings into one face of an enclosure."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from geom.cli.options import output_dir_arg
+from geom.data.atomic import prepare_dir
+from geom.model.notes import FORCED_NOTE
+from geom.model.units import mm
+
+MAX_LISTED = 50
+"""Violations printed one per line; the report lists them all."""
+
+
+def add_cut(sub: Any) -> None:
+    cut = sub.add_parser(
+        "cut",
+        help="cut a layout's openings into one face of an enclosure (STEP)",
+        description="Cut the openings of LAYOUT (TOML: [face], [[place]], [[array]], "
+        "[[hole]]) into one planar face of the enclosure ENCLOSURE (a STEP solid): the wall "
+        "measured under every part, each fit, edge distances to the face's boundary, webs "
+        "and body collisions checked; write DIR/<name>-cut.step, <name>-assembly.step, "
+        "<name>-face.dxf and <name>-report.json (<name> = LAYOUT's stem). All sizes in "
+        "millimetres. Exit status: 0 ok, 1 a rule or fit fails (the DXF and STEP files "
+        "are withheld unless --force; the report is written), 2 bad input.",
+    )
+    cut.add_argument("enclosure", metavar="ENCLOSURE", type=Path, help="enclosure (STEP)")
+    cut.add_argument("layout", metavar="LAYOUT", type=Path, help="layout file (TOML)")
+    output_dir_arg(cut)
+    cut.add_argument(
+        "--force",
+        action="store_true",
+        help="write the DXF and STEP files even when a rule is broken",
+    )
+    cut.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from geom.panel.cut_job import plan_cut, write_cut
+    from geom.panel.cut_layout import load_cut_layout
+
+    layout = load_cut_layout(args.layout)
+    plan = plan_cut(args.enclosure, layout)  # bad input raises here: nothing written
+    out = prepare_dir(args.output)
+    if any(p.part.cut_assumed for p in layout.places):
+        print(
+            "geom: warning: some cut dimensions are assumed; verify against the "
+            "manufacturer's drawing before cutting",
+            file=sys.stderr,
+        )
+    files = write_cut(plan, out, force=args.force)
+    f = plan.frame
+    print(
+        f"cut {layout.name}: face {layout.select or 'by point'} of {args.enclosure.name}, "
+        f"{mm(f.width)} x {mm(f.height)} mm, {len(plan.cuts)} openings"
+    )
+    for v in files.violations[:MAX_LISTED]:
+        pairs = zip(v.entries, v.positions, strict=True)
+        where = ", ".join(f"{e} at ({mm(x)}, {mm(y)})" for e, (x, y) in pairs)
+        print(f"  FAIL {v.rule}: {v.message} [{where}]")
+    if len(files.violations) > MAX_LISTED:
+        print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
+    if files.violations:
+        state = (
+            f"written anyway (--force), marked {FORCED_NOTE}"
+            if files.forced
+            else "withheld (--force writes them)"
+        )
+        print(f"  {len(files.violations)} violations; DXF and STEP {state}")
+    else:
+        print("  layout ok")
+    for path in (files.step, files.assembly, files.dxf, files.report):
+        if path is not None:
+            print(f"  wrote {path}")
+    return 1 if files.violations else 0

@@ -1,0 +1,203 @@
+"""Layout files for `geom cut`: one face of an enclosure and the parts placed on it.
+
+A layout file is a panel file (docs/panels.md) whose ``[panel]`` table is replaced by
+``[face]``: which planar face of the enclosure (a CadQuery string selector, or a point
+and a normal) and the face's coating, masking, target and shop. ``[[place]]``,
+``[[array]]`` and ``[[hole]]`` read as in panel files, with x, y in the face's own frame
+(docs/cut.md). The wall is not in the file: `geom cut` measures it. A bad value raises
+`InputError` ``<file>:<entry>.<field>: <value> is <problem>; allowed <range>``. mm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from geom.data.checked import read_toml
+from geom.data.template_schema import MAX_TOLERANCE_MM
+from geom.data.templates import Catalog, load_catalog
+from geom.errors import InputError
+from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Target
+from geom.model.part import Part
+from geom.model.tolerance import Size
+from geom.panel.model import (
+    MAX_ARRAY_SIDE,
+    MAX_HOLE_MM,
+    MAX_OPENINGS,
+    MAX_PANEL_MM,
+    MAX_RULE_MM,
+    STEM,
+    Hole,
+    Placed,
+    _band,
+    _Entry,
+)
+
+MAX_COORDINATE_MM = 10000.0
+"""A point of the face selector further out than this is a unit slip."""
+
+
+@dataclass(frozen=True)
+class CutLayout:
+    """A validated layout file: the face, its conditions, the parts and holes on it."""
+
+    path: Path
+    name: str
+    """The file stem: the `<name>` of every output file."""
+    select: str | None
+    """A CadQuery string selector on the enclosure's faces, or None (point and normal)."""
+    point: tuple[float, float, float] | None
+    normal: tuple[float, float, float] | None
+    coating: Size
+    masked: bool
+    target: Target
+    shop_tolerance: float | None
+    min_web: float | None
+    min_edge: float | None
+    places: tuple[Placed, ...]
+    holes: tuple[Hole, ...]
+
+
+def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
+    """Read and validate a layout file; every part it names comes from `catalog`."""
+    where = str(path)
+    if not STEM.match(path.stem):
+        raise InputError(
+            "command line",
+            "LAYOUT",
+            path.name,
+            "not a safe file name for the outputs",
+            "a stem of letters, digits, '.', '_' and '-' (up to 100, not starting with '.')",
+        )
+    top = _Entry(read_toml(path), where, "")
+    face = top.must_table("face")
+    select = face.text("select", required=False) or None
+    point = _vector(face, "point", unit=False)
+    normal = _vector(face, "normal", unit=True)
+    if select is not None and (point is not None or normal is not None):
+        raise face.error(
+            "select", select, "given with point and normal", "select, or point and normal"
+        )
+    if select is None and (point is None or normal is None):
+        raise face.error(
+            "select",
+            None,
+            "missing (and point and normal are not both given)",
+            'select = ">Z", or point = [x, y, z] and normal = [nx, ny, nz]',
+        )
+    coating = _band(face, "coating", 0.0, MAX_COATING_MM, low_open=False) or BARE
+    masked = face.flag("masked")
+    target = face.text("target", required=False, choices=TARGETS) or "mid"
+    shop_tolerance = face.number("shop_tolerance", 0.0, MAX_TOLERANCE_MM, required=False)
+    min_web = face.number("min_web", 0.0, MAX_RULE_MM, low_open=False, required=False)
+    min_edge = face.number("min_edge", 0.0, MAX_RULE_MM, low_open=False, required=False)
+    face.done()
+
+    catalog = load_catalog() if catalog is None else catalog
+    parts: dict[str, Part] = {}
+    places: list[Placed] = []
+    holes: list[Hole] = []
+
+    def resolve(entry: _Entry) -> Part:
+        name = entry.text("part")
+        try:
+            if name.endswith(".toml") and not Path(name).is_absolute():
+                name = str(path.parent / name)
+            part = catalog.resolve(name)
+        except InputError as exc:
+            raise entry.error("part", name, exc.problem, exc.allowed) from None
+        if parts.setdefault(part.id, part) != part:
+            raise entry.error(
+                "part",
+                name,
+                f"a second, different template for {part.id}",
+                "one template per part id on a face",
+            )
+        return part
+
+    def count(entry: _Entry, total: int) -> None:
+        if total > MAX_OPENINGS:
+            raise entry.error(
+                "(count)",
+                total,
+                "the count of cutouts and holes, more than the limit",
+                f"at most {MAX_OPENINGS} cutouts and holes on one face",
+            )
+
+    for i, raw in enumerate(top.array("place")):
+        entry = _Entry(raw, where, f"place[{i}].")
+        part = resolve(entry)
+        x = entry.must_number("x", 0.0, MAX_PANEL_MM, low_open=False)
+        y = entry.must_number("y", 0.0, MAX_PANEL_MM, low_open=False)
+        rotation = entry.rotation()
+        entry.done()
+        places.append(Placed(f"place[{i}]", part, x, y, rotation))
+        count(entry, len(places))
+
+    for i, raw in enumerate(top.array("array")):
+        entry = _Entry(raw, where, f"array[{i}].")
+        part = resolve(entry)
+        x = entry.must_number("x", 0.0, MAX_PANEL_MM, low_open=False)
+        y = entry.must_number("y", 0.0, MAX_PANEL_MM, low_open=False)
+        cols = entry.integer("cols", 1, MAX_ARRAY_SIDE)
+        rows = entry.integer("rows", 1, MAX_ARRAY_SIDE)
+        pitch_x = entry.number("pitch_x", 0.0, MAX_PANEL_MM, required=cols > 1) or 0.0
+        pitch_y = entry.number("pitch_y", 0.0, MAX_PANEL_MM, required=rows > 1) or 0.0
+        rotation = entry.rotation()
+        entry.done()
+        count(entry, len(places) + cols * rows)
+        for r in range(rows):
+            for c in range(cols):
+                label = f"array[{i}][r{r},c{c}]"
+                places.append(Placed(label, part, x + c * pitch_x, y + r * pitch_y, rotation))
+
+    for i, raw in enumerate(top.array("hole")):
+        entry = _Entry(raw, where, f"hole[{i}].")
+        x = entry.must_number("x", 0.0, MAX_PANEL_MM, low_open=False)
+        y = entry.must_number("y", 0.0, MAX_PANEL_MM, low_open=False)
+        diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
+        entry.done()
+        holes.append(Hole(f"hole[{i}]", x, y, diameter))
+        count(entry, len(places) + len(holes))
+    top.done()
+    if not places and not holes:
+        raise top.error(
+            "place", None, "missing: no [[place]], [[array]] or [[hole]]", "one or more openings"
+        )
+    return CutLayout(
+        path=path,
+        name=path.stem,
+        select=select,
+        point=point,
+        normal=normal,
+        coating=coating,
+        masked=masked,
+        target=target,  # type: ignore[arg-type]
+        shop_tolerance=shop_tolerance,
+        min_web=min_web,
+        min_edge=min_edge,
+        places=tuple(places),
+        holes=tuple(holes),
+    )
+
+
+def _vector(face: _Entry, key: str, *, unit: bool) -> tuple[float, float, float] | None:
+    """`key = [x, y, z]` (mm); a normal must not be the zero vector (it is normalised)."""
+    raw = face.get(key, required=False)
+    if raw is None:
+        return None
+    allowed = f"[x, y, z], numbers in [-{MAX_COORDINATE_MM:g}, {MAX_COORDINATE_MM:g}]"
+    if (
+        not isinstance(raw, list)
+        or len(raw) != 3
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in raw)
+        or not all(abs(v) <= MAX_COORDINATE_MM for v in raw)
+    ):
+        raise face.error(key, raw, "not a 3D vector", allowed)
+    x, y, z = (float(v) for v in raw)
+    if unit:
+        length = (x * x + y * y + z * z) ** 0.5
+        if length < 1e-9:
+            raise face.error(key, raw, "the zero vector", "a direction, [nx, ny, nz] not 0")
+        x, y, z = x / length, y / length, z / length
+    return x, y, z

@@ -1,0 +1,269 @@
+"""`geom cut ENCLOSURE LAYOUT`, measured on the files it writes. The enclosure is built
+here with CadQuery (a 160 x 100 x 50 mm box, its vertical and top edges filleted 3 mm,
+shelled to a 2.0 mm wall with the bottom open) and reaches geom through a STEP file
+only. The lid (">Z") is 154 x 94 mm flat between the fillets; its frame's origin is its
+lower-left corner seen from above, world (-77, -47, 25). Each 770-744 opening drawn
+`mid` with no coating is 41.55 x 15.55 mm with corner radius 0.5 mm, so it removes
+(w h - (4 - pi) r^2) x wall of the enclosure."""
+
+from __future__ import annotations
+
+import json
+import math
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from measure import cut_loops, freecad
+
+import geom
+from geom.cli import main
+
+cq = pytest.importorskip("cadquery")
+
+PART = "770-744/064-000"
+ORIGIN = (-77.0, -47.0, 25.0)  # the lid's frame origin in the world
+SHOP = 0.02  # the 770-744's opening band is 0.1 mm wide: a shop holding +/-0.02 mm
+
+
+def enclosure(tmp: Path, wall: float = 2.0, hole: bool = False, boss: bool = False) -> Path:
+    body = cq.Workplane().box(160, 100, 50).edges("|Z or >Z").fillet(3).faces("<Z").shell(-wall)
+    solid = body.val().Solids()[0]
+    if hole:  # an opening already in the lid: 10 mm at frame (80, 50)
+        solid = solid.cut(cq.Workplane().cylinder(20, 5).translate((3, 3, 25)).val())
+    if boss:  # a rib from the front wall, 25 mm under the lid, under frame (50..56, 50)
+        rib = cq.Workplane().box(6, 51.5, 5).translate((-17, -48.5 + 51.5 / 2, -2.5))
+        solid = solid.fuse(rib.val())
+    solid = solid.clean()
+    assert solid.isValid() and len(solid.Solids()) == 1
+    name = f"box-{wall}{'-hole' if hole else ''}{'-boss' if boss else ''}.step"
+    path = tmp / name
+    solid.exportStep(str(path))
+    return path
+
+
+def layout(
+    tmp: Path, places: list[tuple[float, float]], extra: str = "", name: str = "lid"
+) -> Path:
+    text = f'[face]\nselect = ">Z"\nshop_tolerance = {SHOP}\n{extra}\n'
+    for x, y in places:
+        text += f'[[place]]\npart = "{PART}"\nx = {x}\ny = {y}\n'
+    path = tmp / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def read_step(path: Path) -> Any:
+    from OCP.STEPControl import STEPControl_Reader
+
+    reader = STEPControl_Reader()
+    reader.ReadFile(str(path))
+    reader.TransferRoots()
+    return cq.Shape.cast(reader.OneShape())
+
+
+def cut_area() -> tuple[float, float, float, float]:
+    cut = geom.check_fit(geom.load_part(PART), None, 0.0, shop_tolerance=SHOP).cut
+    w, h, r = cut.width, cut.height, cut.corner_radius
+    return w, h, r, w * h - (4 - math.pi) * r * r
+
+
+# --- A: a good layout -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int]:
+    tmp = tmp_path_factory.mktemp("cut")
+    step = enclosure(tmp)
+    lid = layout(tmp, [(50.0, 50.0), (110.0, 50.0)])
+    rc = main(["cut", str(step), str(lid), "-o", str(tmp / "out")])
+    return step, tmp / "out", rc
+
+
+def test_good_layout_exits_0_and_cuts_one_valid_solid(good: tuple[Path, Path, int]) -> None:
+    step, out, rc = good
+    assert rc == 0
+    before = read_step(step)
+    after = read_step(out / "lid-cut.step")
+    assert len(after.Solids()) == 1 and after.Solids()[0].isValid()
+    w, h, r, area = cut_area()
+    assert (w, h, r) == pytest.approx((41.55, 15.55, 0.5))
+    expected = before.Volume() - 2 * area * 2.0
+    assert after.Volume() == pytest.approx(expected, abs=1e-3)
+    report = json.loads((out / "lid-report.json").read_text())
+    assert report["ok"] and report["violations"] == []
+    assert [o["wall"] for o in report["openings"]] == [{"min": 2.0, "max": 2.0}] * 2
+    # Frame (50, 50): the cut's left side is 50 - w/2 from the face's left edge.
+    assert report["openings"][0]["edge_distance"] == pytest.approx(50 - w / 2, abs=1e-6)
+    assert report["face"]["origin"] == pytest.approx(list(ORIGIN))
+    assert (report["face"]["width"], report["face"]["height"]) == pytest.approx((154, 94))
+
+
+def test_face_dxf_has_the_outline_and_both_cutouts(good: tuple[Path, Path, int]) -> None:
+    _, out, _ = good
+    loops = cut_loops(out / "lid-face.dxf")
+    assert len(loops) == 3 and all(loop.closed for loop in loops)
+    outline, *cuts = sorted(loops, key=lambda loop: -loop.width)
+    assert (outline.width, outline.height) == pytest.approx((154, 94), abs=1e-6)
+    assert outline.centre == pytest.approx((77, 47), abs=1e-6)
+    w, h, _, _ = cut_area()
+    centres = sorted(c.centre for c in cuts)
+    assert centres[0] == pytest.approx((50, 50), abs=1e-6)
+    assert centres[1] == pytest.approx((110, 50), abs=1e-6)
+    assert all((c.width, c.height) == pytest.approx((w, h), abs=1e-6) for c in cuts)
+
+
+def test_assembly_bodies_named_and_clear_of_the_walls(good: tuple[Path, Path, int]) -> None:
+    _, out, _ = good
+    assy = cq.Assembly.importStep(str(out / "lid-assembly.step"))
+    got = {c.name: c.obj.moved(c.loc) for c in assy.children}
+    assert sorted(got) == [
+        "box-2.0 cut",
+        f"place[0] {PART} WINSTA MIDI snap-in socket, 4-pole, Cod. B, 4 mm2, gray",
+        f"place[1] {PART} WINSTA MIDI snap-in socket, 4-pole, Cod. B, 4 mm2, gray",
+    ]
+    enclosure_solid = read_step(out / "lid-cut.step").Solids()[0]
+    assert got["box-2.0 cut"].Volume() == pytest.approx(enclosure_solid.Volume(), abs=1e-6)
+    bodies = [s for n, s in got.items() if n.startswith("place[")]
+    for body, x in zip(bodies, (50.0, 110.0), strict=True):
+        centre = body.BoundingBox().center
+        assert (centre.x, centre.y) == pytest.approx((ORIGIN[0] + x, ORIGIN[1] + 50), abs=0.5)
+        assert (
+            body.intersect(enclosure_solid).Volume() < 0.1
+        )  # mm3: no interference (geom's threshold)
+        # Flange on the lid, housing down into the enclosure.
+        box = body.BoundingBox()
+        assert box.zmin < 25 - 2.0
+
+
+def test_freecad_reads_the_cut_enclosure(good: tuple[Path, Path, int], tmp_path: Path) -> None:
+    _, out, _ = good
+    script = textwrap.dedent("""
+        import json, os
+        import Part
+        shape = Part.read(os.environ["GEOM_STEP"])
+        print("GEOM_RESULT " + json.dumps(
+            [{"valid": s.isValid(), "volume": s.Volume} for s in shape.Solids]))
+    """)
+    solids = freecad(script, tmp_path, GEOM_STEP=str(out / "lid-cut.step"))
+    ours = read_step(out / "lid-cut.step").Volume()
+    assert len(solids) == 1 and solids[0]["valid"]
+    assert solids[0]["volume"] == pytest.approx(ours, abs=1e-3)
+
+
+def test_a_2_5_mm_wall_is_outside_the_grip(tmp_path: Path, capsys: Any) -> None:
+    step = enclosure(tmp_path, wall=2.5)
+    lid = layout(tmp_path, [(50.0, 50.0)])
+    out = tmp_path / "out"
+    assert main(["cut", str(step), str(lid), "-o", str(out)]) == 1
+    text = capsys.readouterr().out
+    assert "FAIL fit." in text and "place[0] at (50.000, 50.000)" in text
+    assert "wall 2.500 mm measured" in text
+    report = json.loads((out / "lid-report.json").read_text())
+    assert report["openings"][0]["wall"] == {"min": 2.5, "max": 2.5}
+    assert not (out / "lid-cut.step").exists() and not (out / "lid-face.dxf").exists()
+
+
+# --- B: rules on the real face ------------------------------------------------------------
+
+
+def _violations(out: Path) -> list[dict[str, Any]]:
+    return list(json.loads((out / "lid-report.json").read_text())["violations"])
+
+
+def test_a_part_near_the_face_edge_fails(tmp_path: Path, capsys: Any) -> None:
+    w, _, _, _ = cut_area()
+    lid = layout(tmp_path, [(22.0, 50.0)])
+    out = tmp_path / "out"
+    assert main(["cut", str(enclosure(tmp_path)), str(lid), "-o", str(out)]) == 1
+    text = capsys.readouterr().out
+    distance = 22.0 - w / 2  # 1.225 mm < 1.5 t = 3 mm
+    assert f"place[0] is {distance:.3f} mm from the face's boundary" in text
+    assert "place[0] at (22.000, 50.000)" in text
+    (edge,) = _violations(out)
+    assert edge["rule"] == "edge" and edge["positions"] == [[22.0, 50.0]]
+    assert edge["figures"]["edge"] == pytest.approx(distance, abs=1e-6)
+    assert not (out / "lid-cut.step").exists()
+
+
+def test_a_part_over_the_face_edge_fails(tmp_path: Path, capsys: Any) -> None:
+    lid = layout(tmp_path, [(10.0, 50.0)])
+    out = tmp_path / "out"
+    assert main(["cut", str(enclosure(tmp_path)), str(lid), "-o", str(out)]) == 1
+    text = capsys.readouterr().out
+    assert "place[0] runs off the face" in text and "place[0] at (10.000, 50.000)" in text
+
+
+def test_a_part_near_an_existing_opening_fails(tmp_path: Path, capsys: Any) -> None:
+    _, h, _, _ = cut_area()
+    y = 50 + h / 2 + 5 + 1.0  # 1 mm from the 10 mm hole at (80, 50)
+    lid = layout(tmp_path, [(80.0, y)])
+    out = tmp_path / "out"
+    step = enclosure(tmp_path, hole=True)
+    assert main(["cut", str(step), str(lid), "-o", str(out)]) == 1
+    text = capsys.readouterr().out
+    assert "place[0] is 1.000 mm from the face's boundary" in text
+    (edge,) = _violations(out)
+    assert edge["figures"]["edge"] == pytest.approx(1.0, abs=1e-6)
+    # --force writes the files anyway; the DXF then holds the old hole as a loop too.
+    assert main(["cut", str(step), str(lid), "-o", str(out), "--force"]) == 1
+    assert len(cut_loops(out / "lid-face.dxf")) == 3
+
+
+def test_a_body_on_an_inside_boss_fails(tmp_path: Path, capsys: Any) -> None:
+    lid = layout(tmp_path, [(50.0, 50.0)])
+    out = tmp_path / "out"
+    step = enclosure(tmp_path, boss=True)
+    assert main(["cut", str(step), str(lid), "-o", str(out)]) == 1
+    text = capsys.readouterr().out
+    assert "FAIL body_collision: place[0]: the body" in text
+    assert "place[0] at (50.000, 50.000)" in text
+    (hit,) = _violations(out)
+    assert hit["rule"] == "body_collision" and hit["figures"]["volume_mm3"] > 1.0
+
+
+# --- C: bad input -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("face", "problem"),
+    [
+        ('select = ">Q"', "face.select"),
+        ('select = "|X"', "matching 4 faces"),
+        (
+            f"point = [{77 + 3 * math.cos(math.pi / 4)}, {47 + 3 * math.sin(math.pi / 4)}, 0]"
+            "\nnormal = [1, 1, 0]",
+            "not a planar one",
+        ),
+    ],
+)
+def test_bad_faces_exit_2_and_write_nothing(
+    tmp_path: Path, capsys: Any, face: str, problem: str
+) -> None:
+    step = enclosure(tmp_path)
+    path = tmp_path / "lid.toml"
+    path.write_text(
+        f'[face]\n{face}\n[[place]]\npart = "{PART}"\nx = 50.0\ny = 50.0\n', encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    assert main(["cut", str(step), str(path), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("geom: ") and problem in err[0]
+    assert "; allowed " in err[0]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("kind", ["missing", "not STEP"])
+def test_bad_enclosure_files_exit_2_and_write_nothing(
+    tmp_path: Path, capsys: Any, kind: str
+) -> None:
+    step = tmp_path / "box.step"
+    if kind == "not STEP":
+        step.write_text("solid box\nendsolid\n", encoding="utf-8")
+    lid = layout(tmp_path, [(50.0, 50.0)])
+    out = tmp_path / "out"
+    assert main(["cut", str(step), str(lid), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("geom: command line:ENCLOSURE: ")
+    assert not out.exists()
