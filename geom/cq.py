@@ -46,8 +46,6 @@ WHERE = "geom.cq"
 """Where an error in an argument is, in its message."""
 ON_FACE_MM = 1e-4
 """How far a point may lie off the face it is cut into (mm)."""
-RAY_START_MM = 1.0
-"""The ray that measures the wall starts this far outside the face (mm)."""
 OVERSHOOT_MM = 1.0
 """How far the cutting tool reaches past the wall on either side, at most (mm)."""
 
@@ -244,21 +242,13 @@ def _distance(face: cq.Face, point: cq.Vector) -> float:
 
 def _wall(solid: cq.Shape, point: cq.Vector, normal: cq.Vector) -> tuple[float, float]:
     """The wall under `point` along -`normal`, and the gap behind it to the solid's next
-    face (inf when there is none), mm."""
-    from OCP.BRepIntCurveSurface import BRepIntCurveSurface_Inter
-    from OCP.gp import gp_Dir, gp_Lin, gp_Pnt
+    face (inf when there is none), mm: the ray of `geom.cad.enclosure.wall`, which
+    `geom cut` measures with too."""
+    from geom.cad.enclosure import wall
 
-    start = point + normal * RAY_START_MM
-    ray = gp_Lin(gp_Pnt(*start), gp_Dir(*(-normal)))
-    inter = BRepIntCurveSurface_Inter()
-    inter.Init(solid.wrapped, ray, 1e-9)
-    hits = []
-    while inter.More():
-        hits.append(inter.W())
-        inter.Next()
-    hits = sorted({round(w, 9) for w in hits if w >= RAY_START_MM - ON_FACE_MM})
-    at = f"({mm(point.x)}, {mm(point.y)}, {mm(point.z)})"
-    if len(hits) < 2 or hits[0] > RAY_START_MM + ON_FACE_MM:
+    measured = wall(solid, point, normal)
+    if measured is None:
+        at = f"({mm(point.x)}, {mm(point.y)}, {mm(point.z)})"
         raise InputError(
             WHERE,
             "workplane",
@@ -266,8 +256,7 @@ def _wall(solid: cq.Shape, point: cq.Vector, normal: cq.Vector) -> tuple[float, 
             "a point with no wall behind the face",
             "a solid wall behind the face",
         )
-    gap = hits[2] - hits[1] if len(hits) > 2 else math.inf
-    return hits[1] - hits[0], gap
+    return measured
 
 
 def _on_face(outline: cq.Face, face: cq.Face, point: cq.Vector) -> None:
