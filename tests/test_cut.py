@@ -267,3 +267,28 @@ def test_bad_enclosure_files_exit_2_and_write_nothing(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("geom: command line:ENCLOSURE: ")
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("select", "x_dir", "y_dir"),
+    [
+        (">Z", (1, 0, 0), (0, 1, 0)),
+        ("<Y", (1, 0, 0), (0, 0, 1)),
+        (">X", (0, 1, 0), (0, 0, 1)),
+        (">Y", (-1, 0, 0), (0, 0, 1)),
+    ],
+)
+def test_the_face_frame_is_seen_from_outside(
+    select: str, x_dir: tuple[int, ...], y_dir: tuple[int, ...]
+) -> None:
+    from geom.cad.enclosure import find_face
+
+    box = cq.Workplane().box(160, 100, 50).val()
+    frame = find_face(box, "t", select)
+    assert frame.plane.xDir.toTuple() == pytest.approx(x_dir, abs=1e-12)
+    assert frame.plane.yDir.toTuple() == pytest.approx(y_dir, abs=1e-12)
+    # The origin is the face's lower-left corner seen from outside: every vertex has
+    # x, y >= 0 in the frame.
+    for v in frame.face.Vertices():
+        local = frame.plane.toLocalCoords(cq.Vector(*v.toTuple()))
+        assert local.x >= -1e-9 and local.y >= -1e-9 and abs(local.z) < 1e-9
