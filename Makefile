@@ -24,7 +24,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(BIN)/geom build --all -o $(OUT)
 
-LINTED := geom tests $(wildcard benchmarks scripts/*.py)
+LINTED := geom tests examples $(wildcard benchmarks scripts/*.py)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check $(LINTED)
