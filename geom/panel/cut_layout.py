@@ -27,10 +27,10 @@ from geom.panel.model import (
     MAX_PANEL_MM,
     MAX_RULE_MM,
     STEM,
+    Entry,
     Hole,
     Placed,
-    _band,
-    _Entry,
+    band_field,
 )
 
 MAX_COORDINATE_MM = 10000.0
@@ -69,7 +69,7 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
             "not a safe file name for the outputs",
             "a stem of letters, digits, '.', '_' and '-' (up to 100, not starting with '.')",
         )
-    top = _Entry(read_toml(path), where, "")
+    top = Entry(read_toml(path), where, "")
     face = top.must_table("face")
     select = face.text("select", required=False) or None
     point = _vector(face, "point", unit=False)
@@ -85,7 +85,7 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
             "missing (and point and normal are not both given)",
             'select = ">Z", or point = [x, y, z] and normal = [nx, ny, nz]',
         )
-    coating = _band(face, "coating", 0.0, MAX_COATING_MM, low_open=False) or BARE
+    coating = band_field(face, "coating", 0.0, MAX_COATING_MM, low_open=False) or BARE
     masked = face.flag("masked")
     target = face.text("target", required=False, choices=TARGETS) or "mid"
     shop_tolerance = face.number("shop_tolerance", 0.0, MAX_TOLERANCE_MM, required=False)
@@ -98,7 +98,7 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
     places: list[Placed] = []
     holes: list[Hole] = []
 
-    def resolve(entry: _Entry) -> Part:
+    def resolve(entry: Entry) -> Part:
         name = entry.text("part")
         try:
             if name.endswith(".toml") and not Path(name).is_absolute():
@@ -115,7 +115,7 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
             )
         return part
 
-    def count(entry: _Entry, total: int) -> None:
+    def count(entry: Entry, total: int) -> None:
         if total > MAX_OPENINGS:
             raise entry.error(
                 "(count)",
@@ -125,7 +125,7 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
             )
 
     for i, raw in enumerate(top.array("place")):
-        entry = _Entry(raw, where, f"place[{i}].")
+        entry = Entry(raw, where, f"place[{i}].")
         part = resolve(entry)
         x = entry.must_number("x", 0.0, MAX_PANEL_MM, low_open=False)
         y = entry.must_number("y", 0.0, MAX_PANEL_MM, low_open=False)
@@ -135,7 +135,7 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
         count(entry, len(places))
 
     for i, raw in enumerate(top.array("array")):
-        entry = _Entry(raw, where, f"array[{i}].")
+        entry = Entry(raw, where, f"array[{i}].")
         part = resolve(entry)
         x = entry.must_number("x", 0.0, MAX_PANEL_MM, low_open=False)
         y = entry.must_number("y", 0.0, MAX_PANEL_MM, low_open=False)
@@ -152,7 +152,7 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
                 places.append(Placed(label, part, x + c * pitch_x, y + r * pitch_y, rotation))
 
     for i, raw in enumerate(top.array("hole")):
-        entry = _Entry(raw, where, f"hole[{i}].")
+        entry = Entry(raw, where, f"hole[{i}].")
         x = entry.must_number("x", 0.0, MAX_PANEL_MM, low_open=False)
         y = entry.must_number("y", 0.0, MAX_PANEL_MM, low_open=False)
         diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
@@ -181,7 +181,7 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
     )
 
 
-def _vector(face: _Entry, key: str, *, unit: bool) -> tuple[float, float, float] | None:
+def _vector(face: Entry, key: str, *, unit: bool) -> tuple[float, float, float] | None:
     """`key = [x, y, z]` (mm); a normal must not be the zero vector (it is normalised)."""
     raw = face.get(key, required=False)
     if raw is None:

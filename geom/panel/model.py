@@ -118,7 +118,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
             "a stem of letters, digits, '.', '_' and '-' (up to 100, not starting with '.')",
         )
     data = read_toml(path)
-    top = _Entry(data, where, "")
+    top = Entry(data, where, "")
     panel = top.must_table("panel")
     width = panel.must_number("width", 0.0, MAX_PANEL_MM)
     height = panel.must_number("height", 0.0, MAX_PANEL_MM)
@@ -126,7 +126,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         "corner_radius", 0.0, min(width, height) / 2, low_open=False, required=False
     )
     sheet = _sheet(panel)
-    coating = _band(panel, "coating", 0.0, MAX_COATING_MM, low_open=False) or BARE
+    coating = band_field(panel, "coating", 0.0, MAX_COATING_MM, low_open=False) or BARE
     masked = panel.flag("masked")
     process = cast(Process, panel.text("process", choices=PROCESSES))
     shop_tolerance = panel.number("shop_tolerance", 0.0, MAX_TOLERANCE_MM, required=False)
@@ -147,7 +147,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
     holes: list[Hole] = []
     outline = (width, height, radius or 0.0)
 
-    def resolve(entry: _Entry) -> Part:
+    def resolve(entry: Entry) -> Part:
         name = entry.text("part")
         try:
             if name.endswith(".toml") and not Path(name).is_absolute():
@@ -166,7 +166,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
             )
         return part
 
-    def add(entry: _Entry, label: str, part: Part, x: float, y: float, rotation: int) -> None:
+    def add(entry: Entry, label: str, part: Part, x: float, y: float, rotation: int) -> None:
         cut = fits[part.id].cut
         w, h = (cut.height, cut.width) if rotation in (90, 270) else (cut.width, cut.height)
         margin = edge_distance(outline, x, y, w, h, cut.corner_radius)
@@ -183,7 +183,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         _count(entry, len(places) + len(holes))
 
     for i, raw in enumerate(top.array("place")):
-        entry = _Entry(raw, where, f"place[{i}].")
+        entry = Entry(raw, where, f"place[{i}].")
         part = resolve(entry)
         x = entry.must_number("x", 0.0, width, low_open=False)
         y = entry.must_number("y", 0.0, height, low_open=False)
@@ -192,7 +192,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         add(entry, f"place[{i}]", part, x, y, rotation)
 
     for i, raw in enumerate(top.array("array")):
-        entry = _Entry(raw, where, f"array[{i}].")
+        entry = Entry(raw, where, f"array[{i}].")
         part = resolve(entry)
         x = entry.must_number("x", 0.0, width, low_open=False)
         y = entry.must_number("y", 0.0, height, low_open=False)
@@ -221,7 +221,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
                 )
 
     for i, raw in enumerate(top.array("hole")):
-        entry = _Entry(raw, where, f"hole[{i}].")
+        entry = Entry(raw, where, f"hole[{i}].")
         x = entry.must_number("x", 0.0, width, low_open=False)
         y = entry.must_number("y", 0.0, height, low_open=False)
         diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
@@ -300,7 +300,7 @@ def _off_axis(outline: tuple[float, float, float], x: float, y: float, w: float,
     return "y" if x_inside else "x"
 
 
-def _count(entry: _Entry, total: int) -> None:
+def _count(entry: Entry, total: int) -> None:
     if total > MAX_OPENINGS:
         raise entry.error(
             "(count)",
@@ -310,7 +310,7 @@ def _count(entry: _Entry, total: int) -> None:
         )
 
 
-def _sheet(panel: _Entry) -> Size:
+def _sheet(panel: Entry) -> Size:
     """`sheet = T` or `[MIN, MAX]` (mm); the old spelling `thickness` still reads."""
     key = "sheet"
     if panel.has("thickness") and not panel.has("sheet"):
@@ -321,14 +321,14 @@ def _sheet(panel: _Entry) -> Size:
             GeomDeprecationWarning,
             stacklevel=2,
         )
-    sheet = _band(panel, key, 0.0, MAX_PLATE_MM, low_open=True)
+    sheet = band_field(panel, key, 0.0, MAX_PLATE_MM, low_open=True)
     if sheet is None:
         panel.get("sheet")  # raises: missing, naming a likely typo
         raise AssertionError("unreachable")
     return sheet
 
 
-def _band(panel: _Entry, key: str, low: float, high: float, *, low_open: bool) -> Size | None:
+def band_field(panel: Entry, key: str, low: float, high: float, *, low_open: bool) -> Size | None:
     """`key = V` or `key = [MIN, MAX]` (mm); None when not given."""
     raw = panel.get(key, required=False)
     if raw is None:
@@ -350,14 +350,14 @@ def _band(panel: _Entry, key: str, low: float, high: float, *, low_open: bool) -
     return Size.exact(value(raw))
 
 
-class _Entry(Table):
+class Entry(Table):
     """One table of the panel file (geom.data.checked.Table) with the panel's own fields."""
 
-    def sub(self, data: object, key: str) -> _Entry:
-        return _Entry(data, self.where, self.path(key) + ".")
+    def sub(self, data: object, key: str) -> Entry:
+        return Entry(data, self.where, self.path(key) + ".")
 
-    def must_table(self, key: str) -> _Entry:
-        return cast(_Entry, super().must_table(key))
+    def must_table(self, key: str) -> Entry:
+        return cast(Entry, super().must_table(key))
 
     def flag(self, key: str) -> bool:
         """An optional true/false; false when not given."""
