@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from geom.cli.options import output_dir_arg
+from geom.cli.options import output_dir_arg, warn_assumed_any
 from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import mm
@@ -46,12 +45,7 @@ def run(args: argparse.Namespace) -> int:
     layout = load_cut_layout(args.layout)
     plan = plan_cut(args.enclosure, layout)  # bad input raises here: nothing written
     out = prepare_dir(args.output)
-    if any(p.part.cut_assumed for p in layout.places):
-        print(
-            "geom: warning: some cut dimensions are assumed; verify against the "
-            "manufacturer's drawing before cutting",
-            file=sys.stderr,
-        )
+    warn_assumed_any(p.part for p in layout.places)
     files = write_cut(plan, out, force=args.force)
     f = plan.frame
     print(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, cast
 
@@ -89,6 +89,16 @@ def warn_assumed(part: Part) -> None:
     if part.cut_assumed:
         print(
             f"geom: warning: {part.id}: cut dimensions are assumed; verify against the "
+            "manufacturer's drawing before cutting",
+            file=sys.stderr,
+        )
+
+
+def warn_assumed_any(parts: Iterable[Part]) -> None:
+    """One warning when any of `parts` (a panel's, a cut layout's) rests on an assumed cut."""
+    if any(part.cut_assumed for part in parts):
+        print(
+            "geom: warning: some cut dimensions are assumed; verify against the "
             "manufacturer's drawing before cutting",
             file=sys.stderr,
         )

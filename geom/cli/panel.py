@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from geom.cli.options import dxf_format_args, output_dir_arg
+from geom.cli.options import dxf_format_args, output_dir_arg, warn_assumed_any
 from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import band, mm
@@ -47,12 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
     panel = load_panel(args.file)
     out = prepare_dir(args.output)
-    if any(p.part.cut_assumed for p in panel.places):
-        print(
-            "geom: warning: some cut dimensions are assumed; verify against the "
-            "manufacturer's drawing before cutting",
-            file=sys.stderr,
-        )
+    warn_assumed_any(p.part for p in panel.places)
     if args.dxf_version == "r12":
         from geom.dxf.writer import R12_UNITS_NOTE
 

@@ -18,12 +18,8 @@ from geom.data.template_schema import MAX_TOLERANCE_MM
 from geom.data.templates import Catalog, load_catalog
 from geom.errors import InputError
 from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Target
-from geom.model.part import Part
 from geom.model.tolerance import Size
 from geom.panel.model import (
-    MAX_ARRAY_SIDE,
-    MAX_HOLE_MM,
-    MAX_OPENINGS,
     MAX_PANEL_MM,
     MAX_RULE_MM,
     STEM,
@@ -31,6 +27,7 @@ from geom.panel.model import (
     Hole,
     Placed,
     band_field,
+    read_openings,
 )
 
 MAX_COORDINATE_MM = 10000.0
@@ -94,71 +91,8 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
     face.done()
 
     catalog = load_catalog() if catalog is None else catalog
-    parts: dict[str, Part] = {}
-    places: list[Placed] = []
-    holes: list[Hole] = []
-
-    def resolve(entry: Entry) -> Part:
-        name = entry.text("part")
-        try:
-            if name.endswith(".toml") and not Path(name).is_absolute():
-                name = str(path.parent / name)
-            part = catalog.resolve(name)
-        except InputError as exc:
-            raise entry.error("part", name, exc.problem, exc.allowed) from None
-        if parts.setdefault(part.id, part) != part:
-            raise entry.error(
-                "part",
-                name,
-                f"a second, different template for {part.id}",
-                "one template per part id on a face",
-            )
-        return part
-
-    def count(entry: Entry, total: int) -> None:
-        if total > MAX_OPENINGS:
-            raise entry.error(
-                "(count)",
-                total,
-                "the count of cutouts and holes, more than the limit",
-                f"at most {MAX_OPENINGS} cutouts and holes on one face",
-            )
-
-    for i, raw in enumerate(top.array("place")):
-        entry = Entry(raw, where, f"place[{i}].")
-        part = resolve(entry)
-        x = entry.must_number("x", 0.0, MAX_PANEL_MM, low_open=False)
-        y = entry.must_number("y", 0.0, MAX_PANEL_MM, low_open=False)
-        rotation = entry.rotation()
-        entry.done()
-        places.append(Placed(f"place[{i}]", part, x, y, rotation))
-        count(entry, len(places))
-
-    for i, raw in enumerate(top.array("array")):
-        entry = Entry(raw, where, f"array[{i}].")
-        part = resolve(entry)
-        x = entry.must_number("x", 0.0, MAX_PANEL_MM, low_open=False)
-        y = entry.must_number("y", 0.0, MAX_PANEL_MM, low_open=False)
-        cols = entry.integer("cols", 1, MAX_ARRAY_SIDE)
-        rows = entry.integer("rows", 1, MAX_ARRAY_SIDE)
-        pitch_x = entry.number("pitch_x", 0.0, MAX_PANEL_MM, required=cols > 1) or 0.0
-        pitch_y = entry.number("pitch_y", 0.0, MAX_PANEL_MM, required=rows > 1) or 0.0
-        rotation = entry.rotation()
-        entry.done()
-        count(entry, len(places) + cols * rows)
-        for r in range(rows):
-            for c in range(cols):
-                label = f"array[{i}][r{r},c{c}]"
-                places.append(Placed(label, part, x + c * pitch_x, y + r * pitch_y, rotation))
-
-    for i, raw in enumerate(top.array("hole")):
-        entry = Entry(raw, where, f"hole[{i}].")
-        x = entry.must_number("x", 0.0, MAX_PANEL_MM, low_open=False)
-        y = entry.must_number("y", 0.0, MAX_PANEL_MM, low_open=False)
-        diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
-        entry.done()
-        holes.append(Hole(f"hole[{i}]", x, y, diameter))
-        count(entry, len(places) + len(holes))
+    bounds = (MAX_PANEL_MM, MAX_PANEL_MM)  # the face's own size is known once it is found
+    places, holes = read_openings(top, path, catalog, bounds, "face")
     top.done()
     if not places and not holes:
         raise top.error(

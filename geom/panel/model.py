@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
@@ -143,99 +143,38 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
 
     catalog = load_catalog() if catalog is None else catalog
     fits: dict[str, Fit] = {}
-    places: list[Placed] = []
-    holes: list[Hole] = []
     outline = (width, height, radius or 0.0)
 
-    def resolve(entry: Entry) -> Part:
-        name = entry.text("part")
-        try:
-            if name.endswith(".toml") and not Path(name).is_absolute():
-                name = str(path.parent / name)  # a template path, relative to the panel file
-            part = catalog.resolve(name)
-        except InputError as exc:
-            raise entry.error("part", name, exc.problem, exc.allowed) from None
-        if part.id not in fits:
-            fits[part.id] = evaluate(part, conditions)
-        elif fits[part.id].part != part:
-            raise entry.error(
-                "part",
-                name,
-                f"a second, different template for {part.id}",
-                "one template per part id on a panel",
-            )
-        return part
-
-    def add(entry: Entry, label: str, part: Part, x: float, y: float, rotation: int) -> None:
-        cut = fits[part.id].cut
-        w, h = (cut.height, cut.width) if rotation in (90, 270) else (cut.width, cut.height)
+    def on_sheet(entry: Entry, placed: Placed) -> None:
+        if placed.part.id not in fits:
+            fits[placed.part.id] = evaluate(placed.part, conditions)
+        cut, x, y = fits[placed.part.id].cut, placed.x, placed.y
+        w, h = (cut.height, cut.width) if placed.turned else (cut.width, cut.height)
         margin = edge_distance(outline, x, y, w, h, cut.corner_radius)
         if margin < -EDGE_EPS_MM:
             axis = _off_axis(outline, x, y, w, h)
             raise entry.error(
                 axis,
                 x if axis == "x" else y,
-                f"placing the {w:g} x {h:g} mm cutout of {label} off the sheet "
+                f"placing the {w:g} x {h:g} mm cutout of {placed.entry} off the sheet "
                 f"(it crosses the outline by {-margin:.3f} mm)",
                 f"cutout inside the {width:g} x {height:g} mm outline",
             )
-        places.append(Placed(label, part, x, y, rotation))
-        _count(entry, len(places) + len(holes))
 
-    for i, raw in enumerate(top.array("place")):
-        entry = Entry(raw, where, f"place[{i}].")
-        part = resolve(entry)
-        x = entry.must_number("x", 0.0, width, low_open=False)
-        y = entry.must_number("y", 0.0, height, low_open=False)
-        rotation = entry.rotation()
-        entry.done()
-        add(entry, f"place[{i}]", part, x, y, rotation)
-
-    for i, raw in enumerate(top.array("array")):
-        entry = Entry(raw, where, f"array[{i}].")
-        part = resolve(entry)
-        x = entry.must_number("x", 0.0, width, low_open=False)
-        y = entry.must_number("y", 0.0, height, low_open=False)
-        cols = entry.integer("cols", 1, MAX_ARRAY_SIDE)
-        rows = entry.integer("rows", 1, MAX_ARRAY_SIDE)
-        pitch_x = entry.number("pitch_x", 0.0, MAX_PANEL_MM, required=cols > 1) or 0.0
-        pitch_y = entry.number("pitch_y", 0.0, MAX_PANEL_MM, required=rows > 1) or 0.0
-        rotation = entry.rotation()
-        entry.done()
-        if cols * rows + len(places) + len(holes) > MAX_OPENINGS:
-            raise entry.error(
-                "cols",
-                cols,
-                f"making {cols * rows} cutouts, more than the panel limit",
-                f"at most {MAX_OPENINGS} cutouts and holes on one panel",
-            )
-        for r in range(rows):
-            for c in range(cols):
-                add(
-                    entry,
-                    f"array[{i}][r{r},c{c}]",
-                    part,
-                    x + c * pitch_x,
-                    y + r * pitch_y,
-                    rotation,
-                )
-
-    for i, raw in enumerate(top.array("hole")):
-        entry = Entry(raw, where, f"hole[{i}].")
-        x = entry.must_number("x", 0.0, width, low_open=False)
-        y = entry.must_number("y", 0.0, height, low_open=False)
-        diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
-        entry.done()
-        if edge_distance(outline, x, y, diameter, diameter, diameter / 2) < -EDGE_EPS_MM:
-            axis = _off_axis(outline, x, y, diameter, diameter)
+    def hole_on_sheet(entry: Entry, hole: Hole) -> None:
+        x, y, d = hole.x, hole.y, hole.diameter
+        if edge_distance(outline, x, y, d, d, d / 2) < -EDGE_EPS_MM:
+            axis = _off_axis(outline, x, y, d, d)
             raise entry.error(
                 axis,
                 x if axis == "x" else y,
-                f"placing the {diameter:g} mm hole off the sheet",
+                f"placing the {d:g} mm hole off the sheet",
                 f"hole inside the {width:g} x {height:g} mm outline",
             )
-        holes.append(Hole(f"hole[{i}]", x, y, diameter))
-        _count(entry, len(places) + len(holes))
+
+    places, holes = read_openings(
+        top, path, catalog, (width, height), "panel", on_sheet, hole_on_sheet
+    )
     top.done()
 
     return Panel(
@@ -293,6 +232,91 @@ def edge_distance(
 # --- reading ----------------------------------------------------------------------------
 
 
+def read_openings(
+    top: Entry,
+    path: Path,
+    catalog: Catalog,
+    bounds: tuple[float, float],
+    scope: str,
+    check_place: Callable[[Entry, Placed], None] = lambda entry, placed: None,
+    check_hole: Callable[[Entry, Hole], None] = lambda entry, hole: None,
+) -> tuple[list[Placed], list[Hole]]:
+    """Every ``[[place]]``, expanded ``[[array]]`` and ``[[hole]]`` of a panel file or a
+    cut layout: x, y (mm) within `bounds`, one template per part id (a template path is
+    relative to `path`), at most MAX_OPENINGS in all; `check_place` and `check_hole` see
+    each opening as it is read (`scope` names the panel or the face in errors)."""
+    width, height = bounds
+    parts: dict[str, Part] = {}
+    places: list[Placed] = []
+    holes: list[Hole] = []
+
+    def resolve(entry: Entry) -> Part:
+        name = entry.text("part")
+        try:
+            if name.endswith(".toml") and not Path(name).is_absolute():
+                name = str(path.parent / name)  # a template path, relative to the file
+            part = catalog.resolve(name)
+        except InputError as exc:
+            raise entry.error("part", name, exc.problem, exc.allowed) from None
+        if parts.setdefault(part.id, part) != part:
+            raise entry.error(
+                "part",
+                name,
+                f"a second, different template for {part.id}",
+                f"one template per part id on a {scope}",
+            )
+        return part
+
+    def add(entry: Entry, placed: Placed) -> None:
+        check_place(entry, placed)
+        places.append(placed)
+        _count(entry, len(places) + len(holes), scope)
+
+    for i, raw in enumerate(top.array("place")):
+        entry = Entry(raw, top.where, f"place[{i}].")
+        part = resolve(entry)
+        x = entry.must_number("x", 0.0, width, low_open=False)
+        y = entry.must_number("y", 0.0, height, low_open=False)
+        rotation = entry.rotation()
+        entry.done()
+        add(entry, Placed(f"place[{i}]", part, x, y, rotation))
+
+    for i, raw in enumerate(top.array("array")):
+        entry = Entry(raw, top.where, f"array[{i}].")
+        part = resolve(entry)
+        x = entry.must_number("x", 0.0, width, low_open=False)
+        y = entry.must_number("y", 0.0, height, low_open=False)
+        cols = entry.integer("cols", 1, MAX_ARRAY_SIDE)
+        rows = entry.integer("rows", 1, MAX_ARRAY_SIDE)
+        pitch_x = entry.number("pitch_x", 0.0, MAX_PANEL_MM, required=cols > 1) or 0.0
+        pitch_y = entry.number("pitch_y", 0.0, MAX_PANEL_MM, required=rows > 1) or 0.0
+        rotation = entry.rotation()
+        entry.done()
+        if cols * rows + len(places) + len(holes) > MAX_OPENINGS:
+            raise entry.error(
+                "cols",
+                cols,
+                f"making {cols * rows} cutouts, more than the {scope} limit",
+                f"at most {MAX_OPENINGS} cutouts and holes on one {scope}",
+            )
+        for r in range(rows):
+            for c in range(cols):
+                label = f"array[{i}][r{r},c{c}]"
+                add(entry, Placed(label, part, x + c * pitch_x, y + r * pitch_y, rotation))
+
+    for i, raw in enumerate(top.array("hole")):
+        entry = Entry(raw, top.where, f"hole[{i}].")
+        x = entry.must_number("x", 0.0, width, low_open=False)
+        y = entry.must_number("y", 0.0, height, low_open=False)
+        diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
+        entry.done()
+        hole = Hole(f"hole[{i}]", x, y, diameter)
+        check_hole(entry, hole)
+        holes.append(hole)
+        _count(entry, len(places) + len(holes), scope)
+    return places, holes
+
+
 def _off_axis(outline: tuple[float, float, float], x: float, y: float, w: float, h: float) -> str:
     """The coordinate that puts a shape off the sheet: "x" unless x alone keeps it on."""
     width = outline[0]
@@ -300,13 +324,13 @@ def _off_axis(outline: tuple[float, float, float], x: float, y: float, w: float,
     return "y" if x_inside else "x"
 
 
-def _count(entry: Entry, total: int) -> None:
+def _count(entry: Entry, total: int, scope: str) -> None:
     if total > MAX_OPENINGS:
         raise entry.error(
             "(count)",
             total,
-            "the count of cutouts and holes, more than the panel limit",
-            f"at most {MAX_OPENINGS} cutouts and holes on one panel",
+            f"the count of cutouts and holes, more than the {scope} limit",
+            f"at most {MAX_OPENINGS} cutouts and holes on one {scope}",
         )
 
 
