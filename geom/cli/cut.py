@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from geom.cli.options import output_dir_arg, warn_assumed_any
+from geom.cli.options import output_args, warn_assumed_any
 from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import mm
@@ -29,12 +29,7 @@ def add_cut(sub: Any) -> None:
     )
     cut.add_argument("enclosure", metavar="ENCLOSURE", type=Path, help="enclosure (STEP)")
     cut.add_argument("layout", metavar="LAYOUT", type=Path, help="layout file (TOML)")
-    output_dir_arg(cut)
-    cut.add_argument(
-        "--force",
-        action="store_true",
-        help="write the DXF and STEP files even when a rule is broken",
-    )
+    output_args(cut, "the DXF and STEP files even when a rule is broken")
     cut.set_defaults(run=run)
 
 

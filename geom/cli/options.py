@@ -212,9 +212,12 @@ def fit_args(p: argparse.ArgumentParser) -> None:
     )
 
 
-def output_args(p: argparse.ArgumentParser) -> None:
+def output_args(
+    p: argparse.ArgumentParser, forced: str = "the DXF even when the fit fails"
+) -> None:
+    """`-o/--output DIR` and `--force` (write `forced` anyway)."""
     output_dir_arg(p)
-    p.add_argument("--force", action="store_true", help="write the DXF even when the fit fails")
+    p.add_argument("--force", action="store_true", help=f"write {forced}")
 
 
 def output_dir_arg(p: argparse.ArgumentParser) -> None:

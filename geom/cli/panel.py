@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from geom.cli.options import dxf_format_args, output_dir_arg, warn_assumed_any
+from geom.cli.options import dxf_format_args, output_args, warn_assumed_any
 from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import band, mm
@@ -31,13 +31,8 @@ def add_panel(sub: Any) -> None:
         "files are withheld unless --force; BOM and report are written), 2 bad input.",
     )
     panel.add_argument("file", metavar="FILE", type=Path, help="panel file (TOML)")
-    output_dir_arg(panel)
+    output_args(panel, "the DXF and STEP files even when a layout rule is broken")
     dxf_format_args(panel)
-    panel.add_argument(
-        "--force",
-        action="store_true",
-        help="write the DXF and STEP files even when a layout rule is broken",
-    )
     panel.set_defaults(run=run)
 
 
