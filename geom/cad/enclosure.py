@@ -23,6 +23,9 @@ import cadquery as cq
 from geom.errors import InputError
 from geom.model.contour import Vertex
 
+Box3 = tuple[float, float, float, float, float, float]
+"""A bounding box: xmin, ymin, zmin, xmax, ymax, zmax (mm)."""
+
 ON_FACE_MM = 1e-4
 """How far a point may lie off the face it names (mm)."""
 RAY_START_MM = 1.0
@@ -301,6 +304,11 @@ def boundary_distance(frame: FaceFrame, contour: Sequence[Vertex]) -> tuple[floa
 # --- cutting and measuring --------------------------------------------------------------
 
 
+class Undecided(RuntimeError):
+    """A boolean whose result OpenCascade does not vouch for (an error, a null or
+    invalid result, a volume out of bounds): the message says which."""
+
+
 def tool(frame: FaceFrame, contour: Sequence[Vertex], depth: float) -> cq.Solid:
     """The cutting tool of one opening: its contour from OVERSHOOT_MM outside the face
     to `depth` (mm) into the wall."""
@@ -310,9 +318,49 @@ def tool(frame: FaceFrame, contour: Sequence[Vertex], depth: float) -> cq.Solid:
     return prism.translate(n * OVERSHOOT_MM)
 
 
+class Tools:
+    """Cutting tools made once per outline and depth and placed as located copies (one
+    OpenCascade solid shared by every opening of the same part and turn): the contour
+    centred on the origin of the face's frame, moved to (x, y)."""
+
+    def __init__(self, frame: FaceFrame) -> None:
+        self.frame = frame
+        self._made: dict[tuple[tuple[Vertex, ...], float], cq.Solid] = {}
+
+    def at(self, centred: Sequence[Vertex], depth: float, x: float, y: float) -> cq.Shape:
+        key = (tuple(centred), depth)
+        if key not in self._made:
+            self._made[key] = tool(self.frame, centred, depth)
+        shift = self.frame.plane.xDir * x + self.frame.plane.yDir * y
+        return self._made[key].moved(cq.Location(shift))
+
+
 def cut(solid: cq.Shape, tools: Sequence[cq.Shape]) -> cq.Shape:
-    """`solid` less every tool, in ONE boolean against a compound of the tools."""
-    return solid.cut(cq.Compound.makeCompound(tools))
+    """`solid` less every tool, in ONE boolean against all the tools (OpenCascade's
+    BOPAlgo_BOP, parallel); an algorithm error raises Undecided."""
+    return _boolean("cut", [solid.wrapped], [t.wrapped for t in tools], "the cut", parallel=True)
+
+
+def _boolean(
+    kind: str, arguments: Sequence[Any], tools: Sequence[Any], what: str, parallel: bool = False
+) -> cq.Shape:
+    """One boolean (OpenCascade's BOPAlgo_BOP, "cut" or "common") of OCP shapes; an
+    error the algorithm reports raises Undecided naming `what`."""
+    from OCP.BOPAlgo import BOPAlgo_BOP, BOPAlgo_Operation
+
+    op = BOPAlgo_BOP()
+    for shape in arguments:
+        op.AddArgument(shape)
+    for shape in tools:
+        op.AddTool(shape)
+    op.SetOperation(
+        BOPAlgo_Operation.BOPAlgo_CUT if kind == "cut" else BOPAlgo_Operation.BOPAlgo_COMMON
+    )
+    op.SetRunParallel(parallel)
+    op.Perform()
+    if op.HasErrors():
+        raise Undecided(f"{what}: OpenCascade's boolean reported an error")
+    return cq.Shape.cast(op.Shape())
 
 
 def valid_solid(shape: cq.Shape) -> bool:
@@ -322,19 +370,99 @@ def valid_solid(shape: cq.Shape) -> bool:
 def placed(frame: FaceFrame, shape: Any, x: float, y: float, rotation: int) -> cq.Shape:
     """A body solid (OCP shape in geom's placement: front face Z = 0, cutout centred on
     the origin) moved to (x, y) of the face's frame, turned `rotation` degrees about the
-    face's normal: its Z = 0 on the face, +Z outwards. The geometry itself is moved (no
-    location on the shape), so a STEP writer gives it its own product and name."""
-    from OCP.BRepBuilderAPI import BRepBuilderAPI_GTransform
-    from OCP.gp import gp_Ax1, gp_Dir, gp_GTrsf, gp_Pnt, gp_Trsf, gp_Vec
+    face's normal: its Z = 0 on the face, +Z outwards. A rigid move of a copy of the
+    geometry (planes stay planes, cylinders cylinders; no location on the shape), so a
+    STEP writer gives it its own product and name."""
+    from OCP.BRepBuilderAPI import BRepBuilderAPI_Transform
+    from OCP.gp import gp_Ax1, gp_Dir, gp_Pnt, gp_Trsf, gp_Vec
 
     turn = gp_Trsf()
     turn.SetRotation(gp_Ax1(gp_Pnt(0, 0, 0), gp_Dir(0, 0, 1)), math.radians(rotation))
     move = gp_Trsf()
     move.SetTranslation(gp_Vec(x, y, 0))
     total = frame.plane.rG.wrapped.Trsf().Multiplied(move.Multiplied(turn))
-    return cq.Shape.cast(BRepBuilderAPI_GTransform(shape, gp_GTrsf(total), True).Shape())
+    return cq.Shape.cast(BRepBuilderAPI_Transform(shape, total, True).Shape())
 
 
-def common_volume(a: cq.Shape, b: cq.Shape) -> float:
-    """The volume both shapes hold (mm3)."""
-    return float(a.intersect(b).Volume())
+# --- bodies against the enclosure ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FaceBoxes:
+    """The enclosure's faces (before the cut), each with its bounding box (OpenCascade's
+    Bnd_Box, enlarged by the face's tolerance) and, for a plane parallel to the face
+    being cut, its level: (distance along the face's normal from the face, mm; +1 when
+    the solid lies below it, -1 above); None for any other face."""
+
+    boxes: tuple[tuple[Box3, tuple[float, int] | None], ...]
+
+    @classmethod
+    def of(cls, solid: cq.Shape, frame: FaceFrame) -> FaceBoxes:
+        n, origin = frame.normal, frame.plane.origin
+        out = []
+        for face in solid.Faces():
+            level: tuple[float, int] | None = None
+            if face.geomType() == "PLANE":
+                normal = face.normalAt(face.Center())
+                if abs(abs(normal.dot(n)) - 1) < PARALLEL:
+                    level = ((face.Center() - origin).dot(n), 1 if normal.dot(n) > 0 else -1)
+            out.append((box(face), level))
+        return cls(tuple(out))
+
+    def slab(self, shape: cq.Shape) -> tuple[tuple[float, int], ...] | None:
+        """The levels of every face whose box meets `shape`'s box, when they are all
+        planes parallel to the face being cut (rounded to 1e-9 mm); None when another
+        face comes near. With only such planes near, no edge of theirs runs through the
+        box (its other face would be near too), so inside the box the enclosure is the
+        same stack of slabs wherever the box is moved along the face: a body's common
+        volume with the enclosure depends on its position relative to the openings
+        only."""
+        around = box(shape)
+        levels = []
+        for face_box, level in self.boxes:
+            if meet(face_box, around):
+                if level is None:
+                    return None
+                levels.append((round(level[0], 9), level[1]))
+        return tuple(sorted(set(levels)))
+
+
+def box(shape: cq.Shape) -> Box3:
+    """`shape`'s bounding box (xmin, ymin, zmin, xmax, ymax, zmax; OpenCascade's
+    Bnd_Box, which holds the shape and its tolerance), mm."""
+    from OCP.Bnd import Bnd_Box
+    from OCP.BRepBndLib import BRepBndLib
+
+    found = Bnd_Box()
+    BRepBndLib.Add_s(shape.wrapped, found, True)
+    x0, y0, z0, x1, y1, z1 = found.Get()
+    return (x0, y0, z0, x1, y1, z1)
+
+
+def meet(p: Box3, q: Box3) -> bool:
+    """Two bounding boxes (`box`) meet: shapes whose boxes do not cannot share volume."""
+    return all(p[i] <= q[i + 3] and q[i] <= p[i + 3] for i in range(3))
+
+
+def collision_volume(body: cq.Shape, solid: cq.Shape, tools: Sequence[cq.Shape]) -> float:
+    """The volume (mm3) `body` shares with `solid` less `tools` (the cut enclosure, when
+    `tools` holds every tool whose box meets the body's): (body common solid) cut by the
+    tools, two small booleans instead of one against the cut enclosure with all its
+    openings. Each is checked: no algorithm error, a non-null result OpenCascade's
+    checker finds valid, 0 <= volume <= the body's; otherwise Undecided."""
+    whole = float(body.Volume())
+    piece = _checked("common", [body.wrapped], [solid.wrapped], whole)
+    if tools and float(piece.Volume()) > 0:
+        piece = _checked("cut", [piece.wrapped], [t.wrapped for t in tools], whole)
+    return float(piece.Volume())
+
+
+def _checked(kind: str, arguments: Sequence[Any], tools: Sequence[Any], limit: float) -> cq.Shape:
+    what = f"the body's {kind} with the enclosure"
+    shape = _boolean(kind, arguments, tools, what)
+    if shape.isNull() or (shape.Solids() and not shape.isValid()):
+        raise Undecided(f"{what}: an invalid result")
+    volume = float(shape.Volume())
+    if not -1e-9 <= volume <= limit * (1 + 1e-9):
+        raise Undecided(f"{what}: volume {volume:g} mm3 out of bounds")
+    return shape

@@ -54,6 +54,9 @@ class Cut:
     x: float
     y: float
     contour: list[Vertex]
+    """The opening's contour in the face's frame (mm)."""
+    centred: list[Vertex]
+    """The same contour centred on (0, 0): one cutting tool per outline, moved."""
     opening: Opening
     part_id: str | None = None
     rotation: int = 0
@@ -63,7 +66,10 @@ class Cut:
     room: float = kernel.OVERSHOOT_MM
     edge: float = math.nan
     off_face: float = 0.0
+    plate: float = 0.0
+    """The plate the body's wings sit for (mm)."""
     bodies: list[tuple[str, Any, tuple[float, float, float]]] = field(default_factory=list)
+    """(name, solid placed on the face, sRGB) per solid of the part's body."""
 
 
 @dataclass
@@ -78,6 +84,9 @@ class CutPlan:
     violations: list[Violation]
     result: Any = None
     """The cut enclosure (None when no valid solid could be cut)."""
+    tools: list[Any] = field(default_factory=list)
+    """The cutting tools, one per opening cut (in `cuts`' order, openings off the face or
+    over no wall left out)."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,7 @@ def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
         return Conditions(sheet, layout.coating, layout.masked, layout.target, shop)
 
     drawn: dict[str, Fit] = {}
+    built: dict[tuple[str, float], list[tuple[str, Any, tuple[float, float, float]]]] = {}
     cuts: list[Cut] = []
     for p in layout.places:
         fit = drawn.setdefault(p.part.id, evaluate(p.part, conditions(None)))
@@ -114,16 +124,22 @@ def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
         corners = [
             (p.x + sx * (w / 2 - r), p.y + sy * (h / 2 - r)) for sx in (-1, 1) for sy in (-1, 1)
         ]
-        cut = Cut(
-            p.entry, p.x, p.y, contour, Opening(p.entry, p.x, p.y, w, h, r), p.part.id, p.rotation
-        )
+        centred = rounded_rect(c.width, c.height, c.corner_radius, 0.0, 0.0, p.rotation)
+        opening = Opening(p.entry, p.x, p.y, w, h, r)
+        cut = Cut(p.entry, p.x, p.y, contour, centred, opening, p.part.id, p.rotation)
         _measure(solid, frame, cut, [(p.x, p.y), *corners])
         if cut.wall is not None:
             thin, thick = cut.wall
             cut.fit = evaluate(p.part, conditions(Size.between(thin, thick)))
             grip = p.part.fit.grip
-            plate = min(max(thick + 2 * layout.coating.max, grip.min), grip.max)
-            cut.bodies = body_solids(p.part, plate)
+            cut.plate = min(max(thick + 2 * layout.coating.max, grip.min), grip.max)
+            if (p.part.id, cut.plate) not in built:  # one body per part and plate, moved
+                built[p.part.id, cut.plate] = body_solids(p.part, cut.plate)
+            shapes = built[p.part.id, cut.plate]
+            cut.bodies = [
+                (name, kernel.placed(frame, shape, p.x, p.y, p.rotation), colour)
+                for name, shape, colour in shapes
+            ]
         cuts.append(cut)
     for hole in layout.holes:
         d = hole.diameter
@@ -132,6 +148,7 @@ def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
             hole.x,
             hole.y,
             circle(d, hole.x, hole.y),
+            circle(d, 0.0, 0.0),
             Opening(hole.entry, hole.x, hole.y, d, d, d / 2),
         )
         _measure(solid, frame, cut, [(hole.x, hole.y)])
@@ -139,14 +156,18 @@ def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
 
     plan = CutPlan(layout, enclosure, solid, frame, cuts, [])
     plan.violations = _rules(plan)
-    tools = [
-        kernel.tool(frame, c.contour, c.wall[1] + c.room)
+    tools = kernel.Tools(frame)
+    plan.tools = [
+        tools.at(c.centred, c.wall[1] + c.room, c.x, c.y)
         for c in cuts
         if c.wall is not None and not c.off_face
     ]
-    if tools:
-        result = kernel.cut(solid, tools)
-        if kernel.valid_solid(result) and result.Volume() < solid.Volume():
+    if plan.tools:
+        try:
+            result = kernel.cut(solid, plan.tools)
+        except kernel.Undecided:
+            result = None
+        if result is not None and kernel.valid_solid(result) and result.Volume() < solid.Volume():
             plan.result = result
         else:
             plan.violations.append(
@@ -247,11 +268,42 @@ def _rules(plan: CutPlan) -> list[Violation]:
 
 
 def _collisions(plan: CutPlan) -> list[Violation]:
+    """Each body's common volume with the cut enclosure: (body common enclosure) less
+    the tools whose boxes meet the body's (`kernel.collision_volume`, exact). Bodies
+    whose box meets only planes parallel to the face (`kernel.FaceBoxes.slab`: the wall
+    and nothing else) and that sit the same way relative to the same tools share one
+    computation; every other body is computed on its own."""
     out = []
+    faces = kernel.FaceBoxes.of(plan.solid, plan.frame)
+    boxes = [kernel.box(t) for t in plan.tools]
+    known: dict[tuple[Any, ...], float] = {}
     for c in plan.cuts:
-        for name, shape, _ in c.bodies:
-            body = kernel.placed(plan.frame, shape, c.x, c.y, c.rotation)
-            volume = kernel.common_volume(body, plan.result)
+        for name, body, _ in c.bodies:
+            around = kernel.box(body)
+            near = [t for t, b in zip(plan.tools, boxes, strict=True) if kernel.meet(around, b)]
+            slab = faces.slab(body)
+            key = None
+            if slab is not None:
+                where = tuple(sorted(_relative(t, c, plan.frame) for t in near))
+                key = (c.part_id, c.plate, c.rotation, name, slab, where)
+            try:
+                volume = (
+                    known[key] if key in known else kernel.collision_volume(body, plan.solid, near)
+                )
+            except kernel.Undecided as exc:
+                out.append(
+                    Violation(
+                        "body_collision",
+                        f"{c.entry}: the body {name} could not be measured against the "
+                        f"enclosure ({exc})",
+                        (c.entry,),
+                        ((c.x, c.y),),
+                        {"solid": name},
+                    )
+                )
+                continue
+            if key is not None:
+                known[key] = volume
             if volume > COLLISION_MM3:
                 out.append(
                     Violation(
@@ -263,6 +315,24 @@ def _collisions(plan: CutPlan) -> list[Violation]:
                     )
                 )
     return out
+
+
+def _relative(tool: Any, cut: Cut, frame: kernel.FaceFrame) -> tuple[float, ...]:
+    """A tool's bounding box relative to the opening's centre on the face (mm, to 1e-9):
+    tools are made from the opening's own outline, so equal boxes are equal tools."""
+    centre = frame.world(cut.x, cut.y)
+    box = tool.BoundingBox()
+    return tuple(
+        round(v, 9)
+        for v in (
+            box.xmin - centre.x,
+            box.ymin - centre.y,
+            box.zmin - centre.z,
+            box.xmax - centre.x,
+            box.ymax - centre.y,
+            box.zmax - centre.z,
+        )
+    )
 
 
 # --- the files --------------------------------------------------------------------------
@@ -290,8 +360,7 @@ def write_cut(plan: CutPlan, out_dir: Path, *, force: bool = False) -> CutFiles:
         )
         components = [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)]
         for c in plan.cuts:
-            for name, shape, colour in c.bodies:
-                body = kernel.placed(plan.frame, shape, c.x, c.y, c.rotation)
+            for name, body, colour in c.bodies:
                 components.append(Component(f"{c.entry} {name}", body.wrapped, colour))
         assembly = write_step(out_dir / f"{stem}-assembly.step", f"{product} assembly", components)
     else:
