@@ -102,7 +102,18 @@ class CutFiles:
 def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
     """Read, measure, check and cut (in memory); bad input raises InputError."""
     solid = kernel.read_step(enclosure)
-    frame = kernel.find_face(solid, str(layout.path), layout.select, layout.point, layout.normal)
+    return plan_on(solid, enclosure, layout)
+
+
+def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None) -> CutPlan:
+    """Measure, check and cut `layout` into `solid` (an OpenCascade solid through
+    cadquery; `enclosure` names it in the report), on the layout's face or on the face
+    `select` (a CadQuery string selector) picks; bad input raises InputError."""
+    if select is None:
+        where, point, normal = str(layout.path), layout.point, layout.normal
+        frame = kernel.find_face(solid, where, layout.select, point, normal)
+    else:
+        frame = kernel.find_face(solid, "panelLayout", select)
     shop = (
         SHOPS["laser"]
         if layout.shop_tolerance is None
