@@ -1,7 +1,8 @@
 """`geom cut ENCLOSURE LAYOUT`, measured on the files it writes. The enclosure is built
-here with CadQuery (a 160 x 100 x 50 mm box, its vertical and top edges filleted 3 mm,
-shelled to a 2.0 mm wall with the bottom open) and reaches geom through a STEP file
-only. The lid (">Z") is 154 x 94 mm flat between the fillets; its frame's origin is its
+here with CadQuery (a 160 x 100 x 50 mm box, every edge filleted 3 mm, hollowed to a
+uniform 2.0 mm wall: the box less a box 2 mm smaller on every side with its edges
+filleted 1 mm; CadQuery's `shell` gives an invalid solid for a box filleted on every
+edge) and reaches geom through a STEP file only. The lid (">Z") is 154 x 94 mm flat between the fillets; its frame's origin is its
 lower-left corner seen from above, world (-77, -47, 25). Each 770-744 opening drawn
 `mid` with no coating is 41.55 x 15.55 mm with corner radius 0.5 mm, so it removes
 (w h - (4 - pi) r^2) x wall of the enclosure."""
@@ -28,8 +29,9 @@ SHOP = 0.02  # the 770-744's opening band is 0.1 mm wide: a shop holding +/-0.02
 
 
 def enclosure(tmp: Path, wall: float = 2.0, hole: bool = False, boss: bool = False) -> Path:
-    body = cq.Workplane().box(160, 100, 50).edges("|Z or >Z").fillet(3).faces("<Z").shell(-wall)
-    solid = body.val().Solids()[0]
+    outer = cq.Workplane().box(160, 100, 50).edges().fillet(3)
+    inner = cq.Workplane().box(160 - 2 * wall, 100 - 2 * wall, 50 - 2 * wall)
+    solid = outer.cut(inner.edges().fillet(3 - wall)).val().Solids()[0]
     if hole:  # an opening already in the lid: 10 mm at frame (80, 50)
         solid = solid.cut(cq.Workplane().cylinder(20, 5).translate((3, 3, 25)).val())
     if boss:  # a rib from the front wall, 25 mm under the lid, under frame (50..56, 50)
