@@ -2,8 +2,9 @@
 here with CadQuery (a 160 x 100 x 50 mm box, every edge filleted 3 mm, hollowed to a
 uniform 2.0 mm wall: the box less a box 2 mm smaller on every side with its edges
 filleted 1 mm; CadQuery's `shell` gives an invalid solid for a box filleted on every
-edge) and reaches geom through a STEP file only. The lid (">Z") is 154 x 94 mm flat between the fillets; its frame's origin is its
-lower-left corner seen from above, world (-77, -47, 25). Each 770-744 opening drawn
+edge) and reaches geom through a STEP file only. The lid (">Z") is 154 x 94 mm flat
+between the fillets; its frame's origin is its lower-left corner seen from above, world
+(-77, -47, 25). Each 770-744 opening drawn
 `mid` with no coating is 41.55 x 15.55 mm with corner radius 0.5 mm, so it removes
 (w h - (4 - pi) r^2) x wall of the enclosure."""
 
@@ -294,3 +295,75 @@ def test_the_face_frame_is_seen_from_outside(
     for v in frame.face.Vertices():
         local = frame.plane.toLocalCoords(cq.Vector(*v.toTuple()))
         assert local.x >= -1e-9 and local.y >= -1e-9 and abs(local.z) < 1e-9
+
+
+# --- D: the flat wall cut without a boolean -------------------------------------------------
+
+
+def _kernel_case(tmp: Path) -> tuple[Any, Any, Any]:
+    from geom.cad import enclosure as kernel
+
+    solid = read_step(enclosure(tmp)).Solids()[0]
+    frame = kernel.find_face(solid, "test", ">Z")
+    return kernel, solid, frame
+
+
+def test_the_flat_wall_cut_equals_the_boolean(tmp_path: Path) -> None:
+    """Two openings and a 10 mm hole through the 2 mm lid of the hollow box (its cavity a
+    second shell, which the openings join to the outer one): the faces rebuilt give the
+    boolean's solid, volume less (2 (w h - (4 - pi) r^2) + pi 5^2) x 2 mm."""
+    from geom.model.contour import circle, rounded_rect
+
+    kernel, solid, frame = _kernel_case(tmp_path)
+    assert len(solid.Shells()) == 2
+    w, h, r, area = cut_area()
+    openings = [
+        (rounded_rect(w, h, r), 50.0, 50.0),
+        (rounded_rect(w, h, r, rotation=90), 110.0, 50.0),
+        (circle(10.0), 80.0, 20.0),
+    ]
+    faces = kernel.FaceBoxes.of(solid, frame)
+    through = kernel.cut_through(solid, frame, openings, 2.0, faces)
+    made = kernel.Tools(frame)
+    boolean = kernel.cut(solid, [made.at(c, 3.0, x, y) for c, x, y in openings])
+    expected = solid.Volume() - (2 * area + math.pi * 25) * 2.0
+    assert through is not None and kernel.valid_solid(through) and kernel.valid_solid(boolean)
+    assert through.Volume() == pytest.approx(expected, rel=1e-12)
+    assert boolean.Volume() == pytest.approx(expected, rel=1e-12)
+    assert len(through.Faces()) == len(boolean.Faces())
+    assert len(through.Shells()) == 1
+
+
+def test_the_flat_wall_cut_gives_way_to_the_boolean(tmp_path: Path) -> None:
+    """An opening whose prism's box meets the box of the 10 mm hole already in the lid
+    (at frame (80, 50); the opening's corner 1 mm inside the hole's box each way, 0.86 mm
+    clear of the hole), two openings that overlap, or a wall of another thickness: no
+    faces are rebuilt (None), and `geom cut` cuts with one boolean."""
+    from geom.cad import enclosure as kernel
+    from geom.model.contour import rounded_rect
+
+    w, h, r, area = cut_area()
+    step = enclosure(tmp_path, hole=True)
+    solid = read_step(step).Solids()[0]
+    frame = kernel.find_face(solid, "test", ">Z")
+    faces = kernel.FaceBoxes.of(solid, frame)
+    rect = rounded_rect(w, h, r)
+    near = (80 + 5 + w / 2 - 1, 50 + 5 + h / 2 - 1)
+    assert kernel.cut_through(solid, frame, [(rect, *near)], 2.0, faces) is None
+    assert kernel.cut_through(solid, frame, [(rect, 50.0, 20.0)], 2.0, faces) is not None
+    overlap = [(rect, 50.0, 20.0), (rect, 60.0, 20.0)]
+    assert kernel.cut_through(solid, frame, overlap, 2.0, faces) is None
+    assert kernel.cut_through(solid, frame, [(rect, 50.0, 20.0)], 2.5, faces) is None
+
+    out = tmp_path / "out"
+    lid = layout(tmp_path, [near])
+    assert main(["cut", str(step), str(lid), "-o", str(out), "--force"]) == 1  # edge < 3 mm
+    report = json.loads((out / "lid-report.json").read_text())
+    assert report["cut_method"] == "one boolean"
+    removed = report["volume"]["before"] - report["volume"]["after"]
+    assert removed == pytest.approx(area * 2.0, abs=1e-6)
+
+
+def test_geom_cut_reports_the_flat_wall_way(good: tuple[Path, Path, int]) -> None:
+    _, out, _ = good
+    assert json.loads((out / "lid-report.json").read_text())["cut_method"] == "flat wall"

@@ -341,6 +341,147 @@ def cut(solid: cq.Shape, tools: Sequence[cq.Shape]) -> cq.Shape:
     return _boolean("cut", [solid.wrapped], [t.wrapped for t in tools], "the cut", parallel=True)
 
 
+def cut_through(
+    solid: cq.Shape,
+    frame: FaceFrame,
+    openings: Sequence[tuple[Sequence[Vertex], float, float]],
+    wall: float,
+    faces: FaceBoxes,
+) -> cq.Shape | None:
+    """`solid` with every opening (a contour centred on (0, 0) of the face's frame, and
+    its centre x, y, mm) through a flat wall `wall` mm thick, built without a boolean:
+    the face and the wall's inner face G get the openings as inner wires, and the
+    openings' side walls are the side faces of one prism each, from the face to G. None
+    when the case is not that simple, and the caller cuts with one boolean instead:
+
+    - G is the one planar face, parallel to the face, `wall` mm in, under every opening;
+    - no other face of the solid comes near any opening's prism (their bounding boxes,
+      `faces`, do not meet): only the wall's material lies under the openings, and no
+      edge of the face or of G crosses one;
+    - the prisms' boxes do not meet each other;
+    - the result is one solid OpenCascade's checker finds valid, and its volume is the
+      solid's less every opening's area times the wall (to 1e-9 of it)."""
+    from OCP.BRep import BRep_Builder
+    from OCP.BRepPrimAPI import BRepPrimAPI_MakePrism
+    from OCP.BRepTools import BRepTools, BRepTools_ReShape
+    from OCP.gp import gp_Vec
+    from OCP.TopoDS import TopoDS, TopoDS_Compound
+
+    n = frame.normal
+    inner = [f for f in solid.Faces() if f.geomType() == "PLANE"]
+    first = frame.world(openings[0][1], openings[0][2]) - n * wall
+    found = [f for f in inner if _distance(f, first) < ON_FACE_MM]
+    if len(found) != 1 or found[0].normalAt(first).dot(n) > -1 + PARALLEL:
+        return None
+    g = found[0]
+    tops, bottoms, sides, boxes = [], [], [], []
+    removed = 0.0
+    for contour, x, y in openings:
+        if _distance(g, frame.world(x, y) - n * wall) > ON_FACE_MM:
+            return None
+        outline = _contour_face(frame, [(vx + x, vy + y, b) for vx, vy, b in contour])
+        prism = BRepPrimAPI_MakePrism(outline.wrapped, gp_Vec(*(n * -wall)))
+        prism.Build()
+        if not prism.IsDone():
+            return None
+        top, bottom = prism.FirstShape(), prism.LastShape()
+        tops.append(BRepTools.OuterWire_s(TopoDS.Face_s(top)))
+        bottoms.append(BRepTools.OuterWire_s(TopoDS.Face_s(bottom)))
+        made = cq.Shape.cast(prism.Shape())
+        sides += [f.wrapped.Reversed() for f in made.Faces() if not _same(f, top, bottom)]
+        boxes.append(box(made))
+        removed += abs(_signed_area(contour)) * wall
+    if any(meet(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]):
+        return None
+    pairs = zip(faces.boxes, solid.Faces(), strict=True)
+    others = [b for (b, _), f in pairs if not _same(f, frame.face.wrapped, g.wrapped)]
+    if any(meet(a, b) for a in boxes for b in others):
+        return None
+    areas = [abs(_signed_area(c)) for c, _, _ in openings]
+    lid, floor = _holed(frame.face, tops, areas), _holed(g, bottoms, areas)
+    if lid is None or floor is None:
+        return None
+    builder = BRep_Builder()
+    replacement = TopoDS_Compound()
+    builder.MakeCompound(replacement)
+    builder.Add(replacement, lid)
+    for face in sides:
+        builder.Add(replacement, face)
+    reshape = BRepTools_ReShape()
+    reshape.Replace(frame.face.wrapped, replacement)
+    reshape.Replace(g.wrapped, floor)
+    result = _one_shell(cq.Shape.cast(reshape.Apply(solid.wrapped)), lid, floor)
+    expected = float(solid.Volume()) - removed
+    if not valid_solid(result) or abs(result.Volume() - expected) > 1e-9 * expected:
+        return None
+    return result
+
+
+def _one_shell(solid: cq.Shape, lid: Any, floor: Any) -> cq.Shape:
+    """`solid` with the shells that hold `lid` and `floor` made one: the openings join a
+    hollow box's outer skin to the skin of its cavity."""
+    from OCP.BRep import BRep_Builder, BRep_Tool
+    from OCP.TopoDS import TopoDS_Iterator, TopoDS_Shell, TopoDS_Solid
+
+    def children(shape: Any) -> list[Any]:
+        out, it = [], TopoDS_Iterator(shape)
+        while it.More():
+            out.append(it.Value())
+            it.Next()
+        return out
+
+    shells = children(solid.wrapped)
+    holding = [s for s in shells if any(f.IsSame(lid) or f.IsSame(floor) for f in children(s))]
+    if len(holding) != 2:
+        return solid
+    builder = BRep_Builder()
+    joined = TopoDS_Shell()
+    builder.MakeShell(joined)
+    for shell in holding:
+        for face in children(shell):
+            builder.Add(joined, face)  # the iterator gives it as it sits in the solid
+    joined.Closed(BRep_Tool.IsClosed_s(joined))
+    out = TopoDS_Solid()
+    builder.MakeSolid(out)
+    builder.Add(out, joined)
+    for shell in shells:
+        if not any(shell.IsSame(h) for h in holding):
+            builder.Add(out, shell)
+    return cq.Shape.cast(out)
+
+
+def _same(face: cq.Shape, *shapes: Any) -> bool:
+    return any(face.wrapped.IsSame(s) for s in shapes)
+
+
+def _holed(face: cq.Face, wires: Sequence[Any], areas: Sequence[float]) -> Any:
+    """`face` (an OCP face, as it sits in its solid) with `wires` added as openings; the
+    wires' direction is the one that leaves the face's area less the openings' `areas`
+    (mm2); None when neither does."""
+    from OCP.BRepBuilderAPI import BRepBuilderAPI_MakeFace
+    from OCP.TopAbs import TopAbs_FORWARD
+    from OCP.TopoDS import TopoDS
+
+    forward = TopoDS.Face_s(face.wrapped.Oriented(TopAbs_FORWARD))
+    target = _area(forward) - sum(areas)
+    for flip in (False, True):
+        maker = BRepBuilderAPI_MakeFace(forward)
+        for wire in wires:
+            maker.Add(TopoDS.Wire_s(wire.Reversed()) if flip else wire)
+        if maker.IsDone() and abs(_area(maker.Face()) - target) <= 1e-9 * _area(forward):
+            return maker.Face().Oriented(face.wrapped.Orientation())
+    return None
+
+
+def _area(face: Any) -> float:
+    from OCP.BRepGProp import BRepGProp
+    from OCP.GProp import GProp_GProps
+
+    props = GProp_GProps()
+    BRepGProp.SurfaceProperties_s(face, props)
+    return float(props.Mass())
+
+
 def _boolean(
     kind: str, arguments: Sequence[Any], tools: Sequence[Any], what: str, parallel: bool = False
 ) -> cq.Shape:

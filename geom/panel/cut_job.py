@@ -7,7 +7,8 @@ part's fit with that wall as the sheet, each opening against the face's real bou
 count as boundary), the webs between new openings (>= t) and the bodies against the cut
 enclosure (a common volume over COLLISION_MM3). `write_cut` writes into a directory:
 
-- `<name>-cut.step`: the cut enclosure, one solid, every opening in one boolean;
+- `<name>-cut.step`: the cut enclosure, one solid, every opening cut at once (through a
+  flat wall without a boolean, `kernel.cut_through`, else in one boolean);
 - `<name>-assembly.step`: the cut enclosure and every part's body, named and coloured;
 - `<name>-face.dxf`: the face's outline, its existing openings and every cutout, in the
   face's frame, on layer CUT;
@@ -87,6 +88,9 @@ class CutPlan:
     tools: list[Any] = field(default_factory=list)
     """The cutting tools, one per opening cut (in `cuts`' order, openings off the face or
     over no wall left out)."""
+    method: str | None = None
+    """How the openings were cut: "flat wall" (`kernel.cut_through`, every opening
+    through one flat wall of one thickness) or "one boolean" (`kernel.cut`)."""
 
 
 @dataclass(frozen=True)
@@ -174,13 +178,16 @@ def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None =
         if c.wall is not None and not c.off_face
     ]
     if plan.tools:
-        try:
-            result = kernel.cut(solid, plan.tools)
-        except kernel.Undecided:
-            result = None
-        if result is not None and kernel.valid_solid(result) and result.Volume() < solid.Volume():
-            plan.result = result
-        else:
+        plan.result = _through(plan)  # checked there: valid, one solid, exact volume
+        plan.method = "flat wall" if plan.result is not None else "one boolean"
+        if plan.result is None:
+            try:
+                result = kernel.cut(solid, plan.tools)
+            except kernel.Undecided:
+                result = None
+            if result is not None and kernel.valid_solid(result):
+                plan.result = result if result.Volume() < solid.Volume() else None
+        if plan.result is None:
             plan.violations.append(
                 Violation(
                     "cut",
@@ -192,6 +199,18 @@ def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None =
     if plan.result is not None:
         plan.violations += _collisions(plan)
     return plan
+
+
+def _through(plan: CutPlan) -> Any:
+    """The openings cut through a flat wall without a boolean (`kernel.cut_through`),
+    when every opening lies on the face over one wall of one thickness; else None."""
+    cuts = [c for c in plan.cuts if c.wall is not None and not c.off_face]
+    walls = {w for c in cuts if c.wall is not None for w in c.wall}
+    if len(cuts) != len(plan.cuts) or max(walls) - min(walls) > EPS_MM:
+        return None
+    openings = [(c.centred, c.x, c.y) for c in cuts]
+    faces = kernel.FaceBoxes.of(plan.solid, plan.frame)
+    return kernel.cut_through(plan.solid, plan.frame, openings, min(walls), faces)
 
 
 def _measure(
@@ -424,6 +443,7 @@ def cut_report(plan: CutPlan) -> dict[str, Any]:
             "height": f.height,
         },
         "coating": {"min": layout.coating.min, "max": layout.coating.max},
+        "cut_method": plan.method,
         "volume": {
             "before": plan.solid.Volume(),
             "after": plan.result.Volume() if plan.result is not None else None,
