@@ -222,8 +222,11 @@ def test_a_body_on_an_inside_boss_fails(tmp_path: Path, capsys: Any) -> None:
     text = capsys.readouterr().out
     assert "FAIL body_collision: place[0]: the body" in text
     assert "place[0] at (50.000, 50.000)" in text
+    # The rib's top is 25 mm under the lid (Z = 0), 5 mm deep; the housing reaches 35.5.
+    assert "mm3 with the enclosure, 25.000 .. 30.000 mm behind the face" in text
     (hit,) = _violations(out)
     assert hit["rule"] == "body_collision" and hit["figures"]["volume_mm3"] > 1.0
+    assert hit["figures"]["depth_mm"] == pytest.approx([25.0, 30.0], abs=1e-6)
 
 
 # --- C: bad input -------------------------------------------------------------------------

@@ -585,17 +585,27 @@ def meet(p: Box3, q: Box3) -> bool:
     return all(p[i] <= q[i + 3] and q[i] <= p[i + 3] for i in range(3))
 
 
-def collision_volume(body: cq.Shape, solid: cq.Shape, tools: Sequence[cq.Shape]) -> float:
+def collision(
+    body: cq.Shape, solid: cq.Shape, tools: Sequence[cq.Shape], frame: FaceFrame
+) -> tuple[float, tuple[float, float] | None]:
     """The volume (mm3) `body` shares with `solid` less `tools` (the cut enclosure, when
     `tools` holds every tool whose box meets the body's): (body common solid) cut by the
     tools, two small booleans instead of one against the cut enclosure with all its
-    openings. Each is checked: no algorithm error, a non-null result OpenCascade's
-    checker finds valid, 0 <= volume <= the body's; otherwise Undecided."""
+    openings; and how deep behind the face that shared part lies (its bounding box along
+    the face's normal, mm; None when nothing is shared). Each boolean is checked: no
+    algorithm error, a non-null result OpenCascade's checker finds valid, 0 <= volume <=
+    the body's; otherwise Undecided."""
     whole = float(body.Volume())
     piece = _checked("common", [body.wrapped], [solid.wrapped], whole)
     if tools and float(piece.Volume()) > 0:
         piece = _checked("cut", [piece.wrapped], [t.wrapped for t in tools], whole)
-    return float(piece.Volume())
+    volume = float(piece.Volume())
+    if not piece.Solids():
+        return volume, None
+    x0, y0, z0, x1, y1, z1 = box(piece)
+    corners = [cq.Vector(x, y, z) for x in (x0, x1) for y in (y0, y1) for z in (z0, z1)]
+    depths = [-(c - frame.plane.origin).dot(frame.normal) for c in corners]
+    return volume, (min(depths), max(depths))
 
 
 def _checked(kind: str, arguments: Sequence[Any], tools: Sequence[Any], limit: float) -> cq.Shape:

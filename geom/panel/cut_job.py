@@ -299,14 +299,15 @@ def _rules(plan: CutPlan) -> list[Violation]:
 
 def _collisions(plan: CutPlan) -> list[Violation]:
     """Each body's common volume with the cut enclosure: (body common enclosure) less
-    the tools whose boxes meet the body's (`kernel.collision_volume`, exact). Bodies
+    the tools whose boxes meet the body's (`kernel.collision`, exact), and how deep
+    behind the face the shared part lies. Bodies
     whose box meets only planes parallel to the face (`kernel.FaceBoxes.slab`: the wall
     and nothing else) and that sit the same way relative to the same tools share one
     computation; every other body is computed on its own."""
     out = []
     faces = kernel.FaceBoxes.of(plan.solid, plan.frame)
     boxes = [kernel.box(t) for t in plan.tools]
-    known: dict[tuple[Any, ...], float] = {}
+    known: dict[tuple[Any, ...], tuple[float, tuple[float, float] | None]] = {}
     for c in plan.cuts:
         for name, body, _ in c.bodies:
             around = kernel.box(body)
@@ -317,8 +318,10 @@ def _collisions(plan: CutPlan) -> list[Violation]:
                 where = tuple(sorted(_relative(t, c, plan.frame) for t in near))
                 key = (c.part_id, c.plate, c.rotation, name, slab, where)
             try:
-                volume = (
-                    known[key] if key in known else kernel.collision_volume(body, plan.solid, near)
+                found = (
+                    known[key]
+                    if key in known
+                    else kernel.collision(body, plan.solid, near, plan.frame)
                 )
             except kernel.Undecided as exc:
                 out.append(
@@ -333,15 +336,18 @@ def _collisions(plan: CutPlan) -> list[Violation]:
                 )
                 continue
             if key is not None:
-                known[key] = volume
-            if volume > COLLISION_MM3:
+                known[key] = found
+            volume, depth = found
+            if volume > COLLISION_MM3 and depth is not None:
+                near_mm, far_mm = depth
                 out.append(
                     Violation(
                         "body_collision",
-                        f"{c.entry}: the body {name} shares {mm(volume)} mm3 with the enclosure",
+                        f"{c.entry}: the body {name} shares {mm(volume)} mm3 with the "
+                        f"enclosure, {mm(near_mm)} .. {mm(far_mm)} mm behind the face",
                         (c.entry,),
                         ((c.x, c.y),),
-                        {"volume_mm3": volume, "solid": name},
+                        {"volume_mm3": volume, "depth_mm": [near_mm, far_mm], "solid": name},
                     )
                 )
     return out
