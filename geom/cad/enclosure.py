@@ -1,7 +1,8 @@
 """Enclosures for `geom cut`: read a STEP solid, find one planar face and its 2D frame,
 measure the wall with a ray, measure openings against the face's boundary, cut every
-opening in one boolean, and measure bodies against the enclosure. OpenCascade through
-cadquery; sizes in mm.
+opening at once (through one flat wall by rebuilding its two faces, `cut_through`, else
+in one boolean, `cut`), and measure bodies against the enclosure (`collision`).
+OpenCascade through cadquery; sizes in mm.
 
 The face's frame: the outward normal n is the frame's +Z. When the face is horizontal
 (|n.z| >= |n.x| and |n.y|), X is world +X projected on the face; otherwise Y (up) is
