@@ -236,6 +236,7 @@ def test_a_body_on_an_inside_boss_fails(tmp_path: Path, capsys: Any) -> None:
     ("face", "problem"),
     [
         ('select = ">Q"', "face.select"),
+        ('select = "%TORUS"', "matching no face of the enclosure"),
         ('select = "|X"', "matching 4 faces"),
         (
             f"point = [{77 + 3 * math.cos(math.pi / 4)}, {47 + 3 * math.sin(math.pi / 4)}, 0]"
