@@ -191,11 +191,16 @@ def test_a_part_near_the_face_edge_fails(tmp_path: Path, capsys: Any) -> None:
 
 
 def test_a_part_over_the_face_edge_fails(tmp_path: Path, capsys: Any) -> None:
+    """At frame x = 10 the cut reaches w/2 - 10 = 10.775 mm past the flat lid's left
+    edge: a strip 10.775 x h less its two rounded corners, (1 - pi/4) r^2 each."""
+    w, h, r, _ = cut_area()
     lid = layout(tmp_path, [(10.0, 50.0)])
     out = tmp_path / "out"
     assert main(["cut", str(enclosure(tmp_path)), str(lid), "-o", str(out)]) == 1
     text = capsys.readouterr().out
     assert "place[0] runs off the face" in text and "place[0] at (10.000, 50.000)" in text
+    outside = (w / 2 - 10) * h - 2 * (1 - math.pi / 4) * r * r
+    assert f"(edge distance 0 mm) and {outside:.3f} mm2 of it lies outside" in text
 
 
 def test_a_part_near_an_existing_opening_fails(tmp_path: Path, capsys: Any) -> None:
@@ -371,3 +376,17 @@ def test_the_flat_wall_cut_gives_way_to_the_boolean(tmp_path: Path) -> None:
 def test_geom_cut_reports_the_flat_wall_way(good: tuple[Path, Path, int]) -> None:
     _, out, _ = good
     assert json.loads((out / "lid-report.json").read_text())["cut_method"] == "flat wall"
+
+
+def test_a_part_over_an_existing_opening_fails(tmp_path: Path, capsys: Any) -> None:
+    """Centred on the 10 mm hole already in the lid, the cut holds the whole hole: pi 5^2
+    mm2 of it lies in that opening, none of it is cut."""
+    lid = layout(tmp_path, [(80.0, 50.0)])
+    out = tmp_path / "out"
+    assert main(["cut", str(enclosure(tmp_path, hole=True)), str(lid), "-o", str(out)]) == 1
+    text = capsys.readouterr().out
+    assert "place[0] runs off the face" in text and "place[0] at (80.000, 50.000)" in text
+    assert f"(edge distance 0 mm) and {math.pi * 25:.3f} mm2 of it lies outside" in text
+    (edge,) = [v for v in _violations(out) if v["rule"] == "edge"]
+    assert edge["figures"]["off_face_mm2"] == pytest.approx(math.pi * 25, abs=1e-6)
+    assert not (out / "lid-cut.step").exists()

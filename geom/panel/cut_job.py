@@ -237,8 +237,9 @@ def _rules(plan: CutPlan) -> list[Violation]:
             out.append(
                 Violation(
                     "edge",
-                    f"{c.entry} runs off the face: {mm(c.off_face)} mm2 of it lies outside "
-                    "the face's boundary (or in an opening already there)",
+                    f"{c.entry} runs off the face: its contour crosses the face's boundary "
+                    f"(edge distance 0 mm) and {mm(c.off_face)} mm2 of it lies outside the "
+                    "face (or in an opening already there)",
                     (c.entry,),
                     at,
                     {"off_face_mm2": c.off_face, "edge": 0.0},
