@@ -1,5 +1,5 @@
-"""The CadQuery plugin: ``import geom.cq`` adds ``panelCutout`` and ``panelBody`` to
-``cq.Workplane``.
+"""The CadQuery plugin: ``import geom.cq`` adds ``panelCutout``, ``panelBody`` and
+``panelLayout`` to ``cq.Workplane``, and ``panelCutout`` to ``cq.Sketch``.
 
 The cq_warehouse way: importing this module adds a method to CadQuery's own class, and
 nothing else in geom imports it (an import contract says so), so `import geom` still
@@ -24,13 +24,17 @@ halfway to it, so nothing behind the wall is cut.
 
 The fits are kept on the result: ``result.geomFits``, one `geom.Fit` per point, in the
 stack's order. ``panelBody(part)`` gives the part's simplified body at the same points as
-a `cq.Assembly`, placed by geom's convention on the face. Sizes in mm, angles in degrees.
+a `cq.Assembly`, placed by geom's convention on the face. ``panelLayout(layout)`` cuts a
+whole layout file (the one `geom cut` reads, docs/cut.md) into the solid on the chain and
+places every body, with `geom cut`'s own checks. ``cq.Sketch.panelCutout(part)`` adds the
+cutout's face at every location of a sketch. Sizes in mm, angles in degrees.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import cadquery as cq
@@ -65,6 +69,17 @@ class FitError(GeomError, ValueError):
 
 class CutError(GeomError, RuntimeError):
     """OpenCascade's boolean gave an invalid or empty solid: nothing is returned."""
+
+
+class LayoutError(GeomError, ValueError):
+    """A layout breaks a rule of `geom cut` (a fit, an edge distance, a web, a body
+    colliding with the enclosure): `violations` holds them, `report` the JSON report (as
+    `geom cut` writes it)."""
+
+    def __init__(self, message: str, violations: Sequence[Any], report: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.violations = tuple(violations)
+        self.report = report
 
 
 def panel_cutout(
@@ -174,6 +189,103 @@ def panel_body(
                 color=cq.Color(*built.spec.colour),
             )
     return assembly
+
+
+def sketch_cutout(
+    self: cq.Sketch,
+    part: Part,
+    coating: Band = 0.0,
+    target: Target = "mid",
+    masked: bool = False,
+    rotation: int = 0,
+    shop_tolerance: float | None = None,
+    sheet: Band | None = None,
+    force: bool = False,
+    mode: str = "a",
+    tag: str | None = None,
+) -> cq.Sketch:
+    """Add `part`'s cutout (the contour of the cutout DXF: lines and true arcs) as a face
+    at every location of the sketch (its selection, or the origin), turned by `rotation`
+    degrees (a multiple of 90, counter-clockwise), in CadQuery's `mode` ("a" add, "s"
+    subtract, "i" intersect, "r" replace, "c" construction) and `tag`, as
+    ``Sketch.rect`` does. The cut is drawn for `coating`, `masked`, `target` and
+    `shop_tolerance`; with `sheet` (mm or (min, max)) the fit is checked too and a fit
+    that fails raises `FitError` unless `force`. The sketch keeps the fit as
+    ``sketch.geomFit``. A sketch knows no wall: cut it into a solid with
+    ``Workplane.placeSketch(sketch).cutBlind(-t)``, or use ``Workplane.panelCutout``,
+    which measures the wall."""
+    _rotation(rotation)
+    fit = check_fit(
+        part, sheet, coating, masked=masked, target=target, shop_tolerance=shop_tolerance
+    )
+    if sheet is not None and not fit.ok and not force:
+        grip = part.fit.grip
+        raise FitError(
+            f"{part.id}: sheet {band(fit.sheet.min, fit.sheet.max)} mm, grip range "
+            f"{band(grip.min, grip.max)} mm; " + "; ".join(c.message for c in fit.failures()),
+            [fit],
+            [(fit.sheet.min, fit.sheet.max)],
+        )
+    outline = cq.Face(cutout_face(fit)).rotate(cq.Vector(), cq.Vector(0, 0, 1), rotation)
+    result = self.each(lambda loc: outline.moved(loc), mode, tag)  # type: ignore[arg-type]
+    setattr(result, "geomFit", fit)  # noqa: B010 (a new attribute on cq's class)
+    return result
+
+
+def panel_layout(
+    self: cq.Workplane,
+    layout: str | Path | Any,
+    select: str | None = None,
+    force: bool = False,
+) -> cq.Workplane:
+    """Cut every opening of `layout` (a layout file's path, docs/cut.md, or the
+    `CutLayout` loaded from it) into the solid on the chain and place every part's body:
+    `geom cut` in one call, with its checks (walls measured, fits, edge distances to the
+    face's real boundary, webs, body collisions) and its face frame. The face is the
+    layout's ``[face]``, or the one `select` (a CadQuery string selector) picks.
+
+    A broken rule raises `LayoutError` (with the violations and the report) unless
+    `force`. The result is a new Workplane holding the cut solid, with ``geomAssembly``
+    (a `cq.Assembly` named after the layout: the cut enclosure and every body, named
+    ``<entry> <solid name>``, coloured), ``geomReport`` (the JSON report `geom cut`
+    writes, as dicts) and ``geomViolations``."""
+    from geom.panel.cut_job import cut_report, plan_on
+    from geom.panel.cut_layout import CutLayout, load_cut_layout
+    from geom.panel.job import PLATE_COLOUR
+
+    loaded = layout if isinstance(layout, CutLayout) else load_cut_layout(Path(layout))
+    solids = _solid(self).Solids()
+    if len(solids) != 1:
+        raise InputError(
+            WHERE, "workplane", f"{len(solids)} solids", "not one solid", "one solid, the enclosure"
+        )
+    plan = plan_on(solids[0], Path("workplane"), loaded, select)
+    report = cut_report(plan)
+    if plan.violations and not force:
+        lines = [f"{v.rule}: {v.message} [{_where(v)}]" for v in plan.violations]
+        raise LayoutError(
+            f"{loaded.name}: {len(lines)} layout violations: " + " | ".join(lines),
+            plan.violations,
+            report,
+        )
+    if plan.result is None:
+        raise CutError("panelLayout: the boolean left no valid solid")
+    cut = plan.result.Solids()[0]
+    assembly = cq.Assembly(name=loaded.name)
+    assembly.add(cut, name="enclosure cut", color=cq.Color(*PLATE_COLOUR))
+    for c in plan.cuts:
+        for name, body, colour in c.bodies:
+            assembly.add(body, name=f"{c.entry} {name}", color=cq.Color(*colour))
+    result = self.newObject([cut])
+    setattr(result, "geomAssembly", assembly)  # noqa: B010 (new attributes on cq's class)
+    setattr(result, "geomReport", report)  # noqa: B010
+    setattr(result, "geomViolations", tuple(plan.violations))  # noqa: B010
+    return result
+
+
+def _where(violation: Any) -> str:
+    pairs = zip(violation.entries, violation.positions, strict=True)
+    return ", ".join(f"{e} at ({mm(x)}, {mm(y)})" for e, (x, y) in pairs)
 
 
 def _rotation(rotation: int) -> None:
@@ -309,3 +421,5 @@ def _check_result(before: cq.Shape, cut: Any) -> None:
 
 cq.Workplane.panelCutout = panel_cutout  # type: ignore[attr-defined]
 cq.Workplane.panelBody = panel_body  # type: ignore[attr-defined]
+cq.Workplane.panelLayout = panel_layout  # type: ignore[attr-defined]
+cq.Sketch.panelCutout = sketch_cutout  # type: ignore[attr-defined]

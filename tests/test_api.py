@@ -6,6 +6,7 @@ PyMuPDF, and takes well under a second."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -43,8 +44,8 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_the_docs_hold_five_scripts() -> None:
-    assert len(SCRIPTS) == 5
+def test_the_docs_hold_six_scripts() -> None:
+    assert len(SCRIPTS) == 6
 
 
 def test_first_script_writes_what_it_says(folder: Path) -> None:
@@ -109,6 +110,19 @@ def test_plugin_script_cuts_a_measured_wall_and_refuses_a_thick_one(folder: Path
     lines = done.stdout.splitlines()
     assert lines[:2] == ["wall 1.500 mm, cut 41.710 x 15.710 mm"] * 2
     assert "wall 3.000 mm (measured)" in lines[2] and "grip range 0.500 .. 2.000 mm" in lines[2]
+
+
+def test_sketch_and_layout_script_cuts_both_ways(folder: Path) -> None:
+    """Two 770-744 cuts, mid: 41.55 x 15.55 mm with 0.5 mm corners, through 2 mm, as a
+    sketch; the layout file's two places pass every rule."""
+    pytest.importorskip("cadquery")
+    done = _run(SCRIPTS[5], folder)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    area = 41.55 * 15.55 - (4 - math.pi) * 0.5**2
+    assert float(lines[0].split()[0]) == pytest.approx(2 * area * 2.0, abs=1e-3)
+    assert lines[1].startswith("True ['enclosure cut', 'place[0] 770-744/064-000")
+    assert (folder / "lid-assembly.step").is_file()
 
 
 def test_every_public_name_exists_and_errors_are_geom_errors(tmp_path: Path) -> None:

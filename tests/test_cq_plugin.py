@@ -216,3 +216,124 @@ def test_an_empty_or_invalid_boolean_raises(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(cq.Shape, "isValid", lambda self: False)
     with pytest.raises(geom.cq.CutError, match="invalid"):
         on_top.panelCutout(PART)
+
+
+# --- cq.Sketch.panelCutout --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_sketch_cutout_gives_the_cut_as_faces_at_each_location(rotation: int) -> None:
+    sketch = cq.Sketch().push(POINTS).panelCutout(PART, rotation=rotation)
+    faces = sketch._faces.Faces()
+    w, h = _cut(0.0)
+    if rotation:
+        w, h = h, w
+    assert len(faces) == 2 and sketch.geomFit.cut.width == pytest.approx(_cut(0.0)[0])
+    for face, (x, y) in zip(sorted(faces, key=lambda f: f.Center().x), POINTS, strict=True):
+        assert face.Area() == pytest.approx(_area(w, h), rel=1e-12)
+        box = face.BoundingBox()
+        assert (box.xmin, box.xmax) == pytest.approx((x - w / 2, x + w / 2), abs=1e-9)
+        assert (box.ymin, box.ymax) == pytest.approx((y - h / 2, y + h / 2), abs=1e-9)
+        assert (box.zmin, box.zmax) == pytest.approx((0.0, 0.0), abs=1e-12)
+
+
+def test_sketch_cutout_cuts_through_a_wall_with_cadquery_s_own_verbs() -> None:
+    housing = _housing(2.0)
+    sketch = cq.Sketch().push(POINTS).panelCutout(PART, coating=0.08)
+    cut = housing.faces(">Z").workplane().placeSketch(sketch).cutThruAll()
+    assert cut.val().isValid()
+    w, h = _cut(0.08)
+    removed = housing.val().Volume() - cut.val().Volume()
+    assert removed == pytest.approx(2 * _area(w, h) * 2.0, rel=1e-9)
+    for x, y in POINTS:
+        assert _opening(cut.val(), x, y, 20.0) == pytest.approx((w, h), abs=1e-6)
+
+
+def test_sketch_cutout_checks_a_sheet_it_is_given() -> None:
+    with pytest.raises(geom.cq.FitError, match=r"sheet 3\.000 mm, grip range 0\.500 \.\. 2\.000"):
+        cq.Sketch().panelCutout(PART, sheet=3.0)
+    forced = cq.Sketch().panelCutout(PART, sheet=3.0, force=True)
+    assert not forced.geomFit.ok and len(forced._faces.Faces()) == 1
+    assert cq.Sketch().panelCutout(PART, sheet=1.5).geomFit.ok
+
+
+# --- Workplane.panelLayout ----------------------------------------------------------------
+
+SHOP = 0.02  # the 770-744's opening band is 0.1 mm wide: a shop holding +/-0.02 mm
+HOLE = 8.0  # mm, a plain hole in the layout
+
+
+def _layout(tmp: Path, places: list[tuple[float, float]], name: str = "lid") -> Path:
+    """A layout file for the housing's lid (">Z", 120 x 80 mm; its frame's origin is the
+    lid's corner (-60, -40, 20), X and Y the world's): the places and an 8 mm hole at
+    frame (60, 15)."""
+    text = f'[face]\nselect = ">Z"\nshop_tolerance = {SHOP}\n'
+    for x, y in places:
+        text += f'[[place]]\npart = "770-744/064-000"\nx = {x}\ny = {y}\n'
+    text += f"[[hole]]\nx = 60.0\ny = 15.0\ndiameter = {HOLE}\n"
+    path = tmp / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_panel_layout_cuts_places_and_reports(tmp_path: Path) -> None:
+    housing = _housing(2.0)
+    result = housing.panelLayout(_layout(tmp_path, [(30.0, 40.0), (90.0, 40.0)]))
+    solid = result.val()
+    assert solid.isValid() and len(result.solids().vals()) == 1
+    w, h = _cut(0.0)  # mid, no coating: the shop's tolerance does not move the cut
+    removed = housing.val().Volume() - solid.Volume()
+    assert removed == pytest.approx((2 * _area(w, h) + math.pi * HOLE**2 / 4) * 2.0, rel=1e-9)
+    for x, y in POINTS:  # frame (30, 40) and (90, 40) are world (-30, 0) and (30, 0)
+        assert _opening(solid, x, y, 20.0) == pytest.approx((w, h), abs=1e-6)
+    report = result.geomReport
+    assert report["ok"] and result.geomViolations == ()
+    assert [o["wall"] for o in report["openings"]] == [{"min": 2.0, "max": 2.0}] * 3
+    assert report["face"]["origin"] == pytest.approx([-60.0, -40.0, 20.0])
+
+    assembly = result.geomAssembly
+    assert assembly.name == "lid"
+    names = [c.name for c in assembly.children]
+    assert names[0] == "enclosure cut" and len(names) == 3
+    spec = build_body(PART, 2.0).solids[0]
+    entries = ("place[0]", "place[1]")
+    for child, (x, y), entry in zip(assembly.children[1:], POINTS, entries, strict=True):
+        assert child.name == f"{entry} {spec.name}"
+        assert child.color.toTuple()[:3] == pytest.approx(spec.colour, abs=1e-6)
+        box = child.obj.moved(child.loc).BoundingBox()
+        assert ((box.xmin + box.xmax) / 2, (box.ymin + box.ymax) / 2) == pytest.approx(
+            (x, y), abs=1e-6
+        )
+        assert box.zmax == pytest.approx(22.0, abs=1e-6)  # the flange 2 mm above the lid
+        assert child.obj.moved(child.loc).intersect(solid).Volume() < 0.1  # mm3
+
+
+def test_panel_layout_raises_on_a_broken_rule_unless_forced(tmp_path: Path) -> None:
+    """At frame x = 23 the cut's side is 23 - w/2 = 2.225 mm from the lid's edge (less
+    than 1.5 t = 3 mm) and the body's housing (45.5 mm wide) reaches 0.25 mm from it,
+    into the 2 mm side wall."""
+    housing = _housing(2.0)
+    near_edge = _layout(tmp_path, [(23.0, 40.0)])
+    w, _ = _cut(0.0)
+    with pytest.raises(geom.cq.LayoutError) as raised:
+        housing.panelLayout(near_edge)
+    distance = 23.0 - w / 2
+    assert f"place[0] is {distance:.3f} mm from the face's boundary" in str(raised.value)
+    assert "place[0] at (23.000, 40.000)" in str(raised.value)
+    rules = [v.rule for v in raised.value.violations]
+    assert not raised.value.report["ok"] and rules == ["edge", "body_collision"]
+    forced = housing.panelLayout(near_edge, force=True)
+    assert forced.val().isValid() and [v.rule for v in forced.geomViolations] == rules
+
+
+def test_panel_layout_takes_another_face_by_selector(tmp_path: Path) -> None:
+    """The same file on the bottom of a 2 mm box open at the top: `select` names the
+    face; "|Z" names three (the bottom's two sides and the top's rim)."""
+    box = cq.Workplane().box(120, 80, 40).faces(">Z").shell(-2.0)
+    result = box.panelLayout(_layout(tmp_path, [(30.0, 40.0)]), select="<Z")
+    w, h = _cut(0.0)
+    removed = box.val().Volume() - result.val().Volume()
+    assert removed == pytest.approx((_area(w, h) + math.pi * HOLE**2 / 4) * 2.0, rel=1e-9)
+    assert result.geomReport["face"]["normal"] == pytest.approx([0.0, 0.0, -1.0])
+    with pytest.raises(geom.InputError, match="matching 3 faces"):
+        box.panelLayout(_layout(tmp_path, [(30.0, 40.0)]), select="|Z")

@@ -1,8 +1,10 @@
 """`geom cut ENCLOSURE LAYOUT`, measured on the files it writes. The enclosure is built
-here with CadQuery (a 160 x 100 x 50 mm box, its vertical and top edges filleted 3 mm,
-shelled to a 2.0 mm wall with the bottom open) and reaches geom through a STEP file
-only. The lid (">Z") is 154 x 94 mm flat between the fillets; its frame's origin is its
-lower-left corner seen from above, world (-77, -47, 25). Each 770-744 opening drawn
+here with CadQuery (a 160 x 100 x 50 mm box, every edge filleted 3 mm, hollowed to a
+uniform 2.0 mm wall: the box less a box 2 mm smaller on every side with its edges
+filleted 1 mm; CadQuery's `shell` gives an invalid solid for a box filleted on every
+edge) and reaches geom through a STEP file only. The lid (">Z") is 154 x 94 mm flat
+between the fillets; its frame's origin is its lower-left corner seen from above, world
+(-77, -47, 25). Each 770-744 opening drawn
 `mid` with no coating is 41.55 x 15.55 mm with corner radius 0.5 mm, so it removes
 (w h - (4 - pi) r^2) x wall of the enclosure."""
 
@@ -28,8 +30,9 @@ SHOP = 0.02  # the 770-744's opening band is 0.1 mm wide: a shop holding +/-0.02
 
 
 def enclosure(tmp: Path, wall: float = 2.0, hole: bool = False, boss: bool = False) -> Path:
-    body = cq.Workplane().box(160, 100, 50).edges("|Z or >Z").fillet(3).faces("<Z").shell(-wall)
-    solid = body.val().Solids()[0]
+    outer = cq.Workplane().box(160, 100, 50).edges().fillet(3)
+    inner = cq.Workplane().box(160 - 2 * wall, 100 - 2 * wall, 50 - 2 * wall)
+    solid = outer.cut(inner.edges().fillet(3 - wall)).val().Solids()[0]
     if hole:  # an opening already in the lid: 10 mm at frame (80, 50)
         solid = solid.cut(cq.Workplane().cylinder(20, 5).translate((3, 3, 25)).val())
     if boss:  # a rib from the front wall, 25 mm under the lid, under frame (50..56, 50)
@@ -188,11 +191,16 @@ def test_a_part_near_the_face_edge_fails(tmp_path: Path, capsys: Any) -> None:
 
 
 def test_a_part_over_the_face_edge_fails(tmp_path: Path, capsys: Any) -> None:
+    """At frame x = 10 the cut reaches w/2 - 10 = 10.775 mm past the flat lid's left
+    edge: a strip 10.775 x h less its two rounded corners, (1 - pi/4) r^2 each."""
+    w, h, r, _ = cut_area()
     lid = layout(tmp_path, [(10.0, 50.0)])
     out = tmp_path / "out"
     assert main(["cut", str(enclosure(tmp_path)), str(lid), "-o", str(out)]) == 1
     text = capsys.readouterr().out
     assert "place[0] runs off the face" in text and "place[0] at (10.000, 50.000)" in text
+    outside = (w / 2 - 10) * h - 2 * (1 - math.pi / 4) * r * r
+    assert f"(edge distance 0 mm) and {outside:.3f} mm2 of it lies outside" in text
 
 
 def test_a_part_near_an_existing_opening_fails(tmp_path: Path, capsys: Any) -> None:
@@ -219,8 +227,11 @@ def test_a_body_on_an_inside_boss_fails(tmp_path: Path, capsys: Any) -> None:
     text = capsys.readouterr().out
     assert "FAIL body_collision: place[0]: the body" in text
     assert "place[0] at (50.000, 50.000)" in text
+    # The rib's top is 25 mm under the lid (Z = 0), 5 mm deep; the housing reaches 35.5.
+    assert "mm3 with the enclosure, 25.000 .. 30.000 mm behind the face" in text
     (hit,) = _violations(out)
     assert hit["rule"] == "body_collision" and hit["figures"]["volume_mm3"] > 1.0
+    assert hit["figures"]["depth_mm"] == pytest.approx([25.0, 30.0], abs=1e-6)
 
 
 # --- C: bad input -------------------------------------------------------------------------
@@ -230,6 +241,7 @@ def test_a_body_on_an_inside_boss_fails(tmp_path: Path, capsys: Any) -> None:
     ("face", "problem"),
     [
         ('select = ">Q"', "face.select"),
+        ('select = "%TORUS"', "matching no face of the enclosure"),
         ('select = "|X"', "matching 4 faces"),
         (
             f"point = [{77 + 3 * math.cos(math.pi / 4)}, {47 + 3 * math.sin(math.pi / 4)}, 0]"
@@ -292,3 +304,89 @@ def test_the_face_frame_is_seen_from_outside(
     for v in frame.face.Vertices():
         local = frame.plane.toLocalCoords(cq.Vector(*v.toTuple()))
         assert local.x >= -1e-9 and local.y >= -1e-9 and abs(local.z) < 1e-9
+
+
+# --- D: the flat wall cut without a boolean -------------------------------------------------
+
+
+def _kernel_case(tmp: Path) -> tuple[Any, Any, Any]:
+    from geom.cad import enclosure as kernel
+
+    solid = read_step(enclosure(tmp)).Solids()[0]
+    frame = kernel.find_face(solid, "test", ">Z")
+    return kernel, solid, frame
+
+
+def test_the_flat_wall_cut_equals_the_boolean(tmp_path: Path) -> None:
+    """Two openings and a 10 mm hole through the 2 mm lid of the hollow box (its cavity a
+    second shell, which the openings join to the outer one): the faces rebuilt give the
+    boolean's solid, volume less (2 (w h - (4 - pi) r^2) + pi 5^2) x 2 mm."""
+    from geom.model.contour import circle, rounded_rect
+
+    kernel, solid, frame = _kernel_case(tmp_path)
+    assert len(solid.Shells()) == 2
+    w, h, r, area = cut_area()
+    openings = [
+        (rounded_rect(w, h, r), 50.0, 50.0),
+        (rounded_rect(w, h, r, rotation=90), 110.0, 50.0),
+        (circle(10.0), 80.0, 20.0),
+    ]
+    faces = kernel.FaceBoxes.of(solid, frame)
+    through = kernel.cut_through(solid, frame, openings, 2.0, faces)
+    made = kernel.Tools(frame)
+    boolean = kernel.cut(solid, [made.at(c, 3.0, x, y) for c, x, y in openings])
+    expected = solid.Volume() - (2 * area + math.pi * 25) * 2.0
+    assert through is not None and kernel.valid_solid(through) and kernel.valid_solid(boolean)
+    assert through.Volume() == pytest.approx(expected, rel=1e-12)
+    assert boolean.Volume() == pytest.approx(expected, rel=1e-12)
+    assert len(through.Faces()) == len(boolean.Faces())
+    assert len(through.Shells()) == 1
+
+
+def test_the_flat_wall_cut_gives_way_to_the_boolean(tmp_path: Path) -> None:
+    """An opening whose prism's box meets the box of the 10 mm hole already in the lid
+    (at frame (80, 50); the opening's corner 1 mm inside the hole's box each way, 0.86 mm
+    clear of the hole), two openings that overlap, or a wall of another thickness: no
+    faces are rebuilt (None), and `geom cut` cuts with one boolean."""
+    from geom.cad import enclosure as kernel
+    from geom.model.contour import rounded_rect
+
+    w, h, r, area = cut_area()
+    step = enclosure(tmp_path, hole=True)
+    solid = read_step(step).Solids()[0]
+    frame = kernel.find_face(solid, "test", ">Z")
+    faces = kernel.FaceBoxes.of(solid, frame)
+    rect = rounded_rect(w, h, r)
+    near = (80 + 5 + w / 2 - 1, 50 + 5 + h / 2 - 1)
+    assert kernel.cut_through(solid, frame, [(rect, *near)], 2.0, faces) is None
+    assert kernel.cut_through(solid, frame, [(rect, 50.0, 20.0)], 2.0, faces) is not None
+    overlap = [(rect, 50.0, 20.0), (rect, 60.0, 20.0)]
+    assert kernel.cut_through(solid, frame, overlap, 2.0, faces) is None
+    assert kernel.cut_through(solid, frame, [(rect, 50.0, 20.0)], 2.5, faces) is None
+
+    out = tmp_path / "out"
+    lid = layout(tmp_path, [near])
+    assert main(["cut", str(step), str(lid), "-o", str(out), "--force"]) == 1  # edge < 3 mm
+    report = json.loads((out / "lid-report.json").read_text())
+    assert report["cut_method"] == "one boolean"
+    removed = report["volume"]["before"] - report["volume"]["after"]
+    assert removed == pytest.approx(area * 2.0, abs=1e-6)
+
+
+def test_geom_cut_reports_the_flat_wall_way(good: tuple[Path, Path, int]) -> None:
+    _, out, _ = good
+    assert json.loads((out / "lid-report.json").read_text())["cut_method"] == "flat wall"
+
+
+def test_a_part_over_an_existing_opening_fails(tmp_path: Path, capsys: Any) -> None:
+    """Centred on the 10 mm hole already in the lid, the cut holds the whole hole: pi 5^2
+    mm2 of it lies in that opening, none of it is cut."""
+    lid = layout(tmp_path, [(80.0, 50.0)])
+    out = tmp_path / "out"
+    assert main(["cut", str(enclosure(tmp_path, hole=True)), str(lid), "-o", str(out)]) == 1
+    text = capsys.readouterr().out
+    assert "place[0] runs off the face" in text and "place[0] at (80.000, 50.000)" in text
+    assert f"(edge distance 0 mm) and {math.pi * 25:.3f} mm2 of it lies outside" in text
+    (edge,) = [v for v in _violations(out) if v["rule"] == "edge"]
+    assert edge["figures"]["off_face_mm2"] == pytest.approx(math.pi * 25, abs=1e-6)
+    assert not (out / "lid-cut.step").exists()

@@ -1,10 +1,12 @@
 """The scripts in examples/ run as a user runs them (a new Python process) and print
 what they promise: the CadQuery plugin cuts two 770-744 sockets into a lid, removing
-2 x (w h - (4 - pi) r^2) x 2.0 mm3; `geom cut`'s round trip gives one valid solid whose
-volume matches the report."""
+2 x (w h - (4 - pi) r^2) x 2.0 mm3; `geom cut`'s round trip on a fully filleted hollow
+box gives one valid solid whose volume matches the report for the passing part, and
+exit 1 naming the wall and the grip range for the failing one."""
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import re
@@ -42,14 +44,59 @@ def test_enclosure_lid(tmp_path: Path) -> None:
     assert (tmp_path / "lid.step").is_file()
 
 
+CUTS = {"770-744/064-000": (41.55, 15.55, 0.5)}
+"""The cut drawn mid for each part the round trip may use (w, h, corner r, mm), from the
+data sheet: the 770-744's opening 41.5 x 15.5 mm +0.1 (mid: +0.05), corners 0.5 mm."""
+GRIPS = {"770-744/064-000": "0.500 .. 2.000"}
+"""Each part's grip range (mm) as the data sheet gives it."""
+
+
+def _constants() -> tuple[tuple[str, float], tuple[str, float], float, tuple[float, ...]]:
+    spec = importlib.util.spec_from_file_location(
+        "cut_roundtrip", ROOT / "examples" / "cut_roundtrip.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.PASSING, module.FAILING, module.FILLET, module.SIZE
+
+
+def _rounded_box(a: float, b: float, c: float, r: float) -> float:
+    """A box a x b x c with every edge rounded r (Steiner's formula for the core box
+    (a - 2r)(b - 2r)(c - 2r) grown by r), mm3."""
+    x, y, z = a - 2 * r, b - 2 * r, c - 2 * r
+    return (
+        x * y * z
+        + 2 * (x * y + y * z + z * x) * r
+        + math.pi * (x + y + z) * r**2
+        + (4 / 3 * math.pi * r**3)
+    )
+
+
 def test_cut_roundtrip(tmp_path: Path) -> None:
+    (good, wall), (bad, bad_wall), fillet, (a, b, c) = _constants()
+    if good not in CUTS or bad not in GRIPS:
+        pytest.fail(f"add the data sheet's cut of {good} and grip of {bad} to CUTS and GRIPS")
     text = run("cut_roundtrip.py", tmp_path)
-    assert "geom cut exit 0; solids 1, valid True" in text
+    passing, failing = text.split(f"{bad} on {bad_wall} mm walls:")
+    assert f"{good} on {wall} mm walls:" in passing
+    assert "geom cut exit 0" in passing and "solids 1, valid True" in passing
     before, after, reported = map(
         float,
         re.search(  # type: ignore[union-attr]
-            r"volume ([0-9.]+) -> ([0-9.]+) mm3 \(report: ([0-9.]+)\)", text
+            r"volume ([0-9.]+) -> ([0-9.]+) mm3 \(report: ([0-9.]+)\)", passing
         ).groups(),
     )
+    hollow = _rounded_box(a, b, c, fillet) - _rounded_box(
+        a - 2 * wall, b - 2 * wall, c - 2 * wall, fillet - wall
+    )
+    assert before == pytest.approx(hollow, rel=1e-9)  # a uniform wall everywhere
     assert after == pytest.approx(reported, abs=1e-3)
-    assert before - after == pytest.approx(4 * (W * H - (4 - math.pi) * R * R) * WALL, abs=1e-2)
+    w, h, r = CUTS[good]
+    assert before - after == pytest.approx(4 * (w * h - (4 - math.pi) * r * r) * wall, abs=1e-2)
+
+    assert "geom cut exit 1" in failing
+    assert f"wall {bad_wall:.3f} mm measured" in failing
+    assert f"grip range {GRIPS[bad]} mm" in failing
+    assert not (tmp_path / "fail" / "lid-cut.step").exists()
+    assert (tmp_path / "fail" / "lid-report.json").is_file()

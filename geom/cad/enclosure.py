@@ -1,7 +1,8 @@
 """Enclosures for `geom cut`: read a STEP solid, find one planar face and its 2D frame,
 measure the wall with a ray, measure openings against the face's boundary, cut every
-opening in one boolean, and measure bodies against the enclosure. OpenCascade through
-cadquery; sizes in mm.
+opening at once (through one flat wall by rebuilding its two faces, `cut_through`, else
+in one boolean, `cut`), and measure bodies against the enclosure (`collision`).
+OpenCascade through cadquery; sizes in mm.
 
 The face's frame: the outward normal n is the frame's +Z. When the face is horizontal
 (|n.z| >= |n.x| and |n.y|), X is world +X projected on the face; otherwise Y (up) is
@@ -22,6 +23,9 @@ import cadquery as cq
 
 from geom.errors import InputError
 from geom.model.contour import Vertex
+
+Box3 = tuple[float, float, float, float, float, float]
+"""A bounding box: xmin, ymin, zmin, xmax, ymax, zmax (mm)."""
 
 ON_FACE_MM = 1e-4
 """How far a point may lie off the face it names (mm)."""
@@ -301,6 +305,11 @@ def boundary_distance(frame: FaceFrame, contour: Sequence[Vertex]) -> tuple[floa
 # --- cutting and measuring --------------------------------------------------------------
 
 
+class Undecided(RuntimeError):
+    """A boolean whose result OpenCascade does not vouch for (an error, a null or
+    invalid result, a volume out of bounds): the message says which."""
+
+
 def tool(frame: FaceFrame, contour: Sequence[Vertex], depth: float) -> cq.Solid:
     """The cutting tool of one opening: its contour from OVERSHOOT_MM outside the face
     to `depth` (mm) into the wall."""
@@ -310,9 +319,190 @@ def tool(frame: FaceFrame, contour: Sequence[Vertex], depth: float) -> cq.Solid:
     return prism.translate(n * OVERSHOOT_MM)
 
 
+class Tools:
+    """Cutting tools made once per outline and depth and placed as located copies (one
+    OpenCascade solid shared by every opening of the same part and turn): the contour
+    centred on the origin of the face's frame, moved to (x, y)."""
+
+    def __init__(self, frame: FaceFrame) -> None:
+        self.frame = frame
+        self._made: dict[tuple[tuple[Vertex, ...], float], cq.Solid] = {}
+
+    def at(self, centred: Sequence[Vertex], depth: float, x: float, y: float) -> cq.Shape:
+        key = (tuple(centred), depth)
+        if key not in self._made:
+            self._made[key] = tool(self.frame, centred, depth)
+        shift = self.frame.plane.xDir * x + self.frame.plane.yDir * y
+        return self._made[key].moved(cq.Location(shift))
+
+
 def cut(solid: cq.Shape, tools: Sequence[cq.Shape]) -> cq.Shape:
-    """`solid` less every tool, in ONE boolean against a compound of the tools."""
-    return solid.cut(cq.Compound.makeCompound(tools))
+    """`solid` less every tool, in ONE boolean against all the tools (OpenCascade's
+    BOPAlgo_BOP, parallel); an algorithm error raises Undecided."""
+    return _boolean("cut", [solid.wrapped], [t.wrapped for t in tools], "the cut", parallel=True)
+
+
+def cut_through(
+    solid: cq.Shape,
+    frame: FaceFrame,
+    openings: Sequence[tuple[Sequence[Vertex], float, float]],
+    wall: float,
+    faces: FaceBoxes,
+) -> cq.Shape | None:
+    """`solid` with every opening (a contour centred on (0, 0) of the face's frame, and
+    its centre x, y, mm) through a flat wall `wall` mm thick, built without a boolean:
+    the face and the wall's inner face G get the openings as inner wires, and the
+    openings' side walls are the side faces of one prism each, from the face to G. None
+    when the case is not that simple, and the caller cuts with one boolean instead:
+
+    - G is the one planar face, parallel to the face, `wall` mm in, under every opening;
+    - no other face of the solid comes near any opening's prism (their bounding boxes,
+      `faces`, do not meet): only the wall's material lies under the openings, and no
+      edge of the face or of G crosses one;
+    - the prisms' boxes do not meet each other;
+    - the result is one solid OpenCascade's checker finds valid, and its volume is the
+      solid's less every opening's area times the wall (to 1e-9 of it)."""
+    from OCP.BRep import BRep_Builder
+    from OCP.BRepPrimAPI import BRepPrimAPI_MakePrism
+    from OCP.BRepTools import BRepTools, BRepTools_ReShape
+    from OCP.gp import gp_Vec
+    from OCP.TopoDS import TopoDS, TopoDS_Compound
+
+    n = frame.normal
+    inner = [f for f in solid.Faces() if f.geomType() == "PLANE"]
+    first = frame.world(openings[0][1], openings[0][2]) - n * wall
+    found = [f for f in inner if _distance(f, first) < ON_FACE_MM]
+    if len(found) != 1 or found[0].normalAt(first).dot(n) > -1 + PARALLEL:
+        return None
+    g = found[0]
+    tops, bottoms, sides, boxes = [], [], [], []
+    removed = 0.0
+    for contour, x, y in openings:
+        if _distance(g, frame.world(x, y) - n * wall) > ON_FACE_MM:
+            return None
+        outline = _contour_face(frame, [(vx + x, vy + y, b) for vx, vy, b in contour])
+        prism = BRepPrimAPI_MakePrism(outline.wrapped, gp_Vec(*(n * -wall)))
+        prism.Build()
+        if not prism.IsDone():
+            return None
+        top, bottom = prism.FirstShape(), prism.LastShape()
+        tops.append(BRepTools.OuterWire_s(TopoDS.Face_s(top)))
+        bottoms.append(BRepTools.OuterWire_s(TopoDS.Face_s(bottom)))
+        made = cq.Shape.cast(prism.Shape())
+        sides += [f.wrapped.Reversed() for f in made.Faces() if not _same(f, top, bottom)]
+        boxes.append(box(made))
+        removed += abs(_signed_area(contour)) * wall
+    if any(meet(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]):
+        return None
+    pairs = zip(faces.boxes, solid.Faces(), strict=True)
+    others = [b for (b, _), f in pairs if not _same(f, frame.face.wrapped, g.wrapped)]
+    if any(meet(a, b) for a in boxes for b in others):
+        return None
+    areas = [abs(_signed_area(c)) for c, _, _ in openings]
+    lid, floor = _holed(frame.face, tops, areas), _holed(g, bottoms, areas)
+    if lid is None or floor is None:
+        return None
+    builder = BRep_Builder()
+    replacement = TopoDS_Compound()
+    builder.MakeCompound(replacement)
+    builder.Add(replacement, lid)
+    for face in sides:
+        builder.Add(replacement, face)
+    reshape = BRepTools_ReShape()
+    reshape.Replace(frame.face.wrapped, replacement)
+    reshape.Replace(g.wrapped, floor)
+    result = _one_shell(cq.Shape.cast(reshape.Apply(solid.wrapped)), lid, floor)
+    expected = float(solid.Volume()) - removed
+    if not valid_solid(result) or abs(result.Volume() - expected) > 1e-9 * expected:
+        return None
+    return result
+
+
+def _one_shell(solid: cq.Shape, lid: Any, floor: Any) -> cq.Shape:
+    """`solid` with the shells that hold `lid` and `floor` made one: the openings join a
+    hollow box's outer skin to the skin of its cavity."""
+    from OCP.BRep import BRep_Builder, BRep_Tool
+    from OCP.TopoDS import TopoDS_Iterator, TopoDS_Shell, TopoDS_Solid
+
+    def children(shape: Any) -> list[Any]:
+        out, it = [], TopoDS_Iterator(shape)
+        while it.More():
+            out.append(it.Value())
+            it.Next()
+        return out
+
+    shells = children(solid.wrapped)
+    holding = [s for s in shells if any(f.IsSame(lid) or f.IsSame(floor) for f in children(s))]
+    if len(holding) != 2:
+        return solid
+    builder = BRep_Builder()
+    joined = TopoDS_Shell()
+    builder.MakeShell(joined)
+    for shell in holding:
+        for face in children(shell):
+            builder.Add(joined, face)  # the iterator gives it as it sits in the solid
+    joined.Closed(BRep_Tool.IsClosed_s(joined))
+    out = TopoDS_Solid()
+    builder.MakeSolid(out)
+    builder.Add(out, joined)
+    for shell in shells:
+        if not any(shell.IsSame(h) for h in holding):
+            builder.Add(out, shell)
+    return cq.Shape.cast(out)
+
+
+def _same(face: cq.Shape, *shapes: Any) -> bool:
+    return any(face.wrapped.IsSame(s) for s in shapes)
+
+
+def _holed(face: cq.Face, wires: Sequence[Any], areas: Sequence[float]) -> Any:
+    """`face` (an OCP face, as it sits in its solid) with `wires` added as openings; the
+    wires' direction is the one that leaves the face's area less the openings' `areas`
+    (mm2); None when neither does."""
+    from OCP.BRepBuilderAPI import BRepBuilderAPI_MakeFace
+    from OCP.TopAbs import TopAbs_FORWARD
+    from OCP.TopoDS import TopoDS
+
+    forward = TopoDS.Face_s(face.wrapped.Oriented(TopAbs_FORWARD))
+    target = _area(forward) - sum(areas)
+    for flip in (False, True):
+        maker = BRepBuilderAPI_MakeFace(forward)
+        for wire in wires:
+            maker.Add(TopoDS.Wire_s(wire.Reversed()) if flip else wire)
+        if maker.IsDone() and abs(_area(maker.Face()) - target) <= 1e-9 * _area(forward):
+            return maker.Face().Oriented(face.wrapped.Orientation())
+    return None
+
+
+def _area(face: Any) -> float:
+    from OCP.BRepGProp import BRepGProp
+    from OCP.GProp import GProp_GProps
+
+    props = GProp_GProps()
+    BRepGProp.SurfaceProperties_s(face, props)
+    return float(props.Mass())
+
+
+def _boolean(
+    kind: str, arguments: Sequence[Any], tools: Sequence[Any], what: str, parallel: bool = False
+) -> cq.Shape:
+    """One boolean (OpenCascade's BOPAlgo_BOP, "cut" or "common") of OCP shapes; an
+    error the algorithm reports raises Undecided naming `what`."""
+    from OCP.BOPAlgo import BOPAlgo_BOP, BOPAlgo_Operation
+
+    op = BOPAlgo_BOP()
+    for shape in arguments:
+        op.AddArgument(shape)
+    for shape in tools:
+        op.AddTool(shape)
+    op.SetOperation(
+        BOPAlgo_Operation.BOPAlgo_CUT if kind == "cut" else BOPAlgo_Operation.BOPAlgo_COMMON
+    )
+    op.SetRunParallel(parallel)
+    op.Perform()
+    if op.HasErrors():
+        raise Undecided(f"{what}: OpenCascade's boolean reported an error")
+    return cq.Shape.cast(op.Shape())
 
 
 def valid_solid(shape: cq.Shape) -> bool:
@@ -322,19 +512,109 @@ def valid_solid(shape: cq.Shape) -> bool:
 def placed(frame: FaceFrame, shape: Any, x: float, y: float, rotation: int) -> cq.Shape:
     """A body solid (OCP shape in geom's placement: front face Z = 0, cutout centred on
     the origin) moved to (x, y) of the face's frame, turned `rotation` degrees about the
-    face's normal: its Z = 0 on the face, +Z outwards. The geometry itself is moved (no
-    location on the shape), so a STEP writer gives it its own product and name."""
-    from OCP.BRepBuilderAPI import BRepBuilderAPI_GTransform
-    from OCP.gp import gp_Ax1, gp_Dir, gp_GTrsf, gp_Pnt, gp_Trsf, gp_Vec
+    face's normal: its Z = 0 on the face, +Z outwards. A rigid move of a copy of the
+    geometry (planes stay planes, cylinders cylinders; no location on the shape), so a
+    STEP writer gives it its own product and name."""
+    from OCP.BRepBuilderAPI import BRepBuilderAPI_Transform
+    from OCP.gp import gp_Ax1, gp_Dir, gp_Pnt, gp_Trsf, gp_Vec
 
     turn = gp_Trsf()
     turn.SetRotation(gp_Ax1(gp_Pnt(0, 0, 0), gp_Dir(0, 0, 1)), math.radians(rotation))
     move = gp_Trsf()
     move.SetTranslation(gp_Vec(x, y, 0))
     total = frame.plane.rG.wrapped.Trsf().Multiplied(move.Multiplied(turn))
-    return cq.Shape.cast(BRepBuilderAPI_GTransform(shape, gp_GTrsf(total), True).Shape())
+    return cq.Shape.cast(BRepBuilderAPI_Transform(shape, total, True).Shape())
 
 
-def common_volume(a: cq.Shape, b: cq.Shape) -> float:
-    """The volume both shapes hold (mm3)."""
-    return float(a.intersect(b).Volume())
+# --- bodies against the enclosure ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FaceBoxes:
+    """The enclosure's faces (before the cut), each with its bounding box (OpenCascade's
+    Bnd_Box, enlarged by the face's tolerance) and, for a plane parallel to the face
+    being cut, its level: (distance along the face's normal from the face, mm; +1 when
+    the solid lies below it, -1 above); None for any other face."""
+
+    boxes: tuple[tuple[Box3, tuple[float, int] | None], ...]
+
+    @classmethod
+    def of(cls, solid: cq.Shape, frame: FaceFrame) -> FaceBoxes:
+        n, origin = frame.normal, frame.plane.origin
+        out = []
+        for face in solid.Faces():
+            level: tuple[float, int] | None = None
+            if face.geomType() == "PLANE":
+                normal = face.normalAt(face.Center())
+                if abs(abs(normal.dot(n)) - 1) < PARALLEL:
+                    level = ((face.Center() - origin).dot(n), 1 if normal.dot(n) > 0 else -1)
+            out.append((box(face), level))
+        return cls(tuple(out))
+
+    def slab(self, shape: cq.Shape) -> tuple[tuple[float, int], ...] | None:
+        """The levels of every face whose box meets `shape`'s box, when they are all
+        planes parallel to the face being cut (rounded to 1e-9 mm); None when another
+        face comes near. With only such planes near, no edge of theirs runs through the
+        box (its other face would be near too), so inside the box the enclosure is the
+        same stack of slabs wherever the box is moved along the face: a body's common
+        volume with the enclosure depends on its position relative to the openings
+        only."""
+        around = box(shape)
+        levels = []
+        for face_box, level in self.boxes:
+            if meet(face_box, around):
+                if level is None:
+                    return None
+                levels.append((round(level[0], 9), level[1]))
+        return tuple(sorted(set(levels)))
+
+
+def box(shape: cq.Shape) -> Box3:
+    """`shape`'s bounding box (xmin, ymin, zmin, xmax, ymax, zmax; OpenCascade's
+    Bnd_Box, which holds the shape and its tolerance), mm."""
+    from OCP.Bnd import Bnd_Box
+    from OCP.BRepBndLib import BRepBndLib
+
+    found = Bnd_Box()
+    BRepBndLib.Add_s(shape.wrapped, found, True)
+    x0, y0, z0, x1, y1, z1 = found.Get()
+    return (x0, y0, z0, x1, y1, z1)
+
+
+def meet(p: Box3, q: Box3) -> bool:
+    """Two bounding boxes (`box`) meet: shapes whose boxes do not cannot share volume."""
+    return all(p[i] <= q[i + 3] and q[i] <= p[i + 3] for i in range(3))
+
+
+def collision(
+    body: cq.Shape, solid: cq.Shape, tools: Sequence[cq.Shape], frame: FaceFrame
+) -> tuple[float, tuple[float, float] | None]:
+    """The volume (mm3) `body` shares with `solid` less `tools` (the cut enclosure, when
+    `tools` holds every tool whose box meets the body's): (body common solid) cut by the
+    tools, two small booleans instead of one against the cut enclosure with all its
+    openings; and how deep behind the face that shared part lies (its bounding box along
+    the face's normal, mm; None when nothing is shared). Each boolean is checked: no
+    algorithm error, a non-null result OpenCascade's checker finds valid, 0 <= volume <=
+    the body's; otherwise Undecided."""
+    whole = float(body.Volume())
+    piece = _checked("common", [body.wrapped], [solid.wrapped], whole)
+    if tools and float(piece.Volume()) > 0:
+        piece = _checked("cut", [piece.wrapped], [t.wrapped for t in tools], whole)
+    volume = float(piece.Volume())
+    if not piece.Solids():
+        return volume, None
+    x0, y0, z0, x1, y1, z1 = box(piece)
+    corners = [cq.Vector(x, y, z) for x in (x0, x1) for y in (y0, y1) for z in (z0, z1)]
+    depths = [-(c - frame.plane.origin).dot(frame.normal) for c in corners]
+    return volume, (min(depths), max(depths))
+
+
+def _checked(kind: str, arguments: Sequence[Any], tools: Sequence[Any], limit: float) -> cq.Shape:
+    what = f"the body's {kind} with the enclosure"
+    shape = _boolean(kind, arguments, tools, what)
+    if shape.isNull() or (shape.Solids() and not shape.isValid()):
+        raise Undecided(f"{what}: an invalid result")
+    volume = float(shape.Volume())
+    if not -1e-9 <= volume <= limit * (1 + 1e-9):
+        raise Undecided(f"{what}: volume {volume:g} mm3 out of bounds")
+    return shape

@@ -7,7 +7,8 @@ part's fit with that wall as the sheet, each opening against the face's real bou
 count as boundary), the webs between new openings (>= t) and the bodies against the cut
 enclosure (a common volume over COLLISION_MM3). `write_cut` writes into a directory:
 
-- `<name>-cut.step`: the cut enclosure, one solid, every opening in one boolean;
+- `<name>-cut.step`: the cut enclosure, one solid, every opening cut at once (through a
+  flat wall without a boolean, `kernel.cut_through`, else in one boolean);
 - `<name>-assembly.step`: the cut enclosure and every part's body, named and coloured;
 - `<name>-face.dxf`: the face's outline, its existing openings and every cutout, in the
   face's frame, on layer CUT;
@@ -54,6 +55,9 @@ class Cut:
     x: float
     y: float
     contour: list[Vertex]
+    """The opening's contour in the face's frame (mm)."""
+    centred: list[Vertex]
+    """The same contour centred on (0, 0): one cutting tool per outline, moved."""
     opening: Opening
     part_id: str | None = None
     rotation: int = 0
@@ -63,7 +67,10 @@ class Cut:
     room: float = kernel.OVERSHOOT_MM
     edge: float = math.nan
     off_face: float = 0.0
+    plate: float = 0.0
+    """The plate the body's wings sit for (mm)."""
     bodies: list[tuple[str, Any, tuple[float, float, float]]] = field(default_factory=list)
+    """(name, solid placed on the face, sRGB) per solid of the part's body."""
 
 
 @dataclass
@@ -78,6 +85,12 @@ class CutPlan:
     violations: list[Violation]
     result: Any = None
     """The cut enclosure (None when no valid solid could be cut)."""
+    tools: list[Any] = field(default_factory=list)
+    """The cutting tools, one per opening cut (in `cuts`' order, openings off the face or
+    over no wall left out)."""
+    method: str | None = None
+    """How the openings were cut: "flat wall" (`kernel.cut_through`, every opening
+    through one flat wall of one thickness) or "one boolean" (`kernel.cut`)."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +106,18 @@ class CutFiles:
 def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
     """Read, measure, check and cut (in memory); bad input raises InputError."""
     solid = kernel.read_step(enclosure)
-    frame = kernel.find_face(solid, str(layout.path), layout.select, layout.point, layout.normal)
+    return plan_on(solid, enclosure, layout)
+
+
+def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None) -> CutPlan:
+    """Measure, check and cut `layout` into `solid` (an OpenCascade solid through
+    cadquery; `enclosure` names it in the report), on the layout's face or on the face
+    `select` (a CadQuery string selector) picks; bad input raises InputError."""
+    if select is None:
+        where, point, normal = str(layout.path), layout.point, layout.normal
+        frame = kernel.find_face(solid, where, layout.select, point, normal)
+    else:
+        frame = kernel.find_face(solid, "panelLayout", select)
     shop = (
         SHOPS["laser"]
         if layout.shop_tolerance is None
@@ -104,6 +128,7 @@ def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
         return Conditions(sheet, layout.coating, layout.masked, layout.target, shop)
 
     drawn: dict[str, Fit] = {}
+    built: dict[tuple[str, float], list[tuple[str, Any, tuple[float, float, float]]]] = {}
     cuts: list[Cut] = []
     for p in layout.places:
         fit = drawn.setdefault(p.part.id, evaluate(p.part, conditions(None)))
@@ -114,16 +139,22 @@ def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
         corners = [
             (p.x + sx * (w / 2 - r), p.y + sy * (h / 2 - r)) for sx in (-1, 1) for sy in (-1, 1)
         ]
-        cut = Cut(
-            p.entry, p.x, p.y, contour, Opening(p.entry, p.x, p.y, w, h, r), p.part.id, p.rotation
-        )
+        centred = rounded_rect(c.width, c.height, c.corner_radius, 0.0, 0.0, p.rotation)
+        opening = Opening(p.entry, p.x, p.y, w, h, r)
+        cut = Cut(p.entry, p.x, p.y, contour, centred, opening, p.part.id, p.rotation)
         _measure(solid, frame, cut, [(p.x, p.y), *corners])
         if cut.wall is not None:
             thin, thick = cut.wall
             cut.fit = evaluate(p.part, conditions(Size.between(thin, thick)))
             grip = p.part.fit.grip
-            plate = min(max(thick + 2 * layout.coating.max, grip.min), grip.max)
-            cut.bodies = body_solids(p.part, plate)
+            cut.plate = min(max(thick + 2 * layout.coating.max, grip.min), grip.max)
+            if (p.part.id, cut.plate) not in built:  # one body per part and plate, moved
+                built[p.part.id, cut.plate] = body_solids(p.part, cut.plate)
+            shapes = built[p.part.id, cut.plate]
+            cut.bodies = [
+                (name, kernel.placed(frame, shape, p.x, p.y, p.rotation), colour)
+                for name, shape, colour in shapes
+            ]
         cuts.append(cut)
     for hole in layout.holes:
         d = hole.diameter
@@ -132,6 +163,7 @@ def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
             hole.x,
             hole.y,
             circle(d, hole.x, hole.y),
+            circle(d, 0.0, 0.0),
             Opening(hole.entry, hole.x, hole.y, d, d, d / 2),
         )
         _measure(solid, frame, cut, [(hole.x, hole.y)])
@@ -139,16 +171,23 @@ def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
 
     plan = CutPlan(layout, enclosure, solid, frame, cuts, [])
     plan.violations = _rules(plan)
-    tools = [
-        kernel.tool(frame, c.contour, c.wall[1] + c.room)
+    tools = kernel.Tools(frame)
+    plan.tools = [
+        tools.at(c.centred, c.wall[1] + c.room, c.x, c.y)
         for c in cuts
         if c.wall is not None and not c.off_face
     ]
-    if tools:
-        result = kernel.cut(solid, tools)
-        if kernel.valid_solid(result) and result.Volume() < solid.Volume():
-            plan.result = result
-        else:
+    if plan.tools:
+        plan.result = _through(plan)  # checked there: valid, one solid, exact volume
+        plan.method = "flat wall" if plan.result is not None else "one boolean"
+        if plan.result is None:
+            try:
+                result = kernel.cut(solid, plan.tools)
+            except kernel.Undecided:
+                result = None
+            if result is not None and kernel.valid_solid(result):
+                plan.result = result if result.Volume() < solid.Volume() else None
+        if plan.result is None:
             plan.violations.append(
                 Violation(
                     "cut",
@@ -160,6 +199,18 @@ def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
     if plan.result is not None:
         plan.violations += _collisions(plan)
     return plan
+
+
+def _through(plan: CutPlan) -> Any:
+    """The openings cut through a flat wall without a boolean (`kernel.cut_through`),
+    when every opening lies on the face over one wall of one thickness; else None."""
+    cuts = [c for c in plan.cuts if c.wall is not None and not c.off_face]
+    walls = {w for c in cuts if c.wall is not None for w in c.wall}
+    if len(cuts) != len(plan.cuts) or max(walls) - min(walls) > EPS_MM:
+        return None
+    openings = [(c.centred, c.x, c.y) for c in cuts]
+    faces = kernel.FaceBoxes.of(plan.solid, plan.frame)
+    return kernel.cut_through(plan.solid, plan.frame, openings, min(walls), faces)
 
 
 def _measure(
@@ -186,8 +237,9 @@ def _rules(plan: CutPlan) -> list[Violation]:
             out.append(
                 Violation(
                     "edge",
-                    f"{c.entry} runs off the face: {mm(c.off_face)} mm2 of it lies outside "
-                    "the face's boundary (or in an opening already there)",
+                    f"{c.entry} runs off the face: its contour crosses the face's boundary "
+                    f"(edge distance 0 mm) and {mm(c.off_face)} mm2 of it lies outside the "
+                    "face (or in an opening already there)",
                     (c.entry,),
                     at,
                     {"off_face_mm2": c.off_face, "edge": 0.0},
@@ -247,22 +299,77 @@ def _rules(plan: CutPlan) -> list[Violation]:
 
 
 def _collisions(plan: CutPlan) -> list[Violation]:
+    """Each body's common volume with the cut enclosure: (body common enclosure) less
+    the tools whose boxes meet the body's (`kernel.collision`, exact), and how deep
+    behind the face the shared part lies. Bodies
+    whose box meets only planes parallel to the face (`kernel.FaceBoxes.slab`: the wall
+    and nothing else) and that sit the same way relative to the same tools share one
+    computation; every other body is computed on its own."""
     out = []
+    faces = kernel.FaceBoxes.of(plan.solid, plan.frame)
+    boxes = [kernel.box(t) for t in plan.tools]
+    known: dict[tuple[Any, ...], tuple[float, tuple[float, float] | None]] = {}
     for c in plan.cuts:
-        for name, shape, _ in c.bodies:
-            body = kernel.placed(plan.frame, shape, c.x, c.y, c.rotation)
-            volume = kernel.common_volume(body, plan.result)
-            if volume > COLLISION_MM3:
+        for name, body, _ in c.bodies:
+            around = kernel.box(body)
+            near = [t for t, b in zip(plan.tools, boxes, strict=True) if kernel.meet(around, b)]
+            slab = faces.slab(body)
+            key = None
+            if slab is not None:
+                where = tuple(sorted(_relative(t, c, plan.frame) for t in near))
+                key = (c.part_id, c.plate, c.rotation, name, slab, where)
+            try:
+                found = (
+                    known[key]
+                    if key in known
+                    else kernel.collision(body, plan.solid, near, plan.frame)
+                )
+            except kernel.Undecided as exc:
                 out.append(
                     Violation(
                         "body_collision",
-                        f"{c.entry}: the body {name} shares {mm(volume)} mm3 with the enclosure",
+                        f"{c.entry}: the body {name} could not be measured against the "
+                        f"enclosure ({exc})",
                         (c.entry,),
                         ((c.x, c.y),),
-                        {"volume_mm3": volume, "solid": name},
+                        {"solid": name},
+                    )
+                )
+                continue
+            if key is not None:
+                known[key] = found
+            volume, depth = found
+            if volume > COLLISION_MM3 and depth is not None:
+                near_mm, far_mm = depth
+                out.append(
+                    Violation(
+                        "body_collision",
+                        f"{c.entry}: the body {name} shares {mm(volume)} mm3 with the "
+                        f"enclosure, {mm(near_mm)} .. {mm(far_mm)} mm behind the face",
+                        (c.entry,),
+                        ((c.x, c.y),),
+                        {"volume_mm3": volume, "depth_mm": [near_mm, far_mm], "solid": name},
                     )
                 )
     return out
+
+
+def _relative(tool: Any, cut: Cut, frame: kernel.FaceFrame) -> tuple[float, ...]:
+    """A tool's bounding box relative to the opening's centre on the face (mm, to 1e-9):
+    tools are made from the opening's own outline, so equal boxes are equal tools."""
+    centre = frame.world(cut.x, cut.y)
+    box = tool.BoundingBox()
+    return tuple(
+        round(v, 9)
+        for v in (
+            box.xmin - centre.x,
+            box.ymin - centre.y,
+            box.zmin - centre.z,
+            box.xmax - centre.x,
+            box.ymax - centre.y,
+            box.zmax - centre.z,
+        )
+    )
 
 
 # --- the files --------------------------------------------------------------------------
@@ -290,8 +397,7 @@ def write_cut(plan: CutPlan, out_dir: Path, *, force: bool = False) -> CutFiles:
         )
         components = [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)]
         for c in plan.cuts:
-            for name, shape, colour in c.bodies:
-                body = kernel.placed(plan.frame, shape, c.x, c.y, c.rotation)
+            for name, body, colour in c.bodies:
                 components.append(Component(f"{c.entry} {name}", body.wrapped, colour))
         assembly = write_step(out_dir / f"{stem}-assembly.step", f"{product} assembly", components)
     else:
@@ -344,6 +450,7 @@ def cut_report(plan: CutPlan) -> dict[str, Any]:
             "height": f.height,
         },
         "coating": {"min": layout.coating.min, "max": layout.coating.max},
+        "cut_method": plan.method,
         "volume": {
             "before": plan.solid.Volume(),
             "after": plan.result.Volume() if plan.result is not None else None,
