@@ -216,7 +216,9 @@ def panel_files(template_dirs: Sequence[Path]) -> list[Path]:
 
 
 def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
-    """A panel's files (geom.panel.job: DXF, STEP, BOM, report), previews and drawing."""
+    """A panel's files (geom.panel.job: DXF, STEP, BOM, report; a panel with flanges:
+    geom.panel.bent_job), previews and drawing."""
+    from geom.panel.bent_job import run_bent
     from geom.panel.job import run_panel
     from geom.panel.model import load_panel
     from geom.render.panel_drawing import write_panel_drawing
@@ -229,7 +231,7 @@ def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
     try:
         panel = load_panel(path, catalog)
         data.update(_panel_data(panel))
-        files = run_panel(panel, options.out_dir)
+        files = (run_panel if panel.bends is None else run_bent)(panel, options.out_dir)
         named = {
             "panel_dxf": files.dxf,
             "panel_step": files.step,
