@@ -11,6 +11,7 @@ size). Openings name their face with `face` (geom.panel.model reads it). All siz
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import cast
 
 from geom.data.checked import Table
@@ -60,9 +61,9 @@ def read_bends(
     bend = top.table("bend", required=False)
     relief_table = top.table("relief", required=False)
     if not raw_flanges:
-        for name, table in (("bend", bend), ("relief", relief_table)):
+        for key, table in (("bend", bend), ("relief", relief_table)):
             if table is not None:
-                raise InputError(where, name, f"[{name}]", "given without a flange", "[[flange]]")
+                raise InputError(where, key, f"[{key}]", "given without a flange", "[[flange]]")
         return None
     width, height, corner_radius = outline
     if corner_radius > 0:
@@ -74,6 +75,7 @@ def read_bends(
             "0 with [[flange]] entries",
         )
     s = sheet.nominal
+    name = Path(where).name  # sources name the file, not where it lies
     k_ansi = default_radius = None
     min_cut = min_height = None
     if bend is not None:
@@ -107,13 +109,13 @@ def read_bends(
         r = entry.number("radius", 0.0, MAX_RADIUS_MM, required=False)
         entry.done()
         if r is not None:
-            r_source = f"{where}: flange[{i}].radius"
+            r_source = f"{name}: flange[{i}].radius"
         elif default_radius is not None:
-            r, r_source = default_radius, f"{where}: bend.radius"
+            r, r_source = default_radius, f"{name}: bend.radius"
         else:
             r, r_source = s, RADIUS_SOURCE
         if k_ansi is not None:
-            factor = ansi_factor(k_ansi, f"{where}: bend.k_factor")
+            factor = ansi_factor(k_ansi, f"{name}: bend.k_factor")
         elif r / s < MIN_DIN_RATIO:
             raise entry.error(
                 "radius",

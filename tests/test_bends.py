@@ -1,0 +1,393 @@
+"""`geom panel` on bent panels, measured from the files written: the flat pattern DXF
+(outline across the bends from DIN 6935 worked out here, bend lines on their own layer,
+openings unfolded into place), the folded STEP (one valid solid, its bounding box, its
+volume from the legs and the bend sectors), the assembly (a socket's body on a flange,
+clear of the sheet), the bend rules (exit 1 naming the entry, the bend and the
+distance), bad input (exit 2, one line, nothing written), and FreeCAD reading both."""
+
+from __future__ import annotations
+
+import json
+import math
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import ezdxf
+import pytest
+from conftest import Run
+from measure import cut_loops, freecad
+
+T, R = 1.5, 1.5
+"""The U-channel's sheet and inside radius (mm)."""
+K_DIN = 0.65 + 0.5 * math.log10(R / T)
+"""DIN 6935's k for r/s = 1."""
+V = math.pi * 90 / 180 * (R + T / 2 * K_DIN) - 2 * (R + T)
+"""DIN 6935's v for an opening angle of 90 degrees: pi (180 - beta)/180 (r + s/2 k) - 2 (r + s)."""
+
+HEAD = """
+[panel]
+width = 200.0
+height = {height}
+sheet = 1.5
+process = "laser"
+shop_tolerance = 0.05
+"""
+FLANGES = """
+[[flange]]
+edge = "bottom"
+height = {flange}
+angle = 90.0
+direction = "down"
+radius = 1.5
+
+[[flange]]
+edge = "top"
+height = {flange}
+angle = 90.0
+direction = "down"
+"""
+U_CHANNEL = HEAD.format(height=80.0) + FLANGES.format(flange=20.0)
+SOCKET = (
+    HEAD.format(height=120.0)
+    + FLANGES.format(flange=40.0)
+    + """
+[[place]]
+part = "770-744/064-000"
+face = "bottom"
+x = 100.0
+y = 22.0
+
+[[hole]]
+x = 100.0
+y = 60.0
+diameter = 5.0
+"""
+)
+
+Geom = Callable[..., Run]
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def read_step(path: Path) -> Any:
+    from OCP.IFSelect import IFSelect_ReturnStatus
+    from OCP.STEPControl import STEPControl_Reader
+
+    reader = STEPControl_Reader()
+    assert reader.ReadFile(str(path)) == IFSelect_ReturnStatus.IFSelect_RetDone
+    reader.TransferRoots()
+    return reader.OneShape()
+
+
+def solids(shape: Any) -> list[Any]:
+    from OCP.TopAbs import TopAbs_SOLID
+    from OCP.TopExp import TopExp_Explorer
+    from OCP.TopoDS import TopoDS
+
+    found = []
+    explorer = TopExp_Explorer(shape, TopAbs_SOLID)
+    while explorer.More():
+        found.append(TopoDS.Solid_s(explorer.Current()))
+        explorer.Next()
+    return found
+
+
+def volume(shape: Any) -> float:
+    from OCP.BRepGProp import BRepGProp
+    from OCP.GProp import GProp_GProps
+
+    props = GProp_GProps()
+    BRepGProp.VolumeProperties_s(shape, props)
+    return float(props.Mass())
+
+
+def bounds(shape: Any) -> tuple[float, ...]:
+    from OCP.Bnd import Bnd_Box
+    from OCP.BRepBndLib import BRepBndLib
+
+    box = Bnd_Box()
+    BRepBndLib.AddOptimal_s(shape, box, False, False)
+    return tuple(box.Get())
+
+
+def u_channel_volume(flange: float = 20.0) -> float:
+    """Base between the bends, two straight legs and two quarter-annulus bend sectors."""
+    base = 200 * (80 - 2 * (R + T)) * T
+    legs = 2 * 200 * (flange - (R + T)) * T
+    sectors = 2 * 200 * math.pi / 4 * ((R + T) ** 2 - R**2)
+    return base + legs + sectors
+
+
+@pytest.fixture(scope="module")
+def channel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from geom.cli import main
+
+    tmp = tmp_path_factory.mktemp("channel")
+    path = write(tmp, "channel", U_CHANNEL)
+    assert main(["panel", str(path), "-o", str(tmp / "out")]) == 0
+    return tmp / "out"
+
+
+@pytest.fixture(scope="module")
+def socket(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from geom.cli import main
+
+    tmp = tmp_path_factory.mktemp("socket")
+    path = write(tmp, "socket", SOCKET)
+    assert main(["panel", str(path), "-o", str(tmp / "out")]) == 0
+    return tmp / "out"
+
+
+def test_flat_outline_measures_the_din_blank(channel: Path) -> None:
+    dxf = channel / "channel-flat.dxf"
+    loops = cut_loops(dxf)
+    assert len(loops) == 1 and loops[0].closed
+    assert loops[0].width == pytest.approx(200.0, abs=1e-9)
+    assert loops[0].height == pytest.approx(80 + 2 * 20 + 2 * V, abs=1e-9)
+    assert loops[0].extents[:2] == pytest.approx((0.0, 0.0), abs=1e-9)
+
+
+def test_bend_lines_on_the_bend_layer_never_on_cut(channel: Path) -> None:
+    msp = ezdxf.readfile(channel / "channel-flat.dxf").modelspace()
+    lines = msp.query('LINE[layer=="BEND_DOWN"]')
+    assert len(lines) == 2
+    assert not msp.query('LINE[layer=="BEND_UP"]')
+    assert {e.dxftype() for e in msp.query('*[layer=="CUT"]')} == {"LWPOLYLINE"}
+    # Each line halfway through its bend zone: the zone starts r + t inside the base's
+    # outline and reaches v + 2 (r + t) outward in the flat pattern.
+    blank_bottom = 20 + V  # the bottom flange's reach below the base in the flat pattern
+    zone = V + 2 * (R + T)
+    ys = sorted(e.dxf.start.y for e in lines)
+    assert ys[0] == pytest.approx(blank_bottom + (R + T) - zone / 2, abs=1e-9)
+    assert ys[1] == pytest.approx(blank_bottom + 80 - (R + T) + zone / 2, abs=1e-9)
+    for e in lines:
+        assert (e.dxf.start.x, e.dxf.end.x) == pytest.approx((0.0, 200.0), abs=1e-9) or (
+            e.dxf.end.x,
+            e.dxf.start.x,
+        ) == pytest.approx((0.0, 200.0), abs=1e-9)
+    notes = [e.dxf.text for e in msp.query('TEXT[layer=="NOTES"]')]
+    assert sum("DOWN 90 deg R1.500 K0.325 ANSI (k0.650 DIN 6935)" in n for n in notes) == 2
+
+
+def test_bends_by_colour(tmp_path: Path, geom: Geom) -> None:
+    path = write(tmp_path, "channel", U_CHANNEL)
+    run = geom("panel", path, "-o", tmp_path / "out", "--bend-marks", "colour")
+    assert run.code == 0, run.err
+    msp = ezdxf.readfile(tmp_path / "out" / "channel-flat.dxf").modelspace()
+    lines = msp.query('LINE[layer=="BEND"]')
+    assert len(lines) == 2 and {e.dxf.color for e in lines} == {6}
+    assert not msp.query('*[layer=="BEND_DOWN"]')
+
+
+def test_folded_step_is_one_valid_solid_of_the_worked_volume(channel: Path) -> None:
+    from OCP.BRepCheck import BRepCheck_Analyzer
+
+    found = solids(read_step(channel / "channel-folded.step"))
+    assert len(found) == 1
+    assert BRepCheck_Analyzer(found[0]).IsValid()
+    assert volume(found[0]) == pytest.approx(u_channel_volume(), rel=1e-6)
+    assert bounds(found[0]) == pytest.approx((0.0, 0.0, -20.0, 200.0, 80.0, 0.0), abs=1e-6)
+
+
+def test_report_lists_every_bend(channel: Path) -> None:
+    report = json.loads((channel / "channel-report.json").read_text(encoding="utf-8"))
+    bends = report["sheet_metal"]["bends"]
+    assert [b["edge"] for b in bends] == ["bottom", "top"]
+    for b in bends:
+        assert b["angle_deg"] == 90.0 and b["radius_mm"] == 1.5
+        assert b["k"]["given"] == "DIN 6935 k"
+        assert b["k"]["k_din"] == pytest.approx(K_DIN)
+        assert b["k"]["K_ansi"] == pytest.approx(K_DIN / 2)
+        assert b["allowance_mm"] == pytest.approx(math.pi / 2 * (R + K_DIN / 2 * T), abs=1e-6)
+        assert b["v_mm"] == pytest.approx(V, abs=1e-6)
+
+
+def test_socket_on_a_flange_unfolds_where_the_allowance_puts_it(socket: Path) -> None:
+    loops = cut_loops(socket / "socket-flat.dxf")
+    outline = max(loops, key=lambda lp: lp.width * lp.height)
+    cutout = next(lp for lp in loops if 40 < lp.width < 50)
+    hole = next(lp for lp in loops if lp.width < 6)
+    # The hole sits 60 mm up the base, the cutout 22 mm out on the bottom flange: in the
+    # flat pattern they are 60 + 22 + v apart, v < 0 the bend's shortening.
+    assert hole.centre[1] - cutout.centre[1] == pytest.approx(60 + 22 + V, abs=1e-9)
+    assert cutout.centre[0] == pytest.approx(100.0, abs=1e-9)
+    assert cutout.width == pytest.approx(41.55, abs=0.01)  # along the bend: not turned
+    assert outline.height == pytest.approx(120 + 2 * 40 + 2 * V, abs=1e-9)
+
+
+def test_socket_body_sits_on_the_flange_clear_of_the_sheet(socket: Path) -> None:
+    from OCP.BRepAlgoAPI import BRepAlgoAPI_Common
+
+    found = solids(read_step(socket / "socket-assembly.step"))
+    plate = next(s for s in found if bounds(s)[2] == pytest.approx(-40.0, abs=1e-6))
+    bodies = [s for s in found if s is not plate]
+    assert bodies
+    for body in bodies:
+        common = BRepAlgoAPI_Common(plate, body)
+        common.Build()
+        assert common.IsDone()
+        assert volume(common.Shape()) < 1e-6
+        x0, _, z0, x1, y1, z1 = bounds(body)
+        # Centred on the cutout 22 mm down the flange's front, at x = 100 ...
+        assert (z0 + z1) / 2 == pytest.approx(-22.0, abs=1.5)
+        assert (x0 + x1) / 2 == pytest.approx(100.0, abs=1e-6)
+        # ... and behind the flange, inside the channel (the flange's front is y = 0).
+        assert y1 > 10.0
+    housing = max(bodies, key=volume)
+    assert bounds(housing)[4] > 30.0
+
+
+def bend_run(tmp_path: Path, geom: Geom, extra: str, name: str = "bent") -> Run:
+    path = write(tmp_path, name, U_CHANNEL + extra)
+    return geom("panel", path, "-o", tmp_path / "out")
+
+
+def test_hole_3_mm_from_a_bend_line_fails(tmp_path: Path, geom: Geom) -> None:
+    # The bottom bend starts r + t = 3 mm inside the outline; a 5 mm hole at y = 8.5 has
+    # its edge 8.5 - 2.5 - 3 = 3 mm from it, less than 2.5 t + r = 5.25 mm.
+    run = bend_run(tmp_path, geom, "[[hole]]\nx = 100.0\ny = 8.5\ndiameter = 5.0\n")
+    assert run.code == 1
+    line = next(ln for ln in run.out.splitlines() if "bend.cut_distance" in ln)
+    assert "hole[0]" in line and "bottom bend" in line and "3.000 mm" in line
+    assert "5.250 mm minimum" in line and "MIN_CUT_TO_BEND" in line
+    report = json.loads((tmp_path / "out" / "bent-report.json").read_text(encoding="utf-8"))
+    (v,) = report["violations"]
+    assert v["figures"]["distance"] == pytest.approx(3.0, abs=1e-9)
+    assert not (tmp_path / "out" / "bent-flat.dxf").exists()
+    assert not (tmp_path / "out" / "bent-folded.step").exists()
+
+
+def test_override_lets_the_shop_decide(tmp_path: Path, geom: Geom) -> None:
+    extra = "[bend]\nmin_cut_to_bend = 3.0\n[[hole]]\nx = 100.0\ny = 8.5\ndiameter = 5.0\n"
+    run = bend_run(tmp_path, geom, extra)
+    assert run.code == 0, run.out
+
+
+def test_cutout_across_a_bend_zone_fails(tmp_path: Path, geom: Geom) -> None:
+    extra = '[[place]]\npart = "770-744/064-000"\nface = "top"\nx = 100.0\ny = 10.0\n'
+    run = bend_run(tmp_path, geom, extra)
+    assert run.code == 1
+    line = next(ln for ln in run.out.splitlines() if "bend.zone" in ln)
+    assert "place[0] on the top flange" in line and "top bend" in line
+
+
+def test_short_flange_fails(tmp_path: Path, geom: Geom) -> None:
+    path = write(tmp_path, "short", HEAD.format(height=80.0) + FLANGES.format(flange=3.5))
+    run = geom("panel", path, "-o", tmp_path / "out")
+    assert run.code == 1
+    assert "bend.flange_height" in run.out and "3.750 mm minimum" in run.out
+
+
+def test_flanges_that_overlap_when_folded_fail(tmp_path: Path, geom: Geom) -> None:
+    text = HEAD.format(height=80.0) + textwrap.dedent("""
+        [relief]
+        size = 0.0
+        [[flange]]
+        edge = "bottom"
+        height = 30.0
+        angle = 150.0
+        direction = "up"
+        [[flange]]
+        edge = "left"
+        height = 30.0
+        angle = 150.0
+        direction = "up"
+    """)
+    path = write(tmp_path, "overlap", text)
+    run = geom("panel", path, "-o", tmp_path / "out")
+    assert run.code == 1
+    assert "bend.flange_collision" in run.out
+    assert not list((tmp_path / "out").glob("*.dxf")) and not list(
+        (tmp_path / "out").glob("*.step")
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("angle = 90.0", "angle = 0.0", "flange[0].angle"),
+        ("angle = 90.0", "angle = 190.0", "flange[0].angle"),
+        ("radius = 1.5", "radius = -1.5", "flange[0].radius"),
+        ('edge = "bottom"', 'edge = "front"', "flange[0].edge"),
+        ('edge = "top"', 'edge = "bottom"', "flange[1].edge"),
+        ("sheet = 1.5", "sheet = 1.5\ncorner_radius = 3.0", "panel.corner_radius"),
+        ("height = 20.0", "height = 2.0", "flange[0].height"),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(
+    tmp_path: Path, geom: Geom, old: str, new: str, field: str
+) -> None:
+    path = write(tmp_path, "bad", U_CHANNEL.replace(old, new, 1))
+    run = geom("panel", path, "-o", tmp_path / "out")
+    assert run.code == 2
+    assert len(run.err.strip().splitlines()) == 1 and f"bad.toml:{field}:" in run.err
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ('[[hole]]\nface = "left"\nx = 10.0\ny = 10.0\ndiameter = 3.0\n', "hole[0].face"),
+        ('[[hole]]\nface = "bottom"\nx = 10.0\ny = 19.0\ndiameter = 3.0\n', "hole[0].y"),
+    ],
+)
+def test_openings_on_a_missing_face_or_off_a_flange(
+    tmp_path: Path, geom: Geom, extra: str, field: str
+) -> None:
+    run = bend_run(tmp_path, geom, extra, "bad")
+    assert run.code == 2
+    assert len(run.err.strip().splitlines()) == 1 and f"bad.toml:{field}:" in run.err
+
+
+def test_face_on_a_flat_panel_is_bad_input(tmp_path: Path, geom: Geom) -> None:
+    text = (
+        HEAD.format(height=80.0) + '[[hole]]\nface = "base"\nx = 10.0\ny = 10.0\ndiameter = 3.0\n'
+    )
+    run = geom("panel", write(tmp_path, "flat", text), "-o", tmp_path / "out")
+    assert run.code == 2 and "flat.toml:hole[0].face:" in run.err
+
+
+def test_same_input_same_bytes(channel: Path, tmp_path: Path, geom: Geom) -> None:
+    path = write(tmp_path, "channel", U_CHANNEL)
+    assert geom("panel", path, "-o", tmp_path).code == 0
+    for suffix in ("-flat.dxf", "-folded.step", "-assembly.step", "-report.json"):
+        name = f"channel{suffix}"
+        assert (tmp_path / name).read_bytes() == (channel / name).read_bytes(), name
+
+
+FREECAD_SCRIPT = textwrap.dedent("""
+    import json, os
+    import FreeCAD, Part
+    FreeCAD.ParamGet("User parameter:BaseApp/Preferences/Mod/Draft").SetBool("groupLayers", True)
+    import importDXF
+    shape = Part.read(os.environ["GEOM_STEP"])
+    step = [{"valid": s.isValid(), "volume": s.Volume} for s in shape.Solids]
+    importDXF.insert(os.environ["GEOM_DXF"], "flat")
+    layers = {}
+    for o in FreeCAD.ActiveDocument.Objects:
+        edges = o.Shape.Edges if hasattr(o, "Shape") else []
+        wires = [Part.Wire(group) for group in Part.sortEdges(edges)] if edges else []
+        layers[o.Label] = {"closed": sum(w.isClosed() for w in wires),
+                           "open": sum(not w.isClosed() for w in wires)}
+    print("GEOM_RESULT " + json.dumps({"step": step, "dxf": layers}))
+""")
+
+
+def test_freecad_reads_the_folded_step_and_the_flat_dxf(channel: Path, tmp_path: Path) -> None:
+    result = freecad(
+        FREECAD_SCRIPT,
+        tmp_path,
+        GEOM_STEP=str(channel / "channel-folded.step"),
+        GEOM_DXF=str(channel / "channel-flat.dxf"),
+    )
+    (solid,) = result["step"]
+    assert solid["valid"]
+    assert solid["volume"] == pytest.approx(u_channel_volume(), rel=1e-6)
+    assert result["dxf"]["CUT"] == {"closed": 1, "open": 0}
+    assert result["dxf"]["BEND_DOWN"] == {"closed": 0, "open": 2}
