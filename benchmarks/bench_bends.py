@@ -33,7 +33,9 @@ process = "laser"
 shop_tolerance = 0.05
 """
 PART = 'part = "770-744/064-000"\n'
-FLAT = HEAD + f"""
+FLAT = (
+    HEAD
+    + f"""
 [[array]]
 {PART}x = 100.0
 y = 20.0
@@ -42,6 +44,7 @@ rows = 20
 pitch_x = 60.0
 pitch_y = 24.0
 """
+)
 BENT = (
     HEAD
     + "".join(
