@@ -391,3 +391,45 @@ def test_freecad_reads_the_folded_step_and_the_flat_dxf(channel: Path, tmp_path:
     assert solid["volume"] == pytest.approx(u_channel_volume(), rel=1e-6)
     assert result["dxf"]["CUT"] == {"closed": 1, "open": 0}
     assert result["dxf"]["BEND_DOWN"] == {"closed": 0, "open": 2}
+
+
+def test_bodies_on_two_faces_collide_in_3d(tmp_path: Path, geom: Geom) -> None:
+    # The flange socket's body runs 37.5 mm into the channel at z = -12.75 .. -31.25; a
+    # socket on the base 30 mm up reaches back 37.5 mm over y = 20.75 .. 39.25: they meet.
+    extra = '[[place]]\npart = "770-744/064-000"\nx = 100.0\ny = 30.0\n'
+    path = write(tmp_path, "two", SOCKET.replace("[[hole]]", extra + "\n[[hole]]"))
+    run = geom("panel", path, "-o", tmp_path / "out")
+    assert run.code == 1
+    line = next(ln for ln in run.out.splitlines() if "bend.body_collision" in ln)
+    assert "place[0] (on bottom)" in line and "place[1] (on base)" in line
+    apart = SOCKET.replace("[[hole]]", extra.replace("y = 30.0", "y = 60.0") + "\n[[hole]]")
+    apart = apart.replace("y = 60.0\ndiameter", "y = 90.0\ndiameter")
+    assert geom("panel", write(tmp_path, "apart", apart), "-o", tmp_path / "o2").code == 0
+
+
+def test_drawing_shows_the_flat_pattern_the_bends_and_the_folded_part(
+    channel: Path, tmp_path: Path
+) -> None:
+    import pymupdf
+
+    from geom.panel.model import load_panel
+    from geom.render.bent_drawing import write_bent_drawing
+
+    source = write(tmp_path, "channel", U_CHANNEL)
+    panel = load_panel(source)
+    drawing = write_bent_drawing(
+        panel, channel / "channel-flat.dxf", channel / "channel-bom.csv", tmp_path
+    )
+    page = pymupdf.open(drawing.pdf)[0]
+    text = " ".join(page.get_text().split())
+    assert f"{80 + 40 + 2 * V:.2f}" in text and "200.00" in text  # the blank, measured
+    allowance = math.pi / 2 * (R + K_DIN / 2 * T)
+    for i, edge in enumerate(("bottom", "top"), 1):
+        row = f"B{i} {edge} down 90 1.50 {K_DIN / 2:.3f} {K_DIN:.3f} {allowance:.3f} {V:.3f} 20.00"
+        assert row in text
+    msp = ezdxf.readfile(drawing.dxf).modelspace()
+    assert len(msp.query('LINE[layer=="BEND_DOWN"]')) == 2
+    assert not msp.query('LINE[layer=="CUT"]')
+    (section,) = msp.query('LWPOLYLINE[layer=="PLATE"]')
+    bulges = [b for *_, b in section.get_points("xyb") if b]
+    assert len(bulges) == 4  # two bends, inside and outside arcs

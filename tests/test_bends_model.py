@@ -91,9 +91,16 @@ def test_box_outline_with_square_and_round_reliefs() -> None:
     corner = (-(h + v), r + s + e, 0.0)
     assert any(p == pytest.approx(corner) for p in square.outline())
     assert square.span("bottom") == pytest.approx((r + s + e, 100 - r - s - e))
+    # Round: the notch's inner corner is a quarter circle of radius e about the corner
+    # of the base's flat region (r + s, r + s), clockwise round the blank's interior.
     round_ = SheetMetal(100.0, 60.0, s, flanges, Relief("round", e, "test"))
+    a = r + s
+    expected = [(-(h + v), a + e, 0.0), (a, a + e, -QUARTER_BULGE), (a + e, a, 0.0)]
+    for got, want in zip(round_.outline()[:3], expected, strict=True):
+        assert got == pytest.approx(want)
+    assert round_.outline()[3] == pytest.approx((a + e, -(h + v), 0.0))
     assert sum(b == -QUARTER_BULGE for _, _, b in round_.outline()) == 4
-    assert len(round_.outline()) == 12
+    assert len(round_.outline()) == 16
 
 
 @given(

@@ -221,6 +221,7 @@ def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
     from geom.panel.bent_job import run_bent
     from geom.panel.job import run_panel
     from geom.panel.model import load_panel
+    from geom.render.bent_drawing import write_bent_drawing
     from geom.render.panel_drawing import write_panel_drawing
     from geom.render.preview import write_preview
 
@@ -249,7 +250,8 @@ def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
         pics = write_preview(
             files.dxf, options.out_dir, files.dxf.stem, scale=options.scale, dpi=options.dpi
         )
-        drawing = write_panel_drawing(panel, files.dxf, files.bom, options.out_dir)
+        draw = write_panel_drawing if panel.bends is None else write_bent_drawing
+        drawing = draw(panel, files.dxf, files.bom, options.out_dir)
         roles.update(
             preview_svg=pics.svg.name,
             preview_png=pics.png.name,

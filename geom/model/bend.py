@@ -390,7 +390,7 @@ class SheetMetal:
                 a, b, e = f_in.setback, f_out.setback, self.relief.size
                 out.append(at(-(f_in.height + f_in.v), b + e))
                 if self.relief.shape == "round" and e > 0:
-                    out.append(at(a, b + e, -QUARTER_BULGE))
+                    out += [at(a, b + e, -QUARTER_BULGE), at(a + e, b)]
                 else:
                     out.append(at(a + e, b + e))
                 out.append(at(a + e, -(f_out.height + f_out.v)))
@@ -497,6 +497,44 @@ class SheetMetal:
         frame = Frame3(origin, d, n, z)
         return box_in(frame, a, min(ws), min(zs), b, max(ws), max(zs))
 
+    def section(self, first: Edge, last: Edge) -> list[Vertex]:
+        """The folded part cut through the middle of the base across two opposite edges
+        ("bottom", "top": in the (Y, Z) plane; "left", "right": in (X, Z)), a closed
+        contour with the bends as true arcs (mm), flanges or not."""
+        across_x = first in ("bottom", "top")
+        a, b = (1, 2) if across_x else (0, 2)
+        front = [*_reverse(self._run(first, 0.0, a, b)), *self._run(last, 0.0, a, b)]
+        back = [*_reverse(self._run(last, -self.sheet, a, b)), *self._run(first, -self.sheet, a, b)]
+        return front + back
+
+    def _run(self, edge: Edge, depth: float, a: int, b: int) -> list[Vertex]:
+        """From where the base's face at `depth` (0 front, -s back) meets the edge's bend
+        (or the outline) out to the flange's free edge: (coordinate a, coordinate b, bulge
+        to the next point) at the middle of the edge; the last bulge 0."""
+        fr = self.frame2(edge)
+        mid = fr.length / 2
+        f = self.flange(edge)
+        inset = 0.0 if f is None else f.setback
+        start = (
+            fr.origin[0] + mid * fr.d[0] - inset * fr.n[0],
+            fr.origin[1] + mid * fr.d[1] - inset * fr.n[1],
+            depth,
+        )
+        if f is None:
+            return [(start[a], start[b], 0.0)]
+        # The bend turns by sign x A in the (outward, Z) plane; seen in the section's
+        # plane that is mirrored where outward runs against its first axis.
+        mirrored = (fr.n[0] + fr.n[1]) < 0
+        bulge = math.tan(f.sign * math.radians(f.angle) / 4) * (-1 if mirrored else 1)
+        frame = self.frame3(edge)
+        end = frame.point(mid, f.setback, depth)
+        free = frame.point(mid, f.height, depth)
+        return [
+            (start[a], start[b], bulge),
+            (float(end[a]), float(end[b]), 0.0),
+            (float(free[a]), float(free[b]), 0.0),
+        ]
+
     def sheet_boxes(self) -> Iterator[tuple[str, Box3]]:
         """The folded part as boxes: the base's flat region, each bend, each flange's flat
         region (name, box)."""
@@ -508,6 +546,13 @@ class SheetMetal:
             yield f"bend {f.edge}", self.bend_box(f.edge)
             x0, y0, x1, y1 = self.flange_region(f.edge)
             yield f.edge, box_in(self.frame3(f.edge), x0, y0, -s, x1, y1, 0.0)
+
+
+def _reverse(run: list[Vertex]) -> list[Vertex]:
+    """A run of vertices (bulge to the next) travelled the other way; the last bulge 0."""
+    points = [(x, y) for x, y, _ in reversed(run)]
+    bulges = [-b for _, _, b in reversed(run[:-1])]
+    return [(x, y, bulge) for (x, y), bulge in zip(points, [*bulges, 0.0], strict=True)]
 
 
 def bend_notes(flanges: Sequence[Flange]) -> list[str]:
