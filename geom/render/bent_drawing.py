@@ -180,11 +180,12 @@ def _folded(sheet: Sheet, metal: SheetMetal) -> None:
         k = _fit(m.width, m.height, region, margin=8.0)
         cx, cy = (region[0] + region[2]) / 2, (region[1] + region[3]) / 2
 
-        def model(a: float, b: float, k: float = k, m: Any = m) -> tuple[float, float]:
-            return sheet.model(cx + (a - m.centre[0]) * k, cy + (b - m.centre[1]) * k)
-
+        points = [
+            (*sheet.model(cx + (a - m.centre[0]) * k, cy + (b - m.centre[1]) * k), 0, 0, bulge)
+            for a, b, bulge in contour
+        ]
         sheet.msp.add_lwpolyline(
-            [(*model(a, b), 0, 0, bulge) for a, b, bulge in contour],
+            points,
             format="xyseb",
             close=True,
             dxfattribs={"layer": PLATE_LAYER},
