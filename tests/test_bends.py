@@ -433,3 +433,63 @@ def test_drawing_shows_the_flat_pattern_the_bends_and_the_folded_part(
     (section,) = msp.query('LWPOLYLINE[layer=="PLATE"]')
     bulges = [b for *_, b in section.get_points("xyb") if b]
     assert len(bulges) == 4  # two bends, inside and outside arcs
+
+
+def test_a_given_ansi_k_factor_sets_the_blank(tmp_path: Path, geom: Geom) -> None:
+    run = bend_run(tmp_path, geom, "[bend]\nk_factor = 0.4\n", "ansi")
+    assert run.code == 0, run.out
+    v = math.pi / 2 * (R + 0.4 * T) - 2 * (R + T)  # SOLIDWORKS: BA = pi/2 (R + K T)
+    (outline,) = cut_loops(tmp_path / "out" / "ansi-flat.dxf")
+    assert outline.height == pytest.approx(80 + 2 * 20 + 2 * v, abs=1e-9)
+    report = json.loads((tmp_path / "out" / "ansi-report.json").read_text(encoding="utf-8"))
+    k = report["sheet_metal"]["bends"][0]["k"]
+    assert k["given"] == "K-factor (ANSI)" and k["K_ansi"] == 0.4 and k["k_din"] == 0.8
+    assert k["source"] == "ansi.toml: bend.k_factor"
+
+
+def test_bend_tables_without_a_flange_are_bad_input(tmp_path: Path, geom: Geom) -> None:
+    text = HEAD.format(height=80.0) + "[relief]\nshape = 'round'\n"
+    run = geom("panel", write(tmp_path, "flat", text), "-o", tmp_path / "out")
+    assert run.code == 2 and "flat.toml:relief:" in run.err and "without a flange" in run.err
+
+
+def test_librecad_renders_the_flat_pattern_with_bends_on_their_own_layer(
+    channel: Path, tmp_path: Path
+) -> None:
+    """LibreCAD (Debian librecad, scripts/install-test-tools.sh) prints the flat DXF to
+    PDF: the CUT outline in its layer's red, the two bend lines in BEND_DOWN's magenta,
+    each across the whole blank, as far apart as the worked bend zones put them."""
+    import os
+    import shutil
+    import subprocess
+
+    import pymupdf
+
+    program = shutil.which("librecad")
+    if program is None:
+        pytest.skip("LibreCAD is not installed: scripts/install-test-tools.sh installs it")
+    shutil.copy(channel / "channel-flat.dxf", tmp_path)
+    subprocess.run(
+        [program, "dxf2pdf", "-a", "-t", str(tmp_path), str(tmp_path / "channel-flat.dxf")],
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)},
+        check=True,
+    )
+    page = pymupdf.open(tmp_path / "channel-flat.pdf")[0]
+    lines = [
+        (tuple(d["color"] or ()), d["rect"])
+        for d in page.get_drawings()
+        if d["rect"].width == 0 or d["rect"].height == 0
+    ]
+    red = [r for c, r in lines if c == (1.0, 0.0, 0.0)]
+    outline = max(red, key=lambda r: r.width).width
+    scale = outline / 200.0  # points per mm, from the blank's width
+    heights = [r.height for r in red if r.width == 0]
+    assert max(heights) / scale == pytest.approx(80 + 40 + 2 * V, abs=0.05)
+    magenta = sorted((r for c, r in lines if c == (1.0, 0.0, 1.0)), key=lambda r: r.y0)
+    assert len(magenta) == 2
+    assert all(r.width == pytest.approx(outline, abs=0.5) for r in magenta)
+    zone = V + 2 * (R + T)
+    apart = 80 - 2 * (R + T) + zone
+    assert (magenta[1].y0 - magenta[0].y0) / scale == pytest.approx(apart, abs=0.05)
