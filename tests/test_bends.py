@@ -493,3 +493,31 @@ def test_librecad_renders_the_flat_pattern_with_bends_on_their_own_layer(
     zone = V + 2 * (R + T)
     apart = 80 - 2 * (R + T) + zone
     assert (magenta[1].y0 - magenta[0].y0) / scale == pytest.approx(apart, abs=0.05)
+
+
+def test_force_writes_the_flat_pattern_marked_and_no_solid_through_a_bend_zone(
+    tmp_path: Path, geom: Geom
+) -> None:
+    near = "[[hole]]\nx = 100.0\ny = 8.5\ndiameter = 5.0\n"
+    path = write(tmp_path, "near", U_CHANNEL + near)
+    out = tmp_path / "out"
+    assert geom("panel", path, "-o", out, "--force").code == 1
+    notes = [e.dxf.text for e in ezdxf.readfile(out / "near-flat.dxf").modelspace().query("TEXT")]
+    assert "FIT FAILS - forced" in notes
+    assert (out / "near-folded.step").is_file()
+    # Through a bend zone no folded solid can hold the hole: only the flat pattern, and
+    # the earlier run's STEP files of the same name go.
+    path.write_text(U_CHANNEL + near.replace("8.5", "4.0"), encoding="utf-8")
+    run = geom("panel", path, "-o", out, "--force")
+    assert run.code == 1 and "folded STEP not written" in run.out
+    assert (out / "near-flat.dxf").is_file()
+    assert not (out / "near-folded.step").exists() and not (out / "near-assembly.step").exists()
+
+
+def test_the_api_checks_and_builds_a_bent_panel(tmp_path: Path) -> None:
+    import geom
+
+    panel = geom.load_panel(write(tmp_path, "api", U_CHANNEL))
+    assert geom.check_panel(panel) == []
+    files = geom.build_panel(panel, tmp_path / "out")
+    assert files.ok and files.dxf is not None and files.dxf.name == "api-flat.dxf"

@@ -198,11 +198,11 @@ def run_bent(
             refused = "folded STEP not written: an opening in a bend zone or colliding flanges"
         elif step and dxf is not None:
             folded, assembly = write_folded_steps(panel, out_dir)
-    stale: list[str] = []
-    for suffix in SUFFIXES:
+    stale: list[str] = []  # a CAM file left from an earlier run must not pass for this one
+    for suffix, written in zip(SUFFIXES, (dxf, folded, assembly), strict=True):
         old = out_dir / f"{stem}{suffix}"
-        written = (dxf, folded, assembly)[SUFFIXES.index(suffix)]
-        if written is None and old.is_file() and not (suffix != "-flat.dxf" and not step):
+        asked = step or suffix == "-flat.dxf"
+        if asked and written is None and old.is_file():
             old.unlink()
             stale.append(old.name)
     forced = dxf is not None and bool(violations)
