@@ -521,3 +521,57 @@ def test_the_api_checks_and_builds_a_bent_panel(tmp_path: Path) -> None:
     assert geom.check_panel(panel) == []
     files = geom.build_panel(panel, tmp_path / "out")
     assert files.ok and files.dxf is not None and files.dxf.name == "api-flat.dxf"
+
+
+def cylinders(shape: Any) -> list[tuple[float, tuple[float, ...], tuple[float, ...]]]:
+    """(radius, a point on the axis, axis direction) of every cylindrical face."""
+    from OCP.BRepAdaptor import BRepAdaptor_Surface
+    from OCP.GeomAbs import GeomAbs_Cylinder
+    from OCP.TopAbs import TopAbs_FACE
+    from OCP.TopExp import TopExp_Explorer
+    from OCP.TopoDS import TopoDS
+
+    out = []
+    explorer = TopExp_Explorer(shape, TopAbs_FACE)
+    while explorer.More():
+        surface = BRepAdaptor_Surface(TopoDS.Face_s(explorer.Current()))
+        if surface.GetType() == GeomAbs_Cylinder:
+            cylinder = surface.Cylinder()
+            axis = cylinder.Axis()
+            p, d = axis.Location(), axis.Direction()
+            out.append((cylinder.Radius(), (p.X(), p.Y(), p.Z()), (d.X(), d.Y(), d.Z())))
+        explorer.Next()
+    return out
+
+
+def test_unfolding_the_folded_solid_gives_the_flat_pattern(tmp_path: Path, geom: Geom) -> None:
+    """Measured from the folded STEP alone: a hole on the base, a hole on the bottom
+    flange and the bottom bend's two cylinders. Unfolded along DIN 6935's neutral fibre,
+    the sheet between the holes is as long as the flat DXF puts them apart."""
+    extra = (
+        "[[hole]]\nx = 100.0\ny = 40.0\ndiameter = 5.0\n"
+        '[[hole]]\nface = "bottom"\nx = 50.0\ny = 12.0\ndiameter = 4.0\n'
+    )
+    assert bend_run(tmp_path, geom, extra, "holes").code == 0
+    (solid,) = solids(read_step(tmp_path / "out" / "holes-folded.step"))
+    found = cylinders(solid)
+    base_hole = next(c for c in found if c[0] == pytest.approx(2.5))
+    flange_hole = next(c for c in found if c[0] == pytest.approx(2.0))
+    bend = sorted(
+        (c for c in found if abs(c[2][0]) == pytest.approx(1.0) and c[1][1] < 40),
+        key=lambda c: c[0],
+    )
+    (r_in, axis, _), (r_out, *_) = bend[0], bend[-1]
+    t = r_out - r_in
+    assert (r_in, t) == pytest.approx((R, T))
+    k_ansi = (0.65 + 0.5 * math.log10(r_in / t)) / 2
+    along_base = base_hole[1][1] - axis[1]  # hole to where the bend starts, in Y
+    along_bend = math.pi / 2 * (r_in + k_ansi * t)
+    along_flange = axis[2] - flange_hole[1][2]  # where the bend ends to the hole, in Z
+    developed = along_base + along_bend + along_flange
+
+    loops = cut_loops(tmp_path / "out" / "holes-flat.dxf")
+    (big,) = [lp for lp in loops if lp.width == pytest.approx(5.0)]
+    (small,) = [lp for lp in loops if lp.width == pytest.approx(4.0)]
+    assert big.centre[1] - small.centre[1] == pytest.approx(developed, abs=1e-6)
+    assert small.centre[0] == pytest.approx(flange_hole[1][0], abs=1e-6)
