@@ -575,3 +575,13 @@ def test_unfolding_the_folded_solid_gives_the_flat_pattern(tmp_path: Path, geom:
     (small,) = [lp for lp in loops if lp.width == pytest.approx(4.0)]
     assert big.centre[1] - small.centre[1] == pytest.approx(developed, abs=1e-6)
     assert small.centre[0] == pytest.approx(flange_hole[1][0], abs=1e-6)
+
+
+def test_r12_exploded_flat_pattern_measures_the_same(tmp_path: Path, geom: Geom) -> None:
+    path = write(tmp_path, "r12", U_CHANNEL)
+    run = geom("panel", path, "-o", tmp_path, "--explode", "--dxf-version", "r12")
+    assert run.code == 0, run.err
+    (outline,) = cut_loops(tmp_path / "r12-flat.dxf")
+    assert outline.closed and outline.height == pytest.approx(80 + 40 + 2 * V, abs=1e-9)
+    msp = ezdxf.readfile(tmp_path / "r12-flat.dxf").modelspace()
+    assert len(msp.query('LINE[layer=="BEND_DOWN"]')) == 2

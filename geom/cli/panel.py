@@ -27,7 +27,9 @@ def add_panel(sub: Any) -> None:
         description="Check the layout of the panel file FILE (every part's fit on the "
         "panel's sheet and coating, webs and edge distances, flanges, bodies, plugs) and "
         "write DIR/<name>-panel.dxf, <name>-panel.step, <name>-assembly.step, "
-        "<name>-bom.csv and <name>-report.json (<name> = the file's stem). All sizes in "
+        "<name>-bom.csv and <name>-report.json (<name> = the file's stem); a panel with "
+        "[[flange]] entries: <name>-flat.dxf (the flat pattern), <name>-folded.step and "
+        "<name>-assembly.step, after the bend rules. All sizes in "
         "millimetres. Exit status: 0 layout ok, 1 a rule is broken (the DXF and STEP "
         "files are withheld unless --force; BOM and report are written), 2 bad input.",
     )

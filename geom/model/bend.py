@@ -40,7 +40,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from geom.model.contour import QUARTER_BULGE, Vertex
+from geom.model.contour import MIN_FEATURE_MM, QUARTER_BULGE, Vertex
 
 Edge = Literal["bottom", "right", "top", "left"]
 EDGES: tuple[Edge, ...] = ("bottom", "right", "top", "left")
@@ -171,6 +171,11 @@ class Relief:
     shape: ReliefShape
     size: float
     source: str
+
+    @property
+    def reach(self) -> float:
+        """The size as drawn (mm): under MIN_FEATURE_MM it is 0, never a sub-micron step."""
+        return self.size if self.size >= MIN_FEATURE_MM else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,8 +314,8 @@ class SheetMetal:
         relief."""
         first, last = _NEIGHBOURS[edge]
         length = self.frame2(edge).length
-        x0 = 0.0 if self.flange(first) is None else self._inset(first) + self.relief.size
-        x1 = length if self.flange(last) is None else length - self._inset(last) - self.relief.size
+        x0 = 0.0 if self.flange(first) is None else self._inset(first) + self.relief.reach
+        x1 = length if self.flange(last) is None else length - self._inset(last) - self.relief.reach
         return x0, x1
 
     def face_rect(self, face: str) -> tuple[float, float, float, float]:
@@ -387,7 +392,7 @@ class SheetMetal:
             elif f_in is None:
                 out.append(at(0.0, -(f_out.height + f_out.v)))
             else:
-                a, b, e = f_in.setback, f_out.setback, self.relief.size
+                a, b, e = f_in.setback, f_out.setback, self.relief.reach
                 out.append(at(-(f_in.height + f_in.v), b + e))
                 if self.relief.shape == "round" and e > 0:
                     out += [at(a, b + e, -QUARTER_BULGE), at(a + e, b)]
@@ -402,7 +407,7 @@ class SheetMetal:
         out: list[Vertex] = []
         for arriving, leaving, corner, t_out in _CORNERS:
             at = _Corner(corner[0] * self.width, corner[1] * self.height, t_out)
-            a, b, e = self._inset(arriving), self._inset(leaving), self.relief.size
+            a, b, e = self._inset(arriving), self._inset(leaving), self.relief.reach
             both = self.flange(arriving) is not None and self.flange(leaving) is not None
             if both and e > 0 and self.relief.shape == "round":
                 out += [at(a, b + e, -QUARTER_BULGE), at(a + e, b)]

@@ -35,6 +35,10 @@ from geom.model.bend import (
 from geom.model.tolerance import Size
 
 MAX_RADIUS_MM = 100.0
+MIN_RADIUS_MM = 0.01
+"""A sharper bend has no cylinder to build (and no press brake makes it)."""
+MIN_ANGLE = 1.0
+"""Degrees: a smaller bend is no bend (DIN 6935 takes v = 0 from beta = 165 on)."""
 MAX_HEIGHT_MM = 3000.0
 MAX_K_ANSI = 0.5
 """The neutral fibre lies inside the sheet: K in (0, 0.5]."""
@@ -80,7 +84,9 @@ def read_bends(
     min_cut = min_height = None
     if bend is not None:
         k_ansi = bend.number("k_factor", 0.0, MAX_K_ANSI, unit="", required=False)
-        default_radius = bend.number("radius", 0.0, MAX_RADIUS_MM, required=False)
+        default_radius = bend.number(
+            "radius", MIN_RADIUS_MM, MAX_RADIUS_MM, low_open=False, required=False
+        )
         min_cut = bend.number("min_cut_to_bend", 0.0, 100.0, low_open=False, required=False)
         min_height = bend.number("min_flange_height", 0.0, 100.0, low_open=False, required=False)
         bend.done()
@@ -104,9 +110,9 @@ def read_bends(
         if edge in flanges:
             raise entry.error("edge", edge, "a second flange on this edge", "one flange per edge")
         h = entry.must_number("height", 0.0, MAX_HEIGHT_MM)
-        angle = entry.must_number("angle", 0.0, 180.0, unit="degrees")
+        angle = entry.must_number("angle", MIN_ANGLE, 180.0, low_open=False, unit="degrees")
         direction = cast(Direction, entry.text("direction", choices=DIRECTIONS))
-        r = entry.number("radius", 0.0, MAX_RADIUS_MM, required=False)
+        r = entry.number("radius", MIN_RADIUS_MM, MAX_RADIUS_MM, low_open=False, required=False)
         entry.done()
         if r is not None:
             r_source = f"{name}: flange[{i}].radius"
