@@ -585,3 +585,22 @@ def test_r12_exploded_flat_pattern_measures_the_same(tmp_path: Path, geom: Geom)
     assert outline.closed and outline.height == pytest.approx(80 + 40 + 2 * V, abs=1e-9)
     msp = ezdxf.readfile(tmp_path / "r12-flat.dxf").modelspace()
     assert len(msp.query('LINE[layer=="BEND_DOWN"]')) == 2
+
+
+def test_the_catalog_builds_a_bent_panel_with_its_drawing(tmp_path: Path) -> None:
+    from geom.catalog.jobs import Options, build_panel
+    from geom.data.templates import load_catalog
+    from geom.model.conditions import BARE, Conditions
+    from geom.model.tolerance import Size
+    from geom.panel.model import SHOPS
+
+    path = write(tmp_path, "channel", U_CHANNEL)
+    conditions = Conditions(Size.exact(T), BARE, False, "mid", SHOPS["laser"])  # panels: own
+    options = Options(tmp_path / "out", conditions, 1.0, 50)
+    (tmp_path / "out").mkdir()
+    result = build_panel(path, load_catalog(), options)
+    assert result.ok, result.error
+    roles = result.data["files"]
+    assert roles["panel_dxf"] == "channel-flat.dxf"
+    assert roles["drawing_pdf"] == "channel-flat-drawing.pdf"
+    assert (tmp_path / "out" / roles["preview_svg"]).is_file()
