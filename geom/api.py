@@ -193,9 +193,10 @@ def load_panel(path: str | Path) -> Panel:
 def check_panel(panel: Panel) -> list[Violation]:
     """Every layout rule the panel breaks (fits, webs, edges, flanges, bodies, plugs),
     with the entries and positions; empty when the layout holds."""
+    from geom.panel.bent_layout import check_bent
     from geom.panel.layout import check_layout
 
-    return check_layout(panel)
+    return check_layout(panel) if panel.bends is None else check_bent(panel)
 
 
 def build_panel(
@@ -210,10 +211,12 @@ def build_panel(
     (created if needed), as `geom panel` does: the DXF and STEP files only when the
     layout holds, or with `force` (then marked)."""
     from geom.data.atomic import prepare_dir
+    from geom.panel.bent_job import run_bent
     from geom.panel.job import run_panel
 
     out = prepare_dir(Path(out_dir))
-    return run_panel(panel, out, version=_version(version), explode=explode, force=force)
+    run = run_panel if panel.bends is None else run_bent
+    return run(panel, out, version=_version(version), explode=explode, force=force)
 
 
 # --- arguments --------------------------------------------------------------------------

@@ -42,15 +42,21 @@ SCHEMA = "AP214IS"
 UNIT = "MM"
 
 
+Axes = tuple[tuple[float, float, float], tuple[float, float, float]]
+
+
 @dataclass(frozen=True)
 class Placement:
     """Where a component's own origin goes (x, y, z in mm), turned `rotation` degrees
-    about +Z (counter-clockwise seen from the front, +Z) before it is moved."""
+    about +Z (counter-clockwise seen from the front, +Z) before it is moved; with `axes`
+    (unit x and z directions, at right angles), its own X and Z then point along them (a
+    part on a bent panel's flange)."""
 
     x: float
     y: float
     z: float = 0.0
     rotation: float = 0.0
+    axes: Axes | None = None
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,8 @@ def _validate(product: str, components: Sequence[Component]) -> None:
         if not c.placements:
             raise InputError(where, f"{c.name}.placements", "()", "empty", "one or more")
         for p in c.placements:
-            if not all(math.isfinite(v) for v in (p.x, p.y, p.z, p.rotation)):
+            axes = () if p.axes is None else (*p.axes[0], *p.axes[1])
+            if not all(math.isfinite(v) for v in (p.x, p.y, p.z, p.rotation, *axes)):
                 raise InputError(where, f"{c.name}.placements", p, "not finite", "finite mm")
         if c.shape is None or c.shape.IsNull():
             raise InputError(where, f"{c.name}.shape", "null", "a null shape", "a solid")
@@ -186,7 +193,7 @@ def own_controller(session: Any) -> None:
 
 def _document(product: str, components: Sequence[Component]) -> Any:
     from OCP.BRepBuilderAPI import BRepBuilderAPI_Copy
-    from OCP.gp import gp_Ax1, gp_Dir, gp_Pnt, gp_Trsf, gp_Vec
+    from OCP.gp import gp_Ax1, gp_Ax3, gp_Dir, gp_Pnt, gp_Trsf, gp_Vec
     from OCP.Quantity import Quantity_Color, Quantity_TOC_sRGB
     from OCP.TCollection import TCollection_ExtendedString
     from OCP.TDataStd import TDataStd_Name
@@ -221,7 +228,14 @@ def _document(product: str, components: Sequence[Component]) -> Any:
             turn = gp_Trsf()
             turn.SetRotation(gp_Ax1(gp_Pnt(0, 0, 0), gp_Dir(0, 0, 1)), math.radians(p.rotation))
             move = gp_Trsf()
-            move.SetTranslation(gp_Vec(p.x, p.y, p.z))
+            if p.axes is None:
+                move.SetTranslation(gp_Vec(p.x, p.y, p.z))
+            else:  # the frame's coordinates to the assembly's: the inverse of SetTransformation
+                x_dir, z_dir = p.axes
+                move.SetTransformation(
+                    gp_Ax3(gp_Pnt(p.x, p.y, p.z), gp_Dir(*z_dir), gp_Dir(*x_dir))
+                )
+                move.Invert()
             instance = shapes.AddComponent(top, label, TopLoc_Location(move.Multiplied(turn)))
             name(instance, f"{component.name} #{i}" if many else component.name)
     shapes.UpdateAssemblies()

@@ -216,9 +216,12 @@ def panel_files(template_dirs: Sequence[Path]) -> list[Path]:
 
 
 def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
-    """A panel's files (geom.panel.job: DXF, STEP, BOM, report), previews and drawing."""
+    """A panel's files (geom.panel.job: DXF, STEP, BOM, report; a panel with flanges:
+    geom.panel.bent_job), previews and drawing."""
+    from geom.panel.bent_job import run_bent
     from geom.panel.job import run_panel
     from geom.panel.model import load_panel
+    from geom.render.bent_drawing import write_bent_drawing
     from geom.render.panel_drawing import write_panel_drawing
     from geom.render.preview import write_preview
 
@@ -229,7 +232,7 @@ def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
     try:
         panel = load_panel(path, catalog)
         data.update(_panel_data(panel))
-        files = run_panel(panel, options.out_dir)
+        files = (run_panel if panel.bends is None else run_bent)(panel, options.out_dir)
         named = {
             "panel_dxf": files.dxf,
             "panel_step": files.step,
@@ -247,7 +250,8 @@ def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
         pics = write_preview(
             files.dxf, options.out_dir, files.dxf.stem, scale=options.scale, dpi=options.dpi
         )
-        drawing = write_panel_drawing(panel, files.dxf, files.bom, options.out_dir)
+        draw = write_panel_drawing if panel.bends is None else write_bent_drawing
+        drawing = draw(panel, files.dxf, files.bom, options.out_dir)
         roles.update(
             preview_svg=pics.svg.name,
             preview_png=pics.png.name,

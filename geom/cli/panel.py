@@ -13,6 +13,7 @@ from geom.model.notes import FORCED_NOTE
 from geom.model.units import band, mm
 
 if TYPE_CHECKING:
+    from geom.dxf.flat import Marks
     from geom.dxf.writer import DxfVersion
 
 MAX_LISTED = 50
@@ -26,17 +27,27 @@ def add_panel(sub: Any) -> None:
         description="Check the layout of the panel file FILE (every part's fit on the "
         "panel's sheet and coating, webs and edge distances, flanges, bodies, plugs) and "
         "write DIR/<name>-panel.dxf, <name>-panel.step, <name>-assembly.step, "
-        "<name>-bom.csv and <name>-report.json (<name> = the file's stem). All sizes in "
+        "<name>-bom.csv and <name>-report.json (<name> = the file's stem); a panel with "
+        "[[flange]] entries: <name>-flat.dxf (the flat pattern), <name>-folded.step and "
+        "<name>-assembly.step, after the bend rules. All sizes in "
         "millimetres. Exit status: 0 layout ok, 1 a rule is broken (the DXF and STEP "
         "files are withheld unless --force; BOM and report are written), 2 bad input.",
     )
     panel.add_argument("file", metavar="FILE", type=Path, help="panel file (TOML)")
     output_args(panel, "the DXF and STEP files even when a layout rule is broken")
     dxf_format_args(panel)
+    panel.add_argument(
+        "--bend-marks",
+        choices=("layer", "colour"),
+        default="layer",
+        help="a panel with flanges: bend lines on BEND_UP / BEND_DOWN (layer, the default) "
+        "or all on BEND, green up and magenta down (colour)",
+    )
     panel.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from geom.panel.bent_job import run_bent
     from geom.panel.job import run_panel
     from geom.panel.model import load_panel
 
@@ -47,13 +58,14 @@ def run(args: argparse.Namespace) -> int:
         from geom.dxf.writer import R12_UNITS_NOTE
 
         print(f"geom: note: {R12_UNITS_NOTE}", file=sys.stderr)
-    files = run_panel(
-        panel,
-        out,
-        version=cast("DxfVersion", args.dxf_version),
-        explode=args.explode,
-        force=args.force,
-    )
+    version = cast("DxfVersion", args.dxf_version)
+    if panel.bends is not None:
+        marks = cast("Marks", args.bend_marks)
+        files = run_bent(
+            panel, out, version=version, explode=args.explode, force=args.force, marks=marks
+        )
+    else:
+        files = run_panel(panel, out, version=version, explode=args.explode, force=args.force)
     print(
         f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, sheet "
         f"{band(panel.sheet.min, panel.sheet.max)} mm {panel.process}, {len(panel.places)} "

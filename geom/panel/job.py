@@ -150,7 +150,10 @@ def run_panel(
     force: bool = False,
     step: bool = True,
 ) -> PanelFiles:
-    """Check the layout and write the files into `out_dir` (which must exist)."""
+    """Check the layout and write the files into `out_dir` (which must exist). A panel
+    with flanges is geom.panel.bent_job's (ValueError here)."""
+    if panel.bends is not None:
+        raise ValueError(f"panel {panel.name} has flanges: geom.panel.bent_job.run_bent")
     violations = tuple(check_layout(panel))
     cam = force or not violations
     stem = panel.name

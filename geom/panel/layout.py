@@ -165,7 +165,10 @@ def _near(a: Box, b: Box, distance: float) -> bool:
 
 
 def check_layout(panel: Panel) -> list[Violation]:
-    """Every violation of every rule, in a fixed order (rule, then file order)."""
+    """Every violation of every rule, in a fixed order (rule, then file order); a panel
+    with flanges is geom.panel.bent_layout's (ValueError here)."""
+    if panel.bends is not None:
+        raise ValueError(f"panel {panel.name} has flanges: geom.panel.bent_layout.check_bent")
     rules = rules_for(panel)
     found: list[Violation] = []
     found += _fits(panel)

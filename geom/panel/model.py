@@ -25,6 +25,7 @@ from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Conditions, Sho
 from geom.model.fit import Fit, evaluate
 from geom.model.part import Part, Rect
 from geom.model.tolerance import Size
+from geom.panel.flanges import Bends, face_bounds, off_flange, read_bends
 
 Process = Literal["laser", "punch"]
 PROCESSES: tuple[Process, ...] = ("laser", "punch")
@@ -56,6 +57,8 @@ class Placed:
     x: float
     y: float
     rotation: int
+    face: str = "base"
+    """The face it sits on: "base", or a flange by its edge (geom.panel.flanges)."""
 
     @property
     def turned(self) -> bool:
@@ -70,6 +73,7 @@ class Hole:
     x: float
     y: float
     diameter: float
+    face: str = "base"
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,8 @@ class Panel:
     holes: tuple[Hole, ...]
     fits: Mapping[str, Fit]
     """The fit of each part id on this panel: `fits[id].cut` is the drawn cutout."""
+    bends: Bends | None = None
+    """The flanges, bends and reliefs (None: a flat panel)."""
 
     def cut(self, placed: Placed) -> Rect:
         """The drawn cutout of a placed part, before its rotation."""
@@ -140,6 +146,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
     min_web = panel.number("min_web", 0.0, MAX_RULE_MM, low_open=False, required=False)
     min_edge = panel.number("min_edge", 0.0, MAX_RULE_MM, low_open=False, required=False)
     panel.done()
+    bends = read_bends(top, (width, height, radius or 0.0), sheet, where)
 
     catalog = load_catalog() if catalog is None else catalog
     fits: dict[str, Fit] = {}
@@ -150,6 +157,9 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
             fits[placed.part.id] = evaluate(placed.part, conditions)
         cut, x, y = fits[placed.part.id].cut, placed.x, placed.y
         w, h = (cut.height, cut.width) if placed.turned else (cut.width, cut.height)
+        if bends is not None and placed.face != "base":
+            off_flange(bends, entry, placed.face, x, y, w, h, f"{w:g} x {h:g} mm cutout")
+            return
         margin = edge_distance(outline, x, y, w, h, cut.corner_radius)
         if margin < -EDGE_EPS_MM:
             axis = _off_axis(outline, x, y, w, h)
@@ -163,6 +173,9 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
 
     def hole_on_sheet(entry: Entry, hole: Hole) -> None:
         x, y, d = hole.x, hole.y, hole.diameter
+        if bends is not None and hole.face != "base":
+            off_flange(bends, entry, hole.face, x, y, d, d, f"{d:g} mm hole")
+            return
         if edge_distance(outline, x, y, d, d, d / 2) < -EDGE_EPS_MM:
             axis = _off_axis(outline, x, y, d, d)
             raise entry.error(
@@ -173,7 +186,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
             )
 
     places, holes = read_openings(
-        top, path, catalog, (width, height), "panel", on_sheet, hole_on_sheet
+        top, path, catalog, (width, height), "panel", on_sheet, hole_on_sheet, face_bounds(bends)
     )
     top.done()
 
@@ -194,6 +207,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         places=tuple(places),
         holes=tuple(holes),
         fits=dict(sorted(fits.items())),
+        bends=bends,
     )
 
 
@@ -240,12 +254,24 @@ def read_openings(
     scope: str,
     check_place: Callable[[Entry, Placed], None] = lambda entry, placed: None,
     check_hole: Callable[[Entry, Hole], None] = lambda entry, hole: None,
+    faces: Mapping[str, tuple[float, float]] | None = None,
 ) -> tuple[list[Placed], list[Hole]]:
     """Every ``[[place]]``, expanded ``[[array]]`` and ``[[hole]]`` of a panel file or a
     cut layout: x, y (mm) within `bounds`, one template per part id (a template path is
     relative to `path`), at most MAX_OPENINGS in all; `check_place` and `check_hole` see
-    each opening as it is read (`scope` names the panel or the face in errors)."""
-    width, height = bounds
+    each opening as it is read (`scope` names the panel or the face in errors). With
+    `faces` (a bent panel: face name to its x, y range), each entry may name its `face`
+    and its x, y lie in that face's frame."""
+
+    def face_of(entry: Entry) -> tuple[str, float, float]:
+        """The entry's face and the x, y range of its frame."""
+        if not faces:
+            return "base", bounds[0], bounds[1]
+        face = entry.text("face", required=False) or "base"
+        if face not in faces:
+            raise entry.error("face", face, "not a face of this panel", " or ".join(faces))
+        return face, *faces[face]
+
     parts: dict[str, Part] = {}
     places: list[Placed] = []
     holes: list[Hole] = []
@@ -275,15 +301,17 @@ def read_openings(
     for i, raw in enumerate(top.array("place")):
         entry = Entry(raw, top.where, f"place[{i}].")
         part = resolve(entry)
+        face, width, height = face_of(entry)
         x = entry.must_number("x", 0.0, width, low_open=False)
         y = entry.must_number("y", 0.0, height, low_open=False)
         rotation = entry.rotation()
         entry.done()
-        add(entry, Placed(f"place[{i}]", part, x, y, rotation))
+        add(entry, Placed(f"place[{i}]", part, x, y, rotation, face))
 
     for i, raw in enumerate(top.array("array")):
         entry = Entry(raw, top.where, f"array[{i}].")
         part = resolve(entry)
+        face, width, height = face_of(entry)
         x = entry.must_number("x", 0.0, width, low_open=False)
         y = entry.must_number("y", 0.0, height, low_open=False)
         cols = entry.integer("cols", 1, MAX_ARRAY_SIDE)
@@ -302,15 +330,17 @@ def read_openings(
         for r in range(rows):
             for c in range(cols):
                 label = f"array[{i}][r{r},c{c}]"
-                add(entry, Placed(label, part, x + c * pitch_x, y + r * pitch_y, rotation))
+                placed = Placed(label, part, x + c * pitch_x, y + r * pitch_y, rotation, face)
+                add(entry, placed)
 
     for i, raw in enumerate(top.array("hole")):
         entry = Entry(raw, top.where, f"hole[{i}].")
+        face, width, height = face_of(entry)
         x = entry.must_number("x", 0.0, width, low_open=False)
         y = entry.must_number("y", 0.0, height, low_open=False)
         diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
         entry.done()
-        hole = Hole(f"hole[{i}]", x, y, diameter)
+        hole = Hole(f"hole[{i}]", x, y, diameter, face)
         check_hole(entry, hole)
         holes.append(hole)
         _count(entry, len(places) + len(holes), scope)

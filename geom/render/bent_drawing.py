@@ -1,0 +1,238 @@
+"""The drawing of a bent panel: one A3 landscape page (PDF) and its DXF (mm). The flat
+pattern as written (the CUT contours and the bend lines of the flat DXF, measured from
+it: the blank's size), a table of the bends, the folded part as sections through the
+middle of the base (geom.model.bend.SheetMetal.section), the BOM, notes and a title
+block with the panel's revision."""
+
+from __future__ import annotations
+
+import csv
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import ezdxf
+
+from geom.data.atomic import write_bytes
+from geom.dxf.layers import (
+    BEND_DOWN_LAYER,
+    BEND_LAYER,
+    BEND_UP_LAYER,
+    CUT_LAYER,
+    DIM_LAYER,
+    PLATE_LAYER,
+)
+from geom.dxf.writer import write_document
+from geom.model.bend import Edge, SheetMetal
+from geom.model.notes import FORCED_NOTE, KERF_NOTE
+from geom.model.units import band, mm
+from geom.render.panel_drawing import A3_H, A3_W, dxf_notes, panel_revision, read_cut_contours
+from geom.render.preview import pdf_bytes, pdf_document
+from geom.render.sheet import (
+    BORDER,
+    HEADING_MM,
+    WRAP,
+    DrawingFiles,
+    Sheet,
+    assumed_box,
+    dim_mm,
+    forced_box,
+    measure,
+    scale_text,
+    sheet_document,
+    text_table,
+)
+from geom.version import __version__
+
+FLAT_VIEW = (10.0, 120.0, 262.0, 287.0)
+"""Paper region of the flat pattern."""
+FOLDED_VIEW = (266.0, 150.0, 410.0, 287.0)
+"""Paper region of the folded sections."""
+RIGHT = (266.0, 10.0, 410.0, 150.0)
+TITLE = (266.0, 10.0, 410.0, 52.0)
+SCALES = (1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01)
+BEND_LAYERS = (BEND_UP_LAYER, BEND_DOWN_LAYER, BEND_LAYER)
+
+
+def _fit(
+    width: float, height: float, region: tuple[float, float, float, float], margin: float = 30.0
+) -> float:
+    """The largest scale that fits a width x height view with `margin` paper mm to spare."""
+    w, h = region[2] - region[0], region[3] - region[1]
+    fits = (k for k in SCALES if width * k + margin <= w and height * k + margin <= h)
+    return next(fits, SCALES[-1])
+
+
+def write_bent_drawing(panel: Any, flat_dxf: Path, bom_csv: Path, out_dir: Path) -> DrawingFiles:
+    """Write `<name>-flat-drawing.dxf` and `.pdf` for a bent panel (`panel`: a
+    geom.panel.model.Panel with `bends`), measured from its flat DXF as written."""
+    metal: SheetMetal = panel.bends.metal
+    contours = read_cut_contours(flat_dxf)
+    blank = max((measure(c) for c in contours), key=lambda m: m.width * m.height)
+    source = ezdxf.readfile(flat_dxf).modelspace()
+    bend_lines = [
+        (e.dxf.layer, (e.dxf.start.x, e.dxf.start.y), (e.dxf.end.x, e.dxf.end.y))
+        for e in source.query("LINE")
+        if e.dxf.layer in BEND_LAYERS
+    ]
+    s = _fit(blank.width, blank.height, FLAT_VIEW)
+    doc = sheet_document(s)
+    for layer, colour in ((BEND_UP_LAYER, 3), (BEND_DOWN_LAYER, 6), (BEND_LAYER, 7)):
+        doc.layers.add(layer, color=colour)
+    sheet = Sheet(doc, s, blank.centre, FLAT_VIEW, drop=-4.0)
+    msp = doc.modelspace()
+    for contour in contours:
+        msp.add_lwpolyline(
+            [(x, y, 0, 0, b) for x, y, b in contour],
+            format="xyseb",
+            close=True,
+            dxfattribs={"layer": CUT_LAYER},
+        )
+    for i, (layer, start, end) in enumerate(bend_lines, 1):  # the flanges' order
+        msp.add_line(start, end, dxfattribs={"layer": layer})
+        lx, ly = sheet.paper((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
+        sheet.text(f"B{i}", lx + 1, ly + 1)
+    msp.add_linear_dim(
+        base=(blank.centre[0], blank.y0 - 10.0 / s),
+        p1=(blank.x0, blank.y0),
+        p2=(blank.x1, blank.y0),
+        text=dim_mm(blank.width),
+        dimstyle="GEOM",
+        dxfattribs={"layer": DIM_LAYER},
+    ).render()
+    msp.add_linear_dim(
+        base=(blank.x0 - 10.0 / s, blank.centre[1]),
+        p1=(blank.x0, blank.y0),
+        p2=(blank.x0, blank.y1),
+        angle=90,
+        text=dim_mm(blank.height),
+        dimstyle="GEOM",
+        dxfattribs={"layer": DIM_LAYER},
+    ).render()
+    px, py = sheet.paper(blank.x0, blank.y0)
+    sheet.text(
+        f"PANEL {panel.name}, flat pattern, front view, origin lower-left corner  {scale_text(s)}",
+        px,
+        py - 22,
+        HEADING_MM,
+    )
+    rows = [
+        [
+            f"B{i}",
+            f.edge,
+            f.direction,
+            f"{f.angle:g}",
+            dim_mm(f.radius),
+            f"{f.factor.k_ansi:.3f}",
+            f"{f.factor.k_din:.3f}",
+            dim_mm(f.allowance),
+            dim_mm(f.v),
+            dim_mm(f.height),
+        ]
+        for i, f in enumerate(metal.flanges, 1)
+    ]
+    text_table(
+        sheet,
+        14.0,
+        FLAT_VIEW[1] - 6,
+        [
+            ("bend", 12),
+            ("edge", 18),
+            ("dir.", 14),
+            ("angle", 14),
+            ("R in", 16),
+            ("K ANSI", 18),
+            ("k DIN", 18),
+            ("BA", 18),
+            ("v", 18),
+            ("flange", 18),
+        ],
+        rows,
+    )
+    _folded(sheet, metal)
+    _right_column(sheet, panel, flat_dxf, bom_csv, s)
+    stem = f"{panel.name}-flat"
+    dxf = write_document(out_dir / f"{stem}-drawing.dxf", doc)
+    bx0, by0 = sheet.model(0, 0)
+    bx1, by1 = sheet.model(A3_W, A3_H)
+    rev = panel_revision(panel)
+    pdf = pdf_document(
+        doc, scale=s, box=(bx0, by0, bx1, by1), title=f"panel {panel.name}, rev {rev}"
+    )
+    path = write_bytes(out_dir / f"{stem}-drawing.pdf", pdf_bytes(pdf))
+    return DrawingFiles(dxf, path, rev)
+
+
+def _folded(sheet: Sheet, metal: SheetMetal) -> None:
+    """The folded part as sections through the middle of the base (on PLATE), one per
+    pair of opposite edges that carries a flange, stacked in FOLDED_VIEW."""
+    pairs: list[tuple[Edge, Edge, str]] = []
+    if metal.flange("bottom") or metal.flange("top"):
+        pairs.append(("bottom", "top", "A-A: across X at its middle, Y right, Z up"))
+    if metal.flange("left") or metal.flange("right"):
+        pairs.append(("left", "right", "B-B: across Y at its middle, X right, Z up"))
+    x0, y0, x1, y1 = FOLDED_VIEW
+    slot = (y1 - y0) / max(len(pairs), 1)
+    for i, (first, last, title) in enumerate(pairs):
+        contour = metal.section(first, last)
+        m = measure(contour)
+        region = (x0, y1 - (i + 1) * slot, x1, y1 - i * slot - 8)
+        k = _fit(m.width, m.height, region, margin=8.0)
+        cx, cy = (region[0] + region[2]) / 2, (region[1] + region[3]) / 2
+
+        points = [
+            (*sheet.model(cx + (a - m.centre[0]) * k, cy + (b - m.centre[1]) * k), 0, 0, bulge)
+            for a, b, bulge in contour
+        ]
+        sheet.msp.add_lwpolyline(
+            points,
+            format="xyseb",
+            close=True,
+            dxfattribs={"layer": PLATE_LAYER},
+        )
+        sheet.text(f"folded, section {title}  {scale_text(k)}", x0 + 2, y1 - i * slot - 4)
+
+
+def _right_column(sheet: Sheet, panel: Any, flat_dxf: Path, bom_csv: Path, s: float) -> None:
+    x0, _, x1, y1 = RIGHT
+    top = y1 - 2
+    forced = FORCED_NOTE in dxf_notes(flat_dxf)
+    if forced:
+        detail = f"written with --force; layout rules fail (see {panel.name}-report.json)"
+        top = forced_box(sheet, x0, x1, top, detail)
+    places = list(panel.places)
+    if any(p.part.cut_assumed for p in places):
+        ids = sorted({p.part.id for p in places if p.part.cut_assumed})
+        top = assumed_box(sheet, x0, x1, top, ids)
+    with bom_csv.open(encoding="utf-8", newline="") as handle:
+        bom = [[r["part"], r["count"]] for r in csv.DictReader(handle)]
+    top = text_table(sheet, x0 + 2, top - 1, [("BOM: part", 40), ("qty", 10)], bom)
+    metal: SheetMetal = panel.bends.metal
+    notes = [
+        f"Sheet {band(panel.sheet.min, panel.sheet.max, 2)} mm (blank developed for "
+        f"{mm(metal.sheet)} mm), {panel.process}; layout rules "
+        + ("FAIL (written with --force)." if forced else "hold."),
+        "K ANSI = k DIN / 2 (neutral fibre K t from the inside face); BA = bend "
+        "allowance, v = DIN 6935's blank compensation.",
+        f"Reliefs {metal.relief.shape}, {mm(metal.relief.size)} mm. DXF: {KERF_NOTE}.",
+    ]
+    lines = ["NOTES (dimensions in mm)"]
+    for i, note in enumerate(notes, 1):
+        wrapped = textwrap.wrap(note, WRAP)
+        lines += [f"{i}. {wrapped[0]}", *(f"   {w}" for w in wrapped[1:])]
+    sheet.lines(lines, x0 + 2, top - 1)
+    sheet.rect(BORDER, BORDER, A3_W - BORDER, A3_H - BORDER)
+    tx0, ty0, tx1, ty1 = TITLE
+    sheet.rect(tx0, ty0, tx1, ty1)
+    sheet.line(tx0, ty1 - 12, tx1, ty1 - 12)
+    sheet.text(f"PANEL {panel.name}", tx0 + 2, ty1 - 6, HEADING_MM)
+    sheet.text("bent panel: flat pattern, bends, folded sections", tx0 + 2, ty1 - 10.5)
+    sheet.lines(
+        [
+            f"base {dim_mm(panel.width)} x {dim_mm(panel.height)} mm, {len(metal.flanges)} flanges",
+            f"scale {scale_text(s)}   sheet A3   units mm",
+            f"revision {panel_revision(panel)}   geom {__version__}",
+        ],
+        tx0 + 2,
+        ty1 - 12.5,
+    )
