@@ -2,8 +2,10 @@
 
 `load_panel` reads and validates the whole file into immutable values before anything is
 built or written: the outline, sheet, coating, masking, process and shop, rule overrides,
-every placed part (from ``[[place]]`` and expanded ``[[array]]`` entries) with the cut
-drawn for this panel's sheet and coating, and every plain hole. A bad value raises `InputError`
+what the shop's drawing states (material, finish, general tolerance, notes), every placed
+part (from ``[[place]]`` and expanded ``[[array]]`` entries) with the cut drawn for this
+panel's sheet and coating, every plain hole and every slot, each with its optional label.
+A bad value raises `InputError`
 ``<file>:<entry>.<field>: <value> is <problem>; allowed <range>``. All sizes in mm.
 """
 
@@ -41,6 +43,10 @@ MAX_OPENINGS = 20000
 MAX_ARRAY_SIDE = 1000
 MAX_HOLE_MM = 500.0
 MAX_RULE_MM = 100.0
+MAX_LABEL = 40
+"""Characters of a label: it names an opening in the drawing's view and tables."""
+MAX_NOTES = 20
+"""Free notes of one panel: what fits the drawing's notes column."""
 STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 EDGE_EPS_MM = 1e-9
 
@@ -56,6 +62,8 @@ class Placed:
     x: float
     y: float
     rotation: int
+    label: str = ""
+    """The shop's name for it on the drawing ("" when the file gives none)."""
 
     @property
     def turned(self) -> bool:
@@ -70,6 +78,30 @@ class Hole:
     x: float
     y: float
     diameter: float
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """An obround (slotted) hole: centre (x, y), overall length and width (mm), the long
+    axis turned `angle` degrees counter-clockwise from +X (0, 90, 180 or 270), and an
+    optional symmetric tolerance (+/- mm) the shop must hold on the cut."""
+
+    entry: str
+    x: float
+    y: float
+    length: float
+    width: float
+    angle: int
+    tolerance: float | None = None
+    label: str = ""
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """Width and height of the slot as placed (mm): its extent along x and y."""
+        if self.angle in (90, 270):
+            return self.width, self.length
+        return self.length, self.width
 
 
 @dataclass(frozen=True)
@@ -99,6 +131,15 @@ class Panel:
     holes: tuple[Hole, ...]
     fits: Mapping[str, Fit]
     """The fit of each part id on this panel: `fits[id].cut` is the drawn cutout."""
+    slots: tuple[Slot, ...] = ()
+    material: str = ""
+    """What the shop cuts, e.g. "EN AW-5754 H22 aluminium" ("" when not stated)."""
+    finish: str = ""
+    """The coating as the shop orders it, e.g. "powder coat RAL 7035 fine texture"."""
+    general_tolerance: str = ""
+    """The general tolerance for dimensions without their own, e.g. "ISO 2768-m"."""
+    notes: tuple[str, ...] = ()
+    """Free notes for the shop, each one line."""
 
     def cut(self, placed: Placed) -> Rect:
         """The drawn cutout of a placed part, before its rotation."""
@@ -139,6 +180,10 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
     conditions = Conditions(sheet, coating, masked, target, shop)
     min_web = panel.number("min_web", 0.0, MAX_RULE_MM, low_open=False, required=False)
     min_edge = panel.number("min_edge", 0.0, MAX_RULE_MM, low_open=False, required=False)
+    material = panel.text("material", required=False)
+    finish = panel.text("finish", required=False)
+    general_tolerance = panel.text("general_tolerance", required=False)
+    notes = panel.texts("notes", MAX_NOTES)
     panel.done()
 
     catalog = load_catalog() if catalog is None else catalog
@@ -173,9 +218,11 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
             )
 
     places, holes = read_openings(
-        top, path, catalog, (width, height), "panel", on_sheet, hole_on_sheet
+        top, path, catalog, (width, height), "panel", on_sheet, hole_on_sheet, labelled=True
     )
+    slots = _read_slots(top, outline, len(places) + len(holes))
     top.done()
+    _unique_labels(top, places, holes, slots)
 
     return Panel(
         path=path,
@@ -194,6 +241,11 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         places=tuple(places),
         holes=tuple(holes),
         fits=dict(sorted(fits.items())),
+        slots=tuple(slots),
+        material=material,
+        finish=finish,
+        general_tolerance=general_tolerance,
+        notes=notes,
     )
 
 
@@ -240,11 +292,15 @@ def read_openings(
     scope: str,
     check_place: Callable[[Entry, Placed], None] = lambda entry, placed: None,
     check_hole: Callable[[Entry, Hole], None] = lambda entry, hole: None,
+    *,
+    labelled: bool = False,
 ) -> tuple[list[Placed], list[Hole]]:
     """Every ``[[place]]``, expanded ``[[array]]`` and ``[[hole]]`` of a panel file or a
     cut layout: x, y (mm) within `bounds`, one template per part id (a template path is
     relative to `path`), at most MAX_OPENINGS in all; `check_place` and `check_hole` see
-    each opening as it is read (`scope` names the panel or the face in errors)."""
+    each opening as it is read (`scope` names the panel or the face in errors).
+    `labelled`: each entry may carry a `label` (an array's is a prefix, numbered from 1
+    row by row: the first row left to right, then the next)."""
     width, height = bounds
     parts: dict[str, Part] = {}
     places: list[Placed] = []
@@ -278,8 +334,9 @@ def read_openings(
         x = entry.must_number("x", 0.0, width, low_open=False)
         y = entry.must_number("y", 0.0, height, low_open=False)
         rotation = entry.rotation()
+        label = entry.label() if labelled else ""
         entry.done()
-        add(entry, Placed(f"place[{i}]", part, x, y, rotation))
+        add(entry, Placed(f"place[{i}]", part, x, y, rotation, label))
 
     for i, raw in enumerate(top.array("array")):
         entry = Entry(raw, top.where, f"array[{i}].")
@@ -291,6 +348,7 @@ def read_openings(
         pitch_x = entry.number("pitch_x", 0.0, MAX_PANEL_MM, required=cols > 1) or 0.0
         pitch_y = entry.number("pitch_y", 0.0, MAX_PANEL_MM, required=rows > 1) or 0.0
         rotation = entry.rotation()
+        prefix = entry.label() if labelled else ""
         entry.done()
         if cols * rows + len(places) + len(holes) > MAX_OPENINGS:
             raise entry.error(
@@ -301,20 +359,75 @@ def read_openings(
             )
         for r in range(rows):
             for c in range(cols):
-                label = f"array[{i}][r{r},c{c}]"
-                add(entry, Placed(label, part, x + c * pitch_x, y + r * pitch_y, rotation))
+                name = f"array[{i}][r{r},c{c}]"
+                label = f"{prefix}{r * cols + c + 1}" if prefix else ""
+                at = (x + c * pitch_x, y + r * pitch_y)
+                add(entry, Placed(name, part, *at, rotation, label))
 
     for i, raw in enumerate(top.array("hole")):
         entry = Entry(raw, top.where, f"hole[{i}].")
         x = entry.must_number("x", 0.0, width, low_open=False)
         y = entry.must_number("y", 0.0, height, low_open=False)
         diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
+        label = entry.label() if labelled else ""
         entry.done()
-        hole = Hole(f"hole[{i}]", x, y, diameter)
+        hole = Hole(f"hole[{i}]", x, y, diameter, label)
         check_hole(entry, hole)
         holes.append(hole)
         _count(entry, len(places) + len(holes), scope)
     return places, holes
+
+
+def _read_slots(top: Entry, outline: tuple[float, float, float], counted: int) -> list[Slot]:
+    """Every ``[[slot]]``: centre within the outline, length >= width (mm), the long axis
+    at a multiple of 90 degrees, an optional +/- tolerance and label; the whole slot on
+    the sheet. `counted`: openings read before (for MAX_OPENINGS)."""
+    width, height, _ = outline
+    slots: list[Slot] = []
+    for i, raw in enumerate(top.array("slot")):
+        entry = Entry(raw, top.where, f"slot[{i}].")
+        x = entry.must_number("x", 0.0, width, low_open=False)
+        y = entry.must_number("y", 0.0, height, low_open=False)
+        w = entry.must_number("width", 0.0, MAX_HOLE_MM)
+        length = entry.must_number("length", 0.0, MAX_PANEL_MM)
+        if length < w:
+            raise entry.error(
+                "length", length, f"shorter than the slot's width {w:g} mm", f"[{w:g}, 3000]"
+            )
+        angle = entry.rotation("angle")
+        tolerance = entry.number("tolerance", 0.0, MAX_TOLERANCE_MM, required=False)
+        label = entry.label()
+        entry.done()
+        slot = Slot(f"slot[{i}]", x, y, length, w, angle, tolerance, label)
+        sx, sy = slot.size
+        if edge_distance(outline, x, y, sx, sy, w / 2) < -EDGE_EPS_MM:
+            axis = _off_axis(outline, x, y, sx, sy)
+            raise entry.error(
+                axis,
+                x if axis == "x" else y,
+                f"placing the {length:g} x {w:g} mm slot off the sheet",
+                f"slot inside the {width:g} x {height:g} mm outline",
+            )
+        slots.append(slot)
+        _count(entry, counted + len(slots), "panel")
+    return slots
+
+
+def _unique_labels(top: Entry, places: list[Placed], holes: list[Hole], slots: list[Slot]) -> None:
+    """Each label names one opening: a second use is bad input (the first entry named)."""
+    seen: dict[str, str] = {}
+    items: list[Placed | Hole | Slot] = [*places, *holes, *slots]
+    for item in items:
+        if not item.label:
+            continue
+        first = seen.setdefault(item.label, item.entry)
+        if first != item.entry:
+            raise top.error(
+                f"{item.entry.split('[r')[0]}.label",
+                item.label,
+                f"the label of {first} too",
+                "a label used by one opening only",
+            )
 
 
 def _off_axis(outline: tuple[float, float, float], x: float, y: float, w: float, h: float) -> str:
@@ -395,17 +508,35 @@ class Entry(Table):
     def integer(self, key: str, low: int, high: int) -> int:
         return int(self.must_number(key, low, high, low_open=False, integer=True))
 
-    def rotation(self) -> int:
+    def rotation(self, key: str = "rotation") -> int:
         """Degrees counter-clockwise, a multiple of 90 in -360 .. 360; returned as 0..270."""
-        raw = self.get("rotation", required=False)
+        raw = self.get(key, required=False)
         if raw is None:
             return 0
         allowed = "0, 90, 180 or 270 (a multiple of 90 in -360 .. 360)"
         if isinstance(raw, str):
-            raise self.error("rotation", raw, "not a number", allowed)
+            raise self.error(key, raw, "not a number", allowed)
         value = number(
-            self.where, self.path("rotation"), raw, -360.0, 360.0, low_open=False, unit="degrees"
+            self.where, self.path(key), raw, -360.0, 360.0, low_open=False, unit="degrees"
         )
         if value % 90:
-            raise self.error("rotation", raw, "not a multiple of 90 degrees", allowed)
+            raise self.error(key, raw, "not a multiple of 90 degrees", allowed)
         return int(value) % 360
+
+    def label(self) -> str:
+        """An optional `label`: one line of 1 to MAX_LABEL characters ("" when absent)."""
+        value = self.text("label", required=False)
+        if len(value) > MAX_LABEL:
+            raise self.error("label", value, "too long", f"1 to {MAX_LABEL} characters")
+        return value.strip()
+
+    def texts(self, key: str, most: int) -> tuple[str, ...]:
+        """An optional list of one-line texts, at most `most` of them (() when absent)."""
+        raw = self.get(key, required=False)
+        if raw is None:
+            return ()
+        allowed = f"a list of 1 to {most} texts, each one line"
+        if not isinstance(raw, list) or not 1 <= len(raw) <= most:
+            raise self.error(key, raw, "not a list of texts", allowed)
+        items = Entry({f"[{i}]": v for i, v in enumerate(raw)}, self.where, self.path(key))
+        return tuple(items.text(f"[{i}]") for i in range(len(raw)))
