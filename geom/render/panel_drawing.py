@@ -16,6 +16,7 @@ from typing import Any
 
 import ezdxf
 import ezdxf.bbox
+from ezdxf import edgeminer, edgesmith
 
 from geom.data.atomic import write_bytes
 from geom.dxf.layers import (
@@ -61,6 +62,8 @@ PANEL_TITLE = (272.0, 10.0, 410.0, 52.0)
 PANEL_SCALES = (1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01)
 DRAWING_SUFFIXES = tuple(f"-panel-drawing.{ext}" for ext in ("pdf", "dxf", "svg", "png"))
 """The drawing's files, after the panel's name."""
+JOIN_MM = 1e-6
+"""Ends of exploded LINE and ARC entities closer than this join (the DXF lint's tolerance)."""
 MATCH_MM = 1e-6
 """Float noise (mm) when finding an entry's centre inside a measured contour's extents."""
 
@@ -91,17 +94,41 @@ def read_cut_contours(path: Path) -> list[list[Vertex]]:
 
 
 def _read_cut(path: Path) -> list[tuple[list[Vertex], bool]]:
-    """`read_cut_contours`, each with whether it was written as a CIRCLE."""
+    """`read_cut_contours`, each with whether it was written as a CIRCLE. Reads what
+    geom writes: LWPOLYLINE (R2000), POLYLINE (R12), CIRCLE, and LINE / ARC chained end
+    to end into closed loops (exploded, within JOIN_MM)."""
     doc = ezdxf.readfile(path)
-    entities: Any = doc.modelspace().query(f"LWPOLYLINE CIRCLE[layer=='{CUT_LAYER}']")
     out: list[tuple[list[Vertex], bool]] = []
+    loose: list[Any] = []
+    entities: Any = doc.modelspace().query(f"*[layer=='{CUT_LAYER}']")
     for e in entities:
-        if e.dxftype() == "CIRCLE":
+        kind = e.dxftype()
+        if kind == "CIRCLE":
             (cx, cy, _), r = e.dxf.center, float(e.dxf.radius)
             out.append(([(float(cx) + r, float(cy), 1.0), (float(cx) - r, float(cy), 1.0)], True))
-        elif e.closed:
+        elif kind == "LWPOLYLINE" and e.closed:
             out.append(([(float(x), float(y), float(b)) for x, y, b in e.get_points("xyb")], False))
+        elif kind == "POLYLINE" and e.is_closed:
+            out.append(([_vertex(v) for v in e.vertices], False))
+        elif kind in ("LINE", "ARC"):
+            loose.append(e)
+    if loose:
+        edges = list(edgesmith.edges_from_entities_2d(loose, gap_tol=JOIN_MM))
+        deposit = edgeminer.Deposit(edges, gap_tol=JOIN_MM)
+        for chain in edgeminer.find_all_simple_chains(deposit):
+            if edgeminer.is_loop(chain, gap_tol=JOIN_MM):
+                points = edgesmith.lwpolyline_from_chain(chain).get_points("xyb")
+                vertices = [(float(x), float(y), float(b)) for x, y, b in points]
+                if math.dist(vertices[0][:2], vertices[-1][:2]) <= JOIN_MM:
+                    vertices.pop()  # the loop's closing vertex, back at its start
+                out.append((vertices, False))
     return out
+
+
+def _vertex(v: Any) -> Vertex:
+    """An R12 POLYLINE vertex as (x, y, bulge)."""
+    x, y, _ = v.dxf.location
+    return float(x), float(y), float(v.dxf.bulge)
 
 
 def dxf_notes(path: Path) -> list[str]:
