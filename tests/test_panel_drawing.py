@@ -15,6 +15,7 @@ import pytest
 from measure import cut_loops
 
 from geom.catalog import panel_files
+from geom.cli import main
 from geom.data.templates import template_dirs
 from geom.dxf.lint import lint_file
 from geom.panel.job import run_panel
@@ -97,3 +98,18 @@ def test_panel_drawing_is_measured_from_the_panel_dxf(panel_file: Path, tmp_path
     dims = list(ezdxf.readfile(drawing.dxf).modelspace().query("DIMENSION"))
     assert dims and all(d.dxf.layer == "DIM" for d in dims)
     assert sorted(d.get_measurement() for d in dims) == pytest.approx(sorted([width, height]))
+
+
+@pytest.mark.parametrize(
+    "form", [("--explode",), ("--dxf-version", "r12")], ids=["exploded", "r12"]
+)
+def test_drawing_of_any_dxf_form_is_the_same(tmp_path: Path, form: tuple[str, ...]) -> None:
+    """`geom panel` draws from the panel DXF in whatever form it wrote it: LINE and ARC
+    chained into loops, or R12 POLYLINEs; the tables read the same as from LWPOLYLINEs."""
+    texts = []
+    for name, extra in (("plain", ()), ("other", form)):
+        out = tmp_path / name
+        assert main(["panel", str(PANELS[0]), "-o", str(out), *extra]) == 0
+        (pdf,) = out.glob("*-panel-drawing.pdf")
+        texts.append(" ".join(pymupdf.open(pdf)[0].get_text().split()))
+    assert texts[0] == texts[1]

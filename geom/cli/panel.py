@@ -40,7 +40,7 @@ def add_panel(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from geom.panel.job import run_panel
     from geom.panel.model import load_panel
-    from geom.render.panel_drawing import DRAWING_SUFFIXES, write_panel_drawing
+    from geom.render.panel_drawing import draw_panel
 
     panel = load_panel(args.file)
     out = prepare_dir(args.output)
@@ -56,17 +56,9 @@ def run(args: argparse.Namespace) -> int:
         explode=args.explode,
         force=args.force,
     )
-    drawing: list[Path] = []
-    removed = list(files.removed)
-    if files.dxf is not None:
-        made = write_panel_drawing(panel, files.dxf, files.bom, out)
-        drawing = [made.pdf, made.dxf, made.svg, made.png]
-    else:  # a drawing left from an earlier run must not pass for this layout
-        for suffix in DRAWING_SUFFIXES:
-            old = out / f"{panel.name}{suffix}"
-            if old.is_file():
-                old.unlink()
-                removed.append(old.name)
+    made, stale = draw_panel(panel, files.dxf, files.bom, out)
+    drawing = [made.pdf, made.dxf, made.svg, made.png] if made else []
+    removed = [*files.removed, *stale]
     print(
         f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, sheet "
         f"{band(panel.sheet.min, panel.sheet.max)} mm {panel.process}, {len(panel.places)} "

@@ -384,6 +384,24 @@ def write_panel_drawing(
     return PanelDrawingFiles(dxf, path, pics.svg, pics.png, rev)
 
 
+def draw_panel(
+    panel: Any, panel_dxf: Path | None, bom_csv: Path, out_dir: Path
+) -> tuple[PanelDrawingFiles | None, list[str]]:
+    """The drawing of a panel whose DXF was written (`write_panel_drawing`); when the DXF
+    was withheld (`panel_dxf` None), the removal of a drawing an earlier run left under
+    the same names, which must not pass for this layout. Returns the drawing's files
+    (or None) and the names of the stale files removed."""
+    if panel_dxf is not None:
+        return write_panel_drawing(panel, panel_dxf, bom_csv, out_dir), []
+    removed = []
+    for suffix in DRAWING_SUFFIXES:
+        old = out_dir / f"{panel.name}{suffix}"
+        if old.is_file():
+            old.unlink()
+            removed.append(old.name)
+    return None, removed
+
+
 def panel_revision(panel: Any) -> str:
     """8 hex digits of SHA-256 over the panel file and every template it uses."""
     digest = hashlib.sha256(Path(panel.path).read_bytes())
