@@ -300,7 +300,7 @@ def read_openings(
     relative to `path`), at most MAX_OPENINGS in all; `check_place` and `check_hole` see
     each opening as it is read (`scope` names the panel or the face in errors).
     `labelled`: each entry may carry a `label` (an array's is a prefix, numbered from 1
-    row by row: the first row left to right, then the next)."""
+    row by row: the row at y left to right, then the one above; pitches are > 0)."""
     width, height = bounds
     parts: dict[str, Part] = {}
     places: list[Placed] = []
