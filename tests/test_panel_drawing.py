@@ -7,6 +7,7 @@ and its DXF variant holds the same CUT contours, with dimensions only on DIM."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import ezdxf
@@ -113,3 +114,37 @@ def test_drawing_of_any_dxf_form_is_the_same(tmp_path: Path, form: tuple[str, ..
         (pdf,) = out.glob("*-panel-drawing.pdf")
         texts.append(" ".join(pymupdf.open(pdf)[0].get_text().split()))
     assert texts[0] == texts[1]
+
+
+def test_long_tables_stay_on_the_sheet(tmp_path: Path) -> None:
+    """30 cutouts, 40 holes and 5 slots: each table lists what the A3 sheet holds and says
+    how many more the report lists; every word stays inside the 10 mm border."""
+    holes = "".join(
+        f"[[hole]]\nx = {20.0 + 10 * (i % 20)}\ny = {250.0 + 10 * (i // 20)}\ndiameter = 3.0\n"
+        for i in range(40)
+    )
+    slots = "".join(
+        f"[[slot]]\nx = {250.0 + 20 * i}\ny = 260.0\nlength = 10.0\nwidth = 5.0\n" for i in range(5)
+    )
+    path = tmp_path / "long.toml"
+    path.write_text(
+        '[panel]\nwidth = 400.0\nheight = 300.0\nsheet = 1.5\nprocess = "laser"\n'
+        'shop_tolerance = 0.05\n\n[[array]]\npart = "770-1242/076-000"\nx = 40.0\n'
+        "y = 40.0\ncols = 10\nrows = 3\npitch_x = 35.0\npitch_y = 35.0\n" + holes + slots,
+        encoding="utf-8",
+    )
+    assert main(["panel", str(path), "-o", str(tmp_path / "out")]) == 0
+    page = pymupdf.open(tmp_path / "out" / "long-panel-drawing.pdf")[0]
+    border = 10 * 72 / 25.4
+    for *box, word, _, _, _ in page.get_text("words"):
+        x0, y0, x1, y1 = box
+        assert border <= x0 and x1 <= page.rect.width - border, word
+        assert border <= y0 and y1 <= page.rect.height - border, word
+    text = " ".join(page.get_text().split())
+    shown = {kind: set(re.findall(rf"\b{kind}(\d+) ", text)) for kind in "CHS"}
+    for kind, total in (("C", 30), ("H", 40), ("S", 5)):
+        # the listed rows are the first ones, and each table shows rows, not only a header
+        assert shown[kind] == {str(k) for k in range(1, len(shown[kind]) + 1)}, kind
+        assert 3 <= len(shown[kind]) <= total
+    more = [int(n) for n in re.findall(r"\.\.\. (\d+) more in long-report\.json", text)]
+    assert more and sum(len(v) for v in shown.values()) + sum(more) == 30 + 40 + 5

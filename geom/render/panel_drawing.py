@@ -28,10 +28,11 @@ from geom.dxf.writer import write_document
 from geom.model.contour import Vertex
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE
 from geom.model.units import band, mm
-from geom.render.preview import PreviewFiles, pdf_bytes, pdf_document, write_preview
+from geom.render.preview import page_png, pdf_bytes, pdf_document, svg_bytes
 from geom.render.sheet import (
     BORDER,
     HEADING_MM,
+    LINE_PITCH,
     TEXT_MM,
     WRAP,
     Measured,
@@ -87,17 +88,11 @@ class _Opening:
     m: Measured
 
 
-def read_cut_contours(path: Path) -> list[list[Vertex]]:
-    """Every closed LWPOLYLINE and every CIRCLE on layer CUT of a DXF file, in file order,
-    as (x, y, bulge) vertices (a circle as two half-circle arcs)."""
-    return [contour for contour, _ in _read_cut(path)]
-
-
-def _read_cut(path: Path) -> list[tuple[list[Vertex], bool]]:
-    """`read_cut_contours`, each with whether it was written as a CIRCLE. Reads what
-    geom writes: LWPOLYLINE (R2000), POLYLINE (R12), CIRCLE, and LINE / ARC chained end
-    to end into closed loops (exploded, within JOIN_MM)."""
-    doc = ezdxf.readfile(path)
+def _read_cut(doc: Any) -> list[tuple[list[Vertex], bool]]:
+    """Every closed contour on layer CUT of a DXF document, in file order, as (x, y,
+    bulge) vertices (a circle as two half-circle arcs), each with whether it was written
+    as a CIRCLE. Reads what geom writes: LWPOLYLINE (R2000), POLYLINE (R12), CIRCLE, and
+    LINE / ARC chained end to end into closed loops (exploded, within JOIN_MM)."""
     out: list[tuple[list[Vertex], bool]] = []
     loose: list[Any] = []
     entities: Any = doc.modelspace().query(f"*[layer=='{CUT_LAYER}']")
@@ -131,9 +126,8 @@ def _vertex(v: Any) -> Vertex:
     return float(x), float(y), float(v.dxf.bulge)
 
 
-def dxf_notes(path: Path) -> list[str]:
-    """The TEXT of every entity on layer NOTES of a DXF file."""
-    doc = ezdxf.readfile(path)
+def dxf_notes(doc: Any) -> list[str]:
+    """The TEXT of every entity on layer NOTES of a DXF document."""
     return [str(t.dxf.text) for t in doc.modelspace().query(f"TEXT[layer=='{NOTES_LAYER}']")]
 
 
@@ -144,9 +138,16 @@ def _entries(panel: Any, openings: list[_Opening]) -> list[Any]:
     is the centre for symmetric shapes). An opening that holds no entry's centre fails:
     the DXF was not written for this panel file."""
     entries = [*panel.places, *panel.holes, *panel.slots]
+    at: dict[tuple[float, float], Any] = {}
+    for e in entries:
+        at.setdefault((round(e.x, 6), round(e.y, 6)), e)
     out = []
     for o in openings:
         m = o.m
+        exact = at.get((round(m.centre[0], 6), round(m.centre[1], 6)))
+        if exact is not None:  # a symmetric shape: the extents' middle is its centre
+            out.append(exact)
+            continue
         inside = [
             e
             for e in entries
@@ -163,6 +164,22 @@ def _entries(panel: Any, openings: list[_Opening]) -> list[Any]:
     return out
 
 
+def _lines(top: float) -> int:
+    """Text lines (a table's header and rows) that fit from paper y `top` down to the
+    border (2 mm clear)."""
+    return max(int((top - BORDER - 2) / (TEXT_MM * LINE_PITCH)), 0)
+
+
+def _clip(rows: list[list[str]], room: int, report: str) -> list[list[str]]:
+    """`rows`, or as many as `room` rows hold with the last saying how many more the
+    report lists."""
+    if len(rows) <= room:
+        return rows
+    keep = max(room - 1, 0)
+    more = f"... {len(rows) - keep} more in {report}"
+    return [*rows[:keep], [more] + [""] * (len(rows[0]) - 1)]
+
+
 def write_panel_drawing(
     panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Path
 ) -> PanelDrawingFiles:
@@ -175,7 +192,8 @@ def write_panel_drawing(
     written by the panel job. `panel` is a geom.panel.model.Panel (names, parts, sheet,
     coating, material, finish, general tolerance, notes). A panel DXF marked "FIT FAILS -
     forced" (written with --force) gives a marked drawing."""
-    written = _read_cut(panel_dxf)
+    source = ezdxf.readfile(panel_dxf)
+    written = _read_cut(source)
     contours = [c for c, _ in written]
     measured = [_Opening(c, measure(c)) for c in contours]
     outline = max(measured, key=lambda o: o.m.width * o.m.height)
@@ -226,31 +244,29 @@ def write_panel_drawing(
         dxfattribs={"layer": DIM_LAYER},
     ).render()
     places = list(panel.places)
-    cut_rows: list[list[str]] = []
-    hole_rows: list[list[str]] = []
-    slot_rows: list[list[str]] = []
+    rows: dict[str, list[list[str]]] = {"C": [], "H": [], "S": []}
+    marks: dict[str, list[tuple[str, float, float]]] = {"C": [], "H": [], "S": []}
     for o, entry, kind in zip(openings, entries, kinds, strict=True):
         cx, cy = o.m.centre
-        rows = {"C": cut_rows, "H": hole_rows, "S": slot_rows}[kind]
-        ref = f"{kind}{len(rows) + 1}"
+        ref = f"{kind}{len(rows[kind]) + 1}"
         label = entry.label or "-"
-        if kind == "C":
+        if kind == "C":  # the name above the cutout's upper left corner
             px, py = sheet.paper(cx - o.m.width / 2, o.m.y1)
-            sheet.text(entry.label or ref, px, py + 1.2, TEXT_MM)
+            marks[kind].append((entry.label or ref, px, py + 1.2))
             size = f"{dim_mm(o.m.width)} x {dim_mm(o.m.height)}"
             corner = dim_mm(max(o.m.radii, default=0.0))
-            rows.append([ref, label, entry.part.id, dim_mm(cx), dim_mm(cy), size, corner])
+            rows[kind].append([ref, label, entry.part.id, dim_mm(cx), dim_mm(cy), size, corner])
             continue
-        px, py = sheet.paper(o.m.x1, o.m.y1)
-        sheet.text(entry.label or ref, px + 0.5, py + 0.5, TEXT_MM)
+        px, py = sheet.paper(o.m.x1, o.m.y1)  # holes and slots: up and right of them
+        marks[kind].append((entry.label or ref, px + 0.5, py + 0.5))
         if kind == "H":
-            rows.append([ref, label, dim_mm(cx), dim_mm(cy), dim_mm(o.m.width)])
+            rows[kind].append([ref, label, dim_mm(cx), dim_mm(cy), dim_mm(o.m.width)])
             continue
         turned = entry.angle in (90, 270)
         along, across = (o.m.height, o.m.width) if turned else (o.m.width, o.m.height)
         tol = "-" if entry.tolerance is None else f"+/-{dim_mm(entry.tolerance)}"
         slot_size = f"{dim_mm(along)} x {dim_mm(across)}"
-        rows.append([ref, label, dim_mm(cx), dim_mm(cy), slot_size, f"{entry.angle}", tol])
+        rows[kind].append([ref, label, dim_mm(cx), dim_mm(cy), slot_size, f"{entry.angle}", tol])
     px, py = sheet.paper(om.x0, om.y0)
     sheet.text(
         f"PANEL {panel.name}, front view, origin lower-left corner, Y up  {scale_text(s)}",
@@ -258,52 +274,48 @@ def write_panel_drawing(
         py - 22,
         HEADING_MM,
     )
-    # Tables: cutouts, holes and slots under the view, BOM and notes on the right.
-    text_table(
-        sheet,
-        14.0,
-        PANEL_VIEW[1] - 4,
-        [
-            ("cutout", 14),
-            ("label", 22),
-            ("part", 34),
-            ("x", 16),
-            ("y", 16),
-            ("cut as drawn W x H", 34),
-            ("R", 12),
-        ],
-        cut_rows,
-    )
-    y = text_table(
-        sheet,
-        166.0,
-        PANEL_VIEW[1] - 4,
-        [("hole", 12), ("label", 22), ("x", 20), ("y", 20), ("dia.", 18)],
-        hole_rows,
-    )
-    if slot_rows:
-        text_table(
-            sheet,
-            166.0,
-            y - 2,
-            [
-                ("slot", 10),
-                ("label", 14),
-                ("x", 18),
-                ("y", 18),
-                ("L x W", 24),
-                ("ang.", 8),
-                ("tol.", 14),
-            ],
-            slot_rows,
-        )
+    # Tables: cutouts, holes and slots under the view (as many rows as the sheet holds,
+    # the rest in the report), BOM and notes on the right. The view names the openings
+    # the tables list.
+    report = f"{panel.name}-report.json"
+    top = PANEL_VIEW[1] - 4
+    cut_columns = [
+        ("cutout", 14),
+        ("label", 22),
+        ("part", 34),
+        ("x", 16),
+        ("y", 16),
+        ("cut as drawn W x H", 34),
+        ("R", 12),
+    ]
+    hole_columns = [("hole", 12), ("label", 22), ("x", 20), ("y", 20), ("dia.", 18)]
+    slot_columns = [
+        ("slot", 10),
+        ("label", 14),
+        ("x", 18),
+        ("y", 18),
+        ("L x W", 24),
+        ("ang.", 8),
+        ("tol.", 14),
+    ]
+    listed = {"C": _lines(top) - 1}
+    room = _lines(top)  # holes then slots share the second column
+    listed["H"] = room - 1 if not rows["S"] else max(room // 2, room - len(rows["S"]) - 3) - 1
+    text_table(sheet, 14.0, top, cut_columns, _clip(rows["C"], listed["C"], report))
+    y = text_table(sheet, 166.0, top, hole_columns, _clip(rows["H"], listed["H"], report))
+    if rows["S"]:
+        listed["S"] = _lines(y - 2) - 1
+        text_table(sheet, 166.0, y - 2, slot_columns, _clip(rows["S"], listed["S"], report))
+    for kind, kind_marks in marks.items():
+        shown = len(rows[kind]) if len(rows[kind]) <= listed.get(kind, 0) else listed[kind] - 1
+        for text, px, py in kind_marks[: max(shown, 0)]:
+            sheet.text(text, px, py, TEXT_MM)
     with bom_csv.open(encoding="utf-8", newline="") as handle:
         bom = list(csv.DictReader(handle))
     x0, _, x1, y1 = PANEL_RIGHT
     top = y1 - 2
-    forced = FORCED_NOTE in dxf_notes(panel_dxf)
+    forced = FORCED_NOTE in dxf_notes(source)
     if forced:
-        report = f"{panel.name}-report.json"
         detail = f"written with --force; layout rules fail (see {report})"
         top = forced_box(sheet, x0, x1, top, detail)
     if any(p.part.cut_assumed for p in places):
@@ -332,7 +344,7 @@ def write_panel_drawing(
         f"{' (openings masked)' if panel.masked else ''}, {panel.process}, shop "
         f"+/-{mm(panel.shop.tolerance)} mm; layout rules "
         + ("FAIL (written with --force)." if forced else "hold."),
-        f"{len(cut_rows)} cutouts, {len(hole_rows)} holes, {len(slot_rows)} slots, measured "
+        f"{len(rows['C'])} cutouts, {len(rows['H'])} holes, {len(rows['S'])} slots, measured "
         f"from {panel_dxf.name}.",
         f"DXF: {KERF_NOTE}; cut contours on layer CUT only.",
         *panel.notes,
@@ -379,9 +391,10 @@ def write_panel_drawing(
     pdf = pdf_document(
         doc, scale=s, box=(bx0, by0, bx1, by1), title=f"panel {panel.name}, rev {rev}"
     )
+    png = write_bytes(out_dir / f"{stem}-drawing.png", page_png(pdf))  # the A3 sheet
     path = write_bytes(out_dir / f"{stem}-drawing.pdf", pdf_bytes(pdf))
-    pics: PreviewFiles = write_preview(doc, out_dir, f"{stem}-drawing", scale=s)
-    return PanelDrawingFiles(dxf, path, pics.svg, pics.png, rev)
+    svg = write_bytes(out_dir / f"{stem}-drawing.svg", svg_bytes(doc, scale=s))
+    return PanelDrawingFiles(dxf, path, svg, png, rev)
 
 
 def draw_panel(
