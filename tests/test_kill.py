@@ -1,7 +1,8 @@
 """A run killed mid-way (SIGKILL: no clean-up runs) never leaves a partial file under a
 final name: every file there is whole, from this run or the previous one. Killed at
 several moments of a 1000-cutout `geom panel` run (DXF, plate STEP, assembly STEP, the
-drawing's PDF, DXF, SVG and PNG, BOM, report). Temporary `.<name>.*.part` files may remain; they never carry a final name."""
+drawing's PDF, DXF, SVG and PNG, BOM, report). Temporary `.<name>.*.part` files may
+remain; they never carry a final name."""
 
 from __future__ import annotations
 
