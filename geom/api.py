@@ -207,16 +207,20 @@ def build_panel(
     explode: bool = False,
     force: bool = False,
 ) -> PanelFiles:
-    """Write the panel's DXF, plate STEP, assembly STEP, BOM and report into `out_dir`
-    (created if needed), as `geom panel` does: the DXF and STEP files only when the
-    layout holds, or with `force` (then marked)."""
+    """Write the panel's DXF, plate STEP, assembly STEP, panel drawing (PDF, DXF, SVG,
+    PNG), BOM and report into `out_dir` (created if needed), as `geom panel` does: the
+    DXF, STEP and drawing files only when the layout holds, or with `force` (then
+    marked)."""
     from geom.data.atomic import prepare_dir
     from geom.panel.bent_job import run_bent
     from geom.panel.job import run_panel
+    from geom.render.drawings import draw_panel
 
     out = prepare_dir(Path(out_dir))
     run = run_panel if panel.bends is None else run_bent
-    return run(panel, out, version=_version(version), explode=explode, force=force)
+    files = run(panel, out, version=_version(version), explode=explode, force=force)
+    draw_panel(panel, files.dxf, files.bom, out)
+    return files
 
 
 # --- arguments --------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def test_first_script_writes_what_it_says(folder: Path) -> None:
     panel = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
     cutouts = len(panel.get("place", [])) + sum(a["cols"] * a["rows"] for a in panel["array"])
     loops = cut_loops(out / "example-panel.dxf")
-    assert len(loops) == 1 + cutouts + len(panel["hole"])
+    assert len(loops) == 1 + cutouts + len(panel["hole"]) + len(panel["slot"])
     for name in ("example-panel.step", "example-assembly.step", "example-bom.csv"):
         assert (out / name).stat().st_size > 0
 

@@ -44,6 +44,8 @@ PANEL_SUFFIXES = (
     "-panel.png",
     "-panel-drawing.pdf",
     "-panel-drawing.dxf",
+    "-panel-drawing.svg",
+    "-panel-drawing.png",
 )
 
 

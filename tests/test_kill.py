@@ -1,7 +1,8 @@
 """A run killed mid-way (SIGKILL: no clean-up runs) never leaves a partial file under a
 final name: every file there is whole, from this run or the previous one. Killed at
-several moments of a 1000-cutout `geom panel` run (DXF, plate STEP, assembly STEP, BOM,
-report). Temporary `.<name>.*.part` files may remain; they never carry a final name."""
+several moments of a 1000-cutout `geom panel` run (DXF, plate STEP, assembly STEP, the
+drawing's PDF, DXF, SVG and PNG, BOM, report). Temporary `.<name>.*.part` files may
+remain; they never carry a final name."""
 
 from __future__ import annotations
 
@@ -47,6 +48,12 @@ def _assert_whole(out: Path) -> set[str]:
             ), name
         elif name.endswith(".json"):
             json.loads(path.read_text(encoding="utf-8"))
+        elif name.endswith(".pdf"):
+            assert path.read_bytes().rstrip().endswith(b"%%EOF"), name
+        elif name.endswith(".svg"):
+            assert path.read_bytes().rstrip().endswith(b"</svg>"), name
+        elif name.endswith(".png"):
+            assert path.read_bytes().endswith(b"IEND\xaeB`\x82"), name  # the last chunk
         elif name.endswith(".csv"):
             rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
             assert len(rows) >= 2 and path.read_bytes().endswith(b"\n"), name
@@ -65,7 +72,7 @@ def test_sigkill_leaves_no_partial_file(tmp_path: Path) -> None:
     duration = time.monotonic() - started
     assert full.returncode == 0, full.stderr
     complete = _assert_whole(out)
-    assert len(complete) == 5, complete
+    assert len(complete) == 9, complete
     replaced = []
     for fraction in (0.3, 0.5, 0.65, 0.8, 0.95):
         before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}

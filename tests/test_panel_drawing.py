@@ -1,26 +1,28 @@
 """The panel drawing (geom.render.panel_drawing) for every example panel: one A3
-PDF page whose text holds the overall size, every cutout label, the hole table and the
+PDF page whose text holds the overall size, every cutout label, the hole and slot tables,
+the labels, material, finish, general tolerance and notes, and the
 BOM; its numbers are the measurements of the panel DXF as written (re-read with ezdxf),
 and its DXF variant holds the same CUT contours, with dimensions only on DIM."""
 
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import ezdxf
 import pymupdf
 import pytest
-from ezdxf import bbox
-from ezdxf.math import Vec2, bulge_to_arc
+from measure import cut_loops
 
 from geom.catalog import panel_files
+from geom.cli import main
 from geom.data.templates import template_dirs
 from geom.dxf.lint import lint_file
 from geom.panel.job import run_panel
 from geom.panel.model import load_panel
 from geom.render.panel_drawing import write_panel_drawing
-from geom.render.sheet import ASSUMED_NOTE
+from geom.render.sheet import ASSUMED_NOTE, dim_mm
 
 PANELS = panel_files(template_dirs())
 A3_LANDSCAPE_PT = (420 * 72 / 25.4, 297 * 72 / 25.4)
@@ -28,9 +30,15 @@ A3_LANDSCAPE_PT = (420 * 72 / 25.4, 297 * 72 / 25.4)
 pytestmark = pytest.mark.skipif(not PANELS, reason="no example panel in templates/panels")
 
 
-def cut_polylines(path: Path) -> list[list[tuple[float, float, float]]]:
+def cut_entities(path: Path) -> list[object]:
+    """Every contour on CUT as written: a polyline's vertices, a circle's centre and radius."""
     msp = ezdxf.readfile(path).modelspace()
-    return [list(pl.get_points("xyb")) for pl in msp.query("LWPOLYLINE[layer=='CUT']")]
+    return [
+        (tuple(e.dxf.center), e.dxf.radius)
+        if e.dxftype() == "CIRCLE"
+        else list(e.get_points("xyb"))
+        for e in msp.query("LWPOLYLINE CIRCLE[layer=='CUT']")
+    ]
 
 
 @pytest.mark.parametrize("panel_file", PANELS, ids=lambda p: p.stem)
@@ -45,37 +53,98 @@ def test_panel_drawing_is_measured_from_the_panel_dxf(panel_file: Path, tmp_path
     assert (doc[0].rect.width, doc[0].rect.height) == pytest.approx(A3_LANDSCAPE_PT, abs=0.01)
     text = " ".join(doc[0].get_text().split())
 
-    msp = ezdxf.readfile(files.dxf).modelspace()
-    cut = list(msp.query("LWPOLYLINE[layer=='CUT']"))
-    sizes = [bbox.extents([pl]).size for pl in cut]
-    outline = max(range(len(cut)), key=lambda i: sizes[i].x * sizes[i].y)
-    width, height = sizes[outline].x, sizes[outline].y
+    loops = cut_loops(files.dxf)
+    outline = max(loops, key=lambda loop: loop.width * loop.height)
+    width, height = outline.width, outline.height
     assert f"{width:.2f}" in text and f"{height:.2f}" in text
 
-    holes = []
-    cutouts = 0
-    for i, pl in enumerate(cut):
-        if i == outline:
+    holes, slots, cutouts = [], [], 0
+    for loop in loops:
+        if loop is outline:
             continue
-        pts = list(pl.get_points("xyb"))
-        if len(pts) == 2 and all(abs(abs(b) - 1) < 1e-12 for *_, b in pts):
-            centre, _, _, radius = bulge_to_arc(Vec2(pts[0][:2]), Vec2(pts[1][:2]), pts[0][2])
-            holes.append((centre.x, centre.y, 2 * radius))
+        x, y = loop.centre
+        short = min(loop.width, loop.height)
+        if all(r == pytest.approx(short / 2, abs=1e-9) for r in loop.radii):
+            if loop.width == pytest.approx(loop.height, abs=1e-9):  # a circle
+                holes.append((x, y, loop.width))
+            else:  # an obround: two straights and half circles of half its width
+                slots.append((x, y, max(loop.width, loop.height), short))
         else:
             cutouts += 1
     assert cutouts == len(panel.places) and len(holes) == len(panel.holes)
+    assert len(slots) == len(panel.slots)
     for k in range(1, cutouts + 1):
         assert f"C{k} " in text
+    labels = {(e.x, e.y): e.label or "-" for e in (*panel.holes, *panel.slots)}
     for k, (x, y, d) in enumerate(sorted(holes, key=lambda h: (-h[1], h[0])), 1):
-        assert f"H{k} {x:.2f} {y:.2f} {d:.2f}" in text
+        label = labels[min(labels, key=lambda c: abs(c[0] - x) + abs(c[1] - y))]
+        assert f"H{k} {label} {x:.2f} {y:.2f} {d:.2f}" in text
+    for k, (x, y, length, w) in enumerate(sorted(slots, key=lambda h: (-h[1], h[0])), 1):
+        label = labels[min(labels, key=lambda c: abs(c[0] - x) + abs(c[1] - y))]
+        assert f"S{k} {label} {dim_mm(x)} {dim_mm(y)} {length:.2f} x {w:.2f}" in text
+    for p in panel.places:
+        assert p.label == "" or f" {p.label} {p.part.id} " in text
+    for stated in (panel.material, panel.finish, panel.general_tolerance, *panel.notes):
+        assert " ".join(stated.split()) in text
     with files.bom.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             assert f"{row['part']} {row['count']}" in text
     assert (ASSUMED_NOTE in text) == any(p.part.cut_assumed for p in panel.places)
 
     # The drawing's DXF: the same CUT contours; the overall dimensions on DIM.
-    assert cut_polylines(drawing.dxf) == cut_polylines(files.dxf)
+    assert cut_entities(drawing.dxf) == cut_entities(files.dxf)
+    for picture in (drawing.svg, drawing.png):
+        assert picture.stat().st_size > 0
     assert lint_file(drawing.dxf) == []
     dims = list(ezdxf.readfile(drawing.dxf).modelspace().query("DIMENSION"))
     assert dims and all(d.dxf.layer == "DIM" for d in dims)
     assert sorted(d.get_measurement() for d in dims) == pytest.approx(sorted([width, height]))
+
+
+@pytest.mark.parametrize(
+    "form", [("--explode",), ("--dxf-version", "r12")], ids=["exploded", "r12"]
+)
+def test_drawing_of_any_dxf_form_is_the_same(tmp_path: Path, form: tuple[str, ...]) -> None:
+    """`geom panel` draws from the panel DXF in whatever form it wrote it: LINE and ARC
+    chained into loops, or R12 POLYLINEs; the tables read the same as from LWPOLYLINEs."""
+    texts = []
+    for name, extra in (("plain", ()), ("other", form)):
+        out = tmp_path / name
+        assert main(["panel", str(PANELS[0]), "-o", str(out), *extra]) == 0
+        (pdf,) = out.glob("*-panel-drawing.pdf")
+        texts.append(" ".join(pymupdf.open(pdf)[0].get_text().split()))
+    assert texts[0] == texts[1]
+
+
+def test_long_tables_stay_on_the_sheet(tmp_path: Path) -> None:
+    """30 cutouts, 40 holes and 5 slots: each table lists what the A3 sheet holds and says
+    how many more the report lists; every word stays inside the 10 mm border."""
+    holes = "".join(
+        f"[[hole]]\nx = {20.0 + 10 * (i % 20)}\ny = {250.0 + 10 * (i // 20)}\ndiameter = 3.0\n"
+        for i in range(40)
+    )
+    slots = "".join(
+        f"[[slot]]\nx = {250.0 + 20 * i}\ny = 260.0\nlength = 10.0\nwidth = 5.0\n" for i in range(5)
+    )
+    path = tmp_path / "long.toml"
+    path.write_text(
+        '[panel]\nwidth = 400.0\nheight = 300.0\nsheet = 1.5\nprocess = "laser"\n'
+        'shop_tolerance = 0.05\n\n[[array]]\npart = "770-1242/076-000"\nx = 40.0\n'
+        "y = 40.0\ncols = 10\nrows = 3\npitch_x = 35.0\npitch_y = 35.0\n" + holes + slots,
+        encoding="utf-8",
+    )
+    assert main(["panel", str(path), "-o", str(tmp_path / "out")]) == 0
+    page = pymupdf.open(tmp_path / "out" / "long-panel-drawing.pdf")[0]
+    border = 10 * 72 / 25.4
+    for *box, word, _, _, _ in page.get_text("words"):
+        x0, y0, x1, y1 = box
+        assert border <= x0 and x1 <= page.rect.width - border, word
+        assert border <= y0 and y1 <= page.rect.height - border, word
+    text = " ".join(page.get_text().split())
+    shown = {kind: set(re.findall(rf"\b{kind}(\d+) ", text)) for kind in "CHS"}
+    for kind, total in (("C", 30), ("H", 40), ("S", 5)):
+        # the listed rows are the first ones, and each table shows rows, not only a header
+        assert shown[kind] == {str(k) for k in range(1, len(shown[kind]) + 1)}, kind
+        assert 3 <= len(shown[kind]) <= total
+    more = [int(n) for n in re.findall(r"\.\.\. (\d+) more in long-report\.json", text)]
+    assert more and sum(len(v) for v in shown.values()) + sum(more) == 30 + 40 + 5

@@ -12,10 +12,12 @@ import json
 import math
 import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import ezdxf
 import pytest
+from measure import texts
 
 from geom.cli import main
 from geom.panel.model import Panel, load_panel
@@ -23,6 +25,7 @@ from geom.panel.model import Panel, load_panel
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "templates" / "panels" / "example.toml"
 SUFFIXES = ("-panel.dxf", "-panel.step", "-assembly.step", "-bom.csv", "-report.json")
+DRAWING = tuple(f"-panel-drawing.{ext}" for ext in ("pdf", "dxf", "svg", "png"))
 
 # Every rotation of both parts, holes, a rounded outline: a panel built for the tests.
 MIXED = """
@@ -113,7 +116,7 @@ def test_dxf_loops_are_outline_cutouts_and_holes(
     panel, out = runs[name]
     loops, doc = _cut_loops(out / f"{name}-panel.dxf")
     assert doc.header["$INSUNITS"] == 4  # type: ignore[attr-defined]
-    assert len(loops) == 1 + len(panel.places) + len(panel.holes)
+    assert len(loops) == 1 + len(panel.places) + len(panel.holes) + len(panel.slots)
     extents = [_extent(loop) for loop in loops]
     keys = {tuple(round(v, 6) for v in e) for e in extents}
     assert len(keys) == len(extents)  # no duplicates
@@ -132,6 +135,12 @@ def test_dxf_loops_are_outline_cutouts_and_holes(
         d = hole.diameter
         match = [e for e in remaining if e == pytest.approx((hole.x, hole.y, d, d), abs=1e-9)]
         assert len(match) == 1, hole.entry
+        remaining.remove(match[0])
+    for slot in panel.slots:
+        upright = slot.angle in (90, 270)
+        w, h = (slot.width, slot.length) if upright else (slot.length, slot.width)
+        match = [e for e in remaining if e == pytest.approx((slot.x, slot.y, w, h), abs=1e-9)]
+        assert len(match) == 1, slot.entry
         remaining.remove(match[0])
     assert remaining == []
     notes = [e for e in doc.modelspace() if e.dxf.layer == "NOTES"]  # type: ignore[attr-defined]
@@ -162,7 +171,8 @@ def _solids(shape: object) -> list[object]:
 
 def _expected_volume(panel: Panel) -> float:
     """Plate area less the openings, times the thickness, from the shapes' formulas:
-    a rounded rectangle w x h with corner radius r has area w h - (4 - pi) r^2."""
+    a rounded rectangle w x h with corner radius r has area w h - (4 - pi) r^2; a slot
+    of length L and width W, (L - W) W + pi W^2 / 4."""
 
     def rounded(w: float, h: float, r: float) -> float:
         return w * h - (4 - math.pi) * r * r
@@ -173,6 +183,8 @@ def _expected_volume(panel: Panel) -> float:
         area -= rounded(cut.width, cut.height, cut.corner_radius)
     for hole in panel.holes:
         area -= math.pi * hole.diameter**2 / 4
+    for slot in panel.slots:
+        area -= (slot.length - slot.width) * slot.width + math.pi * slot.width**2 / 4
     return area * panel.sheet.nominal
 
 
@@ -244,10 +256,42 @@ def test_bom_and_report(runs: dict[str, tuple[Panel, Path]], name: str) -> None:
     assert any("verify against the manufacturer" in n for n in report["notes"])
 
 
+def test_example_report_and_dxf_state_what_the_file_says(
+    runs: dict[str, tuple[Panel, Path]],
+) -> None:
+    """Material, finish, general tolerance, notes and every label of the example panel
+    file (read here with tomllib, arrays numbered row by row) in the report and the DXF."""
+    _, out = runs["example"]
+    data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    head = data["panel"]
+    report = json.loads((out / "example-report.json").read_text(encoding="utf-8"))
+    for key in ("material", "finish", "general_tolerance"):
+        assert report[key] == head[key]
+    assert report["shop_notes"] == head["notes"]
+    expected = {(e["x"], e["y"]): e["label"] for e in data["place"]}
+    for a in data["array"]:
+        for r in range(a["rows"]):
+            for c in range(a["cols"]):
+                at = (a["x"] + c * a.get("pitch_x", 0), a["y"] + r * a.get("pitch_y", 0))
+                expected[at] = f"{a['label']}{r * a['cols'] + c + 1}"
+    assert {(e["x"], e["y"]): e["label"] for e in report["cutouts"]} == expected
+    assert [e["label"] for e in report["holes"]] == [h["label"] for h in data["hole"]]
+    slots = [(e["label"], e["x"], e["y"], e["length"], e["width"]) for e in report["slots"]]
+    assert slots == [(s["label"], s["x"], s["y"], s["length"], s["width"]) for s in data["slot"]]
+    notes = set(texts(out / "example-panel.dxf", "NOTES"))
+    assert {f"material: {head['material']}", f"finish: {head['finish']}"} <= notes
+    assert f"general tolerance: {head['general_tolerance']}" in notes
+    assert set(head["notes"]) <= notes
+    ids = {e["label"]: e["part"] for e in report["cutouts"]}
+    assert {f"{label} {ids[label]}" for label in expected.values()} <= notes
+    for suffix in DRAWING:
+        assert (out / f"example{suffix}").stat().st_size > 0
+
+
 def test_same_input_same_bytes(runs: dict[str, tuple[Panel, Path]], tmp_path: Path) -> None:
     _, first = runs["example"]
     assert main(["panel", str(EXAMPLE), "-o", str(tmp_path)]) == 0
-    for suffix in SUFFIXES:
+    for suffix in SUFFIXES + DRAWING:
         name = f"example{suffix}"
         assert (tmp_path / name).read_bytes() == (first / name).read_bytes(), name
 
@@ -302,7 +346,7 @@ def test_r12_and_exploded(tmp_path: Path) -> None:
     doc = ezdxf.readfile(tmp_path / "example-panel.dxf")
     cut = [e for e in doc.modelspace() if e.dxf.layer == "CUT"]
     assert doc.dxfversion == "AC1009"
-    assert len(cut) == 1 + len(panel.places) + len(panel.holes)
+    assert len(cut) == 1 + len(panel.places) + len(panel.holes) + len(panel.slots)
     assert all(e.dxftype() == "POLYLINE" and e.is_closed for e in cut)
     shutil.rmtree(tmp_path)
     assert main(["panel", str(EXAMPLE), "-o", str(tmp_path), "--explode"]) == 0
@@ -310,8 +354,9 @@ def test_r12_and_exploded(tmp_path: Path) -> None:
     cut = [e for e in doc.modelspace() if e.dxf.layer == "CUT"]
     assert {e.dxftype() for e in cut} == {"LINE", "ARC"}
     arcs = sum(e.dxftype() == "ARC" for e in cut)
-    # 4 corner arcs per rounded outline and cutout, 2 half arcs per hole.
-    assert arcs == 4 * (1 + len(panel.places)) + 2 * len(panel.holes)
+    # 4 corner arcs per rounded outline and cutout, 2 half arcs per hole, and per slot
+    # its two half circles, each as two quarter arcs (its straights are LINEs).
+    assert arcs == 4 * (1 + len(panel.places)) + 2 * len(panel.holes) + 4 * len(panel.slots)
 
 
 @pytest.mark.parametrize("name", NAMES)

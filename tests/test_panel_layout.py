@@ -1,6 +1,7 @@
 """Layout rules find what a shop and an engineer would: overlapping flanges, too-thin
 webs, edge distances, flanges over the outline, a plate too thick for a part, bodies
-colliding behind, a mated plug with no room, a hole under a flange; each listed with its
+colliding behind, a mated plug with no room, a hole or slot under a flange, a slot tighter
+than the shop holds; each listed with its
 entries and positions. The grid index never misses a pair a brute-force check finds, and
 the distances it relies on are exact."""
 
@@ -133,6 +134,61 @@ def test_hole_under_flange(tmp_path: Path) -> None:
     body = _place("770-744", 100, 100) + "[[hole]]\nx = 100.0\ny = 109.0\ndiameter = 1.0\n"
     found = _rules(tmp_path, body, "min_web = 0.5")
     assert found == {"hole_under_flange": [("place[0]", "hole[0]")]}
+
+
+def _slot(x: float, y: float, length: float, width: float, angle: int = 0, extra: str = "") -> str:
+    return (
+        f"[[slot]]\nx = {x}\ny = {y}\nlength = {length}\nwidth = {width}\nangle = {angle}\n" + extra
+    )
+
+
+@pytest.mark.parametrize(
+    ("distance", "rules"), [(9.0, {"web": [("hole[0]", "slot[0]")]}), (9.6, {})]
+)
+def test_slot_web_is_exact_at_its_round_end(
+    tmp_path: Path, distance: float, rules: dict[str, list[tuple[str, ...]]]
+) -> None:
+    # An upright 20 x 6 slot at (100, 100): its upper end is a half circle of radius 3
+    # about (100, 107). A 10 mm hole on the 45 degree line from that centre, `distance`
+    # away, leaves a web of distance - 3 - 5: 1.0 mm (< t = 1.5 mm) or 1.6 mm (holds);
+    # a check on the slot's bounding box would find the hole overlapping it (by 0.24 mm at
+    # distance 9).
+    a = distance / math.sqrt(2)
+    hole = f"[[hole]]\nx = {100 + a}\ny = {107 + a}\ndiameter = 10.0\n"
+    assert _rules(tmp_path, hole + _slot(100, 100, 20, 6, 90)) == rules
+
+
+@pytest.mark.parametrize(("y", "rules"), [(5.0, {"edge": [("slot[0]",)]}), (5.925, {})])
+def test_slot_edge_distance(
+    tmp_path: Path, y: float, rules: dict[str, list[tuple[str, ...]]]
+) -> None:
+    # A 10 x 6.5 rack slot: its side is y - 3.25 from the lower edge, 1.75 mm (< 1.5 t =
+    # 2.25 mm) at y = 5, 2.675 mm at the EIA-310 position y = 5.925.
+    assert _rules(tmp_path, _slot(50.0, y, 10.0, 6.5)) == rules
+
+
+@pytest.mark.parametrize(
+    ("y", "rules"), [(109.0, {"slot_under_flange": [("place[0]", "slot[0]")]}), (110.0, {})]
+)
+def test_slot_under_flange(
+    tmp_path: Path, y: float, rules: dict[str, list[tuple[str, ...]]]
+) -> None:
+    # The 770-744's flange is 18.5 mm high: it reaches y = 109.25 above a cutout centred
+    # at 100. A 4 x 1 slot centred at y = 109 spans 108.5 .. 109.5 (under it); at 110,
+    # 109.5 .. 110.5 (clear). Its web to the 15.55 mm cutout (top 107.775) is >= 0.5 mm.
+    body = _place("770-744", 100, 100) + _slot(100.0, y, 4.0, 1.0)
+    assert _rules(tmp_path, body, "min_web = 0.5") == rules
+
+
+@pytest.mark.parametrize(
+    ("tolerance", "rules"), [(0.04, {"slot_tolerance": [("slot[0]",)]}), (0.05, {})]
+)
+def test_slot_tolerance_against_the_shop(
+    tmp_path: Path, tolerance: float, rules: dict[str, list[tuple[str, ...]]]
+) -> None:
+    # The panel's shop holds +/-0.05 mm: a slot asking for +/-0.04 mm cannot be made.
+    body = _slot(100.0, 100.0, 10.0, 6.5, extra=f"tolerance = {tolerance}\n")
+    assert _rules(tmp_path, body) == rules
 
 
 def test_every_violation_in_a_big_grid_is_found(tmp_path: Path) -> None:

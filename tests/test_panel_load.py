@@ -46,6 +46,12 @@ rotation = 90
 x = 10.0
 y = 10.0
 diameter = 4.5
+
+[[slot]]
+x = 190.0
+y = 50.0
+length = 10.0
+width = 6.5
 """
 
 
@@ -75,11 +81,66 @@ def test_good_file_expands_arrays_in_order(tmp_path: Path) -> None:
     assert panel.coating.max == 0.0 and panel.name == "p"
 
 
-def test_example_panel_loads() -> None:
+def test_shop_fields_labels_and_slots(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "sheet = 1.5",
+        'sheet = 1.5\nmaterial = "EN AW-5754"\nfinish = "RAL 7035"\n'
+        'general_tolerance = "ISO 2768-m"\nnotes = ["Deburr.", "Film on the front."]',
+    )
+    text = text.replace("x = 50.0", 'x = 50.0\nlabel = "K1"')
+    text = text.replace("pitch_y = 35.0", 'pitch_y = 35.0\nlabel = "A"')
+    text = text.replace("diameter = 4.5", 'diameter = 4.5\nlabel = "PE"')
+    text = text.replace("width = 6.5", 'width = 6.5\nangle = -90\ntolerance = 0.2\nlabel = "R1"')
+    panel = load_panel(_write(tmp_path, text))
+    assert (panel.material, panel.finish, panel.general_tolerance) == (
+        "EN AW-5754",
+        "RAL 7035",
+        "ISO 2768-m",
+    )
+    assert panel.notes == ("Deburr.", "Film on the front.")
+    # The array's prefix numbered row by row: (r0, c0), (r0, c1), (r1, c0), (r1, c1).
+    assert [p.label for p in panel.places] == ["K1", "A1", "A2", "A3", "A4"]
+    assert [(p.x, p.y) for p in panel.places[1:3]] == [(120.0, 30.0), (160.0, 30.0)]
+    assert panel.holes[0].label == "PE"
+    (slot,) = panel.slots
+    assert (slot.entry, slot.x, slot.y, slot.length, slot.width) == ("slot[0]", 190, 50, 10, 6.5)
+    assert (slot.angle, slot.tolerance, slot.label) == (270, 0.2, "R1")
+    assert slot.size == (6.5, 10.0)  # turned upright: 6.5 wide along x, 10 along y
+
+
+def test_unlabelled_fields_stay_empty(tmp_path: Path) -> None:
+    panel = load_panel(_write(tmp_path, GOOD))
+    assert (panel.material, panel.finish, panel.general_tolerance, panel.notes) == ("", "", "", ())
+    assert {p.label for p in panel.places} == {""} and panel.slots[0].tolerance is None
+
+
+def test_a_label_names_one_opening(tmp_path: Path) -> None:
+    text = GOOD.replace("x = 50.0", 'x = 50.0\nlabel = "A3"')
+    text = text.replace("pitch_y = 35.0", 'pitch_y = 35.0\nlabel = "A"')
+    path = _write(tmp_path, text)
+    with pytest.raises(InputError) as caught:
+        load_panel(path)
+    assert str(caught.value).startswith(f"{path}:array[0].label: 'A3' is the label of place[0] too")
+
+
+def test_example_is_a_19_inch_3u_front() -> None:
+    """The shipped example: EIA-310 width 482.6 mm (19 in), a 3U front panel 132.5 mm
+    high, the rack slots on the standard's hole pattern, every field a shop needs."""
     panel = load_panel(EXAMPLE)
-    ids = {p.part.id for p in panel.places}
-    assert len(ids) >= 2 and panel.holes
-    assert any("array" in p.entry for p in panel.places)
+    assert (panel.width, panel.height) == (482.6, 132.5)
+    assert panel.material and panel.finish and panel.general_tolerance == "ISO 2768-m"
+    assert panel.notes
+    side = (482.6 - 465.1) / 2  # EIA-310: holes 465.1 mm apart, centred on the panel
+    low = 6.35 - (3 * 44.45 - 132.5) / 2  # lowest rail hole, panel centred in its 3U
+    high = 2 * 44.45 + 38.1 - (3 * 44.45 - 132.5) / 2  # highest hole of the third U
+    corners = sorted((s.x, s.y) for s in panel.slots)
+    expected = sorted((x, y) for x in (side, 482.6 - side) for y in (low, high))
+    assert [v for xy in corners for v in xy] == pytest.approx(
+        [v for xy in expected for v in xy], abs=1e-9
+    )
+    assert {p.part.id for p in panel.places} == {"770-744/064-000", "770-1242/076-000"}
+    labels = [p.label for p in (*panel.places, *panel.holes, *panel.slots)]
+    assert all(labels) and len(set(labels)) == len(labels)
 
 
 BAD = [
@@ -109,6 +170,29 @@ BAD = [
     ("pitch_x = 40.0\n", "", "array[0].pitch_x", "missing"),
     ("pitch_x = 40.0", "pitch_x = 40.0\npitch = 3", "array[0].pitch", "not a known field"),
     ("[[hole]]", "[[holes]]", "holes", "not a known field"),
+    ("sheet = 1.5", 'sheet = 1.5\nmaterial = "Al\\nMg3"', "panel.material", "control char"),
+    ("sheet = 1.5", "sheet = 1.5\nfinish = 7035", "panel.finish", "not a text"),
+    (
+        "sheet = 1.5",
+        'sheet = 1.5\ngeneral_tolerance = " "',
+        "panel.general_tolerance",
+        "not a text",
+    ),
+    ("sheet = 1.5", 'sheet = 1.5\nnotes = "deburr"', "panel.notes", "not a list of texts"),
+    ("sheet = 1.5", "sheet = 1.5\nnotes = []", "panel.notes", "not a list of texts"),
+    ("sheet = 1.5", 'sheet = 1.5\nnotes = ["a", "b\\nc"]', "panel.notes[1]", "control char"),
+    ("sheet = 1.5", 'sheet = 1.5\nnotes = ["a", 2]', "panel.notes[1]", "not a text"),
+    ("x = 50.0", f'x = 50.0\nlabel = "{"X" * 41}"', "place[0].label", "too long"),
+    ("pitch_y = 35.0", "pitch_y = 35.0\nlabel = 1", "array[0].label", "not a text"),
+    ("diameter = 4.5", 'diameter = 4.5\nlabel = ""', "hole[0].label", "not a text"),
+    ("length = 10.0", "length = 5.0", "slot[0].length", "shorter than the slot's width"),
+    ("length = 10.0", "length = 10.0\nangle = 45", "slot[0].angle", "multiple of 90"),
+    ("length = 10.0", "length = 10.0\ntolerance = 0", "slot[0].tolerance", "out of range"),
+    ("length = 10.0", "length = 10.0\nrotation = 90", "slot[0].rotation", "not a known field"),
+    ("length = 10.0\n", "", "slot[0].length", "missing"),
+    ("width = 6.5", "width = -1.0", "slot[0].width", "out of range"),
+    ("x = 190.0", "x = 197.0", "slot[0].x", "off the sheet"),
+    ("x = 190.0\ny = 50.0", "x = 190.0\ny = 97.0", "slot[0].y", "off the sheet"),
 ]
 
 

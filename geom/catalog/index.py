@@ -98,6 +98,7 @@ def index_html(results: Sequence[Result], options: Options) -> str:
                 ("coating", f"{p['coating'][0]:g} .. {p['coating'][1]:g} mm per face"),
                 ("cutouts", p["cutouts"]),
                 ("holes", p["holes"]),
+                ("slots", p["slots"]),
                 ("drawing revision", d.get("revision", "-")),
             ]
             rows.append("<table>")

@@ -257,9 +257,11 @@ def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
             preview_png=pics.png.name,
             drawing_pdf=drawing.pdf.name,
             drawing_dxf=drawing.dxf.name,
+            drawing_svg=drawing.svg.name,
+            drawing_png=drawing.png.name,
         )
         data["revision"] = drawing.revision
-        written += [pics.svg, pics.png, drawing.pdf, drawing.dxf]
+        written += [pics.svg, pics.png, drawing.pdf, drawing.dxf, drawing.svg, drawing.png]
         return Result(path.stem, "panel", True, _names(written), _since(start), data=data)
     except JobFailed as exc:
         return Result(path.stem, "panel", False, _names(written), _since(start), str(exc), data)
@@ -278,6 +280,7 @@ def _panel_data(panel: Any) -> dict[str, Any]:
             "coating": [panel.coating.min, panel.coating.max],
             "cutouts": len(panel.places),
             "holes": len(panel.holes),
+            "slots": len(panel.slots),
         },
         "cut_assumed": any(p.part.cut_assumed for p in panel.places),
     }

@@ -23,18 +23,20 @@ MAX_LISTED = 50
 def add_panel(sub: Any) -> None:
     panel = sub.add_parser(
         "panel",
-        help="check a panel layout; write its DXF, STEP files, BOM and report",
+        help="check a panel layout; write its DXF, STEP files, drawing, BOM and report",
         description="Check the layout of the panel file FILE (every part's fit on the "
-        "panel's sheet and coating, webs and edge distances, flanges, bodies, plugs) and "
-        "write DIR/<name>-panel.dxf, <name>-panel.step, <name>-assembly.step, "
-        "<name>-bom.csv and <name>-report.json (<name> = the file's stem); a panel with "
-        "[[flange]] entries: <name>-flat.dxf (the flat pattern), <name>-folded.step and "
-        "<name>-assembly.step, after the bend rules. All sizes in "
-        "millimetres. Exit status: 0 layout ok, 1 a rule is broken (the DXF and STEP "
-        "files are withheld unless --force; BOM and report are written), 2 bad input.",
+        "panel's sheet and coating, webs and edge distances, flanges, bodies, plugs, "
+        "slots) and write DIR/<name>-panel.dxf, <name>-panel.step, <name>-assembly.step, "
+        "the panel drawing <name>-panel-drawing.pdf, .dxf, .svg and .png, <name>-bom.csv "
+        "and <name>-report.json (<name> = the file's stem); a panel with [[flange]] "
+        "entries: <name>-flat.dxf (the flat pattern), <name>-folded.step, "
+        "<name>-assembly.step and <name>-flat-drawing.*, after the bend rules. All sizes "
+        "in millimetres. Exit status: 0 layout ok, 1 a rule is broken (the DXF, STEP and "
+        "drawing files are withheld unless --force; BOM and report are written), 2 bad "
+        "input.",
     )
     panel.add_argument("file", metavar="FILE", type=Path, help="panel file (TOML)")
-    output_args(panel, "the DXF and STEP files even when a layout rule is broken")
+    output_args(panel, "the DXF, STEP and drawing files even when a layout rule is broken")
     dxf_format_args(panel)
     panel.add_argument(
         "--bend-marks",
@@ -50,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from geom.panel.bent_job import run_bent
     from geom.panel.job import run_panel
     from geom.panel.model import load_panel
+    from geom.render.drawings import draw_panel
 
     panel = load_panel(args.file)
     out = prepare_dir(args.output)
@@ -66,10 +69,13 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         files = run_panel(panel, out, version=version, explode=args.explode, force=args.force)
+    made, stale = draw_panel(panel, files.dxf, files.bom, out)
+    drawing = [made.pdf, made.dxf, made.svg, made.png] if made else []
+    removed = [*files.removed, *stale]
     print(
         f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, sheet "
         f"{band(panel.sheet.min, panel.sheet.max)} mm {panel.process}, {len(panel.places)} "
-        f"cutouts, {len(panel.holes)} holes"
+        f"cutouts, {len(panel.holes)} holes, {len(panel.slots)} slots"
     )
     for v in files.violations[:MAX_LISTED]:
         pairs = zip(v.entries, v.positions, strict=True)
@@ -85,12 +91,12 @@ def run(args: argparse.Namespace) -> int:
             if files.forced
             else "withheld (--force writes them)"
         )
-        print(f"  {len(files.violations)} layout violations; DXF and STEP {state}")
+        print(f"  {len(files.violations)} layout violations; DXF, STEP and drawing {state}")
     else:
         print("  layout ok")
-    for name in files.removed:
+    for name in removed:
         print(f"  removed {name} of an earlier run (it does not match this layout)")
-    for path in (files.dxf, files.step, files.assembly, files.bom, files.report):
+    for path in (files.dxf, files.step, files.assembly, *drawing, files.bom, files.report):
         if path is not None:
             print(f"  wrote {path}")
     return 1 if files.violations else 0

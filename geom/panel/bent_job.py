@@ -230,7 +230,7 @@ def bent_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, An
     document = panel_report(panel, violations)
     dx, dy = flat_shift(metal)
     flat = {o.entry: o for o in face_openings(panel)}
-    for key in ("cutouts", "holes"):
+    for key in ("cutouts", "holes", "slots"):
         for item in document[key]:
             item["face"] = flat[item["entry"]].face
             shape = flat[item["entry"]].shape

@@ -65,7 +65,8 @@ def bends_of(panel: Panel) -> Bends:
 
 
 def face_openings(panel: Panel) -> list[FaceOpening]:
-    """Every cutout (file order) then every hole, in its face and in the flat pattern."""
+    """Every cutout (file order), every hole, then every slot, in its face and in the flat
+    pattern."""
     metal = bends_of(panel).metal
     out: list[FaceOpening] = []
     for p in panel.places:
@@ -97,6 +98,22 @@ def face_openings(panel: Panel) -> list[FaceOpening]:
                 circle(d, hole.x, hole.y),
                 circle(d, fx, fy),
                 Opening(hole.entry, fx, fy, d, d, d / 2),
+            )
+        )
+    for slot in panel.slots:
+        fx, fy = metal.to_flat(slot.face, slot.x, slot.y)
+        turn = (slot.angle + metal.turn(slot.face)) % 360
+        length, w = slot.length, slot.width
+        across = (w, length) if turn in (90, 270) else (length, w)
+        out.append(
+            FaceOpening(
+                slot.entry,
+                slot.face,
+                slot.x,
+                slot.y,
+                rounded_rect(length, w, w / 2, slot.x, slot.y, slot.angle),
+                rounded_rect(length, w, w / 2, fx, fy, turn),
+                Opening(slot.entry, fx, fy, *across, w / 2),
             )
         )
     return out
@@ -134,7 +151,8 @@ def _face_rules(panel: Panel, face: str) -> list[Violation]:
     x0, _, x1, y1 = metal.face_rect(face)
     places = tuple(replace(p, x=p.x - x0) for p in panel.places if p.face == face)
     holes = tuple(replace(h, x=h.x - x0) for h in panel.holes if h.face == face)
-    if not places and not holes:
+    slots = tuple(replace(s, x=s.x - x0) for s in panel.slots if s.face == face)
+    if not places and not holes and not slots:
         return []
     view = replace(
         panel,
@@ -143,6 +161,7 @@ def _face_rules(panel: Panel, face: str) -> list[Violation]:
         corner_radius=0.0,
         places=places,
         holes=holes,
+        slots=slots,
         bends=None,
     )
     out: list[Violation] = []

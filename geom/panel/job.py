@@ -1,6 +1,6 @@
 """The panel job: check a validated panel's layout and write its files.
 
-- `<name>-panel.dxf`: outline, every cutout and every hole as closed LWPOLYLINEs on CUT,
+- `<name>-panel.dxf`: outline, every cutout, hole and slot as closed LWPOLYLINEs on CUT,
   lower-left corner at (0, 0), Y up; labels and notes on NOTES (geom.dxf.writer).
 - `<name>-panel.step`: the plate with its openings (geom.cad.plate).
 - `<name>-assembly.step`: the plate plus every part's simplified body, placed by the
@@ -34,7 +34,7 @@ from geom.model.part import Part
 from geom.model.report import dumps, fit_report, with_forced
 from geom.model.units import band, mm
 from geom.panel.layout import Violation, check_layout, rules_for
-from geom.panel.model import Panel, Placed
+from geom.panel.model import Panel, Placed, Slot
 
 PLATE_COLOUR = (0.80, 0.80, 0.78)
 """sRGB of the plate in the assembly: light grey (RAL 7035-like), not a data-sheet fact."""
@@ -99,14 +99,20 @@ def cutout_contour(panel: Panel, placed: Placed) -> list[Vertex]:
     )
 
 
+def slot_contour(slot: Slot) -> list[Vertex]:
+    """An obround: two straights and two half circles of radius width / 2 (true arcs)."""
+    return rounded_rect(slot.length, slot.width, slot.width / 2, slot.x, slot.y, slot.angle)
+
+
 def opening_contours(panel: Panel) -> list[list[Vertex]]:
-    """Every cutout (file order) then every hole (file order)."""
+    """Every cutout, then every hole, then every slot (each in file order)."""
     cuts = [cutout_contour(panel, p) for p in panel.places]
-    return cuts + [circle(h.diameter, h.x, h.y) for h in panel.holes]
+    holes = [circle(h.diameter, h.x, h.y) for h in panel.holes]
+    return cuts + holes + [slot_contour(s) for s in panel.slots]
 
 
 def panel_notes(panel: Panel, forced: bool = False) -> list[Note]:
-    """A label in each cutout (the part id) and the panel's notes below the outline;
+    """A label in each cutout (its label and part id) and the panel's notes below the outline;
     `forced` (a layout rule fails) adds FORCED_NOTE above the outline, at least twice
     the text height and 1/50 of the panel's width (mm): large enough to see at once."""
     notes: list[Note] = []
@@ -114,16 +120,18 @@ def panel_notes(panel: Panel, forced: bool = False) -> list[Note]:
         cut = panel.cut(p)
         h = cut.width if p.turned else cut.height
         w = cut.height if p.turned else cut.width
-        size = round(min(NOTE_HEIGHT_MM, h / 3, w / max(len(p.part.id), 1) / 0.8), 3)
-        notes.append(Note(p.part.id, p.x - w / 2 + cut.corner_radius, p.y - size / 2, size))
+        text = f"{p.label} {p.part.id}" if p.label else p.part.id
+        size = round(min(NOTE_HEIGHT_MM, h / 3, w / len(text) / 0.8), 3)
+        notes.append(Note(text, p.x - w / 2 + cut.corner_radius, p.y - size / 2, size))
     lines = [
         f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, corner R "
         f"{mm(panel.corner_radius)} mm, sheet {band(panel.sheet.min, panel.sheet.max)} mm, "
         f"coating {band(panel.coating.min, panel.coating.max)} mm per face"
         f"{' (openings masked)' if panel.masked else ''}, {panel.process}, shop "
         f"+/-{mm(panel.shop.tolerance)} mm",
-        f"{len(panel.places)} cutouts, {len(panel.holes)} holes; origin lower-left corner, "
-        f"Y up, mm; {KERF_NOTE}",
+        f"{len(panel.places)} cutouts, {len(panel.holes)} holes, {len(panel.slots)} slots; "
+        f"origin lower-left corner, Y up, mm; {KERF_NOTE}",
+        *shop_lines(panel),
     ]
     if panel.process == "punch":
         lines.append(PUNCH_NOTE)
@@ -136,6 +144,17 @@ def panel_notes(panel: Panel, forced: bool = False) -> list[Note]:
         Note(text, 0.0, -3 * NOTE_HEIGHT_MM - i * 1.6 * NOTE_HEIGHT_MM, NOTE_HEIGHT_MM)
         for i, text in enumerate(lines)
     ]
+
+
+def shop_lines(panel: Panel) -> list[str]:
+    """What the panel file states for the shop: material, finish, general tolerance and
+    its free notes, one line each (only those given)."""
+    stated = (
+        ("material", panel.material),
+        ("finish", panel.finish),
+        ("general tolerance", panel.general_tolerance),
+    )
+    return [f"{name}: {value}" for name, value in stated if value] + list(panel.notes)
 
 
 # --- the job ----------------------------------------------------------------------------
@@ -321,6 +340,9 @@ def panel_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, A
         "sheet_mm": {"min": panel.sheet.min, "max": panel.sheet.max},
         "coating_mm": {"min": panel.coating.min, "max": panel.coating.max},
         "masked": panel.masked,
+        "material": panel.material or None,
+        "finish": panel.finish or None,
+        "general_tolerance": panel.general_tolerance or None,
         "process": panel.process,
         "shop_tolerance_mm": {"value": panel.shop.tolerance, "source": panel.shop.source},
         "target": panel.target,
@@ -333,6 +355,7 @@ def panel_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, A
         "counts": {
             "cutouts": len(panel.places),
             "holes": len(panel.holes),
+            "slots": len(panel.slots),
             "by_part": dict(sorted(Counter(p.part.id for p in panel.places).items())),
         },
         "violations": [
@@ -349,6 +372,7 @@ def panel_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, A
         "cutouts": [
             {
                 "entry": p.entry,
+                "label": p.label or None,
                 "part": p.part.id,
                 "x": p.x,
                 "y": p.y,
@@ -357,8 +381,23 @@ def panel_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, A
             for p in panel.places
         ],
         "holes": [
-            {"entry": h.entry, "x": h.x, "y": h.y, "diameter": h.diameter} for h in panel.holes
+            {"entry": h.entry, "label": h.label or None, "x": h.x, "y": h.y, "diameter": h.diameter}
+            for h in panel.holes
+        ],
+        "slots": [
+            {
+                "entry": s.entry,
+                "label": s.label or None,
+                "x": s.x,
+                "y": s.y,
+                "length": s.length,
+                "width": s.width,
+                "angle": s.angle,
+                "tolerance": s.tolerance,
+            }
+            for s in panel.slots
         ],
         "assumed": assumed,
         "notes": notes,
+        "shop_notes": list(panel.notes),
     }

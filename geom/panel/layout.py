@@ -6,7 +6,8 @@ Rules (defaults per process, overridable in the panel file with min_web / min_ed
 - punch: web and edge >= 2 t;
 - each part's fit on this panel's thickness and coating (geom.model.fit, worst case);
 - flanges of neighbours must not overlap on the front, nor hang over the outline, nor
-  cover a plain hole;
+  cover a plain hole or a slot;
+- a slot's stated tolerance must be at least what the shop holds;
 - bodies (the envelopes behind the plate) must not collide;
 - the mated plug's envelope in front of a flange (template [plug]) must stay clear of the
   neighbours' flanges and plugs.
@@ -95,7 +96,8 @@ def rules_for(panel: Panel) -> Rules:
 
 
 def openings(panel: Panel) -> list[Opening]:
-    """Every cutout (as drawn, rotated) and hole, in file order."""
+    """Every cutout (as drawn, rotated), hole and slot (an obround: a rounded rectangle
+    with radius half its width), in file order."""
     out: list[Opening] = []
     for p in panel.places:
         cut = panel.cut(p)
@@ -104,6 +106,9 @@ def openings(panel: Panel) -> list[Opening]:
     for hole in panel.holes:
         d = hole.diameter
         out.append(Opening(hole.entry, hole.x, hole.y, d, d, d / 2))
+    for slot in panel.slots:
+        w, h = slot.size
+        out.append(Opening(slot.entry, slot.x, slot.y, w, h, slot.width / 2))
     return out
 
 
@@ -174,6 +179,7 @@ def check_layout(panel: Panel) -> list[Violation]:
     found += _fits(panel)
     found += _webs_and_edges(panel, rules)
     found += _front_and_back(panel)
+    found += _slots(panel)
     return found
 
 
@@ -359,4 +365,43 @@ def _front_and_back(panel: Panel) -> list[Violation]:
                         {"hole_diameter": h.diameter},
                     )
                 )
+    return out
+
+
+def _slots(panel: Panel) -> list[Violation]:
+    """Slots under a flange (exact: the flange as a sharp rectangle against the obround)
+    and slots whose stated tolerance is tighter than what the shop holds."""
+    out: list[Violation] = []
+    slots = [o for o in openings(panel) if o.entry.startswith("slot[")]
+    flanges = [s for s in _solids(panel) if s.kind == "flange"]
+    boxes = [s.box for s in flanges] + [o.box for o in slots]
+    n = len(flanges)
+    for i, j in near_pairs(boxes, 0.0):
+        if i >= n or j < n:
+            continue
+        x0, y0, x1, y1 = boxes[i]
+        flange = Opening("", (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0, 0.0)
+        p, o = panel.places[flanges[i].owner], slots[j - n]
+        if gap(flange, o) < -EPS_MM:
+            out.append(
+                Violation(
+                    "slot_under_flange",
+                    f"{o.entry} lies under the flange of {p.entry} ({p.part.id})",
+                    (p.entry, o.entry),
+                    ((p.x, p.y), (o.x, o.y)),
+                    {"overlap": -gap(flange, o)},
+                )
+            )
+    for slot in panel.slots:
+        if slot.tolerance is not None and panel.shop.tolerance > slot.tolerance + EPS_MM:
+            out.append(
+                Violation(
+                    "slot_tolerance",
+                    f"{slot.entry}: the shop holds +/-{mm(panel.shop.tolerance)} mm "
+                    f"({panel.shop.source}), more than the slot's +/-{mm(slot.tolerance)} mm",
+                    (slot.entry,),
+                    ((slot.x, slot.y),),
+                    {"shop_tolerance": panel.shop.tolerance, "tolerance": slot.tolerance},
+                )
+            )
     return out

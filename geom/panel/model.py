@@ -2,8 +2,10 @@
 
 `load_panel` reads and validates the whole file into immutable values before anything is
 built or written: the outline, sheet, coating, masking, process and shop, rule overrides,
-every placed part (from ``[[place]]`` and expanded ``[[array]]`` entries) with the cut
-drawn for this panel's sheet and coating, and every plain hole. A bad value raises `InputError`
+what the shop's drawing states (material, finish, general tolerance, notes), every placed
+part (from ``[[place]]`` and expanded ``[[array]]`` entries) with the cut drawn for this
+panel's sheet and coating, every plain hole and every slot, each with its optional label.
+A bad value raises `InputError`
 ``<file>:<entry>.<field>: <value> is <problem>; allowed <range>``. All sizes in mm.
 """
 
@@ -42,6 +44,10 @@ MAX_OPENINGS = 20000
 MAX_ARRAY_SIDE = 1000
 MAX_HOLE_MM = 500.0
 MAX_RULE_MM = 100.0
+MAX_LABEL = 40
+"""Characters of a label: it names an opening in the drawing's view and tables."""
+MAX_NOTES = 20
+"""Free notes of one panel: what fits the drawing's notes column."""
 STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 EDGE_EPS_MM = 1e-9
 
@@ -59,6 +65,8 @@ class Placed:
     rotation: int
     face: str = "base"
     """The face it sits on: "base", or a flange by its edge (geom.panel.flanges)."""
+    label: str = ""
+    """The shop's name for it on the drawing ("" when the file gives none)."""
 
     @property
     def turned(self) -> bool:
@@ -74,6 +82,31 @@ class Hole:
     y: float
     diameter: float
     face: str = "base"
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """An obround (slotted) hole: centre (x, y), overall length and width (mm), the long
+    axis turned `angle` degrees counter-clockwise from +X (0, 90, 180 or 270), and an
+    optional symmetric tolerance (+/- mm) the shop must hold on the cut."""
+
+    entry: str
+    x: float
+    y: float
+    length: float
+    width: float
+    angle: int
+    tolerance: float | None = None
+    label: str = ""
+    face: str = "base"
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """Width and height of the slot as placed (mm): its extent along x and y."""
+        if self.angle in (90, 270):
+            return self.width, self.length
+        return self.length, self.width
 
 
 @dataclass(frozen=True)
@@ -105,6 +138,15 @@ class Panel:
     """The fit of each part id on this panel: `fits[id].cut` is the drawn cutout."""
     bends: Bends | None = None
     """The flanges, bends and reliefs (None: a flat panel)."""
+    slots: tuple[Slot, ...] = ()
+    material: str = ""
+    """What the shop cuts, e.g. "EN AW-5754 H22 aluminium" ("" when not stated)."""
+    finish: str = ""
+    """The coating as the shop orders it, e.g. "powder coat RAL 7035 fine texture"."""
+    general_tolerance: str = ""
+    """The general tolerance for dimensions without their own, e.g. "ISO 2768-m"."""
+    notes: tuple[str, ...] = ()
+    """Free notes for the shop, each one line."""
 
     def cut(self, placed: Placed) -> Rect:
         """The drawn cutout of a placed part, before its rotation."""
@@ -145,6 +187,10 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
     conditions = Conditions(sheet, coating, masked, target, shop)
     min_web = panel.number("min_web", 0.0, MAX_RULE_MM, low_open=False, required=False)
     min_edge = panel.number("min_edge", 0.0, MAX_RULE_MM, low_open=False, required=False)
+    material = panel.text("material", required=False)
+    finish = panel.text("finish", required=False)
+    general_tolerance = panel.text("general_tolerance", required=False)
+    notes = panel.texts("notes", MAX_NOTES)
     panel.done()
     bends = read_bends(top, (width, height, radius or 0.0), sheet, where)
 
@@ -186,9 +232,37 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
             )
 
     places, holes = read_openings(
-        top, path, catalog, (width, height), "panel", on_sheet, hole_on_sheet, face_bounds(bends)
+        top,
+        path,
+        catalog,
+        (width, height),
+        "panel",
+        on_sheet,
+        hole_on_sheet,
+        face_bounds(bends),
+        labelled=True,
+    )
+
+    def slot_on_sheet(entry: Entry, slot: Slot) -> None:
+        sx, sy = slot.size
+        what = f"{slot.length:g} x {slot.width:g} mm slot"
+        if bends is not None and slot.face != "base":
+            off_flange(bends, entry, slot.face, slot.x, slot.y, sx, sy, what)
+            return
+        if edge_distance(outline, slot.x, slot.y, sx, sy, slot.width / 2) < -EDGE_EPS_MM:
+            axis = _off_axis(outline, slot.x, slot.y, sx, sy)
+            raise entry.error(
+                axis,
+                slot.x if axis == "x" else slot.y,
+                f"placing the {what} off the sheet",
+                f"slot inside the {width:g} x {height:g} mm outline",
+            )
+
+    slots = _read_slots(
+        top, (width, height), face_bounds(bends), len(places) + len(holes), slot_on_sheet
     )
     top.done()
+    _unique_labels(top, places, holes, slots)
 
     return Panel(
         path=path,
@@ -208,6 +282,11 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         holes=tuple(holes),
         fits=dict(sorted(fits.items())),
         bends=bends,
+        slots=tuple(slots),
+        material=material,
+        finish=finish,
+        general_tolerance=general_tolerance,
+        notes=notes,
     )
 
 
@@ -255,22 +334,20 @@ def read_openings(
     check_place: Callable[[Entry, Placed], None] = lambda entry, placed: None,
     check_hole: Callable[[Entry, Hole], None] = lambda entry, hole: None,
     faces: Mapping[str, tuple[float, float]] | None = None,
+    *,
+    labelled: bool = False,
 ) -> tuple[list[Placed], list[Hole]]:
     """Every ``[[place]]``, expanded ``[[array]]`` and ``[[hole]]`` of a panel file or a
     cut layout: x, y (mm) within `bounds`, one template per part id (a template path is
     relative to `path`), at most MAX_OPENINGS in all; `check_place` and `check_hole` see
     each opening as it is read (`scope` names the panel or the face in errors). With
     `faces` (a bent panel: face name to its x, y range), each entry may name its `face`
-    and its x, y lie in that face's frame."""
+    and its x, y lie in that face's frame. `labelled`: each entry may carry a `label` (an
+    array's is a prefix, numbered from 1 row by row: the row at y left to right, then the
+    one above; pitches are > 0)."""
 
     def face_of(entry: Entry) -> tuple[str, float, float]:
-        """The entry's face and the x, y range of its frame."""
-        if not faces:
-            return "base", bounds[0], bounds[1]
-        face = entry.text("face", required=False) or "base"
-        if face not in faces:
-            raise entry.error("face", face, "not a face of this panel", " or ".join(faces))
-        return face, *faces[face]
+        return _face_of(entry, faces, bounds)
 
     parts: dict[str, Part] = {}
     places: list[Placed] = []
@@ -305,8 +382,9 @@ def read_openings(
         x = entry.must_number("x", 0.0, width, low_open=False)
         y = entry.must_number("y", 0.0, height, low_open=False)
         rotation = entry.rotation()
+        label = entry.label() if labelled else ""
         entry.done()
-        add(entry, Placed(f"place[{i}]", part, x, y, rotation, face))
+        add(entry, Placed(f"place[{i}]", part, x, y, rotation, face, label))
 
     for i, raw in enumerate(top.array("array")):
         entry = Entry(raw, top.where, f"array[{i}].")
@@ -319,6 +397,7 @@ def read_openings(
         pitch_x = entry.number("pitch_x", 0.0, MAX_PANEL_MM, required=cols > 1) or 0.0
         pitch_y = entry.number("pitch_y", 0.0, MAX_PANEL_MM, required=rows > 1) or 0.0
         rotation = entry.rotation()
+        prefix = entry.label() if labelled else ""
         entry.done()
         if cols * rows + len(places) + len(holes) > MAX_OPENINGS:
             raise entry.error(
@@ -329,9 +408,10 @@ def read_openings(
             )
         for r in range(rows):
             for c in range(cols):
-                label = f"array[{i}][r{r},c{c}]"
-                placed = Placed(label, part, x + c * pitch_x, y + r * pitch_y, rotation, face)
-                add(entry, placed)
+                name = f"array[{i}][r{r},c{c}]"
+                label = f"{prefix}{r * cols + c + 1}" if prefix else ""
+                at = (x + c * pitch_x, y + r * pitch_y)
+                add(entry, Placed(name, part, *at, rotation, face, label))
 
     for i, raw in enumerate(top.array("hole")):
         entry = Entry(raw, top.where, f"hole[{i}].")
@@ -339,12 +419,76 @@ def read_openings(
         x = entry.must_number("x", 0.0, width, low_open=False)
         y = entry.must_number("y", 0.0, height, low_open=False)
         diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
+        label = entry.label() if labelled else ""
         entry.done()
-        hole = Hole(f"hole[{i}]", x, y, diameter, face)
+        hole = Hole(f"hole[{i}]", x, y, diameter, face, label)
         check_hole(entry, hole)
         holes.append(hole)
         _count(entry, len(places) + len(holes), scope)
     return places, holes
+
+
+def _face_of(
+    entry: Entry, faces: Mapping[str, tuple[float, float]] | None, bounds: tuple[float, float]
+) -> tuple[str, float, float]:
+    """The entry's face ("base" on a flat panel) and the x, y range of its frame (mm)."""
+    if not faces:
+        return "base", bounds[0], bounds[1]
+    face = entry.text("face", required=False) or "base"
+    if face not in faces:
+        raise entry.error("face", face, "not a face of this panel", " or ".join(faces))
+    return face, *faces[face]
+
+
+def _read_slots(
+    top: Entry,
+    bounds: tuple[float, float],
+    faces: Mapping[str, tuple[float, float]],
+    counted: int,
+    check: Callable[[Entry, Slot], None],
+) -> list[Slot]:
+    """Every ``[[slot]]``: centre within its face's frame (`faces` as in read_openings),
+    length >= width (mm), the long axis at a multiple of 90 degrees, an optional +/-
+    tolerance and label; `check` sees each slot as it is read (the whole slot on the
+    sheet). `counted`: openings read before (for MAX_OPENINGS)."""
+    slots: list[Slot] = []
+    for i, raw in enumerate(top.array("slot")):
+        entry = Entry(raw, top.where, f"slot[{i}].")
+        face, width, height = _face_of(entry, faces, bounds)
+        x = entry.must_number("x", 0.0, width, low_open=False)
+        y = entry.must_number("y", 0.0, height, low_open=False)
+        w = entry.must_number("width", 0.0, MAX_HOLE_MM)
+        length = entry.must_number("length", 0.0, MAX_PANEL_MM)
+        if length < w:
+            raise entry.error(
+                "length", length, f"shorter than the slot's width {w:g} mm", f"[{w:g}, 3000]"
+            )
+        angle = entry.rotation("angle")
+        tolerance = entry.number("tolerance", 0.0, MAX_TOLERANCE_MM, required=False)
+        label = entry.label()
+        entry.done()
+        slot = Slot(f"slot[{i}]", x, y, length, w, angle, tolerance, label, face)
+        check(entry, slot)
+        slots.append(slot)
+        _count(entry, counted + len(slots), "panel")
+    return slots
+
+
+def _unique_labels(top: Entry, places: list[Placed], holes: list[Hole], slots: list[Slot]) -> None:
+    """Each label names one opening: a second use is bad input (the first entry named)."""
+    seen: dict[str, str] = {}
+    items: list[Placed | Hole | Slot] = [*places, *holes, *slots]
+    for item in items:
+        if not item.label:
+            continue
+        first = seen.setdefault(item.label, item.entry)
+        if first != item.entry:
+            raise top.error(
+                f"{item.entry.split('[r')[0]}.label",
+                item.label,
+                f"the label of {first} too",
+                "a label used by one opening only",
+            )
 
 
 def _off_axis(outline: tuple[float, float, float], x: float, y: float, w: float, h: float) -> str:
@@ -425,17 +569,35 @@ class Entry(Table):
     def integer(self, key: str, low: int, high: int) -> int:
         return int(self.must_number(key, low, high, low_open=False, integer=True))
 
-    def rotation(self) -> int:
+    def rotation(self, key: str = "rotation") -> int:
         """Degrees counter-clockwise, a multiple of 90 in -360 .. 360; returned as 0..270."""
-        raw = self.get("rotation", required=False)
+        raw = self.get(key, required=False)
         if raw is None:
             return 0
         allowed = "0, 90, 180 or 270 (a multiple of 90 in -360 .. 360)"
         if isinstance(raw, str):
-            raise self.error("rotation", raw, "not a number", allowed)
+            raise self.error(key, raw, "not a number", allowed)
         value = number(
-            self.where, self.path("rotation"), raw, -360.0, 360.0, low_open=False, unit="degrees"
+            self.where, self.path(key), raw, -360.0, 360.0, low_open=False, unit="degrees"
         )
         if value % 90:
-            raise self.error("rotation", raw, "not a multiple of 90 degrees", allowed)
+            raise self.error(key, raw, "not a multiple of 90 degrees", allowed)
         return int(value) % 360
+
+    def label(self) -> str:
+        """An optional `label`: one line of 1 to MAX_LABEL characters ("" when absent)."""
+        value = self.text("label", required=False)
+        if len(value) > MAX_LABEL:
+            raise self.error("label", value, "too long", f"1 to {MAX_LABEL} characters")
+        return value.strip()
+
+    def texts(self, key: str, most: int) -> tuple[str, ...]:
+        """An optional list of one-line texts, at most `most` of them (() when absent)."""
+        raw = self.get(key, required=False)
+        if raw is None:
+            return ()
+        allowed = f"a list of 1 to {most} texts, each one line"
+        if not isinstance(raw, list) or not 1 <= len(raw) <= most:
+            raise self.error(key, raw, "not a list of texts", allowed)
+        items = Entry({f"[{i}]": v for i, v in enumerate(raw)}, self.where, self.path(key))
+        return tuple(items.text(f"[{i}]") for i in range(len(raw)))

@@ -26,13 +26,19 @@ from geom.dxf.writer import write_document
 from geom.model.bend import Edge, SheetMetal
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.units import band, mm
-from geom.render.panel_drawing import A3_H, A3_W, dxf_notes, panel_revision, read_cut_contours
-from geom.render.preview import pdf_bytes, pdf_document
+from geom.render.panel_drawing import (
+    A3_H,
+    A3_W,
+    PanelDrawingFiles,
+    dxf_notes,
+    panel_revision,
+    read_cut_contours,
+)
+from geom.render.preview import page_png, pdf_bytes, pdf_document, svg_bytes
 from geom.render.sheet import (
     BORDER,
     HEADING_MM,
     WRAP,
-    DrawingFiles,
     Sheet,
     assumed_box,
     dim_mm,
@@ -63,8 +69,10 @@ def _fit(
     return next(fits, SCALES[-1])
 
 
-def write_bent_drawing(panel: Any, flat_dxf: Path, bom_csv: Path, out_dir: Path) -> DrawingFiles:
-    """Write `<name>-flat-drawing.dxf` and `.pdf` for a bent panel (`panel`: a
+def write_bent_drawing(
+    panel: Any, flat_dxf: Path, bom_csv: Path, out_dir: Path
+) -> PanelDrawingFiles:
+    """Write `<name>-flat-drawing.dxf`, `.pdf`, `.svg` and `.png` for a bent panel (`panel`: a
     geom.panel.model.Panel with `bends`), measured from its flat DXF as written."""
     metal: SheetMetal = panel.bends.metal
     contours = read_cut_contours(flat_dxf)
@@ -159,8 +167,10 @@ def write_bent_drawing(panel: Any, flat_dxf: Path, bom_csv: Path, out_dir: Path)
     pdf = pdf_document(
         doc, scale=s, box=(bx0, by0, bx1, by1), title=f"panel {panel.name}, rev {rev}"
     )
+    png = write_bytes(out_dir / f"{stem}-drawing.png", page_png(pdf))  # the A3 sheet
     path = write_bytes(out_dir / f"{stem}-drawing.pdf", pdf_bytes(pdf))
-    return DrawingFiles(dxf, path, rev)
+    svg = write_bytes(out_dir / f"{stem}-drawing.svg", svg_bytes(doc, scale=s))
+    return PanelDrawingFiles(dxf, path, svg, png, rev)
 
 
 def _folded(sheet: Sheet, metal: SheetMetal) -> None:
@@ -196,7 +206,7 @@ def _folded(sheet: Sheet, metal: SheetMetal) -> None:
 def _right_column(sheet: Sheet, panel: Any, flat_dxf: Path, bom_csv: Path, s: float) -> None:
     x0, _, x1, y1 = RIGHT
     top = y1 - 2
-    forced = FORCED_NOTE in dxf_notes(flat_dxf)
+    forced = FORCED_NOTE in dxf_notes(ezdxf.readfile(flat_dxf))
     if forced:
         detail = f"written with --force; layout rules fail (see {panel.name}-report.json)"
         top = forced_box(sheet, x0, x1, top, detail)

@@ -1,7 +1,8 @@
-"""The panel drawing: one A3 landscape page (PDF) and its DXF, everything measured from
-the panel DXF as written: outline and overall size, cutouts C1.. and holes H1.. with
-their tables, the BOM, notes, the ASSUMED box and a title block with a revision hash of
-the panel file and the templates it uses (mm)."""
+"""The panel drawing: one A3 landscape page (PDF), its DXF and pictures of it (SVG, PNG),
+everything measured from the panel DXF as written: outline and overall size, cutouts
+C1.., holes H1.. and slots S1.. (each with its label from the panel file) and their
+tables, the BOM, material, finish, general tolerance and notes, the ASSUMED box and a
+title block with a revision hash of the panel file and the templates it uses (mm)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 
 import ezdxf
 import ezdxf.bbox
+from ezdxf import edgeminer, edgesmith
 
 from geom.data.atomic import write_bytes
 from geom.dxf.layers import (
@@ -26,13 +28,13 @@ from geom.dxf.writer import write_document
 from geom.model.contour import Vertex
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE
 from geom.model.units import band, mm
-from geom.render.preview import pdf_bytes, pdf_document
+from geom.render.preview import page_png, pdf_bytes, pdf_document, svg_bytes
 from geom.render.sheet import (
     BORDER,
     HEADING_MM,
+    LINE_PITCH,
     TEXT_MM,
     WRAP,
-    DrawingFiles,
     Measured,
     Sheet,
     assumed_box,
@@ -59,6 +61,22 @@ PANEL_TITLE = (272.0, 10.0, 410.0, 52.0)
 
 
 PANEL_SCALES = (1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01)
+"""The drawing's files, after the panel's name."""
+JOIN_MM = 1e-6
+"""Ends of exploded LINE and ARC entities closer than this join (the DXF lint's tolerance)."""
+MATCH_MM = 1e-6
+"""Float noise (mm) when finding an entry's centre inside a measured contour's extents."""
+
+
+@dataclass(frozen=True, slots=True)
+class PanelDrawingFiles:
+    """The drawing as DXF and PDF, its pictures (SVG, PNG) and its revision hash."""
+
+    dxf: Path
+    pdf: Path
+    svg: Path
+    png: Path
+    revision: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,44 +86,129 @@ class _Opening:
     contour: list[Vertex]
     m: Measured
 
-    @property
-    def round(self) -> bool:
-        return len(self.contour) == 2 and all(abs(abs(b) - 1) < 1e-12 for _, _, b in self.contour)
-
 
 def read_cut_contours(path: Path) -> list[list[Vertex]]:
-    """Every closed LWPOLYLINE on layer CUT of a DXF file, as (x, y, bulge) vertices."""
-    doc = ezdxf.readfile(path)
-    polylines: Any = doc.modelspace().query(f"LWPOLYLINE[layer=='{CUT_LAYER}']")
-    return [
-        [(float(x), float(y), float(b)) for x, y, b in pl.get_points("xyb")]
-        for pl in polylines
-        if pl.closed
-    ]
+    """Every closed contour on layer CUT of a DXF file (any form geom writes), in file
+    order, as (x, y, bulge) vertices."""
+    return [c for c, _ in _read_cut(ezdxf.readfile(path))]
 
 
-def dxf_notes(path: Path) -> list[str]:
-    """The TEXT of every entity on layer NOTES of a DXF file."""
-    doc = ezdxf.readfile(path)
+def _read_cut(doc: Any) -> list[tuple[list[Vertex], bool]]:
+    """Every closed contour on layer CUT of a DXF document, in file order, as (x, y,
+    bulge) vertices (a circle as two half-circle arcs), each with whether it was written
+    as a CIRCLE. Reads what geom writes: LWPOLYLINE (R2000), POLYLINE (R12), CIRCLE, and
+    LINE / ARC chained end to end into closed loops (exploded, within JOIN_MM)."""
+    out: list[tuple[list[Vertex], bool]] = []
+    loose: list[Any] = []
+    entities: Any = doc.modelspace().query(f"*[layer=='{CUT_LAYER}']")
+    for e in entities:
+        kind = e.dxftype()
+        if kind == "CIRCLE":
+            (cx, cy, _), r = e.dxf.center, float(e.dxf.radius)
+            out.append(([(float(cx) + r, float(cy), 1.0), (float(cx) - r, float(cy), 1.0)], True))
+        elif kind == "LWPOLYLINE" and e.closed:
+            out.append(([(float(x), float(y), float(b)) for x, y, b in e.get_points("xyb")], False))
+        elif kind == "POLYLINE" and e.is_closed:
+            out.append(([_vertex(v) for v in e.vertices], False))
+        elif kind in ("LINE", "ARC"):
+            loose.append(e)
+    if loose:
+        edges = list(edgesmith.edges_from_entities_2d(loose, gap_tol=JOIN_MM))
+        deposit = edgeminer.Deposit(edges, gap_tol=JOIN_MM)
+        for chain in edgeminer.find_all_simple_chains(deposit):
+            if edgeminer.is_loop(chain, gap_tol=JOIN_MM):
+                points = edgesmith.lwpolyline_from_chain(chain).get_points("xyb")
+                vertices = [(float(x), float(y), float(b)) for x, y, b in points]
+                if math.dist(vertices[0][:2], vertices[-1][:2]) <= JOIN_MM:
+                    vertices.pop()  # the loop's closing vertex, back at its start
+                out.append((vertices, False))
+    return out
+
+
+def _vertex(v: Any) -> Vertex:
+    """An R12 POLYLINE vertex as (x, y, bulge)."""
+    x, y, _ = v.dxf.location
+    return float(x), float(y), float(v.dxf.bulge)
+
+
+def dxf_notes(doc: Any) -> list[str]:
+    """The TEXT of every entity on layer NOTES of a DXF document."""
     return [str(t.dxf.text) for t in doc.modelspace().query(f"TEXT[layer=='{NOTES_LAYER}']")]
 
 
-def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Path) -> DrawingFiles:
-    """Write `<name>-drawing.dxf` and `<name>-drawing.pdf` (one A3 page) for a panel.
+def _entries(panel: Any, openings: list[_Opening]) -> list[Any]:
+    """The panel file's entry (a placed part, hole or slot) each measured opening was
+    written for: of the entries whose centre lies inside the opening's extents, the one
+    nearest its middle (an opening's own centre always lies inside; the extents' middle
+    is the centre for symmetric shapes). An opening that holds no entry's centre fails:
+    the DXF was not written for this panel file."""
+    entries = [*panel.places, *panel.holes, *panel.slots]
+    at: dict[tuple[float, float], Any] = {}
+    for e in entries:
+        at.setdefault((round(e.x, 6), round(e.y, 6)), e)
+    out = []
+    for o in openings:
+        m = o.m
+        exact = at.get((round(m.centre[0], 6), round(m.centre[1], 6)))
+        if exact is not None:  # a symmetric shape: the extents' middle is its centre
+            out.append(exact)
+            continue
+        inside = [
+            e
+            for e in entries
+            if m.x0 - MATCH_MM <= e.x <= m.x1 + MATCH_MM
+            and m.y0 - MATCH_MM <= e.y <= m.y1 + MATCH_MM
+        ]
+        if not inside:
+            cx, cy = m.centre
+            raise ValueError(
+                f"the contour centred at ({cx:.6f}, {cy:.6f}) mm holds no entry of "
+                f"{Path(panel.path).name}: the DXF was not written for this panel file"
+            )
+        out.append(min(inside, key=lambda e: math.hypot(e.x - m.centre[0], e.y - m.centre[1])))
+    return out
+
+
+def _lines(top: float) -> int:
+    """Text lines (a table's header and rows) that fit from paper y `top` down to the
+    border (2 mm clear)."""
+    return max(int((top - BORDER - 2) / (TEXT_MM * LINE_PITCH)), 0)
+
+
+def _clip(rows: list[list[str]], room: int, report: str) -> list[list[str]]:
+    """`rows`, or as many as `room` rows hold with the last saying how many more the
+    report lists."""
+    if len(rows) <= room:
+        return rows
+    keep = max(room - 1, 0)
+    more = f"... {len(rows) - keep} more in {report}"
+    return [*rows[:keep], [more] + [""] * (len(rows[0]) - 1)]
+
+
+def write_panel_drawing(
+    panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Path
+) -> PanelDrawingFiles:
+    """Write `<name>-panel-drawing.dxf`, `.pdf` (one A3 page), `.svg` and `.png` for a panel.
 
     Everything measured is measured from the panel DXF as written (`panel_dxf`): the
-    outline, each cutout (labelled C1.., with its part from the panel file) and each
-    round hole (labelled H1.., in the hole table). The BOM is the `bom_csv` written by
-    the panel job. `panel` is a geom.panel.model.Panel (names, parts, sheet, coating). A panel
-    DXF marked "FIT FAILS - forced" (written with --force) gives a marked drawing."""
-    contours = read_cut_contours(panel_dxf)
+    outline, each cutout (C1.., with its part and label from the panel file), each round
+    hole (H1..) and each slot (S1.., length x width along its axis), in their tables. The
+    view names each opening by its label, else by C1/H1/S1. The BOM is the `bom_csv`
+    written by the panel job. `panel` is a geom.panel.model.Panel (names, parts, sheet,
+    coating, material, finish, general tolerance, notes). A panel DXF marked "FIT FAILS -
+    forced" (written with --force) gives a marked drawing."""
+    source = ezdxf.readfile(panel_dxf)
+    written = _read_cut(source)
+    contours = [c for c, _ in written]
     measured = [_Opening(c, measure(c)) for c in contours]
     outline = max(measured, key=lambda o: o.m.width * o.m.height)
-    openings = [o for o in measured if o is not outline]
-    cuts = sorted(
-        (o for o in openings if not o.round), key=lambda o: (-o.m.centre[1], o.m.centre[0])
+    openings = sorted(
+        (o for o in measured if o is not outline), key=lambda o: (-o.m.centre[1], o.m.centre[0])
     )
-    holes = sorted((o for o in openings if o.round), key=lambda o: (-o.m.centre[1], o.m.centre[0]))
+    entries = _entries(panel, openings)
+    slot_ids = {id(s) for s in panel.slots}
+    place_ids = {id(p) for p in panel.places}
+    kinds = ["C" if id(e) in place_ids else "S" if id(e) in slot_ids else "H" for e in entries]
     om = outline.m
     view_w, view_h = PANEL_VIEW[2] - PANEL_VIEW[0], PANEL_VIEW[3] - PANEL_VIEW[1]
     s = next(
@@ -115,7 +218,12 @@ def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Pat
     doc = sheet_document(s)
     sheet = Sheet(doc, s, om.centre, PANEL_VIEW, drop=-4.0)
     msp = doc.modelspace()
-    for contour in contours:
+    for contour, is_circle in written:
+        if is_circle:
+            (x0, y0, _), (x1, y1, _) = contour
+            centre, radius = ((x0 + x1) / 2, (y0 + y1) / 2), abs(x0 - x1) / 2
+            msp.add_circle(centre, radius, dxfattribs={"layer": CUT_LAYER})
+            continue
         msp.add_lwpolyline(
             [(x, y, 0, 0, b) for x, y, b in contour],
             format="xyseb",
@@ -141,31 +249,29 @@ def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Pat
         dxfattribs={"layer": DIM_LAYER},
     ).render()
     places = list(panel.places)
-    cut_rows = []
-    for i, o in enumerate(cuts, 1):
+    rows: dict[str, list[list[str]]] = {"C": [], "H": [], "S": []}
+    marks: dict[str, list[tuple[str, float, float]]] = {"C": [], "H": [], "S": []}
+    for o, entry, kind in zip(openings, entries, kinds, strict=True):
         cx, cy = o.m.centre
-        placed = min(places, key=lambda p: math.hypot(p.x - cx, p.y - cy))
-        label = f"C{i}"
-        px, py = sheet.paper(cx, o.m.y1)
-        sheet.text(label, px - 2, py + 1.2, TEXT_MM)
-        radius = max(o.m.radii, default=0.0)
-        cut_rows.append(
-            [
-                label,
-                placed.part.id,
-                dim_mm(cx),
-                dim_mm(cy),
-                f"{dim_mm(o.m.width)} x {dim_mm(o.m.height)}",
-                dim_mm(radius),
-            ]
-        )
-    hole_rows = []
-    for i, o in enumerate(holes, 1):
-        cx, cy = o.m.centre
-        label = f"H{i}"
-        px, py = sheet.paper(o.m.x1, o.m.y1)
-        sheet.text(label, px + 0.5, py + 0.5, TEXT_MM)
-        hole_rows.append([label, dim_mm(cx), dim_mm(cy), dim_mm(o.m.width)])
+        ref = f"{kind}{len(rows[kind]) + 1}"
+        label = entry.label or "-"
+        if kind == "C":  # the name above the cutout's upper left corner
+            px, py = sheet.paper(cx - o.m.width / 2, o.m.y1)
+            marks[kind].append((entry.label or ref, px, py + 1.2))
+            size = f"{dim_mm(o.m.width)} x {dim_mm(o.m.height)}"
+            corner = dim_mm(max(o.m.radii, default=0.0))
+            rows[kind].append([ref, label, entry.part.id, dim_mm(cx), dim_mm(cy), size, corner])
+            continue
+        px, py = sheet.paper(o.m.x1, o.m.y1)  # holes and slots: up and right of them
+        marks[kind].append((entry.label or ref, px + 0.5, py + 0.5))
+        if kind == "H":
+            rows[kind].append([ref, label, dim_mm(cx), dim_mm(cy), dim_mm(o.m.width)])
+            continue
+        turned = entry.angle in (90, 270)
+        along, across = (o.m.height, o.m.width) if turned else (o.m.width, o.m.height)
+        tol = "-" if entry.tolerance is None else f"+/-{dim_mm(entry.tolerance)}"
+        slot_size = f"{dim_mm(along)} x {dim_mm(across)}"
+        rows[kind].append([ref, label, dim_mm(cx), dim_mm(cy), slot_size, f"{entry.angle}", tol])
     px, py = sheet.paper(om.x0, om.y0)
     sheet.text(
         f"PANEL {panel.name}, front view, origin lower-left corner, Y up  {scale_text(s)}",
@@ -173,29 +279,48 @@ def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Pat
         py - 22,
         HEADING_MM,
     )
-    # Tables: cutouts and holes under the view, BOM and notes on the right.
-    y = PANEL_VIEW[1] - 4
-    y = text_table(
-        sheet,
-        14.0,
-        y,
-        [("cutout", 16), ("part", 40), ("x", 20), ("y", 20), ("cut as drawn W x H", 40), ("R", 14)],
-        cut_rows,
-    )
-    text_table(
-        sheet,
-        172.0,
-        PANEL_VIEW[1] - 4,
-        [("hole", 14), ("x", 22), ("y", 22), ("dia.", 18)],
-        hole_rows,
-    )
+    # Tables: cutouts, holes and slots under the view (as many rows as the sheet holds,
+    # the rest in the report), BOM and notes on the right. The view names the openings
+    # the tables list.
+    report = f"{panel.name}-report.json"
+    top = PANEL_VIEW[1] - 4
+    cut_columns = [
+        ("cutout", 14),
+        ("label", 22),
+        ("part", 34),
+        ("x", 16),
+        ("y", 16),
+        ("cut as drawn W x H", 34),
+        ("R", 12),
+    ]
+    hole_columns = [("hole", 12), ("label", 22), ("x", 20), ("y", 20), ("dia.", 18)]
+    slot_columns = [
+        ("slot", 10),
+        ("label", 14),
+        ("x", 18),
+        ("y", 18),
+        ("L x W", 24),
+        ("ang.", 8),
+        ("tol.", 14),
+    ]
+    listed = {"C": _lines(top) - 1}
+    room = _lines(top)  # holes then slots share the second column
+    listed["H"] = room - 1 if not rows["S"] else max(room // 2, room - len(rows["S"]) - 3) - 1
+    text_table(sheet, 14.0, top, cut_columns, _clip(rows["C"], listed["C"], report))
+    y = text_table(sheet, 166.0, top, hole_columns, _clip(rows["H"], listed["H"], report))
+    if rows["S"]:
+        listed["S"] = _lines(y - 2) - 1
+        text_table(sheet, 166.0, y - 2, slot_columns, _clip(rows["S"], listed["S"], report))
+    for kind, kind_marks in marks.items():
+        shown = len(rows[kind]) if len(rows[kind]) <= listed.get(kind, 0) else listed[kind] - 1
+        for text, px, py in kind_marks[: max(shown, 0)]:
+            sheet.text(text, px, py, TEXT_MM)
     with bom_csv.open(encoding="utf-8", newline="") as handle:
         bom = list(csv.DictReader(handle))
     x0, _, x1, y1 = PANEL_RIGHT
     top = y1 - 2
-    forced = FORCED_NOTE in dxf_notes(panel_dxf)
+    forced = FORCED_NOTE in dxf_notes(source)
     if forced:
-        report = f"{panel.name}-report.json"
         detail = f"written with --force; layout rules fail (see {report})"
         top = forced_box(sheet, x0, x1, top, detail)
     if any(p.part.cut_assumed for p in places):
@@ -208,14 +333,26 @@ def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Pat
     top = text_table(
         sheet, x0 + 2, top - 2, [("BOM: part", 34), ("qty", 10), ("name", 90)], bom_rows
     )
+    stated = [
+        f"{name}: {value}."
+        for name, value in (
+            ("Material", panel.material),
+            ("Finish", panel.finish),
+            ("General tolerance", panel.general_tolerance),
+        )
+        if value
+    ]
     notes = [
+        *stated,
         f"Sheet {band(panel.sheet.min, panel.sheet.max, 2)} mm, coating "
         f"{band(panel.coating.min, panel.coating.max)} mm per face"
         f"{' (openings masked)' if panel.masked else ''}, {panel.process}, shop "
         f"+/-{mm(panel.shop.tolerance)} mm; layout rules "
         + ("FAIL (written with --force)." if forced else "hold."),
-        f"{len(cuts)} cutouts, {len(holes)} holes, measured from {panel_dxf.name}.",
+        f"{len(rows['C'])} cutouts, {len(rows['H'])} holes, {len(rows['S'])} slots, measured "
+        f"from {panel_dxf.name}.",
         f"DXF: {KERF_NOTE}; cut contours on layer CUT only.",
+        *panel.notes,
     ]
     if panel.process == "punch":
         notes.append(PUNCH_NOTE[0].upper() + PUNCH_NOTE[1:] + ".")
@@ -231,13 +368,21 @@ def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Pat
     sheet.line(tx0, ty1 - 12, tx1, ty1 - 12)
     rev = panel_revision(panel)
     sheet.text(f"PANEL {panel.name}", tx0 + 2, ty1 - 6, HEADING_MM)
-    subtitle = "panel drawing: outline, cutouts, holes, BOM"
+    subtitle = "panel drawing: outline, cutouts, holes, slots, BOM"
     sheet.text(subtitle + (f", {FORCED_NOTE}" if forced else ""), tx0 + 2, ty1 - 10.5, TEXT_MM)
+    material = panel.material or "material not stated"
+    tolerance = panel.general_tolerance or "not stated"
     sheet.lines(
         [
             f"{dim_mm(panel.width)} x {dim_mm(panel.height)} mm, "
             f"corner R {dim_mm(panel.corner_radius)}",
-            f"sheet {band(panel.sheet.min, panel.sheet.max, 2)} mm   {panel.process}",
+            textwrap.shorten(material, WRAP + 20, placeholder="..."),
+            textwrap.shorten(
+                f"sheet {band(panel.sheet.min, panel.sheet.max, 2)} mm   {panel.process}   "
+                f"general tolerance {tolerance}",
+                WRAP + 20,
+                placeholder="...",
+            ),
             f"scale {scale_text(s)}   sheet A3   units mm",
             f"revision {rev}   geom {__version__}",
         ],
@@ -251,8 +396,10 @@ def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Pat
     pdf = pdf_document(
         doc, scale=s, box=(bx0, by0, bx1, by1), title=f"panel {panel.name}, rev {rev}"
     )
+    png = write_bytes(out_dir / f"{stem}-drawing.png", page_png(pdf))  # the A3 sheet
     path = write_bytes(out_dir / f"{stem}-drawing.pdf", pdf_bytes(pdf))
-    return DrawingFiles(dxf, path, rev)
+    svg = write_bytes(out_dir / f"{stem}-drawing.svg", svg_bytes(doc, scale=s))
+    return PanelDrawingFiles(dxf, path, svg, png, rev)
 
 
 def panel_revision(panel: Any) -> str:

@@ -125,7 +125,11 @@ def png_bytes(
     doc: Any, *, scale: float = 1.0, dpi: int = DEFAULT_DPI, margin: float = DEFAULT_MARGIN_MM
 ) -> bytes:
     """The model space as PNG at `dpi` (stored in the file, so 1:1 prints true size)."""
-    pdf = pdf_document(doc, scale=scale, margin=margin)
+    return page_png(pdf_document(doc, scale=scale, margin=margin), dpi)
+
+
+def page_png(pdf: Any, dpi: int = DEFAULT_DPI) -> bytes:
+    """The first page of a `pymupdf.Document` as PNG at `dpi` (stored in the file)."""
     pixmap = pdf[0].get_pixmap(dpi=dpi, alpha=False)
     pixmap.set_dpi(dpi, dpi)
     return bytes(pixmap.tobytes(output="png"))
