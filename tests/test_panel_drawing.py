@@ -30,7 +30,12 @@ pytestmark = pytest.mark.skipif(not PANELS, reason="no example panel in template
 
 def cut_polylines(path: Path) -> list[list[tuple[float, float, float]]]:
     msp = ezdxf.readfile(path).modelspace()
-    return [list(pl.get_points("xyb")) for pl in msp.query("LWPOLYLINE[layer=='CUT']")]
+    return [
+        list(pl.get_points("xyb"))
+        if pl.dxftype() == "LWPOLYLINE"
+        else [(*pl.dxf.center, pl.dxf.radius)]
+        for pl in msp.query("LWPOLYLINE CIRCLE[layer=='CUT']")
+    ]
 
 
 @pytest.mark.parametrize("panel_file", PANELS, ids=lambda p: p.stem)
@@ -52,7 +57,10 @@ def test_panel_drawing_is_measured_from_the_panel_dxf(panel_file: Path, tmp_path
     width, height = sizes[outline].x, sizes[outline].y
     assert f"{width:.2f}" in text and f"{height:.2f}" in text
 
-    holes = []
+    holes = [
+        (c.dxf.center.x, c.dxf.center.y, 2 * c.dxf.radius)
+        for c in msp.query("CIRCLE[layer=='CUT']")
+    ]
     cutouts = 0
     for i, pl in enumerate(cut):
         if i == outline:

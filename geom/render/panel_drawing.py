@@ -22,8 +22,8 @@ from geom.dxf.layers import (
     DIM_LAYER,
     NOTES_LAYER,
 )
-from geom.dxf.writer import write_document
-from geom.model.contour import Vertex
+from geom.dxf.writer import add_contour, write_document
+from geom.model.contour import Vertex, circle
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE
 from geom.model.units import band, mm
 from geom.render.preview import pdf_bytes, pdf_document
@@ -74,14 +74,18 @@ class _Opening:
 
 
 def read_cut_contours(path: Path) -> list[list[Vertex]]:
-    """Every closed LWPOLYLINE on layer CUT of a DXF file, as (x, y, bulge) vertices."""
+    """Every closed LWPOLYLINE and every CIRCLE on layer CUT of a DXF file, in file
+    order, as (x, y, bulge) vertices (a CIRCLE as two half arcs)."""
     doc = ezdxf.readfile(path)
-    polylines: Any = doc.modelspace().query(f"LWPOLYLINE[layer=='{CUT_LAYER}']")
-    return [
-        [(float(x), float(y), float(b)) for x, y, b in pl.get_points("xyb")]
-        for pl in polylines
-        if pl.closed
-    ]
+    entities: Any = doc.modelspace().query(f"LWPOLYLINE CIRCLE[layer=='{CUT_LAYER}']")
+    out: list[list[Vertex]] = []
+    for e in entities:
+        if e.dxftype() == "CIRCLE":
+            centre = e.dxf.center
+            out.append(circle(2 * float(e.dxf.radius), float(centre.x), float(centre.y)))
+        elif e.closed:
+            out.append([(float(x), float(y), float(b)) for x, y, b in e.get_points("xyb")])
+    return out
 
 
 def dxf_notes(path: Path) -> list[str]:
@@ -116,12 +120,7 @@ def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Pat
     sheet = Sheet(doc, s, om.centre, PANEL_VIEW, drop=-4.0)
     msp = doc.modelspace()
     for contour in contours:
-        msp.add_lwpolyline(
-            [(x, y, 0, 0, b) for x, y, b in contour],
-            format="xyseb",
-            close=True,
-            dxfattribs={"layer": CUT_LAYER},
-        )
+        add_contour(msp, contour, {"layer": CUT_LAYER})
     # Overall size below and left of the outline, measured from its contour.
     msp.add_linear_dim(
         base=(om.centre[0], om.y0 - 10.0 / s),

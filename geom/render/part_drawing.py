@@ -45,7 +45,7 @@ from geom.dxf.layers import (
     DIM_LAYER,
     PLATE_LAYER,
 )
-from geom.dxf.writer import write_document
+from geom.dxf.writer import add_contour, write_document
 from geom.model.contour import Vertex
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE
@@ -180,12 +180,7 @@ def drawing_document(
     doc = sheet_document(s)
     sheet = Sheet(doc, s, m.centre, FRONT_BOX)
     msp = doc.modelspace()
-    msp.add_lwpolyline(
-        [(x, y, 0, 0, b) for x, y, b in contour],
-        format="xyseb",
-        close=True,
-        dxfattribs={"layer": CUT_LAYER},
-    )
+    add_contour(msp, contour, {"layer": CUT_LAYER})
     _front_view(msp, fit, m, sheet)
     _side_views(msp, fit, m, sheet)
     _notes(sheet, fit, m)
@@ -258,11 +253,15 @@ def _front_view(msp: Any, fit: Fit, m: Measured, sheet: Sheet) -> None:
 
 
 def _contour_points(msp: Any) -> list[tuple[float, float]]:
-    return [
-        (float(x), float(y))
-        for pl in msp.query(f"LWPOLYLINE[layer=='{CUT_LAYER}']")
-        for x, y, *_ in pl.get_points("xyb")
-    ]
+    """The vertices of the cut contours, a CIRCLE's extreme points included."""
+    points: list[tuple[float, float]] = []
+    for e in msp.query(f"LWPOLYLINE CIRCLE[layer=='{CUT_LAYER}']"):
+        if e.dxftype() == "CIRCLE":
+            (cx, cy, _), r = e.dxf.center, float(e.dxf.radius)
+            points += [(cx - r, cy - r), (cx + r, cy + r)]
+        else:
+            points += [(float(x), float(y)) for x, y, *_ in e.get_points("xyb")]
+    return points
 
 
 def _side_extent(fit: Fit, m: Measured) -> tuple[float, float]:
