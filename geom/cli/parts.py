@@ -218,6 +218,9 @@ def _print_files(fit: Fit, dxf: Path | None, report: Path) -> None:
 
 
 def print_fit3d(report: dict[str, Any]) -> None:
+    if report.get("applies") is False:
+        print(f"  --   {'fit_3d':<18} does not apply: {report['reason']}")
+        return
     status = "ok  " if report["ok"] else "FAIL"
     cases = report["cases"]
     undecided = [c for c in cases if not c["decided"]]

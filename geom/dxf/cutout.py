@@ -8,9 +8,9 @@ from typing import Any
 
 from geom.data.atomic import write_text
 from geom.dxf.writer import DxfVersion, Note, write_dxf
-from geom.model.contour import Vertex, rounded_rect
+from geom.model.contour import Rect, Vertex, shape_text
 from geom.model.fit import Fit
-from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE
+from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
 from geom.model.report import dumps, fit_report, with_3d, with_forced
 from geom.model.units import band, deviation, mm
 
@@ -25,8 +25,24 @@ class CutoutFiles:
 
 
 def cutout_contour(fit: Fit) -> list[Vertex]:
-    """The cut as drawn, centred on (0, 0)."""
-    return rounded_rect(fit.cut.width, fit.cut.height, fit.cut.corner_radius)
+    """The cut as drawn, centred on (0, 0) (its fixing holes: `Fit.hole_contours`)."""
+    return fit.cut.contour()
+
+
+def band_text(fit: Fit) -> str:
+    """The finished opening's band, size by size: `41.500 x 17.000 mm +0.100/0`, or
+    `diameter 16.000 +0.200/0, ... mm` (mm)."""
+    snap = fit.part.fit
+    if isinstance(snap.cutout, Rect) and not snap.bands:
+        return (
+            f"{mm(snap.cutout.width)} x {mm(snap.cutout.height)} mm "
+            f"{deviation('+', snap.tolerance)}/0"
+        )
+    sizes = []
+    for name in snap.cutout.SIZES:
+        low, high = snap.band(name)
+        sizes.append(f"{name.replace('_', ' ')} {mm(low)} {deviation('+', high - low)}/0")
+    return f"{', '.join(sizes)} mm"
 
 
 def cutout_notes(fit: Fit, forced: bool = False) -> list[Note]:
@@ -38,17 +54,22 @@ def cutout_notes(fit: Fit, forced: bool = False) -> list[Note]:
     if part.frame is not None:
         lines.append(f"mounts through snap-in frame {part.frame.id}: cut is the frame's")
     lines += [
-        f"cut {mm(cut.width)} x {mm(cut.height)} mm, corner R {mm(cut.corner_radius)} mm "
-        f"({fit.target} of band, {KERF_NOTE})",
-        f"finished opening {mm(snap.cutout.width)} x {mm(snap.cutout.height)} mm "
-        f"{deviation('+', snap.tolerance)}/0; shop process "
+        f"cut {shape_text(cut)} ({fit.target} of band, {KERF_NOTE})",
+        f"finished opening {band_text(fit)}; shop process "
         f"{deviation('-', fit.process_minus)}/{deviation('+', fit.process_plus)} mm",
         f"sheet {band(fit.sheet.min, fit.sheet.max)} mm"
         f"{'' if fit.sheet_given else ' (those that grip)'}, coating "
         f"{band(fit.coating.min, fit.coating.max)} mm per face"
         f"{', openings masked' if fit.conditions.masked else ''}",
-        PUNCH_NOTE,
+        *part.note_texts,
     ]
+    holes = snap.holes
+    if holes is not None and fit.hole_cut is not None:
+        lines.insert(
+            len(lines) - len(part.note_texts) - 1,
+            f"{len(holes.positions)} fixing holes cut {mm(fit.hole_cut)} mm, finished "
+            f"{mm(holes.diameter)} {deviation('+', holes.tolerance)}/0 mm",
+        )
     if part.cut_assumed:
         lines.append(VERIFY_NOTE)
     top = -cut.height / 2 - 3 * NOTE_HEIGHT_MM
@@ -91,7 +112,7 @@ def write_cutout(
     if holds or force:
         dxf = write_dxf(
             target,
-            [cutout_contour(fit)],
+            [cutout_contour(fit), *fit.hole_contours()],
             cutout_notes(fit, forced),
             version=version,
             explode=explode,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any, cast
 
 Vertex = tuple[float, float, float]
@@ -506,13 +506,15 @@ class FreeContour(_Shape):
         return offset_loop(list(self.loop), self.grow) if self.grow else list(self.loop)
 
     def size(self, name: str) -> float:
-        return self.width if name == "width" else self.height
+        """The loop's extent across (`width`) or up (`height`), mm."""
+        x0, y0, x1, y1 = bounds(self._contour())
+        return x1 - x0 if name == "width" else y1 - y0
 
     def with_sizes(self, sizes: Mapping[str, float]) -> Any:
         """Grown so that its width grows as asked (a free contour grows alike on every
         side: one offset, never one per size)."""
-        base = FreeContour(self.loop)
-        return FreeContour(self.loop, (sizes.get("width", base.width) - base.width) / 2)
+        base = FreeContour(self.loop).size("width")
+        return FreeContour(self.loop, (sizes.get("width", base) - base) / 2)
 
     @property
     def width(self) -> float:
@@ -533,6 +535,39 @@ class FreeContour(_Shape):
     @property
     def kind(self) -> str:
         return "contour"
+
+
+def shape_text(shape: _Shape) -> str:
+    """The shape and its fields as one line (mm, degrees): `rect 41.600 x 17.100 mm,
+    corner R 0.500 mm`, `circle diameter 16.100 mm`, ..."""
+    if isinstance(shape, Rect):
+        return f"{shape.width:.3f} x {shape.height:.3f} mm, corner R {shape.corner_radius:.3f} mm"
+    if isinstance(shape, FreeContour):
+        return f"free contour {shape.width:.3f} x {shape.height:.3f} mm"
+    parts: list[str] = []
+    for f in fields(cast(Any, shape)):
+        name, value = f.name, getattr(shape, f.name)
+        label = name.replace("_", " ").replace("corner radius", "corner R")
+        if name == "side_angle":
+            parts.append(f"{label} {value:g} deg")
+        elif name == "sides":
+            parts.append(f"{value} sides")
+        else:
+            parts.append(f"{label} {value:.3f}")
+    return f"{shape.kind} {', '.join(parts)} mm"
+
+
+def shape_fields(shape: _Shape) -> dict[str, Any]:
+    """The shape as a report's JSON object: `shape` (its kind) and its fields (mm,
+    degrees); a rectangle as today's width, height and corner_radius."""
+    if isinstance(shape, Rect):
+        return {"width": shape.width, "height": shape.height, "corner_radius": shape.corner_radius}
+    if isinstance(shape, FreeContour):
+        return {"shape": shape.kind, "width": shape.width, "height": shape.height}
+    return {
+        "shape": shape.kind,
+        **{f.name: getattr(shape, f.name) for f in fields(cast(Any, shape))},
+    }
 
 
 Shape = Rect | Circle | CircleNotch | DFlat | DoubleD | Obround | Trapezoid | Polygon | FreeContour

@@ -5,7 +5,7 @@ VERIFY_NOTE = "ASSUMED cut dimensions: verify against the manufacturer's drawing
 """When any number that shapes the cut is assumed."""
 KERF_NOTE = "nominal geometry: kerf compensation is the CAM's job"
 PUNCH_NOTE = "punched cutouts: punched edge on the inside (burr away from the flange)"
-"""The data sheets' punched-edge note."""
+"""WAGO's punched-edge note (770-744): printed only for parts whose [part] notes hold it."""
 MASKED_NOTE = "openings masked from the coating: edges bare, faces coated"
 
 FORCED_NOTE = "FIT FAILS - forced"

@@ -28,7 +28,7 @@ from geom.cad import enclosure as kernel
 from geom.data.atomic import write_text
 from geom.dxf.writer import Note, write_dxf
 from geom.model.conditions import Conditions, Shop
-from geom.model.contour import Vertex, circle, rounded_rect
+from geom.model.contour import Vertex, circle
 from geom.model.fit import Fit, evaluate
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.report import dumps, fit_report, with_forced
@@ -110,7 +110,7 @@ def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
         c = fit.cut
         w, h = (c.height, c.width) if p.turned else (c.width, c.height)
         r = min(c.corner_radius, w / 2, h / 2)
-        contour = rounded_rect(c.width, c.height, c.corner_radius, p.x, p.y, p.rotation)
+        contour = c.contour(p.x, p.y, p.rotation)
         corners = [
             (p.x + sx * (w / 2 - r), p.y + sy * (h / 2 - r)) for sx in (-1, 1) for sy in (-1, 1)
         ]

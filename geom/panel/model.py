@@ -22,8 +22,9 @@ from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM
 from geom.data.templates import Catalog, load_catalog
 from geom.errors import GeomDeprecationWarning, InputError
 from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Conditions, Shop, Target
+from geom.model.contour import Shape
 from geom.model.fit import Fit, evaluate
-from geom.model.part import Part, Rect
+from geom.model.part import Part
 from geom.model.tolerance import Size
 
 Process = Literal["laser", "punch"]
@@ -100,7 +101,7 @@ class Panel:
     fits: Mapping[str, Fit]
     """The fit of each part id on this panel: `fits[id].cut` is the drawn cutout."""
 
-    def cut(self, placed: Placed) -> Rect:
+    def cut(self, placed: Placed) -> Shape:
         """The drawn cutout of a placed part, before its rotation."""
         return self.fits[placed.part.id].cut
 

@@ -24,7 +24,7 @@ from geom.dxf.layers import (
 )
 from geom.dxf.writer import add_contour, write_document
 from geom.model.contour import Vertex, circle
-from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE
+from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.units import band, mm
 from geom.render.preview import pdf_bytes, pdf_document
 from geom.render.sheet import (
@@ -216,8 +216,8 @@ def write_panel_drawing(panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Pat
         f"{len(cuts)} cutouts, {len(holes)} holes, measured from {panel_dxf.name}.",
         f"DXF: {KERF_NOTE}; cut contours on layer CUT only.",
     ]
-    if panel.process == "punch":
-        notes.append(PUNCH_NOTE[0].upper() + PUNCH_NOTE[1:] + ".")
+    for text in dict.fromkeys(t for p in panel.places for t in p.part.note_texts):
+        notes.append(text[0].upper() + text[1:] + ".")
     lines = ["NOTES (dimensions in mm)"]
     for i, note in enumerate(notes, 1):
         wrapped = textwrap.wrap(note, WRAP + 20)
