@@ -8,10 +8,10 @@ from typing import Any
 
 from geom.data.atomic import write_text
 from geom.dxf.writer import DxfVersion, Note, write_dxf
-from geom.model.contour import Rect, Vertex, shape_text
+from geom.model.contour import Vertex, shape_text
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
-from geom.model.report import dumps, fit_report, with_3d, with_forced
+from geom.model.report import band_text, dumps, fit_report, with_3d, with_forced
 from geom.model.units import band, deviation, mm
 
 NOTE_HEIGHT_MM = 2.5
@@ -27,22 +27,6 @@ class CutoutFiles:
 def cutout_contour(fit: Fit) -> list[Vertex]:
     """The cut as drawn, centred on (0, 0) (its fixing holes: `Fit.hole_contours`)."""
     return fit.cut.contour()
-
-
-def band_text(fit: Fit) -> str:
-    """The finished opening's band, size by size: `41.500 x 17.000 mm +0.100/0`, or
-    `diameter 16.000 +0.200/0, ... mm` (mm)."""
-    snap = fit.part.fit
-    if isinstance(snap.cutout, Rect) and not snap.bands:
-        return (
-            f"{mm(snap.cutout.width)} x {mm(snap.cutout.height)} mm "
-            f"{deviation('+', snap.tolerance)}/0"
-        )
-    sizes = []
-    for name in snap.cutout.SIZES:
-        low, high = snap.band(name)
-        sizes.append(f"{name.replace('_', ' ')} {mm(low)} {deviation('+', high - low)}/0")
-    return f"{', '.join(sizes)} mm"
 
 
 def cutout_notes(fit: Fit, forced: bool = False) -> list[Note]:

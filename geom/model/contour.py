@@ -631,3 +631,28 @@ def offset_loop(loop: list[Vertex], d: float) -> list[Vertex]:
                 "round it with a tangent arc"
             )
     return _drop_zero_segments(out)
+
+
+def shape_of(kind: str, sizes: Mapping[str, float]) -> Shape:
+    """The shape named `kind` (the template format's names) from its fields (mm,
+    degrees); raises KeyError for a missing field."""
+    s = sizes
+    if kind == "rect":
+        return Rect(s["width"], s["height"], s.get("corner_radius", 0.0))
+    if kind == "circle":
+        return Circle(s["diameter"])
+    if kind == "circle-notch":
+        return CircleNotch(
+            s["diameter"], s["notch_width"], s["notch_reach"], s.get("notch_corner_radius", 0.0)
+        )
+    if kind == "d":
+        return DFlat(s["diameter"], s["across_flat"])
+    if kind == "double-d":
+        return DoubleD(s["diameter"], s["across_flats"])
+    if kind == "obround":
+        return Obround(s["width"], s["height"])
+    if kind == "trapezoid":
+        return Trapezoid(s["width"], s["height"], s["side_angle"], s.get("corner_radius", 0.0))
+    if kind == "polygon":
+        return Polygon(int(s["sides"]), s["across_flats"], s.get("corner_radius", 0.0))
+    raise KeyError(kind)

@@ -221,16 +221,20 @@ def evaluate(part: Part, conditions: Conditions) -> Fit:
         check_opening_band(opening, snap),
         check_coating(spread, tol, conditions.masked),
         check_shop(minus, plus, conditions, tol),
-        check_clearance(per_size, snap),
     ]
-    if isinstance(snap.cutout, Rect):
+    collar = snap.collar_given
+    if collar:
+        checks.append(check_clearance(per_size, snap))
+    if collar and isinstance(snap.cutout, Rect):
         checks.append(check_corner(snap.cutout.corner_radius - edge.min, opening, snap))
-    checks += [check_overlap(part, envelope, snap), check_grip(sheet, conditions, snap.grip)]
-    if snap.latch_span is not None:
+    if collar:
+        checks.append(check_overlap(part, envelope, snap))
+    checks.append(check_grip(sheet, conditions, snap.grip))
+    if collar and snap.latch_span is not None:
         checks.append(check_reach(envelope[snap.latch_axis], snap))
-    if snap.key is not None:
+    if collar and snap.key is not None:
         checks.append(check_key(opening, snap))
-    if snap.nut_across_flats is not None:
+    if collar and snap.nut_across_flats is not None:
         checks.append(check_nut(envelope, snap))
     if snap.holes is not None and hole_opening is not None:
         checks += check_holes(hole_opening, part, snap)

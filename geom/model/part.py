@@ -86,6 +86,9 @@ class SnapIn:
     """nut: the nut's or washer's bearing size behind the plate."""
     screw_diameter: float | None = None
     """screw: the fixing screws' diameter (must pass the holes)."""
+    collar_given: bool = True
+    """False for a hole given inline by its shape alone: no collar, so the checks that
+    rest on one (clearance, corner, flange cover, latches, key, nut) do not run."""
 
     def collar(self, axis: Axis) -> Size:
         return self.collar_width if axis == "width" else self.collar_height

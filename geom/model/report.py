@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from geom.model.contour import shape_fields
+from geom.model.contour import Rect, shape_fields
 from geom.model.fit import Fit
-from geom.model.notes import FORCED_NOTE, KERF_NOTE, MASKED_NOTE, VERIFY_NOTE
+from geom.model.notes import FORCED_NOTE, KERF_NOTE, MASKED_NOTE, NO_COLLAR_NOTE, VERIFY_NOTE
 from geom.model.tolerance import Size
+from geom.model.units import deviation, mm
 
 DECIMALS = 9
 """Report precision in mm: 1 nm, far below any shop's resolution, free of float noise."""
@@ -19,6 +20,8 @@ def fit_report(fit: Fit) -> dict[str, Any]:
     part, cond = fit.part, fit.conditions
     snap = part.fit
     notes = [KERF_NOTE, *part.note_texts]
+    if not snap.collar_given:
+        notes.append(NO_COLLAR_NOTE)
     if cond.masked:
         notes.append(MASKED_NOTE)
     if part.cut_assumed:
@@ -69,6 +72,22 @@ def fit_report(fit: Fit) -> dict[str, Any]:
         "cut_assumed": part.cut_assumed,
         "notes": notes,
     }
+
+
+def band_text(fit: Fit) -> str:
+    """The finished opening's band, size by size: `41.500 x 17.000 mm +0.100/0`, or
+    `diameter 16.000 +0.200/0, ... mm` (mm)."""
+    snap = fit.part.fit
+    if isinstance(snap.cutout, Rect) and not snap.bands:
+        return (
+            f"{mm(snap.cutout.width)} x {mm(snap.cutout.height)} mm "
+            f"{deviation('+', snap.tolerance)}/0"
+        )
+    sizes = []
+    for name in snap.cutout.SIZES:
+        low, high = snap.band(name)
+        sizes.append(f"{name.replace('_', ' ')} {mm(low)} {deviation('+', high - low)}/0")
+    return f"{', '.join(sizes)} mm"
 
 
 def with_3d(document: dict[str, Any], fit_3d: dict[str, Any]) -> dict[str, Any]:

@@ -39,7 +39,6 @@ import ezdxf.bbox
 from ezdxf.math import Vec2
 
 from geom.data.atomic import write_bytes
-from geom.dxf.cutout import band_text
 from geom.dxf.layers import (
     BODY_LAYER,
     CUT_LAYER,
@@ -50,6 +49,7 @@ from geom.dxf.writer import add_contour, write_document
 from geom.model.contour import Rect, Vertex, shape_text
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
+from geom.model.report import band_text
 from geom.render.preview import pdf_bytes, pdf_document
 from geom.render.sheet import (
     BORDER,
