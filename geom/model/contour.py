@@ -543,7 +543,7 @@ def shape_text(shape: _Shape) -> str:
     if isinstance(shape, Rect):
         return f"{shape.width:.3f} x {shape.height:.3f} mm, corner R {shape.corner_radius:.3f} mm"
     if isinstance(shape, FreeContour):
-        return f"free contour {shape.width:.3f} x {shape.height:.3f} mm"
+        return f"free contour {shape.size('width'):.3f} x {shape.size('height'):.3f} mm"
     parts: list[str] = []
     for f in fields(cast(Any, shape)):
         name, value = f.name, getattr(shape, f.name)
@@ -563,7 +563,7 @@ def shape_fields(shape: _Shape) -> dict[str, Any]:
     if isinstance(shape, Rect):
         return {"width": shape.width, "height": shape.height, "corner_radius": shape.corner_radius}
     if isinstance(shape, FreeContour):
-        return {"shape": shape.kind, "width": shape.width, "height": shape.height}
+        return {"shape": shape.kind, "width": shape.size("width"), "height": shape.size("height")}
     return {
         "shape": shape.kind,
         **{f.name: getattr(shape, f.name) for f in fields(cast(Any, shape))},

@@ -53,7 +53,7 @@ from geom.model.conditions import (
     Target,
     sheets_that_grip,
 )
-from geom.model.contour import Shape, Vertex, circle, placed
+from geom.model.contour import Shape, Vertex, bounds, circle, placed
 from geom.model.part import Axis, Part, Rect
 from geom.model.tolerance import Size
 from geom.model.units import band, mm
@@ -196,10 +196,12 @@ def evaluate(part: Part, conditions: Conditions) -> Fit:
             hole_cut, (shop.tolerance,) * 2 if shop else (h_minus, h_plus), edge
         )
 
-    # The opening's and the collar's extents across (width) and up (height), largest and
-    # smallest: what the flange, the latches and the nut cover.
-    largest = snap.cutout.with_sizes({n: o.max for n, o in opening.items()})
-    envelope: dict[Axis, float] = {"width": largest.width, "height": largest.height}
+    # The largest opening's extent across (width) and up (height): what the flange, the
+    # latches and the nut must cover with the part pushed to one side.
+    x0, y0, x1, y1 = bounds(
+        snap.cutout.with_sizes({n: o.max for n, o in opening.items()}).contour()
+    )
+    envelope: dict[Axis, float] = {"width": x1 - x0, "height": y1 - y0}
 
     per_size = {
         n: Size.held(o.min - c.max, o.nominal - c.nominal, o.max - c.min)
