@@ -17,6 +17,8 @@ from typing import Any
 import ezdxf
 import pytest
 from ezdxf.math import bulge_to_arc
+from hypothesis import given
+from hypothesis import strategies as st
 from measure import Loop, cut_loops
 
 from geom.data.templates import load_catalog, load_file
@@ -415,3 +417,57 @@ def test_offset_of_a_concave_corner_is_exact() -> None:
     radii = [s.radius for s in segments(grown) if hasattr(s, "radius")]
     assert radii == pytest.approx([1.0] * 5)
     assert math.isclose(FreeContour(loop, 1.0).size("width"), 12.0)
+
+
+_sizes = st.floats(min_value=2.0, max_value=200.0, allow_nan=False)
+
+
+@st.composite
+def _shapes(draw: st.DrawFn) -> tuple[str, dict[str, float], dict[str, float]]:
+    """A shape with random sizes, and the width and height worked out by hand (mm)."""
+    kind = draw(st.sampled_from(["circle", "obround", "double-d", "d", "polygon", "notch"]))
+    d = draw(_sizes)
+    if kind == "circle":
+        return kind, {"diameter": d}, {"width": d, "height": d}
+    if kind == "obround":
+        h = draw(st.floats(min_value=1.0, max_value=d))
+        return kind, {"width": d, "height": h}, {"width": d, "height": h}
+    if kind in ("d", "double-d"):
+        af = draw(st.floats(min_value=0.55 * d, max_value=0.95 * d))
+        return kind, {"diameter": d, "across_flat": af}, {"width": d, "height": af}
+    if kind == "polygon":
+        sides = 2 * draw(st.integers(min_value=2, max_value=16))  # even: flats at -Y, +Y
+        circum = d / math.cos(math.pi / sides)
+        # corners on the X axis for sides = 2 (mod 4), else flats there too
+        width = circum if sides % 4 == 2 else d
+        return kind, {"sides": sides, "across_flats": d}, {"width": width, "height": d}
+    nw = draw(st.floats(min_value=0.05 * d, max_value=0.5 * d))
+    reach = draw(st.floats(min_value=1.02 * d, max_value=1.3 * d))
+    return (
+        "circle-notch",
+        {"diameter": d, "notch_width": nw, "notch_reach": reach},
+        {
+            "width": d,
+            "height": reach,
+        },
+    )
+
+
+@given(_shapes())
+def test_any_shape_writes_a_clean_contour_of_its_sizes(tmp_path_factory, case) -> None:
+    """Random sizes: the DXF is written (its lint passes) and re-read measures the
+    shape's width and height worked out by hand."""
+    from geom.dxf.writer import write_dxf
+    from geom.model.contour import shape_of
+
+    kind, sizes, expected = case
+    if kind == "d":
+        sizes = {"diameter": sizes["diameter"], "across_flat": sizes["across_flat"]}
+    elif kind == "double-d":
+        sizes = {"diameter": sizes["diameter"], "across_flats": sizes["across_flat"]}
+    path = tmp_path_factory.mktemp("shape") / "s.dxf"
+    write_dxf(path, [shape_of(kind, sizes).contour(30.0, -20.0, 90.0)])
+    (loop,) = cut_loops(path)
+    width, height = _size(loop)
+    # turned a quarter: width and height swap
+    assert (height, width) == pytest.approx((expected["width"], expected["height"]), abs=1e-6)

@@ -226,7 +226,7 @@ def parse_template(data: Mapping[str, Any], where: str) -> RawTemplate:
     if mounting != "frame":
         snap = _parse_mount(top, cast(Mounting, mounting), fields["width"], fields["height"])
     else:
-        for key in ("grip", "plate", "cutout", "collar", "flange", "latch", "window"):
+        for key in ("grip", "plate", "cutout", "collar", "flange", "latch", "window", *KIND_TABLES):
             if key in data:
                 raise top.error(
                     key,
