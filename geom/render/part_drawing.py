@@ -46,7 +46,7 @@ from geom.dxf.layers import (
     PLATE_LAYER,
 )
 from geom.dxf.writer import add_contour, write_document
-from geom.model.contour import Rect, Vertex, shape_text
+from geom.model.contour import Rect, Vertex, bounds, shape_text
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.report import band_text
@@ -131,11 +131,16 @@ def tolerance_text(value: float, plus: float, minus: float) -> str:
 def dimension_texts(fit: Fit, m: Measured) -> dict[str, str]:
     """The width and height dimension texts: finished band, then the measured cut."""
     snap = fit.part.fit
-    tol = snap.tolerance
-    band = {"width": snap.cutout.width, "height": snap.cutout.height}
+    ends = []
+    for end in (0, 1):  # the finished opening's extents at the band's two limits
+        x0, y0, x1, y1 = bounds(
+            snap.cutout.with_sizes({n: snap.band(n)[end] for n in snap.cutout.SIZES}).contour()
+        )
+        ends.append({"width": x1 - x0, "height": y1 - y0})
+    band, tol = ends[0], {a: ends[1][a] - ends[0][a] for a in ends[0]}
     cut = {"width": m.width, "height": m.height}
     return {
-        axis: f"{tolerance_text(band[axis], tol, 0.0)}\\P"
+        axis: f"{tolerance_text(band[axis], tol[axis], 0.0)}\\P"
         f"cut {tolerance_text(cut[axis], fit.process_plus, fit.process_minus)}"
         for axis in ("width", "height")
     }
