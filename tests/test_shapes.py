@@ -471,3 +471,44 @@ def test_any_shape_writes_a_clean_contour_of_its_sizes(tmp_path_factory, case) -
     width, height = _size(loop)
     # turned a quarter: width and height swap
     assert (height, width) == pytest.approx((expected["width"], expected["height"]), abs=1e-6)
+
+
+def test_every_shape_on_one_panel_its_bodies_pass_through(geom, tmp_path: Path) -> None:
+    """Every test part on one 300 x 60 mm panel, two of them turned: the layout holds,
+    the DXF lints, and read back from the assembly STEP every body (its collar extruded
+    from the collar's own shape) shares no volume with the plate."""
+    from OCP.BRepAlgoAPI import BRepAlgoAPI_Common
+    from OCP.BRepGProp import BRepGProp
+    from OCP.GProp import GProp_GProps
+    from test_panel_files import _read_step, _solids
+
+    def volume(shape: object) -> float:
+        props = GProp_GProps()
+        BRepGProp.VolumeProperties_s(shape, props)
+        return float(props.Mass())
+
+    body = ""
+    for k, path in enumerate(SHAPES):
+        rotation = 90 if k in (1, 4) else 0
+        body += (
+            f'[[place]]\npart = "{path.as_posix()}"\nx = {25.0 + 55.0 * (k % 5)}\n'
+            f"y = {30.0 + 55.0 * (k // 5)}\nrotation = {rotation}\n"
+        )
+    text = (
+        "[panel]\nwidth = 300.0\nheight = 120.0\nsheet = 1.5\nshop_tolerance = 0.05\n"
+        f'process = "punch"\nmin_web = 1.0\nmin_edge = 1.0\n{body}'
+    )
+    path = tmp_path / "all.toml"
+    path.write_text(text, encoding="utf-8")
+    run = geom("panel", path, "-o", tmp_path / "out")
+    assert run.code == 0, run.out + run.err
+    out = tmp_path / "out"
+    assert lint_file(out / "all-panel.dxf") == []
+    circles = ezdxf.readfile(out / "all-panel.dxf").modelspace().query("CIRCLE[layer=='CUT']")
+    assert len(circles) == 1 + 2  # the round hole and the screw part's two fixing holes
+    solids = _solids(_read_step(out / "all-assembly.step"))
+    plate = max(solids, key=volume)
+    assert len(solids) == 1 + len(SHAPES)
+    for solid in solids:
+        if solid is not plate:
+            assert volume(BRepAlgoAPI_Common(plate, solid).Shape()) < 1e-3

@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geom.errors import InputError
+from geom.model.contour import Circle, Rect, Vertex
 from geom.model.part import ASSUMED, BodySpec, Part, SnapIn
 
 DEFAULT_COLOUR = (0.5, 0.5, 0.5)
@@ -55,10 +56,13 @@ class Prism:
     y: float
     z0: float
     z1: float
+    outline: tuple[Vertex, ...] | None = None
+    """The cross-section when it is not a rounded rectangle (a notched, flatted or
+    trapezoid collar): a closed contour about (x, y); `width` x `height` is its box."""
 
     @property
     def round(self) -> bool:
-        return self.width == self.height == 2 * self.corner_radius
+        return self.outline is None and self.width == self.height == 2 * self.corner_radius
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +155,15 @@ def build_body(
     return Body(part, plate, wing_top, span, tuple(solids), tuple(defaults))
 
 
+def _collar_outline(snap: SnapIn) -> tuple[Vertex, ...] | None:
+    """The largest collar's own shape, when the cutout is neither a rounded rectangle
+    nor a round hole with a round collar (those are plain prisms), mm."""
+    if isinstance(snap.cutout, Rect | Circle) or set(snap.collar_sizes) <= {"diameter"}:
+        return None
+    sizes = {n: s.max for n, s in snap.collar_sizes.items()}
+    return tuple(snap.cutout.with_sizes(sizes).contour())
+
+
 def _where(part: Part) -> str:
     return str(part.path) if part.path is not None else part.id
 
@@ -185,7 +198,7 @@ def _snap_in_solid(
             f"> flange.thickness ({ft} mm)",
         )
     flange = Prism(part.width, part.height, 0.0, 0.0, 0.0, 0.0, ft)
-    collar = Prism(cw, ch, snap.collar_corner_radius, 0.0, 0.0, rear, ft)
+    collar = Prism(cw, ch, snap.collar_corner_radius, 0.0, 0.0, rear, ft, _collar_outline(snap))
     add = [flange, collar]
 
     along_width = snap.latch_axis == "width"

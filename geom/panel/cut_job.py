@@ -28,7 +28,7 @@ from geom.cad import enclosure as kernel
 from geom.data.atomic import write_text
 from geom.dxf.writer import Note, write_dxf
 from geom.model.conditions import Conditions, Shop
-from geom.model.contour import Vertex, circle
+from geom.model.contour import Vertex, circle, circle_of
 from geom.model.fit import Fit, evaluate
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.report import dumps, fit_report, with_forced
@@ -125,6 +125,7 @@ def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
             plate = min(max(thick + 2 * layout.coating.max, grip.min), grip.max)
             cut.bodies = body_solids(p.part, plate)
         cuts.append(cut)
+        cuts += _own_holes(solid, frame, p.entry, fit.hole_contours(p.x, p.y, p.rotation))
     for hole in layout.holes:
         d = hole.diameter
         cut = Cut(
@@ -175,6 +176,20 @@ def _measure(
     walls = [r for r in rays if r is not None]
     cut.wall = (min(t for t, _ in walls), max(t for t, _ in walls))
     cut.room = min(kernel.OVERSHOOT_MM, *(g / 2 for _, g in walls))
+
+
+def _own_holes(solid: Any, frame: Any, entry: str, contours: list[list[Vertex]]) -> list[Cut]:
+    """The fixing holes of the part placed as `entry`, cut with it (face frame, mm)."""
+    out = []
+    for i, contour in enumerate(contours):
+        found = circle_of(contour)
+        assert found is not None
+        x, y, r = found
+        name = f"{entry}.holes[{i}]"
+        cut = Cut(name, x, y, contour, Opening(name, x, y, 2 * r, 2 * r, r))
+        _measure(solid, frame, cut, [(x, y)])
+        out.append(cut)
+    return out
 
 
 def _rules(plan: CutPlan) -> list[Violation]:
