@@ -132,10 +132,6 @@ class Fit:
         d = self.hole_cut
         return [placed(circle(d, hx, hy), x, y, rotation) for hx, hy in holes.positions]
 
-    def contours(self, x: float = 0.0, y: float = 0.0, rotation: float = 0.0) -> list[list[Vertex]]:
-        """The cutout and its fixing holes as drawn (mm)."""
-        return [self.cut.contour(x, y, rotation), *self.hole_contours(x, y, rotation)]
-
     @property
     def finished_plate(self) -> Size:
         """Sheet plus the coating on both faces, at every end (mm)."""

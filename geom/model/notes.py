@@ -4,8 +4,6 @@ drawings and the fit reports print these same words."""
 VERIFY_NOTE = "ASSUMED cut dimensions: verify against the manufacturer's drawing before cutting"
 """When any number that shapes the cut is assumed."""
 KERF_NOTE = "nominal geometry: kerf compensation is the CAM's job"
-PUNCH_NOTE = "punched cutouts: punched edge on the inside (burr away from the flange)"
-"""WAGO's punched-edge note (770-744): printed only for parts whose [part] notes hold it."""
 NO_COLLAR_NOTE = (
     "a hole given by its shape alone: no collar, so the clearance, flange cover and latch "
     "checks did not run (give the collar to run them)"
