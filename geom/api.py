@@ -51,18 +51,19 @@ def load_part(name: str | Path) -> Part:
 def inline_part(
     *,
     id: str,
-    poles: int,
-    pin_spacing: float,
     width: float,
     height: float,
     depth: float,
     grip_min: float,
     grip_max: float,
     tolerance: float,
+    poles: int | None = None,
+    pin_spacing: float | None = None,
     **optional: float,
 ) -> Part:
     """A part without a template, from its data sheet's numbers (mm): the flange `width`
-    x `height`, `depth`, the grip range (finished plate) and the cutout `tolerance` (+).
+    x `height`, `depth`, the grip range (finished plate) and the cutout `tolerance` (+);
+    `poles` and `pin_spacing` (connectors only) are optional.
 
     `optional` (mm): `cutout_width`, `cutout_height`, `corner_radius` (assumed from the
     flange when not given: outputs then say so), `collar_width`, `collar_height`,
@@ -76,9 +77,9 @@ def inline_part(
         raise InputError(
             API, unknown[0], optional[unknown[0]], "not a field", ", ".join(INLINE_OPTIONAL)
         )
+    connector = {"poles": poles, "pin_spacing": pin_spacing}
     numbers = {
-        "poles": poles,
-        "pin_spacing": pin_spacing,
+        **{k: v for k, v in connector.items() if v is not None},
         "width": width,
         "height": height,
         "depth": depth,

@@ -137,9 +137,10 @@ def panel_cutout(
         )
         walls.append((thinnest, thickest))
         depth = thickest + room + OVERSHOOT_MM
-        tool = cq.Solid.extrudeLinear(outline, cq.Vector(0, 0, -depth))
-        tool = tool.translate(cq.Vector(0, 0, OVERSHOOT_MM))
-        tools.append(tool.moved(cq.Location(frame)))
+        for face in [outline, *_hole_faces(drawn, rotation)]:  # the part's own holes too
+            tool = cq.Solid.extrudeLinear(face, cq.Vector(0, 0, -depth))
+            tool = tool.translate(cq.Vector(0, 0, OVERSHOOT_MM))
+            tools.append(tool.moved(cq.Location(frame)))
 
     failing = [(i, f) for i, f in enumerate(fits) if not f.ok]
     if failing and not force:
@@ -286,6 +287,13 @@ def panel_layout(
 def _where(violation: Any) -> str:
     pairs = zip(violation.entries, violation.positions, strict=True)
     return ", ".join(f"{e} at ({mm(x)}, {mm(y)})" for e, (x, y) in pairs)
+
+
+def _hole_faces(drawn: Fit, rotation: int) -> list[cq.Face]:
+    """The part's own fixing holes as drawn, turned with it, as faces at Z = 0 (mm)."""
+    from geom.cad.plate import contour_face
+
+    return [cq.Face(contour_face(c)) for c in drawn.hole_contours(0.0, 0.0, rotation)]
 
 
 def _rotation(rotation: int) -> None:

@@ -14,7 +14,7 @@ from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM
 from geom.errors import InputError
 from geom.model.conditions import EPS_MM, MAX_COATING_MM, Conditions, Shop, Target, sheets_that_grip
 from geom.model.fit import Fit
-from geom.model.part import Part
+from geom.model.part import Part, Rect
 from geom.model.units import band, mm
 
 COMMAND_LINE = "command line"
@@ -86,7 +86,7 @@ def validate_bodies(fit: Fit, plate: float) -> None:
     from geom.model.body import build_body
 
     snap = fit.part.fit
-    span = snap.latch_span.min
+    span = snap.latch_span.min if snap.latch_span is not None else None
     smallest = (snap.collar_width.min, snap.collar_height.min)
     build_body(fit.part, plate)
     for t in (fit.finished_plate.min, fit.finished_plate.max):
@@ -108,7 +108,17 @@ def write_body(part: Part, plate: float, out: Path) -> Path:
 
 
 def fit3d_report(fit: Fit) -> dict[str, Any]:
-    """The 3D fit check of `fit`, as the report's `fit_3d` entry."""
+    """The 3D fit check of `fit`, as the report's `fit_3d` entry. It measures latches
+    and a rectangular collar in a rectangular opening: for any other part it does not
+    apply (`"applies": false`, with the reason) and the 2D checks decide alone."""
     from geom.cad.fit3d import check_3d
+
+    snap = fit.part.fit
+    if snap.latch_span is None or not isinstance(snap.cutout, Rect):
+        reason = (
+            f"the 3D check measures snap-in latches in a rect cutout; this part is "
+            f"{snap.mounting} with a {snap.cutout.kind} cutout: the 2D checks decide"
+        )
+        return {"ok": True, "applies": False, "reason": reason, "cases": []}
 
     return check_3d(fit).report()

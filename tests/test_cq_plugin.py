@@ -337,3 +337,20 @@ def test_panel_layout_takes_another_face_by_selector(tmp_path: Path) -> None:
     assert result.geomReport["face"]["normal"] == pytest.approx([0.0, 0.0, -1.0])
     with pytest.raises(geom.InputError, match="matching 3 faces"):
         box.panelLayout(_layout(tmp_path, [(30.0, 40.0)]), select="|Z")
+
+
+def test_a_screw_fixed_part_takes_its_fixing_holes_along() -> None:
+    """The test data's D-sub-like part turned a quarter: two round walls of the fixing
+    holes' drawn radius (3.05 + 0.05)/2 mm, at +/-12.495 mm along Y from the centre."""
+    part = geom.load_part(Path(__file__).resolve().parent / "data/shapes/trapezoid-screw.toml")
+    housing = _housing(1.5)
+    result = housing.faces(">Z").workplane().panelCutout(part, rotation=90)
+    solid = result.val()
+    assert solid.isValid() and len(result.solids().vals()) == 1
+    # Each hole's wall: cylinder faces about its axis, their areas adding up to pi d t.
+    walls: dict[float, float] = {}
+    for f in solid.Faces():
+        if f.geomType() == "CYLINDER" and abs(abs(f.Center().y) - 12.495) < 1e-6:
+            walls[round(f.Center().y, 6)] = walls.get(round(f.Center().y, 6), 0.0) + f.Area()
+    assert sorted(walls) == [-12.495, 12.495]
+    assert all(a == pytest.approx(math.pi * 3.1 * 1.5, abs=1e-6) for a in walls.values())

@@ -47,6 +47,8 @@ def cut_entities(path: Path) -> list[tuple[str, list[tuple[float, ...]]]]:
             points = [(v.dxf.location.x, v.dxf.location.y, v.dxf.bulge) for v in e.vertices]
         elif kind == "LINE":
             points = [tuple(e.dxf.start), tuple(e.dxf.end)]
+        elif kind == "CIRCLE":
+            points = [(*e.dxf.center, e.dxf.radius)]
         else:
             points = [(*e.dxf.center, e.dxf.radius, e.dxf.start_angle, e.dxf.end_angle)]
         out.append((kind, points))

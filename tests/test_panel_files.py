@@ -93,9 +93,16 @@ def _cut_loops(dxf: Path) -> tuple[list[list[tuple[float, float, float]]], objec
     doc = ezdxf.readfile(dxf)
     msp = doc.modelspace()
     cut = [e for e in msp if e.dxf.layer == "CUT"]
-    assert {e.dxftype() for e in cut} == {"LWPOLYLINE"}
-    assert all(e.closed for e in cut)
-    return [[(x, y, b) for x, y, _, _, b in e.get_points("xyseb")] for e in cut], doc
+    assert {e.dxftype() for e in cut} <= {"LWPOLYLINE", "CIRCLE"}
+    assert all(e.closed for e in cut if e.dxftype() == "LWPOLYLINE")
+    loops = []
+    for e in cut:
+        if e.dxftype() == "CIRCLE":  # a round hole: as two half arcs, measured alike
+            (cx, cy, _), r = e.dxf.center, e.dxf.radius
+            loops.append([(cx + r, cy, 1.0), (cx - r, cy, 1.0)])
+        else:
+            loops.append([(x, y, b) for x, y, _, _, b in e.get_points("xyseb")])
+    return loops, doc
 
 
 def _extent(loop: list[tuple[float, float, float]]) -> tuple[float, float, float, float]:
@@ -347,16 +354,18 @@ def test_r12_and_exploded(tmp_path: Path) -> None:
     cut = [e for e in doc.modelspace() if e.dxf.layer == "CUT"]
     assert doc.dxfversion == "AC1009"
     assert len(cut) == 1 + len(panel.places) + len(panel.holes) + len(panel.slots)
-    assert all(e.dxftype() == "POLYLINE" and e.is_closed for e in cut)
+    assert sum(e.dxftype() == "CIRCLE" for e in cut) == len(panel.holes)
+    assert all(e.dxftype() == "POLYLINE" and e.is_closed for e in cut if e.dxftype() != "CIRCLE")
     shutil.rmtree(tmp_path)
     assert main(["panel", str(EXAMPLE), "-o", str(tmp_path), "--explode"]) == 0
     doc = ezdxf.readfile(tmp_path / "example-panel.dxf")
     cut = [e for e in doc.modelspace() if e.dxf.layer == "CUT"]
-    assert {e.dxftype() for e in cut} == {"LINE", "ARC"}
+    assert {e.dxftype() for e in cut} == {"LINE", "ARC", "CIRCLE"}
     arcs = sum(e.dxftype() == "ARC" for e in cut)
-    # 4 corner arcs per rounded outline and cutout, 2 half arcs per hole, and per slot
-    # its two half circles, each as two quarter arcs (its straights are LINEs).
-    assert arcs == 4 * (1 + len(panel.places)) + 2 * len(panel.holes) + 4 * len(panel.slots)
+    # 4 corner arcs per rounded outline and cutout, per slot its two half circles, each
+    # as two quarter arcs (its straights are LINEs); a hole stays one CIRCLE.
+    assert arcs == 4 * (1 + len(panel.places)) + 4 * len(panel.slots)
+    assert sum(e.dxftype() == "CIRCLE" for e in cut) == len(panel.holes)
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -49,6 +49,11 @@ def prism(p: Prism) -> Any:
     from OCP.gp import gp_Ax2, gp_Dir, gp_Pnt, gp_Vec
 
     height = p.z1 - p.z0
+    if p.outline is not None:
+        from geom.cad.plate import contour_face
+
+        face = contour_face(p.outline, p.z0)
+        return BRepPrimAPI_MakePrism(face, gp_Vec(0, 0, height)).Shape()
     if p.round:
         axis = gp_Ax2(gp_Pnt(p.x, p.y, p.z0), gp_Dir(0, 0, 1))
         return BRepPrimAPI_MakeCylinder(axis, p.corner_radius, height).Shape()

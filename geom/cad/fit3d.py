@@ -226,6 +226,8 @@ def check_3d(fit: Fit, *, openings: dict[str, tuple[float, float]] | None = None
     outer = (mount.width + 2 * PLATE_MARGIN_MM, mount.height + 2 * PLATE_MARGIN_MM)
     largest = (snap.collar_width.max, snap.collar_height.max)
     smallest = (snap.collar_width.min, snap.collar_height.min)
+    if snap.latch_span is None:
+        raise ValueError(f"{part.id}: the 3D check needs latches (a snap-in part)")
     span = snap.latch_span.min
     cases = []
     for t in sorted({fit.finished_plate.min, fit.finished_plate.max}):

@@ -14,6 +14,7 @@ from typing import Any
 
 from geom.data.templates import Catalog
 from geom.model.conditions import Conditions
+from geom.model.contour import shape_fields
 from geom.model.fit import Fit, evaluate
 from geom.model.part import Part
 from geom.model.units import band
@@ -189,6 +190,10 @@ def _key_data(fit: Fit) -> dict[str, Any]:
         "grip": [snap.grip.min, snap.grip.max],
         "cut": [cut.width, cut.height, cut.corner_radius],
         "band": [snap.cutout.width, snap.cutout.height, snap.tolerance],
+        "shape": shape_fields(cut),
+        "bands": {n: list(snap.band(n)) for n in snap.cutout.SIZES},
+        "holes": None if fit.hole_cut is None else [fit.hole_cut, str(snap.holes)],
+        "mounting": snap.mounting,
         "fit_ok": fit.ok,
         "cut_assumed": part.cut_assumed,
     }

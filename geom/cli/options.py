@@ -15,6 +15,7 @@ from geom.data.inline import (
     INLINE_OPTIONAL,
     INLINE_RENAMED,
     INLINE_REQUIRED,
+    SHAPE_OPTIONS,
     deprecated,
     resolve_part,
 )
@@ -81,7 +82,7 @@ def fit_of(args: argparse.Namespace, part: Part) -> Fit:
 
 def part_of(args: argparse.Namespace, catalog: Catalog) -> Part:
     """PART, or the part given inline (geom.data.inline)."""
-    names = (*INLINE_REQUIRED, *INLINE_OPTIONAL, *INLINE_RENAMED, "id", "name")
+    names = (*INLINE_REQUIRED, *INLINE_OPTIONAL, *SHAPE_OPTIONS, *INLINE_RENAMED, "id", "name")
     return resolve_part(args.part, {n: getattr(args, n) for n in names}, catalog)
 
 
@@ -134,18 +135,32 @@ def part_args(p: argparse.ArgumentParser) -> None:
         help="template id (770-744/064-000), unique id prefix (770-744) or "
         "template path; or give the part inline with the options below",
     )
-    inline = p.add_argument_group("a part given inline (instead of PART)")
+    inline = p.add_argument_group(
+        "a part given inline (instead of PART)",
+        "a connector by its flange (--width, --height, --depth, the grip range, "
+        "--tolerance), or any hole by --shape and its fields (with --shape, --width and "
+        "--height are the cutout's)",
+    )
     option: Callable[..., Any] = inline.add_argument
-    option("--poles", metavar="N", help="number of poles")
-    option("--pin-spacing", metavar="MM", help="pin spacing, mm")
-    option("--width", metavar="MM", help="front flange width, mm")
-    option("--height", metavar="MM", help="front flange height, mm")
+    option("--poles", metavar="N", help="number of poles, a whole number (connectors only)")
+    option("--pin-spacing", metavar="MM", help="pin spacing, mm (connectors only)")
+    option(
+        "--width",
+        metavar="MM",
+        help="front flange width, mm; with --shape rect, obround or trapezoid the cutout's width C",
+    )
+    option(
+        "--height",
+        metavar="MM",
+        help="front flange height, mm; with --shape rect, obround or trapezoid the cutout's "
+        "height C",
+    )
     option("--depth", metavar="MM", help="depth, front face to rear, mm")
     option("--grip-min", metavar="MM", help="thinnest finished plate the part grips, mm")
     option("--grip-max", metavar="MM", help="thickest finished plate the part grips, mm")
-    option("--plate-min", metavar="MM", help="old spelling of --grip-min (deprecated)")
-    option("--plate-max", metavar="MM", help="old spelling of --grip-max (deprecated)")
-    option("--tolerance", metavar="MM", help="cutout tolerance (+), mm")
+    option("--plate-min", metavar="MM", help="old spelling of --grip-min, mm (deprecated)")
+    option("--plate-max", metavar="MM", help="old spelling of --grip-max, mm (deprecated)")
+    option("--tolerance", metavar="MM", help="cutout tolerance (+), mm: the band [C, C + T]")
     option(
         "--cutout-width", metavar="MM", help="cutout width C, mm (default: assumed, width - 4 mm)"
     )
@@ -156,17 +171,58 @@ def part_args(p: argparse.ArgumentParser) -> None:
     )
     option("--corner-radius", metavar="MM", help="cutout corner radius, mm (default: assumed)")
     option(
+        "--shape",
+        metavar="SHAPE",
+        help="a hole of this shape: rect, circle, circle-notch, d, double-d, obround, "
+        "trapezoid or polygon, with its own fields below (mm)",
+    )
+    option("--diameter", metavar="MM", help="hole diameter C, mm (round shapes)")
+    option("--notch-width", metavar="MM", help="anti-rotation notch width, mm (circle-notch)")
+    option(
+        "--notch-reach",
+        metavar="MM",
+        help="from the hole's edge opposite the notch to the notch bottom, mm (circle-notch)",
+    )
+    option(
+        "--notch-corner-radius",
+        metavar="MM",
+        help="the notch's corner radius, mm (circle-notch; default 0, assumed)",
+    )
+    option("--across-flat", metavar="MM", help="flat to the opposite edge, mm (d)")
+    option(
+        "--across-flats",
+        metavar="MM",
+        help="flat to flat, mm (double-d; polygon: twice the centre-to-flat distance)",
+    )
+    option("--side-angle", metavar="DEG", help="sides from the vertical, degrees (trapezoid)")
+    option("--sides", metavar="N", help="number of sides, a whole number 3..64 (polygon)")
+    option(
+        "--flange-width",
+        metavar="MM",
+        help="with --shape: front flange width, mm (default: assumed, the shape + 4 mm)",
+    )
+    option(
+        "--flange-height",
+        metavar="MM",
+        help="with --shape: front flange height, mm (default: assumed, the shape + 4 mm)",
+    )
+    option(
+        "--collar-diameter",
+        metavar="MM",
+        help="with a round --shape: the bushing or shell through the hole, largest diameter, mm",
+    )
+    option(
         "--collar-width",
         metavar="MM",
         help="the part's collar through the cutout, largest width K, mm (without it the "
-        "clearance, corner, flange and latch checks are unverified)",
+        "clearance, corner, flange and latch checks are unverified, or with --shape not run)",
     )
     option("--collar-height", metavar="MM", help="the collar's largest height, mm")
     option("--collar-minus", metavar="MM", help="the collar's own tolerance (-), mm (default 0)")
     option("--collar-corner-radius", metavar="MM", help="the collar's corner radius, mm")
     option("--latch-span", metavar="MM", help="latch tip to latch tip across the width, mm")
     option("--id", default="inline", help="id for the files written (default: inline)")
-    option("--name", help="name for reports and drawings")
+    option("--name", help="name for reports and drawings (a text)")
 
 
 def sheet_args(p: argparse.ArgumentParser) -> None:

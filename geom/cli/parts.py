@@ -22,9 +22,10 @@ from geom.cli.options import (
 )
 from geom.data.atomic import prepare_dir
 from geom.data.templates import load_catalog
+from geom.model.contour import Rect, shape_text
 from geom.model.fit import Fit
-from geom.model.notes import FORCED_NOTE
-from geom.model.report import dumps, fit_report, with_3d
+from geom.model.notes import FORCED_NOTE, NO_COLLAR_NOTE
+from geom.model.report import band_text, dumps, fit_report, with_3d
 from geom.model.units import band, deviation, mm
 
 
@@ -187,18 +188,23 @@ def _print_fit(fit: Fit) -> None:
         f"  finished plate   {mm(fit.finished_plate.min)} .. {mm(fit.finished_plate.max)} mm "
         f"(grip range {mm(snap.grip.min)} .. {mm(snap.grip.max)})"
     )
-    print(
-        f"  cut as drawn     {mm(cut.width)} x {mm(cut.height)} mm, corner radius "
-        f"{mm(cut.corner_radius)} mm"
-    )
-    print(
-        f"  finished band    {mm(snap.cutout.width)} x {mm(snap.cutout.height)} mm "
-        f"{deviation('+', snap.tolerance)}/0"
-    )
+    if isinstance(cut, Rect):
+        print(
+            f"  cut as drawn     {mm(cut.width)} x {mm(cut.height)} mm, corner radius "
+            f"{mm(cut.corner_radius)} mm"
+        )
+    else:
+        print(f"  cut as drawn     {shape_text(cut)}")
+    if fit.hole_cut is not None and snap.holes is not None:
+        print(f"  fixing holes     {len(snap.holes.positions)} x {mm(fit.hole_cut)} mm as drawn")
+    print(f"  finished band    {band_text(fit)}")
     shop = f"; shop holds +/-{mm(cond.shop.tolerance)}" if cond.shop else ""
     left = f"{deviation('-', fit.process_minus)} / {deviation('+', fit.process_plus)}"
     print(f"  shop process     {left} mm left{shop}")
-    print(f"  clearance        {mm(fit.clearance.min)} .. {mm(fit.clearance.max)} mm")
+    if snap.collar_given:
+        print(f"  clearance        {mm(fit.clearance.min)} .. {mm(fit.clearance.max)} mm")
+    else:
+        print(f"  {NO_COLLAR_NOTE}")
     for check in fit.checks:
         status = "ok  " if check.ok else "FAIL" if check.verified else "UNVERIFIED"
         print(f"  {status} {check.name:<18} {check.message}")
@@ -218,6 +224,9 @@ def _print_files(fit: Fit, dxf: Path | None, report: Path) -> None:
 
 
 def print_fit3d(report: dict[str, Any]) -> None:
+    if report.get("applies") is False:
+        print(f"  --   {'fit_3d':<18} does not apply: {report['reason']}")
+        return
     status = "ok  " if report["ok"] else "FAIL"
     cases = report["cases"]
     undecided = [c for c in cases if not c["decided"]]

@@ -4,6 +4,7 @@ raises `InputError` naming the file, the field, the value and what is allowed (m
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from collections.abc import Mapping
@@ -12,8 +13,34 @@ from pathlib import Path
 from typing import Any, cast, get_args
 
 from geom.data.checked import Table
-from geom.errors import GeomDeprecationWarning
-from geom.model.part import ASSUMED, Axis, BodySpec, Coding, Part, Plug, Quote, Rect, SnapIn
+from geom.data.contour_file import loop_of_segments, read_dxf_loop
+from geom.errors import MISSING, GeomDeprecationWarning
+from geom.model.checks import KEY_SLOTS
+from geom.model.contour import (
+    Circle,
+    CircleNotch,
+    DFlat,
+    DoubleD,
+    FreeContour,
+    Obround,
+    Polygon,
+    Rect,
+    Shape,
+    Trapezoid,
+    bounds,
+)
+from geom.model.part import (
+    ASSUMED,
+    Axis,
+    BodySpec,
+    Coding,
+    Holes,
+    Mounting,
+    Part,
+    Plug,
+    Quote,
+    SnapIn,
+)
 from geom.model.tolerance import Size
 
 MAX_PART_MM = 1000.0
@@ -36,7 +63,7 @@ SAFE_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._/-]*")
 DEPTH_POLICIES = ("max", "min", "first")
 
 
-MOUNTINGS = ("snap-in", "frame")
+MOUNTINGS: tuple[str, ...] = get_args(Mounting)
 
 
 @dataclass
@@ -153,6 +180,7 @@ def parse_template(data: Mapping[str, Any], where: str) -> RawTemplate:
         )
     if "pin_spacing" in part.data:
         pin_spacing = part.quoted("pin_spacing", 0.0, MAX_PART_MM).nominal
+    notes = _parse_notes(part)
     fields: dict[str, Any] = {
         "id": pid,
         "name": part.text("name"),
@@ -160,6 +188,7 @@ def parse_template(data: Mapping[str, Any], where: str) -> RawTemplate:
         "manufacturer": part.text("manufacturer"),
         "poles": poles,
         "pin_spacing": pin_spacing,
+        "notes": notes,
     }
     part.done()
 
@@ -194,10 +223,10 @@ def parse_template(data: Mapping[str, Any], where: str) -> RawTemplate:
     fields["plug"] = _parse_plug(top)
 
     snap = None
-    if mounting == "snap-in":
-        snap = _parse_snap_in(top, fields["width"], fields["height"])
+    if mounting != "frame":
+        snap = _parse_mount(top, cast(Mounting, mounting), fields["width"], fields["height"])
     else:
-        for key in ("grip", "plate", "cutout", "collar", "flange", "latch", "window"):
+        for key in ("grip", "plate", "cutout", "collar", "flange", "latch", "window", *KIND_TABLES):
             if key in data:
                 raise top.error(
                     key,
@@ -220,6 +249,24 @@ def parse_template(data: Mapping[str, Any], where: str) -> RawTemplate:
     return RawTemplate(pid, where, fields, frame_id)
 
 
+def _parse_notes(part: _Table) -> tuple[Quote, ...]:
+    """[part] notes: a list of quoted texts ``{ value = "...", source = "..." }``."""
+    raw = part.get("notes", required=False)
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise part.error("notes", raw, "not a list", '[{ value = "text", source = "key" }, ...]')
+    out = []
+    for i, entry in enumerate(raw):
+        holder = _Table({f"notes[{i}]": entry}, part.where, part.prefix, part.sources, part.record)
+        quote = holder.quote(f"notes[{i}]")
+        assert quote is not None
+        if not isinstance(quote.value, str):
+            raise holder.error(f"notes[{i}].value", quote.value, "not a text", "a quoted text")
+        out.append(quote)
+    return tuple(out)
+
+
 def _parse_plug(top: _Table) -> Plug | None:
     """The optional [plug] table: the mated plug's envelope in front of the flange."""
     table = top.table("plug", required=False)
@@ -234,15 +281,28 @@ def _parse_plug(top: _Table) -> Plug | None:
     return plug
 
 
-def _parse_snap_in(top: _Table, flange_w: float, flange_h: float) -> SnapIn:
+def _parse_mount(top: _Table, mounting: Mounting, flange_w: float, flange_h: float) -> SnapIn:
+    """Every table of a part that sits in the plate itself (all kinds but "frame"): the
+    cutout (any shape, its fixing holes), [grip], [flange], [collar] and the kind's own
+    tables ([latch]; [key], [nut]; [screw])."""
+    for name, kinds in KIND_TABLES.items():
+        if name in top.data and mounting not in kinds:
+            allowed = f"a table of {', '.join(kinds)} parts"
+            raise top.error(name, name, f"not used by a {mounting} part", allowed)
     grip = _parse_grip(top)
     cut = top.must_table("cutout")
-    cw = cut.quoted("width", 0.0, MAX_PART_MM).nominal
-    ch = cut.quoted("height", 0.0, MAX_PART_MM).nominal
-    half = min(cw, ch) / 2
-    radius = cut.quoted("corner_radius", 0.0, half, low_open=False).nominal
-    tolerance = cut.quoted("tolerance", 0.0, MAX_TOLERANCE_MM).nominal
+    shape, bands = parse_shape(cut)
+    names = shape.SIZES
+    need_tolerance = any(n not in bands for n in names)
+    tolerance = (
+        cut.quoted("tolerance", 0.0, MAX_TOLERANCE_MM).nominal
+        if need_tolerance or "tolerance" in cut.data
+        else max(high - low for low, high in bands.values())
+    )
+    holes = _parse_holes(cut, tolerance)
     cut.done()
+    if mounting == "screw" and holes is None:
+        raise cut.error("holes", MISSING, "missing", "[cutout.holes] for a screw-fixed part")
 
     flange = top.must_table("flange")
     flange_thickness = flange.quoted("thickness", 0.0, MAX_PART_MM).nominal
@@ -250,26 +310,44 @@ def _parse_snap_in(top: _Table, flange_w: float, flange_h: float) -> SnapIn:
     flange.done()
 
     collar = top.must_table("collar")
-    collar_w = collar.quoted("width", 0.0, MAX_PART_MM, minus=True)
-    collar_h = collar.quoted("height", 0.0, MAX_PART_MM, minus=True)
-    collar_r = collar.quoted(
-        "corner_radius", 0.0, min(collar_w.min, collar_h.min) / 2, low_open=False
-    ).nominal
+    sizes = _parse_collar_sizes(collar, shape)
+    low = _collar_extent(shape, {n: v.min for n, v in sizes.items()})
+    nominal = _collar_extent(shape, {n: v.nominal for n, v in sizes.items()})
+    high = _collar_extent(shape, {n: v.max for n, v in sizes.items()})
+    collar_w = Size(low[0], nominal[0], high[0])
+    collar_h = Size(low[1], nominal[1], high[1])
+    round_collar = set(sizes) <= ROUND_COLLAR and "diameter" in sizes
+    if isinstance(shape, Rect):
+        collar_r = collar.quoted(
+            "corner_radius", 0.0, min(collar_w.min, collar_h.min) / 2, low_open=False
+        ).nominal
+    elif round_collar:
+        collar_r = collar_w.max / 2
+    elif "corner_radius" in collar.data:
+        collar_r = collar.quoted(
+            "corner_radius", 0.0, min(collar_w.min, collar_h.min) / 2, low_open=False
+        ).nominal
+    else:
+        collar_r = 0.0
     collar.done()
     for axis, size, flange_size in (("width", collar_w, flange_w), ("height", collar_h, flange_h)):
         if size.max >= flange_size:
             raise collar.error(
-                axis,
+                axis if axis in sizes else next(iter(sizes)),
                 size.max,
                 "not smaller than the flange",
                 f"< envelope.{axis} ({flange_size} mm)",
             )
 
-    latch = top.must_table("latch")
-    axis = cast(Axis, latch.text("axis", choices=get_args(Axis)))
-    latch_span = latch.quoted("span", 0.0, MAX_PART_MM, minus=True)
-    min_catch = latch.quoted("min_catch", 0.0, MAX_PART_MM, low_open=False).nominal
-    latch.done()
+    latch_axis: Axis = "width"
+    latch_span: Size | None = None
+    min_catch = 0.0
+    if mounting == "snap-in":
+        latch = top.must_table("latch")
+        latch_axis = cast(Axis, latch.text("axis", choices=get_args(Axis)))
+        latch_span = latch.quoted("span", 0.0, MAX_PART_MM, minus=True)
+        min_catch = latch.quoted("min_catch", 0.0, MAX_PART_MM, low_open=False).nominal
+        latch.done()
 
     window = None
     win = top.table("window", required=False)
@@ -280,8 +358,24 @@ def _parse_snap_in(top: _Table, flange_w: float, flange_h: float) -> SnapIn:
         )
         win.done()
 
+    key: Size | None = None
+    nut_af = screw = None
+    if (table := top.table("key", required=False)) is not None:
+        if shape.kind not in KEY_SLOTS:
+            raise top.error(
+                "key", "key", f"not used with a {shape.kind} cutout", "circle-notch, d or double-d"
+            )
+        key = table.quoted("width", 0.0, MAX_PART_MM, minus=True)
+        table.done()
+    if (table := top.table("nut", required=False)) is not None:
+        nut_af = table.quoted("across_flats", 0.0, MAX_PART_MM).nominal
+        table.done()
+    if (table := top.table("screw", required=False)) is not None:
+        screw = table.quoted("diameter", 0.0, MAX_PART_MM).nominal
+        table.done()
+
     return SnapIn(
-        cutout=Rect(cw, ch, radius),
+        cutout=shape,
         tolerance=tolerance,
         grip=grip,
         collar_width=collar_w,
@@ -289,11 +383,231 @@ def _parse_snap_in(top: _Table, flange_w: float, flange_h: float) -> SnapIn:
         collar_corner_radius=collar_r,
         flange_thickness=flange_thickness,
         min_overlap=min_overlap,
-        latch_axis=axis,
+        latch_axis=latch_axis,
         latch_span=latch_span,
         latch_min_catch=min_catch,
         window=window,
+        mounting=mounting,
+        bands=bands,
+        collar_sizes={} if isinstance(shape, Rect) else sizes,
+        holes=holes,
+        key=key,
+        nut_across_flats=nut_af,
+        screw_diameter=screw,
     )
+
+
+KIND_TABLES: dict[str, tuple[str, ...]] = {
+    "latch": ("snap-in",),
+    "window": ("snap-in",),
+    "key": ("nut",),
+    "nut": ("nut",),
+    "screw": ("screw",),
+}
+"""The tables only some mounting kinds read."""
+
+ROUND_COLLAR = frozenset({"diameter"})
+"""A round shape's collar may give only its diameter: a round bushing or shell."""
+
+
+def _collar_extent(shape: Shape, sizes: Mapping[str, float]) -> tuple[float, float]:
+    """The collar's extent across and up (mm): a round collar its diameter both ways,
+    else the cutout's shape with the collar's sizes (its bounding box)."""
+    if set(sizes) <= ROUND_COLLAR:
+        return sizes["diameter"], sizes["diameter"]
+    x0, y0, x1, y1 = bounds(shape.with_sizes(dict(sizes)).contour())
+    return x1 - x0, y1 - y0
+
+
+def _parse_collar_sizes(collar: _Table, shape: Shape) -> dict[str, Size]:
+    """The collar's sizes, by the cutout's size names, each with its `minus`: every one
+    of them, or for a round shape (circle, circle-notch, d, double-d) its diameter alone
+    (a round collar), with or without the flats."""
+    names = shape.SIZES
+    if shape.kind in ("circle", "circle-notch"):
+        given = ["diameter"]  # in a notch sits the key ([key]), not the collar
+    elif shape.kind in ("d", "double-d"):
+        given = list(names) if names[-1] in collar.data else ["diameter"]
+    else:
+        given = list(names)
+    return {n: collar.quoted(n, 0.0, MAX_PART_MM, minus=True) for n in given}
+
+
+SHAPE_FIELDS: dict[str, tuple[str, ...]] = {
+    "rect": ("width", "height", "corner_radius"),
+    "circle": ("diameter",),
+    "circle-notch": ("diameter", "notch_width", "notch_reach", "notch_corner_radius"),
+    "d": ("diameter", "across_flat"),
+    "double-d": ("diameter", "across_flats"),
+    "obround": ("width", "height"),
+    "trapezoid": ("width", "height", "side_angle", "corner_radius"),
+    "polygon": ("sides", "across_flats", "corner_radius"),
+    "contour": (),
+}
+"""Every cutout shape and its fields (mm; `side_angle` degrees, `sides` a count)."""
+
+MAX_SIDE_ANGLE = 45.0
+
+
+def parse_shape(cut: _Table) -> tuple[Shape, dict[str, tuple[float, float]]]:
+    """The [cutout] table's shape (its `shape`, default "rect") and the bands sizes give
+    themselves (``band = [low, high]``, mm above the value)."""
+    kind = cut.text("shape", required=False, choices=tuple(SHAPE_FIELDS)) or "rect"
+    bands: dict[str, tuple[float, float]] = {}
+
+    def size(key: str, low: float = 0.0, high: float = MAX_PART_MM) -> float:
+        value, band = _sized(cut, key, low, high)
+        if band is not None:
+            bands[key] = band
+        return value
+
+    def plain(key: str, high: float, *, low_open: bool = False, unit: str = "mm") -> float:
+        return cut.quoted(key, 0.0, high, low_open=low_open, unit=unit).nominal
+
+    shape: Shape
+    if kind == "rect":
+        w, h = size("width"), size("height")
+        shape = Rect(w, h, plain("corner_radius", min(w, h) / 2))
+    elif kind == "circle":
+        shape = Circle(size("diameter"))
+    elif kind == "circle-notch":
+        d = size("diameter")
+        nw = size("notch_width", 0.0, d)
+        if nw >= d:
+            raise cut.error("notch_width", nw, "not narrower than the hole", f"< diameter ({d} mm)")
+        edge = d / 2 + math.sqrt((d / 2) ** 2 - (nw / 2) ** 2)  # the notch's side meets the hole
+        reach = size("notch_reach")
+        if reach <= edge:
+            raise cut.error("notch_reach", reach, "not past the hole's edge", f"> {edge:.6g} mm")
+        shape = CircleNotch(d, nw, reach, plain("notch_corner_radius", min(nw / 2, reach - edge)))
+    elif kind == "d":
+        d = size("diameter")
+        af = size("across_flat")
+        if af >= d:
+            raise cut.error("across_flat", af, "not under the diameter", f"< diameter ({d} mm)")
+        shape = DFlat(d, af)
+    elif kind == "double-d":
+        d = size("diameter")
+        af = size("across_flats")
+        if af >= d:
+            raise cut.error("across_flats", af, "not under the diameter", f"< diameter ({d} mm)")
+        shape = DoubleD(d, af)
+    elif kind == "obround":
+        shape = Obround(size("width"), size("height"))
+    elif kind == "trapezoid":
+        w, h = size("width"), size("height")
+        angle = plain("side_angle", MAX_SIDE_ANGLE, unit="degrees")
+        narrow = w - 2 * h * math.tan(math.radians(angle))
+        if narrow <= 0:
+            raise cut.error("side_angle", angle, "closes the trapezoid", "a narrow side > 0")
+        shape = Trapezoid(w, h, angle, plain("corner_radius", narrow / 2))
+    elif kind == "polygon":
+        sides = int(
+            cut.quoted("sides", 3, MAX_SIDES, low_open=False, unit="", integer=True).nominal
+        )
+        af = size("across_flats")
+        side = af * math.tan(math.pi / sides)
+        shape = Polygon(sides, af, plain("corner_radius", side / 2))
+    else:
+        shape = parse_free_contour(cut)
+    return shape, bands
+
+
+MAX_SIDES = 64
+
+
+def _sized(
+    cut: _Table, key: str, low: float, high: float
+) -> tuple[float, tuple[float, float] | None]:
+    """A toleranced size: its value (mm) and its own band (low, high above the value,
+    mm) when it gives one."""
+    entry = cut.must_table(key)
+    value = entry.must_number("value", low, high)
+    band = None
+    raw = entry.get("band", required=False)
+    if raw is not None:
+        allowed = f"[low, high] with 0 <= low < high <= {MAX_TOLERANCE_MM:g} mm"
+        if (
+            not isinstance(raw, list)
+            or len(raw) != 2
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in raw)
+            or not 0 <= raw[0] < raw[1] <= MAX_TOLERANCE_MM
+            or not all(math.isfinite(v) for v in raw)
+        ):
+            raise entry.error("band", raw, "not a band", allowed)
+        band = (float(raw[0]), float(raw[1]))
+    source = entry.source()
+    entry.done()
+    cut.record[cut.path(key)] = source
+    return value, band
+
+
+def _parse_holes(cut: _Table, tolerance: float) -> Holes | None:
+    """[cutout.holes]: the part's fixing holes (diameter, tolerance, positions, mm)."""
+    table = cut.table("holes", required=False)
+    if table is None:
+        return None
+    diameter = table.quoted("diameter", 0.0, MAX_PART_MM).nominal
+    tol = (
+        table.quoted("tolerance", 0.0, MAX_TOLERANCE_MM).nominal
+        if "tolerance" in table.data
+        else tolerance
+    )
+    entry = table.must_table("positions")
+    raw = entry.get("value")
+    allowed = "a list of [x, y] centres in mm, -1000 <= x, y <= 1000"
+    if not isinstance(raw, list) or not raw:
+        raise entry.error("value", raw, "not a list of points", allowed)
+    positions = []
+    for i, point in enumerate(raw):
+        if (
+            not isinstance(point, list)
+            or len(point) != 2
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in point)
+            or not all(math.isfinite(v) and abs(v) <= MAX_PART_MM for v in point)
+        ):
+            raise entry.error(f"value[{i}]", point, "not a point", allowed)
+        positions.append((float(point[0]), float(point[1])))
+    source = entry.source()
+    entry.done()
+    table.record[table.path("positions")] = source
+    table.done()
+    return Holes(diameter, tol, tuple(positions))
+
+
+def parse_free_contour(cut: _Table) -> FreeContour:
+    """`segments` (inline lines and arcs) or `dxf` (a file beside the template, one
+    closed loop, optionally on `layer`) as a counter-clockwise loop (mm)."""
+    if ("segments" in cut.data) == ("dxf" in cut.data):
+        raise cut.error("segments", MISSING, "a contour needs segments or dxf", "one of them")
+    if "dxf" in cut.data:
+        name = cut.text("dxf")
+        layer = cut.text("layer", required=False) or None
+        path = Path(cut.where).parent / name
+        try:
+            loop = read_dxf_loop(path, layer)
+        except ValueError as exc:
+            raise cut.error(
+                "dxf", name, str(exc), "a DXF file beside the template holding one closed loop"
+            ) from None
+        cut.record[cut.path("dxf")] = name
+        return FreeContour(tuple(loop))
+    entry = cut.must_table("segments")
+    raw = entry.get("value")
+    try:
+        loop = loop_of_segments(raw)
+    except ValueError as exc:
+        raise entry.error("value", "segments", str(exc), SEGMENTS_ALLOWED) from None
+    source = entry.source()
+    entry.done()
+    cut.record[cut.path("segments")] = source
+    return FreeContour(tuple(loop))
+
+
+SEGMENTS_ALLOWED = (
+    "a closed chain of { line = [[x0, y0], [x1, y1]] } and { arc = { centre = [x, y], "
+    "radius = r, start = a0, end = a1 } } (mm, degrees, arcs counter-clockwise)"
+)
 
 
 def _parse_grip(top: _Table) -> Size:

@@ -109,7 +109,8 @@ def _build(item: RawTemplate, known: Mapping[str, RawTemplate]) -> Part:
                 "not a known part",
                 ", ".join(sorted(known)),
             )
-        if target.frame_id is not None or (target.part is not None and target.part.snap is None):
+        snap = target.part.snap if target.part is not None else target.fields.get("snap")
+        if target.frame_id is not None or snap is None or snap.mounting != "snap-in":
             raise InputError(
                 item.where,
                 "part.frame",

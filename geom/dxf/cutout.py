@@ -8,10 +8,10 @@ from typing import Any
 
 from geom.data.atomic import write_text
 from geom.dxf.writer import DxfVersion, Note, write_dxf
-from geom.model.contour import Vertex, rounded_rect
+from geom.model.contour import Vertex, shape_text
 from geom.model.fit import Fit
-from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE
-from geom.model.report import dumps, fit_report, with_3d, with_forced
+from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
+from geom.model.report import band_text, dumps, fit_report, with_3d, with_forced
 from geom.model.units import band, deviation, mm
 
 NOTE_HEIGHT_MM = 2.5
@@ -25,8 +25,8 @@ class CutoutFiles:
 
 
 def cutout_contour(fit: Fit) -> list[Vertex]:
-    """The cut as drawn, centred on (0, 0)."""
-    return rounded_rect(fit.cut.width, fit.cut.height, fit.cut.corner_radius)
+    """The cut as drawn, centred on (0, 0) (its fixing holes: `Fit.hole_contours`)."""
+    return fit.cut.contour()
 
 
 def cutout_notes(fit: Fit, forced: bool = False) -> list[Note]:
@@ -38,17 +38,22 @@ def cutout_notes(fit: Fit, forced: bool = False) -> list[Note]:
     if part.frame is not None:
         lines.append(f"mounts through snap-in frame {part.frame.id}: cut is the frame's")
     lines += [
-        f"cut {mm(cut.width)} x {mm(cut.height)} mm, corner R {mm(cut.corner_radius)} mm "
-        f"({fit.target} of band, {KERF_NOTE})",
-        f"finished opening {mm(snap.cutout.width)} x {mm(snap.cutout.height)} mm "
-        f"{deviation('+', snap.tolerance)}/0; shop process "
+        f"cut {shape_text(cut)} ({fit.target} of band, {KERF_NOTE})",
+        f"finished opening {band_text(fit)}; shop process "
         f"{deviation('-', fit.process_minus)}/{deviation('+', fit.process_plus)} mm",
         f"sheet {band(fit.sheet.min, fit.sheet.max)} mm"
         f"{'' if fit.sheet_given else ' (those that grip)'}, coating "
         f"{band(fit.coating.min, fit.coating.max)} mm per face"
         f"{', openings masked' if fit.conditions.masked else ''}",
-        PUNCH_NOTE,
+        *part.note_texts,
     ]
+    holes = snap.holes
+    if holes is not None and fit.hole_cut is not None:
+        lines.insert(
+            len(lines) - len(part.note_texts) - 1,
+            f"{len(holes.positions)} fixing holes cut {mm(fit.hole_cut)} mm, finished "
+            f"{mm(holes.diameter)} {deviation('+', holes.tolerance)}/0 mm",
+        )
     if part.cut_assumed:
         lines.append(VERIFY_NOTE)
     top = -cut.height / 2 - 3 * NOTE_HEIGHT_MM
@@ -91,7 +96,7 @@ def write_cutout(
     if holds or force:
         dxf = write_dxf(
             target,
-            [cutout_contour(fit)],
+            [cutout_contour(fit), *fit.hole_contours()],
             cutout_notes(fit, forced),
             version=version,
             explode=explode,

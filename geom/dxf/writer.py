@@ -2,7 +2,9 @@
 
 - Units: $INSUNITS = 4 (mm), $MEASUREMENT = 1 (metric). R12 cannot carry units.
 - Layer `CUT` holds cut geometry only: one closed LWPOLYLINE per contour with bulge arcs
-  (R2000), or POLYLINE (R12), or LINE/ARC when exploded. Text goes on layer `NOTES`.
+  (R2000), or POLYLINE (R12), or LINE/ARC when exploded; a full circle (a round cutout,
+  a fixing hole, a panel hole) is one CIRCLE in every form, the entity punch CAM gives a
+  round tool and every importer reads. Text goes on layer `NOTES`.
 - Nominal geometry: no kerf. Same input, same bytes: fixed header times and GUIDs.
 """
 
@@ -23,10 +25,10 @@ from ezdxf.math import Vec2, bulge_to_arc
 from geom.data.atomic import write_bytes
 from geom.dxf.layers import CUT_LAYER, NOTES_LAYER
 from geom.dxf.lint import check
-from geom.model.contour import Vertex
+from geom.model.contour import Vertex, circle_of
 
 DxfVersion = Literal["r2000", "r12"]
-CUT_TYPES_R2000 = frozenset({"LWPOLYLINE"})
+CUT_TYPES_R2000 = frozenset({"LWPOLYLINE", "CIRCLE"})
 FIXED_JULIAN_DATE = 2451544.5
 """2000-01-01 00:00, the date ezdxf's fixed-metadata mode writes; never the clock."""
 R12_UNITS_NOTE = "DXF R12 carries no units: tell the shop the file is in millimetres"
@@ -58,17 +60,29 @@ def write_dxf(
     msp = doc.modelspace()
     cut = {"layer": CUT_LAYER}
     for contour in contours:
-        if explode:
-            _add_exploded(msp, contour, cut)
-        else:
-            msp.add_lwpolyline(
-                [(x, y, 0, 0, b) for x, y, b in contour], format="xyseb", close=True, dxfattribs=cut
-            )
+        add_contour(msp, contour, cut, explode=explode)
     for note in notes:
         msp.add_text(
             note.text, height=note.height, dxfattribs={"layer": NOTES_LAYER}
         ).set_placement((note.x, note.y))
     return write_document(path, doc, version=version)
+
+
+def add_contour(
+    msp: Any, contour: Sequence[Vertex], attribs: dict[str, str], *, explode: bool = False
+) -> None:
+    """Add one closed contour to the layout `msp`: a full circle as one CIRCLE, else one
+    closed LWPOLYLINE with bulge arcs, or LINE and ARC entities with `explode`."""
+    round_hole = circle_of(contour)
+    if round_hole is not None:
+        x, y, radius = round_hole
+        msp.add_circle((x, y), radius, dxfattribs=attribs)
+    elif explode:
+        _add_exploded(msp, contour, attribs)
+    else:
+        msp.add_lwpolyline(
+            [(x, y, 0, 0, b) for x, y, b in contour], format="xyseb", close=True, dxfattribs=attribs
+        )
 
 
 def new_document() -> Any:

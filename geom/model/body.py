@@ -27,7 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geom.errors import InputError
-from geom.model.part import ASSUMED, BodySpec, Part
+from geom.model.contour import Circle, Rect, Vertex
+from geom.model.part import ASSUMED, BodySpec, Part, SnapIn
 
 DEFAULT_COLOUR = (0.5, 0.5, 0.5)
 """sRGB of a part whose template has no [body] table."""
@@ -55,10 +56,13 @@ class Prism:
     y: float
     z0: float
     z1: float
+    outline: tuple[Vertex, ...] | None = None
+    """The cross-section when it is not a rounded rectangle (a notched, flatted or
+    trapezoid collar): a closed contour about (x, y); `width` x `height` is its box."""
 
     @property
     def round(self) -> bool:
-        return self.width == self.height == 2 * self.corner_radius
+        return self.outline is None and self.width == self.height == 2 * self.corner_radius
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,13 +145,23 @@ def build_body(
     """
     mount = part.mount
     snap = part.fit
-    span = snap.latch_span.nominal if latch_span is None else latch_span
+    nominal = snap.latch_span.nominal if snap.latch_span is not None else 0.0
+    span = nominal if latch_span is None else latch_span
     wing_top = -min(max(plate, snap.grip.min), snap.grip.max)
     defaults: list[str] = []
     solids = [_snap_in_solid(mount, span, wing_top, defaults, collar)]
     if part.frame is not None:
         solids.append(_framed_solid(part, solids[0].front_z, defaults))
     return Body(part, plate, wing_top, span, tuple(solids), tuple(defaults))
+
+
+def _collar_outline(snap: SnapIn) -> tuple[Vertex, ...] | None:
+    """The largest collar's own shape, when the cutout is neither a rounded rectangle
+    nor a round hole with a round collar (those are plain prisms), mm."""
+    if isinstance(snap.cutout, Rect | Circle) or set(snap.collar_sizes) <= {"diameter"}:
+        return None
+    sizes = {n: s.max for n, s in snap.collar_sizes.items()}
+    return tuple(snap.cutout.with_sizes(sizes).contour())
 
 
 def _where(part: Part) -> str:
@@ -184,13 +198,36 @@ def _snap_in_solid(
             f"> flange.thickness ({ft} mm)",
         )
     flange = Prism(part.width, part.height, 0.0, 0.0, 0.0, 0.0, ft)
-    collar = Prism(cw, ch, snap.collar_corner_radius, 0.0, 0.0, rear, ft)
+    collar = Prism(cw, ch, snap.collar_corner_radius, 0.0, 0.0, rear, ft, _collar_outline(snap))
     add = [flange, collar]
 
     along_width = snap.latch_axis == "width"
     half_collar = (cw if along_width else ch) / 2
     across = ch if along_width else cw
     flange_half = (part.width if along_width else part.height) / 2
+    wings: list[Prism] = []
+    if snap.latch_span is not None:
+        sizes = (half_collar, across, flange_half)
+        wings = _wings(part, spec, span, wing_top, rear, defaults, sizes)
+    return _finish_solid(part, spec, snap, [*add, *wings], wings, ft, rear, (cw, ch), where)
+
+
+def _wings(
+    part: Part,
+    spec: BodySpec,
+    span: float,
+    wing_top: float,
+    rear: float,
+    defaults: list[str],
+    sizes: tuple[float, float, float],
+) -> list[Prism]:
+    """The two latch wings of a snap-in part (mm): `sizes` are half the collar along the
+    latch axis, the collar across it, and half the flange along it."""
+    snap = part.snap
+    assert snap is not None
+    where = _where(part)
+    half_collar, across, flange_half = sizes
+    along_width = snap.latch_axis == "width"
     if not half_collar < span / 2 <= flange_half:
         raise InputError(
             where,
@@ -230,8 +267,22 @@ def _snap_in_solid(
         x, y = (centre, 0.0) if along_width else (0.0, centre)
         w, h = (length, wing_w) if along_width else (wing_w, length)
         wings.append(Prism(w, h, 0.0, x, y, wing_top - wing_t, wing_top))
-    add += wings
+    return wings
 
+
+def _finish_solid(
+    part: Part,
+    spec: BodySpec,
+    snap: SnapIn,
+    add: list[Prism],
+    wings: list[Prism],
+    ft: float,
+    rear: float,
+    collar: tuple[float, float],
+    where: str,
+) -> SolidSpec:
+    """The part's solid from its prisms, with its front features and window cut (mm)."""
+    cw, ch = collar
     envelope = Box(-part.width / 2, part.width / 2, -part.height / 2, part.height / 2, rear, ft)
     cut, poles = _front_features(part, spec, ft, cw, ch, snap.collar_corner_radius, where)
     if snap.window is not None:

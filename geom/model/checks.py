@@ -1,7 +1,8 @@
 """The worst-case checks of a fit, one function each (opening band, coating variation,
 shop process, clearance, corner radius, flange overlap, grip, latch reach, in frame):
 each walks the ends of every band it depends on and returns one `Check` with its figures
-(mm). A check resting on a field the part left out is unverified, never passed."""
+(mm); per mounting kind also the key, the nut's cover, the fixing holes and the screws.
+A check resting on a field the part left out is unverified, never passed."""
 
 from __future__ import annotations
 
@@ -53,27 +54,41 @@ def unless_not_given(check: Check, part: Part) -> Check:
     return Check(check.name, False, message, {}, verified=False)
 
 
-def check_opening_band(opening: dict[Axis, Size], snap: SnapIn) -> Check:
-    tol = snap.tolerance
+def check_opening_band(opening: dict[str, Size], snap: SnapIn) -> Check:
+    """Every size's finished opening, at both ends, inside its band."""
     figures: dict[str, Any] = {}
     problems = []
-    for axis, o in opening.items():
-        low = snap.cutout.width if axis == "width" else snap.cutout.height
-        figures |= {f"{axis}_min": o.min, f"{axis}_max": o.max, f"{axis}_band_min": low}
+    for name, o in opening.items():
+        low, high = snap.band(name)
+        figures |= {f"{name}_min": o.min, f"{name}_max": o.max, f"{name}_band_min": low}
+        if name in snap.bands:
+            figures[f"{name}_band_max"] = high
         if o.min < low - EPS_MM:
-            problems.append(f"{axis} down to {mm(o.min)} mm, under {mm(low)}")
-        if o.max > low + tol + EPS_MM:
-            problems.append(f"{axis} up to {mm(o.max)} mm, over {mm(low + tol)}")
-    figures["tolerance"] = tol
-    w, h = opening["width"], opening["height"]
-    text = f"finished opening {mm(w.min)} .. {mm(w.max)} x {mm(h.min)} .. {mm(h.max)} mm"
+            problems.append(f"{_label(name)} down to {mm(o.min)} mm, under {mm(low)}")
+        if o.max > high + EPS_MM:
+            problems.append(f"{_label(name)} up to {mm(o.max)} mm, over {mm(high)}")
+    figures["tolerance"] = snap.tolerance
+    if set(opening) == {"width", "height"}:
+        w, h = opening["width"], opening["height"]
+        text = f"finished opening {mm(w.min)} .. {mm(w.max)} x {mm(h.min)} .. {mm(h.max)} mm"
+    else:
+        sizes = ", ".join(f"{_label(n)} {mm(o.min)} .. {mm(o.max)}" for n, o in opening.items())
+        text = f"finished opening {sizes} mm"
     if problems:
         return Check(
             "opening_band", False, f"{text} leaves the band: {'; '.join(problems)}", figures
         )
-    return Check(
-        "opening_band", True, f"{text}, within the data sheet's band +{mm(tol)}/0", figures
+    within = (
+        "within the bands given per size"
+        if snap.bands
+        else f"within the data sheet's band +{mm(snap.tolerance)}/0"
     )
+    return Check("opening_band", True, f"{text}, {within}", figures)
+
+
+def _label(name: str) -> str:
+    """A size's field name as words: `notch_width` -> `notch width`."""
+    return name.replace("_", " ")
 
 
 def check_coating(spread: float, tol: float, masked: bool) -> Check:
@@ -116,32 +131,41 @@ def check_shop(minus: float, plus: float, conditions: Conditions, tol: float) ->
     return Check("shop_process", False, f"{leaves}: {why}; {holds}{hint}", figures)
 
 
-def check_clearance(per_axis: dict[Axis, Size], snap: SnapIn) -> Check:
-    """Opening - collar in [0, T + m] per axis: no interference, no more play than the
+def check_clearance(per_size: dict[str, Size], snap: SnapIn) -> Check:
+    """Opening - collar in [0, T + m] per size: no interference, no more play than the
     cutout's and the part's tolerances together allow."""
     figures: dict[str, Any] = {}
     problems = []
-    for axis, s in per_axis.items():
-        allowed = snap.tolerance + snap.collar(axis).spread
-        figures |= {f"{axis}_min": s.min, f"{axis}_max": s.max, f"{axis}_allowed_max": allowed}
+    allowed: dict[str, float] = {}
+    for name, s in per_size.items():
+        low, high = snap.band(name)
+        collar = snap.collar_size(name)
+        assert collar is not None
+        allowed[name] = high - low + collar.spread
+        figures |= {
+            f"{name}_min": s.min,
+            f"{name}_max": s.max,
+            f"{name}_allowed_max": allowed[name],
+        }
         if s.min < -EPS_MM:
-            problems.append(f"interference: the {axis} is {mm(-s.min)} mm under the collar")
-        elif s.max > allowed + EPS_MM:
+            problems.append(f"interference: the {_label(name)} is {mm(-s.min)} mm under the collar")
+        elif s.max > allowed[name] + EPS_MM:
             problems.append(
-                f"{axis} play {mm(s.max)} mm exceeds the tolerances {mm(allowed)} mm "
-                f"(cutout +{mm(snap.tolerance)}, part -{mm(snap.collar(axis).spread)})"
+                f"{_label(name)} play {mm(s.max)} mm exceeds the tolerances {mm(allowed[name])} mm "
+                f"(cutout +{mm(high - low)}, part -{mm(collar.spread)})"
             )
-    low = min(s.min for s in per_axis.values())
-    high = max(s.max for s in per_axis.values())
+    if not per_size:
+        return Check("clearance", False, "no collar size to check the opening against", figures)
+    low = min(s.min for s in per_size.values())
+    high = max(s.max for s in per_size.values())
     figures["allowed_min"] = 0.0
     if problems:
         return Check("clearance", False, "; ".join(problems), figures)
-    allowed = max(snap.tolerance + snap.collar(a).spread for a in per_axis)
-    message = f"clearance {mm(low)} .. {mm(high)} mm within 0 .. {mm(allowed)} mm"
+    message = f"clearance {mm(low)} .. {mm(high)} mm within 0 .. {mm(max(allowed.values()))} mm"
     return Check("clearance", True, message, figures)
 
 
-def check_corner(finished_max: float, opening: dict[Axis, Size], snap: SnapIn) -> Check:
+def check_corner(finished_max: float, opening: dict[str, Size], snap: SnapIn) -> Check:
     """Do the opening's rounded corners keep off the collar's? Worst case: the smallest
     opening, the largest collar, the roundest finished corner (least coating).
 
@@ -165,11 +189,11 @@ def check_corner(finished_max: float, opening: dict[Axis, Size], snap: SnapIn) -
     return Check("corner_radius", ok, message, figures)
 
 
-def check_overlap(part: Part, opening: dict[Axis, Size], snap: SnapIn) -> Check:
+def check_overlap(part: Part, envelope: dict[Axis, float], snap: SnapIn) -> Check:
     """Flange cover on the far side with the part pushed against one edge of the largest
-    opening: (F + K_min)/2 - O_max per axis."""
+    opening: (F + K_min)/2 - O_max per axis (O the opening's extent on that axis)."""
     flange = {"width": part.mount.width, "height": part.mount.height}
-    cover = {a: (flange[a] + snap.collar(a).min) / 2 - o.max for a, o in opening.items()}
+    cover = {a: (flange[a] + snap.collar(a).min) / 2 - o for a, o in envelope.items()}
     worst = min(cover.values())
     required = snap.min_overlap
     ok = worst >= required - EPS_MM
@@ -179,6 +203,99 @@ def check_overlap(part: Part, opening: dict[Axis, Size], snap: SnapIn) -> Check:
     )
     figures = {**{f"{a}_per_side": v for a, v in cover.items()}, "required": required}
     return Check("flange_overlap", ok, message, figures)
+
+
+def check_nut(envelope: dict[Axis, float], snap: SnapIn) -> Check:
+    """The nut's (or washer's) bearing face behind the plate covers the largest opening
+    with the part pushed to one side: (AF + K_min)/2 - O_max per axis, AF its across
+    flats (the smallest width of a hexagon nut)."""
+    af = snap.nut_across_flats
+    assert af is not None
+    cover = {a: (af + snap.collar(a).min) / 2 - o for a, o in envelope.items()}
+    worst = min(cover.values())
+    required = snap.min_overlap
+    ok = worst >= required - EPS_MM
+    message = (
+        f"nut ({mm(af)} mm across flats) covers the largest opening by {mm(worst)} mm per "
+        f"side with the part pushed to one side, {'at least' if ok else 'less than'} the "
+        f"required {mm(required)} mm"
+    )
+    figures = {**{f"{a}_per_side": v for a, v in cover.items()}, "required": required}
+    return Check("nut_cover", ok, message, figures)
+
+
+KEY_SLOTS = {"circle-notch": "notch_width", "d": "across_flat", "double-d": "across_flats"}
+"""The size of each keyed shape the part's key sits in."""
+
+
+def check_key(opening: dict[str, Size], snap: SnapIn) -> Check:
+    """The part's key in the notch (or between the flats): the smallest slot takes the
+    widest key, and the play stays within both tolerances."""
+    key = snap.key
+    assert key is not None
+    slot = KEY_SLOTS.get(snap.cutout.kind)
+    if slot is None:
+        return Check("key", False, f"a {snap.cutout.kind} cutout has no notch or flat for a key")
+    o = opening[slot]
+    low, high = snap.band(slot)
+    gap = Size.held(o.min - key.max, o.nominal - key.nominal, o.max - key.min)
+    allowed = high - low + key.spread
+    figures = {"key_min": key.min, "key_max": key.max, "slot_min": o.min, "slot_max": o.max}
+    figures |= {"play_min": gap.min, "play_max": gap.max, "play_allowed_max": allowed}
+    text = f"key {band(key.min, key.max)} mm in the {_label(slot)} {mm(o.min)} .. {mm(o.max)} mm"
+    if gap.min < -EPS_MM:
+        return Check("key", False, f"{text}: interference of {mm(-gap.min)} mm", figures)
+    if gap.max > allowed + EPS_MM:
+        message = f"{text}: play {mm(gap.max)} mm exceeds the tolerances {mm(allowed)} mm"
+        return Check("key", False, message, figures)
+    return Check("key", True, f"{text}: play {mm(gap.min)} .. {mm(gap.max)} mm", figures)
+
+
+def check_holes(hole: Size, part: Part, snap: SnapIn) -> list[Check]:
+    """The part's fixing holes: each one's finished diameter in its band, every hole
+    under the flange (its largest opening inside the flange's outline), and the screws
+    through the smallest hole."""
+    holes = snap.holes
+    assert holes is not None
+    low, high = holes.diameter, holes.diameter + holes.tolerance
+    figures = {
+        "diameter_min": hole.min,
+        "diameter_max": hole.max,
+        "band_min": low,
+        "band_max": high,
+    }
+    ok = low - EPS_MM <= hole.min and hole.max <= high + EPS_MM
+    text = f"fixing holes finished {mm(hole.min)} .. {mm(hole.max)} mm"
+    band_text = f"{text}, {'within' if ok else 'outside'} their band {band(low, high)} mm"
+    out = [Check("holes_band", ok, band_text, figures)]
+    r = hole.max / 2
+    half_w, half_h = part.mount.width / 2, part.mount.height / 2
+    outside = [
+        (x, y)
+        for x, y in holes.positions
+        if abs(x) + r > half_w + EPS_MM or abs(y) + r > half_h + EPS_MM
+    ]
+    where = ", ".join(f"({mm(x)}, {mm(y)})" for x, y in outside)
+    flange = f"{mm(2 * half_w)} x {mm(2 * half_h)} mm flange"
+    under = f"{len(holes.positions)} fixing holes under the {flange}"
+    out.append(
+        Check(
+            "holes_under_flange",
+            not outside,
+            under if not outside else f"fixing holes at {where} reach past the flange",
+            {"hole_radius_max": r, "flange_width": 2 * half_w, "flange_height": 2 * half_h},
+        )
+    )
+    if snap.screw_diameter is not None:
+        screw = snap.screw_diameter
+        passes = hole.min >= screw - EPS_MM
+        message = (
+            f"M{mm(screw, 1)} screws {'pass' if passes else 'do not pass'} the smallest "
+            f"finished hole {mm(hole.min)} mm"
+        )
+        figures = {"screw_diameter": screw, "hole_min": hole.min}
+        out.append(Check("screw_passes", passes, message, figures))
+    return out
 
 
 def check_grip(sheet: Size, conditions: Conditions, grip: Size) -> Check:
@@ -220,12 +337,14 @@ def check_grip(sheet: Size, conditions: Conditions, grip: Size) -> Check:
     return Check("grip", ok and works is not None, message, figures)
 
 
-def check_reach(opening: Size, snap: SnapIn) -> Check:
+def check_reach(opening_max: float, snap: SnapIn) -> Check:
     """Latch catch on the far side with the part pushed against one edge of the largest
     opening: (L_min - O_max)/2 - (O_max - K_min)/2 along the latch axis."""
+    span = snap.latch_span
+    assert span is not None
     collar = snap.collar(snap.latch_axis)
-    shift = max(opening.max - collar.min, 0.0) / 2
-    catch = (snap.latch_span.min - opening.max) / 2 - shift
+    shift = max(opening_max - collar.min, 0.0) / 2
+    catch = (span.min - opening_max) / 2 - shift
     required = snap.latch_min_catch
     ok = catch >= required - EPS_MM
     message = (
@@ -236,8 +355,8 @@ def check_reach(opening: Size, snap: SnapIn) -> Check:
     figures = {
         "catch_per_side": catch,
         "shift": shift,
-        "latch_span_min": snap.latch_span.min,
-        "opening_max": opening.max,
+        "latch_span_min": span.min,
+        "opening_max": opening_max,
         "required": required,
     }
     return Check("latch_reach", ok, message, figures)

@@ -36,7 +36,10 @@ from geom.model.checks import (
     check_coating,
     check_corner,
     check_grip,
+    check_holes,
     check_in_frame,
+    check_key,
+    check_nut,
     check_opening_band,
     check_overlap,
     check_reach,
@@ -50,6 +53,7 @@ from geom.model.conditions import (
     Target,
     sheets_that_grip,
 )
+from geom.model.contour import Shape, Vertex, bounds, circle, placed
 from geom.model.part import Axis, Part, Rect
 from geom.model.tolerance import Size
 from geom.model.units import band, mm
@@ -72,17 +76,23 @@ class Fit:
     conditions: Conditions
     sheet: Size
     """The sheet given, or (none given) the sheets the part grips with this coating."""
-    cut: Rect
-    """The contour as drawn in the DXF (before finish)."""
+    cut: Shape
+    """The contour as drawn in the DXF (before finish): every size at its band's lower
+    limit plus the offset for the target and the coating."""
     process_minus: float
     process_plus: float
     """What the cut leaves the shop (>= 0, mm)."""
-    opening: dict[Axis, Size]
-    """Finished opening per axis over the coating band and the shop's deviation."""
+    opening: dict[str, Size]
+    """Finished opening per size of the shape (a rectangle's `width` and `height`) over
+    the coating band and the shop's deviation."""
     clearance: Size
     checks: tuple[Check, ...]
     ways_out: tuple[WayOut, ...] = ()
     """When the coating is what fails: what would work instead."""
+    hole_cut: float | None = None
+    """The part's fixing holes' drawn diameter; None without [cutout.holes]."""
+    hole_opening: Size | None = None
+    """The fixing holes' finished diameter over the coating band and the shop's deviation."""
 
     @property
     def ok(self) -> bool:
@@ -101,12 +111,26 @@ class Fit:
         return self.conditions.sheet is not None
 
     @property
-    def finished(self) -> Rect:
+    def finished(self) -> Shape:
         """The drawn contour after the middle of the coating band (on the edges)."""
         e = self.conditions.edge_coating
         c = (e.min + e.max) / 2
         cut = self.cut
-        return Rect(cut.width - 2 * c, cut.height - 2 * c, max(cut.corner_radius - c, 0.0))
+        if isinstance(cut, Rect):
+            return Rect(cut.width - 2 * c, cut.height - 2 * c, max(cut.corner_radius - c, 0.0))
+        shape: Shape = cut.with_sizes({n: cut.size(n) - 2 * c for n in cut.SIZES})
+        return shape
+
+    def hole_contours(
+        self, x: float = 0.0, y: float = 0.0, rotation: float = 0.0
+    ) -> list[list[Vertex]]:
+        """The part's fixing holes as drawn, about the cutout placed at (x, y) and turned
+        by `rotation` degrees (mm)."""
+        holes = self.part.fit.holes
+        if holes is None or self.hole_cut is None:
+            return []
+        d = self.hole_cut
+        return [placed(circle(d, hx, hy), x, y, rotation) for hx, hy in holes.positions]
 
     @property
     def finished_plate(self) -> Size:
@@ -117,43 +141,72 @@ class Fit:
         return [c for c in self.checks if not c.ok]
 
 
-def evaluate(part: Part, conditions: Conditions) -> Fit:
-    """Draw the cut for `part` and check the fit at every end of every band."""
-    snap = part.fit
-    band, tol = snap.cutout, snap.tolerance
-    edge = conditions.edge_coating
-    spread = edge.spread  # per face
-
-    if conditions.target == "mid":
+def _room(tol: float, edge: Size, target: Target) -> tuple[float, float, float]:
+    """(offset, minus, plus) for a band of width `tol`: the cut is drawn at the band's
+    lower limit + offset, and leaves the shop -minus/+plus (mm, see the module doc)."""
+    spread = edge.spread
+    if target == "mid":
         offset = tol / 2 + edge.min + edge.max
         minus = plus = tol / 2 - spread
     else:
         offset = 2 * edge.max
         minus, plus = 0.0, tol - 2 * spread
-    minus, plus = max(minus, 0.0), max(plus, 0.0)
-    cut = Rect(band.width + offset, band.height + offset, band.corner_radius)
-    shop = conditions.shop
-    dev_minus, dev_plus = (shop.tolerance, shop.tolerance) if shop else (minus, plus)
+    return offset, max(minus, 0.0), max(plus, 0.0)
 
-    opening: dict[Axis, Size] = {}
-    for axis, drawn in (("width", cut.width), ("height", cut.height)):
-        opening[axis] = Size.held(  # type: ignore[index]
-            drawn - dev_minus - 2 * edge.max,
-            drawn - edge.min - edge.max,
-            drawn + dev_plus - 2 * edge.min,
+
+def _opening(drawn: float, dev: tuple[float, float], edge: Size) -> Size:
+    """The finished opening of a size drawn at `drawn`, over the shop's deviation and
+    the coating on the edges (mm)."""
+    return Size.held(
+        drawn - dev[0] - 2 * edge.max, drawn - edge.min - edge.max, drawn + dev[1] - 2 * edge.min
+    )
+
+
+def evaluate(part: Part, conditions: Conditions) -> Fit:
+    """Draw the cut for `part` and check the fit at every end of every band."""
+    snap = part.fit
+    edge = conditions.edge_coating
+    spread = edge.spread  # per face
+    shop = conditions.shop
+
+    drawn: dict[str, float] = {}
+    opening: dict[str, Size] = {}
+    rooms: list[tuple[float, float]] = []
+    for name in snap.cutout.SIZES:
+        low, high = snap.band(name)
+        offset, minus, plus = _room(high - low, edge, conditions.target)
+        drawn[name] = low + offset
+        rooms.append((minus, plus))
+        dev = (shop.tolerance, shop.tolerance) if shop else (minus, plus)
+        opening[name] = _opening(drawn[name], dev, edge)
+    cut = snap.cutout.with_sizes(drawn)
+    tol = min(snap.band(n)[1] - snap.band(n)[0] for n in snap.cutout.SIZES)
+    minus, plus = min(r[0] for r in rooms), min(r[1] for r in rooms)
+
+    hole_cut = hole_opening = None
+    if snap.holes is not None:
+        h = snap.holes
+        offset, h_minus, h_plus = _room(h.tolerance, edge, conditions.target)
+        hole_cut = h.diameter + offset
+        hole_opening = _opening(
+            hole_cut, (shop.tolerance,) * 2 if shop else (h_minus, h_plus), edge
         )
-    per_axis = {
-        a: Size.held(
-            o.min - snap.collar(a).max,
-            o.nominal - snap.collar(a).nominal,
-            o.max - snap.collar(a).min,
-        )
-        for a, o in opening.items()
+
+    # The largest opening's extent across (width) and up (height): what the flange, the
+    # latches and the nut must cover with the part pushed to one side.
+    x0, y0, x1, y1 = bounds(
+        snap.cutout.with_sizes({n: o.max for n, o in opening.items()}).contour()
+    )
+    envelope: dict[Axis, float] = {"width": x1 - x0, "height": y1 - y0}
+
+    per_size = {
+        n: Size.held(o.min - c.max, o.nominal - c.nominal, o.max - c.min)
+        for n, o in opening.items()
+        if (c := snap.collar_size(n)) is not None
     }
+    values = per_size.values() or [Size.exact(0.0)]
     clearance = Size(
-        min(s.min for s in per_axis.values()),
-        min(s.nominal for s in per_axis.values()),
-        max(s.max for s in per_axis.values()),
+        min(s.min for s in values), min(s.nominal for s in values), max(s.max for s in values)
     )
     coating = conditions.coating
     sheet = (
@@ -166,16 +219,39 @@ def evaluate(part: Part, conditions: Conditions) -> Fit:
         check_opening_band(opening, snap),
         check_coating(spread, tol, conditions.masked),
         check_shop(minus, plus, conditions, tol),
-        check_clearance(per_axis, snap),
-        check_corner(band.corner_radius - edge.min, opening, snap),
-        check_overlap(part, opening, snap),
-        check_grip(sheet, conditions, snap.grip),
-        check_reach(opening[snap.latch_axis], snap),
     ]
+    collar = snap.collar_given
+    if collar:
+        checks.append(check_clearance(per_size, snap))
+    if collar and isinstance(snap.cutout, Rect):
+        checks.append(check_corner(snap.cutout.corner_radius - edge.min, opening, snap))
+    if collar:
+        checks.append(check_overlap(part, envelope, snap))
+    checks.append(check_grip(sheet, conditions, snap.grip))
+    if collar and snap.latch_span is not None:
+        checks.append(check_reach(envelope[snap.latch_axis], snap))
+    if collar and snap.key is not None:
+        checks.append(check_key(opening, snap))
+    if collar and snap.nut_across_flats is not None:
+        checks.append(check_nut(envelope, snap))
+    if snap.holes is not None and hole_opening is not None:
+        checks += check_holes(hole_opening, part, snap)
     if part.frame is not None:
         checks.append(check_in_frame(part))
     checks = [unless_not_given(c, part) for c in checks]
-    fit = Fit(part, conditions, sheet, cut, minus, plus, opening, clearance, tuple(checks))
+    fit = Fit(
+        part,
+        conditions,
+        sheet,
+        cut,
+        minus,
+        plus,
+        opening,
+        clearance,
+        tuple(checks),
+        hole_cut=hole_cut,
+        hole_opening=hole_opening,
+    )
     coating_fails = {"opening_band", "coating_variation", "shop_process", "grip"}
     if coating.max > 0 and any(c.name in coating_fails for c in fit.failures()):
         return replace(fit, ways_out=_ways_out(fit))
@@ -185,7 +261,8 @@ def evaluate(part: Part, conditions: Conditions) -> Fit:
 def _ways_out(fit: Fit) -> tuple[WayOut, ...]:
     """Mask the openings, a tighter coating band, a thinner sheet: each with its figure."""
     cond, snap = fit.conditions, fit.part.fit
-    tol, coating = snap.tolerance, cond.coating
+    tol = min(snap.band(n)[1] - snap.band(n)[0] for n in snap.cutout.SIZES)
+    coating = cond.coating
     need = cond.shop.tolerance if cond.shop else MIN_PROCESS_MM
     nominal = cond.target == "nominal"
     out = []

@@ -4,8 +4,11 @@ drawings and the fit reports print these same words."""
 VERIFY_NOTE = "ASSUMED cut dimensions: verify against the manufacturer's drawing before cutting"
 """When any number that shapes the cut is assumed."""
 KERF_NOTE = "nominal geometry: kerf compensation is the CAM's job"
-PUNCH_NOTE = "punched cutouts: punched edge on the inside (burr away from the flange)"
-"""The data sheets' punched-edge note."""
+NO_COLLAR_NOTE = (
+    "a hole given by its shape alone: no collar, so the clearance, flange cover and latch "
+    "checks did not run (give the collar to run them)"
+)
+"""For a part given inline by its shape without a collar."""
 MASKED_NOTE = "openings masked from the coating: edges bare, faces coated"
 
 FORCED_NOTE = "FIT FAILS - forced"

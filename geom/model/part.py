@@ -8,10 +8,12 @@ not snap in by itself (770-1242) mounts through a frame that does; its fit is th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
+from geom.model.contour import Rect as Rect
+from geom.model.contour import Shape
 from geom.model.tolerance import Size
 
 ASSUMED = "assumed"
@@ -21,6 +23,19 @@ NOT_GIVEN = "not given"
 rest on it (geom.model.fit reports such a check as unverified)."""
 
 Axis = Literal["width", "height"]
+Mounting = Literal["snap-in", "frame", "nut", "screw", "clamp"]
+"""What holds a part in the plate: its own latches, a frame that snaps in, a nut on its
+bushing, screws through its flange, clamps behind the plate."""
+
+
+@dataclass(frozen=True, slots=True)
+class Holes:
+    """Fixing holes that belong to a part: each one's band [diameter, diameter +
+    tolerance] and the centres, from the cutout's centre before rotation (mm)."""
+
+    diameter: float
+    tolerance: float
+    positions: tuple[tuple[float, float], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,39 +47,64 @@ class Quote:
 
 
 @dataclass(frozen=True, slots=True)
-class Rect:
-    """A rectangle centred on its origin, corners rounded by `corner_radius` (mm)."""
-
-    width: float
-    height: float
-    corner_radius: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
 class SnapIn:
-    """What makes a part hold in a plate: cutout band, collar, flange, latches (mm)."""
+    """What holds a part in a plate, and the numbers its checks walk (mm): the cutout
+    band, the collar through it, the flange in front, and per mounting kind the latches
+    (snap-in), the key and the nut (nut), the screws (screw). The name is historical: a
+    nut-, screw- or clamp-mounted part has one too."""
 
-    cutout: Rect
-    """The cutout's lower limit C; the band is [C, C + tolerance]."""
+    cutout: Shape
+    """The cutout's source sizes; each size's band is [value + low, value + high] with
+    (low, high) from `bands`, or (0, `tolerance`)."""
     tolerance: float
     grip: Size
-    """Finished plate thickness the latches hold."""
+    """Finished plate thickness the part holds (latches, nut, screws, clamps)."""
     collar_width: Size
+    """The collar's extent across the width (and height), for the flange and latch checks."""
     collar_height: Size
     collar_corner_radius: float
     flange_thickness: float
     min_overlap: float
     """Flange cover per side still required at the largest opening."""
-    latch_axis: Axis
-    latch_span: Size
-    """Latch tip to latch tip, across the cutout along `latch_axis`."""
-    latch_min_catch: float
+    latch_axis: Axis = "width"
+    latch_span: Size | None = None
+    """Latch tip to latch tip, across the cutout along `latch_axis`; None without latches."""
+    latch_min_catch: float = 0.0
     """Latch tip overlap per side on the plate's back face still required."""
     window: Rect | None = None
     """A frame's opening that holds the mounted part; None for other parts."""
+    mounting: Mounting = "snap-in"
+    bands: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    """Sizes with their own band: (low, high) added to the size's value (mm)."""
+    collar_sizes: Mapping[str, Size] = field(default_factory=dict)
+    """The collar's sizes by the cutout's size names (each in [value - minus, value]);
+    a rect cutout's collar is `collar_width` x `collar_height` instead."""
+    holes: Holes | None = None
+    key: Size | None = None
+    """nut: the part's key width (in the notch or between the flats)."""
+    nut_across_flats: float | None = None
+    """nut: the nut's or washer's bearing size behind the plate."""
+    screw_diameter: float | None = None
+    """screw: the fixing screws' diameter (must pass the holes)."""
+    collar_given: bool = True
+    """False for a hole given inline by its shape alone: no collar, so the checks that
+    rest on one (clearance, corner, flange cover, latches, key, nut) do not run."""
 
     def collar(self, axis: Axis) -> Size:
         return self.collar_width if axis == "width" else self.collar_height
+
+    def collar_size(self, name: str) -> Size | None:
+        """The collar's size facing the cutout's size `name`; None when the collar has
+        none there (a round bushing in a notched hole: the notch)."""
+        if isinstance(self.cutout, Rect) and name in ("width", "height"):
+            return self.collar(cast(Axis, name))
+        return self.collar_sizes.get(name)
+
+    def band(self, size: str) -> tuple[float, float]:
+        """The band of the cutout's size `size`: (lowest, highest) finished opening (mm)."""
+        value = self.cutout.size(size)
+        low, high = self.bands.get(size, (0.0, self.tolerance))
+        return value + low, value + high
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +166,8 @@ class Part:
     """The [body] table; None when the template has none (geom.model.body then assumes one)."""
     plug: Plug | None = None
     """The mated plug's envelope in front of the flange ([plug]); None when not given."""
+    notes: tuple[Quote, ...] = ()
+    """[part] notes: texts from the part's sources, printed with its outputs."""
 
     @property
     def mount(self) -> Part:
@@ -152,9 +194,17 @@ class Part:
         """True when any number that shapes the cut opening is assumed."""
         mount = self.mount
         return any(
-            mount.sources.get(f) == ASSUMED
-            for f in ("cutout.width", "cutout.height", "cutout.corner_radius", "cutout.tolerance")
+            source == ASSUMED
+            for f, source in mount.sources.items()
+            if f.startswith("cutout.") and f not in ("cutout.shape",)
         )
+
+    @property
+    def note_texts(self) -> tuple[str, ...]:
+        """The [part] notes of the frame, then of the part, each once: printed on the
+        DXF's NOTES layer, the drawings and the reports of this part."""
+        texts = [str(q.value) for p in (self.mount, self) for q in p.notes]
+        return tuple(dict.fromkeys(texts))
 
     @property
     def file_stem(self) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from geom.model.contour import Rect, shape_fields
 from geom.model.fit import Fit
-from geom.model.notes import FORCED_NOTE, KERF_NOTE, MASKED_NOTE, PUNCH_NOTE, VERIFY_NOTE
-from geom.model.part import Rect
+from geom.model.notes import FORCED_NOTE, KERF_NOTE, MASKED_NOTE, NO_COLLAR_NOTE, VERIFY_NOTE
 from geom.model.tolerance import Size
+from geom.model.units import deviation, mm
 
 DECIMALS = 9
 """Report precision in mm: 1 nm, far below any shop's resolution, free of float noise."""
@@ -18,7 +19,9 @@ def fit_report(fit: Fit) -> dict[str, Any]:
     """The JSON-ready report of one fit (see the README for the fields)."""
     part, cond = fit.part, fit.conditions
     snap = part.fit
-    notes = [KERF_NOTE, PUNCH_NOTE]
+    notes = [KERF_NOTE, *part.note_texts]
+    if not snap.collar_given:
+        notes.append(NO_COLLAR_NOTE)
     if cond.masked:
         notes.append(MASKED_NOTE)
     if part.cut_assumed:
@@ -36,12 +39,14 @@ def fit_report(fit: Fit) -> dict[str, Any]:
         "finished_plate_mm": _band(fit.finished_plate),
         "grip_mm": _band(snap.grip),
         "tolerance_mm": snap.tolerance,
+        "mounting": snap.mounting,
         "band_mm": {
-            "width": {"min": snap.cutout.width, "max": snap.cutout.width + snap.tolerance},
-            "height": {"min": snap.cutout.height, "max": snap.cutout.height + snap.tolerance},
+            name: {"min": snap.band(name)[0], "max": snap.band(name)[1]}
+            for name in snap.cutout.SIZES
         },
-        "cutout_mm": _rect(fit.cut),
-        "finished_mm": _rect(fit.finished),
+        "cutout_mm": shape_fields(fit.cut),
+        "finished_mm": shape_fields(fit.finished),
+        "holes_mm": _holes(fit),
         "opening_mm": {axis: _band(size) for axis, size in fit.opening.items()},
         "process_tolerance_mm": {"minus": fit.process_minus, "plus": fit.process_plus},
         "shop_tolerance_mm": (
@@ -69,6 +74,22 @@ def fit_report(fit: Fit) -> dict[str, Any]:
     }
 
 
+def band_text(fit: Fit) -> str:
+    """The finished opening's band, size by size: `41.500 x 17.000 mm +0.100/0`, or
+    `diameter 16.000 +0.200/0, ... mm` (mm)."""
+    snap = fit.part.fit
+    if isinstance(snap.cutout, Rect) and not snap.bands:
+        return (
+            f"{mm(snap.cutout.width)} x {mm(snap.cutout.height)} mm "
+            f"{deviation('+', snap.tolerance)}/0"
+        )
+    sizes = []
+    for name in snap.cutout.SIZES:
+        low, high = snap.band(name)
+        sizes.append(f"{name.replace('_', ' ')} {mm(low)} {deviation('+', high - low)}/0")
+    return f"{', '.join(sizes)} mm"
+
+
 def with_3d(document: dict[str, Any], fit_3d: dict[str, Any]) -> dict[str, Any]:
     """`document` with the 3D check attached; its `ok` then requires both checks."""
     return {**document, "ok": bool(document["ok"] and fit_3d["ok"]), "fit_3d": fit_3d}
@@ -93,8 +114,17 @@ def _band(size: Size) -> dict[str, float]:
     return {"min": size.min, "max": size.max}
 
 
-def _rect(rect: Rect) -> dict[str, float]:
-    return {"width": rect.width, "height": rect.height, "corner_radius": rect.corner_radius}
+def _holes(fit: Fit) -> dict[str, Any] | None:
+    """The part's fixing holes: band, drawn and finished diameter, centres (mm)."""
+    holes = fit.part.fit.holes
+    if holes is None or fit.hole_cut is None or fit.hole_opening is None:
+        return None
+    return {
+        "band": {"min": holes.diameter, "max": holes.diameter + holes.tolerance},
+        "cut_diameter": fit.hole_cut,
+        "opening": _band(fit.hole_opening),
+        "positions": [list(p) for p in holes.positions],
+    }
 
 
 def _rounded(value: Any) -> Any:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from geom.model.bend import BASE, Box3, Flange, box_in, penetration
-from geom.model.contour import Vertex, circle, rounded_rect
+from geom.model.contour import Vertex, circle, circle_of, rounded_rect
 from geom.model.units import mm
 from geom.panel.flanges import Bends
 from geom.panel.layout import (
@@ -46,7 +46,7 @@ HEIGHT_SOURCE = "default 1.5 t + r: PTC Creo sheet-metal design rule, minimum wa
 
 @dataclass(frozen=True, slots=True)
 class FaceOpening:
-    """A cutout or hole: its entry, face, centre in the face's frame, the contour in the
+    """A cutout, hole or slot: its entry, face, centre in the face's frame, the contour in the
     face's frame and in the flat pattern, and its rounded rectangle in the flat pattern."""
 
     entry: str
@@ -65,10 +65,11 @@ def bends_of(panel: Panel) -> Bends:
 
 
 def face_openings(panel: Panel) -> list[FaceOpening]:
-    """Every cutout (file order), every hole, then every slot, in its face and in the flat
-    pattern."""
+    """Every cutout (file order), the parts' own fixing holes, every hole, then every
+    slot, in its face and in the flat pattern."""
     metal = bends_of(panel).metal
     out: list[FaceOpening] = []
+    own: list[FaceOpening] = []
     for p in panel.places:
         cut = panel.cut(p)
         turn = metal.turn(p.face)
@@ -81,11 +82,21 @@ def face_openings(panel: Panel) -> list[FaceOpening]:
                 p.face,
                 p.x,
                 p.y,
-                rounded_rect(cut.width, cut.height, cut.corner_radius, p.x, p.y, p.rotation),
-                rounded_rect(cut.width, cut.height, cut.corner_radius, fx, fy, rotation),
+                cut.contour(p.x, p.y, p.rotation),
+                cut.contour(fx, fy, rotation),
                 Opening(p.entry, fx, fy, w, h, min(cut.corner_radius, w / 2, h / 2)),
             )
         )
+        fit = panel.fits[p.part.id]
+        on_faces = fit.hole_contours(p.x, p.y, p.rotation)
+        pairs = zip(on_faces, fit.hole_contours(fx, fy, rotation), strict=True)
+        for i, (on_face, flat) in enumerate(pairs):
+            at, found = circle_of(on_face), circle_of(flat)
+            assert at is not None and found is not None, "a part's fixing hole is a circle"
+            name, (hx, hy, r) = f"{p.entry}.holes[{i}]", found
+            opening = Opening(name, hx, hy, 2 * r, 2 * r, r)
+            own.append(FaceOpening(name, p.face, at[0], at[1], on_face, flat, opening))
+    out += own
     for hole in panel.holes:
         d = hole.diameter
         fx, fy = metal.to_flat(hole.face, hole.x, hole.y)

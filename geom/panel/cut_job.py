@@ -29,7 +29,7 @@ from geom.cad import enclosure as kernel
 from geom.data.atomic import write_text
 from geom.dxf.writer import Note, write_dxf
 from geom.model.conditions import Conditions, Shop
-from geom.model.contour import Vertex, circle, rounded_rect
+from geom.model.contour import Vertex, circle, circle_of
 from geom.model.fit import Fit, evaluate
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.report import dumps, fit_report, with_forced
@@ -135,11 +135,11 @@ def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None =
         c = fit.cut
         w, h = (c.height, c.width) if p.turned else (c.width, c.height)
         r = min(c.corner_radius, w / 2, h / 2)
-        contour = rounded_rect(c.width, c.height, c.corner_radius, p.x, p.y, p.rotation)
+        contour = c.contour(p.x, p.y, p.rotation)
         corners = [
             (p.x + sx * (w / 2 - r), p.y + sy * (h / 2 - r)) for sx in (-1, 1) for sy in (-1, 1)
         ]
-        centred = rounded_rect(c.width, c.height, c.corner_radius, 0.0, 0.0, p.rotation)
+        centred = c.contour(0.0, 0.0, p.rotation)
         opening = Opening(p.entry, p.x, p.y, w, h, r)
         cut = Cut(p.entry, p.x, p.y, contour, centred, opening, p.part.id, p.rotation)
         _measure(solid, frame, cut, [(p.x, p.y), *corners])
@@ -156,6 +156,7 @@ def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None =
                 for name, shape, colour in shapes
             ]
         cuts.append(cut)
+        cuts += _own_holes(solid, frame, p.entry, fit.hole_contours(p.x, p.y, p.rotation))
     for hole in layout.holes:
         d = hole.diameter
         cut = Cut(
@@ -226,6 +227,21 @@ def _measure(
     walls = [r for r in rays if r is not None]
     cut.wall = (min(t for t, _ in walls), max(t for t, _ in walls))
     cut.room = min(kernel.OVERSHOOT_MM, *(g / 2 for _, g in walls))
+
+
+def _own_holes(solid: Any, frame: Any, entry: str, contours: list[list[Vertex]]) -> list[Cut]:
+    """The fixing holes of the part placed as `entry`, cut with it (face frame, mm)."""
+    out = []
+    for i, contour in enumerate(contours):
+        found = circle_of(contour)
+        assert found is not None
+        x, y, r = found
+        name = f"{entry}.holes[{i}]"
+        centred = [(vx - x, vy - y, b) for vx, vy, b in contour]
+        cut = Cut(name, x, y, contour, centred, Opening(name, x, y, 2 * r, 2 * r, r))
+        _measure(solid, frame, cut, [(x, y)])
+        out.append(cut)
+    return out
 
 
 def _rules(plan: CutPlan) -> list[Violation]:

@@ -1,6 +1,7 @@
 """The panel job: check a validated panel's layout and write its files.
 
-- `<name>-panel.dxf`: outline, every cutout, hole and slot as closed LWPOLYLINEs on CUT,
+- `<name>-panel.dxf`: outline, every cutout and slot as closed LWPOLYLINEs, every round
+  hole (the panel file's and the parts' own fixing holes) as a CIRCLE on CUT,
   lower-left corner at (0, 0), Y up; labels and notes on NOTES (geom.dxf.writer).
 - `<name>-panel.step`: the plate with its openings (geom.cad.plate).
 - `<name>-assembly.step`: the plate plus every part's simplified body, placed by the
@@ -29,7 +30,7 @@ from geom.data.atomic import write_text
 from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.errors import LintError
 from geom.model.contour import Vertex, circle, rounded_rect
-from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE, VERIFY_NOTE
+from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
 from geom.model.part import Part
 from geom.model.report import dumps, fit_report, with_forced
 from geom.model.units import band, mm
@@ -93,10 +94,12 @@ def outline_contour(panel: Panel) -> list[Vertex]:
 
 
 def cutout_contour(panel: Panel, placed: Placed) -> list[Vertex]:
-    cut = panel.cut(placed)
-    return rounded_rect(
-        cut.width, cut.height, cut.corner_radius, placed.x, placed.y, placed.rotation
-    )
+    return panel.cut(placed).contour(placed.x, placed.y, placed.rotation)
+
+
+def part_hole_contours(panel: Panel, placed: Placed) -> list[list[Vertex]]:
+    """The fixing holes that belong to a placed part, placed and turned with it."""
+    return panel.fits[placed.part.id].hole_contours(placed.x, placed.y, placed.rotation)
 
 
 def slot_contour(slot: Slot) -> list[Vertex]:
@@ -105,10 +108,17 @@ def slot_contour(slot: Slot) -> list[Vertex]:
 
 
 def opening_contours(panel: Panel) -> list[list[Vertex]]:
-    """Every cutout, then every hole, then every slot (each in file order)."""
+    """Every cutout (file order), every part's own fixing holes (file order), every hole
+    of the panel file, then every slot (each in file order)."""
     cuts = [cutout_contour(panel, p) for p in panel.places]
+    own = [c for p in panel.places for c in part_hole_contours(panel, p)]
     holes = [circle(h.diameter, h.x, h.y) for h in panel.holes]
-    return cuts + holes + [slot_contour(s) for s in panel.slots]
+    return cuts + own + holes + [slot_contour(s) for s in panel.slots]
+
+
+def _part_notes(panel: Panel) -> list[str]:
+    """The [part] notes of the placed parts, each text once, in file order."""
+    return list(dict.fromkeys(t for p in panel.places for t in p.part.note_texts))
 
 
 def panel_notes(panel: Panel, forced: bool = False) -> list[Note]:
@@ -133,8 +143,7 @@ def panel_notes(panel: Panel, forced: bool = False) -> list[Note]:
         f"origin lower-left corner, Y up, mm; {KERF_NOTE}",
         *shop_lines(panel),
     ]
-    if panel.process == "punch":
-        lines.append(PUNCH_NOTE)
+    lines += _part_notes(panel)
     if any(p.part.cut_assumed for p in panel.places):
         lines.append(VERIFY_NOTE)
     if forced:
@@ -323,9 +332,7 @@ def bom_csv(panel: Panel) -> str:
 def panel_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, Any]:
     rules = rules_for(panel)
     assumed = sorted({a for p in panel.places for a in p.part.assumed})
-    notes = [KERF_NOTE]
-    if panel.process == "punch":
-        notes.append(PUNCH_NOTE)
+    notes = [KERF_NOTE, *_part_notes(panel)]
     if any(p.part.cut_assumed for p in panel.places):
         notes.insert(0, VERIFY_NOTE)
     return {

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from geom.model.contour import circle_of
 from geom.model.part import Part
 from geom.model.units import band, mm
 from geom.panel.model import Panel, Placed, edge_distance
@@ -96,8 +97,9 @@ def rules_for(panel: Panel) -> Rules:
 
 
 def openings(panel: Panel) -> list[Opening]:
-    """Every cutout (as drawn, rotated), hole and slot (an obround: a rounded rectangle
-    with radius half its width), in file order."""
+    """Every cutout (as drawn, rotated), every [[hole]], every slot (an obround: a
+    rounded rectangle with radius half its width), then every part's own fixing holes,
+    in file order."""
     out: list[Opening] = []
     for p in panel.places:
         cut = panel.cut(p)
@@ -109,6 +111,9 @@ def openings(panel: Panel) -> list[Opening]:
     for slot in panel.slots:
         w, h = slot.size
         out.append(Opening(slot.entry, slot.x, slot.y, w, h, slot.width / 2))
+    for own in part_holes(panel):
+        d = own.diameter
+        out.append(Opening(own.entry, own.x, own.y, d, d, d / 2))
     return out
 
 
@@ -341,30 +346,68 @@ def _front_and_back(panel: Panel) -> list[Violation]:
                     {"overhang": -d},
                 )
             )
-    holes = panel.holes
-    if holes and flanges:
-        boxes = [s.box for s in flanges] + [
-            (h.x - h.diameter / 2, h.y - h.diameter / 2, h.x + h.diameter / 2, h.y + h.diameter / 2)
-            for h in holes
-        ]
-        n = len(flanges)
-        for i, j in near_pairs(boxes, 0.0):
-            if i >= n or j < n:
-                continue
-            p, h = places[flanges[i].owner], holes[j - n]
-            ox, oy = _overlap(boxes[i], boxes[j])
-            x0, y0, x1, y1 = boxes[i]
-            cx, cy = min(max(h.x, x0), x1), min(max(h.y, y0), y1)
-            if ox > EPS_MM and oy > EPS_MM and math.hypot(h.x - cx, h.y - cy) < h.diameter / 2:
-                out.append(
-                    Violation(
-                        "hole_under_flange",
-                        f"{h.entry} lies under the flange of {p.entry} ({p.part.id})",
-                        (p.entry, h.entry),
-                        ((p.x, p.y), (h.x, h.y)),
-                        {"hole_diameter": h.diameter},
-                    )
+    out += _holes_under_flanges(panel, flanges)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Hole:
+    """A round hole on the panel: a [[hole]] entry (owner -1) or a fixing hole that
+    belongs to the part placed at index `owner` (mm)."""
+
+    entry: str
+    owner: int
+    x: float
+    y: float
+    diameter: float
+
+
+def part_holes(panel: Panel) -> list[_Hole]:
+    """Every placed part's own fixing holes as cut, placed and turned with the part."""
+    out: list[_Hole] = []
+    for k, p in enumerate(panel.places):
+        for i, contour in enumerate(panel.fits[p.part.id].hole_contours(p.x, p.y, p.rotation)):
+            found = circle_of(contour)
+            assert found is not None
+            out.append(_Hole(f"{p.entry}.holes[{i}]", k, found[0], found[1], 2 * found[2]))
+    return out
+
+
+def _holes_under_flanges(panel: Panel, flanges: list[_Solid]) -> list[Violation]:
+    """A hole under a flange fails with both positions: a [[hole]] entry or a
+    neighbour's fixing hole; a screw-fixed part's own holes under its own flange are
+    what holds it, and pass."""
+    holes = [_Hole(h.entry, -1, h.x, h.y, h.diameter) for h in panel.holes] + part_holes(panel)
+    if not holes or not flanges:
+        return []
+    places = panel.places
+    out: list[Violation] = []
+    boxes = [s.box for s in flanges] + [
+        (h.x - h.diameter / 2, h.y - h.diameter / 2, h.x + h.diameter / 2, h.y + h.diameter / 2)
+        for h in holes
+    ]
+    n = len(flanges)
+    for i, j in near_pairs(boxes, 0.0):
+        if i >= n or j < n:
+            continue
+        owner, h = flanges[i].owner, holes[j - n]
+        if h.owner == owner:
+            continue  # the part's own fixing hole under its own flange
+        p = places[owner]
+        ox, oy = _overlap(boxes[i], boxes[j])
+        x0, y0, x1, y1 = boxes[i]
+        cx, cy = min(max(h.x, x0), x1), min(max(h.y, y0), y1)
+        if ox > EPS_MM and oy > EPS_MM and math.hypot(h.x - cx, h.y - cy) < h.diameter / 2:
+            out.append(
+                Violation(
+                    "hole_under_flange",
+                    f"{h.entry} at ({mm(h.x)}, {mm(h.y)}) lies under the flange of {p.entry} "
+                    f"({p.part.id}) at ({mm(p.x)}, {mm(p.y)})",
+                    (p.entry, h.entry),
+                    ((p.x, p.y), (h.x, h.y)),
+                    {"hole_diameter": h.diameter},
                 )
+            )
     return out
 
 

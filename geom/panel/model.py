@@ -24,8 +24,9 @@ from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM
 from geom.data.templates import Catalog, load_catalog
 from geom.errors import GeomDeprecationWarning, InputError
 from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Conditions, Shop, Target
+from geom.model.contour import Shape
 from geom.model.fit import Fit, evaluate
-from geom.model.part import Part, Rect
+from geom.model.part import Part
 from geom.model.tolerance import Size
 from geom.panel.flanges import Bends, face_bounds, off_flange, read_bends
 
@@ -148,7 +149,7 @@ class Panel:
     notes: tuple[str, ...] = ()
     """Free notes for the shop, each one line."""
 
-    def cut(self, placed: Placed) -> Rect:
+    def cut(self, placed: Placed) -> Shape:
         """The drawn cutout of a placed part, before its rotation."""
         return self.fits[placed.part.id].cut
 

@@ -24,9 +24,9 @@ from geom.dxf.layers import (
     DIM_LAYER,
     NOTES_LAYER,
 )
-from geom.dxf.writer import write_document
+from geom.dxf.writer import add_contour, write_document
 from geom.model.contour import Vertex
-from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE
+from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.units import band, mm
 from geom.render.preview import page_png, pdf_bytes, pdf_document, svg_bytes
 from geom.render.sheet import (
@@ -218,18 +218,8 @@ def write_panel_drawing(
     doc = sheet_document(s)
     sheet = Sheet(doc, s, om.centre, PANEL_VIEW, drop=-4.0)
     msp = doc.modelspace()
-    for contour, is_circle in written:
-        if is_circle:
-            (x0, y0, _), (x1, y1, _) = contour
-            centre, radius = ((x0 + x1) / 2, (y0 + y1) / 2), abs(x0 - x1) / 2
-            msp.add_circle(centre, radius, dxfattribs={"layer": CUT_LAYER})
-            continue
-        msp.add_lwpolyline(
-            [(x, y, 0, 0, b) for x, y, b in contour],
-            format="xyseb",
-            close=True,
-            dxfattribs={"layer": CUT_LAYER},
-        )
+    for contour in contours:
+        add_contour(msp, contour, {"layer": CUT_LAYER})
     # Overall size below and left of the outline, measured from its contour.
     msp.add_linear_dim(
         base=(om.centre[0], om.y0 - 10.0 / s),
@@ -354,8 +344,8 @@ def write_panel_drawing(
         f"DXF: {KERF_NOTE}; cut contours on layer CUT only.",
         *panel.notes,
     ]
-    if panel.process == "punch":
-        notes.append(PUNCH_NOTE[0].upper() + PUNCH_NOTE[1:] + ".")
+    for text in dict.fromkeys(t for p in panel.places for t in p.part.note_texts):
+        notes.append(text[0].upper() + text[1:] + ".")
     lines = ["NOTES (dimensions in mm)"]
     for i, note in enumerate(notes, 1):
         wrapped = textwrap.wrap(note, WRAP + 20)

@@ -45,10 +45,11 @@ from geom.dxf.layers import (
     DIM_LAYER,
     PLATE_LAYER,
 )
-from geom.dxf.writer import write_document
-from geom.model.contour import Vertex
+from geom.dxf.writer import add_contour, write_document
+from geom.model.contour import Rect, Vertex, bounds, shape_text
 from geom.model.fit import Fit
-from geom.model.notes import FORCED_NOTE, KERF_NOTE, PUNCH_NOTE
+from geom.model.notes import FORCED_NOTE, KERF_NOTE
+from geom.model.report import band_text
 from geom.render.preview import pdf_bytes, pdf_document
 from geom.render.sheet import (
     BORDER,
@@ -130,11 +131,16 @@ def tolerance_text(value: float, plus: float, minus: float) -> str:
 def dimension_texts(fit: Fit, m: Measured) -> dict[str, str]:
     """The width and height dimension texts: finished band, then the measured cut."""
     snap = fit.part.fit
-    tol = snap.tolerance
-    band = {"width": snap.cutout.width, "height": snap.cutout.height}
+    ends = []
+    for end in (0, 1):  # the finished opening's extents at the band's two limits
+        x0, y0, x1, y1 = bounds(
+            snap.cutout.with_sizes({n: snap.band(n)[end] for n in snap.cutout.SIZES}).contour()
+        )
+        ends.append({"width": x1 - x0, "height": y1 - y0})
+    band, tol = ends[0], {a: ends[1][a] - ends[0][a] for a in ends[0]}
     cut = {"width": m.width, "height": m.height}
     return {
-        axis: f"{tolerance_text(band[axis], tol, 0.0)}\\P"
+        axis: f"{tolerance_text(band[axis], tol[axis], 0.0)}\\P"
         f"cut {tolerance_text(cut[axis], fit.process_plus, fit.process_minus)}"
         for axis in ("width", "height")
     }
@@ -180,12 +186,7 @@ def drawing_document(
     doc = sheet_document(s)
     sheet = Sheet(doc, s, m.centre, FRONT_BOX)
     msp = doc.modelspace()
-    msp.add_lwpolyline(
-        [(x, y, 0, 0, b) for x, y, b in contour],
-        format="xyseb",
-        close=True,
-        dxfattribs={"layer": CUT_LAYER},
-    )
+    add_contour(msp, contour, {"layer": CUT_LAYER})
     _front_view(msp, fit, m, sheet)
     _side_views(msp, fit, m, sheet)
     _notes(sheet, fit, m)
@@ -258,18 +259,23 @@ def _front_view(msp: Any, fit: Fit, m: Measured, sheet: Sheet) -> None:
 
 
 def _contour_points(msp: Any) -> list[tuple[float, float]]:
-    return [
-        (float(x), float(y))
-        for pl in msp.query(f"LWPOLYLINE[layer=='{CUT_LAYER}']")
-        for x, y, *_ in pl.get_points("xyb")
-    ]
+    """The vertices of the cut contours, a CIRCLE's extreme points included."""
+    points: list[tuple[float, float]] = []
+    for e in msp.query(f"LWPOLYLINE CIRCLE[layer=='{CUT_LAYER}']"):
+        if e.dxftype() == "CIRCLE":
+            (cx, cy, _), r = e.dxf.center, float(e.dxf.radius)
+            points += [(cx - r, cy - r), (cx + r, cy + r)]
+        else:
+            points += [(float(x), float(y)) for x, y, *_ in e.get_points("xyb")]
+    return points
 
 
 def _side_extent(fit: Fit, m: Measured) -> tuple[float, float]:
     """Width and height (model mm) of one side view."""
     part, mount, snap = fit.part, fit.part.mount, fit.part.fit
     opening = m.width if snap.latch_axis == "width" else m.height
-    width = max(opening + 2 * PLATE_STUB_MM, mount.width, snap.latch_span.max)
+    span = snap.latch_span.max if snap.latch_span is not None else 0.0
+    width = max(opening + 2 * PLATE_STUB_MM, mount.width, span)
     depth = max(mount.depth, part.depth if part.frame else 0.0)
     return width, depth + fit.finished_plate.max
 
@@ -330,8 +336,8 @@ def _side_view(msp: Any, fit: Fit, m: Measured, ox: float, oz: float, t: float) 
         ],
         BODY_LAYER,
     )
-    tip = snap.latch_span.nominal / 2
-    if tip > collar:
+    tip = snap.latch_span.nominal / 2 if snap.latch_span is not None else 0.0
+    if tip > collar:  # the latches (snap-in parts only)
         for side in (-1, 1):
             poly(
                 [(side * collar, -t), (side * tip, -t), (side * collar, -t - 3 * (tip - collar))],
@@ -361,29 +367,30 @@ def _notes(sheet: Sheet, fit: Fit, m: Measured) -> None:
     if part.cut_assumed:
         fields = [f for f in part.assumed if f.split(":")[-1].startswith("cutout.")]
         top = assumed_box(sheet, x0, x1, top, fields)
-    punch = part.mount.info.get("punched_edge") or part.info.get("punched_edge")
-    punch_text = (
-        f"Punched cutouts: {punch.value} (data sheet {punch.source})"
-        if punch is not None
-        else PUNCH_NOTE[0].upper() + PUNCH_NOTE[1:]
-    )
-    tol = snap.tolerance
+    quotes = [*part.mount.notes, *(part.notes if part.frame is not None else ())]
+    part_notes = [
+        f"{str(q.value)[0].upper()}{str(q.value)[1:]} (data sheet {q.source})" for q in quotes
+    ]
     via = f"Mounts through snap-in frame {mount.id}: the cut is the frame's. " if part.frame else ""
+    corner = (
+        f"Corner radius as drawn R{dim_mm(max(m.radii, default=0.0))}; collar corner "
+        f"R{dim_mm(snap.collar_corner_radius)} (a larger cut radius interferes)."
+        if isinstance(snap.cutout, Rect)
+        else f"Cut as drawn: {shape_text(fit.cut)}."
+    )
     notes = [
-        f"{via}Finished opening (after coating): {tolerance_text(snap.cutout.width, tol, 0)} x "
-        f"{tolerance_text(snap.cutout.height, tol, 0)} mm.",
+        f"{via}Finished opening (after coating): {band_text(fit)}.",
         f"Cut as drawn: {dim_mm(m.width)} x {dim_mm(m.height)} mm, "
         f"target {fit.target} of the band; "
         f"shop process {signed_mm('+', fit.process_plus)}/{signed_mm('-', fit.process_minus)} mm.",
-        f"Corner radius as drawn R{dim_mm(max(m.radii, default=0.0))}; collar corner "
-        f"R{dim_mm(snap.collar_corner_radius)} (a larger cut radius interferes).",
+        corner,
         f"Sheet {dim_band(fit.sheet.min, fit.sheet.max)} mm"
         f"{'' if fit.sheet_given else ' (the sheets that grip)'}, coating "
         f"{dim_band(fit.coating.min, fit.coating.max)} mm per face"
         f"{' (openings masked: edges bare)' if fit.conditions.masked else ''}; finished plate "
         f"{dim_mm(fit.finished_plate.min)} .. {dim_mm(fit.finished_plate.max)} mm "
         f"(grip range {dim_mm(snap.grip.min)} .. {dim_mm(snap.grip.max)} mm).",
-        f"{punch_text}.",
+        *(f"{text}." for text in part_notes),
         f"DXF: {KERF_NOTE}; cut contour on layer CUT only.",
         (
             "Fit: holds at every end of every band (" + ", ".join(c.name for c in fit.checks) + ")."
