@@ -74,7 +74,6 @@ def _dsub(flange_w: float, flange_h: float, pitch: float, source: str) -> dict[s
         "envelope.height": _q(flange_h, source),
         "cutout.holes.diameter": _q(3.05, "nopscadlib"),
         "cutout.holes.positions": _holes(pitch, source),
-        "collar.side_angle": _q(10.0, "nopscadlib"),
         "collar.corner_radius": _q(2.5, "nopscadlib"),
         # No published cutout outline: every size of the trapezoid is assumed.
         "cutout.side_angle": _q(10.0, ASSUMED),
@@ -167,10 +166,10 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "grip.max": _q(4.6, "apem-kl"),
     },
 }
-# The shell E's width (NopSCADlib: plug 18 x 9.26) and A, B's: the collar is the shell.
+# The plug shells of E, A and B (NopSCADlib: 18 x 9.26, 26.25 x 9.26, 40 x 9.26).
 for _pid, _w in (("dsub-E9", 18.0), ("dsub-A15", 26.25), ("dsub-B25", 40.0)):
-    EXPECTED[_pid]["collar.width"] = {"value": _w, "minus": 0.0, "source": "nopscadlib"}
-    EXPECTED[_pid]["collar.height"] = {"value": 9.26, "minus": 0.0, "source": "nopscadlib"}
+    EXPECTED[_pid]["info.shell_width"] = _q(_w, "nopscadlib")
+    EXPECTED[_pid]["info.shell_height"] = _q(9.26, "nopscadlib")
 
 SOURCE_DOCUMENTS = {
     "schneider-zb5aa334c0": "ZB5AA334C0",
