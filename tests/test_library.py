@@ -5,12 +5,15 @@ sources (data sheets, standards, vendor pages), not from the templates."""
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import ezdxf
 import pytest
+from ezdxf.math import bulge_to_arc
 
 from geom.data.families import expand
 from geom.data.templates import load_catalog_lenient, template_dirs
@@ -144,6 +147,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         ),
         "envelope.width": _q(26.0, ASSUMED),
         "envelope.height": _q(31.0, ASSUMED),
+        "cutout.tolerance": _q(0.2, ASSUMED),  # no band found
     },
     # SCHURTER 6100.4115 C14 snap-in: 27.5 x 20 for a 1.5 mm panel; band unconfirmed.
     "schurter-6100.4115": {
@@ -315,3 +319,85 @@ def test_only_the_eaton_hole_is_sourced_in_every_size() -> None:
     verify): Eaton's E22 hole with its notch, every size and band from pub17978."""
     sourced = [pid for pid in IDS if ASSUMED not in _sources(LIBRARY[pid][1]["cutout"])]
     assert sourced == ["pushbutton-22-22.5"]
+
+
+TOL = 1e-6
+
+
+def _band_mid(pid: str, size: str) -> float:
+    """Where the cut of `size` is drawn (target mid, bare sheet): the source's value plus
+    the middle of its band (its own band, or [0, tolerance]) (mm)."""
+    expected = EXPECTED[pid]
+    entry = expected[f"cutout.{size}"]
+    low, high = entry.get("band", [0.0, expected["cutout.tolerance"]["value"]])
+    return entry["value"] + (low + high) / 2
+
+
+def _extents(entity: Any) -> tuple[float, float, float, float]:
+    """Exact extents of one closed CUT entity: a CIRCLE, or a polyline's vertices and the
+    axis points its arcs pass (ezdxf's bulge_to_arc; never geom's contour code)."""
+    if entity.dxftype() == "CIRCLE":
+        (cx, cy, _), r = entity.dxf.center, entity.dxf.radius
+        return cx - r, cy - r, cx + r, cy + r
+    points = list(entity.get_points("xyb"))
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    for i, (x, y, bulge) in enumerate(points):
+        if bulge:
+            nx, ny, _ = points[(i + 1) % len(points)]
+            centre, a0, a1, r = bulge_to_arc((x, y), (nx, ny), bulge)
+            for k in range(4):
+                if (k * math.pi / 2 - a0) % math.tau <= (a1 - a0) % math.tau:
+                    xs.append(centre.x + r * math.cos(k * math.pi / 2))
+                    ys.append(centre.y + r * math.sin(k * math.pi / 2))
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+@pytest.mark.parametrize("pid", IDS)
+def test_the_dxf_measures_the_source_plus_the_fits_offset(geom, pid: str, tmp_path: Path) -> None:
+    """The written DXF, re-read with ezdxf, measures each sourced size of the cut as the
+    source's value plus the middle of its band, and the fixing holes at the source's
+    positions; round cuts and holes are CIRCLE entities."""
+    _, data = LIBRARY[pid]
+    expected = EXPECTED[pid]
+    sheet = str(data["grip"]["min"]["value"])
+    run = geom("cutout", pid, "--sheet", sheet, "-o", tmp_path)
+    assert run.code == 0, run.out + run.err
+    dxf = tmp_path / f"{pid}-cutout.dxf"
+    cut = list(ezdxf.readfile(dxf).modelspace().query('*[layer=="CUT"]'))
+    main = [e for e in cut if e.dxftype() != "CIRCLE" or tuple(e.dxf.center)[:2] == (0, 0)]
+    holes = [e for e in cut if e not in main]
+    assert len(main) == 1
+    x0, y0, x1, y1 = _extents(main[0])
+    shape = expected["cutout.shape"]
+    if shape == "circle":
+        assert main[0].dxftype() == "CIRCLE"
+        assert 2 * main[0].dxf.radius == pytest.approx(_band_mid(pid, "diameter"), abs=TOL)
+    elif shape == "circle-notch":
+        assert x1 - x0 == pytest.approx(_band_mid(pid, "diameter"), abs=TOL)
+        # The notch at +Y: from the hole's far edge (-Y) to the notch's bottom.
+        assert y1 - y0 == pytest.approx(_band_mid(pid, "notch_reach"), abs=TOL)
+        assert y0 == pytest.approx(-_band_mid(pid, "diameter") / 2, abs=TOL)
+        sides = [x for (x, y, _), (nx, ny, _) in _pairs(main[0]) if abs(x - nx) < TOL and y > 0]
+        assert max(sides) - min(sides) == pytest.approx(_band_mid(pid, "notch_width"), abs=TOL)
+    elif shape == "rect":
+        assert x1 - x0 == pytest.approx(_band_mid(pid, "width"), abs=TOL)
+        assert y1 - y0 == pytest.approx(_band_mid(pid, "height"), abs=TOL)
+    if "cutout.holes.positions" not in expected:
+        assert holes == []
+        return
+    tolerance = data["cutout"]["holes"].get("tolerance", data["cutout"]["tolerance"])["value"]
+    diameter = expected["cutout.holes.diameter"]["value"] + tolerance / 2
+    centres = sorted((round(e.dxf.center.x, 6), round(e.dxf.center.y, 6)) for e in holes)
+    want = sorted(
+        (round(x, 6), round(y, 6)) for x, y in expected["cutout.holes.positions"]["value"]
+    )
+    assert centres == want
+    for hole in holes:
+        assert hole.dxftype() == "CIRCLE"
+        assert 2 * hole.dxf.radius == pytest.approx(diameter, abs=TOL)
+
+
+def _pairs(entity: Any) -> list[tuple[Any, Any]]:
+    """A closed polyline's straight edges, as (start, end) vertex pairs."""
+    points = list(entity.get_points("xyb"))
+    return [(p, points[(i + 1) % len(points)]) for i, p in enumerate(points) if not p[2]]
