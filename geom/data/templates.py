@@ -1,4 +1,5 @@
-"""Part templates: one TOML file per part. Discovery, validation, lookup by id.
+"""Part templates: one TOML file per part, or per family of parts (geom.data.families).
+Discovery, expansion, validation, lookup by id.
 
 Every number in a template is a table ``{value = ..., source = "..."}`` whose source is a
 key of the template's ``[sources]`` table (a data-sheet item number) or ``"assumed"``.
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from geom.data.checked import read_toml
+from geom.data.families import expand
 from geom.data.template_schema import RawTemplate, parse_template
 from geom.errors import InputError
 from geom.model.part import Part
@@ -76,7 +78,16 @@ def load_file(path: Path, catalog: Catalog) -> Part:
             "not a template file",
             "a template id, a unique id prefix or a path to a .toml file",
         )
-    item = _read(path)
+    items = _read(path)
+    if len(items) > 1:
+        raise InputError(
+            "command line",
+            "PART",
+            str(path),
+            f"a family of {len(items)} parts",
+            "one of its ids: " + ", ".join(item.id for item in items),
+        )
+    item = items[0]
     frames = {pid: RawTemplate.of_part(p) for pid, p in catalog.parts.items()}
     return _build(item, {**frames, item.id: item})
 
@@ -88,11 +99,15 @@ def part_from_data(data: Mapping[str, Any], where: str, catalog: Catalog) -> Par
     return _build(item, {**frames, item.id: item})
 
 
-def _read(path: Path) -> RawTemplate:
-    where = str(path)
-    data = read_toml(path)
+def _read(path: Path) -> list[RawTemplate]:
+    """The templates of one file: the file's own, or one per family row (each named
+    `<file>: row N (<id>)` in errors); the first bad one raises its `InputError`."""
+    return [_parse(path, item.where, item.data) for item in expand(read_toml(path), str(path))]
+
+
+def _parse(path: Path, where: str, data: Mapping[str, Any]) -> RawTemplate:
     item = parse_template(data, where)
-    return RawTemplate(item.id, where, item.fields, item.frame_id)
+    return RawTemplate(item.id, where, {**item.fields, "path": path}, item.frame_id)
 
 
 def _build(item: RawTemplate, known: Mapping[str, RawTemplate]) -> Part:
@@ -126,8 +141,9 @@ def load_catalog_lenient(
     dirs: list[Path] | None = None,
 ) -> tuple[Catalog, dict[str, InputError]]:
     """Every template that loads, and the error of every one that does not, by file
-    path (a part whose frame fails to load fails too): one bad part must not stop the
-    rest of a catalog build (geom.catalog). An earlier directory shadows a later one."""
+    path or family row (a part whose frame fails to load fails too): one bad part must
+    not stop the rest of a catalog build (geom.catalog). An earlier directory shadows a
+    later one, id by id (a family's row too)."""
     raw: dict[str, RawTemplate] = {}
     errors: dict[str, InputError] = {}
     for directory in template_dirs() if dirs is None else dirs:
@@ -143,20 +159,26 @@ def load_catalog_lenient(
         here: dict[str, RawTemplate] = {}
         for path in sorted(directory.glob("*.toml")):
             try:
-                item = _read(path)
+                expanded = expand(read_toml(path), str(path))
             except InputError as exc:
                 errors[str(path)] = exc
                 continue
-            if item.id in here:
-                errors[str(path)] = InputError(
-                    str(path),
-                    "part.id",
-                    item.id,
-                    f"a duplicate of {here[item.id].where}",
-                    "one template per id",
-                )
-                continue
-            here[item.id] = item
+            for one in expanded:
+                try:
+                    item = _parse(path, one.where, one.data)
+                except InputError as exc:
+                    errors[one.where] = exc
+                    continue
+                if item.id in here:
+                    errors[item.where] = InputError(
+                        item.where,
+                        "part.id",
+                        item.id,
+                        f"a duplicate of {here[item.id].where}",
+                        "one template per id",
+                    )
+                    continue
+                here[item.id] = item
         for pid, item in here.items():
             raw.setdefault(pid, item)
     parts: dict[str, Part] = {}
