@@ -44,9 +44,10 @@ def test_enclosure_lid(tmp_path: Path) -> None:
     assert (tmp_path / "lid.step").is_file()
 
 
-CUTS = {"770-744/064-000": (41.55, 15.55, 0.5)}
+CUTS = {"770-744/064-000": (41.55, 15.55, 0.5), "gland-M12": (12.65, 12.65, 6.325)}
 """The cut drawn mid for each part the round trip may use (w, h, corner r, mm), from the
-data sheet: the 770-744's opening 41.5 x 15.5 mm +0.1 (mid: +0.05), corners 0.5 mm."""
+sources: the 770-744's opening 41.5 x 15.5 mm +0.1 (mid: +0.05), corners 0.5 mm; the M12
+gland's 12.5 mm hole (MOTORTECH's table) +0.3 (the band assumed; mid: +0.15), round."""
 GRIPS = {"770-744/064-000": "0.500 .. 2.000"}
 """Each part's grip range (mm) as the data sheet gives it."""
 
