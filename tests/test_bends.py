@@ -604,3 +604,38 @@ def test_the_catalog_builds_a_bent_panel_with_its_drawing(tmp_path: Path) -> Non
     assert roles["panel_dxf"] == "channel-flat.dxf"
     assert roles["drawing_pdf"] == "channel-flat-drawing.pdf"
     assert (tmp_path / "out" / roles["preview_svg"]).is_file()
+
+
+def test_a_slot_on_a_flange_unfolds_and_cuts_the_folded_solid(tmp_path: Path, geom: Geom) -> None:
+    """A 20 x 6 mm slot 20 mm out on the bottom flange and a 5 mm hole 60 mm up the base:
+    60 + 20 + v apart in the flat pattern; the folded solid loses both openings' areas
+    times t (a slot: (L - W) W + pi W^2 / 4)."""
+    text = (
+        HEAD.format(height=120.0)
+        + FLANGES.format(flange=40.0)
+        + '[[slot]]\nface = "bottom"\nx = 100.0\ny = 20.0\nlength = 20.0\nwidth = 6.0\n'
+        + "[[hole]]\nx = 100.0\ny = 60.0\ndiameter = 5.0\n"
+    )
+    run = geom("panel", write(tmp_path, "slotted", text), "-o", tmp_path / "out")
+    assert run.code == 0, run.out + run.err
+    loops = cut_loops(tmp_path / "out" / "slotted-flat.dxf")
+    slot = next(lp for lp in loops if lp.width == pytest.approx(20.0, abs=1e-9))
+    hole = next(lp for lp in loops if lp.width == pytest.approx(5.0, abs=1e-9))
+    assert slot.height == pytest.approx(6.0, abs=1e-9)
+    assert hole.centre[1] - slot.centre[1] == pytest.approx(60 + 20 + V, abs=1e-9)
+    assert slot.centre[0] == pytest.approx(100.0, abs=1e-9)
+    (solid,) = solids(read_step(tmp_path / "out" / "slotted-folded.step"))
+    base = 200 * (120 - 2 * (R + T)) * T
+    legs = 2 * 200 * (40 - (R + T)) * T
+    sectors = 2 * 200 * math.pi / 4 * ((R + T) ** 2 - R**2)
+    openings = ((20 - 6) * 6 + math.pi * 6**2 / 4 + math.pi * 5**2 / 4) * T
+    assert volume(solid) == pytest.approx(base + legs + sectors - openings, rel=1e-6)
+
+
+def test_a_slot_3_mm_from_a_bend_line_fails(tmp_path: Path, geom: Geom) -> None:
+    # As the hole above: a 5 mm wide slot centred 8.5 mm up the base, 3 mm from the bend.
+    slot = "[[slot]]\nx = 100.0\ny = 8.5\nlength = 30.0\nwidth = 5.0\n"
+    run = bend_run(tmp_path, geom, slot)
+    assert run.code == 1
+    line = next(ln for ln in run.out.splitlines() if "bend.cut_distance" in ln)
+    assert "slot[0]" in line and "bottom bend" in line and "3.000 mm" in line
