@@ -90,14 +90,3 @@ def colour(pid: str) -> tuple[float, float, float]:
     text = str(body["colour"]["value"]).lstrip("#")
     r, g, b = (int(text[i : i + 2], 16) / 255 for i in (0, 2, 4))
     return (r, g, b)
-
-
-def representatives() -> list[str]:
-    """The WAGO parts (manufacturer WAGO) and one more part for each mounting kind and
-    each cutout shape not yet among them: the parts the heavy per-part tests run on."""
-    chosen = [pid for pid in IDS if RAW[pid]["part"].get("manufacturer") == "WAGO"]
-    for key in (mounting, shape):
-        for pid in IDS:
-            if key(pid) not in {key(c) for c in chosen}:
-                chosen.append(pid)
-    return sorted(chosen)
