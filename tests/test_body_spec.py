@@ -1,6 +1,7 @@
 """geom.model.body (no CAD kernel): every template's simplified body stays inside the data
 sheet's envelope at the placement the README states, reaches it on every side, puts the
-wings and pole openings where the template says, and bad [body] numbers are refused with
+wings (snap-in parts with latches; no others have any) and pole openings where the
+template says, and bad [body] numbers are refused with
 the file, field, value and what is allowed."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from measure import placed_envelope
+from template_toml import IDS, grip, mount, value
 
 from geom.data.templates import load_catalog, load_file
 from geom.errors import InputError
@@ -17,6 +19,8 @@ from geom.model.body import Prism, build_body
 
 CATALOG = load_catalog()
 PART_IDS = sorted(CATALOG.parts)
+assert PART_IDS == IDS  # the catalog is the shipped templates, row by row
+WITH_LATCHES = [pid for pid in IDS if "latch" in mount(pid)]
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -44,24 +48,34 @@ def test_added_prisms_fill_exactly_the_envelope(pid: str, end: str) -> None:
         assert solid.envelope.as_tuple() == pytest.approx(expected, abs=1e-9)
 
 
-@pytest.mark.parametrize("pid", PART_IDS)
+@pytest.mark.parametrize("pid", WITH_LATCHES)
 def test_wings_catch_at_the_back_face_and_reach_half_the_span(pid: str) -> None:
+    """Worked out from the template: the wings' catching face at -t for every finished
+    plate t of the grip range, their tips at half the nominal span along the latch axis."""
     part = CATALOG.parts[pid]
-    snap = part.fit
-    for plate in (snap.grip.min, 1.0, snap.grip.max):
+    data = mount(pid)
+    low, high = grip(pid)
+    span = value(data, "latch", "span")
+    for plate in (low, (low + high) / 2, high):
         body = build_body(part, plate)
         wings = body.solids[0].wings
         assert len(wings) == 2
         for wing in wings:
             assert wing.z1 == pytest.approx(-plate)
-        axis = 0 if snap.latch_axis == "width" else 2
+        axis = 0 if data["latch"]["axis"] == "width" else 2
         extent = _extent(wings)
-        assert (-extent[axis], extent[axis + 1]) == pytest.approx(
-            (snap.latch_span.nominal / 2,) * 2
-        )
+        assert (-extent[axis], extent[axis + 1]) == pytest.approx((span / 2,) * 2)
     # Outside the grip range the wing stays at the range's end (it cannot spring further).
-    assert build_body(part, snap.grip.max + 0.3).wing_top == pytest.approx(-snap.grip.max)
-    assert build_body(part, snap.grip.min - 0.2).wing_top == pytest.approx(-snap.grip.min)
+    assert build_body(part, high + 0.3).wing_top == pytest.approx(-high)
+    assert build_body(part, low - 0.2).wing_top == pytest.approx(-low)
+
+
+@pytest.mark.parametrize("pid", [pid for pid in IDS if pid not in WITH_LATCHES])
+def test_a_part_without_latches_has_no_wings(pid: str) -> None:
+    part = CATALOG.parts[pid]
+    low, high = grip(pid)
+    for plate in (low, high):
+        assert all(solid.wings == () for solid in build_body(part, plate).solids)
 
 
 @pytest.mark.parametrize("pid", PART_IDS)

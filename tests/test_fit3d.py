@@ -1,7 +1,9 @@
-"""The 3D fit check (geom.cad.fit3d) agrees with the 2D one (geom.model.fit) on every template,
-at both ends of the opening band and of the finished plate range, also with the opening
-moved off the band and with plates outside the grip range; a cutout smaller than the
-collar shows interference and fails; `geom check --3d` and `geom build` report it."""
+"""The 3D fit check (geom.cad.fit3d) agrees with the 2D one (geom.model.fit) on every template
+it applies to (snap-in parts with latches in a rect cutout, chosen by the template's own
+data), at both ends of the opening band and of the finished plate range, also with the
+opening moved off the band and with plates outside the grip range; a cutout smaller than
+the collar shows interference and fails; `geom check --3d` and `geom build` report it,
+and for every other part report that it does not apply, leaving the 2D checks to decide."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from fits import fit_of
+from template_toml import IDS, grip, mount, mounting, shape, snap_in_rect, value
 
 from geom.cad.fit3d import INTERFERENCE_LIMIT_MM3, check_3d
 from geom.cli import main
@@ -18,51 +21,67 @@ from geom.model.tolerance import Size
 
 CATALOG = load_catalog()
 PART_IDS = sorted(CATALOG.parts)
+assert PART_IDS == IDS  # the catalog is the shipped templates, row by row
+SNAP_IN_RECT = [pid for pid in IDS if snap_in_rect(pid)]
+OTHERS = [pid for pid in IDS if pid not in SNAP_IN_RECT]
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NO_COATING = Size.exact(0.0)
 
 
-@pytest.mark.parametrize("pid", PART_IDS)
+def _snap_numbers(pid: str) -> tuple[dict[str, tuple[float, float]], float, float, str]:
+    """From the template: the collar's band per axis (value - minus .. value), the
+    smallest latch span, the minimum catch and the latch axis (mm)."""
+    data = mount(pid)
+    collar = {
+        axis: (
+            value(data, "collar", axis) - data["collar"][axis].get("minus", 0.0),
+            value(data, "collar", axis),
+        )
+        for axis in ("width", "height")
+    }
+    latch = data["latch"]
+    span = value(data, "latch", "span") - latch["span"].get("minus", 0.0)
+    return collar, span, value(data, "latch", "min_catch"), latch["axis"]
+
+
+@pytest.mark.parametrize("pid", SNAP_IN_RECT)
 @pytest.mark.parametrize("shift", [-0.05, 0.0, 0.05])
 def test_3d_agrees_with_2d_at_every_band_end(pid: str, shift: float) -> None:
     part = CATALOG.parts[pid]
-    snap = part.fit
-    fit = fit_of(part, snap.grip, NO_COATING)
+    low, high = grip(pid)
+    collar, span, min_catch, axis = _snap_numbers(pid)
+    fit = fit_of(part, Size.between(low, high), NO_COATING)
     openings = {
-        axis: (fit.opening[axis].min + shift, fit.opening[axis].max + shift)  # type: ignore[index]
-        for axis in ("width", "height")
+        size: (fit.opening[size].min + shift, fit.opening[size].max + shift)  # type: ignore[index]
+        for size in ("width", "height")
     }
     result = check_3d(fit, openings=openings)
     assert {(c.opening_end, c.plate) for c in result.cases} == {
-        (e, t) for e in ("min", "max") for t in (snap.grip.min, snap.grip.max)
+        (e, t) for e in ("min", "max") for t in (low, high)
     }
     for case in result.cases:
         index = 0 if case.opening_end == "min" else 1
-        clearance = min(
-            openings["width"][index] - snap.collar_width.max,
-            openings["height"][index] - snap.collar_height.max,
-        )
+        clearance = min(openings[size][index] - collar[size][1] for size in ("width", "height"))
         interferes = case.interference_mm3 > INTERFERENCE_LIMIT_MM3
         assert interferes == (clearance < -1e-9), (case, clearance)
         if not interferes:
             assert case.interference_mm3 <= INTERFERENCE_LIMIT_MM3
         assert case.decided and case.reason == ""
-        axis = snap.latch_axis
         edge = openings[axis][index]
         # pushed to each side by the play the opening leaves the largest collar
-        play = max(0.0, (edge - snap.collar(axis).max) / 2)
+        play = max(0.0, (edge - collar[axis][1]) / 2)
         assert case.pushes == ((-play, play) if play > 0 else (0.0,))
-        collar_beyond = edge < snap.collar(axis).max - 1e-9
+        collar_beyond = edge < collar[axis][1] - 1e-9
         # each wing with the smallest collar pushed away from it by all the play it has
-        push = max(0.0, (edge - snap.collar(axis).min) / 2)
+        push = max(0.0, (edge - collar[axis][0]) / 2)
         for latch in case.latches:
             assert latch.push == pytest.approx(push, abs=1e-12)
-            catch = (snap.latch_span.min - edge) / 2 - push
+            catch = (span - edge) / 2 - push
             assert latch.catch == pytest.approx(catch, abs=1e-6)
             # Beyond the edge there is the wing only, under the back face; with a cutout
             # narrower than the collar, the collar too, up to the front face: that fails.
             assert latch.top == pytest.approx(0.0 if collar_beyond else -case.plate, abs=1e-6)
-            assert latch.ok == (not collar_beyond and latch.catch >= snap.latch_min_catch)
+            assert latch.ok == (not collar_beyond and latch.catch >= min_catch)
     if shift == 0.0:
         assert result.ok == fit.ok
         reach = next(c for c in fit.checks if c.name == "latch_reach")
@@ -71,21 +90,52 @@ def test_3d_agrees_with_2d_at_every_band_end(pid: str, shift: float) -> None:
         assert result.interference_mm3 <= INTERFERENCE_LIMIT_MM3
 
 
-@pytest.mark.parametrize("pid", PART_IDS)
-@pytest.mark.parametrize(
-    ("plate", "coating"),
-    [(Size.exact(2.0), Size.between(0.06, 0.12)), (Size.exact(0.4), NO_COATING)],
-    ids=["too-thick", "too-thin"],
-)
-def test_plate_outside_the_grip_fails_in_3d_as_in_2d(pid: str, plate: Size, coating: Size) -> None:
+def _outside_the_grip(pid: str, end: str) -> tuple[Size, Size]:
+    """Sheet and coating (mm) whose finished plate lies past `end` of the template's grip
+    range: the thickest grip as sheet with 0.06 .. 0.12 mm coating, or 0.1 mm under the
+    thinnest, bare."""
+    low, high = grip(pid)
+    if end == "too-thick":
+        return Size.exact(high), Size.between(0.06, 0.12)
+    return Size.exact(low - 0.1), NO_COATING
+
+
+@pytest.mark.parametrize("pid", SNAP_IN_RECT)
+@pytest.mark.parametrize("end", ["too-thick", "too-thin"])
+def test_plate_outside_the_grip_fails_in_3d_as_in_2d(pid: str, end: str) -> None:
     part = CATALOG.parts[pid]
+    plate, coating = _outside_the_grip(pid, end)
     fit = fit_of(part, plate, coating)
-    grip = next(c for c in fit.checks if c.name == "grip")
-    assert not grip.ok
+    grip_check = next(c for c in fit.checks if c.name == "grip")
+    assert not grip_check.ok
     result = check_3d(fit)
     assert not result.ok
     for case in result.cases:
         assert not all(la.ok for la in case.latches)  # wing in the plate, or a gap under it
+
+
+@pytest.mark.parametrize("pid", OTHERS)
+@pytest.mark.parametrize("end", ["in-the-grip", "too-thick", "too-thin"])
+def test_the_3d_check_does_not_apply_and_2d_decides(
+    pid: str, end: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not snap-in with latches in a rect cutout: `fit_3d` says it does not apply, why
+    (the template's mounting kind and cutout shape), passes, and the 2D checks decide
+    alone: a plate outside the grip range fails."""
+    args = ["check", pid, "--3d", "--json"]
+    if end != "in-the-grip":
+        sheet, coating = _outside_the_grip(pid, end)
+        args += ["--sheet", f"{sheet.max:g}", "--coating", f"{coating.min:g}..{coating.max:g}"]
+    status = main(args)
+    report = json.loads(capsys.readouterr().out)
+    fit3d = report["fit_3d"]
+    assert set(fit3d) == {"ok", "applies", "reason", "cases"}
+    assert fit3d["ok"] is True and fit3d["applies"] is False and fit3d["cases"] == []
+    assert f"this part is {mounting(pid)} with a {shape(pid)} cutout" in fit3d["reason"]
+    two_d = all(c["ok"] for c in report["checks"])
+    assert report["ok"] is two_d and status == (0 if two_d else 1)
+    grip_check = next(c for c in report["checks"] if c["name"] == "grip")
+    assert grip_check["ok"] is (end == "in-the-grip")
 
 
 def _wrong_cutout(tmp_path: Path) -> Path:
@@ -136,16 +186,24 @@ def test_check_3d_text_and_exit_status(capsys: pytest.CaptureFixture[str]) -> No
 
 def test_build_writes_dxf_report_with_3d_and_step_for_every_template(tmp_path: Path) -> None:
     assert main(["build", "-o", str(tmp_path)]) == 0
-    for part in CATALOG.parts.values():
+    for pid in IDS:
+        part = CATALOG.parts[pid]
         stem = part.file_stem
         assert (tmp_path / f"{stem}-cutout.dxf").is_file()
         step = tmp_path / f"{stem}-body.step"
         assert step.read_bytes().startswith(b"ISO-10303-21;")
         report = json.loads((tmp_path / f"{stem}-fit.json").read_text(encoding="utf-8"))
-        assert report["fit_3d"]["ok"] is True and report["ok"] is True
-        assert report["fit_3d"]["interference_mm3"] <= INTERFERENCE_LIMIT_MM3
-        assert len(report["fit_3d"]["cases"]) == 4
-        assert report["body"] == {"step": step.name, "finished_plate_mm": part.fit.grip.max}
+        assert report["ok"] is True and report["fit_3d"]["ok"] is True
+        if snap_in_rect(pid):
+            assert report["fit_3d"]["interference_mm3"] <= INTERFERENCE_LIMIT_MM3
+            # each end of the opening band on each end of the grip range (one plate when
+            # the range is a single thickness)
+            cases = {(c["opening_end"], c["finished_plate_mm"]) for c in report["fit_3d"]["cases"]}
+            assert len(report["fit_3d"]["cases"]) == len(cases)
+            assert cases == {(e, t) for e in ("min", "max") for t in grip(pid)}
+        else:
+            assert report["fit_3d"]["applies"] is False and report["fit_3d"]["cases"] == []
+        assert report["body"] == {"step": step.name, "finished_plate_mm": grip(pid)[1]}
 
 
 def test_cutout_corners_rounder_than_the_collar_fail_in_3d_as_in_2d(tmp_path: Path) -> None:

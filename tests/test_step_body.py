@@ -1,9 +1,11 @@
 """`geom body` for every template: the STEP it writes, re-read with cadquery's importer
 (independent of the OCP writer path), holds valid solids of positive volume whose bounding
 boxes are the data sheet's envelope at the README's placement (panel front face Z = 0,
-cutout centred on X = Y = 0), named by part id and name, coloured as the template says;
-the pole openings counted and their spacing measured on the file; and two runs in
-separate processes at different times give the same bytes."""
+cutout centred on X = Y = 0), named by part id and name, coloured as the template says
+(grey without a [body] colour), with as many pole openings as the template asks for
+(none without them); on the parts that have them, their spacing measured on the file;
+the latch wings of a snap-in part at the finished plate; and two runs in separate
+processes at different times give the same bytes for every template."""
 
 from __future__ import annotations
 
@@ -19,12 +21,17 @@ from typing import Any
 import cadquery as cq
 import pytest
 from measure import placed_envelope
+from OCP.BRepGProp import BRepGProp_Face
+from OCP.gp import gp_Pnt, gp_Vec
+from template_toml import IDS, RAW, colour, owners, pole_openings, value
 
 from geom.cli import main
 from geom.data.templates import load_catalog
 
 CATALOG = load_catalog()
 PART_IDS = sorted(CATALOG.parts)
+assert PART_IDS == IDS  # the catalog is the shipped templates, row by row
+WITH_POLE_OPENINGS = [pid for pid in IDS if any(pole_openings(o) for o in owners(pid))]
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -42,16 +49,24 @@ def _written(pid: str, tmp_path: Path, sheet: str | None = None, *more: str) -> 
 
 
 def _openings(shape: Any) -> list[tuple[float, float, float, float]]:
-    """Full round cylindrical faces (pole openings): (x, y, radius, top z) each."""
+    """Full round holes (pole openings): cylindrical faces all the way round whose
+    material lies outside the cylinder; (x, y, radius, top z) each."""
     found = []
     for face in shape.Faces():
         if face.geomType() != "CYLINDER":
             continue
-        umin, umax, _, _ = face._uvBounds()
+        umin, umax, vmin, vmax = face._uvBounds()
         if not math.isclose(umax - umin, 2 * math.pi, abs_tol=1e-6):
             continue  # a rounded corner, not an opening
         cyl = face._geomAdaptor().Cylinder()
         loc = cyl.Location()
+        point, normal = gp_Pnt(), gp_Vec()  # the outward normal, the face's orientation kept
+        BRepGProp_Face(face.wrapped).Normal((umin + umax) / 2, (vmin + vmax) / 2, point, normal)
+        axis = gp_Vec(cyl.Axis().Direction())
+        away = gp_Vec(loc, point)
+        radial = away.Subtracted(axis.Multiplied(away.Dot(axis)))
+        if normal.Dot(radial) > 0:
+            continue  # a round collar's outside, not a hole
         box = face.BoundingBox()
         found.append((loc.X(), loc.Y(), cyl.Radius(), box.zmax))
     return sorted(found)
@@ -78,11 +93,11 @@ def test_body_step_reads_back_valid_at_the_envelope(pid: str, tmp_path: Path) ->
         assert got == pytest.approx(placed_envelope(part, owner), abs=0.01)
         # Low face count: a simplified body, not a replica.
         assert len(shape.Faces()) <= 60
-        assert owner.body is not None
-        assert child.color.toTuple()[:3] == pytest.approx(owner.body.colour, abs=1e-6)
+        assert child.color.toTuple()[:3] == pytest.approx(colour(owner.id), abs=1e-6)
+        assert len(_openings(shape)) == pole_openings(owner.id)
 
 
-@pytest.mark.parametrize("pid", PART_IDS)
+@pytest.mark.parametrize("pid", WITH_POLE_OPENINGS)
 def test_pole_openings_measured_on_the_step(pid: str, tmp_path: Path) -> None:
     part = CATALOG.parts[pid]
     solids = _solids(_written(pid, tmp_path))
@@ -91,13 +106,13 @@ def test_pole_openings_measured_on_the_step(pid: str, tmp_path: Path) -> None:
         child = solids[f"{owner.id} {owner.name}"]
         shape = child.obj.moved(child.loc)
         openings = _openings(shape)
-        if owner.pin_spacing is None:
-            assert openings == []  # a frame: its poles belong to the part it holds
-            continue
-        assert len(openings) == owner.poles
+        assert len(openings) == pole_openings(owner.id)
+        if not openings:
+            continue  # a frame: its poles belong to the part it holds
         xs = [x for x, *_ in openings]
+        pitch = value(RAW[owner.id]["part"], "pin_spacing")
         assert [b - a for a, b in itertools.pairwise(xs)] == pytest.approx(
-            [owner.pin_spacing] * (len(xs) - 1), abs=1e-6
+            [pitch] * (len(xs) - 1), abs=1e-6
         )
         assert sum(xs) == pytest.approx(0.0, abs=1e-6)  # centred
         front = shape.BoundingBox().zmax
@@ -136,22 +151,35 @@ def test_a_sheet_the_part_cannot_grip_is_refused_for_a_body(tmp_path: Path, caps
     assert not any(tmp_path.iterdir())
 
 
-def _run_body(pid: str, out: Path) -> bytes:
+def _run_bodies(out: Path, order: list[str]) -> dict[str, bytes]:
+    """`geom body` for every template in `order`, in one new process: each body file's
+    bytes by id."""
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    script = (
+        "import sys\n"
+        "from geom.cli import main\n"
+        "for pid in sys.argv[2:]:\n"
+        "    assert main(['body', pid, '-o', sys.argv[1]]) == 0, pid\n"
+    )
     subprocess.run(
-        [sys.executable, "-m", "geom", "body", pid, "-o", str(out)],
+        [sys.executable, "-c", script, str(out), *order],
         check=True,
         env=env,
         capture_output=True,
     )
-    return (out / f"{CATALOG.parts[pid].file_stem}-body.step").read_bytes()
+    return {
+        pid: (out / f"{CATALOG.parts[pid].file_stem}-body.step").read_bytes() for pid in PART_IDS
+    }
 
 
-@pytest.mark.parametrize("pid", PART_IDS)
-def test_two_processes_at_different_times_same_bytes(pid: str, tmp_path: Path) -> None:
-    first = _run_body(pid, tmp_path / "a")
+def test_two_processes_at_different_times_same_bytes(tmp_path: Path) -> None:
+    """Every template's body, written by two processes a second apart, each writing them
+    all one after the other (the second in the reverse order, so nothing one file leaves
+    behind in the process reaches the next), is the same bytes."""
+    first = _run_bodies(tmp_path / "a", PART_IDS)
     time.sleep(1.0)
-    second = _run_body(pid, tmp_path / "b")
-    assert first == second
-    assert b"'2000-01-01T00:00:00'" in first
+    second = _run_bodies(tmp_path / "b", PART_IDS[::-1])
+    for pid in PART_IDS:
+        assert first[pid] == second[pid], pid
+        assert b"'2000-01-01T00:00:00'" in first[pid], pid

@@ -1,11 +1,12 @@
 """A second program reads our STEP: FreeCAD (Debian's build, its own OpenCascade) imports
-each body file and finds valid solids of positive volume at the data sheet's envelope,
-placed by the README's convention (front face Z = 0, cutout centred on X = Y = 0)."""
+every template's body file and finds valid solids of positive volume at the data sheet's
+envelope, placed by the README's convention (front face Z = 0, cutout centred on
+X = Y = 0). One FreeCAD run reads all the files (starting FreeCAD takes seconds)."""
 
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
+from typing import Any
 
 import pytest
 from measure import freecad, placed_envelope
@@ -14,24 +15,39 @@ from geom.cli import main
 from geom.data.templates import load_catalog
 
 CATALOG = load_catalog()
+PART_IDS = sorted(CATALOG.parts)
 
 SCRIPT = textwrap.dedent("""
     import json, os
     import Part
-    shape = Part.read(os.environ["GEOM_STEP"])
-    solids = [{"valid": s.isValid(), "volume": s.Volume,
-               "box": [s.BoundBox.XMin, s.BoundBox.XMax, s.BoundBox.YMin, s.BoundBox.YMax,
-                       s.BoundBox.ZMin, s.BoundBox.ZMax]} for s in shape.Solids]
-    print("GEOM_RESULT " + json.dumps(solids))
+    found = {}
+    for name in sorted(os.listdir(os.environ["GEOM_STEPS"])):
+        shape = Part.read(os.path.join(os.environ["GEOM_STEPS"], name))
+        found[name] = [{"valid": s.isValid(), "volume": s.Volume,
+                        "box": [s.BoundBox.XMin, s.BoundBox.XMax, s.BoundBox.YMin,
+                                s.BoundBox.YMax, s.BoundBox.ZMin, s.BoundBox.ZMax]}
+                       for s in shape.Solids]
+    print("GEOM_RESULT " + json.dumps(found))
 """)
 
 
-@pytest.mark.parametrize("part_id", sorted(CATALOG.parts))
-def test_freecad_reads_the_body(part_id: str, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def read_by_freecad(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every template's body file as `geom body` writes it, read by one FreeCAD run:
+    the solids FreeCAD finds, by file name."""
+    out = tmp_path_factory.mktemp("bodies")
+    for pid in PART_IDS:
+        assert main(["body", pid, "-o", str(out)]) == 0
+    result: dict[str, Any] = freecad(
+        SCRIPT, tmp_path_factory.mktemp("freecad"), GEOM_STEPS=str(out)
+    )
+    return result
+
+
+@pytest.mark.parametrize("part_id", PART_IDS)
+def test_freecad_reads_the_body(part_id: str, read_by_freecad: dict[str, Any]) -> None:
     part = CATALOG.parts[part_id]
-    assert main(["body", part_id, "-o", str(tmp_path)]) == 0
-    step = tmp_path / f"{part.file_stem}-body.step"
-    solids = freecad(SCRIPT, tmp_path, GEOM_STEP=str(step))
+    solids = read_by_freecad[f"{part.file_stem}-body.step"]
     owners = [part] if part.frame is None else [part.frame, part]
     assert len(solids) == len(owners)
     for owner in owners:
