@@ -404,3 +404,17 @@ def pdf_path_points(drawing: dict[str, Any]) -> list[tuple[float, float]]:
         else:
             raise AssertionError(f"PDF path item {item[0]}: not measured here")
     return points
+
+
+BEZIER_ERROR = 2.8e-4
+"""The pictures draw each arc as cubic Bezier curves of at most 90 degrees; such a curve
+strays from its circle by at most 2.7e-4 of the radius (on the outside: the classic
+4/3 tan(theta/4) construction), rounded up."""
+
+
+def picture_tolerance(path: Path, scale: float) -> float:
+    """How far a picture's measured size may differ from the DXF's (paper mm): PDF and SVG
+    number precision (1e-3 mm, far below any printer) plus the Bezier error on both sides
+    of the largest arc on CUT."""
+    radii = [r for loop in cut_loops(path) for r in loop.radii]
+    return 1e-3 + 2 * BEZIER_ERROR * max(radii, default=0.0) * scale

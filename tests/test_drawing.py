@@ -27,10 +27,10 @@ from measure import (
     hole_count,
     main_and_holes,
     pdf_path_points,
+    picture_tolerance,
     size_of,
     template_data,
 )
-from test_preview import picture_tolerance
 
 from geom.data.templates import load_catalog, load_file
 from geom.dxf.cutout import cutout_contour, write_cutout

@@ -15,7 +15,7 @@ import ezdxf
 import pymupdf
 import pytest
 from fits import fit_of
-from measure import cubic_points, cut_loops, pdf_path_points, size_of
+from measure import cubic_points, pdf_path_points, picture_tolerance, size_of
 
 from geom.data.templates import load_catalog
 from geom.dxf.cutout import write_cutout
@@ -40,20 +40,6 @@ def dxf_cut_size(path: Path) -> tuple[float, float]:
     in the file as written (tests/measure.py: arcs by their axis points)."""
     msp = ezdxf.readfile(path).modelspace()
     return size_of(list(msp.query("*[layer=='CUT']")))
-
-
-BEZIER_ERROR = 2.8e-4
-"""The pictures draw each arc as cubic Bezier curves of at most 90 degrees; such a curve
-strays from its circle by at most 2.7e-4 of the radius (on the outside: the classic
-4/3 tan(theta/4) construction), rounded up."""
-
-
-def picture_tolerance(path: Path, scale: float) -> float:
-    """How far a picture's measured size may differ from the DXF's (paper mm): PDF and SVG
-    number precision (1e-3 mm, far below any printer) plus the Bezier error on both sides
-    of the largest arc on CUT."""
-    radii = [r for loop in cut_loops(path) for r in loop.radii]
-    return 1e-3 + 2 * BEZIER_ERROR * max(radii, default=0.0) * scale
 
 
 def svg_cut_size(path: Path) -> tuple[float, float]:
