@@ -195,3 +195,226 @@ def freecad(script: str, tmp_path: Path, **env: str) -> Any:
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("GEOM_RESULT ")]
     assert lines, proc.stdout + proc.stderr
     return json.loads(lines[-1].removeprefix("GEOM_RESULT "))
+
+
+# --- Every shipped template's cut, worked out from its own numbers (tomllib) -------------
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+
+def template_data() -> dict[str, dict[str, Any]]:
+    """Every shipped template's parsed TOML by part id (a family file: one per row)."""
+    import tomllib
+
+    from geom.data.families import expand
+
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted(TEMPLATES.glob("*.toml")):
+        for item in expand(tomllib.loads(path.read_text(encoding="utf-8")), str(path)):
+            found[item.data["part"]["id"]] = item.data
+    return found
+
+
+def cut_template(data: dict[str, Any], every: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The template whose [cutout] the part is cut by: its own, or its frame's."""
+    if data["part"].get("mounting") == "frame":
+        return every[data["part"]["frame"]]
+    return data
+
+
+def size_at(cutout: dict[str, Any], name: str, target: str = "mid") -> float:
+    """The cut of size `name` (mm) on bare sheet: the template's value plus the fit's
+    offset, the band's lower limit (target nominal) or its middle (target mid). The band is
+    the size's own, else [0, tolerance]."""
+    entry = cutout[name]
+    low, high = entry.get("band", [0.0, cutout["tolerance"]["value"]])
+    return float(entry["value"] + low + (0.0 if target == "nominal" else (high - low) / 2))
+
+
+SHAPE_SIZES = {
+    "rect": ("width", "height"),
+    "circle": ("diameter",),
+    "circle-notch": ("diameter", "notch_width", "notch_reach"),
+    "trapezoid": ("width", "height"),
+}
+"""The toleranced sizes of each shape the shipped templates use (docs/templates.md)."""
+
+
+def expected_sizes(cutout: dict[str, Any], target: str = "mid") -> dict[str, float]:
+    """Every toleranced size of the cut (mm), from the template's numbers."""
+    kind = cutout.get("shape", "rect")
+    assert kind in SHAPE_SIZES, f"shape {kind}: no expected sizes worked out here"
+    return {name: size_at(cutout, name, target) for name in SHAPE_SIZES[kind]}
+
+
+def expected_extents(cutout: dict[str, Any], sizes: dict[str, float]) -> tuple[float, float]:
+    """Width and height (mm) of the drawn contour of `sizes`, worked out by hand for each
+    shape: a trapezoid's rounded top corners pull its width in by r (1 + sin a) / cos a - r
+    a side (the arc tangent to the top edge and to a side leaning a from the vertical)."""
+    kind = cutout.get("shape", "rect")
+    if kind == "rect":
+        return sizes["width"], sizes["height"]
+    if kind == "circle":
+        return sizes["diameter"], sizes["diameter"]
+    if kind == "circle-notch":
+        return sizes["diameter"], sizes["notch_reach"]
+    if kind == "trapezoid":
+        r = cutout.get("corner_radius", {"value": 0.0})["value"]
+        a = math.radians(cutout["side_angle"]["value"])
+        return sizes["width"] - 2 * (r * (1 + math.sin(a)) / math.cos(a) - r), sizes["height"]
+    raise AssertionError(f"shape {kind}: no extents worked out here")
+
+
+def hole_count(cutout: dict[str, Any]) -> int:
+    """How many fixing holes the template's [cutout.holes] places (0 without)."""
+    holes = cutout.get("holes")
+    return 0 if holes is None else len(holes["positions"]["value"])
+
+
+def hole_diameter(cutout: dict[str, Any], target: str = "mid") -> float:
+    """The fixing holes' cut diameter (mm): their band [d, d + T] like any size (T: the
+    holes' own tolerance, else the cutout's)."""
+    holes = cutout["holes"]
+    tolerance = holes.get("tolerance", cutout["tolerance"])["value"]
+    return float(holes["diameter"]["value"] + (0.0 if target == "nominal" else tolerance / 2))
+
+
+# --- Exact measurement of what a file holds ------------------------------------------------
+
+
+def exact_extents(entities: list[Any]) -> tuple[float, float, float, float]:
+    """Exact extents (x0, y0, x1, y1) of CUT entities: CIRCLE, ARC, LINE, and polylines'
+    vertices plus the axis points their arcs pass (ezdxf's bulge_to_arc)."""
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def arc(cx: float, cy: float, r: float, a0: float, a1: float) -> None:
+        xs.extend((cx + r * math.cos(a0), cx + r * math.cos(a1)))
+        ys.extend((cy + r * math.sin(a0), cy + r * math.sin(a1)))
+        for k in range(4):
+            if (k * math.pi / 2 - a0) % math.tau <= (a1 - a0) % math.tau:
+                xs.append(cx + r * math.cos(k * math.pi / 2))
+                ys.append(cy + r * math.sin(k * math.pi / 2))
+
+    for e in entities:
+        kind = e.dxftype()
+        if kind == "CIRCLE":
+            (cx, cy, _), r = e.dxf.center, e.dxf.radius
+            xs += [cx - r, cx + r]
+            ys += [cy - r, cy + r]
+        elif kind == "ARC":
+            c = e.dxf.center
+            arc(
+                c.x,
+                c.y,
+                e.dxf.radius,
+                math.radians(e.dxf.start_angle),
+                math.radians(e.dxf.end_angle),
+            )
+        elif kind == "LINE":
+            xs += [e.dxf.start.x, e.dxf.end.x]
+            ys += [e.dxf.start.y, e.dxf.end.y]
+        else:
+            if kind == "LWPOLYLINE":
+                pts = [(x, y, b) for x, y, b in e.get_points("xyb")]
+            else:
+                pts = [(v.dxf.location.x, v.dxf.location.y, v.dxf.bulge) for v in e.vertices]
+            for i, (x, y, b) in enumerate(pts):
+                xs.append(x)
+                ys.append(y)
+                if b:
+                    nx, ny, _ = pts[(i + 1) % len(pts)]
+                    centre, a0, a1, r = bulge_to_arc(Vec2(x, y), Vec2(nx, ny), b)
+                    arc(centre.x, centre.y, r, a0, a1)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def size_of(entities: list[Any]) -> tuple[float, float]:
+    """Exact width and height (mm) of entities (see `exact_extents`)."""
+    x0, y0, x1, y1 = exact_extents(entities)
+    return x1 - x0, y1 - y0
+
+
+def loop_area(loop: Loop) -> float:
+    """Area enclosed by a closed loop (mm2): the shoelace polygon of its ends plus each
+    arc's circular segment (a bulge's sign says which side)."""
+    if len(loop.segments) == 1 and loop.segments[0].sweep_deg == 360.0:
+        return math.pi * loop.segments[0].radius ** 2
+    area = 0.0
+    for s in loop.segments:
+        area += (s.start.x * s.end.y - s.end.x * s.start.y) / 2
+        if s.radius:
+            t = math.radians(s.sweep_deg)
+            area += math.copysign(s.radius**2 * (abs(t) - math.sin(abs(t))) / 2, t)
+    return abs(area)
+
+
+def main_and_holes(loops: list[Loop], holes: int) -> tuple[Loop, list[Loop]]:
+    """The cutout's own loop and its fixing holes' loops: the holes are the `holes`
+    smallest CIRCLE loops, never the cut itself."""
+    ordered = sorted(loops, key=lambda lp: (lp.entities[0].dxftype() != "CIRCLE", loop_area(lp)))
+    hole_loops = ordered[:holes]
+    (main,) = [lp for lp in loops if all(lp is not h for h in hole_loops)]
+    return main, hole_loops
+
+
+def cubic_points(p0: Any, p1: Any, p2: Any, p3: Any) -> list[tuple[float, float]]:
+    """The ends of a cubic Bezier and its points where x or y turns (its exact extents);
+    the control points themselves lie off the curve."""
+    points = [(float(p0[0]), float(p0[1])), (float(p3[0]), float(p3[1]))]
+    for axis in (0, 1):
+        a, b, c, d = (float(p[axis]) for p in (p0, p1, p2, p3))
+        # derivative / 3: (-a + 3b - 3c + d) t^2 + 2 (a - 2b + c) t + (b - a)
+        qa, qb, qc = -a + 3 * b - 3 * c + d, 2 * (a - 2 * b + c), b - a
+        if abs(qa) < 1e-12:
+            roots = [] if abs(qb) < 1e-12 else [-qc / qb]
+        else:
+            disc = qb * qb - 4 * qa * qc
+            roots = (
+                [] if disc < 0 else [(-qb + s * math.sqrt(disc)) / (2 * qa) for s in (1.0, -1.0)]
+            )
+        for t in roots:
+            if 0.0 < t < 1.0:
+                u = 1 - t
+                points.append(
+                    tuple(  # type: ignore[arg-type]
+                        u**3 * float(p0[k])
+                        + 3 * u * u * t * float(p1[k])
+                        + 3 * u * t * t * float(p2[k])
+                        + t**3 * float(p3[k])
+                        for k in (0, 1)
+                    )
+                )
+    return points
+
+
+def pdf_path_points(drawing: dict[str, Any]) -> list[tuple[float, float]]:
+    """Points on one pymupdf drawing's path whose extents are the path's exact extents
+    (line ends, rectangle corners, Bezier ends and turning points), in points."""
+    points: list[tuple[float, float]] = []
+    for item in drawing["items"]:
+        if item[0] == "l":
+            points += [(item[1].x, item[1].y), (item[2].x, item[2].y)]
+        elif item[0] == "c":
+            points += cubic_points(*((p.x, p.y) for p in item[1:5]))
+        elif item[0] == "re":
+            points += [(item[1].x0, item[1].y0), (item[1].x1, item[1].y1)]
+        elif item[0] == "qu":
+            points += [(p.x, p.y) for p in (item[1].ul, item[1].ur, item[1].ll, item[1].lr)]
+        else:
+            raise AssertionError(f"PDF path item {item[0]}: not measured here")
+    return points
+
+
+BEZIER_ERROR = 2.8e-4
+"""The pictures draw each arc as cubic Bezier curves of at most 90 degrees; such a curve
+strays from its circle by at most 2.7e-4 of the radius (on the outside: the classic
+4/3 tan(theta/4) construction), rounded up."""
+
+
+def picture_tolerance(path: Path, scale: float) -> float:
+    """How far a picture's measured size may differ from the DXF's (paper mm): PDF and SVG
+    number precision (1e-3 mm, far below any printer) plus the Bezier error on both sides
+    of the largest arc on CUT."""
+    radii = [r for loop in cut_loops(path) for r in loop.radii]
+    return 1e-3 + 2 * BEZIER_ERROR * max(radii, default=0.0) * scale

@@ -77,7 +77,12 @@ def test_every_part_has_every_file_and_each_parses(catalog: tuple[Path, str], pa
     for suffix in SUFFIXES:
         path = out / f"{stem}{suffix}"
         assert path.is_file() and path.stat().st_size > 0, path
-    assert ezdxf.readfile(out / f"{stem}-cutout.dxf").modelspace().query("LWPOLYLINE")
+    # The cut: a polyline, or a CIRCLE for a round one (fixing holes are CIRCLEs too).
+    assert (
+        ezdxf.readfile(out / f"{stem}-cutout.dxf")
+        .modelspace()
+        .query("LWPOLYLINE CIRCLE[layer=='CUT']")
+    )
     assert ezdxf.readfile(out / f"{stem}-drawing.dxf").modelspace().query("DIMENSION")
     assert (out / f"{stem}-body.step").read_bytes().startswith(b"ISO-10303-21;")
     assert ET.parse(out / f"{stem}-cutout.svg").getroot().tag.endswith("svg")

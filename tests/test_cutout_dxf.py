@@ -8,11 +8,46 @@ import math
 from pathlib import Path
 
 import pytest
-from measure import cut_loops, header, read, texts
+from conftest import TEMPLATE_IDS
+from measure import (
+    Loop,
+    cut_loops,
+    cut_template,
+    exact_extents,
+    expected_extents,
+    expected_sizes,
+    header,
+    hole_count,
+    hole_diameter,
+    main_and_holes,
+    read,
+    size_of,
+    template_data,
+    texts,
+)
 
-PLATES = ("0.5", "1.0", "1.5", "2.0")
 SHIPPED = Path(__file__).parents[1] / "templates" / "770-744_064-000.toml"
 TOL = 1e-6
+DATA = template_data()
+"""Every shipped template's own numbers (tomllib), by part id."""
+
+
+def _cutout(part_id: str) -> dict:
+    """The [cutout] table the part is cut by (a framed part: its frame's)."""
+    return cut_template(DATA[part_id], DATA)["cutout"]
+
+
+def _plates(part_id: str) -> list[str]:
+    """Both ends of the part's grip range and its middle (mm), from its template."""
+    grip = cut_template(DATA[part_id], DATA)["grip"]
+    low, high = grip["min"]["value"], grip["max"]["value"]
+    return sorted({f"{low:g}", f"{(low + high) / 2:g}", f"{high:g}"}, key=float)
+
+
+def _band_width(cutout: dict, name: str) -> float:
+    """The width of size `name`'s band (mm): its own, else the cutout's tolerance."""
+    low, high = cutout[name].get("band", [0.0, cutout["tolerance"]["value"]])
+    return float(high - low)
 
 
 def _report(out: Path, part_id: str) -> dict:
@@ -23,35 +58,108 @@ def _dxf(out: Path, part_id: str) -> Path:
     return out / f"{part_id.replace('/', '_')}-cutout.dxf"
 
 
-@pytest.mark.parametrize("plate", PLATES)
-@pytest.mark.parametrize("target", ["mid", "nominal"])
-def test_contour_matches_report(
-    geom, template_id: str, plate: str, target: str, tmp_path: Path
+def _measured(kind: str, loop: Loop) -> dict[str, float]:
+    """The shape's toleranced sizes measured from the written loop alone (mm): extents,
+    and for a notch its straight sides; a trapezoid's sharp width from its slanted sides
+    extended to its top edge."""
+    width, height = size_of(loop.entities)
+    if kind == "rect":
+        return {"width": width, "height": height}
+    if kind == "circle":
+        return {"diameter": width}
+    lines = [(s.start, s.end) for s in loop.segments if not s.radius]
+    if kind == "circle-notch":
+        sides = sorted(a.x for a, b in lines if abs(a.x - b.x) < TOL)
+        return {
+            "diameter": 2 * max(loop.radii),
+            "notch_width": sides[-1] - sides[0],
+            "notch_reach": height,
+        }
+    if kind == "trapezoid":
+        top = exact_extents(loop.entities)[3]
+        slanted = [(a, b) for a, b in lines if abs(a.x - b.x) > TOL and abs(a.y - b.y) > TOL]
+        xs = [a.x + (top - a.y) * (b.x - a.x) / (b.y - a.y) for a, b in slanted]
+        return {"width": max(xs) - min(xs), "height": height}
+    raise AssertionError(f"shape {kind}: not measured here")
+
+
+def _check_cut(loops: list[Loop], cutout: dict, target: str = "mid") -> tuple[Loop, list[Loop]]:
+    """The written loops are the cut and its fixing holes, each closed, centred and of the
+    template's sizes plus the fit's offset; returns them."""
+    main, holes = main_and_holes(loops, hole_count(cutout))
+    assert len(loops) == 1 + hole_count(cutout)
+    assert all(lp.closed for lp in loops)
+    kind = cutout.get("shape", "rect")
+    sizes = expected_sizes(cutout, target)
+    for name, value in _measured(kind, main).items():
+        assert value == pytest.approx(sizes[name], abs=TOL), name
+    x0, _, x1, _ = exact_extents(main.entities)
+    assert (x0 + x1) / 2 == pytest.approx(0.0, abs=1e-9)
+    assert size_of(main.entities) == pytest.approx(expected_extents(cutout, sizes), abs=TOL)
+    if kind == "rect":
+        assert len(main.arcs) == 4
+        for arc in main.arcs:
+            assert arc.radius == pytest.approx(cutout["corner_radius"]["value"], abs=TOL)
+            assert abs(arc.sweep_deg) == pytest.approx(90.0, abs=1e-9)
+    want = sorted(
+        (round(x, 6), round(y, 6))
+        for x, y in cutout.get("holes", {}).get("positions", {"value": []})["value"]
+    )
+    assert sorted((round(h.centre[0], 6), round(h.centre[1], 6)) for h in holes) == want
+    for hole in holes:
+        assert [e.dxftype() for e in hole.entities] == ["CIRCLE"]
+        assert 2 * hole.radii[0] == pytest.approx(hole_diameter(cutout, target), abs=TOL)
+    assert min(s.length for lp in loops for s in lp.segments) > 1e-3, "no zero-length segments"
+    return main, holes
+
+
+CASES = [
+    (pid, plate, target)
+    for pid in TEMPLATE_IDS
+    for plate in _plates(pid)
+    for target in ("mid", "nominal")
+]
+
+
+@pytest.mark.parametrize(("part_id", "plate", "target"), CASES, ids=lambda v: str(v))
+def test_contour_matches_the_template_and_the_report(
+    geom, part_id: str, plate: str, target: str, tmp_path: Path
 ) -> None:
-    run = geom("cutout", template_id, "--sheet", plate, "--target", target, "-o", tmp_path)
+    """At both ends and the middle of the part's grip range, both targets: the written
+    cut measures the template's numbers plus the fit's offset, and the report says so."""
+    run = geom("cutout", part_id, "--sheet", plate, "--target", target, "-o", tmp_path)
     assert run.code == 0, run.out + run.err
-    report = _report(tmp_path, template_id)
-    loops = cut_loops(_dxf(tmp_path, template_id))
+    report = _report(tmp_path, part_id)
+    cutout = _cutout(part_id)
+    main, _ = _check_cut(cut_loops(_dxf(tmp_path, part_id)), cutout, target)
+    kind = cutout.get("shape", "rect")
+    rim = "CIRCLE" if kind == "circle" else "LWPOLYLINE"
+    assert [e.dxftype() for e in main.entities] == [rim]
+    for name, value in _measured(kind, main).items():
+        assert value == pytest.approx(report["cutout_mm"][name], abs=TOL), name
 
-    assert len(loops) == 1
-    loop = loops[0]
-    assert loop.closed
-    assert [e.dxftype() for e in loop.entities] == ["LWPOLYLINE"]
-    cut = report["cutout_mm"]
-    assert loop.width == pytest.approx(cut["width"], abs=TOL)
-    assert loop.height == pytest.approx(cut["height"], abs=TOL)
-    assert loop.centre == pytest.approx((0.0, 0.0), abs=1e-9)
-    assert len(loop.arcs) == 4
-    for arc in loop.arcs:
-        assert arc.radius == pytest.approx(cut["corner_radius"], abs=TOL)
-        assert arc.sweep_deg == pytest.approx(90.0, abs=1e-9)
-    assert min(s.length for s in loop.segments) > 1e-3, "no zero-length segments"
-
+    # Never interference, never more play than the band and the collar's own tolerance
+    # allow together (docs/fit-model.md), per size the collar has.
+    collar = cut_template(DATA[part_id], DATA)["collar"]
+    allowed = [
+        _band_width(cutout, name) + collar[name].get("minus", 0.0)
+        for name in expected_sizes(cutout)
+        if isinstance(collar.get(name), dict)
+    ]
     clearance = report["clearance_mm"]
     assert clearance["min"] >= 0.0
-    assert clearance["max"] <= report["tolerance_mm"] + 1e-12
+    assert clearance["max"] <= max(allowed) + 1e-12
     assert report["ok"] is True
     assert report["sheet_mm"] == {"min": float(plate), "max": float(plate)}
+
+
+def _assumed(node: object) -> bool:
+    """Whether any quoted number below `node` has the source "assumed"."""
+    if isinstance(node, dict):
+        return node.get("source") == "assumed" or any(_assumed(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_assumed(v) for v in node)
+    return False
 
 
 def test_units_layers_and_only_contours_on_cut(geom, template_id: str, tmp_path: Path) -> None:
@@ -62,15 +170,19 @@ def test_units_layers_and_only_contours_on_cut(geom, template_id: str, tmp_path:
     assert header(path, "$INSUNITS") == 4
     assert header(path, "$MEASUREMENT") == 1
     cut = doc.modelspace().query('*[layer=="CUT"]')
-    assert {e.dxftype() for e in cut} == {"LWPOLYLINE"}
-    assert all(e.closed for e in cut)
+    cutout = _cutout(template_id)
+    kinds = {"CIRCLE" if cutout.get("shape") == "circle" else "LWPOLYLINE"}
+    assert {e.dxftype() for e in cut} == kinds | ({"CIRCLE"} if hole_count(cutout) else set())
+    assert all(e.closed for e in cut.query("LWPOLYLINE"))
     others = {e.dxf.layer for e in doc.modelspace()} - {"CUT"}
     assert others == {"NOTES"}
     notes = " ".join(texts(path, "NOTES"))
     assert template_id in notes
     report = _report(tmp_path, template_id)
-    assert report["cut_assumed"] is True  # the shipped templates rest on assumed cutouts
-    assert "verify against the manufacturer's drawing" in notes
+    # The cut rests on an assumed number exactly when its [cutout] quotes one.
+    assumed = _assumed(cutout)
+    assert report["cut_assumed"] is assumed
+    assert ("verify against the manufacturer's drawing" in notes) is assumed
     # WAGO's punched-edge note comes from 770-744's own data sheet ([part] notes) only.
     assert ("punched edge on the inside" in notes) == template_id.startswith("770-744")
 
@@ -116,29 +228,39 @@ def test_r12_has_the_same_loop_and_says_it_has_no_units(
     path = _dxf(tmp_path, template_id)
     assert read(path).dxfversion == "AC1009"
     assert header(path, "$INSUNITS") is None
-    (loop,) = cut_loops(path)
-    report = _report(tmp_path, template_id)
-    assert loop.closed and [e.dxftype() for e in loop.entities] == ["POLYLINE"]
-    assert loop.width == pytest.approx(report["cutout_mm"]["width"], abs=TOL)
-    assert loop.radii == pytest.approx([report["cutout_mm"]["corner_radius"]] * 4, abs=TOL)
+    cutout = _cutout(template_id)
+    main, _ = _check_cut(cut_loops(path), cutout)
+    rim = "CIRCLE" if cutout.get("shape") == "circle" else "POLYLINE"
+    assert [e.dxftype() for e in main.entities] == [rim]
 
 
 @pytest.mark.parametrize("version", ["r2000", "r12"])
 def test_explode_gives_lines_and_arcs_that_close(
     geom, template_id: str, version: str, tmp_path: Path
 ) -> None:
-    run = geom("cutout", template_id, "--explode", "--dxf-version", version, "-o", tmp_path)
+    """Exploded, the cut is LINE and ARC entities (a round cut stays one CIRCLE) that
+    close, of the template's sizes, one entity per segment of the polyline form, and of
+    the same perimeter (a rect's: 2 (w + h) - 8 r + 2 pi r from its numbers)."""
+    whole, parts = tmp_path / "whole", tmp_path / "exploded"
+    assert geom("cutout", template_id, "--dxf-version", version, "-o", whole).code == 0
+    run = geom("cutout", template_id, "--explode", "--dxf-version", version, "-o", parts)
     assert run.code == 0
-    (loop,) = cut_loops(_dxf(tmp_path, template_id))
-    report = _report(tmp_path, template_id)
-    assert loop.closed
-    assert sorted(e.dxftype() for e in loop.entities) == ["ARC"] * 4 + ["LINE"] * 4
-    assert loop.width == pytest.approx(report["cutout_mm"]["width"], abs=TOL)
-    assert loop.height == pytest.approx(report["cutout_mm"]["height"], abs=TOL)
-    assert loop.radii == pytest.approx([report["cutout_mm"]["corner_radius"]] * 4, abs=TOL)
+    cutout = _cutout(template_id)
+    loop, _ = _check_cut(cut_loops(_dxf(parts, template_id)), cutout)
+    polyline, _ = main_and_holes(cut_loops(_dxf(whole, template_id)), hole_count(cutout))
+    if cutout.get("shape") == "circle":
+        assert [e.dxftype() for e in loop.entities] == ["CIRCLE"]
+        return
+    arcs = len(polyline.arcs)
+    lines = len(polyline.segments) - arcs
+    assert sorted(e.dxftype() for e in loop.entities) == ["ARC"] * arcs + ["LINE"] * lines
+    assert sorted(loop.radii) == pytest.approx(sorted(polyline.radii), abs=TOL)
     perimeter = sum(s.length for s in loop.segments)
-    w, h, r = (report["cutout_mm"][k] for k in ("width", "height", "corner_radius"))
-    assert perimeter == pytest.approx(2 * (w + h) - 8 * r + 2 * math.pi * r, abs=TOL)
+    assert perimeter == pytest.approx(sum(s.length for s in polyline.segments), abs=TOL)
+    if cutout.get("shape", "rect") == "rect":
+        sizes = expected_sizes(cutout)
+        w, h, r = sizes["width"], sizes["height"], cutout["corner_radius"]["value"]
+        assert perimeter == pytest.approx(2 * (w + h) - 8 * r + 2 * math.pi * r, abs=TOL)
 
 
 def test_failing_fit_removes_an_earlier_dxf_of_the_same_name(geom, tmp_path: Path) -> None:

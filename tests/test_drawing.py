@@ -8,16 +8,29 @@ views show the thinnest and thickest finished plate; same input gives the same b
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import ezdxf
 import fits
 import pymupdf
 import pytest
 from ezdxf import bbox
-from ezdxf.math import Vec2, bulge_to_arc
+from measure import (
+    cut_loops,
+    cut_template,
+    expected_extents,
+    expected_sizes,
+    hole_count,
+    main_and_holes,
+    pdf_path_points,
+    picture_tolerance,
+    size_of,
+    template_data,
+)
 
 from geom.data.templates import load_catalog, load_file
 from geom.dxf.cutout import cutout_contour, write_cutout
@@ -29,6 +42,44 @@ from geom.render.sheet import ASSUMED_NOTE
 
 CATALOG = load_catalog()
 PART_IDS = sorted(CATALOG.parts)
+DATA = template_data()
+"""Every shipped template's own numbers (tomllib), by part id."""
+COATING = (0.06, 0.07)
+"""The coating (mm per face) of the tests that need the cut to differ from the band."""
+
+
+def _cutout(part_id: str) -> dict:
+    """The [cutout] table the part is cut by (a framed part: its frame's)."""
+    return cut_template(DATA[part_id], DATA)["cutout"]
+
+
+def _grips_coated(part_id: str, coating: float) -> bool:
+    """Whether some sheet stays in the part's grip range with `coating` on both faces."""
+    grip = cut_template(DATA[part_id], DATA)["grip"]
+    return grip["max"]["value"] - grip["min"]["value"] >= 2 * coating - 1e-12
+
+
+COATED_IDS = [pid for pid in PART_IDS if _grips_coated(pid, max(COATING))]
+"""The parts some coated sheet still fits (a grip range of one thickness takes none)."""
+
+
+def mm_text(value: float) -> str:
+    """A drawing's number: 2 decimals, 3 when it has a micrometre (docs/outputs.md)."""
+    return f"{value:.2f}" if math.isclose(round(value, 2), value, abs_tol=5e-7) else f"{value:.3f}"
+
+
+def arc_text(cutout: dict) -> str:
+    """The front view's arc dimension, from the template: a round cut's diameter, else the
+    lower-left arc's radius, counted when every arc has it."""
+    kind = cutout.get("shape", "rect")
+    sizes = expected_sizes(cutout)
+    if kind == "circle":
+        return f"\u00d8{mm_text(sizes['diameter'])}"
+    if kind == "circle-notch":  # the hole's own arc; the notch's corners are smaller
+        return f"R{mm_text(sizes['diameter'] / 2)}"
+    return f"4x R{mm_text(cutout['corner_radius']['value'])}"
+
+
 A4_LANDSCAPE_PT = (297 * 72 / 25.4, 210 * 72 / 25.4)
 
 
@@ -47,19 +98,12 @@ def fit_of(part_id: str, coating: Size | None = None) -> Fit:
     return fits.fit_of(part, Size.between(grip.min, grip.max - 2 * coating.max), coating)
 
 
-def cut_measurements(path: Path) -> tuple[float, float, list[float]]:
-    """Width, height and arc radii of the CUT contour in a DXF file, read back."""
-    msp = ezdxf.readfile(path).modelspace()
-    cut = msp.query("*[layer=='CUT']")
-    box = bbox.extents(cut, fast=False)
-    radii = []
-    for pl in cut.query("LWPOLYLINE"):
-        pts = list(pl.get_points("xyb"))
-        for i, (x, y, b) in enumerate(pts):
-            if b:
-                nx, ny, _ = pts[(i + 1) % len(pts)]
-                radii.append(bulge_to_arc(Vec2(x, y), Vec2(nx, ny), b)[3])
-    return box.size.x, box.size.y, radii
+def cut_measurements(path: Path, part_id: str) -> tuple[float, float, list[float]]:
+    """Width, height and arc radii of the cut itself (not its fixing holes) in a DXF
+    file, read back (tests/measure.py: exact extents, arcs by their axis points)."""
+    main, _ = main_and_holes(cut_loops(path), hole_count(_cutout(part_id)))
+    width, height = size_of(main.entities)
+    return width, height, main.radii
 
 
 def pdf_text(path: Path) -> str:
@@ -75,17 +119,19 @@ def test_pdf_states_dimensions_with_tolerance(part_id: str, tmp_path: Path):
     fit = fit_of(part_id)
     cut_dxf, _, pdf = build(fit, tmp_path)
     text = pdf_text(pdf)
-    width, height, radii = cut_measurements(cut_dxf)
-    snap = fit.part.fit
-    tol = snap.tolerance
-    # The finished band the data sheet asks for, C +tol/0 ...
-    assert f"{snap.cutout.width:.2f} +{tol:.2f}/0" in text
-    assert f"{snap.cutout.height:.2f} +{tol:.2f}/0" in text
+    width, height, _ = cut_measurements(cut_dxf, part_id)
+    cutout = _cutout(part_id)
+    # The finished band the data sheet asks for: the contour's width and height at the
+    # bands' lower limits, +(their growth to the upper limits)/0 ...
+    low = expected_extents(cutout, expected_sizes(cutout, "nominal"))
+    high = expected_extents(cutout, _band_tops(cutout))
+    for lo, hi in zip(low, high, strict=True):
+        assert f"{mm_text(lo)} +{mm_text(hi - lo)}/0" in text
     # ... and the cut as the DXF holds it, with the shop tolerance the fit leaves.
     plus, minus = fit.process_plus, fit.process_minus
-    assert f"cut {width:.2f} +{plus:.2f}/-{minus:.2f}" in text
-    assert f"cut {height:.2f} +{plus:.2f}/-{minus:.2f}" in text
-    assert f"4x R{radii[0]:.2f}" in text
+    assert f"cut {mm_text(width)} +{mm_text(plus)}/-{mm_text(minus)}" in text
+    assert f"cut {mm_text(height)} +{mm_text(plus)}/-{mm_text(minus)}" in text
+    assert arc_text(cutout) in text
     assert fit.part.id in text
     assert ("punched edge" in text) == fit.part.id.startswith("770-744")  # its own data sheet
     assert (ASSUMED_NOTE in text) == fit.part.cut_assumed
@@ -110,38 +156,64 @@ def test_no_assumed_box_when_the_cut_comes_from_a_data_sheet(tmp_path: Path):
     assert "ASSUMED" not in pdf_text(pdf)
 
 
-@pytest.mark.parametrize("part_id", PART_IDS)
+def _band_tops(cutout: dict) -> dict[str, float]:
+    """Every toleranced size at its band's upper limit (mm), from the template."""
+    tops = {}
+    for name, floor in expected_sizes(cutout, "nominal").items():
+        low, high = cutout[name].get("band", [0.0, cutout["tolerance"]["value"]])
+        tops[name] = floor + high - low
+    return tops
+
+
+def _entity_key(e: Any) -> tuple:
+    """What a CUT entity draws: a polyline's vertices, a circle's centre and radius."""
+    if e.dxftype() == "CIRCLE":
+        return ("CIRCLE", tuple(e.dxf.center), e.dxf.radius)
+    return ("LWPOLYLINE", tuple(e.get_points("xyb")), e.closed)
+
+
+@pytest.mark.parametrize("part_id", COATED_IDS)
 def test_dimension_values_are_measured_from_the_cutout_dxf(part_id: str, tmp_path: Path):
-    fit = fit_of(part_id, Size.between(0.06, 0.07))  # coated: cut differs from band
+    fit = fit_of(part_id, Size.between(*COATING))  # coated: cut differs from band
     cut_dxf, drawing_dxf, _ = build(fit, tmp_path)
-    width, height, radii = cut_measurements(cut_dxf)
+    width, height, radii = cut_measurements(cut_dxf, part_id)
+    cutout = _cutout(part_id)
     msp = ezdxf.readfile(drawing_dxf).modelspace()
     dims = list(msp.query("DIMENSION"))
     assert dims and all(d.dxf.layer == "DIM" for d in dims)
     assert not msp.query("DIMENSION TEXT MTEXT[layer=='CUT']")
-    # The CUT layer holds the same contour as the cutout DXF, nothing else.
-    cut_here = msp.query("*[layer=='CUT']")
+    # The CUT layer holds the same cut and fixing holes as the cutout DXF, nothing else.
+    cut_here = [_entity_key(e) for e in msp.query("*[layer=='CUT']")]
     cut_there = ezdxf.readfile(cut_dxf).modelspace().query("*[layer=='CUT']")
-    assert [e.dxftype() for e in cut_here] == ["LWPOLYLINE"]
-    assert list(cut_here[0].get_points("xyb")) == list(cut_there[0].get_points("xyb"))
+    assert cut_here == [_entity_key(e) for e in cut_there]
+    assert len(cut_here) == 1 + hole_count(cutout)
     linear = {round(d.dxf.angle) % 180: d for d in dims if d.dimtype == 0}
     measured = {0: width, 90: height}
+    band_w, band_h = expected_extents(cutout, expected_sizes(cutout, "nominal"))
+    band = {0: band_w, 90: band_h}
     for angle, dim in linear.items():
         assert dim.get_measurement() == pytest.approx(measured[angle], abs=1e-9)
         first, second = dim.dxf.text.split("\\P")
-        assert second.startswith(f"cut {measured[angle]:.2f} ")
-        assert first.startswith(
-            f"{fit.part.fit.cutout.width if angle == 0 else fit.part.fit.cutout.height:.2f} +"
-        )
+        assert second.startswith(f"cut {mm_text(measured[angle])} ")
+        assert first.startswith(f"{mm_text(band[angle])} +")
     assert set(linear) == {0, 90}
     assert lint_file(drawing_dxf) == []  # the CUT layer is CAM-clean, as the cutout DXF
+    if cutout.get("shape") == "circle":  # one diameter, not two half-circle radii
+        (diameter,) = [d for d in dims if d.dimtype == 3]
+        assert not [d for d in dims if d.dimtype == 4]
+        assert diameter.get_measurement() == pytest.approx(width, abs=1e-9)
+        assert diameter.dxf.text == f"%%c{mm_text(width)}"
+        return
     radius_dims = [d for d in dims if d.dimtype == 4]
     assert len(radius_dims) == 1
-    assert radius_dims[0].get_measurement() == pytest.approx(radii[0], abs=1e-9)
-    assert radius_dims[0].dxf.text.endswith(f"R{radii[0]:.2f}")
+    (radius,) = radius_dims
+    assert min(abs(radius.get_measurement() - r) for r in radii) < 1e-9
+    equal = all(math.isclose(r, radii[0], abs_tol=1e-9) for r in radii)
+    count = f"{len(radii)}x " if equal and len(radii) > 1 else ""
+    assert radius.dxf.text == f"{count}R{mm_text(radius.get_measurement())}"
 
 
-@pytest.mark.parametrize("part_id", PART_IDS)
+@pytest.mark.parametrize("part_id", [p for p in PART_IDS if _grips_coated(p, 0.06)])
 def test_side_views_show_thinnest_and_thickest_plate(part_id: str, tmp_path: Path):
     fit = fit_of(part_id, Size.exact(0.06))
     _, drawing_dxf, _ = build(fit, tmp_path)
@@ -188,19 +260,21 @@ def test_drawing_prints_the_cut_at_its_stated_scale(part_id: str, tmp_path: Path
 
     fit = fit_of(part_id)
     cut_dxf, _, pdf = build(fit, tmp_path)
-    width, height, _ = cut_measurements(cut_dxf)
+    width, height = size_of(list(ezdxf.readfile(cut_dxf).modelspace().query("*[layer=='CUT']")))
     page = pymupdf.open(pdf)[0]
     match = re.search(r"scale (\d+(?:\.\d+)?):(\d+(?:\.\d+)?)", page.get_text())
     assert match
     scale = float(match.group(1)) / float(match.group(2))
     red = tuple(int(CUT_COLOUR[k : k + 2], 16) / 255 for k in (1, 3, 5))
-    rects = [
-        d["rect"]
+    points = [
+        p
         for d in page.get_drawings()
         if d.get("color") and all(abs(a - b) < 0.01 for a, b in zip(d["color"], red, strict=True))
+        for p in pdf_path_points(d)
     ]
-    assert rects
-    drawn_w = (max(r.x1 for r in rects) - min(r.x0 for r in rects)) / MM_TO_PT
-    drawn_h = (max(r.y1 for r in rects) - min(r.y0 for r in rects)) / MM_TO_PT
-    assert drawn_w == pytest.approx(width * scale, abs=1e-3)
-    assert drawn_h == pytest.approx(height * scale, abs=1e-3)
+    assert points
+    drawn_w = (max(x for x, _ in points) - min(x for x, _ in points)) / MM_TO_PT
+    drawn_h = (max(y for _, y in points) - min(y for _, y in points)) / MM_TO_PT
+    tol = picture_tolerance(cut_dxf, scale)  # PDF precision and Bezier arcs
+    assert drawn_w == pytest.approx(width * scale, abs=tol)
+    assert drawn_h == pytest.approx(height * scale, abs=tol)

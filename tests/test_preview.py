@@ -14,8 +14,8 @@ from pathlib import Path
 import ezdxf
 import pymupdf
 import pytest
-from ezdxf import bbox
 from fits import fit_of
+from measure import cubic_points, pdf_path_points, picture_tolerance, size_of
 
 from geom.data.templates import load_catalog
 from geom.dxf.cutout import write_cutout
@@ -36,10 +36,10 @@ def cutout_dxf(part_id: str, out: Path) -> Path:
 
 
 def dxf_cut_size(path: Path) -> tuple[float, float]:
-    """Width and height of the CUT layer, measured by ezdxf in the file as written."""
+    """Width and height of the CUT layer (the cut and its fixing holes), measured exactly
+    in the file as written (tests/measure.py: arcs by their axis points)."""
     msp = ezdxf.readfile(path).modelspace()
-    box = bbox.extents(msp.query("*[layer=='CUT']"), fast=False)
-    return box.size.x, box.size.y
+    return size_of(list(msp.query("*[layer=='CUT']")))
 
 
 def svg_cut_size(path: Path) -> tuple[float, float]:
@@ -66,7 +66,8 @@ def svg_cut_size(path: Path) -> tuple[float, float]:
 
 
 def _path_points(d: str) -> list[tuple[float, float]]:
-    """End and control points of an SVG path (M L C Q, absolute or relative, Z)."""
+    """Points on an SVG path (M L C Q, absolute or relative, Z) whose extents are the
+    path's: ends, and where a curve turns in x or y (its control points lie off it)."""
     tokens = re.findall(r"[MmLlCcQqZz]|-?\d+(?:\.\d+)?", d)
     points: list[tuple[float, float]] = []
     cx = cy = 0.0
@@ -84,7 +85,15 @@ def _path_points(d: str) -> list[tuple[float, float]]:
         rel = cmd.islower()
         pairs = [(values[k], values[k + 1]) for k in range(0, n, 2)]
         pts = [(cx + x, cy + y) if rel else (x, y) for x, y in pairs]
-        points += pts
+        if cmd.upper() == "C":
+            points += cubic_points((cx, cy), *pts)
+        elif cmd.upper() == "Q":  # the same curve as a cubic
+            (qx, qy), end = pts
+            c1 = (cx + 2 / 3 * (qx - cx), cy + 2 / 3 * (qy - cy))
+            c2 = (end[0] + 2 / 3 * (qx - end[0]), end[1] + 2 / 3 * (qy - end[1]))
+            points += cubic_points((cx, cy), c1, c2, end)
+        else:
+            points += pts
         cx, cy = pts[-1]
     return points
 
@@ -110,8 +119,9 @@ def test_svg_and_png_parse_and_are_true_to_scale(part_id: str, scale: float, tmp
     width, height = dxf_cut_size(dxf)
     svg_w, svg_h = svg_cut_size(files.svg)
     # The SVG viewBox is integer: 1e6 units over the page, well under 1 um here.
-    assert svg_w == pytest.approx(width * scale, abs=1e-3)
-    assert svg_h == pytest.approx(height * scale, abs=1e-3)
+    tol = picture_tolerance(dxf, scale)
+    assert svg_w == pytest.approx(width * scale, abs=tol)
+    assert svg_h == pytest.approx(height * scale, abs=tol)
     data = files.png.read_bytes()
     px_w, px_h, dpi = png_header(data)
     assert dpi == pytest.approx(150, abs=0.5)
@@ -128,19 +138,19 @@ def test_pdf_page_is_one_to_one(part_id: str, tmp_path: Path):
     pdf = pymupdf.open(stream=pdf_bytes(pdf_document(ezdxf.readfile(dxf), scale=1.0)))
     assert pdf.page_count == 1
     red = tuple(int(CUT_COLOUR[k : k + 2], 16) / 255 for k in (1, 3, 5))
-    rects = [
-        d["rect"]
+    points = [
+        p
         for d in pdf[0].get_drawings()
         if d.get("color") and all(abs(a - b) < 0.01 for a, b in zip(d["color"], red, strict=True))
+        for p in pdf_path_points(d)
     ]
-    assert rects, "no cut path in the PDF"
-    x0 = min(r.x0 for r in rects)
-    x1 = max(r.x1 for r in rects)
-    y0 = min(r.y0 for r in rects)
-    y1 = max(r.y1 for r in rects)
+    assert points, "no cut path in the PDF"
+    x0, x1 = min(x for x, _ in points), max(x for x, _ in points)
+    y0, y1 = min(y for _, y in points), max(y for _, y in points)
     # PDF coordinates are single precision: 1e-3 mm is far below any printer.
-    assert (x1 - x0) / MM_TO_PT == pytest.approx(width, abs=1e-3)
-    assert (y1 - y0) / MM_TO_PT == pytest.approx(height, abs=1e-3)
+    tol = picture_tolerance(dxf, 1.0)
+    assert (x1 - x0) / MM_TO_PT == pytest.approx(width, abs=tol)
+    assert (y1 - y0) / MM_TO_PT == pytest.approx(height, abs=tol)
     assert "cut" in pdf[0].get_text()
 
 

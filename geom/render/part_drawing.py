@@ -2,15 +2,18 @@
 
 What the drawing holds:
 - the cut contour on layer `CUT`, centred on (0, 0) exactly as in the cutout DXF;
-- on layer `DIM` (never `CUT`): width and height dimensions and the corner radius, with
-  centre lines. Every dimension is measured from the contour vertices the cutout DXF
-  was written from (`measure`): the DIMENSION's defpoints lie on the contour, and the
-  cut value in its text is the measurement. The text's first line is the finished band
-  the data sheet asks for, ``C +tol/0`` (e.g. ``41.50 +0.10/0``); the second line is the
-  cut as drawn with the shop process tolerance the fit model leaves (geom.model.fit);
-- on layer `NOTES`: the sheet frame, notes (target, sheet, coating, grip range, punched-edge
-  note from the data sheet, kerf) and the title block (part id and name, poles, pin
-  spacing, scale, date-free revision = a short hash of the inputs);
+- on layer `CUT` also the part's own fixing holes (circles), as in the cutout DXF;
+- on layer `DIM` (never `CUT`): width and height dimensions and the corner radius (a
+  round cut: its diameter), with centre lines. Every dimension is measured from the
+  contour vertices the cutout DXF was written from (`measure`): the DIMENSION's
+  defpoints lie on the contour, and the cut value in its text is the measurement. The
+  text's first line is the finished band the data sheet asks for, ``C +tol/0`` (e.g.
+  ``41.50 +0.10/0``); the second line is the cut as drawn with the shop process
+  tolerance the fit model leaves (geom.model.fit);
+- on layer `NOTES`: the sheet frame, notes (target, sheet, coating, grip range, the
+  fixing holes, punched-edge note from the data sheet, kerf) and the title block (part
+  id and name, poles, pin spacing, scale, date-free revision = a short hash of the
+  inputs);
 - on layer `WARNING`: the "ASSUMED - verify against the manufacturer's drawing" box,
   when any number that shapes the cut is assumed;
 - on layer `NOTES`, first in the notes column and in the title block: "FIT FAILS -
@@ -187,6 +190,8 @@ def drawing_document(
     sheet = Sheet(doc, s, m.centre, FRONT_BOX)
     msp = doc.modelspace()
     add_contour(msp, contour, {"layer": CUT_LAYER})
+    for hole in fit.hole_contours():  # the part's own fixing holes, as in the cutout DXF
+        add_contour(msp, hole, {"layer": CUT_LAYER})
     _front_view(msp, fit, m, sheet)
     _side_views(msp, fit, m, sheet)
     _notes(sheet, fit, m)
@@ -234,7 +239,18 @@ def _front_view(msp: Any, fit: Fit, m: Measured, sheet: Sheet) -> None:
         override=TWO_LINES,
         dxfattribs={"layer": DIM_LAYER},
     ).render()
-    if m.radii:
+    if _is_circle(m):
+        # A round cut: one diameter dimension, never its two half-circle arcs as "2x R".
+        msp.add_diameter_dim(
+            center=m.arc_centres[0],
+            radius=m.radii[0],
+            angle=225,
+            text=f"%%c{dim_mm(2 * m.radii[0])}",
+            dimstyle="GEOM",
+            override={"dimtmove": 1},
+            dxfattribs={"layer": DIM_LAYER},
+        ).render()
+    elif m.radii:
         # The radius dimension on the lower-left arc, away from the other dimensions.
         i = min(range(len(m.radii)), key=lambda k: sum(m.arc_centres[k]))
         equal = all(math.isclose(r, m.radii[i], abs_tol=1e-9) for r in m.radii)
@@ -256,6 +272,17 @@ def _front_view(msp: Any, fit: Fit, m: Measured, sheet: Sheet) -> None:
     msp.add_line((cx, m.y0 - over), (cx, m.y1 + over), dxfattribs=attribs)
     px, py = sheet.paper(m.x0, m.y0)
     sheet.text(f"FRONT VIEW (from the panel front)  {scale_text(s)}", px, py - 14, HEADING_MM)
+
+
+def _is_circle(m: Measured) -> bool:
+    """Whether the measured contour is one full circle: arcs only, one centre, one radius."""
+    return (
+        len(m.radii) == 2
+        and math.isclose(m.radii[0], m.radii[1], abs_tol=1e-9)
+        and math.dist(*m.arc_centres) <= 1e-9
+        and math.isclose(m.width, 2 * m.radii[0], abs_tol=1e-9)
+        and math.isclose(m.height, 2 * m.radii[0], abs_tol=1e-9)
+    )
 
 
 def _contour_points(msp: Any) -> list[tuple[float, float]]:
@@ -384,6 +411,7 @@ def _notes(sheet: Sheet, fit: Fit, m: Measured) -> None:
         f"target {fit.target} of the band; "
         f"shop process {signed_mm('+', fit.process_plus)}/{signed_mm('-', fit.process_minus)} mm.",
         corner,
+        *_hole_notes(fit),
         f"Sheet {dim_band(fit.sheet.min, fit.sheet.max)} mm"
         f"{'' if fit.sheet_given else ' (the sheets that grip)'}, coating "
         f"{dim_band(fit.coating.min, fit.coating.max)} mm per face"
@@ -404,6 +432,19 @@ def _notes(sheet: Sheet, fit: Fit, m: Measured) -> None:
         wrapped = textwrap.wrap(note, WRAP)
         lines += [f"{i}. {wrapped[0]}", *(f"   {w}" for w in wrapped[1:])]
     sheet.lines(lines, x0 + 2, top)
+
+
+def _hole_notes(fit: Fit) -> list[str]:
+    """The part's own fixing holes: count, cut and finished diameter, centres (mm)."""
+    holes = fit.part.fit.holes
+    if holes is None or fit.hole_cut is None:
+        return []
+    centres = ", ".join(f"({dim_mm(x)}, {dim_mm(y)})" for x, y in holes.positions)
+    return [
+        f"{len(holes.positions)} fixing holes on layer CUT: cut dia. {dim_mm(fit.hole_cut)} mm, "
+        f"finished dia. {dim_mm(holes.diameter)} {signed_mm('+', holes.tolerance)}/0 mm; "
+        f"centres from the cutout's centre {centres} mm."
+    ]
 
 
 def _title_block(sheet: Sheet, fit: Fit, s: float) -> None:
