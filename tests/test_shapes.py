@@ -344,6 +344,15 @@ def test_panel_writes_the_parts_holes_as_circles(geom, tmp_path: Path) -> None:
     assert sorted(round(c.dxf.center.x, 6) for c in circles) == [100 - 12.495, 100 + 12.495]
     assert all(2 * c.dxf.radius == pytest.approx(3.05 + 0.05, abs=TOL) for c in circles)
     assert lint_file(dxf) == []
+    # The drawing lists them as holes of the part, at +/- half the 24.99 mm pitch.
+    drawing = ezdxf.readfile(tmp_path / "out" / "p-panel-drawing.dxf")
+    texts = [t.dxf.text for t in drawing.modelspace().query("TEXT")]
+    start = texts.index("dia.") + 1
+    rows = [texts[i : i + 5] for i in range(start, start + 10, 5)]
+    assert rows == [
+        ["H1", "test/trapezoid-screw fixing", "87.505", "50.00", "3.10"],
+        ["H2", "test/trapezoid-screw fixing", "112.495", "50.00", "3.10"],
+    ]
 
 
 def test_free_contour_from_a_dxf_file(tmp_path: Path) -> None:

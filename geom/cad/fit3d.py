@@ -231,7 +231,8 @@ def check_3d(fit: Fit, *, openings: dict[str, tuple[float, float]] | None = None
     span = snap.latch_span.min
     cases = []
     for t in sorted({fit.finished_plate.min, fit.finished_plate.max}):
-        if t <= 0:  # no sheet grips and none is given: there is no plate to measure
+        if t <= CONTACT_MM:  # no sheet grips and none is given (or float noise of 0 mm):
+            # no plate to measure, nor one OpenCascade can extrude
             reason = f"no plate to measure: the finished plate is {t:g} mm"
             for end in ("min", "max"):
                 opening = (ends["width"][0], ends["height"][0], radius)

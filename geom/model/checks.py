@@ -131,25 +131,31 @@ def check_shop(minus: float, plus: float, conditions: Conditions, tol: float) ->
     return Check("shop_process", False, f"{leaves}: {why}; {holds}{hint}", figures)
 
 
+HELD_AGAINST_THE_PLATE = {"nut": "its nut", "screw": "its screws", "clamp": "its clamps"}
+"""Mounting kinds (and what holds them) that pull the part's flange (bezel) against the
+plate: for them the flange's (and nut's) cover, not a play limit, decides how large the
+opening may be."""
+
+
 def check_clearance(per_size: dict[str, Size], snap: SnapIn) -> Check:
-    """Opening - collar in [0, T + m] per size: no interference, no more play than the
-    cutout's and the part's tolerances together allow."""
+    """Opening - collar per size: never below 0 (interference). A snap-in part's play
+    stays within T + m, the cutout's and the part's tolerances together; a part held by
+    a nut, screws or clamps has no such limit: `flange_overlap` (and `nut_cover`) decide."""
     figures: dict[str, Any] = {}
     problems = []
     allowed: dict[str, float] = {}
+    capped = snap.mounting not in HELD_AGAINST_THE_PLATE
     for name, s in per_size.items():
         low, high = snap.band(name)
         collar = snap.collar_size(name)
         assert collar is not None
-        allowed[name] = high - low + collar.spread
-        figures |= {
-            f"{name}_min": s.min,
-            f"{name}_max": s.max,
-            f"{name}_allowed_max": allowed[name],
-        }
+        figures |= {f"{name}_min": s.min, f"{name}_max": s.max}
+        if capped:
+            allowed[name] = high - low + collar.spread
+            figures[f"{name}_allowed_max"] = allowed[name]
         if s.min < -EPS_MM:
             problems.append(f"interference: the {_label(name)} is {mm(-s.min)} mm under the collar")
-        elif s.max > allowed[name] + EPS_MM:
+        elif capped and s.max > allowed[name] + EPS_MM:
             problems.append(
                 f"{_label(name)} play {mm(s.max)} mm exceeds the tolerances {mm(allowed[name])} mm "
                 f"(cutout +{mm(high - low)}, part -{mm(collar.spread)})"
@@ -161,6 +167,13 @@ def check_clearance(per_size: dict[str, Size], snap: SnapIn) -> Check:
     figures["allowed_min"] = 0.0
     if problems:
         return Check("clearance", False, "; ".join(problems), figures)
+    if not capped:
+        message = (
+            f"clearance {mm(low)} .. {mm(high)} mm: no interference; held by "
+            f"{HELD_AGAINST_THE_PLATE[snap.mounting]}, the part's play is for the flange's "
+            "cover to decide"
+        )
+        return Check("clearance", True, message, figures)
     message = f"clearance {mm(low)} .. {mm(high)} mm within 0 .. {mm(max(allowed.values()))} mm"
     return Check("clearance", True, message, figures)
 

@@ -136,13 +136,34 @@ def dxf_notes(doc: Any) -> list[str]:
     return [str(t.dxf.text) for t in doc.modelspace().query(f"TEXT[layer=='{NOTES_LAYER}']")]
 
 
+@dataclass(frozen=True, slots=True)
+class _OwnHole:
+    """A fixing hole that belongs to a placed part: its centre on the panel (mm) and its
+    label on the drawing (the part's label, else its id, and "fixing")."""
+
+    x: float
+    y: float
+    label: str
+
+
+def _own_holes(panel: Any) -> list[_OwnHole]:
+    """Every placed part's own fixing holes as the panel job draws them (placed and
+    turned with the part): each circle's centre, the middle of its two half arcs."""
+    out = []
+    for p in panel.places:
+        for contour in panel.fits[p.part.id].hole_contours(p.x, p.y, p.rotation):
+            (x0, y0, _), (x1, y1, _) = contour[0], contour[1]
+            out.append(_OwnHole((x0 + x1) / 2, (y0 + y1) / 2, f"{p.label or p.part.id} fixing"))
+    return out
+
+
 def _entries(panel: Any, openings: list[_Opening]) -> list[Any]:
-    """The panel file's entry (a placed part, hole or slot) each measured opening was
-    written for: of the entries whose centre lies inside the opening's extents, the one
-    nearest its middle (an opening's own centre always lies inside; the extents' middle
-    is the centre for symmetric shapes). An opening that holds no entry's centre fails:
-    the DXF was not written for this panel file."""
-    entries = [*panel.places, *panel.holes, *panel.slots]
+    """The panel file's entry (a placed part, a part's own fixing hole, a hole or a slot)
+    each measured opening was written for: of the entries whose centre lies inside the
+    opening's extents, the one nearest its middle (an opening's own centre always lies
+    inside; the extents' middle is the centre for symmetric shapes). An opening that
+    holds no entry's centre fails: the DXF was not written for this panel file."""
+    entries = [*panel.places, *_own_holes(panel), *panel.holes, *panel.slots]
     at: dict[tuple[float, float], Any] = {}
     for e in entries:
         at.setdefault((round(e.x, 6), round(e.y, 6)), e)
