@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import ezdxf
-from ezdxf import bbox
 from ezdxf.math import Vec2, bulge_to_arc
 
 JOIN_MM = 1e-6
@@ -39,8 +38,8 @@ class Loop:
 
     @property
     def extents(self) -> tuple[float, float, float, float]:
-        box = bbox.extents(self.entities, fast=False)
-        return box.extmin.x, box.extmin.y, box.extmax.x, box.extmax.y
+        """Exact extents (mm): ends, vertices and the axis points every arc passes."""
+        return exact_extents(self.entities)
 
     @property
     def width(self) -> float:
@@ -64,6 +63,52 @@ class Loop:
     @property
     def arcs(self) -> list[Segment]:
         return [s for s in self.segments if s.radius]
+
+
+def _arc_points(cx: float, cy: float, r: float, a0: float, a1: float) -> list[tuple[float, float]]:
+    """The axis points (0, 90, 180, 270 degrees) a counter-clockwise arc from `a0` to
+    `a1` (radians) passes."""
+    span = (a1 - a0) % math.tau or math.tau
+    return [
+        (cx + r * math.cos(k * math.pi / 2), cy + r * math.sin(k * math.pi / 2))
+        for k in range(4)
+        if (k * math.pi / 2 - a0) % math.tau <= span
+    ]
+
+
+def exact_extents(entities: list[Any]) -> tuple[float, float, float, float]:
+    """x0, y0, x1, y1 of LWPOLYLINE, POLYLINE, LINE, ARC and CIRCLE entities (mm), exact:
+    their ends and vertices plus the axis points their arcs pass (ezdxf's bulge_to_arc
+    for the bulges' centres; ezdxf.bbox flattens arcs and misses by up to 1e-3 mm)."""
+    pts: list[tuple[float, float]] = []
+    for e in entities:
+        kind = e.dxftype()
+        if kind == "CIRCLE":
+            (cx, cy, _), r = e.dxf.center, e.dxf.radius
+            pts += [(cx - r, cy - r), (cx + r, cy + r)]
+        elif kind == "LINE":
+            pts += [(e.dxf.start.x, e.dxf.start.y), (e.dxf.end.x, e.dxf.end.y)]
+        elif kind == "ARC":
+            (cx, cy, _), r = e.dxf.center, e.dxf.radius
+            s, t = Vec2(e.start_point), Vec2(e.end_point)
+            pts += [(s.x, s.y), (t.x, t.y)]
+            a0, a1 = math.radians(e.dxf.start_angle), math.radians(e.dxf.end_angle)
+            pts += _arc_points(cx, cy, r, a0, a1)
+        else:
+            if kind == "LWPOLYLINE":
+                verts = [(x, y, b) for x, y, b in e.get_points("xyb")]
+            else:
+                verts = [(v.dxf.location.x, v.dxf.location.y, v.dxf.bulge) for v in e.vertices]
+            for i, (x, y, b) in enumerate(verts):
+                pts.append((x, y))
+                if b:
+                    nx, ny, _ = verts[(i + 1) % len(verts)]
+                    if b < 0:  # clockwise: the same arc, counter-clockwise from the end
+                        (x, y), (nx, ny), b = (nx, ny), (x, y), -b
+                    centre, a0, a1, r = bulge_to_arc((x, y), (nx, ny), b)
+                    pts += _arc_points(centre.x, centre.y, r, a0, a1)
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def _bulge_segments(points: list[tuple[float, float, float]], closed: bool) -> list[Segment]:
@@ -282,53 +327,6 @@ def hole_diameter(cutout: dict[str, Any], target: str = "mid") -> float:
 # --- Exact measurement of what a file holds ------------------------------------------------
 
 
-def exact_extents(entities: list[Any]) -> tuple[float, float, float, float]:
-    """Exact extents (x0, y0, x1, y1) of CUT entities: CIRCLE, ARC, LINE, and polylines'
-    vertices plus the axis points their arcs pass (ezdxf's bulge_to_arc)."""
-    xs: list[float] = []
-    ys: list[float] = []
-
-    def arc(cx: float, cy: float, r: float, a0: float, a1: float) -> None:
-        xs.extend((cx + r * math.cos(a0), cx + r * math.cos(a1)))
-        ys.extend((cy + r * math.sin(a0), cy + r * math.sin(a1)))
-        for k in range(4):
-            if (k * math.pi / 2 - a0) % math.tau <= (a1 - a0) % math.tau:
-                xs.append(cx + r * math.cos(k * math.pi / 2))
-                ys.append(cy + r * math.sin(k * math.pi / 2))
-
-    for e in entities:
-        kind = e.dxftype()
-        if kind == "CIRCLE":
-            (cx, cy, _), r = e.dxf.center, e.dxf.radius
-            xs += [cx - r, cx + r]
-            ys += [cy - r, cy + r]
-        elif kind == "ARC":
-            c = e.dxf.center
-            arc(
-                c.x,
-                c.y,
-                e.dxf.radius,
-                math.radians(e.dxf.start_angle),
-                math.radians(e.dxf.end_angle),
-            )
-        elif kind == "LINE":
-            xs += [e.dxf.start.x, e.dxf.end.x]
-            ys += [e.dxf.start.y, e.dxf.end.y]
-        else:
-            if kind == "LWPOLYLINE":
-                pts = [(x, y, b) for x, y, b in e.get_points("xyb")]
-            else:
-                pts = [(v.dxf.location.x, v.dxf.location.y, v.dxf.bulge) for v in e.vertices]
-            for i, (x, y, b) in enumerate(pts):
-                xs.append(x)
-                ys.append(y)
-                if b:
-                    nx, ny, _ = pts[(i + 1) % len(pts)]
-                    centre, a0, a1, r = bulge_to_arc(Vec2(x, y), Vec2(nx, ny), b)
-                    arc(centre.x, centre.y, r, a0, a1)
-    return min(xs), min(ys), max(xs), max(ys)
-
-
 def size_of(entities: list[Any]) -> tuple[float, float]:
     """Exact width and height (mm) of entities (see `exact_extents`)."""
     x0, y0, x1, y1 = exact_extents(entities)
@@ -418,3 +416,80 @@ def picture_tolerance(path: Path, scale: float) -> float:
     of the largest arc on CUT."""
     radii = [r for loop in cut_loops(path) for r in loop.radii]
     return 1e-3 + 2 * BEZIER_ERROR * max(radii, default=0.0) * scale
+
+
+def template_cutouts() -> dict[str, dict[str, Any]]:
+    """Every shipped template's `[cutout]` table by part id, read with tomllib (family
+    rows expanded); a part mounted through a frame has its frame's."""
+    import tomllib
+
+    from geom.data.families import expand
+    from geom.data.templates import template_dirs
+
+    parts: dict[str, dict[str, Any]] = {}
+    for path in sorted(template_dirs()[-1].glob("*.toml")):
+        for item in expand(tomllib.loads(path.read_text(encoding="utf-8")), str(path)):
+            parts[item.data["part"]["id"]] = item.data
+    return {
+        pid: data["cutout"] if "cutout" in data else parts[data["part"]["frame"]]["cutout"]
+        for pid, data in parts.items()
+    }
+
+
+SIZES = {
+    "rect": ("width", "height"),
+    "circle": ("diameter",),
+    "circle-notch": ("diameter", "notch_width", "notch_reach"),
+}
+RADII = {"rect": "corner_radius", "circle-notch": "notch_corner_radius"}
+
+
+def expected_cut(cutout: dict[str, Any]) -> dict[str, Any]:
+    """The cut of a template's `[cutout]` on bare sheet, target mid (mm): each size at its
+    band's lower limit plus half the band (the band [0, tolerance] unless the size has its
+    own); the corner radius as given. Shapes other than rect, circle, circle-notch fail."""
+    shape = cutout.get("shape", "rect")
+    cut: dict[str, Any] = {"shape": shape}
+    for name in SIZES[shape]:
+        entry = cutout[name]
+        low, high = entry.get("band", [0.0, cutout["tolerance"]["value"]])
+        cut[name] = entry["value"] + low + (high - low) / 2
+    if shape in RADII:
+        cut["radius"] = cutout[RADII[shape]]["value"]
+    return cut
+
+
+def cut_area(cut: dict[str, Any]) -> float:
+    """Area of an `expected_cut` (mm^2): a rounded rectangle w h - (4 - pi) r^2; a circle
+    pi d^2 / 4; a notched circle the circle, plus the notch's strip of width w above the
+    circle up to the notch bottom (its part inside the circle a circular segment of
+    half-angle asin(w / d)), less its two rounded corners (1 - pi / 4) r^2 each."""
+    if cut["shape"] == "rect":
+        return float(cut["width"] * cut["height"] - (4 - math.pi) * cut["radius"] ** 2)
+    r = cut["diameter"] / 2
+    circle = math.pi * r * r
+    if cut["shape"] == "circle":
+        return circle
+    hw = cut["notch_width"] / 2
+    yj = math.sqrt(r * r - hw * hw)  # where the notch's sides meet the circle
+    top = cut["notch_reach"] - r
+    segment = r * r * math.asin(hw / r) - hw * yj  # the circle above y = yj, |x| <= hw
+    return circle + 2 * hw * (top - yj) - segment - (2 - math.pi / 2) * cut["radius"] ** 2
+
+
+def cut_box(cut: dict[str, Any], rotation: float) -> tuple[float, float, float, float]:
+    """x0, y0, x1, y1 of an `expected_cut` about its placement point (mm), turned
+    `rotation` degrees counter-clockwise: a rect about its centre, a circle (notched or
+    not) about the circle's centre, the notch at +Y before turning."""
+    if cut["shape"] == "rect":
+        w, h = cut["width"] / 2, cut["height"] / 2
+        box = (-w, -h, w, h)
+    else:
+        r = cut["diameter"] / 2
+        top = max(r, cut["notch_reach"] - r) if cut["shape"] == "circle-notch" else r
+        box = (-r, -r, r, top)
+    a = math.radians(rotation)
+    c, s = round(math.cos(a)), round(math.sin(a))  # quarter turns only
+    corners = [(x * c - y * s, x * s + y * c) for x in (box[0], box[2]) for y in (box[1], box[3])]
+    xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+    return min(xs), min(ys), max(xs), max(ys)

@@ -87,26 +87,43 @@ def _panel(tmp_path: Path, text: str) -> Path:
     return path
 
 
+# A powder-coated panel (0.06 .. 0.09 mm per face), its openings masked, its shop stated.
+COATED = """
+[panel]
+width = 100.0
+height = 60.0
+sheet = 1.5
+coating = [0.06, 0.09]
+masked = true
+process = "laser"
+shop_tolerance = 0.05
+
+[[place]]
+part = "770-744/064-000"
+x = 50.0
+y = 30.0
+"""
+
+
 def test_panel_shop_defaults_from_the_process_and_the_file_can_state_its_own(
     geom, tmp_path: Path
 ) -> None:
     """The laser default (+/-0.1 mm, a published figure) is too coarse for the 0.1 mm band:
-    the layout fails on the shop and says where the figure comes from."""
-    text = EXAMPLE.read_text(encoding="utf-8")
-    default = _panel(tmp_path, re.sub(r"(?m)^shop_tolerance = .*\n(\s+#.*\n)?", "", text))
+    the layout fails on the shop and says where the figure comes from. The coated panel
+    with its own shop (+/-0.05 mm) and masked openings passes: 1.5 + 2 x 0.09 = 1.68 mm
+    finished plate lies in 0.5 .. 2.0, and masked openings keep their cut size."""
+    default = _panel(tmp_path, COATED.replace("shop_tolerance = 0.05\n", ""))
     run = geom("panel", default, "-o", tmp_path / "a")
     assert run.code == 1
     report = json.loads((tmp_path / "a" / "p-report.json").read_text(encoding="utf-8"))
     assert report["shop_tolerance_mm"]["value"] == 0.1
     assert "gosnapcut" in report["shop_tolerance_mm"]["source"]
     assert "fit.shop_process" in {v["rule"] for v in report["violations"]}
-    shipped = geom("panel", EXAMPLE, "-o", tmp_path / "b")
-    assert shipped.code == 0, shipped.out
-    report = json.loads((tmp_path / "b" / "example-report.json").read_text(encoding="utf-8"))
-    assert report["shop_tolerance_mm"] == {
-        "value": 0.05,
-        "source": "example.toml: panel.shop_tolerance",
-    }
+    stated = _panel(tmp_path, COATED)
+    run = geom("panel", stated, "-o", tmp_path / "b")
+    assert run.code == 0, run.out
+    report = json.loads((tmp_path / "b" / "p-report.json").read_text(encoding="utf-8"))
+    assert report["shop_tolerance_mm"] == {"value": 0.05, "source": "p.toml: panel.shop_tolerance"}
     assert report["masked"] is True
 
 

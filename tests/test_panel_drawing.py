@@ -13,19 +13,24 @@ from pathlib import Path
 import ezdxf
 import pymupdf
 import pytest
-from measure import cut_loops
+from measure import cut_loops, expected_cut, template_cutouts
 
 from geom.catalog import panel_files
 from geom.cli import main
 from geom.data.templates import template_dirs
 from geom.dxf.lint import lint_file
 from geom.panel.job import run_panel
-from geom.panel.model import load_panel
+from geom.panel.model import Placed, load_panel
 from geom.render.panel_drawing import write_panel_drawing
 from geom.render.sheet import ASSUMED_NOTE, dim_mm
 
 PANELS = panel_files(template_dirs())
+CUTOUTS = template_cutouts()
 A3_LANDSCAPE_PT = (420 * 72 / 25.4, 297 * 72 / 25.4)
+LEFT_PT = 20 * 72 / 25.4
+"""The cutout table's header starts left of this (pt): 14 mm from the sheet's edge."""
+VIEW_RIGHT_PT = 272 * 72 / 25.4
+"""The view and the tables under it end left of this (pt); BOM and notes are right of it."""
 
 pytestmark = pytest.mark.skipif(not PANELS, reason="no example panel in templates/panels")
 
@@ -39,6 +44,23 @@ def cut_entities(path: Path) -> list[object]:
         else list(e.get_points("xyb"))
         for e in msp.query("LWPOLYLINE CIRCLE[layer=='CUT']")
     ]
+
+
+def _cut_text(p: Placed) -> str:
+    """The cutout table's cut and corner radius cells for a placed part, from its
+    template's numbers (tomllib; bare sheet, target mid): a rect W x H (turned a quarter:
+    H x W) and R, a circle by its diameter, a notched circle by its diameter, the notch's
+    width x reach and the notch's corner radius."""
+    cut = expected_cut(CUTOUTS[p.part.id])
+    if cut["shape"] == "circle":
+        return f"dia. {dim_mm(cut['diameter'])} -"
+    if cut["shape"] == "circle-notch":
+        notch = f"notch {dim_mm(cut['notch_width'])} x {dim_mm(cut['notch_reach'])}"
+        return f"dia. {dim_mm(cut['diameter'])} {notch} {dim_mm(cut['radius'])}"
+    w, h = cut["width"], cut["height"]
+    if p.rotation in (90, 270):
+        w, h = h, w
+    return f"{dim_mm(w)} x {dim_mm(h)} {dim_mm(cut['radius'])}"
 
 
 @pytest.mark.parametrize("panel_file", PANELS, ids=lambda p: p.stem)
@@ -58,13 +80,16 @@ def test_panel_drawing_is_measured_from_the_panel_dxf(panel_file: Path, tmp_path
     width, height = outline.width, outline.height
     assert f"{width:.2f}" in text and f"{height:.2f}" in text
 
+    placed = [(p.x, p.y) for p in panel.places]
     holes, slots, cutouts = [], [], 0
     for loop in loops:
         if loop is outline:
             continue
         x, y = loop.centre
         short = min(loop.width, loop.height)
-        if all(r == pytest.approx(short / 2, abs=1e-9) for r in loop.radii):
+        if (x, y) in [pytest.approx(at, abs=1e-9) for at in placed]:  # a round cutout
+            cutouts += 1
+        elif all(r == pytest.approx(short / 2, abs=1e-9) for r in loop.radii):
             if loop.width == pytest.approx(loop.height, abs=1e-9):  # a circle
                 holes.append((x, y, loop.width))
             else:  # an obround: two straights and half circles of half its width
@@ -84,6 +109,15 @@ def test_panel_drawing_is_measured_from_the_panel_dxf(panel_file: Path, tmp_path
         assert f"S{k} {label} {dim_mm(x)} {dim_mm(y)} {length:.2f} x {w:.2f}" in text
     for p in panel.places:
         assert p.label == "" or f" {p.label} {p.part.id} " in text
+        assert f" {p.part.id} {dim_mm(p.x)} {dim_mm(p.y)} {_cut_text(p)} " in f"{text} "
+    # Every cutout's label (else its number) shows in the view, above the tables.
+    words = doc[0].get_text("words")
+    header = min(w[1] for w in words if w[4] == "cutout" and w[0] < LEFT_PT)
+    in_view = {w[4] for w in words if w[3] < header and w[2] < VIEW_RIGHT_PT}
+    refs = {f"C{k}" for k in range(1, cutouts + 1)}
+    assert {p.label for p in panel.places if p.label} <= in_view
+    if not all(p.label for p in panel.places):
+        assert in_view & refs
     for stated in (panel.material, panel.finish, panel.general_tolerance, *panel.notes):
         assert " ".join(stated.split()) in text
     with files.bom.open(encoding="utf-8", newline="") as handle:
@@ -141,7 +175,14 @@ def test_long_tables_stay_on_the_sheet(tmp_path: Path) -> None:
         assert border <= x0 and x1 <= page.rect.width - border, word
         assert border <= y0 and y1 <= page.rect.height - border, word
     text = " ".join(page.get_text().split())
-    shown = {kind: set(re.findall(rf"\b{kind}(\d+) ", text)) for kind in "CHS"}
+    # The tables' rows: the words from the cutout table's header down (the view above
+    # names every opening).
+    words = page.get_text("words")
+    header = min(w[1] for w in words if w[4] == "cutout" and w[0] < LEFT_PT)
+    tables = " ".join(
+        w[4] for w in sorted(words, key=lambda w: (w[5], w[6], w[7])) if w[1] >= header - 0.5
+    )
+    shown = {kind: set(re.findall(rf"\b{kind}(\d+) ", tables)) for kind in "CHS"}
     for kind, total in (("C", 30), ("H", 40), ("S", 5)):
         # the listed rows are the first ones, and each table shows rows, not only a header
         assert shown[kind] == {str(k) for k in range(1, len(shown[kind]) + 1)}, kind

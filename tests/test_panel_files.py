@@ -17,10 +17,10 @@ from pathlib import Path
 
 import ezdxf
 import pytest
-from measure import texts
+from measure import cut_area, cut_box, cut_loops, expected_cut, template_cutouts, texts
 
 from geom.cli import main
-from geom.panel.model import Panel, load_panel
+from geom.panel.model import Panel, Placed, load_panel
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "templates" / "panels" / "example.toml"
@@ -89,31 +89,23 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Panel, Pat
 NAMES = ("example", "mixed")
 
 
-def _cut_loops(dxf: Path) -> tuple[list[list[tuple[float, float, float]]], object]:
+CUTOUTS = template_cutouts()
+
+
+def _cut_loops(dxf: Path) -> tuple[list[tuple[float, float, float, float]], object]:
+    """The exact extents (x0, y0, x1, y1, mm) of every closed CUT loop, and the document."""
     doc = ezdxf.readfile(dxf)
-    msp = doc.modelspace()
-    cut = [e for e in msp if e.dxf.layer == "CUT"]
+    cut = [e for e in doc.modelspace() if e.dxf.layer == "CUT"]
     assert {e.dxftype() for e in cut} <= {"LWPOLYLINE", "CIRCLE"}
-    assert all(e.closed for e in cut if e.dxftype() == "LWPOLYLINE")
-    loops = []
-    for e in cut:
-        if e.dxftype() == "CIRCLE":  # a round hole: as two half arcs, measured alike
-            (cx, cy, _), r = e.dxf.center, e.dxf.radius
-            loops.append([(cx + r, cy, 1.0), (cx - r, cy, 1.0)])
-        else:
-            loops.append([(x, y, b) for x, y, _, _, b in e.get_points("xyseb")])
-    return loops, doc
+    loops = cut_loops(dxf)
+    assert all(loop.closed for loop in loops)
+    return [loop.extents for loop in loops], doc
 
 
-def _extent(loop: list[tuple[float, float, float]]) -> tuple[float, float, float, float]:
-    """Centre and size of a loop: a circle (two half arcs) or a rounded rectangle (its
-    vertices lie on all four sides)."""
-    if len(loop) == 2 and all(b == 1.0 for _, _, b in loop):
-        (x0, y0, _), (x1, y1, _) = loop
-        d = math.hypot(x1 - x0, y1 - y0)
-        return (x0 + x1) / 2, (y0 + y1) / 2, d, d
-    xs, ys = [p[0] for p in loop], [p[1] for p in loop]
-    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, max(xs) - min(xs), max(ys) - min(ys)
+def _placed_box(p: Placed) -> tuple[float, float, float, float]:
+    """Where the placed part's cut lies (mm), from its template's numbers (tomllib)."""
+    x0, y0, x1, y1 = cut_box(expected_cut(CUTOUTS[p.part.id]), p.rotation)
+    return p.x + x0, p.y + y0, p.x + x1, p.y + y1
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -121,34 +113,29 @@ def test_dxf_loops_are_outline_cutouts_and_holes(
     runs: dict[str, tuple[Panel, Path]], name: str
 ) -> None:
     panel, out = runs[name]
-    loops, doc = _cut_loops(out / f"{name}-panel.dxf")
+    extents, doc = _cut_loops(out / f"{name}-panel.dxf")
     assert doc.header["$INSUNITS"] == 4  # type: ignore[attr-defined]
-    assert len(loops) == 1 + len(panel.places) + len(panel.holes) + len(panel.slots)
-    extents = [_extent(loop) for loop in loops]
+    assert len(extents) == 1 + len(panel.places) + len(panel.holes) + len(panel.slots)
     keys = {tuple(round(v, 6) for v in e) for e in extents}
     assert len(keys) == len(extents)  # no duplicates
     # The outline: lower-left corner at the origin, Y up.
-    assert extents[0] == pytest.approx(
-        (panel.width / 2, panel.height / 2, panel.width, panel.height)
-    )
+    assert extents[0] == pytest.approx((0.0, 0.0, panel.width, panel.height), abs=1e-9)
     remaining = list(extents[1:])
+
+    def take(box: tuple[float, float, float, float], what: str) -> None:
+        match = [e for e in remaining if e == pytest.approx(box, abs=1e-9)]
+        assert len(match) == 1, (what, box)
+        remaining.remove(match[0])
+
     for p in panel.places:
-        cut = panel.fits[p.part.id].cut
-        w, h = (cut.height, cut.width) if p.rotation in (90, 270) else (cut.width, cut.height)
-        match = [e for e in remaining if e == pytest.approx((p.x, p.y, w, h), abs=1e-9)]
-        assert len(match) == 1, (p.entry, p.x, p.y, w, h)
-        remaining.remove(match[0])
+        take(_placed_box(p), p.entry)
     for hole in panel.holes:
-        d = hole.diameter
-        match = [e for e in remaining if e == pytest.approx((hole.x, hole.y, d, d), abs=1e-9)]
-        assert len(match) == 1, hole.entry
-        remaining.remove(match[0])
+        r = hole.diameter / 2
+        take((hole.x - r, hole.y - r, hole.x + r, hole.y + r), hole.entry)
     for slot in panel.slots:
         upright = slot.angle in (90, 270)
         w, h = (slot.width, slot.length) if upright else (slot.length, slot.width)
-        match = [e for e in remaining if e == pytest.approx((slot.x, slot.y, w, h), abs=1e-9)]
-        assert len(match) == 1, slot.entry
-        remaining.remove(match[0])
+        take((slot.x - w / 2, slot.y - h / 2, slot.x + w / 2, slot.y + h / 2), slot.entry)
     assert remaining == []
     notes = [e for e in doc.modelspace() if e.dxf.layer == "NOTES"]  # type: ignore[attr-defined]
     assert len(notes) > len(panel.places) and {e.dxftype() for e in notes} == {"TEXT"}
@@ -177,17 +164,14 @@ def _solids(shape: object) -> list[object]:
 
 
 def _expected_volume(panel: Panel) -> float:
-    """Plate area less the openings, times the thickness, from the shapes' formulas:
-    a rounded rectangle w x h with corner radius r has area w h - (4 - pi) r^2; a slot
-    of length L and width W, (L - W) W + pi W^2 / 4."""
-
-    def rounded(w: float, h: float, r: float) -> float:
-        return w * h - (4 - math.pi) * r * r
-
-    area = rounded(panel.width, panel.height, panel.corner_radius)
+    """Plate area less the openings, times the thickness, from the shapes' formulas
+    (tests/measure.py: cut_area) on the templates' numbers: a rounded rectangle w x h
+    with corner radius r has area w h - (4 - pi) r^2; a slot of length L and width W,
+    (L - W) W + pi W^2 / 4."""
+    outline = {"shape": "rect", "width": panel.width, "height": panel.height}
+    area = cut_area({**outline, "radius": panel.corner_radius})
     for p in panel.places:
-        cut = panel.fits[p.part.id].cut
-        area -= rounded(cut.width, cut.height, cut.corner_radius)
+        area -= cut_area(expected_cut(CUTOUTS[p.part.id]))
     for hole in panel.holes:
         area -= math.pi * hole.diameter**2 / 4
     for slot in panel.slots:
@@ -354,7 +338,9 @@ def test_r12_and_exploded(tmp_path: Path) -> None:
     cut = [e for e in doc.modelspace() if e.dxf.layer == "CUT"]
     assert doc.dxfversion == "AC1009"
     assert len(cut) == 1 + len(panel.places) + len(panel.holes) + len(panel.slots)
-    assert sum(e.dxftype() == "CIRCLE" for e in cut) == len(panel.holes)
+    shapes = [expected_cut(CUTOUTS[p.part.id])["shape"] for p in panel.places]
+    round_cuts = shapes.count("circle")
+    assert sum(e.dxftype() == "CIRCLE" for e in cut) == len(panel.holes) + round_cuts
     assert all(e.dxftype() == "POLYLINE" and e.is_closed for e in cut if e.dxftype() != "CIRCLE")
     shutil.rmtree(tmp_path)
     assert main(["panel", str(EXAMPLE), "-o", str(tmp_path), "--explode"]) == 0
@@ -362,10 +348,12 @@ def test_r12_and_exploded(tmp_path: Path) -> None:
     cut = [e for e in doc.modelspace() if e.dxf.layer == "CUT"]
     assert {e.dxftype() for e in cut} == {"LINE", "ARC", "CIRCLE"}
     arcs = sum(e.dxftype() == "ARC" for e in cut)
-    # 4 corner arcs per rounded outline and cutout, per slot its two half circles, each
-    # as two quarter arcs (its straights are LINEs); a hole stays one CIRCLE.
-    assert arcs == 4 * (1 + len(panel.places)) + 4 * len(panel.slots)
-    assert sum(e.dxftype() == "CIRCLE" for e in cut) == len(panel.holes)
+    # 4 corner arcs per rounded outline and rect cutout; per notched circle its round
+    # part (more than half a turn: two arcs, as a bulge holds at most half a turn) and
+    # the notch's two corners; per slot its two half circles, each as two quarter arcs
+    # (its straights are LINEs); a hole or a round cutout stays one CIRCLE.
+    assert arcs == 4 * (1 + shapes.count("rect") + shapes.count("circle-notch") + len(panel.slots))
+    assert sum(e.dxftype() == "CIRCLE" for e in cut) == len(panel.holes) + round_cuts
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -373,7 +361,9 @@ def test_bodies_pass_through_their_cutouts(runs: dict[str, tuple[Panel, Path]], 
     """Read back from the assembly file: every body, at its place and rotation, shares no
     volume with the plate (the collar passes through its cutout, the flange rests on the
     front face), so plate and bodies agree on positions and rotations."""
+    from OCP.Bnd import Bnd_Box
     from OCP.BRepAlgoAPI import BRepAlgoAPI_Common
+    from OCP.BRepBndLib import BRepBndLib
     from OCP.BRepGProp import BRepGProp
     from OCP.GProp import GProp_GProps
 
@@ -382,9 +372,17 @@ def test_bodies_pass_through_their_cutouts(runs: dict[str, tuple[Panel, Path]], 
         BRepGProp.VolumeProperties_s(shape, props)
         return float(props.Mass())
 
+    def box(shape: object) -> tuple[float, ...]:
+        found = Bnd_Box()
+        BRepBndLib.AddOptimal_s(shape, found, False, False)
+        return tuple(found.Get())
+
     panel, out = runs[name]
     solids = _solids(_read_step(out / f"{name}-assembly.step"))
-    plate = max(solids, key=volume)
+    # The plate: the one solid spanning the panel, front face at Z = 0 (a body, such as
+    # a deep meter's, may hold more volume).
+    span = (0.0, 0.0, -panel.sheet.nominal, panel.width, panel.height, 0.0)
+    (plate,) = [s for s in solids if box(s) == pytest.approx(span, abs=1e-6)]
     assert volume(plate) == pytest.approx(_expected_volume(panel), rel=1e-6)
     for body in solids:
         if body is plate:

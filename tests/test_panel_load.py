@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -138,7 +139,13 @@ def test_example_is_a_19_inch_3u_front() -> None:
     assert [v for xy in corners for v in xy] == pytest.approx(
         [v for xy in expected for v in xy], abs=1e-9
     )
-    assert {p.part.id for p in panel.places} == {"770-744/064-000", "770-1242/076-000"}
+    data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    expected_ids = {e["part"] for e in (*data["place"], *data["array"])}
+    assert {p.part.id for p in panel.places} == expected_ids
+    assert {"770-744/064-000", "770-1242/076-000", "gland-M20"} <= expected_ids
+    assert len(panel.places) == sum(a["cols"] * a["rows"] for a in data["array"]) + len(
+        data["place"]
+    )
     labels = [p.label for p in (*panel.places, *panel.holes, *panel.slots)]
     assert all(labels) and len(set(labels)) == len(labels)
 

@@ -25,7 +25,7 @@ from geom.dxf.layers import (
     NOTES_LAYER,
 )
 from geom.dxf.writer import add_contour, write_document
-from geom.model.contour import Vertex
+from geom.model.contour import Circle, CircleNotch, Vertex
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.units import band, mm
 from geom.render.preview import page_png, pdf_bytes, pdf_document, svg_bytes
@@ -93,23 +93,26 @@ def read_cut_contours(path: Path) -> list[list[Vertex]]:
     return [c for c, _ in _read_cut(ezdxf.readfile(path))]
 
 
-def _read_cut(doc: Any) -> list[tuple[list[Vertex], bool]]:
+def _read_cut(doc: Any) -> list[tuple[list[Vertex], tuple[float, float, float] | None]]:
     """Every closed contour on layer CUT of a DXF document, in file order, as (x, y,
-    bulge) vertices (a circle as two half-circle arcs), each with whether it was written
-    as a CIRCLE. Reads what geom writes: LWPOLYLINE (R2000), POLYLINE (R12), CIRCLE, and
-    LINE / ARC chained end to end into closed loops (exploded, within JOIN_MM)."""
-    out: list[tuple[list[Vertex], bool]] = []
+    bulge) vertices (a circle as two half-circle arcs), each with the centre x, y and
+    radius (mm) of the CIRCLE it was written as, exactly (rebuilt from its half arcs a
+    radius may differ in the last bit), None for any other entity. Reads what geom
+    writes: LWPOLYLINE (R2000), POLYLINE (R12), CIRCLE, and LINE / ARC chained end to end
+    into closed loops (exploded, within JOIN_MM)."""
+    out: list[tuple[list[Vertex], tuple[float, float, float] | None]] = []
     loose: list[Any] = []
     entities: Any = doc.modelspace().query(f"*[layer=='{CUT_LAYER}']")
     for e in entities:
         kind = e.dxftype()
         if kind == "CIRCLE":
             (cx, cy, _), r = e.dxf.center, float(e.dxf.radius)
-            out.append(([(float(cx) + r, float(cy), 1.0), (float(cx) - r, float(cy), 1.0)], True))
+            x, y = float(cx), float(cy)
+            out.append(([(x + r, y, 1.0), (x - r, y, 1.0)], (x, y, r)))
         elif kind == "LWPOLYLINE" and e.closed:
-            out.append(([(float(x), float(y), float(b)) for x, y, b in e.get_points("xyb")], False))
+            out.append(([(float(x), float(y), float(b)) for x, y, b in e.get_points("xyb")], None))
         elif kind == "POLYLINE" and e.is_closed:
-            out.append(([_vertex(v) for v in e.vertices], False))
+            out.append(([_vertex(v) for v in e.vertices], None))
         elif kind in ("LINE", "ARC"):
             loose.append(e)
     if loose:
@@ -121,7 +124,7 @@ def _read_cut(doc: Any) -> list[tuple[list[Vertex], bool]]:
                 vertices = [(float(x), float(y), float(b)) for x, y, b in points]
                 if math.dist(vertices[0][:2], vertices[-1][:2]) <= JOIN_MM:
                     vertices.pop()  # the loop's closing vertex, back at its start
-                out.append((vertices, False))
+                out.append((vertices, None))
     return out
 
 
@@ -190,6 +193,44 @@ def _entries(panel: Any, openings: list[_Opening]) -> list[Any]:
     return out
 
 
+def _notch(o: _Opening) -> tuple[float, float, float, float, float] | None:
+    """A notched circle as measured from its contour: the circle's centre x, y, its
+    diameter, the notch's width and reach (from the circle's far edge to the notch's
+    bottom), in mm; None when no vertex lies outside the circle (no notch drawn). The
+    notch's axis runs from the circle's centre through the middle of the vertices outside
+    the circle (symmetric about it)."""
+    r = max(o.m.radii)
+    cx, cy = o.m.arc_centres[o.m.radii.index(r)]
+    outside = [
+        (x - cx, y - cy) for x, y, _ in o.contour if math.hypot(x - cx, y - cy) > r + MATCH_MM
+    ]
+    if not outside:
+        return None
+    mx, my = sum(v[0] for v in outside), sum(v[1] for v in outside)
+    ux, uy = mx / math.hypot(mx, my), my / math.hypot(mx, my)
+    across = [uy * x - ux * y for x, y in outside]
+    reach = r + max(ux * x + uy * y for x, y in outside)
+    return cx, cy, 2 * r, max(across) - min(across), reach
+
+
+def _cut_cells(o: _Opening, shape: object) -> tuple[float, float, str, str]:
+    """A cutout's centre x, y, its cut as drawn and its corner radius (table cells, mm),
+    measured from its contour: a circle by its diameter; a notched circle by the circle's
+    centre and diameter, the notch's width x reach and the notch's corner radius; any
+    other shape by its extents W x H and largest arc radius."""
+    cx, cy = o.m.centre
+    if isinstance(shape, Circle):
+        return cx, cy, f"dia. {dim_mm(o.m.width)}", "-"
+    notch = _notch(o) if isinstance(shape, CircleNotch) else None
+    if notch is not None:
+        x, y, d, width, reach = notch
+        corner = max((r for r in o.m.radii if r < d / 2 - MATCH_MM), default=0.0)
+        cut = f"dia. {dim_mm(d)} notch {dim_mm(width)} x {dim_mm(reach)}"
+        return x, y, cut, dim_mm(corner)
+    size = f"{dim_mm(o.m.width)} x {dim_mm(o.m.height)}"
+    return cx, cy, size, dim_mm(max(o.m.radii, default=0.0))
+
+
 def _lines(top: float) -> int:
     """Text lines (a table's header and rows) that fit from paper y `top` down to the
     border (2 mm clear)."""
@@ -239,8 +280,11 @@ def write_panel_drawing(
     doc = sheet_document(s)
     sheet = Sheet(doc, s, om.centre, PANEL_VIEW, drop=-4.0)
     msp = doc.modelspace()
-    for contour in contours:
-        add_contour(msp, contour, {"layer": CUT_LAYER})
+    for contour, circle in written:  # a CIRCLE copied as written, to the last bit
+        if circle is None:
+            add_contour(msp, contour, {"layer": CUT_LAYER})
+        else:
+            msp.add_circle(circle[:2], circle[2], dxfattribs={"layer": CUT_LAYER})
     # Overall size below and left of the outline, measured from its contour.
     msp.add_linear_dim(
         base=(om.centre[0], om.y0 - 10.0 / s),
@@ -267,11 +311,10 @@ def write_panel_drawing(
         ref = f"{kind}{len(rows[kind]) + 1}"
         label = entry.label or "-"
         if kind == "C":  # the name above the cutout's upper left corner
-            px, py = sheet.paper(cx - o.m.width / 2, o.m.y1)
+            px, py = sheet.paper(o.m.x0, o.m.y1)
             marks[kind].append((entry.label or ref, px, py + 1.2))
-            size = f"{dim_mm(o.m.width)} x {dim_mm(o.m.height)}"
-            corner = dim_mm(max(o.m.radii, default=0.0))
-            rows[kind].append([ref, label, entry.part.id, dim_mm(cx), dim_mm(cy), size, corner])
+            x, y, size, corner = _cut_cells(o, panel.fits[entry.part.id].cut)
+            rows[kind].append([ref, label, entry.part.id, dim_mm(x), dim_mm(y), size, corner])
             continue
         px, py = sheet.paper(o.m.x1, o.m.y1)  # holes and slots: up and right of them
         marks[kind].append((entry.label or ref, px + 0.5, py + 0.5))
@@ -290,19 +333,20 @@ def write_panel_drawing(
         py - 22,
         HEADING_MM,
     )
-    # Tables: cutouts, holes and slots under the view (as many rows as the sheet holds,
-    # the rest in the report), BOM and notes on the right. The view names the openings
-    # the tables list.
+    # Tables: cutouts, holes and slots under the view, from just under its heading (a
+    # low panel leaves the view's lower part empty) or the view region's foot, whichever
+    # is higher; as many rows as the sheet holds, the rest in the report. BOM and notes
+    # on the right. The view names every opening.
     report = f"{panel.name}-report.json"
-    top = PANEL_VIEW[1] - 4
+    top = max(PANEL_VIEW[1] - 4, py - 22 - HEADING_MM - 4)
     cut_columns = [
-        ("cutout", 14),
-        ("label", 22),
-        ("part", 34),
-        ("x", 16),
-        ("y", 16),
-        ("cut as drawn W x H", 34),
-        ("R", 12),
+        ("cutout", 11),
+        ("label", 13),
+        ("part", 36),
+        ("x", 15),
+        ("y", 15),
+        ("cut as drawn (mm)", 48),
+        ("R", 10),
     ]
     hole_columns = [("hole", 12), ("label", 22), ("x", 20), ("y", 20), ("dia.", 18)]
     slot_columns = [
@@ -322,9 +366,8 @@ def write_panel_drawing(
     if rows["S"]:
         listed["S"] = _lines(y - 2) - 1
         text_table(sheet, 166.0, y - 2, slot_columns, _clip(rows["S"], listed["S"], report))
-    for kind, kind_marks in marks.items():
-        shown = len(rows[kind]) if len(rows[kind]) <= listed.get(kind, 0) else listed[kind] - 1
-        for text, px, py in kind_marks[: max(shown, 0)]:
+    for kind_marks in marks.values():
+        for text, px, py in kind_marks:
             sheet.text(text, px, py, TEXT_MM)
     with bom_csv.open(encoding="utf-8", newline="") as handle:
         bom = list(csv.DictReader(handle))
