@@ -107,7 +107,7 @@ def exact_extents(entities: list[Any]) -> tuple[float, float, float, float]:
                         (x, y), (nx, ny), b = (nx, ny), (x, y), -b
                     centre, a0, a1, r = bulge_to_arc((x, y), (nx, ny), b)
                     pts += _arc_points(centre.x, centre.y, r, a0, a1)
-    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    xs, ys = [float(p[0]) for p in pts], [float(p[1]) for p in pts]
     return min(xs), min(ys), max(xs), max(ys)
 
 
