@@ -314,8 +314,10 @@ def _parse_mount(top: _Table, mounting: Mounting, flange_w: float, flange_h: flo
     low = _collar_extent(shape, {n: v.min for n, v in sizes.items()})
     nominal = _collar_extent(shape, {n: v.nominal for n, v in sizes.items()})
     high = _collar_extent(shape, {n: v.max for n, v in sizes.items()})
-    collar_w = Size(low[0], nominal[0], high[0])
-    collar_h = Size(low[1], nominal[1], high[1])
+    # An extent computed at each end of the sizes may land a rounding error (1e-14 mm)
+    # past the nominal's: the band's ends are clamped to hold it.
+    collar_w = Size(min(low[0], nominal[0]), nominal[0], max(high[0], nominal[0]))
+    collar_h = Size(min(low[1], nominal[1]), nominal[1], max(high[1], nominal[1]))
     round_collar = set(sizes) <= ROUND_COLLAR and "diameter" in sizes
     if isinstance(shape, Rect):
         collar_r = collar.quoted(
