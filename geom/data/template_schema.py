@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any, cast, get_args
 
 from geom.data.checked import Table
-from geom.data.contour_file import loop_of_segments, read_dxf_loop
-from geom.errors import MISSING, GeomDeprecationWarning
+from geom.data.contour_file import BadLoop, loop_of_segments, read_dxf_loop
+from geom.errors import MISSING, GeomDeprecationWarning, InputError
 from geom.model.checks import KEY_SLOTS
 from geom.model.contour import (
     Circle,
@@ -580,26 +580,31 @@ def _parse_holes(cut: _Table, tolerance: float) -> Holes | None:
 def parse_free_contour(cut: _Table) -> FreeContour:
     """`segments` (inline lines and arcs) or `dxf` (a file beside the template, one
     closed loop, optionally on `layer`) as a counter-clockwise loop (mm)."""
-    if ("segments" in cut.data) == ("dxf" in cut.data):
-        raise cut.error("segments", MISSING, "a contour needs segments or dxf", "one of them")
+    if "segments" in cut.data and "dxf" in cut.data:
+        raise cut.error(
+            "dxf", cut.data["dxf"], "given beside segments", "segments or dxf, not both"
+        )
+    if "segments" not in cut.data and "dxf" not in cut.data:
+        raise cut.error(
+            "segments", MISSING, "missing", 'segments = { value = [...] } or dxf = "file"'
+        )
     if "dxf" in cut.data:
         name = cut.text("dxf")
         layer = cut.text("layer", required=False) or None
         path = Path(cut.where).parent / name
         try:
             loop = read_dxf_loop(path, layer)
-        except ValueError as exc:
-            raise cut.error(
-                "dxf", name, str(exc), "a DXF file beside the template holding one closed loop"
-            ) from None
+        except BadLoop as exc:
+            field = "ENTITIES" if layer is None else f"ENTITIES on layer {layer}"
+            raise InputError(str(path), field, exc.value, exc.problem, DXF_ALLOWED) from None
         cut.record[cut.path("dxf")] = name
         return FreeContour(tuple(loop))
     entry = cut.must_table("segments")
-    raw = entry.get("value")
+    raw = entry.get("value", allowed=SEGMENTS_ALLOWED)
     try:
         loop = loop_of_segments(raw)
-    except ValueError as exc:
-        raise entry.error("value", "segments", str(exc), SEGMENTS_ALLOWED) from None
+    except BadLoop as exc:
+        raise entry.error("value", exc.value, exc.problem, SEGMENTS_ALLOWED) from None
     source = entry.source()
     entry.done()
     cut.record[cut.path("segments")] = source
@@ -608,7 +613,13 @@ def parse_free_contour(cut: _Table) -> FreeContour:
 
 SEGMENTS_ALLOWED = (
     "a closed chain of { line = [[x0, y0], [x1, y1]] } and { arc = { centre = [x, y], "
-    "radius = r, start = a0, end = a1 } } (mm, degrees, arcs counter-clockwise)"
+    "radius = r, start = a0, end = a1 } } (mm, degrees, arcs counter-clockwise) that "
+    "meets itself nowhere, every piece at least 0.001 mm long"
+)
+
+DXF_ALLOWED = (
+    "one closed loop of LWPOLYLINE, LINE and ARC entities that meets itself nowhere, "
+    "every piece at least 0.001 mm long, and no other entity"
 )
 
 
