@@ -58,3 +58,8 @@ class LintError(GeomError, RuntimeError):
 class GeomDeprecationWarning(FutureWarning):
     """An old spelling in a user's file or command line that still works (the message
     names the new one). The CLI prints each as one `geom: note:` line."""
+
+
+class TemplateWarning(UserWarning):
+    """A template in a user's template folder that cannot be read: skipped, every other
+    part still works. The CLI prints each as one `geom: warning:` line."""

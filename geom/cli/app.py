@@ -21,7 +21,7 @@ from geom.cli.catalog import add_preview
 from geom.cli.cut import add_cut
 from geom.cli.panel import add_panel
 from geom.cli.parts import add_build, add_list_check_cutout
-from geom.errors import GeomDeprecationWarning, GeomError, LintError
+from geom.errors import GeomDeprecationWarning, GeomError, LintError, TemplateWarning
 from geom.version import __version__
 
 
@@ -41,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with _library_logs_quiet(args.debug), warnings.catch_warnings():
             warnings.simplefilter("always", GeomDeprecationWarning)
+            warnings.simplefilter("default", TemplateWarning)
             warnings.showwarning = _note
             return cast(int, args.run(args))
     except LintError as exc:  # geom's own output is wrong: not the user's input
@@ -58,8 +59,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _note(message: Warning | str, *_: object, **__: object) -> None:
-    """A deprecation warning as one `geom: note:` line on stderr."""
-    print(f"geom: note: {message}", file=sys.stderr)
+    """A deprecation warning as one `geom: note:` line on stderr, a skipped template as
+    one `geom: warning:` line; any other library's warning stays off the user's
+    screen."""
+    if isinstance(message, TemplateWarning):
+        print(f"geom: warning: {message}", file=sys.stderr)
+    elif isinstance(message, GeomDeprecationWarning):
+        print(f"geom: note: {message}", file=sys.stderr)
 
 
 @contextlib.contextmanager

@@ -255,8 +255,17 @@ def number_band(
     """`V` or `MIN..MAX` (mm) option text as a band, each end a `number` in the allowed
     range; a falling range is an error."""
     low_text, ranged, high_text = text.partition("..")
-    first = number(where, field, low_text, low, high, low_open=low_open)
-    last = number(where, field, high_text, low, high, low_open=low_open) if ranged else first
+    try:
+        first = number(where, field, low_text, low, high, low_open=low_open)
+        last = number(where, field, high_text, low, high, low_open=low_open) if ranged else first
+    except InputError as exc:
+        if exc.problem != "not a number":
+            raise
+        pair = re.fullmatch(r"\s*([0-9.eE+]+)\s*(?:-|\u2013|,|;|:|/|\s|to)\s*([0-9.eE+]+)\s*", text)
+        example = f"{pair[1]}..{pair[2]}" if pair else f"{low:g}..{high:g}"
+        raise InputError(
+            where, field, text, "not a number", f"{exc.allowed}, as V or MIN..MAX (e.g. {example})"
+        ) from None
     if last < first:
         raise InputError(where, field, text, "a falling range", "MIN..MAX with MIN <= MAX")
     return Size.between(first, last)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast, get_args
 
-from geom.data.checked import Table
+from geom.data.checked import RESOLUTION_MM, Table
 from geom.data.contour_file import BadLoop, loop_of_segments, read_dxf_loop
 from geom.errors import MISSING, GeomDeprecationWarning, InputError
 from geom.model.checks import KEY_SLOTS
@@ -500,8 +500,15 @@ def parse_shape(cut: _Table) -> tuple[Shape, dict[str, tuple[float, float]]]:
         w, h = size("width"), size("height")
         angle = plain("side_angle", MAX_SIDE_ANGLE, unit="degrees")
         narrow = w - 2 * h * math.tan(math.radians(angle))
-        if narrow <= 0:
-            raise cut.error("side_angle", angle, "closes the trapezoid", "a narrow side > 0")
+        if narrow < RESOLUTION_MM:
+            widest = math.degrees(math.atan((w - RESOLUTION_MM) / (2 * h)))
+            raise cut.error(
+                "side_angle",
+                angle,
+                f"closing the trapezoid (its narrow side {narrow:.6g} mm)",
+                f"side_angle <= {math.floor(widest * 1e4) / 1e4:g} degrees for a narrow "
+                f"side of at least {RESOLUTION_MM:g} mm",
+            )
         shape = Trapezoid(w, h, angle, plain("corner_radius", narrow / 2))
     elif kind == "polygon":
         sides = int(

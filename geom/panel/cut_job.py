@@ -27,7 +27,9 @@ from typing import Any
 
 from geom.cad import enclosure as kernel
 from geom.data.atomic import write_text
+from geom.data.checked import RESOLUTION_MM
 from geom.dxf.writer import Note, write_dxf
+from geom.errors import InputError
 from geom.model.conditions import Conditions, Shop
 from geom.model.contour import Vertex, circle, circle_of
 from geom.model.fit import Fit, evaluate
@@ -398,6 +400,17 @@ def write_cut(plan: CutPlan, out_dir: Path, *, force: bool = False) -> CutFiles:
     stem = plan.layout.name
     violations = tuple(plan.violations)
     cam = (force or not violations) and plan.result is not None
+    touching = [c for c in plan.cuts if c.off_face or c.edge < RESOLUTION_MM]
+    if cam and touching:  # no CAM file can hold a cut that meets the face's boundary
+        c = touching[0]
+        raise InputError(
+            str(plan.layout.path),
+            c.entry,
+            f"at ({c.x:g}, {c.y:g})",
+            "an opening that runs off the face or meets its boundary (no CAM file can cut it, "
+            "--force or not)",
+            "an opening wholly on the face, clear of its outline and the openings already there",
+        )
     step = assembly = dxf = None
     if cam:
         dxf = write_dxf(

@@ -16,7 +16,7 @@ from pathlib import Path
 from geom.data.checked import read_toml
 from geom.data.template_schema import MAX_TOLERANCE_MM
 from geom.data.templates import Catalog, load_catalog
-from geom.errors import InputError
+from geom.errors import MISSING, InputError
 from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Target
 from geom.model.tolerance import Size
 from geom.panel.model import (
@@ -78,7 +78,7 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
     if select is None and (point is None or normal is None):
         raise face.error(
             "select",
-            None,
+            MISSING,
             "missing (and point and normal are not both given)",
             'select = ">Z", or point = [x, y, z] and normal = [nx, ny, nz]',
         )
@@ -96,7 +96,11 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
     top.done()
     if not places and not holes:
         raise top.error(
-            "place", None, "missing: no [[place]], [[array]] or [[hole]]", "one or more openings"
+            "place",
+            MISSING,
+            "missing: the layout is empty, nothing to cut",
+            "one or more [[place]], [[array]] or [[hole]] entries, e.g. "
+            '[[place]] part = "gland-M20" x = 30 y = 30',
         )
     return CutLayout(
         path=path,
