@@ -55,6 +55,12 @@ def run(args: argparse.Namespace) -> int:
     from geom.render.drawings import draw_panel
 
     panel = load_panel(args.file)
+    if not (panel.places or panel.holes or panel.slots):
+        print(
+            f"geom: note: {args.file}: the panel has no openings, its outputs show the outline "
+            "alone; add [[place]], [[array]], [[hole]] or [[slot]] entries to cut any",
+            file=sys.stderr,
+        )
     out = prepare_dir(args.output)
     warn_assumed_any(p.part for p in panel.places)
     if args.dxf_version == "r12":
