@@ -226,6 +226,8 @@ def load_catalog_lenient(
                         f"a duplicate of {here[item.id].where}",
                         "one template per id",
                     )
+                    if item.id not in raw:  # neither file is the part: using it is the error
+                        broken.setdefault(item.id, errors[item.where])
                     continue
                 here[item.id] = item
         for pid, item in here.items():
