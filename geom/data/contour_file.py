@@ -207,6 +207,49 @@ def _gap(p: Any, q: Any) -> float:
     )
 
 
+def _on_arc(arc: Arc, x: float, y: float) -> bool:
+    """Whether the point (x, y), on the arc's circle, lies within its span."""
+    angle = math.degrees(math.atan2(y - arc.centre[1], x - arc.centre[0]))
+    span = (arc.end_angle - arc.start_angle) % 360.0 or 360.0
+    return (angle - arc.start_angle) % 360.0 <= span + 1e-9
+
+
+def _second_meeting(a: Line | Arc, b: Line | Arc, shared: Any) -> float:
+    """0 when two neighbours sharing the corner `shared` meet a second time (a line
+    through an arc's circle, or two arcs' circles crossing again within both spans),
+    else infinity; two lines meet again only folded back (a spike, found before)."""
+    px, py = float(shared[0]), float(shared[1])
+    if isinstance(a, Line) and isinstance(b, Line):
+        return math.inf
+    if isinstance(a, Arc) and isinstance(b, Arc):
+        (ax, ay), (bx, by) = a.centre, b.centre
+        d = math.hypot(bx - ax, by - ay)
+        if d < RESOLUTION_MM:
+            return math.inf  # one circle: a fold-back, which is a spike
+        ux, uy = (bx - ax) / d, (by - ay) / d
+        vx, vy = px - ax, py - ay
+        along = vx * ux + vy * uy
+        qx, qy = ax + 2 * along * ux - vx, ay + 2 * along * uy - vy
+    else:
+        line, arc = (a, b) if isinstance(a, Line) else (b, a)
+        assert isinstance(line, Line) and isinstance(arc, Arc)
+        far = (
+            line.end
+            if math.dist(line.start, (px, py)) < math.dist(line.end, (px, py))
+            else line.start
+        )
+        length = math.dist(far, (px, py))
+        ux, uy = (far[0] - px) / length, (far[1] - py) / length
+        t = -2 * (ux * (px - arc.centre[0]) + uy * (py - arc.centre[1]))
+        if not RESOLUTION_MM < t <= length:
+            return math.inf
+        qx, qy = px + t * ux, py + t * uy
+    if math.hypot(qx - px, qy - py) < RESOLUTION_MM:
+        return math.inf  # tangent: they meet only at the corner
+    arcs = [seg for seg in (a, b) if isinstance(seg, Arc)]
+    return 0.0 if all(_on_arc(arc, qx, qy) for arc in arcs) else math.inf
+
+
 def _turn(v_in: Vertex, v: Vertex, v_out: Vertex) -> tuple[float, float]:
     """(cross, dot) of the unit directions arriving at and leaving the vertex `v`."""
 
@@ -252,10 +295,12 @@ def check_loop(loop: list[Vertex]) -> list[Vertex]:
             continue
         if n == 2:  # two pieces share both ends; a plain loop of two meets nowhere else
             continue
-        if j == i + 1:  # i's end is j's start: only the far ends may not touch
+        if j == i + 1:  # i's end is j's start: no far end touches, no second meeting
             gap = min(_gap(points[i][:1], points[j]), _gap(points[j][-1:], points[i]))
+            gap = min(gap, _second_meeting(segs[i], segs[j], points[j][0]))
         elif i == 0 and j == n - 1:  # j's end is i's start
             gap = min(_gap(points[i][-1:], points[j]), _gap(points[j][:1], points[i]))
+            gap = min(gap, _second_meeting(segs[i], segs[j], points[i][0]))
         else:
             gap = _gap(points[i], points[j])
         if gap < RESOLUTION_MM:

@@ -605,7 +605,7 @@ def parse_free_contour(cut: _Table) -> FreeContour:
             field = "ENTITIES" if layer is None else f"ENTITIES on layer {layer}"
             raise InputError(str(path), field, exc.value, exc.problem, DXF_ALLOWED) from None
         cut.record[cut.path("dxf")] = name
-        return FreeContour(tuple(loop))
+        return FreeContour(tuple(loop), origin=(cut.where, cut.path("dxf")))
     entry = cut.must_table("segments")
     raw = entry.get("value", allowed=SEGMENTS_ALLOWED)
     try:
@@ -615,7 +615,7 @@ def parse_free_contour(cut: _Table) -> FreeContour:
     source = entry.source()
     entry.done()
     cut.record[cut.path("segments")] = source
-    return FreeContour(tuple(loop))
+    return FreeContour(tuple(loop), origin=(cut.where, cut.path("segments")))
 
 
 SEGMENTS_ALLOWED = (

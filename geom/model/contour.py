@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, cast
+
+from geom.errors import InputError
 
 Vertex = tuple[float, float, float]
 
@@ -358,7 +360,8 @@ class DFlat(_Shape):
         yf = self.across_flat - r
         xj = math.sqrt(max(r * r - yf * yf, 0.0))
         a0 = math.atan2(yf, -xj)
-        out = _arc_vertices(0.0, 0.0, r, a0, math.atan2(yf, xj) + 2 * math.pi)
+        a1 = math.atan2(yf, xj)  # counter-clockwise from a0: a flat below the centre too
+        out = _arc_vertices(0.0, 0.0, r, a0, a1 + 2 * math.pi if a1 <= a0 else a1)
         return [*out, (xj, yf, 0.0)]
 
     @property
@@ -500,6 +503,8 @@ class FreeContour(_Shape):
 
     loop: tuple[Vertex, ...]
     grow: float = 0.0
+    origin: tuple[str, str] = field(default=("free contour", "loop"), compare=False)
+    """Where the loop was read (file, field): what an impossible growth names."""
     SIZES = ("width", "height")
 
     def _contour(self) -> list[Vertex]:
@@ -514,7 +519,18 @@ class FreeContour(_Shape):
         """Grown so that its width grows as asked (a free contour grows alike on every
         side: one offset, never one per size)."""
         base = FreeContour(self.loop).size("width")
-        return FreeContour(self.loop, (sizes.get("width", base) - base) / 2)
+        grown = FreeContour(self.loop, (sizes.get("width", base) - base) / 2, self.origin)
+        try:
+            grown._contour()
+        except ValueError as exc:  # a concave arc grown away, a corner at an arc shrunk
+            raise InputError(
+                *self.origin,
+                f"the loop offset by {grown.grow:+.4f} mm",
+                f"not drawable ({exc})",
+                "concave arcs larger than the cut's growth (its band, coating and the "
+                "shop's tolerance), convex ones larger than the collar's shrinking",
+            ) from None
+        return grown
 
     @property
     def width(self) -> float:
