@@ -39,9 +39,14 @@ class OutputError(GeomError, OSError):
     """An output file or directory that cannot be written."""
 
 
+class Plain(str):
+    """A value shown as it is, without quotes: a place or a piece of input described
+    (`the line (0, 0) -> (1, 0)`), not a text the user typed."""
+
+
 def _show(value: object) -> str:
     """A value as the user wrote it, shortened to keep the message on one line."""
-    text = repr(value) if isinstance(value, str) else str(value)
+    text = repr(value) if isinstance(value, str) and not isinstance(value, Plain) else str(value)
     text = text.replace("\n", "\\n")
     return text if len(text) <= 60 else text[:57] + "..."
 

@@ -339,7 +339,9 @@ def test_toml_error_position_from_the_exception_attributes() -> None:
         "t.toml:line 2, column 5: 'b =' is not valid TOML (invalid value); allowed TOML syntax"
     )
     unplaced = toml_error("t.toml", "", tomllib.TOMLDecodeError("Something else"))
-    assert str(unplaced) == "t.toml:(file): not valid TOML (something else); allowed TOML syntax"
+    assert str(unplaced) == (
+        "t.toml:(file): the file is not valid TOML (something else); allowed TOML syntax"
+    )
 
 
 def test_duplicate_ids_in_one_directory(

@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from geom.errors import MISSING, InputError
+from geom.errors import MISSING, InputError, Plain
 from geom.model.tolerance import Size
 
 MAX_TEXT = 200
@@ -70,11 +70,11 @@ def toml_error(where: str, text: str, exc: tomllib.TOMLDecodeError) -> InputErro
             column = len(text) - text.rfind("\n")
     problem = f"not valid TOML ({reason[:1].lower()}{reason[1:]})"
     if line is None or column is None:
-        return InputError(where, "(file)", MISSING, problem, "TOML syntax")
+        return InputError(where, "(file)", Plain("the file"), problem, "TOML syntax")
     lines = text.split("\n")
     source = lines[line - 1].rstrip() if line <= len(lines) else ""
     field = f"line {line}, column {column}"
-    return InputError(where, field, source or MISSING, problem, "TOML syntax")
+    return InputError(where, field, source or Plain("the line"), problem, "TOML syntax")
 
 
 def _resolved(low: float, low_open: bool, unit: str, integer: bool) -> tuple[float, bool]:

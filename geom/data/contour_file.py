@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from geom.data.checked import RESOLUTION_MM
+from geom.errors import Plain
 from geom.model.contour import Arc, Line, Vertex, offset_loop, segments
 
 JOIN_MM = 1e-6
@@ -31,7 +32,7 @@ class BadLoop(ValueError):
     an entity), `problem` says what is wrong with it."""
 
     def __init__(self, value: str, problem: str) -> None:
-        self.value, self.problem = value, problem
+        self.value, self.problem = Plain(value), problem
         super().__init__(f"{value} is {problem}")
 
 

@@ -117,7 +117,7 @@ class _Table(Table):
         if isinstance(raw, str):
             value: float | int | str = entry.text("value")
         elif isinstance(raw, bool) or not isinstance(raw, int | float):
-            raise entry.error("value", raw, "not a number or a text")
+            raise entry.error("value", raw, "not a number or a text", "a number or a quoted text")
         else:
             value = raw
         source = entry.source()

@@ -29,7 +29,7 @@ from geom.cad import enclosure as kernel
 from geom.data.atomic import write_text
 from geom.data.checked import RESOLUTION_MM
 from geom.dxf.writer import Note, write_dxf
-from geom.errors import InputError
+from geom.errors import InputError, Plain
 from geom.model.conditions import Conditions, Shop
 from geom.model.contour import Vertex, circle, circle_of
 from geom.model.fit import Fit, evaluate
@@ -406,7 +406,7 @@ def write_cut(plan: CutPlan, out_dir: Path, *, force: bool = False) -> CutFiles:
         raise InputError(
             str(plan.layout.path),
             c.entry,
-            f"at ({c.x:g}, {c.y:g})",
+            Plain(f"the opening at ({c.x:g}, {c.y:g})"),
             "an opening that runs off the face or meets its boundary (no CAM file can cut it, "
             "--force or not)",
             "an opening wholly on the face, clear of its outline and the openings already there",
