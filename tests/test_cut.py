@@ -373,6 +373,21 @@ def test_the_flat_wall_cut_gives_way_to_the_boolean(tmp_path: Path) -> None:
     assert removed == pytest.approx(area * 2.0, abs=1e-6)
 
 
+def test_forcing_a_part_over_the_face_edge_is_bad_input(tmp_path: Path, capsys: Any) -> None:
+    """--force writes CAM files despite broken rules, but no CAM file can hold a cut that
+    touches the face's boundary (here the hole's edge at x = 5 - 5 = 0, on the left
+    side): one line, exit 2, nothing written."""
+    lid = tmp_path / "lid.toml"
+    lid.write_text('[face]\nselect = ">Z"\n[[hole]]\nx = 5.0\ny = 50.0\ndiameter = 10.0\n')
+    out = tmp_path / "out"
+    code = main(["cut", str(enclosure(tmp_path)), str(lid), "-o", str(out), "--force"])
+    (line,) = capsys.readouterr().err.splitlines()
+    assert code == 2, line
+    assert line.startswith(f"geom: {lid}:hole[0]: the opening at (5, 50) is running off the face")
+    assert "; allowed an opening wholly on the face" in line
+    assert not any(out.glob("*"))
+
+
 def test_geom_cut_reports_the_flat_wall_way(good: tuple[Path, Path, int]) -> None:
     _, out, _ = good
     assert json.loads((out / "lid-report.json").read_text())["cut_method"] == "flat wall"

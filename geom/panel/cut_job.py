@@ -407,8 +407,8 @@ def write_cut(plan: CutPlan, out_dir: Path, *, force: bool = False) -> CutFiles:
             str(plan.layout.path),
             c.entry,
             Plain(f"the opening at ({c.x:g}, {c.y:g})"),
-            "an opening that runs off the face or meets its boundary (no CAM file can cut it, "
-            "--force or not)",
+            "running off the face or touching its boundary (no CAM file can cut it, --force "
+            "or not)",
             "an opening wholly on the face, clear of its outline and the openings already there",
         )
     step = assembly = dxf = None
