@@ -43,6 +43,7 @@ from geom.api import Band, check_fit, cutout_face
 from geom.errors import GeomError, InputError
 from geom.model.conditions import Target
 from geom.model.fit import Fit
+from geom.model.layout import where_text
 from geom.model.part import Part
 from geom.model.units import band, mm
 
@@ -263,7 +264,8 @@ def panel_layout(
     plan = plan_on(solids[0], Path("workplane"), loaded, select)
     report = cut_report(plan)
     if plan.violations and not force:
-        lines = [f"{v.rule}: {v.message} [{_where(v)}]" for v in plan.violations]
+        several = loaded.several
+        lines = [f"{v.rule}: {v.message} [{where_text(v, faces=several)}]" for v in plan.violations]
         raise LayoutError(
             f"{loaded.name}: {len(lines)} layout violations: " + " | ".join(lines),
             plan.violations,
@@ -282,11 +284,6 @@ def panel_layout(
     setattr(result, "geomReport", report)  # noqa: B010
     setattr(result, "geomViolations", tuple(plan.violations))  # noqa: B010
     return result
-
-
-def _where(violation: Any) -> str:
-    pairs = zip(violation.entries, violation.positions, strict=True)
-    return ", ".join(f"{e} at ({mm(x)}, {mm(y)})" for e, (x, y) in pairs)
 
 
 def _hole_faces(drawn: Fit, rotation: int) -> list[cq.Face]:

@@ -25,6 +25,7 @@ from geom.dxf.flat import BendMark, Marks, write_flat
 from geom.dxf.writer import DxfVersion, Note
 from geom.errors import LintError
 from geom.model.bend import Flange, SheetMetal, bend_notes
+from geom.model.layout import Violation
 from geom.model.notes import FORCED_NOTE
 from geom.model.report import dumps, with_forced
 from geom.model.units import mm
@@ -46,7 +47,6 @@ from geom.panel.job import (
     panel_notes,
     panel_report,
 )
-from geom.panel.layout import Violation
 from geom.panel.model import Panel
 
 SUFFIXES = ("-flat.dxf", "-folded.step", "-assembly.step")

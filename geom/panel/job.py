@@ -30,11 +30,12 @@ from geom.data.atomic import write_text
 from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.errors import LintError
 from geom.model.contour import Vertex, circle, rounded_rect
+from geom.model.layout import Violation, violation_record
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
 from geom.model.part import Part
 from geom.model.report import dumps, fit_report, with_forced
 from geom.model.units import band, mm
-from geom.panel.layout import Violation, check_layout, rules_for
+from geom.panel.layout import check_layout, rules_for
 from geom.panel.model import Panel, Placed, Slot
 
 PLATE_COLOUR = (0.80, 0.80, 0.78)
@@ -365,16 +366,7 @@ def panel_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, A
             "slots": len(panel.slots),
             "by_part": dict(sorted(Counter(p.part.id for p in panel.places).items())),
         },
-        "violations": [
-            {
-                "rule": v.rule,
-                "message": v.message,
-                "entries": list(v.entries),
-                "positions_mm": [list(xy) for xy in v.positions],
-                "figures": v.figures,
-            }
-            for v in violations
-        ],
+        "violations": [violation_record(v) for v in violations],
         "fits": [fit_report(fit) for fit in panel.fits.values()],
         "cutouts": [
             {
