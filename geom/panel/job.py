@@ -29,6 +29,7 @@ from typing import Any
 from geom.data.atomic import write_text
 from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.errors import LintError
+from geom.model.body import wing_plate
 from geom.model.contour import Vertex, circle, rounded_rect
 from geom.model.layout import Violation, violation_record
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
@@ -251,7 +252,6 @@ def part_components(panel: Panel) -> list[Any]:
     placed at every use of the part: repeated parts are instances of one shape."""
     from geom.cad.step import Component, Placement
 
-    finished = panel.sheet.nominal + 2 * panel.coating.nominal
     by_part: dict[str, list[Placed]] = {}
     for p in panel.places:
         by_part.setdefault(p.part.id, []).append(p)
@@ -260,7 +260,8 @@ def part_components(panel: Panel) -> list[Any]:
     for pid in sorted(by_part):
         uses = by_part[pid]
         placements = tuple(Placement(p.x, p.y, 0.0, float(p.rotation)) for p in uses)
-        for name, shape, colour in body_solids(uses[0].part, finished):
+        plate = wing_plate(uses[0].part, panel.sheet, panel.coating)
+        for name, shape, colour in body_solids(uses[0].part, plate):
             unique = name if name not in names else f"{name} (with {pid})"
             names.add(unique)
             out.append(Component(unique, shape, colour, placements))
