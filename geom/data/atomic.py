@@ -7,7 +7,9 @@ the same file leave one whole file, never a mix.
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from geom.errors import OutputError
@@ -39,8 +41,26 @@ def write_bytes(path: Path, data: bytes) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    checkpoint("write")
     return path
 
 
 def write_text(path: Path, text: str) -> Path:
     return write_bytes(path, text.encode("utf-8"))
+
+
+KILL_AT = "GEOM_TEST_KILL_AT"
+"""Test hook: `<event>:<k>` makes the process kill itself (SIGKILL) right after the k-th
+`event` ("write": a file landed under its name; "commit": a set's journal is written;
+"rename": a staged file moved in), so tests stop a run at exact moments, not by time."""
+_events: Counter[str] = Counter()
+
+
+def checkpoint(event: str) -> None:
+    """Count `event`; SIGKILL this process when `KILL_AT` names this occurrence."""
+    wanted = os.environ.get(KILL_AT)
+    if not wanted:
+        return
+    _events[event] += 1
+    if wanted == f"{event}:{_events[event]}":
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -26,17 +26,17 @@ from pathlib import Path
 from typing import Any
 
 from geom.cad import enclosure as kernel
-from geom.data.atomic import write_text
 from geom.dxf.writer import Note, write_dxf
 from geom.model.conditions import Conditions, Shop
 from geom.model.contour import Vertex, circle, circle_of
 from geom.model.fit import Fit, evaluate
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
-from geom.model.report import dumps, fit_report, with_forced
+from geom.model.report import fit_report, with_forced
 from geom.model.tolerance import Size
 from geom.model.units import band, mm
+from geom.output import OutputSet, decide, opened
 from geom.panel.cut_layout import CutLayout
-from geom.panel.job import PLATE_COLOUR, body_solids
+from geom.panel.job import PLATE_COLOUR, body_solids, violation_record
 from geom.panel.layout import Opening, Violation, gap, near_pairs
 from geom.panel.model import SHOPS
 
@@ -391,43 +391,54 @@ def _relative(tool: Any, cut: Cut, frame: kernel.FaceFrame) -> tuple[float, ...]
 # --- the files --------------------------------------------------------------------------
 
 
-def write_cut(plan: CutPlan, out_dir: Path, *, force: bool = False) -> CutFiles:
-    """Write the report, and the CAM files when every rule holds or `force`."""
+def write_cut(plan: CutPlan, out: Path | OutputSet, *, force: bool = False) -> CutFiles:
+    """Write the report, and the CAM files through the output gate (geom.output.gate):
+    when every rule holds and the enclosure could be cut, or with `force` (marked), into
+    `out` (a folder, written as one set, or a set of the caller's)."""
     from geom.cad.step import Component, write_step
 
     stem = plan.layout.name
     violations = tuple(plan.violations)
-    cam = (force or not violations) and plan.result is not None
+    verdict = decide(not violations, plan.result is not None, force=force)
+    cam = [f"{stem}{suffix}" for suffix in ("-face.dxf", "-cut.step", "-assembly.step")]
     step = assembly = dxf = None
-    if cam:
-        dxf = write_dxf(
-            out_dir / f"{stem}-face.dxf",
-            [*kernel.face_contours(plan.frame), *(c.contour for c in plan.cuts)],
-            _notes(plan, forced=bool(violations)),
-        )
-        product = f"{plan.enclosure.stem} cut"
-        step = write_step(
-            out_dir / f"{stem}-cut.step",
-            product,
-            [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)],
-        )
-        components = [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)]
-        for c in plan.cuts:
-            for name, body, colour in c.bodies:
-                components.append(Component(f"{c.entry} {name}", body.wrapped, colour))
-        assembly = write_step(out_dir / f"{stem}-assembly.step", f"{product} assembly", components)
-    else:
-        for suffix in ("-face.dxf", "-cut.step", "-assembly.step"):
-            (out_dir / f"{stem}{suffix}").unlink(missing_ok=True)
-    document = with_forced(cut_report(plan), cam and bool(violations))
-    document["files"] = {
-        "step": step.name if step else None,
-        "assembly": assembly.name if assembly else None,
-        "dxf": dxf.name if dxf else None,
-        "withheld": None if cam else "layout violations (--force writes them anyway)",
-    }
-    report = write_text(out_dir / f"{stem}-report.json", dumps(document))
-    return CutFiles(violations, report, step, assembly, dxf, cam and bool(violations))
+    refused = None
+    with opened(out) as outputs:
+        outputs.claim(*cam)
+        if verdict.write and plan.result is None:
+            refused = "DXF and STEP not written even with --force: no valid solid could be cut"
+        elif verdict.write:
+            dxf = write_dxf(
+                outputs.path(cam[0]),
+                [*kernel.face_contours(plan.frame), *(c.contour for c in plan.cuts)],
+                _notes(plan, forced=verdict.forced),
+            )
+            product = f"{plan.enclosure.stem} cut"
+            step = write_step(
+                outputs.path(cam[1]),
+                product,
+                [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)],
+            )
+            components = [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)]
+            for c in plan.cuts:
+                for name, body, colour in c.bodies:
+                    components.append(Component(f"{c.entry} {name}", body.wrapped, colour))
+            assembly = write_step(outputs.path(cam[2]), f"{product} assembly", components)
+        forced = dxf is not None and verdict.forced
+        document = cut_report(plan)
+        document["ok"] = verdict.holds  # no solid cut: cannot be decided, fails
+        document = with_forced(document, forced)
+        document["files"] = {
+            "step": step.name if step else None,
+            "assembly": assembly.name if assembly else None,
+            "dxf": dxf.name if dxf else None,
+            "withheld": verdict.withheld,
+            "removed_stale": [],
+            "refused": refused,
+        }
+        report = outputs.report(f"{stem}-report.json", document, cam)
+    final = outputs.final_of
+    return CutFiles(violations, report, final(step), final(assembly), final(dxf), forced)
 
 
 def _notes(plan: CutPlan, forced: bool) -> list[Note]:
@@ -465,7 +476,7 @@ def cut_report(plan: CutPlan) -> dict[str, Any]:
             "width": f.width,
             "height": f.height,
         },
-        "coating": {"min": layout.coating.min, "max": layout.coating.max},
+        "coating_mm": {"min": layout.coating.min, "max": layout.coating.max},
         "cut_method": plan.method,
         "volume": {
             "before": plan.solid.Volume(),
@@ -486,14 +497,5 @@ def cut_report(plan: CutPlan) -> dict[str, Any]:
             for c in plan.cuts
         ],
         "ok": not plan.violations,
-        "violations": [
-            {
-                "rule": v.rule,
-                "message": v.message,
-                "entries": list(v.entries),
-                "positions": [list(p) for p in v.positions],
-                "figures": v.figures,
-            }
-            for v in plan.violations
-        ],
+        "violations": [violation_record(v) for v in plan.violations],
     }
