@@ -1,88 +1,98 @@
-"""A run killed mid-way (SIGKILL: no clean-up runs) never leaves a partial file under a
-final name: every file there is whole, from this run or the previous one. Killed at
-several moments of a 1000-cutout `geom panel` run (DXF, plate STEP, assembly STEP, the
-drawing's PDF, DXF, SVG and PNG, BOM, report). Temporary `.<name>.*.part` files may
-remain; they never carry a final name."""
+"""A 1000-cutout `geom panel` run killed (SIGKILL: no clean-up runs) over a folder
+holding another panel's set of the same name: every file under a final name is whole,
+the folder holds the previous set or, once the next run has completed the committed
+one, the new set; the next run leaves no staging folder or temporary file. The kills
+land at exact moments (the GEOM_TEST_KILL_AT hook): a file staged, the set committed,
+files half moved in."""
 
 from __future__ import annotations
 
 import csv
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+from geom.data.atomic import KILL_AT
 from geom.dxf.lint import lint_file
+from geom.output import recover
+from geom.output.transaction import sha256
 
 ROOT = Path(__file__).resolve().parents[1]
-COLS, ROWS = 40, 25  # 1000 cutouts of the framed 2-pole socket
+ROWS = 25  # 1000 cutouts of the framed 2-pole socket (40 columns), 975 for the other
 
 
-def _big_panel(directory: Path) -> Path:
+def _big_panel(directory: Path, cols: int) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
     path = directory / "big.toml"
     path.write_text(
-        f"[panel]\nwidth = {COLS * 40 + 40}\nheight = {ROWS * 35 + 40}\n"
+        f"[panel]\nwidth = {40 * 40 + 40}\nheight = {ROWS * 35 + 40}\n"
         'sheet = 1.5\ncoating = 0.08\nprocess = "laser"\nshop_tolerance = 0.05\n\n'
-        f'[[array]]\npart = "770-1242/076-000"\nx = 40.0\ny = 40.0\ncols = {COLS}\n'
+        f'[[array]]\npart = "770-1242/076-000"\nx = 40.0\ny = 40.0\ncols = {cols}\n'
         f"rows = {ROWS}\npitch_x = 40.0\npitch_y = 35.0\n",
         encoding="utf-8",
     )
     return path
 
 
-def _assert_whole(out: Path) -> set[str]:
-    """Every file under a final name is complete; returns the final names found."""
-    finals = {p.name for p in out.iterdir() if not p.name.startswith(".")}
-    for name in finals:
-        path = out / name
-        if name.endswith(".dxf"):
-            assert lint_file(path) == [], name
-            assert path.read_bytes().rstrip().endswith(b"EOF"), name
-        elif name.endswith(".step"):
-            text = path.read_bytes()
-            assert text.startswith(b"ISO-10303-21;") and text.rstrip().endswith(
-                b"END-ISO-10303-21;"
-            ), name
-        elif name.endswith(".json"):
-            json.loads(path.read_text(encoding="utf-8"))
-        elif name.endswith(".pdf"):
-            assert path.read_bytes().rstrip().endswith(b"%%EOF"), name
-        elif name.endswith(".svg"):
-            assert path.read_bytes().rstrip().endswith(b"</svg>"), name
-        elif name.endswith(".png"):
-            assert path.read_bytes().endswith(b"IEND\xaeB`\x82"), name  # the last chunk
-        elif name.endswith(".csv"):
-            rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
-            assert len(rows) >= 2 and path.read_bytes().endswith(b"\n"), name
-    for tmp in (p for p in out.iterdir() if p.name.startswith(".")):
-        assert tmp.name.endswith(".part"), tmp.name
-    return finals
-
-
-def test_sigkill_leaves_no_partial_file(tmp_path: Path) -> None:
-    panel = _big_panel(tmp_path)
-    out = tmp_path / "out"
+def _run(panel: Path, out: Path, kill_at: str | None = None) -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop(KILL_AT, None)
+    if kill_at:
+        env[KILL_AT] = kill_at
     command = [sys.executable, "-m", "geom", "panel", str(panel), "-o", str(out)]
-    started = time.monotonic()
-    full = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    duration = time.monotonic() - started
-    assert full.returncode == 0, full.stderr
-    complete = _assert_whole(out)
-    assert len(complete) == 9, complete
-    replaced = []
-    for fraction in (0.3, 0.5, 0.65, 0.8, 0.95):
-        before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
-        proc = subprocess.Popen(
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        time.sleep(duration * fraction)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        assert _assert_whole(out) == complete
-        replaced.append(sum(before[n] != (out / n).stat().st_mtime_ns for n in complete))
-    # The kills landed mid-run: some run had replaced some of the files but not all.
-    assert any(0 < n < len(complete) for n in replaced), replaced
+    return subprocess.run(command, env=env, capture_output=True, check=False).returncode
+
+
+def _whole(path: Path) -> None:
+    name, data = path.name, path.read_bytes()
+    if name.endswith(".dxf"):
+        assert lint_file(path) == [] and data.rstrip().endswith(b"EOF"), name
+    elif name.endswith(".step"):
+        assert data.startswith(b"ISO-10303-21;"), name
+        assert data.rstrip().endswith(b"END-ISO-10303-21;"), name
+    elif name.endswith(".json"):
+        json.loads(data)
+    elif name.endswith(".pdf"):
+        assert data.rstrip().endswith(b"%%EOF"), name
+    elif name.endswith(".svg"):
+        assert data.rstrip().endswith(b"</svg>"), name
+    elif name.endswith(".png"):
+        assert data.endswith(b"IEND\xaeB`\x82"), name  # the last chunk
+    elif name.endswith(".csv"):
+        rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+        assert len(rows) >= 2 and data.endswith(b"\n"), name
+
+
+def _one_set(out: Path) -> int:
+    """Every file whole, exactly the report's set with its SHA-256s, nothing hidden;
+    returns the set's cutout count."""
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+    for path in out.iterdir():
+        _whole(path)
+    report = json.loads((out / "big-report.json").read_text(encoding="utf-8"))
+    listed = {o["file"]: o["sha256"] for o in report["outputs"]}
+    assert {p.name for p in out.iterdir()} == {"big-report.json", *listed}
+    assert all(sha256(out / name) == digest for name, digest in listed.items())
+    return int(report["counts"]["cutouts"])
+
+
+def test_sigkill_leaves_one_whole_set(tmp_path: Path) -> None:
+    old, new = _big_panel(tmp_path / "old", 40), _big_panel(tmp_path / "new", 39)
+    out = tmp_path / "out"
+    assert _run(old, out) == 0
+    assert _one_set(out) == 1000
+    for moment, expected in (("write:2", 1000), ("commit:1", 975), ("rename:5", 975)):
+        assert _run(new, out, kill_at=moment) == -signal.SIGKILL
+        for path in out.iterdir():  # under a final name: whole, from one run or the other
+            if not path.name.startswith("."):
+                _whole(path)
+        seen = tmp_path / f"seen-{moment.replace(':', '-')}"
+        shutil.copytree(out, seen)
+        recover(seen)  # what the next run does first
+        assert _one_set(seen) == expected, moment
+    assert _run(old, out) == 0
+    assert _one_set(out) == 1000

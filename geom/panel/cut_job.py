@@ -14,8 +14,9 @@ enclosure (a common volume over COLLISION_MM3). `write_cut` writes into a direct
   face's frame, on layer CUT;
 - `<name>-report.json`: the face, the walls, every fit and distance, every violation.
 
-The CAM files are withheld when a rule fails, unless `force`; the report is always
-written. Sizes in mm (volumes mm3).
+The CAM files go through the output gate (geom.output): withheld when a rule fails or no
+solid could be cut, unless `force`; the report is always written. Sizes in mm (volumes
+mm3).
 """
 
 from __future__ import annotations

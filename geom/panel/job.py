@@ -10,11 +10,12 @@
 - `<name>-bom.csv`: one line per part (frames counted with the parts they hold).
 - `<name>-report.json`: panel, rules, fits, every violation with positions, files.
 
-A layout violation withholds the CAM files (DXF, STEP) unless `force`, and removes
-those an earlier run left under the same names (a stale DXF must not pass for this
-layout); a DXF written only because of `force` carries "FIT FAILS - forced" on NOTES
-and the report says `"forced": true`. The BOM and the report are always written. Same
-input, same bytes. All sizes in mm.
+The files go through the output gate and as one set (geom.output): a layout violation
+withholds the CAM files (DXF, STEP) unless `force`, a CAM file an earlier run left under
+the same name is removed (a stale DXF must not pass for this layout); a DXF written only
+because of `force` carries "FIT FAILS - forced" on NOTES and the report says
+`"forced": true`. The BOM and the report are always written. Same input, same bytes.
+All sizes in mm.
 """
 
 from __future__ import annotations
