@@ -2,23 +2,19 @@
 folder, recovered after a SIGKILL. Two panels with the same name (so the same file
 names) but different holes, `front` with 2 holes and `front` with 5: the folder must
 always hold one of them whole, which its report's SHA-256 list and its DXF's hole count
-show. Kills land at exact moments through the GEOM_TEST_KILL_AT hook, not by time."""
+show. Killed runs: tests/test_kill.py."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import ezdxf
-import pytest
 
 from geom.data.atomic import KILL_AT
-from geom.output import recover
 from geom.output.transaction import sha256
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,38 +83,3 @@ def test_two_runs_into_one_folder_leave_one_whole_set(tmp_path: Path) -> None:
             waited = [line for line in stderr.splitlines() if "waiting for" in line]
             assert len(waited) <= 1 and all("geom panel" in w for w in waited), stderr
         assert _one_set(out) in panels
-
-
-MOMENTS = [
-    "write:1",  # the DXF staged
-    "write:3",  # ... the plate and assembly STEP
-    "write:5",  # ... the BOM and the first drawing file
-    "write:7",
-    "write:9",  # every file and the report staged, no journal yet
-    "commit:1",  # the journal written: the set is committed, nothing moved yet
-    "rename:1",
-    "rename:4",
-    "rename:8",
-    "rename:9",  # every file moved, the staging folder not yet removed
-]
-
-
-@pytest.mark.parametrize("moment", MOMENTS)
-def test_a_killed_run_leaves_one_whole_set(tmp_path: Path, moment: str) -> None:
-    old, new = _panel(tmp_path / "a", 2), _panel(tmp_path / "b", 5)
-    out = tmp_path / "out"
-    assert _start(old, out).wait() == 0
-    assert _one_set(out) == 2
-    killed = _start(new, out, kill_at=moment)
-    assert killed.wait() == -signal.SIGKILL, killed.communicate()[1]
-    committed = not moment.startswith("write")
-    if not committed:  # the previous set is untouched; its staging folder lies beside it
-        assert _one_set(out, staged=1) == 2
-    # What the next run finds, once it has cleared or completed what the kill left.
-    seen = tmp_path / "seen"
-    shutil.copytree(out, seen, symlinks=True)
-    recover(seen)
-    assert _one_set(seen) == (5 if committed else 2)
-    # The next run: its own complete set, nothing left behind.
-    assert _start(old, out).wait() == 0
-    assert _one_set(out) == 2

@@ -2,6 +2,11 @@
 
 A run killed mid-way leaves no partial file under the final name, and two runs writing
 the same file leave one whole file, never a mix.
+
+Test hook: `checkpoint` (below) kills the process at an exact moment, set by
+``$GEOM_TEST_KILL_AT`` (tests/test_kill.py, tests/test_output_sets.py). Unset, it costs
+one environment look-up per file. A whole run's files move in as one set:
+geom.output.transaction.
 """
 
 from __future__ import annotations
