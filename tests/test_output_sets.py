@@ -13,8 +13,10 @@ import sys
 from pathlib import Path
 
 import ezdxf
+import pytest
 
-from geom.data.atomic import KILL_AT
+from geom.data.atomic import KILL_AT, write_text
+from geom.output import output_set
 from geom.output.transaction import sha256
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,3 +85,15 @@ def test_two_runs_into_one_folder_leave_one_whole_set(tmp_path: Path) -> None:
             waited = [line for line in stderr.splitlines() if "waiting for" in line]
             assert len(waited) <= 1 and all("geom panel" in w for w in waited), stderr
         assert _one_set(out) in panels
+
+
+def test_a_run_that_stops_with_an_error_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "front-bom.csv").write_text("old\n", encoding="utf-8")
+    with pytest.raises(RuntimeError), output_set(out) as outputs:
+        write_text(outputs.path("front-bom.csv"), "new\n")
+        write_text(outputs.path("front-panel.dxf"), "new\n")
+        raise RuntimeError("stopped")
+    assert [p.name for p in out.iterdir()] == ["front-bom.csv"]
+    assert (out / "front-bom.csv").read_text(encoding="utf-8") == "old\n"

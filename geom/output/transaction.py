@@ -145,8 +145,9 @@ def output_set(out_dir: Path) -> Iterator[OutputSet]:
             outputs = OutputSet(out, staging)
             yield outputs
             _commit(outputs)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        finally:  # a committed set stopped mid-way stays for the next run to complete
+            if not (staging / JOURNAL).exists():
+                shutil.rmtree(staging, ignore_errors=True)
     finally:
         os.close(fd)  # releases the lock
 
