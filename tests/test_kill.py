@@ -11,7 +11,6 @@ import shutil
 import signal
 from pathlib import Path
 
-import pytest
 from test_output_sets import _one_set, _panel, _start
 
 from geom.output import recover
@@ -30,22 +29,22 @@ MOMENTS = [
 ]
 
 
-@pytest.mark.parametrize("moment", MOMENTS)
-def test_a_killed_run_leaves_one_whole_set(tmp_path: Path, moment: str) -> None:
+def test_a_killed_run_leaves_one_whole_set(tmp_path: Path) -> None:
     old, new = _panel(tmp_path / "a", 2), _panel(tmp_path / "b", 5)
     out = tmp_path / "out"
     assert _start(old, out).wait() == 0
-    assert _one_set(out) == 2
-    killed = _start(new, out, kill_at=moment)
-    assert killed.wait() == -signal.SIGKILL, killed.communicate()[1]
-    committed = not moment.startswith("write")
-    if not committed:  # the previous set is untouched; its staging folder lies beside it
-        assert _one_set(out, staged=1) == 2
-    # What the next run finds, once it has cleared or completed what the kill left.
-    seen = tmp_path / "seen"
-    shutil.copytree(out, seen, symlinks=True)
-    recover(seen)
-    assert _one_set(seen) == (5 if committed else 2)
-    # The next run: its own complete set, nothing left behind.
-    assert _start(old, out).wait() == 0
+    for moment in MOMENTS:  # the folder holds the 2-hole set before each kill
+        assert _one_set(out) == 2
+        killed = _start(new, out, kill_at=moment)
+        assert killed.wait() == -signal.SIGKILL, (moment, killed.communicate()[1])
+        committed = not moment.startswith("write")
+        if not committed:  # the previous set untouched; its staging folder beside it
+            assert _one_set(out, staged=1) == 2, moment
+        # What the next run finds, once it has cleared or completed what the kill left.
+        seen = tmp_path / f"seen-{moment.replace(':', '-')}"
+        shutil.copytree(out, seen, symlinks=True)
+        recover(seen)
+        assert _one_set(seen) == (5 if committed else 2), moment
+        # The next run: its own complete set, nothing left behind (checked above).
+        assert _start(old, out).wait() == 0, moment
     assert _one_set(out) == 2
