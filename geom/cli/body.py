@@ -11,6 +11,7 @@ from geom.cli.options import (
     output_dir_arg,
     sheet_args,
 )
+from geom.data.atomic import prepare_dir
 from geom.data.templates import load_catalog
 from geom.model.part import Part
 from geom.output import output_set
@@ -36,6 +37,7 @@ def _cmd_body(args: argparse.Namespace) -> int:
 
     part = load_catalog().resolve(args.part)
     plate = body_plate(part, conditions(args))
+    prepare_dir(args.output)  # a bad folder is bad input, before any warning
     warn_body(part)
     with output_set(args.output) as outputs:
         step = write_body(part, plate, outputs.dir)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from geom.cli.options import output_args, warn_assumed_any
+from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import mm
 from geom.output import output_set
@@ -40,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
     layout = load_cut_layout(args.layout)
     plan = plan_cut(args.enclosure, layout)  # bad input raises here: nothing written
+    prepare_dir(args.output)  # a bad folder is bad input, before any warning
     warn_assumed_any(p.part for p in layout.places)
     with output_set(args.output) as outputs:
         files = write_cut(plan, outputs, force=args.force)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from geom.cli.options import dxf_format_args, output_args, warn_assumed_any
+from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import band, mm
 from geom.output import output_set
@@ -56,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from geom.render.drawings import draw_panel, drawing_names
 
     panel = load_panel(args.file)
+    prepare_dir(args.output)  # a bad folder is bad input, before any warning
     warn_assumed_any(p.part for p in panel.places)
     if args.dxf_version == "r12":
         from geom.dxf.writer import R12_UNITS_NOTE

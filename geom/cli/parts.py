@@ -21,6 +21,7 @@ from geom.cli.options import (
     warn_assumed,
     warn_dxf,
 )
+from geom.data.atomic import prepare_dir
 from geom.data.templates import load_catalog
 from geom.errors import InputError
 from geom.model.contour import Rect, shape_text
@@ -139,6 +140,7 @@ def _cmd_cutout(args: argparse.Namespace) -> int:
     from geom.dxf.cutout import write_cutout
 
     fit = fit_of(args, part_of(args, load_catalog()))
+    prepare_dir(args.output)  # a bad folder is bad input, before any warning
     warn_assumed(fit.part)
     warn_dxf(args)
     with output_set(args.output) as outputs:
@@ -169,6 +171,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     plates = [body_plate_of(f) for f in fits]
     for fit, plate in zip(fits, plates, strict=True):
         validate_bodies(fit, plate)  # every [body] checked before any file
+    prepare_dir(args.output)
     failed = 0
     lines = []
     with output_set(args.output) as outputs:

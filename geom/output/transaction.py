@@ -97,6 +97,10 @@ class OutputSet:
         self._reports.append(_Report(name, document, covered))
         return self.out / name
 
+    @property
+    def report_names(self) -> set[str]:
+        return {r.name for r in self._reports}
+
     def stale(self, names: Iterable[str]) -> list[str]:
         """The files of `names` not staged this time that lie in the final folder."""
         return [n for n in names if not self._written(n) and (self.out / n).is_file()]
@@ -192,7 +196,7 @@ def _commit(outputs: OutputSet) -> None:
     outputs.removed = removed
     moved = sorted(p.name for p in outputs.dir.iterdir() if not p.name.startswith("."))
     # Reports last: their old versions stay beside the old files until the end.
-    reports = {r.name for r in outputs._reports}
+    reports = outputs.report_names
     moved = [n for n in moved if n not in reports] + [n for n in moved if n in reports]
     journal = {"move": moved, "remove": removed}
     write_text(outputs.dir / JOURNAL, json.dumps(journal))
