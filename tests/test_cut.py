@@ -140,6 +140,7 @@ def test_assembly_bodies_named_and_clear_of_the_walls(good: tuple[Path, Path, in
         assert box.zmin < 25 - 2.0
 
 
+@pytest.mark.freecad
 def test_freecad_reads_the_cut_enclosure(good: tuple[Path, Path, int], tmp_path: Path) -> None:
     _, out, _ = good
     script = textwrap.dedent("""
