@@ -111,7 +111,9 @@ def test_the_plan_finds_the_same_codes_on_a_face_and_across_faces() -> None:
 # --- the same positions on a flat panel and on an enclosure's lid --------------------------
 
 
-def test_two_glands_15_mm_apart_fail_alike_on_a_panel_and_a_lid(tmp_path: Path) -> None:
+def test_two_glands_15_mm_apart_fail_alike_on_a_panel_a_bent_panel_and_a_lid(
+    tmp_path: Path,
+) -> None:
     cq = pytest.importorskip("cadquery")
     box = cq.Workplane().box(160, 100, 50)
     solid = box.cut(cq.Workplane().box(156, 96, 46)).val().Solids()[0]
@@ -125,14 +127,23 @@ def test_two_glands_15_mm_apart_fail_alike_on_a_panel_and_a_lid(tmp_path: Path) 
         '[panel]\nwidth = 160.0\nheight = 100.0\nsheet = 2.0\nprocess = "laser"\n' + places,
         encoding="utf-8",
     )
+    bent = tmp_path / "bent.toml"  # the same base with a 20 mm flange bent down at the top
+    bent.write_text(
+        panel.read_text(encoding="utf-8").replace(
+            "[[place]]",
+            '[[flange]]\nedge = "top"\nheight = 20.0\nangle = 90.0\ndirection = "down"\n[[place]]',
+            1,
+        ),
+        encoding="utf-8",
+    )
     assert main(["cut", str(step), str(lid), "-o", str(tmp_path / "cut")]) == 1
     assert main(["panel", str(panel), "-o", str(tmp_path / "flat")]) == 1
-    on_lid = _rules(tmp_path / "cut" / "lid-report.json")
-    on_panel = _rules(tmp_path / "flat" / "flat-report.json")
+    assert main(["panel", str(bent), "-o", str(tmp_path / "bent")]) == 1
     pair = [["place[0]", "place[1]"]]
-    assert on_lid["flange_overlap"] == pair and on_lid["body_collision"] == pair
-    assert set(on_lid) == set(on_panel) == {"flange_overlap", "body_collision"}
-    assert on_panel["flange_overlap"] == pair and on_panel["body_collision"] == pair
+    expected = {"flange_overlap": pair, "body_collision": pair}
+    assert _rules(tmp_path / "cut" / "lid-report.json") == expected
+    assert _rules(tmp_path / "flat" / "flat-report.json") == expected
+    assert _rules(tmp_path / "bent" / "bent-report.json") == expected
 
 
 def test_a_jack_on_the_front_reaching_a_gland_under_the_lid_fails(
