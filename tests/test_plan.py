@@ -181,3 +181,17 @@ def test_a_jack_on_the_front_reaching_a_gland_under_the_lid_fails(
     assert "face[0].place[0] on lid at (80.000, 18.000)" in text
     assert "face[1].place[0] on front at (80.000, 29.000)" in text
     assert not (out / "box-faces-cut.step").exists()
+
+
+def test_a_face_named_twice_is_bad_input(tmp_path: Path, capsys: Any) -> None:
+    layout = tmp_path / "two.toml"
+    face = f'[[face]]\nname = "lid"\nselect = ">Z"\n[[face.place]]\npart = "{GLAND}"\n'
+    layout.write_text((face + "x = 50.0\ny = 50.0\n") * 2, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["cut", str(tmp_path / "box.step"), str(layout), "-o", str(out)]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line == (
+        f"geom: {layout}:face[1].name: 'lid' is not a new, safe face name; "
+        "allowed a name unique in the file"
+    )
+    assert not out.exists()
