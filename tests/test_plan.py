@@ -195,3 +195,41 @@ def test_a_face_named_twice_is_bad_input(tmp_path: Path, capsys: Any) -> None:
         "allowed a name unique in the file"
     )
     assert not out.exists()
+
+
+def test_two_faces_that_hold_write_one_dxf_per_face(tmp_path: Path) -> None:
+    """The jack 9 mm lower on the front (frame y 20: its envelope at world z -20.5 ..
+    10.5) stays below the gland's (z 15 .. 23): exit 0, each face's DXF holds its own
+    openings in its own frame: the gland's hole at lid (80, 18); the jack's 24 mm hole at
+    front (80, 20) and its four 3.2 mm fixing holes at (80 +/- 9.5, 20 +/- 12)."""
+    cq = pytest.importorskip("cadquery")
+    from measure import cut_loops
+
+    box = cq.Workplane().box(160, 100, 50)
+    solid = box.cut(cq.Workplane().box(156, 96, 46)).val().Solids()[0]
+    step = tmp_path / "box.step"
+    solid.exportStep(str(step))
+    layout = tmp_path / "box-faces.toml"
+    layout.write_text(
+        # The jack's fixing holes leave 1.63 mm to its 24 mm hole: less than t = 2 mm,
+        # the laser default; the 3.2 .. 3.3 mm hole band needs a shop holding +/-0.02 mm.
+        "[enclosure]\nmin_web = 1.5\nshop_tolerance = 0.02\n"
+        f'[[face]]\nname = "lid"\nselect = ">Z"\n'
+        f'[[face.place]]\npart = "{GLAND}"\nx = 80.0\ny = 18.0\n'
+        f'[[face]]\nname = "front"\nselect = "<Y"\n'
+        f'[[face.place]]\npart = "{JACK}"\nx = 80.0\ny = 20.0\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["cut", str(step), str(layout), "-o", str(out)]) == 0
+
+    def centres(name: str) -> list[tuple[float, float]]:
+        loops = [lp for lp in cut_loops(out / name) if lp.width < 50]  # not the outline
+        return sorted((round(lp.centre[0], 6), round(lp.centre[1], 6)) for lp in loops)
+
+    assert centres("box-faces-lid-face.dxf") == [(80.0, 18.0)]
+    holes = [(80.0 + dx, 20.0 + dy) for dx in (-9.5, 9.5) for dy in (-12.0, 12.0)]
+    assert centres("box-faces-front-face.dxf") == sorted([(80.0, 20.0), *holes])
+    report = json.loads((out / "box-faces-report.json").read_text())
+    assert report["files"]["dxf"] == ["box-faces-lid-face.dxf", "box-faces-front-face.dxf"]
+    assert [f["name"] for f in report["faces"]] == ["lid", "front"]

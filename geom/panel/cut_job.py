@@ -161,9 +161,14 @@ def conditions_of(layout: CutLayout) -> Conditions:
     shop = (
         SHOPS["laser"]
         if layout.shop_tolerance is None
-        else Shop(layout.shop_tolerance, f"{layout.path.name}: face.shop_tolerance")
+        else Shop(layout.shop_tolerance, f"{layout.path.name}: {_table(layout)}.shop_tolerance")
     )
     return Conditions(None, layout.coating, layout.masked, layout.target, shop)
+
+
+def _table(layout: CutLayout) -> str:
+    """Where the layout's settings are: its [face], or [enclosure] with several faces."""
+    return "enclosure" if layout.several else "face"
 
 
 def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None) -> CutPlan:
@@ -285,11 +290,12 @@ class EnclosureFaces:
         cut = self._cut(opening.entry) if opening.kind != "flange" else None
         t = cut.wall[1] if cut is not None and cut.wall is not None else 0.0
         min_edge = 1.5 * t if layout.min_edge is None else layout.min_edge
-        source = "laser default: edge >= 1.5 t" if layout.min_edge is None else "face.min_edge"
+        table = _table(layout)
+        source = "laser default: edge >= 1.5 t" if layout.min_edge is None else f"{table}.min_edge"
         return FaceRules(
             min_web=t if layout.min_web is None else layout.min_web,
             min_edge=min_edge,
-            web_source="web >= t" if layout.min_web is None else "face.min_web",
+            web_source="web >= t" if layout.min_web is None else f"{table}.min_web",
             edge_source=f"{source}, t = {mm(t)} mm measured",
             boundary=BOUNDARY,
         )
