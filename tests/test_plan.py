@@ -111,9 +111,7 @@ def test_the_plan_finds_the_same_codes_on_a_face_and_across_faces() -> None:
 # --- the same positions on a flat panel and on an enclosure's lid --------------------------
 
 
-def test_two_glands_15_mm_apart_fail_alike_on_a_panel_a_bent_panel_and_a_lid(
-    tmp_path: Path,
-) -> None:
+def test_two_glands_15_mm_apart_fail_alike_on_every_surface(tmp_path: Path, capsys: Any) -> None:
     cq = pytest.importorskip("cadquery")
     box = cq.Workplane().box(160, 100, 50)
     solid = box.cut(cq.Workplane().box(156, 96, 46)).val().Solids()[0]
@@ -137,6 +135,11 @@ def test_two_glands_15_mm_apart_fail_alike_on_a_panel_a_bent_panel_and_a_lid(
         encoding="utf-8",
     )
     assert main(["cut", str(step), str(lid), "-o", str(tmp_path / "cut")]) == 1
+    printed = capsys.readouterr().out
+    both = "[place[0] at (70.000, 50.000), place[1] at (85.000, 50.000)]"
+    assert "FAIL flange_overlap: place[0] (gland-M12) and place[1] (gland-M12)" in printed
+    assert "FAIL body_collision: place[0] (gland-M12) and place[1] (gland-M12)" in printed
+    assert printed.count(both) == 2
     assert main(["panel", str(panel), "-o", str(tmp_path / "flat")]) == 1
     assert main(["panel", str(bent), "-o", str(tmp_path / "bent")]) == 1
     pair = [["place[0]", "place[1]"]]
