@@ -185,9 +185,12 @@ def test_a_part_near_the_face_edge_fails(tmp_path: Path, capsys: Any) -> None:
     distance = 22.0 - w / 2  # 1.225 mm < 1.5 t = 3 mm
     assert f"place[0] is {distance:.3f} mm from the face's boundary" in text
     assert "place[0] at (22.000, 50.000)" in text
-    (edge,) = _violations(out)
+    # The 45.5 x 18.5 mm flange reaches 45.5 / 2 - 22 = 0.75 mm past the lid's left edge.
+    edge, flange = _violations(out)
     assert edge["rule"] == "edge" and edge["positions_mm"] == [[22.0, 50.0]]
     assert edge["figures"]["edge"] == pytest.approx(distance, abs=1e-6)
+    assert flange["rule"] == "flange_off_sheet" and flange["entries"] == ["place[0]"]
+    assert flange["figures"]["off_face_mm2"] == pytest.approx(0.75 * 18.5, abs=1e-6)
     assert not (out / "lid-cut.step").exists()
 
 
@@ -213,8 +216,14 @@ def test_a_part_near_an_existing_opening_fails(tmp_path: Path, capsys: Any) -> N
     assert main(["cut", str(step), str(lid), "-o", str(out)]) == 1
     text = capsys.readouterr().out
     assert "place[0] is 1.000 mm from the face's boundary" in text
-    (edge,) = _violations(out)
+    edge, flange = _violations(out)
     assert edge["figures"]["edge"] == pytest.approx(1.0, abs=1e-6)
+    # The 18.5 mm high flange's lower edge, y - 9.25, lies 5 - (y - 9.25 - 50) mm below
+    # the top of the 10 mm hole: it covers that segment of the hole.
+    r, d = 5.0, y - 9.25 - 50
+    segment = r * r * math.acos(d / r) - d * math.sqrt(r * r - d * d)
+    assert flange["rule"] == "flange_off_sheet"
+    assert flange["figures"]["off_face_mm2"] == pytest.approx(segment, rel=1e-6)
     # --force writes the files anyway; the DXF then holds the old hole as a loop too.
     assert main(["cut", str(step), str(lid), "-o", str(out), "--force"]) == 1
     assert len(cut_loops(out / "lid-face.dxf")) == 3

@@ -37,7 +37,7 @@ from geom.errors import InputError
 from geom.model.bend import Frame3
 from geom.model.body import wing_plate
 from geom.model.conditions import Conditions, Shop
-from geom.model.contour import Vertex, circle, circle_of
+from geom.model.contour import Vertex, circle, circle_of, rounded_rect
 from geom.model.fit import Fit, evaluate
 from geom.model.layout import (
     FaceRules,
@@ -89,6 +89,9 @@ class Cut:
     off_face: float = 0.0
     plate: float = 0.0
     """The finished plate the body's wings sit for (mm, `wing_plate`)."""
+    flange_off: float = 0.0
+    """How much of the part's flange lies off the face or over an opening already there
+    (mm2; 0 for a hole)."""
     bodies: list[tuple[str, Any, tuple[float, float, float]]] = field(default_factory=list)
     """(name, solid placed on the face, sRGB) per solid of the part's body."""
 
@@ -158,9 +161,14 @@ def conditions_of(layout: CutLayout) -> Conditions:
     shop = (
         SHOPS["laser"]
         if layout.shop_tolerance is None
-        else Shop(layout.shop_tolerance, f"{layout.path.name}: face.shop_tolerance")
+        else Shop(layout.shop_tolerance, f"{layout.path.name}: {_table(layout)}.shop_tolerance")
     )
     return Conditions(None, layout.coating, layout.masked, layout.target, shop)
+
+
+def _table(layout: CutLayout) -> str:
+    """Where the layout's settings are: its [face], or [enclosure] with several faces."""
+    return "enclosure" if layout.several else "face"
 
 
 def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None) -> CutPlan:
@@ -201,6 +209,9 @@ def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None =
             centred = c.contour(0.0, 0.0, p.rotation)
             cut = Cut(p.entry, face.name, p.x, p.y, contour, centred, p.part.id, p.rotation)
             _measure(solid, frame, cut, [(p.x, p.y), *corners])
+            mount = p.part.mount
+            flange = rounded_rect(mount.width, mount.height, 0.0, p.x, p.y, p.rotation)
+            cut.flange_off = kernel.boundary_distance(frame, flange)[1]
             if cut.wall is not None:
                 cut.plate = wing_plate(p.part, Size.between(*cut.wall), layout.coating)
                 if (p.part.id, cut.plate) not in built:  # one body per part and plate, moved
@@ -279,18 +290,19 @@ class EnclosureFaces:
         cut = self._cut(opening.entry) if opening.kind != "flange" else None
         t = cut.wall[1] if cut is not None and cut.wall is not None else 0.0
         min_edge = 1.5 * t if layout.min_edge is None else layout.min_edge
-        source = "laser default: edge >= 1.5 t" if layout.min_edge is None else "face.min_edge"
+        table = _table(layout)
+        source = "laser default: edge >= 1.5 t" if layout.min_edge is None else f"{table}.min_edge"
         return FaceRules(
             min_web=t if layout.min_web is None else layout.min_web,
             min_edge=min_edge,
-            web_source="web >= t" if layout.min_web is None else "face.min_web",
+            web_source="web >= t" if layout.min_web is None else f"{table}.min_web",
             edge_source=f"{source}, t = {mm(t)} mm measured",
             boundary=BOUNDARY,
         )
 
     def edge(self, opening: Opening) -> float | None:
-        """The measured edge distance; None off the face or over no wall (the surface's
-        own rules) and for a flange (not measured on an enclosure)."""
+        """The measured edge distance; None off the face or over no wall, and for a
+        flange (the surface's own rules say those)."""
         if opening.kind == "flange":
             return None
         cut = self._cut(opening.entry)
@@ -307,7 +319,9 @@ class EnclosureFaces:
         )
 
     def own_rules(self, plan: Plan) -> list[Violation]:
-        """Openings that run off their face, and openings over no wall."""
+        """Openings that run off their face, openings over no wall, flanges that do not
+        rest on their face (measured as the opening is: the flange's rectangle against
+        the face's boundary)."""
         out = []
         for c in self.cut_plan.cuts:
             at = ((c.x, c.y),)
@@ -328,6 +342,19 @@ class EnclosureFaces:
                 out.append(
                     Violation(
                         Rule.WALL, f"{c.entry} has no wall under it", (c.entry,), at, {}, (c.face,)
+                    )
+                )
+            if c.flange_off:
+                out.append(
+                    Violation(
+                        Rule.FLANGE_OFF_SHEET,
+                        f"{c.entry} ({c.part_id}): {mm(c.flange_off)} mm2 of the flange lies "
+                        "off the face (or over an opening already there): it cannot rest "
+                        "flat on the face",
+                        (c.entry,),
+                        at,
+                        {"off_face_mm2": c.flange_off},
+                        (c.face,),
                     )
                 )
         return out
