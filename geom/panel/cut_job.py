@@ -10,8 +10,8 @@ enclosure (a common volume over COLLISION_MM3). `write_cut` writes into a direct
 - `<name>-cut.step`: the cut enclosure, one solid, every opening cut at once (through a
   flat wall without a boolean, `kernel.cut_through`, else in one boolean);
 - `<name>-assembly.step`: the cut enclosure and every part's body, named and coloured;
-- `<name>-face.dxf`: the face's outline, its existing openings and every cutout, in the
-  face's frame, on layer CUT;
+- `<name>-face.dxf`: every new cutout on layer CUT, the face's outline and the openings
+  already in it on layer REFERENCE (never cut), in the face's frame;
 - `<name>-report.json`: the face, the walls, every fit and distance, every violation.
 
 The CAM files are withheld when a rule fails, unless `force`; the report is always
@@ -402,8 +402,9 @@ def write_cut(plan: CutPlan, out_dir: Path, *, force: bool = False) -> CutFiles:
     if cam:
         dxf = write_dxf(
             out_dir / f"{stem}-face.dxf",
-            [*kernel.face_contours(plan.frame), *(c.contour for c in plan.cuts)],
+            [c.contour for c in plan.cuts],
             _notes(plan, forced=bool(violations)),
+            reference=kernel.face_contours(plan.frame),
         )
         product = f"{plan.enclosure.stem} cut"
         step = write_step(
