@@ -91,6 +91,8 @@ class CutPlan:
     method: str | None = None
     """How the openings were cut: "flat wall" (`kernel.cut_through`, every opening
     through one flat wall of one thickness) or "one boolean" (`kernel.cut`)."""
+    notes: list[str] = field(default_factory=list)
+    """What reading the enclosure noted (closed shells read as a solid)."""
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,10 @@ class CutFiles:
 
 def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
     """Read, measure, check and cut (in memory); bad input raises InputError."""
-    solid = kernel.read_step(enclosure)
-    return plan_on(solid, enclosure, layout)
+    solid, notes = kernel.read_step(enclosure)
+    plan = plan_on(solid, enclosure, layout)
+    plan.notes = list(notes)
+    return plan
 
 
 def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None) -> CutPlan:
@@ -468,6 +472,7 @@ def cut_report(plan: CutPlan) -> dict[str, Any]:
         },
         "coating": {"min": layout.coating.min, "max": layout.coating.max},
         "cut_method": plan.method,
+        "notes": plan.notes,
         "volume": {
             "before": plan.solid.Volume(),
             "after": plan.result.Volume() if plan.result is not None else None,
