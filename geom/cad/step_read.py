@@ -5,10 +5,12 @@ changed character), which no Python `except` catches. So a file is read in three
 
 1. a syntax check here, in Python (`check_syntax`): the header, one DATA section with at
    least one entity, every entity `#n = NAME(...);` or `#n = (...);` with its brackets
-   and quotes closed, the end marker; a file that fails it is bad input naming the line;
-2. OpenCascade's reader in a child process (`fork` when this process runs one thread,
-   else `spawn`), which sends the shape back as OpenCascade's binary BRep (BinTools):
-   a crash there is the child's, and is bad input naming the signal;
+   and quotes closed, the end marker; a file that fails it is bad input naming the line
+   (`<file>:line <n>: '<its text>' is <problem>`);
+2. OpenCascade's reader in a child process (forked when this process runs one thread,
+   as the CLI does when it reads; else forked by multiprocessing's fork server, which
+   imports OCP once), which sends the shape back as OpenCascade's binary BRep
+   (BinTools): a crash there is the child's, and is bad input naming the signal;
 3. the shape's solids; with none, the closed shells read as the solid they bound (the
    largest the outside, any shell inside it a cavity) with a note saying so; an open
    shell, or faces in no shell, is bad input.
@@ -40,6 +42,9 @@ _DATA = re.compile(r"\bDATA\s*(?:\([^;]*\))?\s*;")
 _ENDSEC = re.compile(r"\bENDSEC\s*;")
 _END = re.compile(r"\bEND-ISO-10303-21\s*;")
 _ENTITY = re.compile(r"#\d+\s*=\s*(?:!?[A-Za-z_][A-Za-z0-9_]*\s*)?\(")
+_GROUP = re.compile(r"\([^()]*\)")
+_FLAT = re.compile(r"(?:\s*#\d+\s*=\s*(?:!?[A-Za-z_][A-Za-z0-9_]*\s*)?@\s*;)*\s*")
+"""A DATA section whose bracketed groups are `@` (`_flatten`): entities only."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,7 @@ class StepSolid:
 
 def read_solid(path: Path, where: str, field: str) -> StepSolid:
     """The one solid of the STEP file `path`; anything else raises InputError at
-    `where`:`field` (see the module's docstring)."""
+    `where`:`field`, or at the file's line (see the module's docstring)."""
     if not path.is_file():
         raise InputError(where, field, str(path), "not an existing file", ALLOWED)
     data = path.read_bytes()
@@ -62,9 +67,11 @@ def read_solid(path: Path, where: str, field: str) -> StepSolid:
     def bad(problem: str) -> InputError:
         return InputError(where, field, str(path), problem, ALLOWED)
 
-    problem = check_syntax(data)
-    if problem is not None:
-        raise bad(problem)
+    found = check_syntax(data)
+    if isinstance(found, SyntaxProblem):
+        raise InputError(str(path), f"line {found.line}", found.text, found.problem, ENTITY)
+    if found is not None:
+        raise bad(found)
     outcome, detail = _read_in_child(data)
     if outcome == "crashed":
         raise bad(f"a STEP file OpenCascade's reader cannot read (it crashed: {detail})")
@@ -84,19 +91,39 @@ def read_solid(path: Path, where: str, field: str) -> StepSolid:
 # --- 1. syntax ----------------------------------------------------------------------------
 
 
-def check_syntax(data: bytes) -> str | None:
-    """What is wrong with the STEP text `data` (no byte-order mark), where; None when
-    the reader may be given it."""
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """What is wrong at one line of a STEP file: the line (from 1), its text as written
+    (up to SHOWN characters), the problem."""
+
+    line: int
+    text: str
+    problem: str
+
+
+SHOWN = 40
+"""How much of a bad entity the message shows (characters)."""
+ENTITY = "entities `#n = NAME(...);` with their brackets and quotes closed (ISO 10303-21)"
+
+
+def check_syntax(data: bytes) -> SyntaxProblem | str | None:
+    """What is wrong with the STEP text `data` (no byte-order mark): at one line, or of
+    the whole file (a sentence); None when the reader may be given it."""
     text = data.decode("latin-1")
     if not text.lstrip().startswith("ISO-10303-21"):
         return "not a STEP file (no ISO-10303-21 header)"
 
-    def blank(match: re.Match[str]) -> str:  # a string as `$`, its line breaks kept
-        return "$" + "\n" * match.group(0).count("\n")
+    def blank(match: re.Match[str]) -> str:  # the same length, line breaks kept
+        inside = match.group(0)[1:]
+        return "$" + (re.sub(r"[^\n]", " ", inside) if "\n" in inside else " " * len(inside))
 
-    plain = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), _STRING.sub(blank, text))
+    def at(offset: int, problem: str) -> SyntaxProblem:
+        line = text[offset:].split("\n", 1)[0].strip()[:SHOWN]
+        return SyntaxProblem(text.count("\n", 0, offset) + 1, line, problem)
+
+    plain = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), _STRING.sub(blank, text))
     if "'" in plain:
-        return f"a STEP file with a string left open at line {_line(plain, plain.index(chr(39)))}"
+        return at(plain.index("'"), "a string left open (no closing quote)")
     data_at = _DATA.search(plain)
     if data_at is None:
         return "a STEP file with no DATA section"
@@ -104,16 +131,18 @@ def check_syntax(data: bytes) -> str | None:
     if end is None or _END.search(plain, end.end()) is None:
         return "a STEP file cut short (no ENDSEC; and END-ISO-10303-21; after its DATA)"
     body = plain[data_at.end() : end.start()]
+    if not body.strip():
+        return "a STEP file that holds no shape (its DATA section is empty)"
+    if _FLAT.fullmatch(_flatten(body)):
+        return None
     *entities, rest = body.split(";")
-    at = data_at.end()
     if rest.strip():
-        start = end.start() - len(rest.lstrip())
-        return f"a STEP file with an entity left open at line {_line(plain, start)}"
-    count = 0
+        return at(end.start() - len(rest.lstrip()), "an entity left open (no closing ;)")
+    offset, count = data_at.end(), 0
     for entity in entities:
         stripped = entity.strip()
-        start = at + len(entity) - len(entity.lstrip())
-        at += len(entity) + 1
+        start = offset + len(entity) - len(entity.lstrip())
+        offset += len(entity) + 1
         if not stripped:
             continue
         count += 1
@@ -122,11 +151,18 @@ def check_syntax(data: bytes) -> str | None:
             and stripped.endswith(")")
             and _balanced(stripped[stripped.index("(") :])
         ):
-            shown = " ".join(stripped.split())[:40]
-            return f"a STEP file with a syntax error at line {_line(plain, start)} ({shown!r})"
+            return at(start, "not a STEP entity")
     if count == 0:
         return "a STEP file that holds no shape (its DATA section is empty)"
     return None
+
+
+def _flatten(text: str) -> str:
+    """`text` with every bracketed group, innermost first, replaced by `@`."""
+    count = 1
+    while count:
+        text, count = _GROUP.subn("@", text)
+    return text
 
 
 def _balanced(text: str) -> bool:
@@ -144,17 +180,17 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-def _line(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
 # --- 2. the reader, in a child --------------------------------------------------------------
 
 
 def _read_in_child(data: bytes) -> tuple[str, Any]:
     """("ok", BRep bytes), ("unreadable", why) or ("crashed", the signal or exit code)."""
-    single = threading.active_count() == 1 and _threads() == 1
-    context: Any = multiprocessing.get_context("fork" if single else "spawn")
+    context: Any
+    if threading.active_count() == 1 and _threads() == 1:
+        context = multiprocessing.get_context("fork")
+    else:  # a fresh single-threaded server forks the children: OCP imported there once
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__, "OCP.STEPControl", "OCP.BinTools"])
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(data, send), daemon=True)
     child.start()
@@ -175,7 +211,7 @@ def _read_in_child(data: bytes) -> tuple[str, Any]:
 
 def _threads() -> int:
     """This process's threads as the OS counts them (OpenCascade's own included); 2 when
-    that cannot be told (then the child is spawned, never forked)."""
+    that cannot be told (then this process never forks)."""
     try:
         return len(os.listdir("/proc/self/task"))
     except OSError:
