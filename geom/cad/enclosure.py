@@ -19,10 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import cadquery as cq
-
-from geom.errors import InputError
+from geom.errors import InputError, MissingExtra
 from geom.model.contour import Vertex
+
+try:
+    import cadquery as cq
+except ModuleNotFoundError as exc:  # an optional extra: one line naming it, no traceback
+    if exc.name != "cadquery":
+        raise
+    raise MissingExtra("geom cut", "CadQuery", "cadquery") from None
 
 Box3 = tuple[float, float, float, float, float, float]
 """A bounding box: xmin, ymin, zmin, xmax, ymax, zmax (mm)."""
