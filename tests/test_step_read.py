@@ -20,6 +20,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -122,18 +123,21 @@ def test_a_changed_character_is_a_syntax_error_naming_its_line(
     assert " is not a STEP entity; " in found
 
 
-def test_a_reader_crash_is_contained(box: tuple[bytes, Path], tmp_path: Path) -> None:
+def _crashing(data: bytes) -> bytes:
     """A VECTOR whose direction is a CARTESIAN_POINT: syntax in order, and OpenCascade's
-    reader dies of it (SIGSEGV in cadquery-ocp 7.9.3). The real command, in its own
-    process: exit 2, one line, whatever the reader does."""
-    data, layout = box
+    reader dies of it (SIGSEGV in cadquery-ocp 7.9.3)."""
     point = re.search(rb"(#\d+) = CARTESIAN_POINT", data)
     vector = re.search(rb"= VECTOR\('',(#\d+),", data)
     assert point is not None and vector is not None
     wrong = vector.group(0).replace(vector.group(1), point.group(1))
-    damaged = data.replace(vector.group(0), wrong)
+    return data.replace(vector.group(0), wrong)
+
+
+def test_a_reader_crash_is_contained(box: tuple[bytes, Path], tmp_path: Path) -> None:
+    """The real command, in its own process: exit 2, one line, whatever the reader does."""
+    data, layout = box
     step = tmp_path / "crash.step"
-    step.write_bytes(damaged)
+    step.write_bytes(_crashing(data))
     done = subprocess.run(
         [sys.executable, "-m", "geom", "cut", str(step), str(layout), "-o", str(tmp_path / "o")],
         capture_output=True,
@@ -143,8 +147,24 @@ def test_a_reader_crash_is_contained(box: tuple[bytes, Path], tmp_path: Path) ->
     )
     assert done.returncode == 2, done
     (line,) = done.stderr.splitlines()
-    assert "is a STEP file OpenCascade's reader cannot read" in line
+    assert "is a STEP file OpenCascade's reader cannot read (it crashed: SIGSEGV)" in line
     assert not (tmp_path / "o").exists()
+
+
+def test_with_another_thread_running_the_reader_runs_in_a_new_interpreter(
+    box: tuple[bytes, Path], tmp_path: Path, capsys: Any
+) -> None:
+    """No fork while another Python thread runs: the crash is still contained."""
+    data, layout = box
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        line = _refused(_crashing(data), layout, tmp_path, capsys)
+    finally:
+        stop.set()
+        other.join()
+    assert "is a STEP file OpenCascade's reader cannot read (it crashed: SIGSEGV)" in line
 
 
 def test_a_byte_order_mark_is_skipped(box: tuple[bytes, Path], tmp_path: Path) -> None:

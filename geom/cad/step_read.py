@@ -7,10 +7,10 @@ changed character), which no Python `except` catches. So a file is read in three
    least one entity, every entity `#n = NAME(...);` or `#n = (...);` with its brackets
    and quotes closed, the end marker; a file that fails it is bad input naming the line
    (`<file>:line <n>: '<its text>' is <problem>`);
-2. OpenCascade's reader in a child process (forked when this process runs one thread,
-   as the CLI does when it reads; else forked by multiprocessing's fork server, which
-   imports OCP once), which sends the shape back as OpenCascade's binary BRep
-   (BinTools): a crash there is the child's, and is bad input naming the signal;
+2. OpenCascade's reader in a child process (forked when no other Python thread runs,
+   as in the CLI; else a new interpreter, which imports OCP again), which sends the
+   shape back as OpenCascade's binary BRep (BinTools): a crash there is the child's, and
+   is bad input naming the signal;
 3. the shape's solids; with none, the closed shells read as the solid they bound (the
    largest the outside, any shell inside it a cavity) with a note saying so; an open
    shell, or faces in no shell, is bad input.
@@ -20,11 +20,15 @@ A UTF-8 byte-order mark before the header is skipped. Only OCP is imported (lazi
 
 from __future__ import annotations
 
+import faulthandler
 import io
 import multiprocessing
 import os
+import pickle
 import re
 import signal
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,12 +189,16 @@ def _balanced(text: str) -> bool:
 
 def _read_in_child(data: bytes) -> tuple[str, Any]:
     """("ok", BRep bytes), ("unreadable", why) or ("crashed", the signal or exit code)."""
-    context: Any
-    if threading.active_count() == 1 and _threads() == 1:
-        context = multiprocessing.get_context("fork")
-    else:  # a fresh single-threaded server forks the children: OCP imported there once
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__, "OCP.STEPControl", "OCP.BinTools"])
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return _forked(data)
+    return _fresh(data)
+
+
+def _forked(data: bytes) -> tuple[str, Any]:
+    """The reader in a forked copy of this process: fast (OCP is loaded already), and
+    safe while no other Python thread runs (native worker pools, NumPy's OpenBLAS and
+    OpenCascade's own, sit idle while this thread reads)."""
+    context: Any = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(data, send), daemon=True)
     child.start()
@@ -202,33 +210,51 @@ def _read_in_child(data: bytes) -> tuple[str, Any]:
     finally:
         receive.close()
     child.join()
-    code = child.exitcode
-    if outcome is None or code != 0:
-        died = signal.Signals(-code).name if code is not None and code < 0 else f"exit {code}"
-        return "crashed", died
+    if outcome is None or child.exitcode != 0:
+        return "crashed", _died(child.exitcode)
     return outcome
 
 
-def _threads() -> int:
-    """This process's threads as the OS counts them (OpenCascade's own included); 2 when
-    that cannot be told (then this process never forks)."""
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        return 2
+def _fresh(data: bytes) -> tuple[str, Any]:
+    """The reader in a new interpreter running this module (the file on its stdin, the
+    outcome pickled on its stdout): when other threads run, or no fork exists. Slower:
+    it imports OCP."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    done = subprocess.run(
+        [sys.executable, "-m", __name__], input=data, capture_output=True, env=env, check=False
+    )
+    if done.returncode != 0:
+        return "crashed", _died(done.returncode)
+    outcome: tuple[str, Any] = pickle.loads(done.stdout)  # our own child's answer
+    return outcome
+
+
+def _died(code: int | None) -> str:
+    return signal.Signals(-code).name if code is not None and code < 0 else f"exit {code}"
 
 
 def _child(data: bytes, send: Any) -> None:
     """Read `data` with OpenCascade's STEP reader and send the outcome (the child's
     stdout and stderr go nowhere: the reader prints its complaints there)."""
+    _quiet()
+    send.send(_outcome(data))
+    send.close()
+
+
+def _quiet() -> None:
+    """Nothing from the child reaches the user: the reader's complaints, and no
+    fault-handler dump when it crashes (pytest and PYTHONFAULTHANDLER enable one)."""
+    faulthandler.disable()
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     os.dup2(null, 2)
+
+
+def _outcome(data: bytes) -> tuple[str, Any]:
     try:
-        send.send(_read(data))
+        return _read(data)
     except Exception as exc:  # the reader's own exceptions: the file is not read
-        send.send(("unreadable", f"{type(exc).__name__} in the reader"))
-    send.close()
+        return "unreadable", f"{type(exc).__name__} in the reader"
 
 
 def _read(data: bytes) -> tuple[str, Any]:
@@ -342,3 +368,17 @@ def _cut(outer: Any, cavities: list[Any]) -> Any:
     if len(solids) != 1 or not BRepCheck_Analyzer(solids[0]).IsValid():
         return None
     return solids[0]
+
+
+def _main() -> None:
+    """`python -m geom.cad.step_read`: a STEP file's bytes on stdin, the outcome pickled
+    on stdout (`_fresh`)."""
+    data = sys.stdin.buffer.read()
+    answer = os.dup(1)
+    _quiet()
+    with os.fdopen(answer, "wb") as out:
+        out.write(pickle.dumps(_outcome(data)))
+
+
+if __name__ == "__main__":
+    _main()
