@@ -288,3 +288,46 @@ def test_a_shelled_cadquery_box_is_read_as_its_solid(tmp_path: Path, capsys: Any
     solids = freecad(script, tmp_path, GEOM_STEP=str(out / "floor-cut.step"))
     assert len(solids) == 1 and solids[0]["valid"]
     assert solids[0]["volume"] == pytest.approx(expected, abs=1e-3)
+
+
+def test_two_closed_shells_read_as_a_hollow_solid(
+    box: tuple[bytes, Path], tmp_path: Path, capsys: Any
+) -> None:
+    """The box's outer skin and its cavity's skin as two closed shells, no solid: read as
+    the box with its cavity; the cut removes the 10 mm hole through the 2 mm lid."""
+    from OCP.BRep import BRep_Builder
+    from OCP.BRepPrimAPI import BRepPrimAPI_MakeBox
+    from OCP.gp import gp_Pnt
+    from OCP.STEPControl import STEPControl_AsIs, STEPControl_Writer
+    from OCP.TopAbs import TopAbs_SHELL
+    from OCP.TopExp import TopExp_Explorer
+    from OCP.TopoDS import TopoDS_Compound
+
+    _, layout = box
+    x, y, z = OUTER
+    boxes = [
+        BRepPrimAPI_MakeBox(gp_Pnt(0, 0, 0), x, y, z).Shape(),
+        BRepPrimAPI_MakeBox(
+            gp_Pnt(WALL, WALL, WALL), x - 2 * WALL, y - 2 * WALL, z - 2 * WALL
+        ).Shape(),
+    ]
+    builder, both = BRep_Builder(), TopoDS_Compound()
+    builder.MakeCompound(both)
+    for solid in boxes:
+        builder.Add(both, TopExp_Explorer(solid, TopAbs_SHELL).Current())
+    writer = STEPControl_Writer()
+    writer.Transfer(both, STEPControl_AsIs)
+    writer.Write(str(tmp_path / "skins.step"))
+    assert b"MANIFOLD_SOLID_BREP" not in (tmp_path / "skins.step").read_bytes()
+    out = tmp_path / "out"
+    assert main(["cut", str(tmp_path / "skins.step"), str(layout), "-o", str(out)]) == 0
+    note = (
+        "skins.step: holds no solid: its 2 closed shells are read as the solid they "
+        "bound (the largest the outside, 1 cavity)"
+    )
+    assert f"geom: note: {note}" in capsys.readouterr().err.splitlines()
+    from test_bends import read_step, solids, volume
+
+    (cut,) = solids(read_step(out / "lid-cut.step"))
+    inner = (x - 2 * WALL) * (y - 2 * WALL) * (z - 2 * WALL)
+    assert volume(cut) == pytest.approx(x * y * z - inner - math.pi * 5**2 * WALL, abs=1e-6)

@@ -314,7 +314,7 @@ def _one_solid(shape: Any, bad: Any) -> tuple[Any, str | None]:
         "holds no solid: its closed shell is read as the solid it bounds"
         if n == 1
         else f"holds no solid: its {n} closed shells are read as the solid they bound "
-        f"({n - 1} of them cavities)"
+        f"(the largest the outside, {n - 1} cavit{'y' if n == 2 else 'ies'})"
     )
     return solid, note
 
