@@ -151,3 +151,18 @@ def test_openscad_extrudes_as_many_holes_as_the_dxf_holds(
     holes = len(cut_loops(dxf)) - 1  # every contour but the outline
     assert holes == 1 + ROUND_HOLES
     assert _off_genus(off) == holes
+
+
+def test_a_full_circle_in_any_run_of_arcs_is_recognised() -> None:
+    """Quarters (a round hole read from a STEP face), either direction: one circle; a
+    rounded square (arcs of one radius about four centres) and a half disc: none."""
+    from geom.model.contour import QUARTER_BULGE, circle_of, rounded_rect
+
+    r, cx, cy = 3.0, 10.0, -4.0
+    quarters = [(cx + r, cy, QUARTER_BULGE), (cx, cy + r, QUARTER_BULGE)]
+    quarters += [(cx - r, cy, QUARTER_BULGE), (cx, cy - r, QUARTER_BULGE)]
+    assert circle_of(quarters) == pytest.approx((cx, cy, r), abs=1e-12)
+    clockwise = [(x, y, -b) for x, y, b in reversed(quarters)]
+    assert circle_of(clockwise) == pytest.approx((cx, cy, r), abs=1e-12)
+    assert circle_of(rounded_rect(10.0, 10.0, 2.0)) is None
+    assert circle_of([(r, 0.0, 1.0), (-r, 0.0, 0.0)]) is None
