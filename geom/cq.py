@@ -37,7 +37,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import cadquery as cq
+from geom.errors import MissingExtra
+
+try:
+    import cadquery as cq
+except ModuleNotFoundError as exc:  # an optional extra: say which, not a bare error
+    if exc.name != "cadquery":
+        raise
+    raise MissingExtra("geom.cq (the CadQuery plugin)", "CadQuery", "cadquery") from None
 
 from geom.api import Band, check_fit, cutout_face
 from geom.cad import enclosure as kernel

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
     layout = load_cut_layout(args.layout)
     plan = plan_cut(args.enclosure, layout)  # bad input raises here: nothing written
     out = prepare_dir(args.output)
+    for note in plan.notes:
+        print(f"geom: note: {note}", file=sys.stderr)
     warn_assumed_any(p.part for p in layout.places)
     files = write_cut(plan, out, force=args.force)
     for face in plan.faces:

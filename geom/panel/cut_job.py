@@ -12,8 +12,9 @@ COLLISION_MM3: the kernel's part of the plan). `write_cut` writes into a directo
 - `<name>-cut.step`: the cut enclosure, one solid, every opening cut at once (through a
   flat wall without a boolean, `kernel.cut_through`, else in one boolean);
 - `<name>-assembly.step`: the cut enclosure and every part's body, named and coloured;
-- `<name>-face.dxf` (several faces: `<name>-<face>-face.dxf` each): the face's outline,
-  its existing openings and every cutout, in the face's frame, on layer CUT;
+- `<name>-face.dxf` (several faces: `<name>-<face>-face.dxf` each): every new cutout on
+  layer CUT, the face's outline and the openings already in it on layer REFERENCE (never
+  cut), in the face's frame;
 - `<name>-report.json`: the faces, the walls, every fit and distance, every violation.
 
 The CAM files are withheld when a rule fails, unless `force`; the report is always
@@ -128,6 +129,8 @@ class CutPlan:
     method: str | None = None
     """How the openings were cut: "flat wall" (`kernel.cut_through`, every opening
     through one flat wall of one thickness) or "one boolean" (`kernel.cut`)."""
+    notes: list[str] = field(default_factory=list)
+    """What reading the enclosure noted (closed shells read as a solid)."""
 
     @property
     def frame(self) -> kernel.FaceFrame:
@@ -152,8 +155,10 @@ class CutFiles:
 
 def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
     """Read, measure, check and cut (in memory); bad input raises InputError."""
-    solid = kernel.read_step(enclosure)
-    return plan_on(solid, enclosure, layout)
+    solid, notes = kernel.read_step(enclosure)
+    plan = plan_on(solid, enclosure, layout)
+    plan.notes = list(notes)
+    return plan
 
 
 def conditions_of(layout: CutLayout) -> Conditions:
@@ -544,11 +549,9 @@ def write_cut(plan: CutPlan, out_dir: Path, *, force: bool = False) -> CutFiles:
             dxfs.append(
                 write_dxf(
                     out_dir / dxf_name(plan, face),
-                    [
-                        *kernel.face_contours(face.frame),
-                        *(c.contour for c in plan.cuts if c.face == face.name),
-                    ],
+                    [c.contour for c in plan.cuts if c.face == face.name],
                     _notes(plan, face, forced=bool(violations)),
+                    reference=kernel.face_contours(face.frame),
                 )
             )
         product = f"{plan.enclosure.stem} cut"
@@ -627,6 +630,7 @@ def cut_report(plan: CutPlan) -> dict[str, Any]:
         **where,
         "coating": {"min": layout.coating.min, "max": layout.coating.max},
         "cut_method": plan.method,
+        "notes": plan.notes,
         "volume": {
             "before": plan.solid.Volume(),
             "after": plan.result.Volume() if plan.result is not None else None,

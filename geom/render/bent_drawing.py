@@ -21,7 +21,7 @@ from geom.dxf.layers import (
     DIM_LAYER,
     PLATE_LAYER,
 )
-from geom.dxf.writer import write_document
+from geom.dxf.writer import add_contour, write_document
 from geom.model.bend import Edge, SheetMetal
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.panel_view import PanelView
@@ -96,12 +96,7 @@ def write_bent_drawing(
     sheet = Sheet(doc, s, blank.centre, FLAT_VIEW, drop=-4.0)
     msp = doc.modelspace()
     for contour in contours:
-        msp.add_lwpolyline(
-            [(x, y, 0, 0, b) for x, y, b in contour],
-            format="xyseb",
-            close=True,
-            dxfattribs={"layer": CUT_LAYER},
-        )
+        add_contour(msp, contour, {"layer": CUT_LAYER})
     for i, (layer, start, end) in enumerate(bend_lines, 1):  # the flanges' order
         msp.add_line(start, end, dxfattribs={"layer": layer})
         lx, ly = sheet.paper((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
