@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
+from geom.model.panel_view import PanelView
 from geom.output import OutputSet
 from geom.render.bent_drawing import write_bent_drawing
 from geom.render.panel_drawing import PanelDrawingFiles, write_panel_drawing
@@ -17,13 +17,13 @@ DRAWING_SUFFIXES = tuple(
 """The drawings' names after the panel's: a flat panel's, and a bent panel's flat pattern."""
 
 
-def drawing_names(panel: Any) -> list[str]:
-    """Every drawing file a panel (a geom.panel.model.Panel) may have, flat or bent."""
+def drawing_names(panel: PanelView) -> list[str]:
+    """Every drawing file a panel may have, flat or bent."""
     return [f"{panel.name}{suffix}" for suffix in DRAWING_SUFFIXES]
 
 
 def draw_panel(
-    panel: Any, panel_dxf: Path | None, bom_csv: Path, outputs: OutputSet
+    panel: PanelView, panel_dxf: Path | None, bom_csv: Path, outputs: OutputSet
 ) -> PanelDrawingFiles | None:
     """The drawing of a panel whose DXF was written (a bent panel's: its flat pattern),
     staged in `outputs`; None when the DXF was withheld (`panel_dxf` None). Its names are
