@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from geom.cli.options import dxf_format_args, output_args, warn_assumed_any
+from geom.cli.options import dxf_format_args, output_args, print_ways_out, warn_assumed_any
 from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import band, mm
@@ -83,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  FAIL {v.rule}: {v.message} [{where}]")
     if len(files.violations) > MAX_LISTED:
         print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
+    print_ways_out(files.advice.ways_out, files.advice.no_way_out)
     if files.refused:
         print(f"  {len(files.violations)} layout violations; {files.refused}")
     elif files.violations:

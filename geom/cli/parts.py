@@ -16,6 +16,7 @@ from geom.cli.options import (
     output_args,
     part_args,
     part_of,
+    print_ways_out,
     render_args,
     warn_assumed,
     warn_dxf,
@@ -208,8 +209,7 @@ def _print_fit(fit: Fit) -> None:
     for check in fit.checks:
         status = "ok  " if check.ok else "FAIL" if check.verified else "UNVERIFIED"
         print(f"  {status} {check.name:<18} {check.message}")
-    for way in fit.ways_out:
-        print(f"  way out: {way.message}")
+    print_ways_out(fit.ways_out, fit.no_way_out)
     if part.assumed:
         print(f"  assumed: {', '.join(part.assumed)}")
     print(f"  {'fit holds' if fit.ok else 'FIT FAILS'}")

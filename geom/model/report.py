@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
+from geom.model.advice import WayOut
 from geom.model.contour import Rect, shape_fields
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, MASKED_NOTE, NO_COLLAR_NOTE, VERIFY_NOTE
@@ -65,13 +67,17 @@ def fit_report(fit: Fit) -> dict[str, Any]:
             }
             for c in fit.checks
         ],
-        "ways_out": [
-            {"way": w.way, "figure_mm": w.figure, "message": w.message} for w in fit.ways_out
-        ],
+        "ways_out": ways_out_report(fit.ways_out),
+        "no_way_out": fit.no_way_out,
         "assumed": list(part.assumed),
         "cut_assumed": part.cut_assumed,
         "notes": notes,
     }
+
+
+def ways_out_report(ways_out: Sequence[WayOut]) -> list[dict[str, Any]]:
+    """Each way out as `{"change": {...}, "text": "..."}` (geom.model.advice)."""
+    return [{"change": w.change.as_json(), "text": w.text} for w in ways_out]
 
 
 def band_text(fit: Fit) -> str:

@@ -24,6 +24,7 @@ from geom.data.atomic import write_text
 from geom.dxf.flat import BendMark, Marks, write_flat
 from geom.dxf.writer import DxfVersion, Note
 from geom.errors import LintError
+from geom.model.advice import NO_ADVICE, Advice
 from geom.model.bend import Flange, SheetMetal, bend_notes
 from geom.model.notes import FORCED_NOTE
 from geom.model.report import dumps, with_forced
@@ -48,6 +49,7 @@ from geom.panel.job import (
 )
 from geom.panel.layout import Violation
 from geom.panel.model import Panel
+from geom.panel.ways_out import panel_advice
 
 SUFFIXES = ("-flat.dxf", "-folded.step", "-assembly.step")
 
@@ -207,7 +209,8 @@ def run_bent(
             stale.append(old.name)
     forced = dxf is not None and bool(violations)
     bom = write_text(out_dir / f"{stem}-bom.csv", bom_csv(panel))
-    document = with_forced(bent_report(panel, violations), forced)
+    advice = panel_advice(panel) if violations else NO_ADVICE
+    document = with_forced(bent_report(panel, violations, advice), forced)
     document["files"] = {
         "dxf": dxf.name if dxf else None,
         "dxf_version": version,
@@ -221,13 +224,17 @@ def run_bent(
         "refused": refused,
     }
     report = write_text(out_dir / f"{stem}-report.json", dumps(document))
-    return PanelFiles(violations, dxf, folded, assembly, bom, report, tuple(stale), refused, forced)
+    return PanelFiles(
+        violations, dxf, folded, assembly, bom, report, tuple(stale), refused, forced, advice
+    )
 
 
-def bent_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, Any]:
+def bent_report(
+    panel: Panel, violations: tuple[Violation, ...], advice: Advice = NO_ADVICE
+) -> dict[str, Any]:
     """The flat panel's report plus the bends, the faces and the flat pattern."""
     metal = bends_of(panel).metal
-    document = panel_report(panel, violations)
+    document = panel_report(panel, violations, advice)
     dx, dy = flat_shift(metal)
     flat = {o.entry: o for o in face_openings(panel)}
     for key in ("cutouts", "holes", "slots"):

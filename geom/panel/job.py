@@ -29,13 +29,15 @@ from typing import Any
 from geom.data.atomic import write_text
 from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.errors import LintError
+from geom.model.advice import NO_ADVICE, Advice
 from geom.model.contour import Vertex, circle, rounded_rect
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
 from geom.model.part import Part
-from geom.model.report import dumps, fit_report, with_forced
+from geom.model.report import dumps, fit_report, ways_out_report, with_forced
 from geom.model.units import band, mm
 from geom.panel.layout import Violation, check_layout, rules_for
 from geom.panel.model import Panel, Placed, Slot
+from geom.panel.ways_out import panel_advice
 
 PLATE_COLOUR = (0.80, 0.80, 0.78)
 """sRGB of the plate in the assembly: light grey (RAL 7035-like), not a data-sheet fact."""
@@ -78,6 +80,8 @@ class PanelFiles:
     """Why forced CAM files were not written (the DXF lint refused crossing contours)."""
     forced: bool = False
     """The CAM files were written only because of `force` (and say so)."""
+    advice: Advice = NO_ADVICE
+    """The ways out of the violations (geom.panel.ways_out)."""
 
     @property
     def ok(self) -> bool:
@@ -212,7 +216,8 @@ def run_panel(
                 stale.append(old.name)
     forced = dxf is not None and bool(violations)
     bom = write_text(out_dir / f"{stem}-bom.csv", bom_csv(panel))
-    document = with_forced(panel_report(panel, violations), forced)
+    advice = panel_advice(panel) if violations else NO_ADVICE
+    document = with_forced(panel_report(panel, violations, advice), forced)
     document["files"] = {
         "dxf": dxf.name if dxf else None,
         "dxf_version": version,
@@ -226,7 +231,7 @@ def run_panel(
     }
     report = write_text(out_dir / f"{stem}-report.json", dumps(document))
     return PanelFiles(
-        violations, dxf, step_file, assembly, bom, report, tuple(stale), refused, forced
+        violations, dxf, step_file, assembly, bom, report, tuple(stale), refused, forced, advice
     )
 
 
@@ -329,7 +334,9 @@ def bom_csv(panel: Panel) -> str:
     return stream.getvalue()
 
 
-def panel_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, Any]:
+def panel_report(
+    panel: Panel, violations: tuple[Violation, ...], advice: Advice = NO_ADVICE
+) -> dict[str, Any]:
     rules = rules_for(panel)
     assumed = sorted({a for p in panel.places for a in p.part.assumed})
     notes = [KERF_NOTE, *_part_notes(panel)]
@@ -375,6 +382,8 @@ def panel_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, A
             }
             for v in violations
         ],
+        "ways_out": ways_out_report(advice.ways_out),
+        "no_way_out": advice.no_way_out,
         "fits": [fit_report(fit) for fit in panel.fits.values()],
         "cutouts": [
             {

@@ -1,0 +1,71 @@
+"""The ways out of a failing panel: changes of the panel file's sheet, coating, masking,
+shop tolerance or target, each offered only after the whole panel (every part's fit and
+every layout rule) was checked again with the change and held (geom.model.advice). A
+bent panel's sheet is not changed: its bends are drawn for it. Sizes in mm."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from geom.model.advice import INPUTS, Advice, Change, Door, Input, advise
+from geom.model.conditions import Conditions
+from geom.model.fit import Fit, evaluate
+from geom.panel.bent_layout import check_bent
+from geom.panel.layout import check_layout
+from geom.panel.model import Panel
+
+
+def panel_advice(panel: Panel) -> Advice:
+    """The ways out of `panel`'s violations (none when it holds)."""
+    return advise(_PanelSubject(panel))
+
+
+def changed_panel(panel: Panel, change: Change) -> Panel:
+    """`panel` as if its file said what `change` says: every fit evaluated again."""
+    cond = change.applied(_conditions(panel))
+    fits = {pid: evaluate(f.part, cond, advise=False) for pid, f in panel.fits.items()}
+    assert cond.sheet is not None and cond.shop is not None
+    return replace(
+        panel,
+        sheet=cond.sheet,
+        coating=cond.coating,
+        masked=cond.masked,
+        target=cond.target,
+        shop=cond.shop,
+        fits=fits,
+    )
+
+
+def _conditions(panel: Panel) -> Conditions:
+    return Conditions(panel.sheet, panel.coating, panel.masked, panel.target, panel.shop)
+
+
+@dataclass
+class _PanelSubject:
+    panel: Panel
+    door: Door = "file"
+    seen: dict[Change, Panel] = field(default_factory=dict)
+
+    @property
+    def conditions(self) -> Conditions:
+        return _conditions(self.panel)
+
+    @property
+    def inputs(self) -> tuple[Input, ...]:
+        bent = self.panel.bends is not None
+        return tuple(n for n in INPUTS if not (bent and n == "sheet"))
+
+    def _panel(self, change: Change) -> Panel:
+        if change not in self.seen:
+            self.seen[change] = changed_panel(self.panel, change)
+        return self.seen[change]
+
+    def fits(self, change: Change) -> list[Fit]:
+        return list(self._panel(change).fits.values())
+
+    def failures(self, change: Change) -> list[str]:
+        panel = self._panel(change)
+        found = check_bent(panel) if panel.bends is not None else check_layout(panel)
+        counts = Counter(v.rule for v in found)
+        return [f"{rule} ({n})" if n > 1 else rule for rule, n in counts.items()]

@@ -1,0 +1,202 @@
+"""Ways out are proven: every change a report offers, applied to the same command (or
+the same panel file), makes it exit 0; where no change of one input helps, the report
+says why. Figures checked against the data sheets' grip ranges and bands (mm)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Run
+
+SCHURTER = ["schurter-6100.4115", "--sheet", "2.0", "--coating", "0.06..0.12"]
+
+
+def _options(base: list[str], change: dict[str, Any]) -> list[str]:
+    """`base` (PART then options) with the options `change` names replaced."""
+    args = list(base)
+    for key, value in change.items():
+        option = "--" + key.replace("_", "-")
+        if option in args:
+            i = args.index(option)
+            del args[i : i + (1 if key == "masked" else 2)]
+        if key == "masked":
+            assert value is True
+            args.append(option)
+        elif isinstance(value, list):
+            args += [option, f"{value[0]!r}..{value[1]!r}"]
+        else:
+            args += [option, str(value)]
+    return args
+
+
+COMMANDS = [
+    SCHURTER,  # grip exactly 1.5 mm: no sheet grips with a coating band
+    ["770-744", "--sheet", "1.5", "--coating", "0.06..0.12"],  # the band: 0.12 > 0.1
+    ["770-744", "--sheet", "1.5", "--coating", "0.06..0.12", "--shop-tolerance", "0.1"],
+    ["770-744", "--sheet", "2.0", "--coating", "0.08"],  # too thick: 2.16 > 2.0
+    ["770-744", "--sheet", "0.3"],  # too thin: 0.3 < 0.5
+    ["770-744", "--sheet", "1.5", "--coating", "0.06..0.12", "--target", "nominal"],
+    ["gland-M20", "--sheet", "1.5", "--coating", "0.06..0.12", "--shop-tolerance", "0.1"],
+    ["dsub-E9", "--sheet", "1.0", "--coating", "0.1..0.2"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
+def test_every_way_out_of_a_check_makes_it_pass(
+    geom: Callable[..., Run], tmp_path: Path, command: list[str]
+) -> None:
+    run = geom("check", *command, "--json")
+    assert run.code == 1, run.out
+    report = run.json()
+    assert report["ways_out"] or report["no_way_out"], report
+    for way in report["ways_out"]:
+        assert set(way["change"]) <= {"sheet", "coating", "masked", "shop_tolerance", "target"}
+        again = geom("check", *_options(command, way["change"]))
+        assert again.code == 0, (way, again.out)
+    cutout = geom("cutout", *command, "-o", tmp_path, "--json")
+    assert cutout.code == 1
+    assert cutout.json()["ways_out"] == report["ways_out"]  # the same advice, every door
+
+
+def test_a_grip_of_exactly_1_5_mm_takes_no_coating_band(geom: Callable[..., Run]) -> None:
+    """SCHURTER's one-step lock holds 1.5 mm: with 0.06 .. 0.12 mm per face the finished
+    plate spreads over 0.12 mm, so no sheet, and no coating on a 2 mm sheet (2 > 1.5)."""
+    report = geom("check", *SCHURTER, "--json").json()
+    why = report["no_way_out"]
+    assert "no sheet grips" in why and "0.120 mm" in why
+    assert "2.000 mm sheet alone is thicker" in why
+    assert "masked" not in str([w["change"] for w in report["ways_out"]])  # grip: no mask
+    # Two inputs together: a coating held to one value, and the sheet 1.5 - 2 c.
+    (way,) = report["ways_out"]
+    c = way["change"]["coating"]
+    assert c[0] == c[1]
+    assert way["change"]["sheet"] == pytest.approx(1.5 - 2 * c[0])
+    text = geom("check", *SCHURTER).out
+    assert "no way out: no change of one input" in text
+    assert text.count("way out:") == 2
+    assert "1.260" not in text.split("no way out")[1]  # the old advice that did not work
+
+
+def test_a_sheet_too_thick_for_the_grip_gets_the_thickest_that_grips(
+    geom: Callable[..., Run],
+) -> None:
+    """770-744 grips 0.5 .. 2.0 mm: with 0.08 mm per face, 2.0 - 2 x 0.08 = 1.84 mm."""
+    report = geom("check", "770-744", "--sheet", "2.0", "--coating", "0.08", "--json").json()
+    changes = [w["change"] for w in report["ways_out"]]
+    assert {"sheet": 1.84} in changes
+    assert {"coating": [0.0, 0.0]} in changes  # bare 2.0 mm: the grip range's top
+    assert all("masked" not in c for c in changes)
+    assert report["no_way_out"] is None
+
+
+def test_a_fit_that_holds_offers_nothing(geom: Callable[..., Run]) -> None:
+    report = geom("check", "770-744", "--sheet", "1.5", "--json").json()
+    assert report["ok"] and report["ways_out"] == [] and report["no_way_out"] is None
+    assert "way out" not in geom("check", "770-744", "--sheet", "1.5").out
+
+
+# --- panels ---------------------------------------------------------------------------
+
+PANEL_2U: dict[str, Any] = {
+    "width": 482.6,
+    "height": 88.1,
+    "corner_radius": 1.0,
+    "sheet": 1.5,
+    "coating": [0.06, 0.12],
+    "process": "laser",
+}
+"""A 2U front (482.6 x 88.1 mm, EIA-310: 2 x 44.45 mm less 0.8 mm), powder-coated 0.06 ..
+0.12 mm per face, with the example panel's parts (below)."""
+
+PARTS_2U = """
+[[array]]
+part = "770-744/064-000"
+x = 175.0
+y = 60.0
+cols = 4
+rows = 1
+pitch_x = 55.0
+label = "X"
+
+[[array]]
+part = "770-1242/076-000"
+x = 160.0
+y = 25.0
+cols = 6
+rows = 1
+pitch_x = 40.0
+label = "XS"
+
+[[place]]
+part = "gland-M20"
+x = 395.0
+y = 44.0
+label = "W1"
+
+[[place]]
+part = "iec61554-48x48"
+x = 100.0
+y = 44.0
+label = "P1"
+
+[[array]]
+part = "pushbutton-22-22.3"
+x = 450.0
+y = 25.0
+cols = 1
+rows = 2
+pitch_y = 38.0
+label = "S"
+"""
+
+INLET = """
+[[place]]
+part = "schurter-6100.4115"
+x = 40.0
+y = 44.0
+label = "XP"
+"""
+
+
+def _panel_file(folder: Path, name: str, panel: dict[str, Any], more: str) -> Path:
+    """The 2U panel file with the [panel] table `panel` and the parts (and `more`)."""
+    lines = ["[panel]"]
+    for key, value in panel.items():
+        if isinstance(value, bool):
+            lines.append(f"{key} = {'true' if value else 'false'}")
+        elif isinstance(value, str):
+            lines.append(f'{key} = "{value}"')
+        else:
+            lines.append(f"{key} = {value!r}")
+    path = folder / f"{name}.toml"
+    path.write_text("\n".join(lines) + "\n" + PARTS_2U + more, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("extra", "more"),
+    [({}, ""), ({"shop_tolerance": 0.05}, ""), ({"shop_tolerance": 0.05}, INLET), ({}, INLET)],
+    ids=["laser-default-shop", "shop-0.05", "shop-0.05-inlet", "laser-default-shop-inlet"],
+)
+def test_every_way_out_of_a_coated_2u_panel_makes_it_pass(
+    geom: Callable[..., Run], tmp_path: Path, extra: dict[str, Any], more: str
+) -> None:
+    path = _panel_file(tmp_path, "coated", PANEL_2U | extra, more)
+    run = geom("panel", path, "-o", tmp_path / "out")
+    assert run.code == 1, run.out
+    report = json.loads((tmp_path / "out" / "coated-report.json").read_text(encoding="utf-8"))
+    ways = report["ways_out"]
+    assert ways or report["no_way_out"], report
+    lines = run.out.splitlines()
+    fails = [i for i, line in enumerate(lines) if line.startswith("  FAIL")]
+    advice = [i for i, line in enumerate(lines) if "way out: " in line]
+    assert advice and min(advice) > max(fails)  # after the FAIL lines
+    assert len(advice) == len(ways) + (report["no_way_out"] is not None)  # each once
+    for k, way in enumerate(ways):
+        changed = _panel_file(tmp_path, f"way{k}", PANEL_2U | extra | way["change"], more)
+        again = geom("panel", changed, "-o", tmp_path / f"out{k}")
+        assert again.code == 0, (way, again.out)
