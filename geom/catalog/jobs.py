@@ -17,6 +17,7 @@ from geom.model.conditions import Conditions
 from geom.model.contour import shape_fields
 from geom.model.fit import Fit, evaluate
 from geom.model.part import Part
+from geom.model.report import NOT_APPLICABLE, holds_3d
 from geom.model.units import band
 
 
@@ -73,13 +74,13 @@ def _cutout(job: PartJob) -> list[Path]:
     fit = job.fit
     fit3d = fit3d_report(fit)
     plate = body_plate_of(fit)
-    extra = {"fit_3d": fit3d, "body": {"step": step_name(fit.part), "finished_plate_mm": plate}}
-    files = write_cutout(fit, job.options.out_dir, extra=extra)
+    extra = {"body": {"step": step_name(fit.part), "finished_plate_mm": plate}}
+    files = write_cutout(fit, job.options.out_dir, fit_3d=fit3d, extra=extra)
     job.files["fit_report"] = files.report
-    job.data["fit3d_ok"] = fit3d["ok"]
+    job.data["fit3d_ok"] = fit3d["ok"] if fit3d["applies"] else NOT_APPLICABLE
     if files.dxf is None:  # a failing 2D or 3D check withholds the DXF
         failed = [c.message for c in fit.failures()]
-        if not fit3d["ok"]:
+        if not holds_3d(fit3d):
             failed.append(f"3D check fails (see {files.report.name})")
         raise JobFailed(f"fit fails, DXF withheld: {'; '.join(failed)}")
     job.files["cutout_dxf"] = files.dxf

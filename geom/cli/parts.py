@@ -26,7 +26,7 @@ from geom.data.templates import load_catalog
 from geom.model.contour import Rect, shape_text
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, NO_COLLAR_NOTE
-from geom.model.report import band_text, dumps, fit_report, with_3d
+from geom.model.report import NOT_APPLICABLE, band_text, dumps, fit_report, holds_3d, with_3d
 from geom.model.units import band, deviation, mm
 
 
@@ -122,7 +122,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         _print_fit(fit)
         if fit3d is not None:
             print_fit3d(fit3d)
-    return 0 if fit.ok and (fit3d is None or fit3d["ok"]) else 1
+    return 0 if fit.ok and holds_3d(fit3d) else 1
 
 
 def _cmd_cutout(args: argparse.Namespace) -> int:
@@ -161,7 +161,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         fit3d = fit3d_report(fit)
         step = write_body(fit.part, plate, out)
         extra = {"body": {"step": step.name, "finished_plate_mm": plate}}
-        ok = fit.ok and fit3d["ok"]
+        ok = fit.ok and holds_3d(fit3d)
         files = write_cutout(fit, out, force=args.force, fit_3d=fit3d, extra=extra)
         status = "ok  " if ok else "FAIL"
         dxf = files.dxf.name if files.dxf else "(DXF withheld: fit fails)"
@@ -224,8 +224,8 @@ def _print_files(fit: Fit, dxf: Path | None, report: Path) -> None:
 
 
 def print_fit3d(report: dict[str, Any]) -> None:
-    if report.get("applies") is False:
-        print(f"  --   {'fit_3d':<18} does not apply: {report['reason']}")
+    if not report["applies"]:
+        print(f"  {NOT_APPLICABLE:<4} {'fit_3d':<18} does not apply: {report['reason']}")
         return
     status = "ok  " if report["ok"] else "FAIL"
     cases = report["cases"]

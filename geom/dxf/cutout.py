@@ -11,7 +11,7 @@ from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.model.contour import Vertex, shape_text
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
-from geom.model.report import band_text, dumps, fit_report, with_3d, with_forced
+from geom.model.report import band_text, dumps, fit_report, holds_3d, with_3d, with_forced
 from geom.model.units import band, deviation, mm
 
 NOTE_HEIGHT_MM = 2.5
@@ -86,7 +86,7 @@ def write_cutout(
     fit holds only when both checks hold; `extra` entries (the body file) are added to
     the report."""
     stem = fit.part.file_stem
-    holds = fit.ok and (fit_3d is None or bool(fit_3d["ok"]))
+    holds = fit.ok and holds_3d(fit_3d)
     forced = force and not holds
     dxf = None
     target = out_dir / f"{stem}-cutout.dxf"

@@ -13,6 +13,9 @@ from geom.model.notes import FORCED_NOTE, KERF_NOTE, MASKED_NOTE, NO_COLLAR_NOTE
 from geom.model.tolerance import Size
 from geom.model.units import deviation, mm
 
+NOT_APPLICABLE = "n/a"
+"""What text outputs (terminal, catalog page) say of a check that does not apply."""
+
 DECIMALS = 9
 """Report precision in mm: 1 nm, far below any shop's resolution, free of float noise."""
 
@@ -96,9 +99,16 @@ def band_text(fit: Fit) -> str:
     return f"{', '.join(sizes)} mm"
 
 
+def holds_3d(fit_3d: dict[str, Any] | None) -> bool:
+    """False only when the 3D check was run, applies and fails: one that does not apply
+    (`"applies": false`, no `ok`) counts neither as a pass nor as a failure."""
+    return fit_3d is None or not fit_3d["applies"] or bool(fit_3d["ok"])
+
+
 def with_3d(document: dict[str, Any], fit_3d: dict[str, Any]) -> dict[str, Any]:
-    """`document` with the 3D check attached; its `ok` then requires both checks."""
-    return {**document, "ok": bool(document["ok"] and fit_3d["ok"]), "fit_3d": fit_3d}
+    """`document` with the 3D check attached; its `ok` then requires the 3D check too
+    where it applies."""
+    return {**document, "ok": bool(document["ok"] and holds_3d(fit_3d)), "fit_3d": fit_3d}
 
 
 def with_forced(document: dict[str, Any], forced: bool) -> dict[str, Any]:
