@@ -162,16 +162,16 @@ label = "XP"
 """
 
 
+def _toml(key: str, value: Any) -> str:
+    """`key = value` as TOML."""
+    if isinstance(value, bool):
+        return f"{key} = {'true' if value else 'false'}"
+    return f'{key} = "{value}"' if isinstance(value, str) else f"{key} = {value!r}"
+
+
 def _panel_file(folder: Path, name: str, panel: dict[str, Any], more: str) -> Path:
     """The 2U panel file with the [panel] table `panel` and the parts (and `more`)."""
-    lines = ["[panel]"]
-    for key, value in panel.items():
-        if isinstance(value, bool):
-            lines.append(f"{key} = {'true' if value else 'false'}")
-        elif isinstance(value, str):
-            lines.append(f'{key} = "{value}"')
-        else:
-            lines.append(f"{key} = {value!r}")
+    lines = ["[panel]", *(_toml(key, value) for key, value in panel.items())]
     path = folder / f"{name}.toml"
     path.write_text("\n".join(lines) + "\n" + PARTS_2U + more, encoding="utf-8")
     return path
@@ -200,3 +200,31 @@ def test_every_way_out_of_a_coated_2u_panel_makes_it_pass(
         changed = _panel_file(tmp_path, f"way{k}", PANEL_2U | extra | way["change"], more)
         again = geom("panel", changed, "-o", tmp_path / f"out{k}")
         assert again.code == 0, (way, again.out)
+
+
+# --- a layout cut into an enclosure ------------------------------------------------------
+
+
+def test_every_way_out_of_a_coated_cut_makes_it_pass(
+    geom: Callable[..., Run], tmp_path: Path
+) -> None:
+    """Two 770-744 sockets in the 2 mm lid of a box, powder-coated 0.06 .. 0.12 mm: the
+    finished plate 2.12 .. 2.24 mm is over the 2.0 mm grip, so only bare edges and faces
+    (no coating) hold; masking leaves the grip as it is. The wall is measured: no sheet."""
+    pytest.importorskip("cadquery")
+    from test_cut import enclosure, layout
+
+    step = enclosure(tmp_path)
+    places = [(50.0, 50.0), (110.0, 50.0)]
+    lid = layout(tmp_path, places, "coating = [0.06, 0.12]", name="coated")
+    run = geom("cut", step, lid, "-o", tmp_path / "out")
+    assert run.code == 1
+    report = json.loads((tmp_path / "out" / "coated-report.json").read_text(encoding="utf-8"))
+    changes = [w["change"] for w in report["ways_out"]]
+    assert {"coating": [0.0, 0.0]} in changes  # 2.0 + 2 c <= 2.0
+    assert all("sheet" not in c and "masked" not in c for c in changes)
+    assert run.out.count("way out: ") == len(changes) + (report["no_way_out"] is not None)
+    for k, change in enumerate(changes):
+        keys = "\n".join(_toml(key, value) for key, value in change.items())
+        again = layout(tmp_path, places, keys, name=f"way{k}")
+        assert geom("cut", step, again, "-o", tmp_path / f"out{k}").code == 0

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from geom.cli.options import output_args, warn_assumed_any
+from geom.cli.options import output_args, print_ways_out, warn_assumed_any
 from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import mm
@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  FAIL {v.rule}: {v.message} [{where}]")
     if len(files.violations) > MAX_LISTED:
         print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
+    print_ways_out(files.advice.ways_out, files.advice.no_way_out)
     if files.violations:
         state = (
             f"written anyway (--force), marked {FORCED_NOTE}"

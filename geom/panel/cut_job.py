@@ -28,17 +28,19 @@ from typing import Any
 from geom.cad import enclosure as kernel
 from geom.data.atomic import write_text
 from geom.dxf.writer import Note, write_dxf
+from geom.model.advice import NO_ADVICE, Advice
 from geom.model.conditions import Conditions, Shop
 from geom.model.contour import Vertex, circle, circle_of
 from geom.model.fit import Fit, evaluate
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
-from geom.model.report import dumps, fit_report, with_forced
+from geom.model.report import dumps, fit_report, ways_out_report, with_forced
 from geom.model.tolerance import Size
 from geom.model.units import band, mm
 from geom.panel.cut_layout import CutLayout
 from geom.panel.job import PLATE_COLOUR, body_solids
 from geom.panel.layout import Opening, Violation, gap, near_pairs
 from geom.panel.model import SHOPS
+from geom.panel.ways_out import layout_advice
 
 COLLISION_MM3 = 0.1
 """A body and the enclosure that share more than this volume collide (mm3): a flange
@@ -101,6 +103,8 @@ class CutFiles:
     assembly: Path | None
     dxf: Path | None
     forced: bool
+    advice: Advice = NO_ADVICE
+    """The ways out of the fits that fail (geom.panel.ways_out)."""
 
 
 def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
@@ -419,7 +423,8 @@ def write_cut(plan: CutPlan, out_dir: Path, *, force: bool = False) -> CutFiles:
     else:
         for suffix in ("-face.dxf", "-cut.step", "-assembly.step"):
             (out_dir / f"{stem}{suffix}").unlink(missing_ok=True)
-    document = with_forced(cut_report(plan), cam and bool(violations))
+    advice = layout_advice([c.fit for c in plan.cuts if c.fit is not None])
+    document = with_forced(cut_report(plan, advice), cam and bool(violations))
     document["files"] = {
         "step": step.name if step else None,
         "assembly": assembly.name if assembly else None,
@@ -427,7 +432,7 @@ def write_cut(plan: CutPlan, out_dir: Path, *, force: bool = False) -> CutFiles:
         "withheld": None if cam else "layout violations (--force writes them anyway)",
     }
     report = write_text(out_dir / f"{stem}-report.json", dumps(document))
-    return CutFiles(violations, report, step, assembly, dxf, cam and bool(violations))
+    return CutFiles(violations, report, step, assembly, dxf, cam and bool(violations), advice)
 
 
 def _notes(plan: CutPlan, forced: bool) -> list[Note]:
@@ -445,7 +450,7 @@ def _notes(plan: CutPlan, forced: bool) -> list[Note]:
     ]
 
 
-def cut_report(plan: CutPlan) -> dict[str, Any]:
+def cut_report(plan: CutPlan, advice: Advice = NO_ADVICE) -> dict[str, Any]:
     f = plan.frame
     layout = plan.layout
 
@@ -496,4 +501,6 @@ def cut_report(plan: CutPlan) -> dict[str, Any]:
             }
             for v in plan.violations
         ],
+        "ways_out": ways_out_report(advice.ways_out),
+        "no_way_out": advice.no_way_out,
     }

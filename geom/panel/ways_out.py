@@ -1,11 +1,14 @@
-"""The ways out of a failing panel: changes of the panel file's sheet, coating, masking,
-shop tolerance or target, each offered only after the whole panel (every part's fit and
-every layout rule) was checked again with the change and held (geom.model.advice). A
-bent panel's sheet is not changed: its bends are drawn for it. Sizes in mm."""
+"""The ways out of a failing panel or layout: changes of the file's sheet, coating,
+masking, shop tolerance or target (geom.model.advice), each offered only after it was
+checked again with the change and held: a panel's on the whole panel (every part's fit
+and every layout rule), a layout cut into an enclosure on every part's fit with the wall
+measured under it. A bent panel's sheet is not changed (its bends are drawn for it), nor
+a layout's (the wall is measured). Sizes in mm."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from geom.model.advice import INPUTS, Advice, Change, Door, Input, advise
@@ -19,6 +22,12 @@ from geom.panel.model import Panel
 def panel_advice(panel: Panel) -> Advice:
     """The ways out of `panel`'s violations (none when it holds)."""
     return advise(_PanelSubject(panel))
+
+
+def layout_advice(fits: Sequence[Fit]) -> Advice:
+    """The ways out of the failing fits of a layout cut into an enclosure (each fit on
+    its own measured wall; none when every fit holds)."""
+    return advise(_LayoutSubject(tuple(fits)))
 
 
 def changed_panel(panel: Panel, change: Change) -> Panel:
@@ -69,3 +78,23 @@ class _PanelSubject:
         found = check_bent(panel) if panel.bends is not None else check_layout(panel)
         counts = Counter(v.rule for v in found)
         return [f"{rule} ({n})" if n > 1 else rule for rule, n in counts.items()]
+
+
+@dataclass(frozen=True)
+class _LayoutSubject:
+    given: tuple[Fit, ...]
+    door: Door = "file"
+    inputs: tuple[Input, ...] = tuple(n for n in INPUTS if n != "sheet")
+
+    @property
+    def conditions(self) -> Conditions:
+        if not self.given:
+            return Conditions()
+        return replace(self.given[0].conditions, sheet=None)
+
+    def fits(self, change: Change) -> list[Fit]:
+        return [evaluate(f.part, change.applied(f.conditions), advise=False) for f in self.given]
+
+    def failures(self, change: Change) -> list[str]:
+        counts = Counter(c.name for f in self.fits(change) for c in f.failures())
+        return [f"fit.{name} ({n})" if n > 1 else f"fit.{name}" for name, n in counts.items()]
