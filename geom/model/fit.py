@@ -27,9 +27,9 @@ walks the ends: opening band x collar tolerance x both axes x coating band x she
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 
-from geom.model.advice import INPUTS, Change, Door, Input, WayOut
+from geom.model.advice import INPUTS, NO_ADVICE, Advice, Change, Door, Input, WayOut
 from geom.model.advice import advise as _advise
 from geom.model.checks import (
     Check,
@@ -76,10 +76,8 @@ class Fit:
     the coating band and the shop's deviation."""
     clearance: Size
     checks: tuple[Check, ...]
-    ways_out: tuple[WayOut, ...] = ()
-    """When the fit fails: the changed inputs that were applied and made it hold."""
-    no_way_out: str | None = None
-    """When no change of one input makes it hold: why, input by input."""
+    _advice: list[Advice] = field(default_factory=list, init=False, repr=False, compare=False)
+    """The memo of `advice`, worked out on first use."""
     hole_cut: float | None = None
     """The part's fixing holes' drawn diameter; None without [cutout.holes]."""
     hole_opening: Size | None = None
@@ -88,6 +86,25 @@ class Fit:
     @property
     def ok(self) -> bool:
         return all(c.ok for c in self.checks)
+
+    @property
+    def advice(self) -> Advice:
+        """The ways out of a failing fit (geom.model.advice), worked out on first use:
+        each a change of the inputs that was applied and made the fit hold."""
+        if not self._advice:
+            subject = _OnePart(self.part, self.conditions)
+            self._advice.append(NO_ADVICE if self.ok else _advise(subject))
+        return self._advice[0]
+
+    @property
+    def ways_out(self) -> tuple[WayOut, ...]:
+        """The changes that were applied and made the fit hold (none when it holds)."""
+        return self.advice.ways_out
+
+    @property
+    def no_way_out(self) -> str | None:
+        """Why no change of one input makes the fit hold, input by input (or None)."""
+        return self.advice.no_way_out
 
     @property
     def coating(self) -> Size:
@@ -153,9 +170,9 @@ def _opening(drawn: float, dev: tuple[float, float], edge: Size) -> Size:
     )
 
 
-def evaluate(part: Part, conditions: Conditions, *, advise: bool = True) -> Fit:
-    """Draw the cut for `part` and check the fit at every end of every band; a failing
-    fit carries its ways out (geom.model.advice) unless `advise` is False."""
+def evaluate(part: Part, conditions: Conditions) -> Fit:
+    """Draw the cut for `part` and check the fit at every end of every band (a failing
+    fit's ways out are worked out when `Fit.advice` is first read)."""
     snap = part.fit
     edge = conditions.edge_coating
     spread = edge.spread  # per face
@@ -231,7 +248,7 @@ def evaluate(part: Part, conditions: Conditions, *, advise: bool = True) -> Fit:
     if part.frame is not None:
         checks.append(check_in_frame(part))
     checks = [unless_not_given(c, part) for c in checks]
-    fit = Fit(
+    return Fit(
         part,
         conditions,
         sheet,
@@ -244,10 +261,6 @@ def evaluate(part: Part, conditions: Conditions, *, advise: bool = True) -> Fit:
         hole_cut=hole_cut,
         hole_opening=hole_opening,
     )
-    if advise and not fit.ok:
-        advice = _advise(_OnePart(part, conditions))
-        return replace(fit, ways_out=advice.ways_out, no_way_out=advice.no_way_out)
-    return fit
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +273,7 @@ class _OnePart:
     door: Door = "command line"
 
     def fits(self, change: Change) -> list[Fit]:
-        return [evaluate(self.part, change.applied(self.conditions), advise=False)]
+        return [evaluate(self.part, change.applied(self.conditions))]
 
     def failures(self, change: Change) -> list[str]:
         return [c.name for c in self.fits(change)[0].failures()]

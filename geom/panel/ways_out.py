@@ -33,7 +33,7 @@ def layout_advice(fits: Sequence[Fit]) -> Advice:
 def changed_panel(panel: Panel, change: Change) -> Panel:
     """`panel` as if its file said what `change` says: every fit evaluated again."""
     cond = change.applied(_conditions(panel))
-    fits = {pid: evaluate(f.part, cond, advise=False) for pid, f in panel.fits.items()}
+    fits = {pid: evaluate(f.part, cond) for pid, f in panel.fits.items()}
     assert cond.sheet is not None and cond.shop is not None
     return replace(
         panel,
@@ -93,7 +93,7 @@ class _LayoutSubject:
         return replace(self.given[0].conditions, sheet=None)
 
     def fits(self, change: Change) -> list[Fit]:
-        return [evaluate(f.part, change.applied(f.conditions), advise=False) for f in self.given]
+        return [evaluate(f.part, change.applied(f.conditions)) for f in self.given]
 
     def failures(self, change: Change) -> list[str]:
         counts = Counter(c.name for f in self.fits(change) for c in f.failures())
