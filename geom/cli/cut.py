@@ -34,7 +34,7 @@ def add_cut(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geom.panel.cut_job import plan_cut, write_cut
+    from geom.panel.cut_job import data_sheet_notes, plan_cut, write_cut
     from geom.panel.cut_layout import load_cut_layout
 
     layout = load_cut_layout(args.layout)
@@ -53,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  FAIL {v.rule}: {v.message} [{where}]")
     if len(files.violations) > MAX_LISTED:
         print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
+    for note in data_sheet_notes(plan):
+        print(f"  data sheet wins: {note}")
     print_ways_out(files.advice.ways_out, files.advice.no_way_out)
     if files.violations:
         state = (

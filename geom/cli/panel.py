@@ -50,7 +50,7 @@ def add_panel(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from geom.panel.bent_job import run_bent
-    from geom.panel.job import run_panel
+    from geom.panel.job import data_sheet_notes, run_panel
     from geom.panel.model import load_panel
     from geom.render.drawings import draw_panel
 
@@ -83,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  FAIL {v.rule}: {v.message} [{where}]")
     if len(files.violations) > MAX_LISTED:
         print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
+    for note in data_sheet_notes(panel):
+        print(f"  data sheet wins: {note}")
     print_ways_out(files.advice.ways_out, files.advice.no_way_out)
     if files.refused:
         print(f"  {len(files.violations)} layout violations; {files.refused}")

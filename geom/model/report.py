@@ -71,7 +71,7 @@ def fit_report(fit: Fit) -> dict[str, Any]:
             for c in fit.checks
         ],
         "ways_out": ways_out_report(fit.ways_out),
-        "no_way_out": fit.no_way_out,
+        **no_way_out_report(fit.no_way_out),
         "assumed": list(part.assumed),
         "cut_assumed": part.cut_assumed,
         "notes": notes,
@@ -81,6 +81,11 @@ def fit_report(fit: Fit) -> dict[str, Any]:
 def ways_out_report(ways_out: Sequence[WayOut]) -> list[dict[str, Any]]:
     """Each way out as `{"change": {...}, "text": "..."}` (geom.model.advice)."""
     return [{"change": w.change.as_json(), "text": w.text} for w in ways_out]
+
+
+def no_way_out_report(no_way_out: str | None) -> dict[str, str]:
+    """`{"no_way_out": why}` when no change of one input helps, else nothing."""
+    return {} if no_way_out is None else {"no_way_out": no_way_out}
 
 
 def band_text(fit: Fit) -> str:

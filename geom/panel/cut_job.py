@@ -33,12 +33,12 @@ from geom.model.conditions import Conditions, Shop
 from geom.model.contour import Vertex, circle, circle_of
 from geom.model.fit import Fit, evaluate
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
-from geom.model.report import dumps, fit_report, ways_out_report, with_forced
+from geom.model.report import dumps, fit_report, no_way_out_report, ways_out_report, with_forced
 from geom.model.tolerance import Size
 from geom.model.units import band, mm
 from geom.panel.cut_layout import CutLayout
 from geom.panel.job import PLATE_COLOUR, body_solids
-from geom.panel.layout import Opening, Violation, gap, near_pairs
+from geom.panel.layout import Opening, Violation, gap, near_pairs, own_holes, own_web_notes
 from geom.panel.model import SHOPS
 from geom.panel.ways_out import layout_advice
 
@@ -303,7 +303,7 @@ def _rules(plan: CutPlan) -> list[Violation]:
         thick = max(w[1] for w in (a.wall, b.wall) if w is not None) if (a.wall or b.wall) else 0.0
         min_web = thick if layout.min_web is None else layout.min_web
         g = gap(a.opening, b.opening)
-        if g < min_web - EPS_MM:
+        if g < min_web - EPS_MM and not (g >= -EPS_MM and own_holes(a.entry, b.entry)):
             what = "overlap" if g < 0 else "leave a web of"
             out.append(
                 Violation(
@@ -450,6 +450,18 @@ def _notes(plan: CutPlan, forced: bool) -> list[Note]:
     ]
 
 
+def data_sheet_notes(plan: CutPlan) -> list[str]:
+    """Where the data sheet wins over the web rule: a part's own fixing holes nearer its
+    cutout than the wall t measured under it (or `face.min_web`)."""
+    layout, out = plan.layout, []
+    for c in plan.cuts:
+        if c.fit is not None and c.wall is not None:
+            source = "web >= t, t measured" if layout.min_web is None else "face.min_web"
+            least = c.wall[1] if layout.min_web is None else layout.min_web
+            out += own_web_notes([c.fit], least, source)
+    return list(dict.fromkeys(out))
+
+
 def cut_report(plan: CutPlan, advice: Advice = NO_ADVICE) -> dict[str, Any]:
     f = plan.frame
     layout = plan.layout
@@ -501,6 +513,7 @@ def cut_report(plan: CutPlan, advice: Advice = NO_ADVICE) -> dict[str, Any]:
             }
             for v in plan.violations
         ],
+        "notes": data_sheet_notes(plan),
         "ways_out": ways_out_report(advice.ways_out),
-        "no_way_out": advice.no_way_out,
+        **no_way_out_report(advice.no_way_out),
     }

@@ -33,9 +33,9 @@ from geom.model.advice import NO_ADVICE, Advice
 from geom.model.contour import Vertex, circle, rounded_rect
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
 from geom.model.part import Part
-from geom.model.report import dumps, fit_report, ways_out_report, with_forced
+from geom.model.report import dumps, fit_report, no_way_out_report, ways_out_report, with_forced
 from geom.model.units import band, mm
-from geom.panel.layout import Violation, check_layout, rules_for
+from geom.panel.layout import Violation, check_layout, own_web_notes, rules_for
 from geom.panel.model import Panel, Placed, Slot
 from geom.panel.ways_out import panel_advice
 
@@ -334,12 +334,19 @@ def bom_csv(panel: Panel) -> str:
     return stream.getvalue()
 
 
+def data_sheet_notes(panel: Panel) -> list[str]:
+    """Where the data sheet wins over a rule of thumb: a part's own fixing holes nearer
+    its cutout than the web rule (geom.panel.layout.own_web_notes)."""
+    rules = rules_for(panel)
+    return own_web_notes(panel.fits.values(), rules.min_web, rules.web_source)
+
+
 def panel_report(
     panel: Panel, violations: tuple[Violation, ...], advice: Advice = NO_ADVICE
 ) -> dict[str, Any]:
     rules = rules_for(panel)
     assumed = sorted({a for p in panel.places for a in p.part.assumed})
-    notes = [KERF_NOTE, *_part_notes(panel)]
+    notes = [KERF_NOTE, *_part_notes(panel), *data_sheet_notes(panel)]
     if any(p.part.cut_assumed for p in panel.places):
         notes.insert(0, VERIFY_NOTE)
     return {
@@ -383,7 +390,7 @@ def panel_report(
             for v in violations
         ],
         "ways_out": ways_out_report(advice.ways_out),
-        "no_way_out": advice.no_way_out,
+        **no_way_out_report(advice.no_way_out),
         "fits": [fit_report(fit) for fit in panel.fits.values()],
         "cutouts": [
             {

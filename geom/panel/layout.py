@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from geom.model.contour import circle_of
+from geom.model.fit import Fit
 from geom.model.part import Part
 from geom.model.units import band, mm
 from geom.panel.model import Panel, Placed, edge_distance
@@ -218,7 +219,7 @@ def _webs_and_edges(panel: Panel, rules: Rules) -> list[Violation]:
     for i, j in near_pairs([o.box for o in ops], rules.min_web):
         a, b = ops[i], ops[j]
         g = gap(a, b)
-        if g < rules.min_web - EPS_MM:
+        if g < rules.min_web - EPS_MM and not (g >= -EPS_MM and own_holes(a.entry, b.entry)):
             what = "overlap" if g < 0 else "leave a web of"
             out.append(
                 Violation(
@@ -244,6 +245,43 @@ def _webs_and_edges(panel: Panel, rules: Rules) -> list[Violation]:
                     ((o.x, o.y),),
                     {"edge": d, "min_edge": rules.min_edge},
                 )
+            )
+    return out
+
+
+def own_holes(a: str, b: str) -> bool:
+    """Whether openings `a` and `b` are one placed part's cutout and its own fixing
+    holes (or two of them): the data sheet fixes where they sit, so the web rule of thumb
+    gives way to it (`own_web_notes` says so)."""
+    own = ".holes["
+    return (own in a or own in b) and a.split(own)[0] == b.split(own)[0]
+
+
+def own_web(fit: Fit) -> float | None:
+    """The narrowest web between a part's cutout as drawn and its own fixing holes (mm;
+    None without fixing holes): the same wherever and however the part is placed."""
+    cut = fit.cut
+    ops = [Opening("", 0.0, 0.0, cut.width, cut.height, cut.corner_radius)]
+    for contour in fit.hole_contours():
+        found = circle_of(contour)
+        assert found is not None
+        x, y, r = found
+        ops.append(Opening("", x, y, 2 * r, 2 * r, r))
+    webs = [gap(a, b) for i, a in enumerate(ops) for b in ops[i + 1 :]]
+    return min(webs) if len(ops) > 1 else None
+
+
+def own_web_notes(fits: Iterable[Fit], min_web: float, source: str) -> list[str]:
+    """A note per part whose own fixing holes leave less web to its cutout than the
+    rule of thumb `min_web` (mm): the data sheet fixes their positions, and wins."""
+    out = []
+    for fit in fits:
+        web = own_web(fit)
+        if web is not None and -EPS_MM <= web < min_web - EPS_MM:
+            out.append(
+                f"{fit.part.id}: its own fixing holes leave a web of {mm(web)} mm to its "
+                f"cutout, less than the {mm(min_web)} mm minimum ({source}); the data sheet "
+                "fixes where they sit, so the data sheet wins"
             )
     return out
 
