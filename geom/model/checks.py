@@ -329,7 +329,14 @@ def check_grip(sheet: Size, conditions: Conditions, grip: Size) -> Check:
             message += ": the coating band is wider than the grip range allows"
     else:
         message = f"finished plate {band(finished.min, finished.max)} mm, {grip_text}; {sheets}"
-        if finished.max > grip.max + EPS_MM:
+        if works is None and 2 * coating.spread > grip.spread + EPS_MM:
+            message += (
+                f": the coating varies the finished plate by {mm(2 * coating.spread)} mm, more "
+                f"than the grip range's {mm(grip.spread)} mm"
+            )
+        elif works is None:
+            message += f": {mm(coating.max)} mm coating per face alone reaches the grip range's top"
+        elif finished.max > grip.max + EPS_MM:
             message += (
                 f": too thick; with {mm(coating.max)} mm coating per face the sheet may be "
                 f"at most {mm(grip.max - 2 * coating.max)} mm"
