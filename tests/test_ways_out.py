@@ -228,3 +228,42 @@ def test_every_way_out_of_a_coated_cut_makes_it_pass(
         keys = "\n".join(_toml(key, value) for key, value in change.items())
         again = layout(tmp_path, places, keys, name=f"way{k}")
         assert geom("cut", step, again, "-o", tmp_path / f"out{k}").code == 0
+
+
+BENT = """
+[[flange]]
+edge = "bottom"
+height = 20.0
+angle = 90.0
+direction = "down"
+
+[[place]]
+part = "770-744/064-000"
+x = 100.0
+y = 40.0
+"""
+
+
+def test_every_way_out_of_a_coated_bent_panel_makes_it_pass(
+    geom: Callable[..., Run], tmp_path: Path
+) -> None:
+    """A bent panel keeps its sheet (its bends are drawn for it): masking and a shop that
+    holds T/2 = 0.05 mm together, checked on the whole bent panel."""
+    panel = {"width": 200.0, "height": 80.0, "sheet": 1.5, "coating": [0.06, 0.12]}
+    panel["process"] = "laser"
+
+    def write(name: str, table: dict[str, Any]) -> Path:
+        path = tmp_path / f"{name}.toml"
+        lines = ["[panel]", *(_toml(k, v) for k, v in table.items())]
+        path.write_text("\n".join(lines) + "\n" + BENT, encoding="utf-8")
+        return path
+
+    run = geom("panel", write("bent", panel), "-o", tmp_path / "out")
+    assert run.code == 1
+    report = json.loads((tmp_path / "out" / "bent-report.json").read_text(encoding="utf-8"))
+    changes = [w["change"] for w in report["ways_out"]]
+    assert {"masked": True, "shop_tolerance": 0.05} in changes
+    assert all("sheet" not in c for c in changes)
+    for k, change in enumerate(changes):
+        again = geom("panel", write(f"way{k}", panel | change), "-o", tmp_path / f"out{k}")
+        assert again.code == 0, (change, again.out)

@@ -321,10 +321,10 @@ def _coating(subject: Subject, base: Change, free: Input | None) -> _Try:
         else:
             low = max(low, (grip.min - sheet.min) / 2)
             high = min(high, (grip.max - sheet.max) / 2)
-    if not cond.masked and free != "masked":
-        shop_given = cond.shop is not None and free != "shop_tolerance"
-        need = cond.shop.tolerance if cond.shop and shop_given else MIN_PROCESS_MM
-        shop = f"+/-{mm(need)} mm" if shop_given else "1 um"
+    if not cond.masked and free not in ("masked", "shop_tolerance"):
+        # A shop changed next finds its own figure for the band as given (`_shop`).
+        need = cond.shop.tolerance if cond.shop else MIN_PROCESS_MM
+        shop = f"+/-{mm(need)} mm" if cond.shop else "1 um"
         for f in fits:
             tol = _tolerance(f)
             room = tol / 2 - need if cond.target == "mid" else (tol - need) / 2
