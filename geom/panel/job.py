@@ -30,12 +30,20 @@ from geom.data.atomic import write_text
 from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.errors import LintError
 from geom.model.advice import NO_ADVICE, Advice
+from geom.model.body import wing_plate
 from geom.model.contour import Vertex, circle, rounded_rect
+from geom.model.layout import Violation, own_web_notes, violation_record
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
 from geom.model.part import Part
-from geom.model.report import dumps, fit_report, no_way_out_report, ways_out_report, with_forced
+from geom.model.report import (
+    dumps,
+    fit_report,
+    no_way_out_report,
+    ways_out_report,
+    with_forced,
+)
 from geom.model.units import band, mm
-from geom.panel.layout import Violation, check_layout, own_web_notes, rules_for
+from geom.panel.layout import check_layout, rules_for
 from geom.panel.model import Panel, Placed, Slot
 from geom.panel.ways_out import panel_advice
 
@@ -255,7 +263,6 @@ def part_components(panel: Panel) -> list[Any]:
     placed at every use of the part: repeated parts are instances of one shape."""
     from geom.cad.step import Component, Placement
 
-    finished = panel.sheet.nominal + 2 * panel.coating.nominal
     by_part: dict[str, list[Placed]] = {}
     for p in panel.places:
         by_part.setdefault(p.part.id, []).append(p)
@@ -264,7 +271,8 @@ def part_components(panel: Panel) -> list[Any]:
     for pid in sorted(by_part):
         uses = by_part[pid]
         placements = tuple(Placement(p.x, p.y, 0.0, float(p.rotation)) for p in uses)
-        for name, shape, colour in body_solids(uses[0].part, finished):
+        plate = wing_plate(uses[0].part, panel.sheet, panel.coating)
+        for name, shape, colour in body_solids(uses[0].part, plate):
             unique = name if name not in names else f"{name} (with {pid})"
             names.add(unique)
             out.append(Component(unique, shape, colour, placements))
@@ -336,7 +344,7 @@ def bom_csv(panel: Panel) -> str:
 
 def data_sheet_notes(panel: Panel) -> list[str]:
     """Where the data sheet wins over a rule of thumb: a part's own fixing holes nearer
-    its cutout than the web rule (geom.panel.layout.own_web_notes)."""
+    its cutout than the web rule (geom.model.layout.own_web_notes)."""
     rules = rules_for(panel)
     return own_web_notes(panel.fits.values(), rules.min_web, rules.web_source)
 
@@ -379,16 +387,7 @@ def panel_report(
             "slots": len(panel.slots),
             "by_part": dict(sorted(Counter(p.part.id for p in panel.places).items())),
         },
-        "violations": [
-            {
-                "rule": v.rule,
-                "message": v.message,
-                "entries": list(v.entries),
-                "positions_mm": [list(xy) for xy in v.positions],
-                "figures": v.figures,
-            }
-            for v in violations
-        ],
+        "violations": [violation_record(v) for v in violations],
         "ways_out": ways_out_report(advice.ways_out),
         **no_way_out_report(advice.no_way_out),
         "fits": [fit_report(fit) for fit in panel.fits.values()],
