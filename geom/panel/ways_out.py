@@ -14,14 +14,35 @@ from dataclasses import dataclass, field, replace
 from geom.model.advice import INPUTS, Advice, Change, Door, Input, advise
 from geom.model.conditions import Conditions
 from geom.model.fit import Fit, evaluate
+from geom.model.layout import Rule
 from geom.panel.bent_layout import check_bent
 from geom.panel.layout import check_layout
 from geom.panel.model import Panel
 
+WHERE_THEY_SIT = frozenset(
+    {
+        Rule.FLANGE_OVERLAP,
+        Rule.FLANGE_OFF_SHEET,
+        Rule.PLUG_CLEARANCE,
+        Rule.HOLE_UNDER_FLANGE,
+        Rule.SLOT_UNDER_FLANGE,
+    }
+)
+"""Rules that only the parts' positions decide (their flanges and plugs, the file's
+holes and slots): no change of the sheet, coating, masking, shop or target helps."""
+
 
 def panel_advice(panel: Panel) -> Advice:
     """The ways out of `panel`'s violations (none when it holds)."""
-    return advise(_PanelSubject(panel))
+    subject = _PanelSubject(panel)
+    placed = sorted({r.split(" ")[0] for r in subject.failures(Change())} & WHERE_THEY_SIT)
+    if placed:
+        return Advice(
+            (),
+            f"no change of the inputs helps: {', '.join(placed)} depend only on where the "
+            "parts sit: move them",
+        )
+    return advise(subject)
 
 
 def layout_advice(fits: Sequence[Fit]) -> Advice:
