@@ -277,3 +277,17 @@ def test_every_way_out_of_a_coated_bent_panel_makes_it_pass(
     for k, change in enumerate(changes):
         again = geom("panel", write(f"way{k}", panel | change), "-o", tmp_path / f"out{k}")
         assert again.code == 0, (change, again.out)
+
+
+def test_a_slot_tighter_than_the_shop_gets_the_shop_it_needs(tmp_path: Path) -> None:
+    """No part on the panel: a slot of +/-0.05 mm on a laser (+/-0.1 mm by default)."""
+    from geom.panel.ways_out import panel_advice
+
+    path = tmp_path / "slot.toml"
+    path.write_text(
+        '[panel]\nwidth = 100\nheight = 60\nsheet = 1.5\nprocess = "laser"\n'
+        "[[slot]]\nx = 50\ny = 30\nlength = 10\nwidth = 6.5\ntolerance = 0.05\n",
+        encoding="utf-8",
+    )
+    advice = panel_advice(load_panel(path, CATALOG))
+    assert [w.change.as_json() for w in advice.ways_out] == [{"shop_tolerance": 0.05}]

@@ -257,6 +257,8 @@ def _sheet(subject: Subject, base: Change, free: Input | None) -> _Try:
     if cond.sheet is None:
         return _Try((), "no sheet given: the check already takes every sheet that grips")
     fits = subject.fits(base)
+    if not fits:
+        return _Try((), "no part grips it: the sheet sets only the web and edge minimums")
     coating = cond.coating
     low = max(f.part.fit.grip.min - 2 * coating.min for f in fits)
     high = min(f.part.fit.grip.max - 2 * coating.max for f in fits)
