@@ -125,10 +125,7 @@ def check_shop(minus: float, plus: float, conditions: Conditions, tol: float) ->
     if not short:
         return Check("shop_process", True, f"{leaves}; {holds}", figures)
     why = "no room for any shop" if max(minus, plus) < MIN_PROCESS_MM else "less than needed"
-    hint = ""
-    if conditions.target == "nominal" and shop and minus < need - EPS_MM:
-        hint = "; --target mid leaves room on both sides"
-    return Check("shop_process", False, f"{leaves}: {why}; {holds}{hint}", figures)
+    return Check("shop_process", False, f"{leaves}: {why}; {holds}", figures)
 
 
 HELD_AGAINST_THE_PLATE = {"nut": "its nut", "screw": "its screws", "clamp": "its clamps"}
