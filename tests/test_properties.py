@@ -684,6 +684,9 @@ def test_bodies_are_valid_and_3d_agrees_with_2d(fit: Fit) -> None:
         assert "\n" not in str(exc)
         return
     event("3D checked")
+    if "corner_gap" in next(c for c in fit.checks if c.name == "corner_radius").figures:
+        play = sum(fit.opening[a].min - snap.collar(a).max > EPS_MM for a in ("width", "height"))
+        event(f"opening corners rounder than the collar's, play on {play} axes")
     ok_2d, in_margin = _visible_2d(fit)
     event("within a limit's margin" if in_margin else f"compared, 2D {'ok' if ok_2d else 'fails'}")
     if not result.decided:  # it fails, with its reason; it never reads as a pass
