@@ -2,7 +2,9 @@
 it applies to (snap-in parts with latches in a rect cutout, chosen by the template's own
 data), at both ends of the opening band and of the finished plate range, also with the
 opening moved off the band and with plates outside the grip range; a cutout smaller than
-the collar shows interference and fails; `geom check --3d` and `geom build` report it,
+the collar shows interference and fails; an opening whose corners are rounder than the
+collar's, with play on both axes, holds the collar only where it fits, and 3D agrees
+with 2D there too; `geom check --3d` and `geom build` report it,
 and for every other part report that it does not apply, leaving the 2D checks to decide."""
 
 from __future__ import annotations
