@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from geom.model.feasible import feasible
@@ -51,6 +51,9 @@ def test_the_extreme_positions_fit_and_no_further(
     opening, collar = pair
     room = feasible(opening, collar)
     centred = _excess(opening, collar, 0.0, 0.0)
+    lens = min(room.sx, room.sy) < room.rho
+    kind = "empty" if room.empty else "lens" if lens else "rounded" if room.rho else "rectangle"
+    event(f"feasible region: {kind}")
     if room.empty:
         assert centred > -1e-9 and room.positions() == ()
         return
