@@ -283,10 +283,9 @@ def print_fit3d(report: dict[str, Any]) -> None:
         if not case["decided"]:
             print(f"       UNDECIDABLE {where}: {case['reason']}")
             continue
-        print(
-            f"       fails {where}: interference {case['interference_mm3']:.6f} mm3, latches "
-            + ", ".join(
-                f"catch {mm(la['catch_mm'])} mm top Z {mm(la['top_z_mm'])}"
-                for la in case["latches"]
-            )
+        figures = f"interference {case['interference_mm3']:.6f} mm3, latches " + ", ".join(
+            f"catch {mm(la['catch_mm'])} mm top Z {mm(la['top_z_mm'])}" for la in case["latches"]
         )
+        if not case["feasible"]:
+            figures = f"{case['reason']}; centred: {figures}"
+        print(f"       fails {where}: {figures}")

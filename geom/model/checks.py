@@ -16,6 +16,7 @@ from geom.model.conditions import (
     Conditions,
     sheets_that_grip,
 )
+from geom.model.feasible import feasible
 from geom.model.part import NOT_GIVEN, Axis, Part, SnapIn
 from geom.model.tolerance import Size
 from geom.model.units import band, deviation, mm
@@ -182,11 +183,13 @@ def check_corner(finished_max: float, opening: dict[str, Size], snap: SnapIn) ->
     A collar corner (centre (a - r, b - r), radius r) lies inside an opening corner of
     radius R >= r exactly when its centre is within R - r of the opening's inner
     rectangle (corner (A - R, B - R)); half sizes a, b, A, B. With no clearance this is
-    the data sheets' rule: a cut corner rounder than the collar's interferes."""
+    the data sheets' rule: a cut corner rounder than the collar's interferes. (The gap is
+    geom.model.feasible's: with it and the clearance, some position of the collar fits.)"""
     radius, collar = max(finished_max, 0.0), snap.collar_corner_radius
-    dx = max(0.0, (snap.collar_width.max / 2 - collar) - (opening["width"].min / 2 - radius))
-    dy = max(0.0, (snap.collar_height.max / 2 - collar) - (opening["height"].min / 2 - radius))
-    gap = radius - collar - math.hypot(dx, dy) if radius > collar else math.inf
+    gap = feasible(
+        (opening["width"].min, opening["height"].min, radius),
+        (snap.collar_width.max, snap.collar_height.max, collar),
+    ).gap
     ok = gap >= -EPS_MM
     message = f"finished corner radius up to {mm(radius)} mm, collar corner radius {mm(collar)} mm"
     if not ok:
@@ -354,13 +357,15 @@ def check_grip(sheet: Size, conditions: Conditions, grip: Size) -> Check:
     return Check("grip", ok and works is not None, message, figures)
 
 
-def check_reach(opening_max: float, snap: SnapIn) -> Check:
-    """Latch catch on the far side with the part pushed against one edge of the largest
-    opening: (L_min - O_max)/2 - (O_max - K_min)/2 along the latch axis."""
+def check_reach(opening_max: float, snap: SnapIn, shift: float | None = None) -> Check:
+    """Latch catch on the far side with the part pushed as far as it goes in the largest
+    opening: (L_min - O_max)/2 - shift along the latch axis; `shift` (mm) is how far the
+    smallest collar can move (geom.model.feasible), by default (O_max - K_min)/2."""
     span = snap.latch_span
     assert span is not None
     collar = snap.collar(snap.latch_axis)
-    shift = max(opening_max - collar.min, 0.0) / 2
+    if shift is None:
+        shift = max(opening_max - collar.min, 0.0) / 2
     catch = (span.min - opening_max) / 2 - shift
     required = snap.latch_min_catch
     ok = catch >= required - EPS_MM

@@ -53,6 +53,7 @@ from geom.model.conditions import (
     sheets_that_grip,
 )
 from geom.model.contour import Shape, Vertex, bounds, circle, placed
+from geom.model.feasible import feasible
 from geom.model.part import Axis, Part, Rect
 from geom.model.tolerance import Size
 
@@ -238,7 +239,13 @@ def evaluate(part: Part, conditions: Conditions) -> Fit:
         checks.append(check_overlap(part, envelope, snap))
     checks.append(check_grip(sheet, conditions, snap.grip))
     if collar and snap.latch_span is not None:
-        checks.append(check_reach(envelope[snap.latch_axis], snap))
+        shift = None  # a rect's exact push; any other shape: its whole extent's play
+        if isinstance(snap.cutout, Rect):
+            shift = feasible(
+                (opening["width"].max, opening["height"].max, snap.cutout.corner_radius - edge.min),
+                (snap.collar_width.min, snap.collar_height.min, snap.collar_corner_radius),
+            ).reach(snap.latch_axis)
+        checks.append(check_reach(envelope[snap.latch_axis], snap, shift))
     if collar and snap.key is not None:
         checks.append(check_key(opening, snap))
     if collar and snap.nut_across_flats is not None:
