@@ -69,7 +69,8 @@ def timed(label: str, fn: Callable[[], Any], repeat: int = 1) -> tuple[float, An
 
 
 def geom_way(panel: Panel, out: Path) -> dict[str, float]:
-    from geom.cad.plate import plate_shape, write_plate_step
+    from geom.cad.plate import plate_shape, stand_in, write_prism_step
+    from geom.cad.prism_step import Prism
     from geom.cad.step import Component, write_step
     from geom.dxf.writer import write_dxf
     from geom.panel.job import PLATE_COLOUR
@@ -83,19 +84,21 @@ def geom_way(panel: Panel, out: Path) -> dict[str, float]:
     t["dxf"], _ = timed(
         "panel DXF", lambda: write_dxf(out / f"{n}.dxf", contours, panel_notes(panel)), 2
     )
-    t["plate"], shape = timed(
+    t["plate"], _ = timed(
         "plate solid (one face, extruded once)",
         lambda: plate_shape(contours[0], contours[1:], panel.sheet.nominal),
         2,
     )
+    prism = Prism(contours[0], contours[1:], panel.sheet.nominal)
     t["step"], _ = timed(
-        "panel STEP (plate only)",
-        lambda: write_plate_step(out / f"{n}-panel.step", "plate", shape),
+        "panel STEP (plate only, faces written by geom)",
+        lambda: write_prism_step(out / f"{n}-panel.step", "plate", prism),
         2,
     )
 
     def assembly() -> Path:
-        components = [Component("plate", shape, PLATE_COLOUR), *part_components(panel)]
+        plate = Component("plate", stand_in(prism), PLATE_COLOUR, prism=prism)
+        components = [plate, *part_components(panel)]
         return write_step(out / f"{n}-assembly.step", "assembly", components, pcurves=False)
 
     t["assembly"], _ = timed("assembly STEP (plate + bodies as instances)", assembly)
