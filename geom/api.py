@@ -26,8 +26,8 @@ from geom.model.tolerance import Size
 if TYPE_CHECKING:
     from geom.dxf.cutout import CutoutFiles
     from geom.dxf.writer import DxfVersion
+    from geom.model.layout import Violation
     from geom.panel.job import PanelFiles
-    from geom.panel.layout import Violation
     from geom.panel.model import Panel
 
 Band = float | tuple[float, float]

@@ -40,18 +40,19 @@ from typing import Any
 import cadquery as cq
 
 from geom.api import Band, check_fit, cutout_face
+from geom.cad import enclosure as kernel
 from geom.errors import GeomError, InputError
 from geom.model.conditions import Target
 from geom.model.fit import Fit
+from geom.model.layout import where_text
 from geom.model.part import Part
+from geom.model.tolerance import Size
 from geom.model.units import band, mm
 
 WHERE = "geom.cq"
 """Where an error in an argument is, in its message."""
 ON_FACE_MM = 1e-4
 """How far a point may lie off the face it is cut into (mm)."""
-OVERSHOOT_MM = 1.0
-"""How far the cutting tool reaches past the wall on either side, at most (mm)."""
 
 
 class FitError(GeomError, ValueError):
@@ -112,6 +113,7 @@ def panel_cutout(
     if rotation % 180:
         w, h = h, w
     corners = [(sx * (w / 2 - r), sy * (h / 2 - r)) for sx in (-1, 1) for sy in (-1, 1)]
+    holes = drawn.hole_contours(0.0, 0.0, rotation)
 
     fits: list[Fit] = []
     walls: list[tuple[float, float]] = []
@@ -123,7 +125,7 @@ def panel_cutout(
         _on_face(outline.moved(cq.Location(frame)), face, point)
         rays = [_wall(solid, frame.toWorldCoords(xy), normal) for xy in [(0.0, 0.0), *corners]]
         thinnest, thickest = min(t for t, _ in rays), max(t for t, _ in rays)
-        room = min(OVERSHOOT_MM, *(gap / 2 for _, gap in rays))
+        room = min(kernel.OVERSHOOT_MM, *(gap / 2 for _, gap in rays))
         sheet: Band = thinnest if thickest - thinnest < 1e-9 else (thinnest, thickest)
         fits.append(
             check_fit(
@@ -136,11 +138,11 @@ def panel_cutout(
             )
         )
         walls.append((thinnest, thickest))
-        depth = thickest + room + OVERSHOOT_MM
-        for face in [outline, *_hole_faces(drawn, rotation)]:  # the part's own holes too
-            tool = cq.Solid.extrudeLinear(face, cq.Vector(0, 0, -depth))
-            tool = tool.translate(cq.Vector(0, 0, OVERSHOOT_MM))
-            tools.append(tool.moved(cq.Location(frame)))
+        # The cutting tools of `geom cut` (geom.cad.enclosure.tool): the part's outline
+        # and its own holes, from 1 mm outside the face to `room` past the wall.
+        on = kernel.FaceFrame(face, frame, 0.0, 0.0)
+        for contour in [drawn.cut.contour(0.0, 0.0, rotation), *holes]:
+            tools.append(kernel.tool(on, contour, thickest + room))
 
     failing = [(i, f) for i, f in enumerate(fits) if not f.ok]
     if failing and not force:
@@ -166,21 +168,28 @@ def panel_body(
     Placed by geom's convention (docs/placement.md) on the face the point lies on: the
     flange on the outside face, collar and housing into the wall, turned by `rotation`
     (a multiple of 90 degrees, counter-clockwise seen from outside). The wings sit for
-    the wall measured under the point plus twice the thickest `coating`, held to the grip
-    range (as `geom build` places them); `panelCutout` checks the fit."""
+    the thickest wall measured under the cut (at the point and the cut's four corner
+    centres, as `panelCutout` and `geom cut` measure) plus twice the thickest `coating`,
+    held to the grip range (docs/placement.md: one rule on every surface);
+    `panelCutout` checks the fit."""
     from geom.cad.body import build
-    from geom.model.body import build_body
+    from geom.model.body import build_body, wing_plate
 
     _rotation(rotation)
     solid = _solid(self)
-    coats = check_fit(part, None, coating).coating  # checks `coating` as check_fit does
-    grip = part.fit.grip
+    drawn = check_fit(part, None, coating)  # checks `coating` as check_fit does
+    w, h, r = drawn.cut.width, drawn.cut.height, drawn.cut.corner_radius
+    if rotation % 180:
+        w, h = h, w
+    corners = [(sx * (w / 2 - r), sy * (h / 2 - r)) for sx in (-1, 1) for sy in (-1, 1)]
     assembly = cq.Assembly(name=name or part.id)
     for n, point in enumerate(_points(self), start=1):
         _, normal = _face_at(solid, point)
-        wall, _ = _wall(solid, point, normal)
-        plate = min(max(wall + 2 * coats.max, grip.min), grip.max)
         frame = cq.Plane(origin=point, xDir=self.plane.xDir, normal=normal)
+        # The walls `panelCutout` and `geom cut` measure: the centre and the corners.
+        rays = [_wall(solid, frame.toWorldCoords(xy), normal) for xy in [(0.0, 0.0), *corners]]
+        walls = Size.between(min(t for t, _ in rays), max(t for t, _ in rays))
+        plate = wing_plate(part, walls, drawn.coating)
         turn = cq.Location(cq.Vector(), cq.Vector(0, 0, 1), rotation)
         for built in build(build_body(part, plate)):
             assembly.add(
@@ -263,7 +272,8 @@ def panel_layout(
     plan = plan_on(solids[0], Path("workplane"), loaded, select)
     report = cut_report(plan)
     if plan.violations and not force:
-        lines = [f"{v.rule}: {v.message} [{_where(v)}]" for v in plan.violations]
+        several = loaded.several
+        lines = [f"{v.rule}: {v.message} [{where_text(v, faces=several)}]" for v in plan.violations]
         raise LayoutError(
             f"{loaded.name}: {len(lines)} layout violations: " + " | ".join(lines),
             plan.violations,
@@ -282,18 +292,6 @@ def panel_layout(
     setattr(result, "geomReport", report)  # noqa: B010
     setattr(result, "geomViolations", tuple(plan.violations))  # noqa: B010
     return result
-
-
-def _where(violation: Any) -> str:
-    pairs = zip(violation.entries, violation.positions, strict=True)
-    return ", ".join(f"{e} at ({mm(x)}, {mm(y)})" for e, (x, y) in pairs)
-
-
-def _hole_faces(drawn: Fit, rotation: int) -> list[cq.Face]:
-    """The part's own fixing holes as drawn, turned with it, as faces at Z = 0 (mm)."""
-    from geom.cad.plate import contour_face
-
-    return [cq.Face(contour_face(c)) for c in drawn.hole_contours(0.0, 0.0, rotation)]
 
 
 def _rotation(rotation: int) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from geom.data.checked import number, number_band
 from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM
 from geom.errors import InputError
+from geom.model.body import wing_plate
 from geom.model.conditions import EPS_MM, MAX_COATING_MM, Conditions, Shop, Target, sheets_that_grip
 from geom.model.fit import Fit
 from geom.model.part import Part, Rect
@@ -53,7 +54,7 @@ def body_plate(part: Part, conditions: Conditions, *, where: str = COMMAND_LINE)
     the part cannot grip is bad input: the wings could not sit."""
     grip = part.fit.grip
     if conditions.sheet is None:
-        return grip.max
+        return wing_plate(part, None, conditions.coating)
     coating = conditions.coating
     plate = conditions.sheet.max + 2 * coating.max
     thinnest = conditions.sheet.min + 2 * coating.min
@@ -68,16 +69,13 @@ def body_plate(part: Part, conditions: Conditions, *, where: str = COMMAND_LINE)
             f"{mm(coating.min)} .. {mm(coating.max)} mm coating per face",
             f"sheet {allowed} (grip range {grip.min:g} .. {grip.max:g} mm)",
         )
-    return plate
+    return wing_plate(part, conditions.sheet, coating)
 
 
 def body_plate_of(fit: Fit) -> float:
-    """The finished plate (mm) `geom build` draws the wings for: as `body_plate`, held to
-    the grip range (outside it the fit fails and says so)."""
-    grip = fit.part.fit.grip
-    if not fit.sheet_given:
-        return grip.max
-    return min(max(fit.finished_plate.max, grip.min), grip.max)
+    """The finished plate (mm) `geom build` draws the wings for (`wing_plate`; outside
+    the grip range the fit fails and says so)."""
+    return wing_plate(fit.part, fit.sheet if fit.sheet_given else None, fit.coating)
 
 
 def validate_bodies(fit: Fit, plate: float) -> None:

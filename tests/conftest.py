@@ -1,50 +1,50 @@
-"""Shared fixtures: run the CLI in-process, list the shipped templates; the hypothesis
-profiles.
+"""Shared fixtures, markers and Hypothesis set-up for the whole suite.
 
-Hypothesis profiles: `ci` (the default, what `pytest` and CI run) is derandomized, with
-no example database and fixed example counts, so every run draws the same examples and
-gives the same result; `deep` (`pytest --hypothesis-profile=deep`, or
-HYPOTHESIS_PROFILE=deep) draws at random, five times as many, and keeps failing
-examples in .hypothesis/ to replay them first next time. Both print the blob that
-reproduces a failure (@reproduce_failure). Property tests take their example counts from
-the profile: a settings(...) decorator there must not set max_examples, derandomize or
-database (tests/test_properties.py checks).
+Conventions for every test file (the suite runs in parallel, `pytest -n 2`, see
+pyproject.toml, so no test may depend on what ran before it in its process):
+- Files go under `tmp_path` / `tmp_path_factory`, never a shared path.
+- The full catalog (`geom build --all`, every shipped part and panel) is built once per
+  worker: use the session fixture `catalog` (its output folder and printed summary)
+  rather than building it again. Pool, progress and failure variants use
+  `small_templates` (two parts and one panel) with `geom build --all --templates DIR`.
+- Expensive per-template work parametrized over `TEMPLATE_IDS` is shared through a
+  module or session fixture (compute once, assert per part).
+- A test that runs an outside program is marked so a developer can select or leave it
+  out (`-m freecad`, `-m "not freecad"`); CI runs them all: `freecad` (freecadcmd),
+  `openscad`, `librecad`, `chromium`. A test that runs OpenCascade per Hypothesis
+  example uses `@kernel_property` (tests/profiles.py).
+- Hypothesis: the profiles are in tests/profiles.py (`geom-ci`, the default, and
+  `geom-deep`). A property's seed is fixed from its node name here (editing its body
+  does not move its examples); its settings decorator must not set derandomize or
+  database. The seed, the example count and a digest of the examples drawn print per
+  property at the end of the run (the same on every run of the same commit).
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
-from collections.abc import Callable
+import re
+import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
-from hypothesis import settings
+from hypothesis import seed, settings
+from profiles import CI, register, seed_of
 
 from geom.cli import main
 from geom.data.templates import load_catalog
 
-PROFILE_EXAMPLES = 200
-"""Examples per property in the `ci` profile (`deep`: five times as many)."""
-settings.register_profile(
-    "ci",
-    derandomize=True,
-    database=None,
-    max_examples=PROFILE_EXAMPLES,
-    deadline=None,
-    print_blob=True,
-)
-settings.register_profile(
-    "deep",
-    derandomize=False,
-    max_examples=5 * PROFILE_EXAMPLES,
-    deadline=None,
-    print_blob=True,
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+register()
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", CI))
 
+ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_IDS = sorted(load_catalog().parts)
 
 
@@ -70,6 +70,137 @@ def geom(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
     return run
 
 
+@pytest.fixture(scope="session")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The full catalog (`geom build --all`: every shipped part and panel, 2 workers),
+    built once per test process: its folder and the summary it printed."""
+    from geom.catalog import Options, build_all
+    from geom.model.conditions import Conditions
+
+    out = tmp_path_factory.mktemp("catalog")
+    stream = io.StringIO()
+    summary = build_all(Options(out, Conditions(), 1.0, 100), jobs=2, out=stream)
+    assert not summary.failures, stream.getvalue()
+    return out, stream.getvalue()
+
+
+SMALL_PARTS = ("770-744_064-000.toml", "neutrik-d.toml")
+"""The templates of the small catalog: a snap-in socket and a D-size connector."""
+SMALL_PANEL = """[panel]
+width = 120.0
+height = 60.0
+corner_radius = 2.0
+sheet = 1.5
+shop_tolerance = 0.05
+coating = 0.0
+process = "laser"
+
+[[place]]
+part = "770-744/064-000"
+x = 40.0
+y = 30.0
+rotation = 0
+
+[[place]]
+part = "neutrik-d-series"
+x = 95.0
+y = 30.0
+rotation = 0
+"""
+
+
+@pytest.fixture(scope="session")
+def small_templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A template folder of two shipped parts and one panel of both (`panels/small.toml`),
+    for `geom build --all --templates DIR`: the pool, progress and failure variants of
+    the catalog build without building every part again. Read only: copy it to change it."""
+    directory = tmp_path_factory.mktemp("small-templates")
+    shipped = ROOT / "templates"
+    for name in SMALL_PARTS:
+        shutil.copy(shipped / name, directory / name)
+    (directory / "panels").mkdir()
+    (directory / "panels" / "small.toml").write_text(SMALL_PANEL, encoding="utf-8")
+    return directory
+
+
 @pytest.fixture(params=TEMPLATE_IDS)
 def template_id(request: pytest.FixtureRequest) -> str:
     return str(request.param)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return (
+        f"geom: hypothesis {hypothesis.__version__}, profile "
+        f"{settings.get_current_profile_name()!r} ({settings()}); one seed per property, "
+        "from its name"
+    )
+
+
+def _node_name(item: pytest.Item) -> str:
+    """The test's node id without its parameters: `tests/test_x.py::test_y`."""
+    return item.nodeid.split("[", 1)[0]
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Fix each property's seed from its name; count and digest the examples it runs."""
+    for item in items:
+        function = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))
+        if not getattr(function, "is_hypothesis_test", False):
+            continue
+        pinned = getattr(function, "_hypothesis_internal_use_seed", None) is not None
+        if settings().derandomize and not pinned:
+            seed(seed_of(_node_name(item)))(function)
+        inner = function.hypothesis.inner_test  # type: ignore[union-attr]
+        if getattr(inner, "_geom_counted", False):
+            continue
+        fixtures = frozenset(item.fixturenames)  # type: ignore[attr-defined]
+
+        def counted(*args: Any, __inner: Any = inner, __skip: Any = fixtures, **kwargs: Any) -> Any:
+            drawn = sorted((k, v) for k, v in kwargs.items() if k not in __skip)
+            _EXAMPLES.append(_ADDRESS.sub("", repr((args, drawn))))
+            return __inner(*args, **kwargs)
+
+        counted._geom_counted = True  # type: ignore[attr-defined]
+        function.hypothesis.inner_test = counted  # type: ignore[union-attr]
+
+
+_EXAMPLES: list[str] = []
+"""The examples the running property has called its body with (repr, no addresses)."""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    _EXAMPLES.clear()
+    try:
+        return (yield)
+    finally:
+        function = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))
+        if getattr(function, "is_hypothesis_test", False):
+            digest = hashlib.sha256("\n".join(_EXAMPLES).encode("utf-8")).hexdigest()[:12]
+            used = function._hypothesis_internal_use_seed  # type: ignore[union-attr]
+            if used is None:  # a profile that draws at random: the seed Hypothesis drew
+                used = function._hypothesis_internal_use_generated_seed  # type: ignore[union-attr]
+            item.user_properties.append(
+                ("hypothesis", f"seed {used} examples {len(_EXAMPLES)} digest {digest}")
+            )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line per property: its seed, the examples its body ran, their digest."""
+    lines = []
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue
+            for key, value in getattr(report, "user_properties", ()):
+                if key == "hypothesis":
+                    path, _, name = report.location
+                    lines.append(f"{path}::{name}: {value}")
+    if lines:
+        terminalreporter.write_sep("-", f"hypothesis ({settings.get_current_profile_name()})")
+        for line in sorted(lines):
+            terminalreporter.write_line(line)

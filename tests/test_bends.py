@@ -379,6 +379,7 @@ FREECAD_SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.freecad
 def test_freecad_reads_the_folded_step_and_the_flat_dxf(channel: Path, tmp_path: Path) -> None:
     result = freecad(
         FREECAD_SCRIPT,
@@ -453,6 +454,7 @@ def test_bend_tables_without_a_flange_are_bad_input(tmp_path: Path, geom: Geom) 
     assert run.code == 2 and "flat.toml:relief:" in run.err and "without a flange" in run.err
 
 
+@pytest.mark.librecad
 def test_librecad_renders_the_flat_pattern_with_bends_on_their_own_layer(
     channel: Path, tmp_path: Path
 ) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
+from profiles import kernel_property
 
 from geom.dxf.flat import write_flat
 from geom.model.bend import EDGES, Flange, Relief, SheetMetal, din_factor
@@ -62,6 +63,7 @@ def worked_volume(metal: SheetMetal) -> float:
     return volume
 
 
+@kernel_property
 @given(parts())
 @example(
     SheetMetal(

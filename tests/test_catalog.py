@@ -49,16 +49,6 @@ PANEL_SUFFIXES = (
 )
 
 
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("catalog")
-    stream = io.StringIO()
-    options = Options(out, Conditions(), 1.0, 100)
-    summary = build_all(options, jobs=2, out=stream)
-    assert not summary.failures, stream.getvalue()
-    return out, stream.getvalue()
-
-
 class Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -138,8 +128,10 @@ def test_every_link_in_index_resolves_to_a_file(catalog: tuple[Path, str]):
 
 
 def test_one_failing_part_does_not_stop_the_others(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, small_templates: Path, capsys: pytest.CaptureFixture[str]
 ):
+    """A broken template, a failing part and a failing panel in one folder, the small
+    catalog in another (`--templates` twice): every other part and panel is built."""
     shipped = load_catalog().parts["770-744/064-000"].path
     assert shipped is not None
     text = shipped.read_text(encoding="utf-8")
@@ -165,9 +157,9 @@ def test_one_failing_part_does_not_stop_the_others(
     )
     (templates / "panels").mkdir()
     (templates / "panels" / "crowded.toml").write_text(crowded, encoding="utf-8")
-    monkeypatch.setenv("GEOM_TEMPLATES", str(templates))
     out = tmp_path / "out"
-    status = main(["build", "--all", "-o", str(out), "--jobs", "2"])
+    dirs = ["--templates", str(templates), "--templates", str(small_templates)]
+    status = main(["build", "--all", *dirs, "-o", str(out), "--jobs", "2"])
     printed = capsys.readouterr().out
     assert status == 1
     assert re.search(r"^broken\.toml\s+template\s+FAIL\s+0\s", printed, re.M)
@@ -182,13 +174,27 @@ def test_one_failing_part_does_not_stop_the_others(
     assert re.search(r"^crowded\s+panel\s+FAIL\s", printed, re.M)
     assert "FAIL crowded: layout violations" in printed
     assert "3 failures" in printed
-    for panel in PANELS:  # every shipped panel still built
+    others = load_catalog([small_templates]).parts
+    assert len(others) == 2
+    for panel in panel_files([small_templates]):  # every other panel still built
         assert re.search(rf"^{re.escape(panel.stem)}\s+panel\s+ok\s", printed, re.M)
-    for part_id in PART_IDS:  # every shipped part still built
+    for part_id in others:  # every other part still built
         assert re.search(rf"^{re.escape(part_id)}\s+part\s+ok\s", printed, re.M)
         assert (out / f"{part_id.replace('/', '_')}-drawing.pdf").is_file()
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "FAILED" in page and "tight/1" in page and "broken.toml" in page and "crowded" in page
+
+
+def test_templates_must_be_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    missing = tmp_path / "missing"
+    assert main(["build", "--all", "--templates", str(missing), "-o", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("geom: command line:--templates: '") and err.count("\n") == 1
+    assert err.endswith(" is not a folder; allowed a folder\n")
+    assert not (tmp_path / "x").exists()
+    assert main(["build", "770-744", "--templates", str(tmp_path), "-o", str(tmp_path / "x")]) == 2
+    assert "--templates" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
 
 
 def test_all_with_part_names_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
@@ -221,15 +227,34 @@ def test_copying_the_catalog_keeps_links_working(catalog: tuple[Path, str], tmp_
     assert all((moved / unquote(link)).is_file() for link in parser.links)
 
 
-def test_jobs_1_and_jobs_2_write_the_same_bytes(catalog: tuple[Path, str], tmp_path: Path):
-    out, _ = catalog
-    serial = tmp_path / "serial"
-    options = Options(serial, Conditions(), 1.0, 100)
-    assert not build_all(options, jobs=1, out=io.StringIO()).failures
-    names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(p.name for p in serial.iterdir())
+@pytest.fixture(scope="module")
+def small_catalog(tmp_path_factory: pytest.TempPathFactory, small_templates: Path) -> Path:
+    """The small catalog (two parts, one panel) built by 2 worker processes."""
+    out = tmp_path_factory.mktemp("small-catalog")
+    options = Options(out, Conditions(), 1.0, 100, (small_templates,))
+    assert not build_all(options, jobs=2, out=io.StringIO()).failures
+    return out
+
+
+def _same_files(first: Path, second: Path) -> None:
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
     for name in names:
-        assert (out / name).read_bytes() == (serial / name).read_bytes(), name
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_jobs_1_and_jobs_2_write_the_same_bytes(
+    small_catalog: Path, small_templates: Path, catalog: tuple[Path, str], tmp_path: Path
+):
+    serial = tmp_path / "serial"
+    options = Options(serial, Conditions(), 1.0, 100, (small_templates,))
+    assert not build_all(options, jobs=1, out=io.StringIO()).failures
+    _same_files(small_catalog, serial)
+    # A part's files do not depend on what else the catalog holds.
+    out, _ = catalog
+    for path in serial.iterdir():
+        if path.name.startswith(("770-744", "neutrik")):
+            assert path.read_bytes() == (out / path.name).read_bytes(), path.name
 
 
 class FakeTerminal(io.StringIO):
@@ -237,9 +262,9 @@ class FakeTerminal(io.StringIO):
         return True
 
 
-def test_progress_bar_on_a_terminal(tmp_path: Path):
+def test_progress_bar_on_a_terminal(tmp_path: Path, small_templates: Path):
     stream = FakeTerminal()
-    options = Options(tmp_path, Conditions(), 1.0, 50)
+    options = Options(tmp_path, Conditions(), 1.0, 50, (small_templates,))
     assert not build_all(options, jobs=1, out=stream).failures
     text = stream.getvalue()
     assert "\r" in text and "100%" in text  # a bar redrawn in place, finished
@@ -248,7 +273,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path):
 
 
 def test_forkserver_workers_write_the_same_bytes(
-    catalog: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_catalog: Path, small_templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """The start method used when the parent has loaded OCP (see geom.catalog.pool._context)."""
     import multiprocessing
@@ -261,14 +286,10 @@ def test_forkserver_workers_write_the_same_bytes(
         return context
 
     monkeypatch.setattr(geom.catalog.pool, "_context", forkserver)
-    out, _ = catalog
     other = tmp_path / "forkserver"
-    options = Options(other, Conditions(), 1.0, 100)
+    options = Options(other, Conditions(), 1.0, 100, (small_templates,))
     assert not build_all(options, jobs=2, out=io.StringIO()).failures
-    names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(p.name for p in other.iterdir())
-    for name in names:
-        assert (out / name).read_bytes() == (other / name).read_bytes(), name
+    _same_files(small_catalog, other)
 
 
 def test_all_with_force_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

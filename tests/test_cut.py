@@ -140,6 +140,7 @@ def test_assembly_bodies_named_and_clear_of_the_walls(good: tuple[Path, Path, in
         assert box.zmin < 25 - 2.0
 
 
+@pytest.mark.freecad
 def test_freecad_reads_the_cut_enclosure(good: tuple[Path, Path, int], tmp_path: Path) -> None:
     _, out, _ = good
     script = textwrap.dedent("""
@@ -185,7 +186,7 @@ def test_a_part_near_the_face_edge_fails(tmp_path: Path, capsys: Any) -> None:
     assert f"place[0] is {distance:.3f} mm from the face's boundary" in text
     assert "place[0] at (22.000, 50.000)" in text
     (edge,) = _violations(out)
-    assert edge["rule"] == "edge" and edge["positions"] == [[22.0, 50.0]]
+    assert edge["rule"] == "edge" and edge["positions_mm"] == [[22.0, 50.0]]
     assert edge["figures"]["edge"] == pytest.approx(distance, abs=1e-6)
     assert not (out / "lid-cut.step").exists()
 

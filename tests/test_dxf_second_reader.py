@@ -96,6 +96,7 @@ FREECAD_SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.freecad
 def test_freecad_import_of_every_part(geom, tmp_path: Path) -> None:
     """One FreeCAD run reads every shipped part's cutout DXF (its start-up dominates)."""
     paths = {pid: _write(geom, tmp_path / f"p{i}", pid) for i, pid in enumerate(TEMPLATE_IDS)}

@@ -4,29 +4,24 @@ from file:// and writes a screenshot; without chromium the test skips and says w
 
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from geom.catalog import Options, build_all
-from geom.model.conditions import Conditions
-
 CHROMIUM = shutil.which("chromium")
 
 
+@pytest.mark.chromium
 @pytest.mark.skipif(
     CHROMIUM is None,
     reason="Debian's chromium is not installed (scripts/install-test-tools.sh installs it "
     "when run as root with apt-get)",
 )
-def test_index_opens_in_headless_chromium(tmp_path: Path):
+def test_index_opens_in_headless_chromium(tmp_path: Path, catalog: tuple[Path, str]):
     assert CHROMIUM is not None
-    out = tmp_path / "catalog"
-    summary = build_all(Options(out, Conditions(), 1.0, 100), jobs=1, out=io.StringIO())
-    assert not summary.failures
+    index = catalog[0] / "index.html"
     shot = tmp_path / "shot.png"
     run = subprocess.run(
         [
@@ -41,7 +36,7 @@ def test_index_opens_in_headless_chromium(tmp_path: Path):
             f"--user-data-dir={tmp_path / 'profile'}",
             f"--screenshot={shot}",
             "--window-size=1200,1600",
-            summary.index.resolve().as_uri(),
+            index.resolve().as_uri(),
         ],
         capture_output=True,
         text=True,

@@ -1,28 +1,29 @@
 """A run killed mid-way (SIGKILL: no clean-up runs) never leaves a partial file under a
 final name: every file there is whole, from this run or the previous one. Killed at
-several moments of a 1000-cutout `geom panel` run (DXF, plate STEP, assembly STEP, the
-drawing's PDF, DXF, SVG and PNG, BOM, report). Temporary `.<name>.*.part` files may
-remain; they never carry a final name."""
+deterministic points of a `geom panel` run (DXF, plate STEP, assembly STEP, the
+drawing's PDF, DXF, SVG and PNG, BOM, report): right after its first, fourth and
+eighth file is put in place ($GEOM_TEST_KILL_AFTER_REPLACE, geom.data.atomic), so
+exactly that many files are new. Temporary `.<name>.*.part` files may remain; they
+never carry a final name."""
 
 from __future__ import annotations
 
 import csv
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+from geom.data.atomic import KILL_AFTER_REPLACE_ENV
 from geom.dxf.lint import lint_file
 
 ROOT = Path(__file__).resolve().parents[1]
-COLS, ROWS = 40, 25  # 1000 cutouts of the framed 2-pole socket
+COLS, ROWS = 4, 3  # 12 cutouts of the framed 2-pole socket
 
 
-def _big_panel(directory: Path) -> Path:
-    path = directory / "big.toml"
+def _panel(directory: Path) -> Path:
+    path = directory / "small.toml"
     path.write_text(
         f"[panel]\nwidth = {COLS * 40 + 40}\nheight = {ROWS * 35 + 40}\n"
         'sheet = 1.5\ncoating = 0.08\nprocess = "laser"\nshop_tolerance = 0.05\n\n'
@@ -63,26 +64,21 @@ def _assert_whole(out: Path) -> set[str]:
 
 
 def test_sigkill_leaves_no_partial_file(tmp_path: Path) -> None:
-    panel = _big_panel(tmp_path)
+    panel = _panel(tmp_path)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop(KILL_AFTER_REPLACE_ENV, None)
     command = [sys.executable, "-m", "geom", "panel", str(panel), "-o", str(out)]
-    started = time.monotonic()
     full = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    duration = time.monotonic() - started
     assert full.returncode == 0, full.stderr
     complete = _assert_whole(out)
     assert len(complete) == 9, complete
-    replaced = []
-    for fraction in (0.3, 0.5, 0.65, 0.8, 0.95):
+    for k in (1, 4, 8):
         before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
-        proc = subprocess.Popen(
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        killed = subprocess.run(
+            command, env={**env, KILL_AFTER_REPLACE_ENV: str(k)}, capture_output=True, check=False
         )
-        time.sleep(duration * fraction)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        assert killed.returncode == -9, killed.stderr  # SIGKILL, not an exit of its own
         assert _assert_whole(out) == complete
-        replaced.append(sum(before[n] != (out / n).stat().st_mtime_ns for n in complete))
-    # The kills landed mid-run: some run had replaced some of the files but not all.
-    assert any(0 < n < len(complete) for n in replaced), replaced
+        # The kill landed mid-run: exactly k of the files are new, the others the old ones.
+        assert sum(before[n] != (out / n).stat().st_mtime_ns for n in complete) == k

@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geom.data.templates import load_catalog
-from geom.panel.layout import Opening, check_layout, gap, near_pairs, openings, rules_for
+from geom.model.layout import Opening, gap, near_pairs
+from geom.panel.layout import check_layout, openings, rules_for
 from geom.panel.model import edge_distance, load_panel
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -71,6 +71,7 @@ def _openscad_contours(dxf: Path, tmp_path: Path) -> list[list[tuple[float, floa
     return contours
 
 
+@pytest.mark.openscad
 def test_openscad_imports_every_contour(
     panel_dxf: Path, exploded_dxf: Path, tmp_path: Path
 ) -> None:
@@ -105,6 +106,7 @@ FREECAD_SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.freecad
 def test_freecad_agrees_on_every_bounding_box(panel_dxf: Path, tmp_path: Path) -> None:
     cut_only = tmp_path / "cut.dxf"  # FreeCAD reads every layer: keep CUT alone
     doc = ezdxf.readfile(panel_dxf)

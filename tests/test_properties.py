@@ -23,6 +23,7 @@ import pytest
 from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 from measure import cut_loops
+from profiles import CI, kernel_property, kernel_settings
 
 from geom.cli import main
 from geom.data.templates import load_catalog, part_from_data
@@ -634,7 +635,7 @@ def _round_ends() -> Fit:
     )
 
 
-@PROPERTY
+@kernel_property
 @given(fit=fits())
 @example(fit=_round_ends())
 @example(fit=_plate_of_float_noise())
@@ -696,6 +697,7 @@ def test_properties_take_their_settings_from_the_profile() -> None:
         used = test._hypothesis_internal_use_settings  # type: ignore[attr-defined]
         assert used.derandomize == profile.derandomize
         assert used.database == profile.database
-        assert used.max_examples == profile.max_examples
-    if settings.get_current_profile_name() == "ci":
+        kernel = test is test_bodies_are_valid_and_3d_agrees_with_2d
+        assert used.max_examples == (kernel_settings() if kernel else profile).max_examples
+    if settings.get_current_profile_name() == CI:
         assert profile.derandomize and profile.database is None

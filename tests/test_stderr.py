@@ -24,7 +24,7 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
     )
 
 
-def test_no_library_log_lines_on_stderr(tmp_path: Path) -> None:
+def test_no_library_log_lines_on_stderr(tmp_path: Path, small_templates: Path) -> None:
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("", encoding="utf-8")
     env = {
@@ -40,7 +40,7 @@ def test_no_library_log_lines_on_stderr(tmp_path: Path) -> None:
         ["cutout", "770-744", "-o", str(out)],
         ["preview", str(out / "770-744_064-000-cutout.dxf"), "-o", str(out)],
         ["panel", str(EXAMPLE), "-o", str(out / "panel")],
-        ["build", "--all", "--jobs", "2", "-o", str(out / "all")],
+        ["build", "--all", "--templates", str(small_templates), "--jobs", "2", "-o", f"{out}/all"],
     ]
     for args in commands:
         proc = _run(["-m", "geom", *args], env)

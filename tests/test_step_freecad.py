@@ -14,6 +14,7 @@ from measure import freecad, placed_envelope
 from geom.cli import main
 from geom.data.templates import load_catalog
 
+pytestmark = pytest.mark.freecad
 CATALOG = load_catalog()
 PART_IDS = sorted(CATALOG.parts)
 

@@ -42,12 +42,17 @@ def cmd_build_all(args: argparse.Namespace) -> int:
         raise InputError(CLI, "--force", "--force", "given with --all", "--force with PART...")
     fit_conditions = conditions(args)
     jobs = None if args.jobs is None else whole_arg("--jobs", args.jobs, 1, 256)
-    scale, dpi = scale_arg(args.scale), dpi_arg(args.dpi)  # every input checked before any file
+    scale, dpi = scale_arg(args.scale), dpi_arg(args.dpi)
+    dirs: list[Path] = args.templates or []
+    for directory in dirs:  # every input checked before any file
+        if not directory.is_dir():
+            raise InputError(CLI, "--templates", str(directory), "not a folder", "a folder")
     options = Options(
         out_dir=prepare_dir(args.output),
         conditions=fit_conditions,
         scale=scale,
         dpi=dpi,
+        template_dirs=tuple(dirs),
     )
     summary = build_all(options, jobs)
     return 1 if summary.failures else 0

@@ -34,6 +34,7 @@ def add_cut(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from geom.model.layout import where_text
     from geom.panel.cut_job import plan_cut, write_cut
     from geom.panel.cut_layout import load_cut_layout
 
@@ -42,15 +43,15 @@ def run(args: argparse.Namespace) -> int:
     out = prepare_dir(args.output)
     warn_assumed_any(p.part for p in layout.places)
     files = write_cut(plan, out, force=args.force)
-    f = plan.frame
-    print(
-        f"cut {layout.name}: face {layout.select or 'by point'} of {args.enclosure.name}, "
-        f"{mm(f.width)} x {mm(f.height)} mm, {len(plan.cuts)} openings"
-    )
+    for face in plan.faces:
+        f, count = face.frame, sum(1 for c in plan.cuts if c.face == face.name)
+        named = f"{face.name} ({face.layout.select or 'by point'})" if layout.several else ""
+        print(
+            f"cut {layout.name}: face {named or face.layout.select or 'by point'} of "
+            f"{args.enclosure.name}, {mm(f.width)} x {mm(f.height)} mm, {count} openings"
+        )
     for v in files.violations[:MAX_LISTED]:
-        pairs = zip(v.entries, v.positions, strict=True)
-        where = ", ".join(f"{e} at ({mm(x)}, {mm(y)})" for e, (x, y) in pairs)
-        print(f"  FAIL {v.rule}: {v.message} [{where}]")
+        print(f"  FAIL {v.rule}: {v.message} [{where_text(v, faces=layout.several)}]")
     if len(files.violations) > MAX_LISTED:
         print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
     if files.violations:
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {len(files.violations)} violations; DXF and STEP {state}")
     else:
         print("  layout ok")
-    for path in (files.step, files.assembly, files.dxf, files.report):
+    for path in (files.step, files.assembly, *files.dxfs, files.report):
         if path is not None:
             print(f"  wrote {path}")
     return 1 if files.violations else 0

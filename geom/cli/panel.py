@@ -49,6 +49,7 @@ def add_panel(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from geom.model.layout import where_text
     from geom.panel.bent_job import run_bent
     from geom.panel.job import run_panel
     from geom.panel.model import load_panel
@@ -78,9 +79,7 @@ def run(args: argparse.Namespace) -> int:
         f"cutouts, {len(panel.holes)} holes, {len(panel.slots)} slots"
     )
     for v in files.violations[:MAX_LISTED]:
-        pairs = zip(v.entries, v.positions, strict=True)
-        where = ", ".join(f"{e} at ({mm(x)}, {mm(y)})" for e, (x, y) in pairs)
-        print(f"  FAIL {v.rule}: {v.message} [{where}]")
+        print(f"  FAIL {v.rule}: {v.message} [{where_text(v)}]")
     if len(files.violations) > MAX_LISTED:
         print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
     if files.refused:

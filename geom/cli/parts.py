@@ -10,6 +10,7 @@ from typing import Any
 
 from geom.cli.catalog import cmd_build_all
 from geom.cli.options import (
+    CLI,
     dxf_format_args,
     fit_args,
     fit_of,
@@ -22,6 +23,7 @@ from geom.cli.options import (
 )
 from geom.data.atomic import prepare_dir
 from geom.data.templates import load_catalog
+from geom.errors import InputError
 from geom.model.contour import Rect, shape_text
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, NO_COLLAR_NOTE
@@ -92,6 +94,15 @@ def add_build(sub: Any) -> None:
     catalog.add_argument(
         "--jobs", metavar="N", help="worker processes for --all (default: all cores)"
     )
+    catalog.add_argument(
+        "--templates",
+        metavar="DIR",
+        type=Path,
+        action="append",
+        help="build the parts and panels (DIR/panels) of this template folder only, not "
+        "$GEOM_TEMPLATES and the shipped templates; repeat for more folders, the first "
+        "that has an id wins",
+    )
     render_args(catalog)
     build.set_defaults(run=_cmd_build)
 
@@ -143,6 +154,9 @@ def _cmd_cutout(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     if args.all:
         return cmd_build_all(args)
+    if args.templates:  # parts are looked up in $GEOM_TEMPLATES and the shipped templates
+        directory = str(args.templates[0])
+        raise InputError(CLI, "--templates", directory, "given without --all", "--all --templates")
     from geom.dxf.cutout import write_cutout
 
     catalog = load_catalog()

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from geom.errors import InputError
 from geom.model.contour import Circle, Rect, Vertex
 from geom.model.part import ASSUMED, BodySpec, Part, SnapIn
+from geom.model.tolerance import Size
 
 DEFAULT_COLOUR = (0.5, 0.5, 0.5)
 """sRGB of a part whose template has no [body] table."""
@@ -125,6 +126,18 @@ class Body:
             for f, src in p.sources.items()
             if f.startswith("body.")
         )
+
+
+def wing_plate(part: Part, sheet: Size | None, coating: Size) -> float:
+    """The finished plate (mm) a part's body is built for, the one rule of every surface
+    (docs/placement.md): the thickest finished plate under the part, the thickest sheet
+    (or measured wall) plus the thickest coating on both faces, held to the part's grip
+    range; with no sheet given the grip range's top (the wings then sit deepest: the
+    conservative keep-out behind the plate)."""
+    grip = part.fit.grip
+    if sheet is None:
+        return grip.max
+    return min(max(sheet.max + 2 * coating.max, grip.min), grip.max)
 
 
 def build_body(

@@ -25,6 +25,8 @@ from geom.dxf.flat import BendMark, Marks, write_flat
 from geom.dxf.writer import DxfVersion, Note
 from geom.errors import LintError
 from geom.model.bend import Flange, SheetMetal, bend_notes
+from geom.model.body import wing_plate
+from geom.model.layout import Violation
 from geom.model.notes import FORCED_NOTE
 from geom.model.report import dumps, with_forced
 from geom.model.units import mm
@@ -46,7 +48,6 @@ from geom.panel.job import (
     panel_notes,
     panel_report,
 )
-from geom.panel.layout import Violation
 from geom.panel.model import Panel
 
 SUFFIXES = ("-flat.dxf", "-folded.step", "-assembly.step")
@@ -138,7 +139,6 @@ def face_components(panel: Panel) -> list[Any]:
     from geom.cad.step import Component, Placement
 
     metal = bends_of(panel).metal
-    finished = panel.sheet.nominal + 2 * panel.coating.nominal
     by_part: dict[str, list[Placement]] = {}
     parts = {}
     for p in panel.places:
@@ -156,7 +156,8 @@ def face_components(panel: Panel) -> list[Any]:
     out: list[Any] = []
     names: set[str] = set()
     for pid in sorted(by_part):
-        for name, shape, colour in body_solids(parts[pid], finished):
+        plate = wing_plate(parts[pid], panel.sheet, panel.coating)
+        for name, shape, colour in body_solids(parts[pid], plate):
             unique = name if name not in names else f"{name} (with {pid})"
             names.add(unique)
             out.append(Component(unique, shape, colour, tuple(by_part[pid])))

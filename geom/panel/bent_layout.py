@@ -19,26 +19,32 @@ t is the thickest sheet of the band, r each bend's inside radius.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from geom.model.bend import BASE, Box3, Flange, box_in, penetration
+from geom.model.bend import BASE, Flange, Frame3, penetration
 from geom.model.contour import Vertex, circle, circle_of, rounded_rect
+from geom.model.fit import Fit
+from geom.model.layout import (
+    EPS_MM,
+    FaceRules,
+    Opening,
+    Placement,
+    Plan,
+    Rule,
+    Violation,
+    aabb,
+    gap,
+    plan,
+    solid_boxes,
+)
+from geom.model.tolerance import Size
 from geom.model.units import mm
 from geom.panel.flanges import Bends
-from geom.panel.layout import (
-    EPS_MM,
-    Opening,
-    Violation,
-    _fits,
-    bodies,
-    check_layout,
-    footprint,
-    gap,
-)
-from geom.panel.model import Panel
+from geom.panel.layout import FlatSheet, conditions_of, plain_openings, rules_for
+from geom.panel.model import Panel, edge_distance
 
 CUT_SOURCE = "default 2.5 t + r: PTC Creo sheet-metal design rule MIN_CUT_TO_BEND"
 HEIGHT_SOURCE = "default 1.5 t + r: PTC Creo sheet-metal design rule, minimum wall height"
@@ -144,50 +150,56 @@ def min_flange_height(panel: Panel, flange: Flange) -> tuple[float, str]:
     return 1.5 * panel.sheet.max + flange.radius, HEIGHT_SOURCE
 
 
+@dataclass(frozen=True)
+class BentSheet:
+    """A bent panel: the base and each flange a face with its own frame in the folded
+    part, one sheet band (geom.model.layout.Surface). Its own rules: the bend rules and
+    the folded part's collisions with the sheet."""
+
+    panel: Panel
+    across: str = Rule.BEND_BODY_COLLISION
+
+    def faces(self) -> Sequence[str]:
+        return bends_of(self.panel).metal.faces
+
+    def frame(self, face: str) -> Frame3:
+        return bends_of(self.panel).metal.frame3(face)
+
+    def sheet(self, placement: Placement) -> Size | None:
+        return self.panel.sheet
+
+    def openings(self) -> Sequence[Opening]:
+        return plain_openings(self.panel)
+
+    def rules(self, opening: Opening) -> FaceRules:
+        return rules_for(self.panel)
+
+    def edge(self, opening: Opening) -> float | None:
+        """From the face's outline: a flange is its span by its height (mm)."""
+        x0, _, x1, y1 = bends_of(self.panel).metal.face_rect(opening.face)
+        o = opening
+        return edge_distance((x1 - x0, y1, 0.0), o.x - x0, o.y, o.width, o.height, o.radius)
+
+    def where(self, face: str) -> str:
+        return "" if face == BASE else f" (on the {face} flange)"
+
+    def fit_context(self, fit: Fit) -> str:
+        return FlatSheet(self.panel).fit_context(fit)
+
+    def own_rules(self, plan: Plan) -> list[Violation]:
+        return _bend_rules(self.panel) + _collisions(self.panel, plan)
+
+
+def plan_bent(panel: Panel) -> Plan:
+    """The bent panel's plan: fits, each face's rules, parts colliding across faces, the
+    bend rules, the folded part's collisions with the sheet (in that order)."""
+    bends_of(panel)
+    return plan(BentSheet(panel), panel.places, conditions_of(panel))
+
+
 def check_bent(panel: Panel) -> list[Violation]:
-    """Every violation of a bent panel: fits, each face's flat rules, the bend rules, the
-    folded part's collisions (in that order)."""
-    found = _fits(panel)
-    for face in bends_of(panel).metal.faces:
-        found += _face_rules(panel, face)
-    found += _bend_rules(panel)
-    found += _collisions(panel)
-    return found
-
-
-def _face_rules(panel: Panel, face: str) -> list[Violation]:
-    """geom.panel.layout's rules on one face: the face as a panel of its own (a flange:
-    its span by its height, from the outline), positions back in the face's frame."""
-    metal = bends_of(panel).metal
-    x0, _, x1, y1 = metal.face_rect(face)
-    places = tuple(replace(p, x=p.x - x0) for p in panel.places if p.face == face)
-    holes = tuple(replace(h, x=h.x - x0) for h in panel.holes if h.face == face)
-    slots = tuple(replace(s, x=s.x - x0) for s in panel.slots if s.face == face)
-    if not places and not holes and not slots:
-        return []
-    view = replace(
-        panel,
-        width=x1 - x0,
-        height=y1,
-        corner_radius=0.0,
-        places=places,
-        holes=holes,
-        slots=slots,
-        bends=None,
-    )
-    out: list[Violation] = []
-    for v in check_layout(view):
-        if v.rule.startswith("fit."):
-            continue  # once for the whole panel: check_bent
-        where = "" if face == BASE else f" (on the {face} flange)"
-        out.append(
-            replace(
-                v,
-                message=v.message + where,
-                positions=tuple((x + x0, y) for x, y in v.positions),
-            )
-        )
-    return out
+    """Every violation of a bent panel (`plan_bent`)."""
+    return plan_bent(panel).violations
 
 
 def _bend_rules(panel: Panel) -> list[Violation]:
@@ -198,7 +210,7 @@ def _bend_rules(panel: Panel) -> list[Violation]:
         if f.height < least - EPS_MM:
             out.append(
                 Violation(
-                    "bend.flange_height",
+                    Rule.BEND_FLANGE_HEIGHT,
                     f"the {f.edge} flange is {mm(f.height)} mm high, less than the "
                     f"{mm(least)} mm minimum ({source})",
                     (f"flange {f.edge}",),
@@ -216,68 +228,33 @@ def _bend_rules(panel: Panel) -> list[Violation]:
             if d < -EPS_MM:
                 out.append(
                     Violation(
-                        "bend.zone",
+                        Rule.BEND_ZONE,
                         f"{o.entry}{on} reaches {mm(-d)} mm into the zone of the {f.edge} "
                         "bend (it would deform when bent)",
                         (o.entry,),
                         ((o.x, o.y),),
                         {"distance": d, "bend": f.edge},
+                        (o.face,),
                     )
                 )
             elif d < least - EPS_MM:
                 out.append(
                     Violation(
-                        "bend.cut_distance",
+                        Rule.BEND_CUT_DISTANCE,
                         f"{o.entry}{on} is {mm(d)} mm from the {f.edge} bend line (where "
                         f"the bend starts), less than the {mm(least)} mm minimum ({source})",
                         (o.entry,),
                         ((o.x, o.y),),
                         {"distance": d, "min_cut_to_bend": least, "bend": f.edge},
+                        (o.face,),
                     )
                 )
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Solid:
-    kind: str
-    owner: str
-    face: str
-    position: tuple[float, float]
-    box: Box3
-
-
-def _part_solids(panel: Panel) -> Iterator[_Solid]:
-    """Each part's envelopes (flange, plug, bodies; geom.panel.layout) on its face."""
-    metal = bends_of(panel).metal
-    t = panel.sheet.max
-    for p in panel.places:
-        frame = metal.frame3(p.face)
-        mount = p.part.mount
-        ft = p.part.fit.flange_thickness
-        boxes = [("flange", footprint(p, mount.width, mount.height), 0.0, ft)]
-        if p.part.plug is not None:
-            plug = p.part.plug
-            boxes.append(("plug", footprint(p, plug.width, plug.height), ft, ft + plug.length))
-        for w, h, depth in bodies(p.part):
-            if depth > ft:
-                boxes.append(("body", footprint(p, w, h), ft - depth, -t))
-        for kind, (x0, y0, x1, y1), z0, z1 in boxes:
-            box = box_in(frame, x0, y0, z0, x1, y1, z1)
-            yield _Solid(kind, p.entry, p.face, (p.x, p.y), box)
-
-
-def _aabb(box: Box3) -> np.ndarray:
-    reach = np.abs(box.axes.T) @ box.half
-    return np.concatenate([box.centre - reach, box.centre + reach])
-
-
-def _overlapping(a: np.ndarray, b: np.ndarray) -> bool:
-    """Two axis-aligned bounds (min xyz, max xyz) overlap by more than EPS_MM."""
-    return bool(np.all(a[:3] < b[3:] - EPS_MM) and np.all(b[:3] < a[3:] - EPS_MM))
-
-
-def _collisions(panel: Panel) -> list[Violation]:
+def _collisions(panel: Panel, plan: Plan) -> list[Violation]:
+    """Folded: flat regions and bends overlapping each other, and each part's envelope
+    running into the sheet anywhere but its own face's flat region (bends as boxes)."""
     metal = bends_of(panel).metal
     out: list[Violation] = []
     sheet = list(metal.sheet_boxes())
@@ -291,56 +268,42 @@ def _collisions(panel: Panel) -> list[Violation]:
             if depth > EPS_MM:
                 out.append(
                     Violation(
-                        "bend.flange_collision",
+                        Rule.BEND_FLANGE_COLLISION,
                         f"folded, the {name_a} and the {name_b} overlap by {mm(depth)} mm",
                         (name_a, name_b),
                         ((0.0, 0.0), (0.0, 0.0)),
                         {"depth": depth},
                     )
                 )
-    solids = list(_part_solids(panel))
-    if not solids:
+    if not plan.solids:
         return out
-    boxes = np.array([_aabb(s.box) for s in solids])
-    sheet_bounds = [_aabb(piece) for _, piece in sheet]
-    seen: set[tuple[str, str]] = set()
-    lo, hi = boxes[:, :3], boxes[:, 3:]
-    for i, s in enumerate(solids):
-        near = np.all((lo[i + 1 :] < hi[i] - EPS_MM) & (lo[i] < hi[i + 1 :] - EPS_MM), axis=1)
-        for j in np.nonzero(near)[0] + i + 1:
-            other = solids[int(j)]
-            if other.face == s.face:
-                continue  # the same face (and the same part): geom.panel.layout's rules
-            key = (min(s.owner, other.owner), max(s.owner, other.owner))
-            depth = penetration(s.box, other.box)
-            if depth > EPS_MM and key not in seen:
-                seen.add(key)
-                out.append(
-                    Violation(
-                        "bend.body_collision",
-                        f"folded, {s.owner} (on {s.face}) and {other.owner} (on "
-                        f"{other.face}) collide: their {s.kind} and {other.kind} overlap by "
-                        f"{mm(depth)} mm",
-                        (s.owner, other.owner),
-                        (s.position, other.position),
-                        {"depth": depth},
-                    )
-                )
-        for (name, piece), bound in zip(sheet, sheet_bounds, strict=True):
-            if name == s.face or not _overlapping(boxes[i], bound):
+    boxes = solid_boxes(plan)
+    sheet_bounds = [aabb(piece) for _, piece in sheet]
+    seen: set[tuple[int, str]] = set()
+    for s, box in zip(plan.solids, boxes, strict=True):
+        p = plan.placements[s.owner]
+        bound = aabb(box)
+        for (name, piece), far in zip(sheet, sheet_bounds, strict=True):
+            if name == p.face or not _overlapping(bound, far):
                 continue  # its own face's flat region (the cutout it sits in), or far
-            depth = penetration(s.box, piece)
+            depth = penetration(box, piece)
             if depth > EPS_MM and (s.owner, name) not in seen:
                 seen.add((s.owner, name))
                 what = f"the {name}" if name.startswith("bend") else f"the {name} face"
                 out.append(
                     Violation(
-                        "bend.body_collision",
-                        f"folded, the {s.kind} of {s.owner} (on {s.face}) runs into {what} "
+                        Rule.BEND_BODY_COLLISION,
+                        f"folded, the {s.kind} of {p.entry} (on {p.face}) runs into {what} "
                         f"by {mm(depth)} mm",
-                        (s.owner,),
-                        (s.position,),
+                        (p.entry,),
+                        ((p.x, p.y),),
                         {"depth": depth, "sheet": name},
+                        (p.face,),
                     )
                 )
     return out
+
+
+def _overlapping(a: np.ndarray, b: np.ndarray) -> bool:
+    """Two axis-aligned bounds (min xyz, max xyz) overlap by more than EPS_MM."""
+    return bool(np.all(a[:3] < b[3:] - EPS_MM) and np.all(b[:3] < a[3:] - EPS_MM))

@@ -1,18 +1,20 @@
-"""`geom cut`: cut a layout's openings into one face of an enclosure (a STEP solid).
+"""`geom cut`: cut a layout's openings into faces of an enclosure (a STEP solid).
 
-`plan_cut` reads the enclosure and finds the face (bad input raises `InputError` before
-anything is written), measures the wall under every opening with a ray, checks each
-part's fit with that wall as the sheet, each opening against the face's real boundary
-(edge >= 1.5 t, laser default, t the thickest wall under the opening; existing openings
-count as boundary), the webs between new openings (>= t) and the bodies against the cut
-enclosure (a common volume over COLLISION_MM3). `write_cut` writes into a directory:
+`plan_cut` reads the enclosure and finds each face (bad input raises `InputError` before
+anything is written), measures the wall under every opening with a ray, and checks the
+layout on the enclosure's faces as on any surface (geom.model.layout.plan): each part's
+fit with the wall as the sheet, each opening against its face's real boundary (edge >=
+1.5 t, laser default, t the thickest wall under the opening; existing openings count as
+boundary), the webs between new openings (>= t), flanges, plugs and bodies of parts on
+one face and across faces, and each body against the cut enclosure (a common volume over
+COLLISION_MM3: the kernel's part of the plan). `write_cut` writes into a directory:
 
 - `<name>-cut.step`: the cut enclosure, one solid, every opening cut at once (through a
   flat wall without a boolean, `kernel.cut_through`, else in one boolean);
 - `<name>-assembly.step`: the cut enclosure and every part's body, named and coloured;
-- `<name>-face.dxf`: the face's outline, its existing openings and every cutout, in the
-  face's frame, on layer CUT;
-- `<name>-report.json`: the face, the walls, every fit and distance, every violation.
+- `<name>-face.dxf` (several faces: `<name>-<face>-face.dxf` each): the face's outline,
+  its existing openings and every cutout, in the face's frame, on layer CUT;
+- `<name>-report.json`: the faces, the walls, every fit and distance, every violation.
 
 The CAM files are withheld when a rule fails, unless `force`; the report is always
 written. Sizes in mm (volumes mm3).
@@ -21,23 +23,38 @@ written. Sizes in mm (volumes mm3).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from geom.cad import enclosure as kernel
 from geom.data.atomic import write_text
 from geom.dxf.writer import Note, write_dxf
+from geom.errors import InputError
+from geom.model.bend import Frame3
+from geom.model.body import wing_plate
 from geom.model.conditions import Conditions, Shop
 from geom.model.contour import Vertex, circle, circle_of
 from geom.model.fit import Fit, evaluate
+from geom.model.layout import (
+    FaceRules,
+    Opening,
+    Placement,
+    Plan,
+    Rule,
+    Violation,
+    plan,
+    violation_record,
+)
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.report import dumps, fit_report, with_forced
 from geom.model.tolerance import Size
 from geom.model.units import band, mm
-from geom.panel.cut_layout import CutLayout
+from geom.panel.cut_layout import CutLayout, FaceLayout
 from geom.panel.job import PLATE_COLOUR, body_solids
-from geom.panel.layout import Opening, Violation, gap, near_pairs
 from geom.panel.model import SHOPS
 
 COLLISION_MM3 = 0.1
@@ -45,42 +62,57 @@ COLLISION_MM3 = 0.1
 resting on the face shares a sliver of OpenCascade's tolerance with it, not this."""
 EPS_MM = 1e-6
 NOTE_HEIGHT_MM = 2.5
+BOUNDARY = "the face's boundary (its outline or an opening already there)"
 
 
 @dataclass
 class Cut:
-    """One opening: what it is, where (face frame, mm), its contour, wall and checks."""
+    """One opening: what it is, on which face, where (its frame, mm), its contour, wall
+    and checks."""
 
     entry: str
+    face: str
     x: float
     y: float
     contour: list[Vertex]
     """The opening's contour in the face's frame (mm)."""
     centred: list[Vertex]
     """The same contour centred on (0, 0): one cutting tool per outline, moved."""
-    opening: Opening
     part_id: str | None = None
     rotation: int = 0
     fit: Fit | None = None
+    """The part's fit on the wall measured under it (None: a hole, or no wall found)."""
     wall: tuple[float, float] | None = None
     """Thinnest and thickest wall under the opening (mm); None: no wall found."""
     room: float = kernel.OVERSHOOT_MM
     edge: float = math.nan
     off_face: float = 0.0
     plate: float = 0.0
-    """The plate the body's wings sit for (mm)."""
+    """The finished plate the body's wings sit for (mm, `wing_plate`)."""
     bodies: list[tuple[str, Any, tuple[float, float, float]]] = field(default_factory=list)
     """(name, solid placed on the face, sRGB) per solid of the part's body."""
 
 
+@dataclass(frozen=True)
+class CutFace:
+    """A face of the enclosure as found: the layout's face and its frame."""
+
+    layout: FaceLayout
+    frame: kernel.FaceFrame
+
+    @property
+    def name(self) -> str:
+        return self.layout.name
+
+
 @dataclass
 class CutPlan:
-    """The enclosure, the face, every opening and every violation."""
+    """The enclosure, the faces, every opening and every violation."""
 
     layout: CutLayout
     enclosure: Path
     solid: Any
-    frame: kernel.FaceFrame
+    faces: list[CutFace]
     cuts: list[Cut]
     violations: list[Violation]
     result: Any = None
@@ -88,9 +120,19 @@ class CutPlan:
     tools: list[Any] = field(default_factory=list)
     """The cutting tools, one per opening cut (in `cuts`' order, openings off the face or
     over no wall left out)."""
+    tool_cuts: list[Cut] = field(default_factory=list)
+    """The opening of each tool."""
     method: str | None = None
     """How the openings were cut: "flat wall" (`kernel.cut_through`, every opening
     through one flat wall of one thickness) or "one boolean" (`kernel.cut`)."""
+
+    @property
+    def frame(self) -> kernel.FaceFrame:
+        """The first face's frame (the only one in a one-face layout)."""
+        return self.faces[0].frame
+
+    def face(self, name: str) -> CutFace:
+        return next(f for f in self.faces if f.name == name)
 
 
 @dataclass(frozen=True)
@@ -101,6 +143,8 @@ class CutFiles:
     assembly: Path | None
     dxf: Path | None
     forced: bool
+    dxfs: tuple[Path, ...] = ()
+    """Every face DXF written (one per face)."""
 
 
 def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
@@ -109,105 +153,235 @@ def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
     return plan_on(solid, enclosure, layout)
 
 
-def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None) -> CutPlan:
-    """Measure, check and cut `layout` into `solid` (an OpenCascade solid through
-    cadquery; `enclosure` names it in the report), on the layout's face or on the face
-    `select` (a CadQuery string selector) picks; bad input raises InputError."""
-    if select is None:
-        where, point, normal = str(layout.path), layout.point, layout.normal
-        frame = kernel.find_face(solid, where, layout.select, point, normal)
-    else:
-        frame = kernel.find_face(solid, "panelLayout", select)
+def conditions_of(layout: CutLayout) -> Conditions:
+    """The layout's coating, masking, target and shop (the sheet is measured)."""
     shop = (
         SHOPS["laser"]
         if layout.shop_tolerance is None
         else Shop(layout.shop_tolerance, f"{layout.path.name}: face.shop_tolerance")
     )
+    return Conditions(None, layout.coating, layout.masked, layout.target, shop)
 
-    def conditions(sheet: Size | None) -> Conditions:
-        return Conditions(sheet, layout.coating, layout.masked, layout.target, shop)
 
+def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None) -> CutPlan:
+    """Measure, check and cut `layout` into `solid` (an OpenCascade solid through
+    cadquery; `enclosure` names it in the report), on the layout's faces or, for a
+    one-face layout, on the face `select` (a CadQuery string selector) picks; bad input
+    raises InputError."""
+    if select is not None and len(layout.faces) > 1:
+        raise InputError(
+            "panelLayout",
+            "select",
+            select,
+            "given for a layout of several faces",
+            "no select: each [[face]] has its own",
+        )
+    faces = []
+    for f in layout.faces:
+        if select is None:
+            frame = kernel.find_face(solid, str(layout.path), f.select, f.point, f.normal)
+        else:
+            frame = kernel.find_face(solid, "panelLayout", select)
+        faces.append(CutFace(f, frame))
+    conditions = conditions_of(layout)
     drawn: dict[str, Fit] = {}
     built: dict[tuple[str, float], list[tuple[str, Any, tuple[float, float, float]]]] = {}
     cuts: list[Cut] = []
-    for p in layout.places:
-        fit = drawn.setdefault(p.part.id, evaluate(p.part, conditions(None)))
-        c = fit.cut
-        w, h = (c.height, c.width) if p.turned else (c.width, c.height)
-        r = min(c.corner_radius, w / 2, h / 2)
-        contour = c.contour(p.x, p.y, p.rotation)
-        corners = [
-            (p.x + sx * (w / 2 - r), p.y + sy * (h / 2 - r)) for sx in (-1, 1) for sy in (-1, 1)
-        ]
-        centred = c.contour(0.0, 0.0, p.rotation)
-        opening = Opening(p.entry, p.x, p.y, w, h, r)
-        cut = Cut(p.entry, p.x, p.y, contour, centred, opening, p.part.id, p.rotation)
-        _measure(solid, frame, cut, [(p.x, p.y), *corners])
-        if cut.wall is not None:
-            thin, thick = cut.wall
-            cut.fit = evaluate(p.part, conditions(Size.between(thin, thick)))
-            grip = p.part.fit.grip
-            cut.plate = min(max(thick + 2 * layout.coating.max, grip.min), grip.max)
-            if (p.part.id, cut.plate) not in built:  # one body per part and plate, moved
-                built[p.part.id, cut.plate] = body_solids(p.part, cut.plate)
-            shapes = built[p.part.id, cut.plate]
-            cut.bodies = [
-                (name, kernel.placed(frame, shape, p.x, p.y, p.rotation), colour)
-                for name, shape, colour in shapes
+    for face in faces:
+        frame = face.frame
+        for p in face.layout.places:
+            fit = drawn.setdefault(p.part.id, evaluate(p.part, conditions))
+            c = fit.cut
+            w, h = (c.height, c.width) if p.turned else (c.width, c.height)
+            r = min(c.corner_radius, w / 2, h / 2)
+            contour = c.contour(p.x, p.y, p.rotation)
+            corners = [
+                (p.x + sx * (w / 2 - r), p.y + sy * (h / 2 - r)) for sx in (-1, 1) for sy in (-1, 1)
             ]
-        cuts.append(cut)
-        cuts += _own_holes(solid, frame, p.entry, fit.hole_contours(p.x, p.y, p.rotation))
-    for hole in layout.holes:
-        d = hole.diameter
-        cut = Cut(
-            hole.entry,
-            hole.x,
-            hole.y,
-            circle(d, hole.x, hole.y),
-            circle(d, 0.0, 0.0),
-            Opening(hole.entry, hole.x, hole.y, d, d, d / 2),
-        )
-        _measure(solid, frame, cut, [(hole.x, hole.y)])
-        cuts.append(cut)
+            centred = c.contour(0.0, 0.0, p.rotation)
+            cut = Cut(p.entry, face.name, p.x, p.y, contour, centred, p.part.id, p.rotation)
+            _measure(solid, frame, cut, [(p.x, p.y), *corners])
+            if cut.wall is not None:
+                cut.plate = wing_plate(p.part, Size.between(*cut.wall), layout.coating)
+                if (p.part.id, cut.plate) not in built:  # one body per part and plate, moved
+                    built[p.part.id, cut.plate] = body_solids(p.part, cut.plate)
+                cut.bodies = [
+                    (name, kernel.placed(frame, shape, p.x, p.y, p.rotation), colour)
+                    for name, shape, colour in built[p.part.id, cut.plate]
+                ]
+            cuts.append(cut)
+            own = fit.hole_contours(p.x, p.y, p.rotation)
+            cuts += _own_holes(solid, frame, face.name, p.entry, own)
+        for hole in face.layout.holes:
+            d = hole.diameter
+            cut = Cut(
+                hole.entry,
+                face.name,
+                hole.x,
+                hole.y,
+                circle(d, hole.x, hole.y),
+                circle(d, 0.0, 0.0),
+            )
+            _measure(solid, frame, cut, [(hole.x, hole.y)])
+            cuts.append(cut)
 
-    plan = CutPlan(layout, enclosure, solid, frame, cuts, [])
-    plan.violations = _rules(plan)
-    tools = kernel.Tools(frame)
-    plan.tools = [
-        tools.at(c.centred, c.wall[1] + c.room, c.x, c.y)
-        for c in cuts
-        if c.wall is not None and not c.off_face
-    ]
-    if plan.tools:
-        plan.result = _through(plan)  # checked there: valid, one solid, exact volume
-        plan.method = "flat wall" if plan.result is not None else "one boolean"
-        if plan.result is None:
+    cut_plan = CutPlan(layout, enclosure, solid, faces, cuts, [])
+    done = plan(
+        EnclosureFaces(cut_plan), layout.places, conditions, kernel=EnclosureKernel(cut_plan)
+    )
+    fits = {p.entry: fit for p, fit in zip(done.placements, done.fits, strict=True)}
+    for cut in cuts:
+        if cut.part_id is not None and cut.wall is not None:
+            cut.fit = fits[cut.entry]
+    cut_plan.violations = done.violations
+    return cut_plan
+
+
+class EnclosureFaces:
+    """The faces of an enclosure as a surface (geom.model.layout.Surface): each face's
+    frame, the wall measured under each opening, its real boundary."""
+
+    across = Rule.BODY_COLLISION
+
+    def __init__(self, cut_plan: CutPlan) -> None:
+        self.cut_plan = cut_plan
+        self._by_entry = {c.entry: c for c in cut_plan.cuts}
+
+    def _cut(self, entry: str) -> Cut:
+        return self._by_entry[entry]
+
+    def faces(self) -> Sequence[str]:
+        return [f.name for f in self.cut_plan.faces]
+
+    def frame(self, face: str) -> Frame3:
+        plane = self.cut_plan.face(face).frame.plane
+
+        def vec(v: Any) -> np.ndarray:
+            return np.array([v.x, v.y, v.z])
+
+        return Frame3(vec(plane.origin), vec(plane.xDir), vec(plane.yDir), vec(plane.zDir))
+
+    def sheet(self, placement: Placement) -> Size | None:
+        wall = self._cut(placement.entry).wall
+        return None if wall is None else Size.between(*wall)
+
+    def openings(self) -> Sequence[Opening]:
+        out = []
+        for h in self.cut_plan.layout.holes:
+            d = h.diameter
+            out.append(Opening(h.entry, h.x, h.y, d, d, d / 2, h.face, "hole"))
+        return out
+
+    def rules(self, opening: Opening) -> FaceRules:
+        """web >= t and edge >= 1.5 t, t the thickest wall under the opening (or the
+        layout's overrides)."""
+        layout = self.cut_plan.layout
+        cut = self._cut(opening.entry) if opening.kind != "flange" else None
+        t = cut.wall[1] if cut is not None and cut.wall is not None else 0.0
+        min_edge = 1.5 * t if layout.min_edge is None else layout.min_edge
+        source = "laser default: edge >= 1.5 t" if layout.min_edge is None else "face.min_edge"
+        return FaceRules(
+            min_web=t if layout.min_web is None else layout.min_web,
+            min_edge=min_edge,
+            web_source="web >= t" if layout.min_web is None else "face.min_web",
+            edge_source=f"{source}, t = {mm(t)} mm measured",
+            boundary=BOUNDARY,
+        )
+
+    def edge(self, opening: Opening) -> float | None:
+        """The measured edge distance; None off the face or over no wall (the surface's
+        own rules) and for a flange (not measured on an enclosure)."""
+        if opening.kind == "flange":
+            return None
+        cut = self._cut(opening.entry)
+        return None if cut.off_face or cut.wall is None else cut.edge
+
+    def where(self, face: str) -> str:
+        return "" if len(self.cut_plan.faces) == 1 else f" (on face {face})"
+
+    def fit_context(self, fit: Fit) -> str:
+        coating = self.cut_plan.layout.coating
+        return (
+            f"(wall {band(fit.sheet.min, fit.sheet.max)} mm measured, coating "
+            f"{band(coating.min, coating.max)} mm)"
+        )
+
+    def own_rules(self, plan: Plan) -> list[Violation]:
+        """Openings that run off their face, and openings over no wall."""
+        out = []
+        for c in self.cut_plan.cuts:
+            at = ((c.x, c.y),)
+            if c.off_face:
+                out.append(
+                    Violation(
+                        Rule.EDGE,
+                        f"{c.entry} runs off the face: its contour crosses the face's "
+                        f"boundary (edge distance 0 mm) and {mm(c.off_face)} mm2 of it lies "
+                        "outside the face (or in an opening already there)",
+                        (c.entry,),
+                        at,
+                        {"off_face_mm2": c.off_face, "edge": 0.0},
+                        (c.face,),
+                    )
+                )
+            elif c.wall is None:
+                out.append(
+                    Violation(
+                        Rule.WALL, f"{c.entry} has no wall under it", (c.entry,), at, {}, (c.face,)
+                    )
+                )
+        return out
+
+
+@dataclass(frozen=True)
+class EnclosureKernel:
+    """The plan's kernel port on an enclosure: cut every opening, then measure each body
+    against the cut enclosure (geom.model.layout.Kernel)."""
+
+    cut_plan: CutPlan
+
+    def collisions(self, plan: Plan) -> list[Violation]:
+        cp = self.cut_plan
+        out: list[Violation] = []
+        tools = {f.name: kernel.Tools(f.frame) for f in cp.faces}
+        cp.tool_cuts = [c for c in cp.cuts if c.wall is not None and not c.off_face]
+        cp.tools = [
+            tools[c.face].at(c.centred, c.wall[1] + c.room, c.x, c.y)
+            for c in cp.tool_cuts
+            if c.wall is not None
+        ]
+        if not cp.tools:
+            return out
+        cp.result = _through(cp)  # checked there: valid, one solid, exact volume
+        cp.method = "flat wall" if cp.result is not None else "one boolean"
+        if cp.result is None:
             try:
-                result = kernel.cut(solid, plan.tools)
+                result = kernel.cut(cp.solid, cp.tools)
             except kernel.Undecided:
                 result = None
             if result is not None and kernel.valid_solid(result):
-                plan.result = result if result.Volume() < solid.Volume() else None
-        if plan.result is None:
-            plan.violations.append(
+                cp.result = result if result.Volume() < cp.solid.Volume() else None
+        if cp.result is None:
+            out.append(
                 Violation(
-                    "cut",
+                    Rule.CUT,
                     "OpenCascade's boolean gave no valid single solid",
-                    tuple(c.entry for c in cuts),
-                    tuple((c.x, c.y) for c in cuts),
+                    tuple(c.entry for c in cp.cuts),
+                    tuple((c.x, c.y) for c in cp.cuts),
+                    {},
+                    tuple(c.face for c in cp.cuts),
                 )
             )
-    if plan.result is not None:
-        plan.violations += _collisions(plan)
-    return plan
+            return out
+        return _collisions(cp)
 
 
 def _through(plan: CutPlan) -> Any:
     """The openings cut through a flat wall without a boolean (`kernel.cut_through`),
-    when every opening lies on the face over one wall of one thickness; else None."""
-    cuts = [c for c in plan.cuts if c.wall is not None and not c.off_face]
+    when every opening lies on the one face over one wall of one thickness; else None."""
+    cuts = plan.tool_cuts
     walls = {w for c in cuts if c.wall is not None for w in c.wall}
-    if len(cuts) != len(plan.cuts) or max(walls) - min(walls) > EPS_MM:
+    if len(plan.faces) != 1 or len(cuts) != len(plan.cuts) or max(walls) - min(walls) > EPS_MM:
         return None
     openings = [(c.centred, c.x, c.y) for c in cuts]
     faces = kernel.FaceBoxes.of(plan.solid, plan.frame)
@@ -229,126 +403,57 @@ def _measure(
     cut.room = min(kernel.OVERSHOOT_MM, *(g / 2 for _, g in walls))
 
 
-def _own_holes(solid: Any, frame: Any, entry: str, contours: list[list[Vertex]]) -> list[Cut]:
+def _own_holes(
+    solid: Any, frame: Any, face: str, entry: str, contours: list[list[Vertex]]
+) -> list[Cut]:
     """The fixing holes of the part placed as `entry`, cut with it (face frame, mm)."""
     out = []
     for i, contour in enumerate(contours):
         found = circle_of(contour)
         assert found is not None
-        x, y, r = found
-        name = f"{entry}.holes[{i}]"
+        x, y, _ = found
         centred = [(vx - x, vy - y, b) for vx, vy, b in contour]
-        cut = Cut(name, x, y, contour, centred, Opening(name, x, y, 2 * r, 2 * r, r))
+        cut = Cut(f"{entry}.holes[{i}]", face, x, y, contour, centred)
         _measure(solid, frame, cut, [(x, y)])
         out.append(cut)
-    return out
-
-
-def _rules(plan: CutPlan) -> list[Violation]:
-    layout, out = plan.layout, []
-    walls = [c.wall[1] for c in plan.cuts if c.wall is not None]
-    for c in plan.cuts:
-        at = ((c.x, c.y),)
-        if c.off_face:
-            out.append(
-                Violation(
-                    "edge",
-                    f"{c.entry} runs off the face: its contour crosses the face's boundary "
-                    f"(edge distance 0 mm) and {mm(c.off_face)} mm2 of it lies outside the "
-                    "face (or in an opening already there)",
-                    (c.entry,),
-                    at,
-                    {"off_face_mm2": c.off_face, "edge": 0.0},
-                )
-            )
-            continue
-        if c.wall is None:
-            out.append(Violation("wall", f"{c.entry} has no wall under it", (c.entry,), at))
-            continue
-        t = c.wall[1]
-        min_edge = 1.5 * t if layout.min_edge is None else layout.min_edge
-        source = "laser default: edge >= 1.5 t" if layout.min_edge is None else "face.min_edge"
-        if c.edge < min_edge - EPS_MM:
-            out.append(
-                Violation(
-                    "edge",
-                    f"{c.entry} is {mm(c.edge)} mm from the face's boundary (its outline or "
-                    f"an opening already there), less than the {mm(min_edge)} mm minimum "
-                    f"({source}, t = {mm(t)} mm measured)",
-                    (c.entry,),
-                    at,
-                    {"edge": c.edge, "min_edge": min_edge},
-                )
-            )
-        if c.fit is not None:
-            for check in c.fit.failures():
-                out.append(
-                    Violation(
-                        f"fit.{check.name}",
-                        f"{c.part_id} (wall {band(*c.wall)} mm measured, coating "
-                        f"{band(layout.coating.min, layout.coating.max)} mm): {check.message}",
-                        (c.entry,),
-                        at,
-                        dict(check.figures),
-                    )
-                )
-    placed = [c for c in plan.cuts if not c.off_face]
-    widest = max(walls, default=0.0) if layout.min_web is None else layout.min_web
-    for i, j in near_pairs([c.opening.box for c in placed], widest):
-        a, b = placed[i], placed[j]
-        thick = max(w[1] for w in (a.wall, b.wall) if w is not None) if (a.wall or b.wall) else 0.0
-        min_web = thick if layout.min_web is None else layout.min_web
-        g = gap(a.opening, b.opening)
-        if g < min_web - EPS_MM:
-            what = "overlap" if g < 0 else "leave a web of"
-            out.append(
-                Violation(
-                    "web",
-                    f"{a.entry} and {b.entry} {what} {mm(abs(g))} mm"
-                    + ("" if g < 0 else f", less than the {mm(min_web)} mm minimum (web >= t)"),
-                    (a.entry, b.entry),
-                    ((a.x, a.y), (b.x, b.y)),
-                    {"web": g, "min_web": min_web},
-                )
-            )
     return out
 
 
 def _collisions(plan: CutPlan) -> list[Violation]:
     """Each body's common volume with the cut enclosure: (body common enclosure) less
     the tools whose boxes meet the body's (`kernel.collision`, exact), and how deep
-    behind the face the shared part lies. Bodies
-    whose box meets only planes parallel to the face (`kernel.FaceBoxes.slab`: the wall
-    and nothing else) and that sit the same way relative to the same tools share one
-    computation; every other body is computed on its own."""
+    behind its face the shared part lies. Bodies whose box meets only planes parallel to
+    their face (`kernel.FaceBoxes.slab`: the wall and nothing else) and that sit the same
+    way relative to the same tools share one computation; every other body is computed
+    on its own."""
     out = []
-    faces = kernel.FaceBoxes.of(plan.solid, plan.frame)
+    slabs = {f.name: kernel.FaceBoxes.of(plan.solid, f.frame) for f in plan.faces}
     boxes = [kernel.box(t) for t in plan.tools]
     known: dict[tuple[Any, ...], tuple[float, tuple[float, float] | None]] = {}
     for c in plan.cuts:
+        frame = plan.face(c.face).frame
         for name, body, _ in c.bodies:
             around = kernel.box(body)
             near = [t for t, b in zip(plan.tools, boxes, strict=True) if kernel.meet(around, b)]
-            slab = faces.slab(body)
+            slab = slabs[c.face].slab(body)
             key = None
             if slab is not None:
-                where = tuple(sorted(_relative(t, c, plan.frame) for t in near))
-                key = (c.part_id, c.plate, c.rotation, name, slab, where)
+                where = tuple(sorted(_relative(t, c, frame) for t in near))
+                key = (c.face, c.part_id, c.plate, c.rotation, name, slab, where)
             try:
                 found = (
-                    known[key]
-                    if key in known
-                    else kernel.collision(body, plan.solid, near, plan.frame)
+                    known[key] if key in known else kernel.collision(body, plan.solid, near, frame)
                 )
             except kernel.Undecided as exc:
                 out.append(
                     Violation(
-                        "body_collision",
+                        Rule.BODY_COLLISION,
                         f"{c.entry}: the body {name} could not be measured against the "
                         f"enclosure ({exc})",
                         (c.entry,),
                         ((c.x, c.y),),
                         {"solid": name},
+                        (c.face,),
                     )
                 )
                 continue
@@ -359,12 +464,13 @@ def _collisions(plan: CutPlan) -> list[Violation]:
                 near_mm, far_mm = depth
                 out.append(
                     Violation(
-                        "body_collision",
+                        Rule.BODY_COLLISION,
                         f"{c.entry}: the body {name} shares {mm(volume)} mm3 with the "
                         f"enclosure, {mm(near_mm)} .. {mm(far_mm)} mm behind the face",
                         (c.entry,),
                         ((c.x, c.y),),
                         {"volume_mm3": volume, "depth_mm": [near_mm, far_mm], "solid": name},
+                        (c.face,),
                     )
                 )
     return out
@@ -391,6 +497,12 @@ def _relative(tool: Any, cut: Cut, frame: kernel.FaceFrame) -> tuple[float, ...]
 # --- the files --------------------------------------------------------------------------
 
 
+def dxf_name(plan: CutPlan, face: CutFace) -> str:
+    """`<name>-face.dxf`, or `<name>-<face>-face.dxf` for a layout of several faces."""
+    stem = plan.layout.name
+    return f"{stem}-{face.name}-face.dxf" if plan.layout.several else f"{stem}-face.dxf"
+
+
 def write_cut(plan: CutPlan, out_dir: Path, *, force: bool = False) -> CutFiles:
     """Write the report, and the CAM files when every rule holds or `force`."""
     from geom.cad.step import Component, write_step
@@ -398,13 +510,20 @@ def write_cut(plan: CutPlan, out_dir: Path, *, force: bool = False) -> CutFiles:
     stem = plan.layout.name
     violations = tuple(plan.violations)
     cam = (force or not violations) and plan.result is not None
-    step = assembly = dxf = None
+    step = assembly = None
+    dxfs: list[Path] = []
     if cam:
-        dxf = write_dxf(
-            out_dir / f"{stem}-face.dxf",
-            [*kernel.face_contours(plan.frame), *(c.contour for c in plan.cuts)],
-            _notes(plan, forced=bool(violations)),
-        )
+        for face in plan.faces:
+            dxfs.append(
+                write_dxf(
+                    out_dir / dxf_name(plan, face),
+                    [
+                        *kernel.face_contours(face.frame),
+                        *(c.contour for c in plan.cuts if c.face == face.name),
+                    ],
+                    _notes(plan, face, forced=bool(violations)),
+                )
+            )
         product = f"{plan.enclosure.stem} cut"
         step = write_step(
             out_dir / f"{stem}-cut.step",
@@ -417,24 +536,28 @@ def write_cut(plan: CutPlan, out_dir: Path, *, force: bool = False) -> CutFiles:
                 components.append(Component(f"{c.entry} {name}", body.wrapped, colour))
         assembly = write_step(out_dir / f"{stem}-assembly.step", f"{product} assembly", components)
     else:
-        for suffix in ("-face.dxf", "-cut.step", "-assembly.step"):
-            (out_dir / f"{stem}{suffix}").unlink(missing_ok=True)
+        names = [dxf_name(plan, f) for f in plan.faces]
+        for name in (*names, f"{stem}-cut.step", f"{stem}-assembly.step"):
+            (out_dir / name).unlink(missing_ok=True)
+    dxf = dxfs[0] if dxfs else None
     document = with_forced(cut_report(plan), cam and bool(violations))
     document["files"] = {
         "step": step.name if step else None,
         "assembly": assembly.name if assembly else None,
-        "dxf": dxf.name if dxf else None,
+        "dxf": [d.name for d in dxfs] if plan.layout.several else (dxf.name if dxf else None),
         "withheld": None if cam else "layout violations (--force writes them anyway)",
     }
     report = write_text(out_dir / f"{stem}-report.json", dumps(document))
-    return CutFiles(violations, report, step, assembly, dxf, cam and bool(violations))
+    forced = cam and bool(violations)
+    return CutFiles(violations, report, step, assembly, dxf, forced, tuple(dxfs))
 
 
-def _notes(plan: CutPlan, forced: bool) -> list[Note]:
-    f = plan.frame
+def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
+    f = face.frame
+    count = sum(1 for c in plan.cuts if c.face == face.name)
     lines = [
-        f"{plan.enclosure.name}, face {plan.layout.select or 'by point'}: {mm(f.width)} x "
-        f"{mm(f.height)} mm, {len(plan.cuts)} openings; face frame seen from outside, "
+        f"{plan.enclosure.name}, face {face.layout.select or 'by point'}: {mm(f.width)} x "
+        f"{mm(f.height)} mm, {count} openings; face frame seen from outside, "
         f"origin lower-left, Y up, mm; {KERF_NOTE}",
     ]
     if forced:
@@ -445,26 +568,36 @@ def _notes(plan: CutPlan, forced: bool) -> list[Note]:
     ]
 
 
-def cut_report(plan: CutPlan) -> dict[str, Any]:
-    f = plan.frame
-    layout = plan.layout
+def _face_record(face: CutFace) -> dict[str, Any]:
+    f, layout = face.frame, face.layout
 
     def vec(v: Any) -> list[float]:
         return [v.x, v.y, v.z]
 
     return {
+        "select": layout.select,
+        "point": list(layout.point) if layout.point else None,
+        "origin": vec(f.plane.origin),
+        "x_dir": vec(f.plane.xDir),
+        "y_dir": vec(f.plane.yDir),
+        "normal": vec(f.plane.zDir),
+        "width": f.width,
+        "height": f.height,
+    }
+
+
+def cut_report(plan: CutPlan) -> dict[str, Any]:
+    layout = plan.layout
+    several = layout.several
+    where: dict[str, Any] = (
+        {"faces": [{"name": f.name, **_face_record(f)} for f in plan.faces]}
+        if several
+        else {"face": _face_record(plan.faces[0])}
+    )
+    return {
         "enclosure": str(plan.enclosure),
         "layout": str(layout.path),
-        "face": {
-            "select": layout.select,
-            "point": list(layout.point) if layout.point else None,
-            "origin": vec(f.plane.origin),
-            "x_dir": vec(f.plane.xDir),
-            "y_dir": vec(f.plane.yDir),
-            "normal": vec(f.plane.zDir),
-            "width": f.width,
-            "height": f.height,
-        },
+        **where,
         "coating": {"min": layout.coating.min, "max": layout.coating.max},
         "cut_method": plan.method,
         "volume": {
@@ -474,6 +607,7 @@ def cut_report(plan: CutPlan) -> dict[str, Any]:
         "openings": [
             {
                 "entry": c.entry,
+                **({"face": c.face} if several else {}),
                 "part": c.part_id,
                 "x": c.x,
                 "y": c.y,
@@ -486,14 +620,5 @@ def cut_report(plan: CutPlan) -> dict[str, Any]:
             for c in plan.cuts
         ],
         "ok": not plan.violations,
-        "violations": [
-            {
-                "rule": v.rule,
-                "message": v.message,
-                "entries": list(v.entries),
-                "positions": [list(p) for p in v.positions],
-                "figures": v.figures,
-            }
-            for v in plan.violations
-        ],
+        "violations": [violation_record(v) for v in plan.violations],
     }

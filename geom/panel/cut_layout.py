@@ -1,16 +1,20 @@
-"""Layout files for `geom cut`: one face of an enclosure and the parts placed on it.
+"""Layout files for `geom cut`: faces of an enclosure and the parts placed on them.
 
 A layout file is a panel file (docs/panels.md) whose ``[panel]`` table is replaced by
 ``[face]``: which planar face of the enclosure (a CadQuery string selector, or a point
 and a normal) and the face's coating, masking, target and shop. ``[[place]]``,
 ``[[array]]`` and ``[[hole]]`` read as in panel files, with x, y in the face's own frame
-(docs/cut.md). The wall is not in the file: `geom cut` measures it. A bad value raises
-`InputError` ``<file>:<entry>.<field>: <value> is <problem>; allowed <range>``. mm.
+(docs/cut.md). Several faces of one enclosure: an ``[enclosure]`` table (coating,
+masking, target, shop and rule overrides for every face) and one ``[[face]]`` table per
+face (its `name`, its selector or point and normal, its own ``[[face.place]]``,
+``[[face.array]]`` and ``[[face.hole]]``). The wall is not in the file: `geom cut`
+measures it. A bad value raises `InputError`
+``<file>:<entry>.<field>: <value> is <problem>; allowed <range>``. mm.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from geom.data.checked import read_toml
@@ -35,24 +39,43 @@ MAX_COORDINATE_MM = 10000.0
 
 
 @dataclass(frozen=True)
-class CutLayout:
-    """A validated layout file: the face, its conditions, the parts and holes on it."""
+class FaceLayout:
+    """One face of the enclosure and the parts and holes on it (x, y in its frame)."""
 
-    path: Path
     name: str
-    """The file stem: the `<name>` of every output file."""
+    """"face" in a one-face file (``[face]``), else the face's `name`."""
     select: str | None
     """A CadQuery string selector on the enclosure's faces, or None (point and normal)."""
     point: tuple[float, float, float] | None
     normal: tuple[float, float, float] | None
+    places: tuple[Placed, ...]
+    holes: tuple[Hole, ...]
+
+
+@dataclass(frozen=True)
+class CutLayout:
+    """A validated layout file: the faces, their conditions, the parts and holes."""
+
+    path: Path
+    name: str
+    """The file stem: the `<name>` of every output file."""
+    faces: tuple[FaceLayout, ...]
     coating: Size
     masked: bool
     target: Target
     shop_tolerance: float | None
     min_web: float | None
     min_edge: float | None
-    places: tuple[Placed, ...]
-    holes: tuple[Hole, ...]
+    several: bool = False
+    """Written as ``[[face]]`` tables (one output DXF per face)."""
+
+    @property
+    def places(self) -> tuple[Placed, ...]:
+        return tuple(p for f in self.faces for p in f.places)
+
+    @property
+    def holes(self) -> tuple[Hole, ...]:
+        return tuple(h for f in self.faces for h in f.holes)
 
 
 def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
@@ -67,7 +90,53 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
             "a stem of letters, digits, '.', '_' and '-' (up to 100, not starting with '.')",
         )
     top = Entry(read_toml(path), where, "")
-    face = top.must_table("face")
+    several = isinstance(top.get("face", required=False), list)
+    if several:
+        settings = top.sub(top.get("enclosure", required=False) or {}, "enclosure")
+    else:
+        settings = top.must_table("face")
+    coating = band_field(settings, "coating", 0.0, MAX_COATING_MM, low_open=False) or BARE
+    masked = settings.flag("masked")
+    target = settings.text("target", required=False, choices=TARGETS) or "mid"
+    shop_tolerance = settings.number("shop_tolerance", 0.0, MAX_TOLERANCE_MM, required=False)
+    min_web = settings.number("min_web", 0.0, MAX_RULE_MM, low_open=False, required=False)
+    min_edge = settings.number("min_edge", 0.0, MAX_RULE_MM, low_open=False, required=False)
+    catalog = load_catalog() if catalog is None else catalog
+    faces: list[FaceLayout] = []
+    if several:
+        settings.done()
+        for i, raw in enumerate(top.array("face")):
+            table = Entry(raw, where, f"face[{i}].")
+            name = table.text("name")
+            if not STEM.match(name) or any(f.name == name for f in faces):
+                raise table.error(
+                    "name", name, "not a new, safe face name", "a name unique in the file"
+                )
+            faces.append(_face(table, path, catalog, name))
+            table.done()
+    else:
+        faces.append(_face(settings, path, catalog, "face", top))
+        settings.done()
+    top.done()
+    return CutLayout(
+        path=path,
+        name=path.stem,
+        faces=tuple(faces),
+        coating=coating,
+        masked=masked,
+        target=target,  # type: ignore[arg-type]
+        shop_tolerance=shop_tolerance,
+        min_web=min_web,
+        min_edge=min_edge,
+        several=several,
+    )
+
+
+def _face(
+    face: Entry, path: Path, catalog: Catalog, name: str, entries: Entry | None = None
+) -> FaceLayout:
+    """The face's selector (or point and normal) and the openings on it: read from
+    `entries` (the file's top level in a one-face file), else from the face's table."""
     select = face.text("select", required=False) or None
     point = _vector(face, "point", unit=False)
     normal = _vector(face, "normal", unit=True)
@@ -82,37 +151,16 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
             "missing (and point and normal are not both given)",
             'select = ">Z", or point = [x, y, z] and normal = [nx, ny, nz]',
         )
-    coating = band_field(face, "coating", 0.0, MAX_COATING_MM, low_open=False) or BARE
-    masked = face.flag("masked")
-    target = face.text("target", required=False, choices=TARGETS) or "mid"
-    shop_tolerance = face.number("shop_tolerance", 0.0, MAX_TOLERANCE_MM, required=False)
-    min_web = face.number("min_web", 0.0, MAX_RULE_MM, low_open=False, required=False)
-    min_edge = face.number("min_edge", 0.0, MAX_RULE_MM, low_open=False, required=False)
-    face.done()
-
-    catalog = load_catalog() if catalog is None else catalog
+    top = face if entries is None else entries
     bounds = (MAX_PANEL_MM, MAX_PANEL_MM)  # the face's own size is known once it is found
     places, holes = read_openings(top, path, catalog, bounds, "face")
-    top.done()
+    places = [replace(p, face=name) for p in places]
+    holes = [replace(h, face=name) for h in holes]
     if not places and not holes:
         raise top.error(
             "place", None, "missing: no [[place]], [[array]] or [[hole]]", "one or more openings"
         )
-    return CutLayout(
-        path=path,
-        name=path.stem,
-        select=select,
-        point=point,
-        normal=normal,
-        coating=coating,
-        masked=masked,
-        target=target,  # type: ignore[arg-type]
-        shop_tolerance=shop_tolerance,
-        min_web=min_web,
-        min_edge=min_edge,
-        places=tuple(places),
-        holes=tuple(holes),
-    )
+    return FaceLayout(name, select, point, normal, tuple(places), tuple(holes))
 
 
 def _vector(face: Entry, key: str, *, unit: bool) -> tuple[float, float, float] | None:

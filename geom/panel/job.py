@@ -29,12 +29,14 @@ from typing import Any
 from geom.data.atomic import write_text
 from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.errors import LintError
+from geom.model.body import wing_plate
 from geom.model.contour import Vertex, circle, rounded_rect
+from geom.model.layout import Violation, violation_record
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
 from geom.model.part import Part
 from geom.model.report import dumps, fit_report, with_forced
 from geom.model.units import band, mm
-from geom.panel.layout import Violation, check_layout, rules_for
+from geom.panel.layout import check_layout, rules_for
 from geom.panel.model import Panel, Placed, Slot
 
 PLATE_COLOUR = (0.80, 0.80, 0.78)
@@ -252,7 +254,6 @@ def part_components(panel: Panel) -> list[Any]:
     placed at every use of the part: repeated parts are instances of one shape."""
     from geom.cad.step import Component, Placement
 
-    finished = panel.sheet.nominal + 2 * panel.coating.nominal
     by_part: dict[str, list[Placed]] = {}
     for p in panel.places:
         by_part.setdefault(p.part.id, []).append(p)
@@ -261,7 +262,8 @@ def part_components(panel: Panel) -> list[Any]:
     for pid in sorted(by_part):
         uses = by_part[pid]
         placements = tuple(Placement(p.x, p.y, 0.0, float(p.rotation)) for p in uses)
-        for name, shape, colour in body_solids(uses[0].part, finished):
+        plate = wing_plate(uses[0].part, panel.sheet, panel.coating)
+        for name, shape, colour in body_solids(uses[0].part, plate):
             unique = name if name not in names else f"{name} (with {pid})"
             names.add(unique)
             out.append(Component(unique, shape, colour, placements))
@@ -367,16 +369,7 @@ def panel_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, A
             "slots": len(panel.slots),
             "by_part": dict(sorted(Counter(p.part.id for p in panel.places).items())),
         },
-        "violations": [
-            {
-                "rule": v.rule,
-                "message": v.message,
-                "entries": list(v.entries),
-                "positions_mm": [list(xy) for xy in v.positions],
-                "figures": v.figures,
-            }
-            for v in violations
-        ],
+        "violations": [violation_record(v) for v in violations],
         "fits": [fit_report(fit) for fit in panel.fits.values()],
         "cutouts": [
             {

@@ -26,6 +26,7 @@ from geom.errors import GeomDeprecationWarning, InputError
 from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Conditions, Shop, Target
 from geom.model.contour import Shape
 from geom.model.fit import Fit, evaluate
+from geom.model.layout import Placement
 from geom.model.part import Part
 from geom.model.tolerance import Size
 from geom.panel.flanges import Bends, face_bounds, off_flange, read_bends
@@ -49,29 +50,10 @@ MAX_LABEL = 40
 """Characters of a label: it names an opening in the drawing's view and tables."""
 MAX_NOTES = 20
 """Free notes of one panel: what fits the drawing's notes column."""
+Placed = Placement
+"""One part on the panel (geom.model.layout.Placement)."""
 STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 EDGE_EPS_MM = 1e-9
-
-
-@dataclass(frozen=True, slots=True)
-class Placed:
-    """One part on the panel: its cutout centre (x, y) from the lower-left corner and its
-    rotation (0, 90, 180 or 270 degrees, counter-clockwise seen from the front)."""
-
-    entry: str
-    """Where it comes from: ``place[3]`` or ``array[0][r1,c2]`` (row, column from 0)."""
-    part: Part
-    x: float
-    y: float
-    rotation: int
-    face: str = "base"
-    """The face it sits on: "base", or a flange by its edge (geom.panel.flanges)."""
-    label: str = ""
-    """The shop's name for it on the drawing ("" when the file gives none)."""
-
-    @property
-    def turned(self) -> bool:
-        return self.rotation in (90, 270)
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,7 +359,7 @@ def read_openings(
         _count(entry, len(places) + len(holes), scope)
 
     for i, raw in enumerate(top.array("place")):
-        entry = Entry(raw, top.where, f"place[{i}].")
+        entry = Entry(raw, top.where, top.path(f"place[{i}]."))
         part = resolve(entry)
         face, width, height = face_of(entry)
         x = entry.must_number("x", 0.0, width, low_open=False)
@@ -385,10 +367,10 @@ def read_openings(
         rotation = entry.rotation()
         label = entry.label() if labelled else ""
         entry.done()
-        add(entry, Placed(f"place[{i}]", part, x, y, rotation, face, label))
+        add(entry, Placed(top.path(f"place[{i}]"), part, x, y, rotation, face, label))
 
     for i, raw in enumerate(top.array("array")):
-        entry = Entry(raw, top.where, f"array[{i}].")
+        entry = Entry(raw, top.where, top.path(f"array[{i}]."))
         part = resolve(entry)
         face, width, height = face_of(entry)
         x = entry.must_number("x", 0.0, width, low_open=False)
@@ -409,20 +391,20 @@ def read_openings(
             )
         for r in range(rows):
             for c in range(cols):
-                name = f"array[{i}][r{r},c{c}]"
+                name = top.path(f"array[{i}][r{r},c{c}]")
                 label = f"{prefix}{r * cols + c + 1}" if prefix else ""
                 at = (x + c * pitch_x, y + r * pitch_y)
                 add(entry, Placed(name, part, *at, rotation, face, label))
 
     for i, raw in enumerate(top.array("hole")):
-        entry = Entry(raw, top.where, f"hole[{i}].")
+        entry = Entry(raw, top.where, top.path(f"hole[{i}]."))
         face, width, height = face_of(entry)
         x = entry.must_number("x", 0.0, width, low_open=False)
         y = entry.must_number("y", 0.0, height, low_open=False)
         diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
         label = entry.label() if labelled else ""
         entry.done()
-        hole = Hole(f"hole[{i}]", x, y, diameter, face, label)
+        hole = Hole(top.path(f"hole[{i}]"), x, y, diameter, face, label)
         check_hole(entry, hole)
         holes.append(hole)
         _count(entry, len(places) + len(holes), scope)

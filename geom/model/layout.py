@@ -1,0 +1,700 @@
+"""The layout model: parts and openings placed on the faces of a surface, and the rules
+every surface keeps (pure Python and numpy: no files, no kernel). All sizes in mm.
+
+A surface (`Surface`) is a flat sheet, a bent sheet's faces or a set of faces of an
+enclosure: it names its faces, gives each face's frame in space, the sheet (or measured
+wall) under a part, each opening's distance from its face's boundary, the web and edge
+minimums, and its own rules (bends, walls). `plan(surface, placements, conditions)`
+checks every part's fit on the sheet under it and every layout rule on every face, in
+one order, with one `Violation` type and one set of rule codes (`Rule`):
+
+- per face: the web between openings, each opening's distance from the boundary, flanges
+  overlapping on the front, a flange hanging off the sheet, mated plugs without room,
+  bodies colliding behind the sheet, holes and slots under a neighbour's flange, a
+  slot's tolerance tighter than the shop holds;
+- across faces: each part's envelopes (flange, plug, bodies) as oriented boxes in space
+  must not overlap another face's part (exact for boxes);
+- the surface's own rules, then what only a CAD kernel can decide (`Kernel`: bodies
+  against an enclosure's walls), when the plan is given one.
+
+Neighbours on a face come from a uniform grid (`near_pairs`): n similar parts cost O(n).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+from geom.model.bend import Box3, Frame3, box_in, penetration
+from geom.model.conditions import Conditions
+from geom.model.contour import circle_of
+from geom.model.fit import Fit, evaluate
+from geom.model.part import Part
+from geom.model.tolerance import Size
+from geom.model.units import mm
+
+EPS_MM = 1e-6
+"""Overlaps and shortfalls below this are float noise (1 nm), not findings."""
+
+Box = tuple[float, float, float, float]
+"""An axis-aligned box in a face's frame: x_min, y_min, x_max, y_max (mm)."""
+
+
+class Rule(StrEnum):
+    """The stable code of every layout rule, as reports and the CLI print it. A failing
+    fit check is ``fit.<check>`` (`fit_rule`)."""
+
+    WEB = "web"
+    EDGE = "edge"
+    WALL = "wall"
+    CUT = "cut"
+    FLANGE_OVERLAP = "flange_overlap"
+    FLANGE_OFF_SHEET = "flange_off_sheet"
+    PLUG_CLEARANCE = "plug_clearance"
+    BODY_COLLISION = "body_collision"
+    HOLE_UNDER_FLANGE = "hole_under_flange"
+    SLOT_UNDER_FLANGE = "slot_under_flange"
+    SLOT_TOLERANCE = "slot_tolerance"
+    BEND_ZONE = "bend.zone"
+    BEND_CUT_DISTANCE = "bend.cut_distance"
+    BEND_FLANGE_HEIGHT = "bend.flange_height"
+    BEND_FLANGE_COLLISION = "bend.flange_collision"
+    BEND_BODY_COLLISION = "bend.body_collision"
+
+
+def fit_rule(check: str) -> str:
+    """The rule code of a failing fit check."""
+    return f"fit.{check}"
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One broken rule: which entries, on which faces, where (their centres in their
+    faces' frames, mm), and the figures."""
+
+    rule: str
+    message: str
+    entries: tuple[str, ...]
+    positions: tuple[tuple[float, float], ...]
+    figures: dict[str, Any] = field(default_factory=dict)
+    faces: tuple[str, ...] = ()
+    """The face of each entry (same order); () for a rule about the surface itself."""
+
+
+def violation_record(v: Violation) -> dict[str, Any]:
+    """A violation as every report writes it."""
+    return {
+        "rule": str(v.rule),
+        "message": v.message,
+        "entries": list(v.entries),
+        "faces": list(v.faces),
+        "positions_mm": [list(xy) for xy in v.positions],
+        "figures": v.figures,
+    }
+
+
+def where_text(v: Violation, *, faces: bool = False) -> str:
+    """The entries and their positions, "place[0] at (10, 20)", and with `faces` the face
+    of each ("place[0] on lid at (10, 20)"), as the CLI and the plugin print them."""
+    named = v.faces if faces and len(v.faces) == len(v.entries) else ("",) * len(v.entries)
+    return ", ".join(
+        f"{e}{f' on {f}' if f else ''} at ({mm(x)}, {mm(y)})"
+        for e, f, (x, y) in zip(v.entries, named, v.positions, strict=True)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """One part on a face: its cutout centre (x, y) in the face's frame and its rotation
+    (0, 90, 180 or 270 degrees, counter-clockwise seen from the front)."""
+
+    entry: str
+    """Where it comes from: ``place[3]`` or ``array[0][r1,c2]`` (row, column from 0)."""
+    part: Part
+    x: float
+    y: float
+    rotation: int
+    face: str = "base"
+    """The face it sits on: "base" (a flat panel, a bent panel's base), a flange by its
+    edge, or an enclosure face by its name."""
+    label: str = ""
+    """The shop's name for it on the drawing ("" when the file gives none)."""
+
+    @property
+    def turned(self) -> bool:
+        return self.rotation in (90, 270)
+
+
+OpeningKind = Literal["cutout", "hole", "slot", "flange"]
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """A cutout, hole or slot on a face as a rounded rectangle: centre and size as placed
+    in the face's frame, corner radius (mm). `owner`: the index of the placement whose
+    cutout or fixing hole it is (-1: a plain hole or slot)."""
+
+    entry: str
+    x: float
+    y: float
+    width: float
+    height: float
+    radius: float
+    face: str = "base"
+    kind: OpeningKind = "cutout"
+    owner: int = -1
+    tolerance: float | None = None
+    """A slot's stated tolerance (+/- mm), None when it states none."""
+
+    @property
+    def box(self) -> Box:
+        return (
+            self.x - self.width / 2,
+            self.y - self.height / 2,
+            self.x + self.width / 2,
+            self.y + self.height / 2,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FaceRules:
+    """The web and edge an opening must keep (mm), where each comes from, and what its
+    face's boundary is called in messages."""
+
+    min_web: float
+    min_edge: float
+    web_source: str
+    edge_source: str
+    boundary: str = "the outline"
+
+
+def gap(a: Opening, b: Opening) -> float:
+    """Exact shortest distance between two rounded rectangles (negative: they overlap).
+
+    Each is its inner rectangle grown by a disc of its corner radius, so the distance is
+    the distance between the inner rectangles less both radii."""
+    dx = abs(a.x - b.x) - (a.width - 2 * a.radius + b.width - 2 * b.radius) / 2
+    dy = abs(a.y - b.y) - (a.height - 2 * a.radius + b.height - 2 * b.radius) / 2
+    # Apart on both axes: corner to corner; else the larger (possibly negative) axis gap.
+    inner = math.hypot(dx, dy) if dx > 0 and dy > 0 else max(dx, dy)
+    return inner - a.radius - b.radius
+
+
+def near_pairs(boxes: Sequence[Box], distance: float) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of boxes whose gap is at most `distance` (mm) in x and in y.
+
+    Uniform grid on the box centres, cell = largest side + distance, so near boxes sit in
+    the same or adjacent cells: O(n) for boxes of similar size. Boxes much larger than
+    the typical one (a cable gland among sockets) would blow the cell up; they are
+    checked against every box instead (O(n) each). Pairs come sorted."""
+    n = len(boxes)
+    if n < 2:
+        return []
+    sides = sorted(max(b[2] - b[0], b[3] - b[1]) for b in boxes)
+    limit = 4 * sides[n // 2] + distance
+    big = [i for i, b in enumerate(boxes) if max(b[2] - b[0], b[3] - b[1]) > limit]
+    small = [i for i, b in enumerate(boxes) if max(b[2] - b[0], b[3] - b[1]) <= limit]
+    found: set[tuple[int, int]] = set()
+    for i in big:
+        for j in range(n):
+            if j != i and _near(boxes[i], boxes[j], distance):
+                found.add((min(i, j), max(i, j)))
+    if small:
+        side = max(max(boxes[i][2] - boxes[i][0], boxes[i][3] - boxes[i][1]) for i in small)
+        cell = max(side + distance, EPS_MM)
+        grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for i in small:
+            x0, y0, x1, y1 = boxes[i]
+            grid[(math.floor((x0 + x1) / 2 / cell), math.floor((y0 + y1) / 2 / cell))].append(i)
+        for (cx, cy), members in grid.items():
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    for j in grid.get((cx + dx, cy + dy), ()):
+                        for i in members:
+                            if i < j and _near(boxes[i], boxes[j], distance):
+                                found.add((i, j))
+    return sorted(found)
+
+
+def _near(a: Box, b: Box, distance: float) -> bool:
+    return (
+        b[0] - a[2] <= distance
+        and a[0] - b[2] <= distance
+        and b[1] - a[3] <= distance
+        and a[1] - b[3] <= distance
+    )
+
+
+def _overlap(a: Box, b: Box) -> tuple[float, float]:
+    return min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+
+
+# --- the parts' envelopes ------------------------------------------------------------
+
+
+def footprint(placed: Placement, width: float, height: float) -> Box:
+    """A width x height rectangle of the part, turned with it, centred on its cutout."""
+    w, h = (height, width) if placed.turned else (width, height)
+    return (placed.x - w / 2, placed.y - h / 2, placed.x + w / 2, placed.y + h / 2)
+
+
+def bodies(part: Part) -> list[tuple[float, float, float]]:
+    """The envelopes behind and through the plate as (width, height, depth from the
+    flange front): the part's own, and for a part mounted through a frame, the frame's."""
+    out = [(part.width, part.height, part.depth)]
+    if part.frame is not None:
+        out.append((part.frame.width, part.frame.height, part.frame.depth))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Solid:
+    """A part's envelope as a box in its face's frame: footprint and z range (mm; the
+    face's front z = 0, the sheet behind it in -t <= z <= 0)."""
+
+    kind: Literal["flange", "plug", "body"]
+    owner: int
+    """The index of the placement it belongs to."""
+    box: Box
+    z0: float
+    z1: float
+
+
+def solids(k: int, p: Placement, sheet: float) -> list[Solid]:
+    """The envelopes of placement `k` on a sheet `sheet` mm thick (the thickest under it:
+    the conservative keep-out): its flange in front, the mated plug in front of the
+    flange, each body behind the sheet."""
+    mount, ft = p.part.mount, p.part.fit.flange_thickness
+    out = [Solid("flange", k, footprint(p, mount.width, mount.height), 0.0, ft)]
+    if p.part.plug is not None:
+        plug = p.part.plug
+        out.append(Solid("plug", k, footprint(p, plug.width, plug.height), ft, ft + plug.length))
+    for w, h, depth in bodies(p.part):
+        if depth > ft:  # the envelope reaches behind the plate
+            out.append(Solid("body", k, footprint(p, w, h), ft - depth, -sheet))
+    return out
+
+
+# --- the surface and the plan --------------------------------------------------------
+
+
+class Surface(Protocol):
+    """Where parts are placed: a flat sheet, a bent sheet, a set of enclosure faces."""
+
+    @property
+    def across(self) -> str:
+        """The rule code of parts on different faces that collide."""
+        ...
+
+    def faces(self) -> Sequence[str]:
+        """The faces, in the order their rules are reported."""
+        ...
+
+    def frame(self, face: str) -> Frame3:
+        """The face's frame in space (front z = 0, the sheet behind it)."""
+        ...
+
+    def sheet(self, placement: Placement) -> Size | None:
+        """The sheet (or the measured wall) under the part; None: none found (the
+        surface's own rules say so)."""
+        ...
+
+    def openings(self) -> Sequence[Opening]:
+        """The plain holes and slots, each on its face (the parts' own cutouts and
+        fixing holes come from the plan)."""
+        ...
+
+    def rules(self, opening: Opening) -> FaceRules:
+        """The web and edge `opening` must keep."""
+        ...
+
+    def edge(self, opening: Opening) -> float | None:
+        """The distance (mm) from `opening` (or a flange, `kind` "flange") to its face's
+        boundary, negative across it; None: not measured here (the surface's own rules
+        say why)."""
+        ...
+
+    def where(self, face: str) -> str:
+        """What a message about `face` ends with ("" on a one-face surface)."""
+        ...
+
+    def fit_context(self, fit: Fit) -> str:
+        """What a failed fit's message says after the part id: the sheet under it."""
+        ...
+
+    def own_rules(self, plan: Plan) -> list[Violation]:
+        """The surface's own rules (bends, walls), after the layout's."""
+        ...
+
+
+class Kernel(Protocol):
+    """What only a CAD kernel can decide: bodies against an enclosure's walls."""
+
+    def collisions(self, plan: Plan) -> list[Violation]: ...
+
+
+@dataclass
+class Plan:
+    """The parts and openings on a surface, each part's fit, and every violation."""
+
+    surface: Surface
+    placements: tuple[Placement, ...]
+    conditions: Conditions
+    fits: tuple[Fit, ...]
+    """Each placement's fit on the sheet under it (evaluated once per part and sheet)."""
+    openings: tuple[Opening, ...]
+    """Every cutout (placement order), the parts' fixing holes, then the surface's holes
+    and slots."""
+    solids: tuple[Solid, ...]
+    violations: list[Violation] = field(default_factory=list)
+
+    def at(self, k: int) -> tuple[float, float]:
+        p = self.placements[k]
+        return p.x, p.y
+
+
+def plan(
+    surface: Surface,
+    placements: Sequence[Placement],
+    conditions: Conditions,
+    kernel: Kernel | None = None,
+) -> Plan:
+    """Every part's fit and every rule of `surface` (see the module's docstring), in a
+    fixed order: fits (by part id), each face's rules (face order), parts colliding
+    across faces, the surface's own rules, then `kernel`'s."""
+    places = tuple(placements)
+    cache: dict[tuple[str, Size | None], Fit] = {}
+    fits: list[Fit] = []
+    for p in places:
+        sheet = surface.sheet(p)
+        key = (p.part.id, sheet)
+        if key not in cache:
+            cache[key] = evaluate(p.part, _on(conditions, sheet))
+        fits.append(cache[key])
+    found_solids: list[Solid] = []
+    for k, (p, fit) in enumerate(zip(places, fits, strict=True)):
+        found_solids += solids(k, p, fit.sheet.max if fit.sheet_given else 0.0)
+    result = Plan(
+        surface,
+        places,
+        conditions,
+        tuple(fits),
+        (*part_openings(places, fits), *surface.openings()),
+        tuple(found_solids),
+    )
+    out = result.violations
+    out += _fit_rules(result)
+    for face in surface.faces():
+        out += _face_rules(result, face)
+    out += _across(result)
+    out += surface.own_rules(result)
+    if kernel is not None:
+        out += kernel.collisions(result)
+    return result
+
+
+def part_openings(places: Sequence[Placement], fits: Sequence[Fit]) -> list[Opening]:
+    """Every part's cutout (as drawn, turned), then every part's own fixing holes."""
+    cutouts: list[Opening] = []
+    own: list[Opening] = []
+    for k, (p, fit) in enumerate(zip(places, fits, strict=True)):
+        c = fit.cut
+        w, h = (c.height, c.width) if p.turned else (c.width, c.height)
+        r = min(c.corner_radius, w / 2, h / 2)
+        cutouts.append(Opening(p.entry, p.x, p.y, w, h, r, p.face, "cutout", k))
+        for i, contour in enumerate(fit.hole_contours(p.x, p.y, p.rotation)):
+            circle = circle_of(contour)
+            assert circle is not None, "a part's fixing hole is a circle"
+            x, y, rh = circle
+            name = f"{p.entry}.holes[{i}]"
+            own.append(Opening(name, x, y, 2 * rh, 2 * rh, rh, p.face, "hole", k))
+    return cutouts + own
+
+
+def _on(conditions: Conditions, sheet: Size | None) -> Conditions:
+    return Conditions(
+        sheet, conditions.coating, conditions.masked, conditions.target, conditions.shop
+    )
+
+
+# --- the rules ------------------------------------------------------------------------
+
+
+def _fit_rules(plan: Plan) -> list[Violation]:
+    """Each failing check of each fit, once per part and sheet, naming every use."""
+    users: dict[int, list[int]] = defaultdict(list)
+    for k, fit in enumerate(plan.fits):
+        users[id(fit)].append(k)
+    firsts = sorted(users.values(), key=lambda ks: (plan.placements[ks[0]].part.id, ks[0]))
+    out: list[Violation] = []
+    for ks in firsts:
+        fit = plan.fits[ks[0]]
+        pid = plan.placements[ks[0]].part.id
+        for check in fit.failures():
+            out.append(
+                Violation(
+                    fit_rule(check.name),
+                    f"{pid} {plan.surface.fit_context(fit)}: {check.message}",
+                    tuple(plan.placements[k].entry for k in ks),
+                    tuple(plan.at(k) for k in ks),
+                    dict(check.figures),
+                    tuple(plan.placements[k].face for k in ks),
+                )
+            )
+    return out
+
+
+def _face_rules(plan: Plan, face: str) -> list[Violation]:
+    surface = plan.surface
+    where = surface.where(face)
+    ops = [o for o in plan.openings if o.face == face]
+    flanges = [s for s in plan.solids if s.kind == "flange" and _face(plan, s) == face]
+    found = _webs_and_edges(surface, ops)
+    found += _front_and_back(plan, [s for s in plan.solids if _face(plan, s) == face])
+    found += _flanges_off(plan, flanges)
+    found += _holes_under_flanges(plan, flanges, [o for o in ops if o.kind == "hole"])
+    found += _slots(plan, flanges, [o for o in ops if o.kind == "slot"])
+    if not where:
+        return found
+    return [
+        Violation(v.rule, v.message + where, v.entries, v.positions, v.figures, v.faces)
+        for v in found
+    ]
+
+
+def _face(plan: Plan, s: Solid) -> str:
+    return plan.placements[s.owner].face
+
+
+def _webs_and_edges(surface: Surface, ops: list[Opening]) -> list[Violation]:
+    out: list[Violation] = []
+    rules = [surface.rules(o) for o in ops]
+    widest = max((r.min_web for r in rules), default=0.0)
+    for i, j in near_pairs([o.box for o in ops], widest):
+        a, b = ops[i], ops[j]
+        ra = rules[i] if rules[i].min_web >= rules[j].min_web else rules[j]
+        g = gap(a, b)
+        if g < ra.min_web - EPS_MM:
+            what = "overlap" if g < 0 else "leave a web of"
+            out.append(
+                Violation(
+                    Rule.WEB,
+                    f"{a.entry} and {b.entry} {what} {mm(abs(g))} mm"
+                    + ("" if g < 0 else f", less than the {mm(ra.min_web)} mm minimum")
+                    + f" ({ra.web_source})",
+                    (a.entry, b.entry),
+                    ((a.x, a.y), (b.x, b.y)),
+                    {"web": g, "min_web": ra.min_web},
+                    (a.face, b.face),
+                )
+            )
+    for o, r in zip(ops, rules, strict=True):
+        d = surface.edge(o)
+        if d is not None and d < r.min_edge - EPS_MM:
+            out.append(
+                Violation(
+                    Rule.EDGE,
+                    f"{o.entry} is {mm(d)} mm from {r.boundary}, less than the "
+                    f"{mm(r.min_edge)} mm minimum ({r.edge_source})",
+                    (o.entry,),
+                    ((o.x, o.y),),
+                    {"edge": d, "min_edge": r.min_edge},
+                    (o.face,),
+                )
+            )
+    return out
+
+
+def _front_and_back(plan: Plan, found: list[Solid]) -> list[Violation]:
+    """Flanges overlapping on the front, plugs without room, bodies colliding behind the
+    sheet: two parts' envelopes on one face sharing a volume (touching is allowed)."""
+    out: list[Violation] = []
+    seen: set[tuple[str, int, int]] = set()
+    for i, j in near_pairs([s.box for s in found], 0.0):
+        a, b = found[i], found[j]
+        if a.owner == b.owner:
+            continue
+        ox, oy = _overlap(a.box, b.box)
+        oz = min(a.z1, b.z1) - max(a.z0, b.z0)
+        if ox <= EPS_MM or oy <= EPS_MM or oz <= EPS_MM:
+            continue
+        kinds = {a.kind, b.kind}
+        if kinds == {"flange"}:
+            rule, text = Rule.FLANGE_OVERLAP, "flanges overlap on the front"
+        elif "body" in kinds:
+            rule, text = Rule.BODY_COLLISION, "bodies collide behind the plate"
+        else:
+            rule, text = Rule.PLUG_CLEARANCE, "a mated plug has no room in front"
+        pa, pb = sorted((a.owner, b.owner))
+        if (rule, pa, pb) in seen:
+            continue
+        seen.add((rule, pa, pb))
+        first, second = plan.placements[pa], plan.placements[pb]
+        out.append(
+            Violation(
+                rule,
+                f"{first.entry} ({first.part.id}) and {second.entry} ({second.part.id}): "
+                f"{text} by {mm(ox)} x {mm(oy)} mm",
+                (first.entry, second.entry),
+                (plan.at(pa), plan.at(pb)),
+                {"overlap_x": ox, "overlap_y": oy, "overlap_z": oz},
+                (first.face, second.face),
+            )
+        )
+    return out
+
+
+def _flanges_off(plan: Plan, flanges: list[Solid]) -> list[Violation]:
+    out: list[Violation] = []
+    for s in flanges:
+        p = plan.placements[s.owner]
+        x0, y0, x1, y1 = s.box
+        shape = Opening(p.entry, p.x, p.y, x1 - x0, y1 - y0, 0.0, p.face, "flange", s.owner)
+        d = plan.surface.edge(shape)
+        if d is not None and d < -EPS_MM:
+            out.append(
+                Violation(
+                    Rule.FLANGE_OFF_SHEET,
+                    f"{p.entry} ({p.part.id}): the flange hangs {mm(-d)} mm over the outline",
+                    (p.entry,),
+                    ((p.x, p.y),),
+                    {"overhang": -d},
+                    (p.face,),
+                )
+            )
+    return out
+
+
+def _holes_under_flanges(plan: Plan, flanges: list[Solid], holes: list[Opening]) -> list[Violation]:
+    """A hole under a flange fails with both positions: a plain hole or a neighbour's
+    fixing hole; a screw-fixed part's own holes under its own flange are what holds it,
+    and pass."""
+    if not holes or not flanges:
+        return []
+    out: list[Violation] = []
+    boxes = [s.box for s in flanges] + [h.box for h in holes]
+    n = len(flanges)
+    for i, j in near_pairs(boxes, 0.0):
+        if i >= n or j < n:
+            continue
+        owner, h = flanges[i].owner, holes[j - n]
+        if h.owner == owner:
+            continue  # the part's own fixing hole under its own flange
+        p = plan.placements[owner]
+        ox, oy = _overlap(boxes[i], boxes[j])
+        x0, y0, x1, y1 = boxes[i]
+        cx, cy = min(max(h.x, x0), x1), min(max(h.y, y0), y1)
+        if ox > EPS_MM and oy > EPS_MM and math.hypot(h.x - cx, h.y - cy) < h.width / 2:
+            out.append(
+                Violation(
+                    Rule.HOLE_UNDER_FLANGE,
+                    f"{h.entry} at ({mm(h.x)}, {mm(h.y)}) lies under the flange of {p.entry} "
+                    f"({p.part.id}) at ({mm(p.x)}, {mm(p.y)})",
+                    (p.entry, h.entry),
+                    ((p.x, p.y), (h.x, h.y)),
+                    {"hole_diameter": h.width},
+                    (p.face, h.face),
+                )
+            )
+    return out
+
+
+def _slots(plan: Plan, flanges: list[Solid], slots: list[Opening]) -> list[Violation]:
+    """Slots under a flange (exact: the flange as a sharp rectangle against the obround)
+    and slots whose stated tolerance is tighter than what the shop holds."""
+    out: list[Violation] = []
+    boxes = [s.box for s in flanges] + [o.box for o in slots]
+    n = len(flanges)
+    for i, j in near_pairs(boxes, 0.0):
+        if i >= n or j < n:
+            continue
+        x0, y0, x1, y1 = boxes[i]
+        flange = Opening("", (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0, 0.0)
+        p, o = plan.placements[flanges[i].owner], slots[j - n]
+        if gap(flange, o) < -EPS_MM:
+            out.append(
+                Violation(
+                    Rule.SLOT_UNDER_FLANGE,
+                    f"{o.entry} lies under the flange of {p.entry} ({p.part.id})",
+                    (p.entry, o.entry),
+                    ((p.x, p.y), (o.x, o.y)),
+                    {"overlap": -gap(flange, o)},
+                    (p.face, o.face),
+                )
+            )
+    shop = plan.conditions.shop
+    for slot in slots:
+        if (
+            shop is not None
+            and slot.tolerance is not None
+            and shop.tolerance > slot.tolerance + EPS_MM
+        ):
+            out.append(
+                Violation(
+                    Rule.SLOT_TOLERANCE,
+                    f"{slot.entry}: the shop holds +/-{mm(shop.tolerance)} mm "
+                    f"({shop.source}), more than the slot's +/-{mm(slot.tolerance)} mm",
+                    (slot.entry,),
+                    ((slot.x, slot.y),),
+                    {"shop_tolerance": shop.tolerance, "tolerance": slot.tolerance},
+                    (slot.face,),
+                )
+            )
+    return out
+
+
+def solid_boxes(plan: Plan) -> list[Box3]:
+    """Every envelope of `plan.solids` as an oriented box in space (its face's frame)."""
+    frames = {face: plan.surface.frame(face) for face in plan.surface.faces()}
+    out = []
+    for s in plan.solids:
+        x0, y0, x1, y1 = s.box
+        out.append(box_in(frames[_face(plan, s)], x0, y0, s.z0, x1, y1, s.z1))
+    return out
+
+
+def aabb(box: Box3) -> np.ndarray:
+    """The axis-aligned bounds of an oriented box: min xyz, max xyz (mm)."""
+    reach = np.abs(box.axes.T) @ box.half
+    return np.concatenate([box.centre - reach, box.centre + reach])
+
+
+def _across(plan: Plan) -> list[Violation]:
+    """Parts on different faces whose envelopes overlap in space (oriented boxes, exact)."""
+    if len(plan.surface.faces()) < 2 or not plan.solids:
+        return []
+    boxes = solid_boxes(plan)
+    bounds = np.array([aabb(b) for b in boxes])
+    lo, hi = bounds[:, :3], bounds[:, 3:]
+    faces = [_face(plan, s) for s in plan.solids]
+    out: list[Violation] = []
+    seen: set[tuple[int, int]] = set()
+    for i, s in enumerate(plan.solids):
+        near = np.all((lo[i + 1 :] < hi[i] - EPS_MM) & (lo[i] < hi[i + 1 :] - EPS_MM), axis=1)
+        for j in np.nonzero(near)[0] + i + 1:
+            other = plan.solids[int(j)]
+            if faces[int(j)] == faces[i]:
+                continue  # the same face: the face's own rules
+            key = (min(s.owner, other.owner), max(s.owner, other.owner))
+            depth = penetration(boxes[i], boxes[int(j)])
+            if depth > EPS_MM and key not in seen:
+                seen.add(key)
+                a, b = plan.placements[s.owner], plan.placements[other.owner]
+                out.append(
+                    Violation(
+                        plan.surface.across,
+                        f"{a.entry} (on {a.face}) and {b.entry} (on {b.face}) collide: "
+                        f"their {s.kind} and {other.kind} overlap by {mm(depth)} mm",
+                        (a.entry, b.entry),
+                        ((a.x, a.y), (b.x, b.y)),
+                        {"depth": depth},
+                        (a.face, b.face),
+                    )
+                )
+    return out
