@@ -296,7 +296,9 @@ def _texts(entities: Iterable[Any]) -> Iterator[Any]:
 
 
 def _add_searchable_text(page: Any, doc: Any, m: Matrix44, factor: float) -> None:
-    """Every text of the model space as invisible PDF text (render mode 3) in its place."""
+    """Every text of the model space as invisible PDF text (render mode 3) in its place,
+    committed to the page at once (a commit per text rescans the page's content)."""
+    shape = page.new_shape()
     for entity in _texts(doc.modelspace()):
         if entity.dxftype() == "TEXT":
             lines = [entity.plain_text()]
@@ -323,7 +325,7 @@ def _add_searchable_text(page: Any, doc: Any, m: Matrix44, factor: float) -> Non
                 continue
             baseline = origin + down * (height * (1.0 if top else 0.0) + i * height * 1.667)
             point = m.transform(baseline)
-            page.insert_text(
+            shape.insert_text(
                 (point.x, point.y),
                 line,
                 fontsize=size,
@@ -331,6 +333,7 @@ def _add_searchable_text(page: Any, doc: Any, m: Matrix44, factor: float) -> Non
                 render_mode=3,
                 rotate=_page_rotation(angle),
             )
+    shape.commit()
 
 
 def _mtext_origin(entity: Any, lines: list[str], height: float, angle: float) -> Vec2:
