@@ -32,7 +32,7 @@ from typing import Any
 import ezdxf
 import numpy as np
 import pymupdf
-from ezdxf.addons.drawing import Frontend, RenderContext, config, layout
+from ezdxf.addons.drawing import Frontend, RenderContext, config, layout, recorder
 from ezdxf.addons.drawing import pymupdf as ezdxf_pdf
 from ezdxf.addons.drawing.svg import SVGBackend
 from ezdxf.math import Matrix44, Vec2
@@ -115,10 +115,36 @@ def contour_document(contours: Iterable[Iterable[Vertex]]) -> Any:
     return doc
 
 
-def svg_bytes(doc: Any, *, scale: float = 1.0, margin: float = DEFAULT_MARGIN_MM) -> bytes:
-    """The model space as SVG; its width and height attributes are paper mm at `scale`."""
+def render(doc: Any) -> Any:
+    """The model space rendered once (ezdxf's recording of its drawing add-on), for
+    `pdf_document` and `svg_bytes` to make their pages from (each from its own copy)."""
+    recording = recorder.Recorder()
+    _draw(doc, recording)
+    return recording
+
+
+def _replay_into(recording: Any, backend: Any) -> Any:
+    """`backend` (an ezdxf Recorder) holding a copy of `recording`'s records."""
+    player = recording.player().copy()
+    backend.config, backend.background = player.config, player.background
+    backend.records, backend.properties = player.records, player.properties
+    return backend
+
+
+def svg_bytes(
+    doc: Any,
+    *,
+    scale: float = 1.0,
+    margin: float = DEFAULT_MARGIN_MM,
+    recording: Any = None,
+) -> bytes:
+    """The model space as SVG; its width and height attributes are paper mm at `scale`.
+    `recording`: the document's `render`, when it is drawn to other files too."""
     backend = SVGBackend()
-    _draw(doc, backend)
+    if recording is None:
+        _draw(doc, backend)
+    else:
+        _replay_into(recording, backend)
     page = layout.Page(0, 0, layout.Units.mm, layout.Margins.all(margin))
     settings = layout.Settings(fit_page=False, scale=scale)
     text = backend.get_string(page, settings=settings)
@@ -146,14 +172,19 @@ def pdf_document(
     margin: float = DEFAULT_MARGIN_MM,
     box: tuple[float, float, float, float] | None = None,
     title: str = "",
+    recording: Any = None,
 ) -> Any:
     """A one-page `pymupdf.Document` of the model space at exactly `scale`.
 
     `box` = (x0, y0, x1, y1) in model mm is the region that becomes the page (a drawing
-    sheet); without it, the content's extents plus `margin` paper mm."""
-    recorder = ezdxf_pdf.PyMuPdfBackend()
-    _draw(doc, recorder)
-    player = recorder.player()
+    sheet); without it, the content's extents plus `margin` paper mm. `recording`: the
+    document's `render`, when it is drawn to other files too."""
+    pdf_recorder = ezdxf_pdf.PyMuPdfBackend()
+    if recording is None:
+        _draw(doc, pdf_recorder)
+    else:
+        _replay_into(recording, pdf_recorder)
+    player = pdf_recorder.player()
     if box is None:
         bbox = player.bbox()
         pad = margin / scale
