@@ -1,8 +1,9 @@
-"""`geom cut ENCLOSURE LAYOUT`: cut a layout's openings into one face of an enclosure."""
+"""`geom cut ENCLOSURE LAYOUT`: cut a layout's openings into faces of an enclosure."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,15 @@ MAX_LISTED = 50
 def add_cut(sub: Any) -> None:
     cut = sub.add_parser(
         "cut",
-        help="cut a layout's openings into one face of an enclosure (STEP)",
+        help="cut a layout's openings into faces of an enclosure (STEP)",
         description="Cut the openings of LAYOUT (TOML: [face], [[place]], [[array]], "
-        "[[hole]]) into one planar face of the enclosure ENCLOSURE (a STEP solid): the wall "
-        "measured under every part, each fit, edge distances to the face's boundary, webs "
-        "and body collisions checked; write DIR/<name>-cut.step, <name>-assembly.step, "
-        "<name>-face.dxf and <name>-report.json (<name> = LAYOUT's stem). All sizes in "
+        "[[hole]]; or [enclosure] and [[face]] tables for several faces) into planar faces "
+        "of the enclosure ENCLOSURE (a STEP solid): the wall measured under every part, "
+        "each fit, edge distances to the face's boundary, webs, flanges and bodies between "
+        "parts on a face and across faces, and bodies against the enclosure checked; write "
+        "DIR/<name>-cut.step, <name>-assembly.step, <name>-face.dxf (one "
+        "<name>-<face>-face.dxf per face) and <name>-report.json (<name> = LAYOUT's "
+        "stem). All sizes in "
         "millimetres. Exit status: 0 ok, 1 a rule or fit fails (the DXF and STEP files "
         "are withheld unless --force; the report is written), 2 bad input.",
     )
@@ -41,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
     layout = load_cut_layout(args.layout)
     plan = plan_cut(args.enclosure, layout)  # bad input raises here: nothing written
     out = prepare_dir(args.output)
+    for note in plan.notes:
+        print(f"geom: note: {note}", file=sys.stderr)
     warn_assumed_any(p.part for p in layout.places)
     files = write_cut(plan, out, force=args.force)
     for face in plan.faces:

@@ -12,8 +12,9 @@ COLLISION_MM3: the kernel's part of the plan). `write_cut` writes into a directo
 - `<name>-cut.step`: the cut enclosure, one solid, every opening cut at once (through a
   flat wall without a boolean, `kernel.cut_through`, else in one boolean);
 - `<name>-assembly.step`: the cut enclosure and every part's body, named and coloured;
-- `<name>-face.dxf` (several faces: `<name>-<face>-face.dxf` each): the face's outline,
-  its existing openings and every cutout, in the face's frame, on layer CUT;
+- `<name>-face.dxf` (several faces: `<name>-<face>-face.dxf` each): every new cutout on
+  layer CUT, the face's outline and the openings already in it on layer REFERENCE (never
+  cut), in the face's frame;
 - `<name>-report.json`: the faces, the walls, every fit and distance, every violation.
 
 The CAM files are withheld when a rule fails, unless `force`; the report is always
@@ -37,7 +38,7 @@ from geom.errors import InputError
 from geom.model.bend import Frame3
 from geom.model.body import wing_plate
 from geom.model.conditions import Conditions, Shop
-from geom.model.contour import Vertex, circle, circle_of
+from geom.model.contour import Vertex, circle, circle_of, rounded_rect
 from geom.model.fit import Fit, evaluate
 from geom.model.layout import (
     FaceRules,
@@ -89,6 +90,9 @@ class Cut:
     off_face: float = 0.0
     plate: float = 0.0
     """The finished plate the body's wings sit for (mm, `wing_plate`)."""
+    flange_off: float = 0.0
+    """How much of the part's flange lies off the face or over an opening already there
+    (mm2; 0 for a hole)."""
     bodies: list[tuple[str, Any, tuple[float, float, float]]] = field(default_factory=list)
     """(name, solid placed on the face, sRGB) per solid of the part's body."""
 
@@ -125,6 +129,8 @@ class CutPlan:
     method: str | None = None
     """How the openings were cut: "flat wall" (`kernel.cut_through`, every opening
     through one flat wall of one thickness) or "one boolean" (`kernel.cut`)."""
+    notes: list[str] = field(default_factory=list)
+    """What reading the enclosure noted (closed shells read as a solid)."""
 
     @property
     def frame(self) -> kernel.FaceFrame:
@@ -149,8 +155,10 @@ class CutFiles:
 
 def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
     """Read, measure, check and cut (in memory); bad input raises InputError."""
-    solid = kernel.read_step(enclosure)
-    return plan_on(solid, enclosure, layout)
+    solid, notes = kernel.read_step(enclosure)
+    plan = plan_on(solid, enclosure, layout)
+    plan.notes = list(notes)
+    return plan
 
 
 def conditions_of(layout: CutLayout) -> Conditions:
@@ -158,9 +166,14 @@ def conditions_of(layout: CutLayout) -> Conditions:
     shop = (
         SHOPS["laser"]
         if layout.shop_tolerance is None
-        else Shop(layout.shop_tolerance, f"{layout.path.name}: face.shop_tolerance")
+        else Shop(layout.shop_tolerance, f"{layout.path.name}: {_table(layout)}.shop_tolerance")
     )
     return Conditions(None, layout.coating, layout.masked, layout.target, shop)
+
+
+def _table(layout: CutLayout) -> str:
+    """Where the layout's settings are: its [face], or [enclosure] with several faces."""
+    return "enclosure" if layout.several else "face"
 
 
 def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None) -> CutPlan:
@@ -201,6 +214,9 @@ def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None =
             centred = c.contour(0.0, 0.0, p.rotation)
             cut = Cut(p.entry, face.name, p.x, p.y, contour, centred, p.part.id, p.rotation)
             _measure(solid, frame, cut, [(p.x, p.y), *corners])
+            mount = p.part.mount
+            flange = rounded_rect(mount.width, mount.height, 0.0, p.x, p.y, p.rotation)
+            cut.flange_off = kernel.boundary_distance(frame, flange)[1]
             if cut.wall is not None:
                 cut.plate = wing_plate(p.part, Size.between(*cut.wall), layout.coating)
                 if (p.part.id, cut.plate) not in built:  # one body per part and plate, moved
@@ -279,18 +295,19 @@ class EnclosureFaces:
         cut = self._cut(opening.entry) if opening.kind != "flange" else None
         t = cut.wall[1] if cut is not None and cut.wall is not None else 0.0
         min_edge = 1.5 * t if layout.min_edge is None else layout.min_edge
-        source = "laser default: edge >= 1.5 t" if layout.min_edge is None else "face.min_edge"
+        table = _table(layout)
+        source = "laser default: edge >= 1.5 t" if layout.min_edge is None else f"{table}.min_edge"
         return FaceRules(
             min_web=t if layout.min_web is None else layout.min_web,
             min_edge=min_edge,
-            web_source="web >= t" if layout.min_web is None else "face.min_web",
+            web_source="web >= t" if layout.min_web is None else f"{table}.min_web",
             edge_source=f"{source}, t = {mm(t)} mm measured",
             boundary=BOUNDARY,
         )
 
     def edge(self, opening: Opening) -> float | None:
-        """The measured edge distance; None off the face or over no wall (the surface's
-        own rules) and for a flange (not measured on an enclosure)."""
+        """The measured edge distance; None off the face or over no wall, and for a
+        flange (the surface's own rules say those)."""
         if opening.kind == "flange":
             return None
         cut = self._cut(opening.entry)
@@ -307,7 +324,9 @@ class EnclosureFaces:
         )
 
     def own_rules(self, plan: Plan) -> list[Violation]:
-        """Openings that run off their face, and openings over no wall."""
+        """Openings that run off their face, openings over no wall, flanges that do not
+        rest on their face (measured as the opening is: the flange's rectangle against
+        the face's boundary)."""
         out = []
         for c in self.cut_plan.cuts:
             at = ((c.x, c.y),)
@@ -328,6 +347,19 @@ class EnclosureFaces:
                 out.append(
                     Violation(
                         Rule.WALL, f"{c.entry} has no wall under it", (c.entry,), at, {}, (c.face,)
+                    )
+                )
+            if c.flange_off:
+                out.append(
+                    Violation(
+                        Rule.FLANGE_OFF_SHEET,
+                        f"{c.entry} ({c.part_id}): {mm(c.flange_off)} mm2 of the flange lies "
+                        "off the face (or over an opening already there): it cannot rest "
+                        "flat on the face",
+                        (c.entry,),
+                        at,
+                        {"off_face_mm2": c.flange_off},
+                        (c.face,),
                     )
                 )
         return out
@@ -517,11 +549,9 @@ def write_cut(plan: CutPlan, out_dir: Path, *, force: bool = False) -> CutFiles:
             dxfs.append(
                 write_dxf(
                     out_dir / dxf_name(plan, face),
-                    [
-                        *kernel.face_contours(face.frame),
-                        *(c.contour for c in plan.cuts if c.face == face.name),
-                    ],
+                    [c.contour for c in plan.cuts if c.face == face.name],
                     _notes(plan, face, forced=bool(violations)),
+                    reference=kernel.face_contours(face.frame),
                 )
             )
         product = f"{plan.enclosure.stem} cut"
@@ -600,6 +630,7 @@ def cut_report(plan: CutPlan) -> dict[str, Any]:
         **where,
         "coating": {"min": layout.coating.min, "max": layout.coating.max},
         "cut_method": plan.method,
+        "notes": plan.notes,
         "volume": {
             "before": plan.solid.Volume(),
             "after": plan.result.Volume() if plan.result is not None else None,

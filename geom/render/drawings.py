@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
+from geom.model.panel_view import PanelView
 from geom.render.bent_drawing import write_bent_drawing
 from geom.render.panel_drawing import PanelDrawingFiles, write_panel_drawing
 
@@ -16,7 +16,7 @@ DRAWING_SUFFIXES = tuple(
 
 
 def draw_panel(
-    panel: Any, panel_dxf: Path | None, bom_csv: Path, out_dir: Path
+    panel: PanelView, panel_dxf: Path | None, bom_csv: Path, out_dir: Path
 ) -> tuple[PanelDrawingFiles | None, list[str]]:
     """The drawing of a panel (a geom.panel.model.Panel) whose DXF was written (a bent
     panel's: its flat pattern); when the DXF was withheld (`panel_dxf` None), the removal

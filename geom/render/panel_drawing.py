@@ -26,7 +26,9 @@ from geom.dxf.layers import (
 )
 from geom.dxf.writer import add_contour, write_document
 from geom.model.contour import Circle, CircleNotch, Vertex
+from geom.model.layout import Placement
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
+from geom.model.panel_view import HoleView, PanelView, SlotView
 from geom.model.units import band, mm
 from geom.render.preview import page_png, pdf_bytes, pdf_document, render, svg_bytes
 from geom.render.sheet import (
@@ -177,7 +179,7 @@ class _OwnHole:
     label: str
 
 
-def _own_holes(panel: Any) -> list[_OwnHole]:
+def _own_holes(panel: PanelView) -> list[_OwnHole]:
     """Every placed part's own fixing holes as the panel job draws them (placed and
     turned with the part): each circle's centre, the middle of its two half arcs."""
     out = []
@@ -188,14 +190,19 @@ def _own_holes(panel: Any) -> list[_OwnHole]:
     return out
 
 
-def _entries(panel: Any, openings: list[_Opening]) -> list[Any]:
+def _entries(panel: PanelView, openings: list[_Opening]) -> list[Any]:
     """The panel file's entry (a placed part, a part's own fixing hole, a hole or a slot)
     each measured opening was written for: of the entries whose centre lies inside the
     opening's extents, the one nearest its middle (an opening's own centre always lies
     inside; the extents' middle is the centre for symmetric shapes). An opening that
     holds no entry's centre fails: the DXF was not written for this panel file."""
-    entries = [*panel.places, *_own_holes(panel), *panel.holes, *panel.slots]
-    at: dict[tuple[float, float], Any] = {}
+    entries: list[Placement | _OwnHole | HoleView | SlotView] = [
+        *panel.places,
+        *_own_holes(panel),
+        *panel.holes,
+        *panel.slots,
+    ]
+    at: dict[tuple[float, float], Placement | _OwnHole | HoleView | SlotView] = {}
     for e in entries:
         at.setdefault((round(e.x, 6), round(e.y, 6)), e)
     out = []
@@ -276,7 +283,7 @@ def _clip(rows: list[list[str]], room: int, report: str) -> list[list[str]]:
 
 
 def write_panel_drawing(
-    panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Path
+    panel: PanelView, panel_dxf: Path, bom_csv: Path, out_dir: Path
 ) -> PanelDrawingFiles:
     """Write `<name>-panel-drawing.dxf`, `.pdf` (one A3 page), `.svg` and `.png` for a panel.
 
@@ -484,7 +491,7 @@ def write_panel_drawing(
     return PanelDrawingFiles(dxf, path, svg, png, rev)
 
 
-def panel_revision(panel: Any) -> str:
+def panel_revision(panel: PanelView) -> str:
     """8 hex digits of SHA-256 over the panel file and every template it uses."""
     digest = hashlib.sha256(Path(panel.path).read_bytes())
     parts = {p.part.id: p.part for p in panel.places}

@@ -39,7 +39,7 @@ from ezdxf.math import Matrix44, Vec2
 from ezdxf.path import Command
 
 from geom.data.atomic import write_bytes
-from geom.dxf.layers import BODY_LAYER, CUT_LAYER, PLATE_LAYER
+from geom.dxf.layers import BODY_LAYER, CUT_LAYER, PLATE_LAYER, REFERENCE_LAYER
 from geom.errors import InputError
 from geom.model.contour import Vertex
 
@@ -54,7 +54,7 @@ CUT_COLOUR = "#c00000"
 ANNOTATION_COLOUR = "#1f4e99"
 REFERENCE_COLOUR = "#707070"
 CUT_LAYERS = frozenset({CUT_LAYER})
-REFERENCE_LAYERS = frozenset({PLATE_LAYER, BODY_LAYER})
+REFERENCE_LAYERS = frozenset({PLATE_LAYER, BODY_LAYER, REFERENCE_LAYER})
 CUT_LINEWEIGHT_MM = 0.35
 REFERENCE_LINEWEIGHT_MM = 0.25
 ANNOTATION_LINEWEIGHT_MM = 0.18
