@@ -169,18 +169,31 @@ FREECAD = textwrap.dedent("""
 
 
 def test_freecad_reads_one_valid_solid(tmp_path: Path) -> None:
+    """FreeCAD reads each prism, and the example panel's plate-only and assembly files:
+    the plate valid and as the contours say, every solid of the assembly valid, as many
+    as OpenCascade reads."""
     from geom.cad.plate import write_prism_step
+    from geom.panel.job import opening_contours, outline_contour, write_panel_steps
+    from geom.panel.model import load_panel
 
     out = tmp_path / "steps"
     out.mkdir()
-    for name, prism in PRISMS.items():
+    prisms = dict(PRISMS)
+    for name, prism in prisms.items():
         write_prism_step(out / f"{name}.step", name, prism)
+    panel = load_panel(EXAMPLE)
+    plate, assembly = write_panel_steps(panel, out)
+    prisms[plate.stem] = Prism(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
     found: dict[str, Any] = freecad(FREECAD, tmp_path, GEOM_STEPS=str(out))
-    for name, prism in PRISMS.items():
+    for name, prism in prisms.items():
         volume, faces = _expected(prism)
         [[valid, read_volume, read_faces]] = found[f"{name}.step"]
         assert valid and read_faces == faces, name
         assert read_volume == pytest.approx(volume, rel=1e-9), name
+    solids = found[assembly.name]
+    assert len(solids) == len(_read(assembly)) and all(valid for valid, _, _ in solids)
+    volume, faces = _expected(prisms[plate.stem])
+    assert [s for s in solids if s[2] == faces and s[1] == pytest.approx(volume, rel=1e-9)]
 
 
 @pytest.mark.parametrize(
