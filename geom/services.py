@@ -118,5 +118,8 @@ def fit3d_report(fit: Fit) -> dict[str, Any]:
             f"{snap.mounting} with a {snap.cutout.kind} cutout: the 2D checks decide"
         )
         return {"ok": True, "applies": False, "reason": reason, "cases": []}
-
-    return check_3d(fit).report()
+    try:
+        return check_3d(fit).report()
+    except Exception as exc:  # the kernel could not compute it: fails closed, says why
+        reason = f"the 3D check could not be computed ({type(exc).__name__}: {exc})"
+        return {"ok": False, "applies": True, "decided": False, "reason": reason, "cases": []}

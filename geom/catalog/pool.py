@@ -9,13 +9,16 @@ import shutil
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO, cast
 
 from geom.catalog.index import INDEX, index_html
 from geom.catalog.jobs import (
+    PANEL_SUFFIXES,
     PART_PRODUCERS,
+    PART_SUFFIXES,
+    WITHHELD_WITH_DXF,
     Options,
     Result,
     build_panel,
@@ -23,7 +26,9 @@ from geom.catalog.jobs import (
     merge,
     panel_files,
 )
-from geom.data.atomic import prepare_dir, write_text
+from geom.data.atomic import write_text
+from geom.output import output_set
+from geom.render.drawings import DRAWING_SUFFIXES
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +53,10 @@ def build_all(
     `executor`: a concurrent.futures Executor to run the jobs on instead (`jobs` is then
     not used), e.g. a Dask cluster's (geom.catalog.cluster): the same jobs, the same
     files, written by its workers into `options.out_dir` (which they must reach)."""
-    from dataclasses import replace
-
     from geom.data.templates import load_catalog_lenient, template_dirs
 
     if not options.template_dirs:
         options = replace(options, template_dirs=tuple(template_dirs()))
-    prepare_dir(options.out_dir)
     stream = out if out is not None else sys.stdout
     catalog, errors = load_catalog_lenient(list(options.template_dirs))
     results: list[Result] = [
@@ -64,31 +66,53 @@ def build_all(
     # Longest first: panels, then part groups (last group first), parts inner.
     groups = range(len(PART_PRODUCERS))
     panels = panel_files(options.template_dirs)
-    # The parsed catalog goes to the workers: no job reads the templates again.
-    tasks: list[Task] = [(build_panel, (path, catalog, options)) for path in panels]  # longest
-    tasks += [
-        (build_part, (part, g, options))
-        for g in reversed(groups)
-        for part in catalog.parts.values()
-    ]
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
-    progress = _Progress(len(tasks) + len(results), stream)
-    for result in results:
-        progress.done(result)
-    done = _run(tasks, workers, progress, executor)
-    progress.close()
-    by_part: dict[str, dict[int, Result]] = {}
-    for (fn, args), result in zip(tasks, done, strict=True):
-        if fn is build_part:
-            by_part.setdefault(args[0].id, {})[args[1]] = result
-        else:
-            results.append(result)
-    results += [merge([by_part[pid][g] for g in groups]) for pid in catalog.parts]
-    kinds = {"template": 0, "part": 1, "panel": 2}
-    ordered = tuple(sorted(results, key=lambda r: (kinds.get(r.kind, 3), r.id)))
-    index = write_text(options.out_dir / INDEX, index_html(ordered, options))
-    _print_summary(ordered, index, stream)
-    return Summary(ordered, index)
+    with output_set(options.out_dir) as outputs:  # the whole catalog is one set
+        staged = replace(options, out_dir=outputs.dir)
+        for part in catalog.parts.values():
+            outputs.claim(*(f"{part.file_stem}{suffix}" for suffix in PART_SUFFIXES))
+        for path in panels:
+            outputs.claim(*(f"{path.stem}{suffix}" for suffix in PANEL_SUFFIXES))
+            outputs.claim(*(f"{path.stem}{suffix}" for suffix in DRAWING_SUFFIXES))
+        # The parsed catalog goes to the workers: no job reads the templates again.
+        tasks: list[Task] = [(build_panel, (path, catalog, staged)) for path in panels]
+        tasks += [
+            (build_part, (part, g, staged))
+            for g in reversed(groups)
+            for part in catalog.parts.values()
+        ]
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
+        progress = _Progress(len(tasks) + len(results), stream)
+        for result in results:
+            progress.done(result)
+        done = _run(tasks, workers, progress, executor)
+        progress.close()
+        by_part: dict[str, dict[int, Result]] = {}
+        for (fn, args), result in zip(tasks, done, strict=True):
+            if fn is build_part:
+                by_part.setdefault(args[0].id, {})[args[1]] = result
+            else:
+                results.append(result)
+        merged = [merge([by_part[pid][g] for g in groups]) for pid in catalog.parts]
+        results += [_gated(r, outputs.dir) for r in merged]
+        kinds = {"template": 0, "part": 1, "panel": 2}
+        ordered = tuple(sorted(results, key=lambda r: (kinds.get(r.kind, 3), r.id)))
+        index = write_text(outputs.path(INDEX), index_html(ordered, options))
+    _print_summary(ordered, outputs.final(index), stream)
+    return Summary(ordered, outputs.final(index))
+
+
+def _gated(result: Result, staging: Path) -> Result:
+    """A part whose cutout DXF was withheld has no drawing either (the drawing's job ran
+    beside the 3D check, in another group): it is taken out of the set."""
+    roles: dict[str, str] = result.data.get("files", {})
+    if "cutout_dxf" in roles or not any(r in roles for r in WITHHELD_WITH_DXF):
+        return result
+    gone = {roles.pop(role) for role in WITHHELD_WITH_DXF if role in roles}
+    for name in gone:
+        (staging / name).unlink(missing_ok=True)
+    files = tuple(n for n in result.files if n not in gone)
+    error = result.error or "fit fails, drawing withheld"
+    return replace(result, ok=False, files=files, error=error)
 
 
 Task = tuple[Callable[..., "Result"], tuple[Any, ...]]

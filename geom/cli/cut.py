@@ -11,6 +11,7 @@ from geom.cli.options import output_args, warn_assumed_any
 from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import mm
+from geom.output import output_set
 
 MAX_LISTED = 50
 """Violations printed one per line; the report lists them all."""
@@ -44,11 +45,12 @@ def run(args: argparse.Namespace) -> int:
 
     layout = load_cut_layout(args.layout)
     plan = plan_cut(args.enclosure, layout)  # bad input raises here: nothing written
-    out = prepare_dir(args.output)
+    prepare_dir(args.output)  # a bad folder is bad input, before any warning
     for note in plan.notes:
         print(f"geom: note: {note}", file=sys.stderr)
     warn_assumed_any(p.part for p in layout.places)
-    files = write_cut(plan, out, force=args.force)
+    with output_set(args.output) as outputs:
+        files = write_cut(plan, outputs, force=args.force)
     for face in plan.faces:
         f, count = face.frame, sum(1 for c in plan.cuts if c.face == face.name)
         named = f"{face.name} ({face.layout.select or 'by point'})" if layout.several else ""
@@ -67,9 +69,13 @@ def run(args: argparse.Namespace) -> int:
             else "withheld (--force writes them)"
         )
         print(f"  {len(files.violations)} violations; DXF and STEP {state}")
+    elif plan.result is None:
+        print("  no valid solid could be cut; DXF and STEP not written")
     else:
         print("  layout ok")
+    for name in outputs.removed:
+        print(f"  removed {name} of an earlier run (it does not match this layout)")
     for path in (files.step, files.assembly, *files.dxfs, files.report):
         if path is not None:
             print(f"  wrote {path}")
-    return 1 if files.violations else 0
+    return 1 if files.violations or plan.result is None else 0

@@ -11,6 +11,8 @@ from geom.model.notes import FORCED_NOTE, KERF_NOTE, MASKED_NOTE, NO_COLLAR_NOTE
 from geom.model.tolerance import Size
 from geom.model.units import deviation, mm
 
+SCHEMA = "geom.report/1"
+"""The report schema's name and version (geom/output/report.schema.json)."""
 DECIMALS = 9
 """Report precision in mm: 1 nm, far below any shop's resolution, free of float noise."""
 
@@ -103,6 +105,11 @@ def with_forced(document: dict[str, Any], forced: bool) -> dict[str, Any]:
         if key == "ok":
             out["forced"] = forced
     return out
+
+
+def stamped(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` with `"schema": SCHEMA` as its first key (a report's top level)."""
+    return {"schema": SCHEMA, **{k: v for k, v in document.items() if k != "schema"}}
 
 
 def dumps(document: Any) -> str:

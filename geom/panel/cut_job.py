@@ -17,8 +17,9 @@ COLLISION_MM3: the kernel's part of the plan). `write_cut` writes into a directo
   cut), in the face's frame;
 - `<name>-report.json`: the faces, the walls, every fit and distance, every violation.
 
-The CAM files are withheld when a rule fails, unless `force`; the report is always
-written. Sizes in mm (volumes mm3).
+The CAM files go through the output gate (geom.output): withheld when a rule fails or no
+solid could be cut, unless `force`; the report is always written. Sizes in mm (volumes
+mm3).
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from typing import Any
 import numpy as np
 
 from geom.cad import enclosure as kernel
-from geom.data.atomic import write_text
 from geom.dxf.writer import Note, write_dxf
 from geom.errors import InputError
 from geom.model.bend import Frame3
@@ -51,9 +51,10 @@ from geom.model.layout import (
     violation_record,
 )
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
-from geom.model.report import dumps, fit_report, with_forced
+from geom.model.report import fit_report, with_forced
 from geom.model.tolerance import Size
 from geom.model.units import band, mm
+from geom.output import OutputSet, decide, opened
 from geom.panel.cut_layout import CutLayout, FaceLayout
 from geom.panel.job import PLATE_COLOUR, body_solids
 from geom.panel.model import SHOPS
@@ -535,51 +536,70 @@ def dxf_name(plan: CutPlan, face: CutFace) -> str:
     return f"{stem}-{face.name}-face.dxf" if plan.layout.several else f"{stem}-face.dxf"
 
 
-def write_cut(plan: CutPlan, out_dir: Path, *, force: bool = False) -> CutFiles:
-    """Write the report, and the CAM files when every rule holds or `force`."""
+def write_cut(plan: CutPlan, out: Path | OutputSet, *, force: bool = False) -> CutFiles:
+    """Write the report, and the CAM files through the output gate (geom.output.gate):
+    when every rule holds and the enclosure could be cut, or with `force` (marked), into
+    `out` (a folder, written as one set, or a set of the caller's)."""
     from geom.cad.step import Component, write_step
 
     stem = plan.layout.name
     violations = tuple(plan.violations)
-    cam = (force or not violations) and plan.result is not None
+    verdict = decide(not violations, plan.result is not None, force=force)
+    names = [dxf_name(plan, f) for f in plan.faces]
+    cam = [*names, f"{stem}-cut.step", f"{stem}-assembly.step"]
     step = assembly = None
     dxfs: list[Path] = []
-    if cam:
-        for face in plan.faces:
-            dxfs.append(
-                write_dxf(
-                    out_dir / dxf_name(plan, face),
-                    [c.contour for c in plan.cuts if c.face == face.name],
-                    _notes(plan, face, forced=bool(violations)),
-                    reference=kernel.face_contours(face.frame),
+    refused = None
+    with opened(out) as outputs:
+        outputs.claim(*cam)
+        if verdict.write and plan.result is None:
+            refused = "DXF and STEP not written even with --force: no valid solid could be cut"
+        elif verdict.write:
+            for face, name in zip(plan.faces, names, strict=True):
+                dxfs.append(
+                    write_dxf(
+                        outputs.path(name),
+                        [c.contour for c in plan.cuts if c.face == face.name],
+                        _notes(plan, face, forced=verdict.forced),
+                        reference=kernel.face_contours(face.frame),
+                    )
                 )
+            product = f"{plan.enclosure.stem} cut"
+            step = write_step(
+                outputs.path(f"{stem}-cut.step"),
+                product,
+                [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)],
             )
-        product = f"{plan.enclosure.stem} cut"
-        step = write_step(
-            out_dir / f"{stem}-cut.step",
-            product,
-            [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)],
-        )
-        components = [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)]
-        for c in plan.cuts:
-            for name, body, colour in c.bodies:
-                components.append(Component(f"{c.entry} {name}", body.wrapped, colour))
-        assembly = write_step(out_dir / f"{stem}-assembly.step", f"{product} assembly", components)
-    else:
-        names = [dxf_name(plan, f) for f in plan.faces]
-        for name in (*names, f"{stem}-cut.step", f"{stem}-assembly.step"):
-            (out_dir / name).unlink(missing_ok=True)
-    dxf = dxfs[0] if dxfs else None
-    document = with_forced(cut_report(plan), cam and bool(violations))
-    document["files"] = {
-        "step": step.name if step else None,
-        "assembly": assembly.name if assembly else None,
-        "dxf": [d.name for d in dxfs] if plan.layout.several else (dxf.name if dxf else None),
-        "withheld": None if cam else "layout violations (--force writes them anyway)",
-    }
-    report = write_text(out_dir / f"{stem}-report.json", dumps(document))
-    forced = cam and bool(violations)
-    return CutFiles(violations, report, step, assembly, dxf, forced, tuple(dxfs))
+            components = [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)]
+            for c in plan.cuts:
+                for name, body, colour in c.bodies:
+                    components.append(Component(f"{c.entry} {name}", body.wrapped, colour))
+            target = outputs.path(f"{stem}-assembly.step")
+            assembly = write_step(target, f"{product} assembly", components)
+        dxf = dxfs[0] if dxfs else None
+        forced = dxf is not None and verdict.forced
+        document = cut_report(plan)
+        document["ok"] = verdict.holds  # no solid cut: cannot be decided, fails
+        document = with_forced(document, forced)
+        document["files"] = {
+            "step": step.name if step else None,
+            "assembly": assembly.name if assembly else None,
+            "dxf": [d.name for d in dxfs] if plan.layout.several else (dxf.name if dxf else None),
+            "withheld": verdict.withheld,
+            "removed_stale": [],
+            "refused": refused,
+        }
+        report = outputs.report(f"{stem}-report.json", document, cam)
+    final = outputs.final_of
+    return CutFiles(
+        violations,
+        report,
+        final(step),
+        final(assembly),
+        final(dxf),
+        forced,
+        tuple(outputs.final(d) for d in dxfs),
+    )
 
 
 def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
@@ -628,7 +648,7 @@ def cut_report(plan: CutPlan) -> dict[str, Any]:
         "enclosure": str(plan.enclosure),
         "layout": str(layout.path),
         **where,
-        "coating": {"min": layout.coating.min, "max": layout.coating.max},
+        "coating_mm": {"min": layout.coating.min, "max": layout.coating.max},
         "cut_method": plan.method,
         "notes": plan.notes,
         "volume": {
