@@ -8,7 +8,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO, cast
@@ -41,8 +41,18 @@ class Summary:
         return [r for r in self.results if not r.ok]
 
 
-def build_all(options: Options, jobs: int | None = None, out: TextIO | None = None) -> Summary:
-    """Build every part (in `jobs` processes; default: all cores) and write the index."""
+def build_all(
+    options: Options,
+    jobs: int | None = None,
+    out: TextIO | None = None,
+    *,
+    executor: Executor | None = None,
+) -> Summary:
+    """Build every part (in `jobs` processes; default: all cores) and write the index.
+
+    `executor`: a concurrent.futures Executor to run the jobs on instead (`jobs` is then
+    not used), e.g. a Dask cluster's (geom.catalog.cluster): the same jobs, the same
+    files, written by its workers into `options.out_dir` (which they must reach)."""
     from geom.data.templates import load_catalog_lenient, template_dirs
 
     if not options.template_dirs:
@@ -74,7 +84,7 @@ def build_all(options: Options, jobs: int | None = None, out: TextIO | None = No
         progress = _Progress(len(tasks) + len(results), stream)
         for result in results:
             progress.done(result)
-        done = _run(tasks, workers, progress)
+        done = _run(tasks, workers, progress, executor)
         progress.close()
         by_part: dict[str, dict[int, Result]] = {}
         for (fn, args), result in zip(tasks, done, strict=True):
@@ -109,23 +119,34 @@ Task = tuple[Callable[..., "Result"], tuple[Any, ...]]
 """A job: a function of this module and its (picklable) arguments."""
 
 
-def _run(tasks: Sequence[Task], workers: int, progress: _Progress) -> list[Result]:
-    """Every task's result, in the tasks' order, run here (one worker) or in `workers`
-    processes."""
+def _run(
+    tasks: Sequence[Task], workers: int, progress: _Progress, executor: Executor | None
+) -> list[Result]:
+    """Every task's result, in the tasks' order, run on `executor`, else here (one
+    worker) or in `workers` processes."""
+    if executor is not None:
+        return _collect(executor, tasks, progress)
     if workers == 1:
         return [progress.done(fn(*args)) for fn, args in tasks]
-    done: list[Result | None] = [None] * len(tasks)
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        futures = {pool.submit(fn, *args): i for i, (fn, args) in enumerate(tasks)}
-        for future in as_completed(futures):
-            i = futures[future]
-            try:
-                result = future.result()
-            except Exception as exc:  # a worker died (e.g. killed): report, go on
-                fn, args = tasks[i]
-                kind, name = ("part", args[0].id) if fn is build_part else ("panel", str(args[0]))
-                result = Result(name, kind, False, (), 0.0, f"worker failed: {exc!r}")
-            done[i] = progress.done(result)
+        return _collect(pool, tasks, progress)
+
+
+def _collect(executor: Executor, tasks: Sequence[Task], progress: _Progress) -> list[Result]:
+    """Every task submitted to `executor`; the results in the tasks' order, each
+    reported as it finishes. A task whose worker failed (killed, lost, unreachable)
+    fails with its part or panel named, and the others go on."""
+    done: list[Result | None] = [None] * len(tasks)
+    futures = {executor.submit(fn, *args): i for i, (fn, args) in enumerate(tasks)}
+    for future in as_completed(futures):
+        i = futures[future]
+        try:
+            result = future.result()
+        except Exception as exc:  # a worker died (e.g. killed): report, go on
+            fn, args = tasks[i]
+            kind, name = ("part", args[0].id) if fn is build_part else ("panel", str(args[0]))
+            result = Result(name, kind, False, (), 0.0, f"worker failed: {exc!r}")
+        done[i] = progress.done(result)
     assert all(r is not None for r in done), "every submitted task reports"
     return cast(list[Result], done)
 

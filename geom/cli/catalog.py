@@ -54,7 +54,13 @@ def cmd_build_all(args: argparse.Namespace) -> int:
         dpi=dpi,
         template_dirs=tuple(dirs),
     )
-    summary = build_all(options, jobs)
+    if args.scheduler is None:
+        summary = build_all(options, jobs)
+    else:
+        from geom.catalog.cluster import dask_executor
+
+        with dask_executor(args.scheduler) as executor:
+            summary = build_all(options, executor=executor)
     return 1 if summary.failures else 0
 
 

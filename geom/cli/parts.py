@@ -105,6 +105,12 @@ def add_build(sub: Any) -> None:
         "--jobs", metavar="N", help="worker processes for --all (default: all cores)"
     )
     catalog.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run --all's jobs on the Dask cluster of this scheduler (e.g. tcp://host:8786) "
+        "instead of local processes; its workers write into DIR (needs geom-panel[dask])",
+    )
+    catalog.add_argument(
         "--templates",
         metavar="DIR",
         type=Path,

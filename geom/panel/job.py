@@ -249,13 +249,15 @@ def run_panel(
 
 def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:
     """The plate-only STEP and the assembly STEP."""
-    from geom.cad.plate import plate_shape, write_plate_step
+    from geom.cad.plate import stand_in, write_prism_step
+    from geom.cad.prism_step import Prism
     from geom.cad.step import Component, write_step
 
-    shape = plate_shape(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
+    prism = Prism(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
     product = f"panel {panel.name}"
-    step_file = write_plate_step(out_dir / f"{panel.name}-panel.step", product, shape)
-    components = [Component(product, shape, PLATE_COLOUR), *part_components(panel)]
+    step_file = write_prism_step(out_dir / f"{panel.name}-panel.step", product, prism)
+    plate = Component(product, stand_in(prism), PLATE_COLOUR, prism=prism)
+    components = [plate, *part_components(panel)]
     target = out_dir / f"{panel.name}-assembly.step"
     # No pcurves: half the entities and export time for a plate with many openings.
     assembly = write_step(target, f"{product} assembly", components, pcurves=False)

@@ -34,7 +34,7 @@ from geom.render.panel_drawing import (
     panel_revision,
     read_cut_contours,
 )
-from geom.render.preview import page_png, pdf_bytes, pdf_document, svg_bytes
+from geom.render.preview import page_png, pdf_bytes, pdf_document, render, svg_bytes
 from geom.render.sheet import (
     BORDER,
     HEADING_MM,
@@ -165,12 +165,12 @@ def write_bent_drawing(
     bx0, by0 = sheet.model(0, 0)
     bx1, by1 = sheet.model(A3_W, A3_H)
     rev = panel_revision(panel)
-    pdf = pdf_document(
-        doc, scale=s, box=(bx0, by0, bx1, by1), title=f"panel {panel.name}, rev {rev}"
-    )
+    drawn = render(doc)  # one rendering for the PDF, its PNG and the SVG
+    title = f"panel {panel.name}, rev {rev}"
+    pdf = pdf_document(doc, scale=s, box=(bx0, by0, bx1, by1), title=title, recording=drawn)
     png = write_bytes(out_dir / f"{stem}-drawing.png", page_png(pdf))  # the A3 sheet
     path = write_bytes(out_dir / f"{stem}-drawing.pdf", pdf_bytes(pdf))
-    svg = write_bytes(out_dir / f"{stem}-drawing.svg", svg_bytes(doc, scale=s))
+    svg = write_bytes(out_dir / f"{stem}-drawing.svg", svg_bytes(doc, scale=s, recording=drawn))
     return PanelDrawingFiles(dxf, path, svg, png, rev)
 
 
