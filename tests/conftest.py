@@ -146,6 +146,32 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    _group_shared_work(items)
+    _seed_and_count_properties(items)
+
+
+def _group_shared_work(items: list[pytest.Item]) -> None:
+    """pytest-xdist groups (`--dist loadgroup`): every module that uses the full catalog
+    runs on one worker (one build), and the tests of a module that share a module or
+    class fixture run on one worker (one computation); the rest spread test by test."""
+
+    def scopes(item: pytest.Item) -> set[str]:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs.values() if info is not None else ()
+        return {d[-1].scope for d in defs if d}
+
+    def module(item: pytest.Item) -> str:
+        return item.nodeid.split("::", 1)[0]
+
+    on_catalog = {module(i) for i in items if "catalog" in getattr(i, "fixturenames", ())}
+    for item in items:
+        if module(item) in on_catalog:
+            item.add_marker(pytest.mark.xdist_group("catalog"))
+        elif scopes(item) & {"module", "class", "package"}:
+            item.add_marker(pytest.mark.xdist_group(module(item)))
+
+
+def _seed_and_count_properties(items: list[pytest.Item]) -> None:
     """Fix each property's seed from its name; count and digest the examples it runs."""
     for item in items:
         function = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))
