@@ -141,14 +141,15 @@ def test_every_public_name_exists_and_errors_are_geom_errors(tmp_path: Path) -> 
 def test_import_geom_is_light_and_fast() -> None:
     probe = (
         "import sys, time\n"
-        "start = time.perf_counter()\n"
+        "start = time.process_time()\n"
         "import geom\n"
-        "took = time.perf_counter() - start\n"
+        "took = time.process_time() - start\n"
         "heavy = {m.split('.')[0] for m in sys.modules} & {'ezdxf', 'OCP', 'pymupdf', 'cadquery'}\n"
         "print(sorted(heavy), took)\n"
     )
     done = _run(probe, ROOT)
     heavy, took = done.stdout.rsplit(" ", 1)
     assert heavy == "[]", done.stderr
-    print(f"import geom: {float(took) * 1000:.0f} ms")
-    assert float(took) < 1.0  # measured about 0.06 s; a heavy library alone takes seconds
+    print(f"import geom: {float(took) * 1000:.0f} ms of CPU")
+    # CPU time, not wall time: the figure must not depend on what else the machine runs.
+    assert float(took) < 1.0  # measured about 0.1 s; a heavy library alone takes seconds
