@@ -1,14 +1,21 @@
 """Shared fixtures, markers and Hypothesis set-up for the whole suite.
 
-Conventions for every test file (the suite runs in parallel, `pytest -n 2`, see
-pyproject.toml, so no test may depend on what ran before it in its process):
+Conventions for every test file (the suite runs in parallel, pytest-xdist `-n auto --dist
+loadgroup` from pyproject.toml, so no test may depend on what ran before it in its
+process; `-n 0` runs it in one process):
 - Files go under `tmp_path` / `tmp_path_factory`, never a shared path.
 - The full catalog (`geom build --all`, every shipped part and panel) is built once per
-  worker: use the session fixture `catalog` (its output folder and printed summary)
+  run (on one worker): use the session fixture `catalog` (its folder and its summary)
   rather than building it again. Pool, progress and failure variants use
   `small_templates` (two parts and one panel) with `geom build --all --templates DIR`.
 - Expensive per-template work parametrized over `TEMPLATE_IDS` is shared through a
-  module or session fixture (compute once, assert per part).
+  module or session fixture (compute once, assert per part). The tests of a module that
+  share a module or class fixture run on one worker, and every module that uses
+  `catalog` runs on the same worker (`_group_shared_work` below), so each is computed
+  once; session fixtures other than `catalog` are computed once per worker.
+- A test that kills a run at a chosen point sets $GEOM_TEST_KILL_AFTER_REPLACE=k in
+  the child's environment (geom.data.atomic.kill_point): SIGKILL after its k-th file
+  put in place; never a sleep and a kill.
 - A test that runs an outside program is marked so a developer can select or leave it
   out (`-m freecad`, `-m "not freecad"`); CI runs them all: `freecad` (freecadcmd),
   `openscad`, `librecad`, `chromium`. A test that runs OpenCascade per Hypothesis
