@@ -43,7 +43,7 @@ from typing import Any
 import hypothesis
 import pytest
 from hypothesis import seed, settings
-from profiles import CI, register, seed_of
+from profiles import CI, no_local_constants, register, seed_of
 
 from geom.cli import main
 from geom.data.templates import load_catalog
@@ -180,6 +180,8 @@ def _group_shared_work(items: list[pytest.Item]) -> None:
 
 def _seed_and_count_properties(items: list[pytest.Item]) -> None:
     """Fix each property's seed from its name; count and digest the examples it runs."""
+    if settings().derandomize:
+        no_local_constants()
     for item in items:
         function = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))
         if not getattr(function, "is_hypothesis_test", False):
