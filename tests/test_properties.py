@@ -713,7 +713,7 @@ def test_bodies_are_valid_and_3d_agrees_with_2d(fit: Fit) -> None:
 
 def test_properties_take_their_settings_from_the_profile() -> None:
     """No decorator pins what the profile sets: CI runs derandomized, without a database,
-    with the profile's example count; `--hypothesis-profile=deep` changes all three."""
+    with the profile's example count; `--hypothesis-profile=geom-deep` changes all three."""
     profile = settings()
     tests = [
         test_written_cutout_is_closed_clean_and_as_reported,
