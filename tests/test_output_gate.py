@@ -17,7 +17,8 @@ import pytest
 import geom.cad.fit3d as fit3d
 from geom.catalog import Options, build_all
 from geom.model.conditions import Conditions
-from geom.output import decide, holds_3d
+from geom.model.report import holds_3d
+from geom.output import decide
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 STEM = "770-744_064-000"

@@ -17,8 +17,9 @@ from geom.model.conditions import Conditions
 from geom.model.contour import shape_fields
 from geom.model.fit import Fit, evaluate
 from geom.model.part import Part
+from geom.model.report import NOT_APPLICABLE, holds_3d
 from geom.model.units import band
-from geom.output import OutputSet, holds_3d
+from geom.output import OutputSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,7 @@ def _cutout(job: PartJob) -> list[Path]:
     files = write_cutout(fit, outputs, fit_3d=fit3d, extra=extra)
     outputs.finish()
     job.files["fit_report"] = files.report
-    job.data["fit3d_ok"] = holds_3d(fit3d) is True
+    job.data["fit3d_ok"] = holds_3d(fit3d) is True if fit3d["applies"] else NOT_APPLICABLE
     if files.dxf is None:  # a failing 2D or 3D check withholds the DXF
         failed = [c.message for c in fit.failures()]
         if holds_3d(fit3d) is not True:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from geom.cli.options import output_args, warn_assumed_any
+from geom.cli.options import output_args, print_ways_out, warn_assumed_any
 from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import mm
@@ -40,7 +40,7 @@ def add_cut(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from geom.model.layout import where_text
-    from geom.panel.cut_job import plan_cut, write_cut
+    from geom.panel.cut_job import data_sheet_notes, plan_cut, write_cut
     from geom.panel.cut_layout import load_cut_layout
 
     layout = load_cut_layout(args.layout)
@@ -62,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"  FAIL {v.rule}: {v.message} [{where_text(v, faces=layout.several)}]")
     if len(files.violations) > MAX_LISTED:
         print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
+    for note in data_sheet_notes(plan):
+        print(f"  data sheet wins: {note}")
+    print_ways_out(files.advice.ways_out, files.advice.no_way_out)
     if files.violations:
         state = (
             f"written anyway (--force), marked {FORCED_NOTE}"

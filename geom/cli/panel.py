@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from geom.cli.options import dxf_format_args, output_args, warn_assumed_any
+from geom.cli.options import dxf_format_args, output_args, print_ways_out, warn_assumed_any
 from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import band, mm
@@ -52,7 +52,7 @@ def add_panel(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from geom.model.layout import where_text
     from geom.panel.bent_job import run_bent
-    from geom.panel.job import run_panel
+    from geom.panel.job import data_sheet_notes, run_panel
     from geom.panel.model import load_panel
     from geom.render.drawings import draw_panel, drawing_names
 
@@ -97,6 +97,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"  FAIL {v.rule}: {v.message} [{where_text(v)}]")
     if len(files.violations) > MAX_LISTED:
         print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
+    for note in data_sheet_notes(panel):
+        print(f"  data sheet wins: {note}")
+    print_ways_out(files.advice.ways_out, files.advice.no_way_out)
     if files.refused:
         print(f"  {len(files.violations)} layout violations; {files.refused}")
     elif files.violations:

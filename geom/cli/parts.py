@@ -17,6 +17,7 @@ from geom.cli.options import (
     output_args,
     part_args,
     part_of,
+    print_ways_out,
     render_args,
     warn_assumed,
     warn_dxf,
@@ -27,9 +28,17 @@ from geom.errors import InputError
 from geom.model.contour import Rect, shape_text
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, NO_COLLAR_NOTE
-from geom.model.report import band_text, dumps, fit_report, stamped, with_3d
+from geom.model.report import (
+    NOT_APPLICABLE,
+    band_text,
+    dumps,
+    fit_report,
+    holds_3d,
+    stamped,
+    with_3d,
+)
 from geom.model.units import band, deviation, mm
-from geom.output import decide, holds_3d, output_set
+from geom.output import decide, output_set
 
 
 def add_list_check_cutout(sub: Any) -> None:
@@ -232,8 +241,7 @@ def _print_fit(fit: Fit) -> None:
     for check in fit.checks:
         status = "ok  " if check.ok else "FAIL" if check.verified else "UNVERIFIED"
         print(f"  {status} {check.name:<18} {check.message}")
-    for way in fit.ways_out:
-        print(f"  way out: {way.message}")
+    print_ways_out(fit.ways_out, fit.no_way_out)
     if part.assumed:
         print(f"  assumed: {', '.join(part.assumed)}")
     print(f"  {'fit holds' if fit.ok else 'FIT FAILS'}")
@@ -248,8 +256,8 @@ def _print_files(fit: Fit, dxf: Path | None, report: Path) -> None:
 
 
 def print_fit3d(report: dict[str, Any]) -> None:
-    if report.get("applies") is False:
-        print(f"  --   {'fit_3d':<18} does not apply: {report['reason']}")
+    if not report["applies"]:
+        print(f"  {NOT_APPLICABLE:<4} {'fit_3d':<18} does not apply: {report['reason']}")
         return
     if not report["cases"]:  # the check could not be computed
         print(f"  FAIL {'fit_3d':<18} UNDECIDABLE: {report['reason']}")

@@ -11,9 +11,9 @@ from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.model.contour import Vertex, shape_text
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
-from geom.model.report import band_text, fit_report, with_3d, with_forced
+from geom.model.report import band_text, fit_report, holds_3d, with_3d, with_forced
 from geom.model.units import band, deviation, mm
-from geom.output import OutputSet, decide, holds_3d, opened
+from geom.output import OutputSet, decide, opened
 
 NOTE_HEIGHT_MM = 2.5
 

@@ -125,10 +125,7 @@ def check_shop(minus: float, plus: float, conditions: Conditions, tol: float) ->
     if not short:
         return Check("shop_process", True, f"{leaves}; {holds}", figures)
     why = "no room for any shop" if max(minus, plus) < MIN_PROCESS_MM else "less than needed"
-    hint = ""
-    if conditions.target == "nominal" and shop and minus < need - EPS_MM:
-        hint = "; --target mid leaves room on both sides"
-    return Check("shop_process", False, f"{leaves}: {why}; {holds}{hint}", figures)
+    return Check("shop_process", False, f"{leaves}: {why}; {holds}", figures)
 
 
 HELD_AGAINST_THE_PLATE = {"nut": "its nut", "screw": "its screws", "clamp": "its clamps"}
@@ -329,7 +326,14 @@ def check_grip(sheet: Size, conditions: Conditions, grip: Size) -> Check:
             message += ": the coating band is wider than the grip range allows"
     else:
         message = f"finished plate {band(finished.min, finished.max)} mm, {grip_text}; {sheets}"
-        if finished.max > grip.max + EPS_MM:
+        if works is None and 2 * coating.spread > grip.spread + EPS_MM:
+            message += (
+                f": the coating varies the finished plate by {mm(2 * coating.spread)} mm, more "
+                f"than the grip range's {mm(grip.spread)} mm"
+            )
+        elif works is None:
+            message += f": {mm(coating.max)} mm coating per face alone reaches the grip range's top"
+        elif finished.max > grip.max + EPS_MM:
             message += (
                 f": too thick; with {mm(coating.max)} mm coating per face the sheet may be "
                 f"at most {mm(grip.max - 2 * coating.max)} mm"

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal, Protocol
@@ -406,6 +406,38 @@ def part_openings(places: Sequence[Placement], fits: Sequence[Fit]) -> list[Open
     return cutouts + own
 
 
+def own(a: Opening, b: Opening) -> bool:
+    """Whether `a` and `b` are one placed part's cutout and its own fixing holes (or two
+    of them): the data sheet fixes where they sit, so the web rule of thumb gives way
+    (`own_web_notes` says so)."""
+    return a.owner >= 0 and a.owner == b.owner
+
+
+def own_web(fit: Fit) -> float | None:
+    """The narrowest web between a part's cutout as drawn and its own fixing holes (mm;
+    None without fixing holes), measured as the web rule measures: the same wherever and
+    however the part is placed."""
+    place = Placement("", fit.part, 0.0, 0.0, 0)
+    ops = part_openings([place], [fit])
+    webs = [gap(a, b) for i, a in enumerate(ops) for b in ops[i + 1 :]]
+    return min(webs) if webs else None
+
+
+def own_web_notes(fits: Iterable[Fit], min_web: float, source: str) -> list[str]:
+    """A note per part whose own fixing holes leave less web to its cutout than the web
+    rule `min_web` (mm): the data sheet fixes their positions, and wins."""
+    out = []
+    for fit in fits:
+        web = own_web(fit)
+        if web is not None and -EPS_MM <= web < min_web - EPS_MM:
+            out.append(
+                f"{fit.part.id}: its own fixing holes leave a web of {mm(web)} mm to its "
+                f"cutout, less than the {mm(min_web)} mm minimum ({source}); the data sheet "
+                "fixes where they sit, so the data sheet wins"
+            )
+    return out
+
+
 def _on(conditions: Conditions, sheet: Size | None) -> Conditions:
     return Conditions(
         sheet, conditions.coating, conditions.masked, conditions.target, conditions.shop
@@ -469,7 +501,7 @@ def _webs_and_edges(surface: Surface, ops: list[Opening]) -> list[Violation]:
         a, b = ops[i], ops[j]
         ra = rules[i] if rules[i].min_web >= rules[j].min_web else rules[j]
         g = gap(a, b)
-        if g < ra.min_web - EPS_MM:
+        if g < ra.min_web - EPS_MM and not (g >= -EPS_MM and own(a, b)):
             what = "overlap" if g < 0 else "leave a web of"
             out.append(
                 Violation(

@@ -3,7 +3,7 @@ fails or cannot be decided, FORCED with --force) and one transaction per run
 (geom.output.transaction: staged, locked, swapped in whole; reports with the schema and
 the SHA-256 of their files)."""
 
-from geom.output.gate import Verdict, decide, holds_3d
+from geom.output.gate import Verdict, decide
 from geom.output.transaction import OutputSet, opened, output_set, recover
 
-__all__ = ["OutputSet", "Verdict", "decide", "holds_3d", "opened", "output_set", "recover"]
+__all__ = ["OutputSet", "Verdict", "decide", "opened", "output_set", "recover"]

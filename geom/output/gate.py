@@ -6,9 +6,7 @@ and body STEPs are always written."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 WITHHELD = "a check fails or cannot be decided (--force writes them anyway)"
 """The report's `files.withheld` when the CAM files are withheld."""
@@ -39,13 +37,3 @@ def decide(*checks: bool | None, force: bool = False) -> Verdict:
     """The verdict over `checks`: True holds; False fails; None could not be decided,
     which fails too (closed)."""
     return Verdict(all(c is True for c in checks), force)
-
-
-def holds_3d(fit_3d: Mapping[str, Any] | None) -> bool | None:
-    """The 3D check's verdict: True when not run or when it does not apply (the 2D
-    checks decide alone), else its `ok` when every case was decided, None otherwise."""
-    if fit_3d is None or fit_3d.get("applies") is False:
-        return True
-    if fit_3d.get("decided") is False or not isinstance(fit_3d.get("ok"), bool):
-        return None
-    return bool(fit_3d["ok"])

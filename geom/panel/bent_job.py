@@ -25,6 +25,7 @@ from geom.data.atomic import write_text
 from geom.dxf.flat import BendMark, Marks, write_flat
 from geom.dxf.writer import DxfVersion, Note
 from geom.errors import LintError
+from geom.model.advice import NO_ADVICE, Advice
 from geom.model.bend import Flange, SheetMetal, bend_notes
 from geom.model.body import wing_plate
 from geom.model.layout import Violation
@@ -51,6 +52,7 @@ from geom.panel.job import (
     panel_report,
 )
 from geom.panel.model import Panel
+from geom.panel.ways_out import panel_advice
 
 SUFFIXES = ("-flat.dxf", "-folded.step", "-assembly.step")
 
@@ -208,7 +210,8 @@ def run_bent(
                 folded, assembly = write_folded_steps(panel, outputs.dir)
         forced = dxf is not None and verdict.forced
         bom = write_text(outputs.path(f"{stem}-bom.csv"), bom_csv(panel))
-        document = with_forced(bent_report(panel, violations), forced)
+        advice = panel_advice(panel) if violations else NO_ADVICE
+        document = with_forced(bent_report(panel, violations, advice), forced)
         document["files"] = {
             "dxf": dxf.name if dxf else None,
             "dxf_version": version,
@@ -231,13 +234,16 @@ def run_bent(
         report,
         refused,
         forced,
+        advice,
     )
 
 
-def bent_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, Any]:
+def bent_report(
+    panel: Panel, violations: tuple[Violation, ...], advice: Advice = NO_ADVICE
+) -> dict[str, Any]:
     """The flat panel's report plus the bends, the faces and the flat pattern."""
     metal = bends_of(panel).metal
-    document = panel_report(panel, violations)
+    document = panel_report(panel, violations, advice)
     dx, dy = flat_shift(metal)
     flat = {o.entry: o for o in face_openings(panel)}
     for key in ("cutouts", "holes", "slots"):

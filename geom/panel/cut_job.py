@@ -35,6 +35,7 @@ import numpy as np
 from geom.cad import enclosure as kernel
 from geom.dxf.writer import Note, write_dxf
 from geom.errors import InputError
+from geom.model.advice import NO_ADVICE, Advice
 from geom.model.bend import Frame3
 from geom.model.body import wing_plate
 from geom.model.conditions import Conditions, Shop
@@ -47,17 +48,19 @@ from geom.model.layout import (
     Plan,
     Rule,
     Violation,
+    own_web_notes,
     plan,
     violation_record,
 )
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
-from geom.model.report import fit_report, with_forced
+from geom.model.report import fit_report, no_way_out_report, ways_out_report, with_forced
 from geom.model.tolerance import Size
 from geom.model.units import band, mm
 from geom.output import OutputSet, decide, opened
 from geom.panel.cut_layout import CutLayout, FaceLayout
 from geom.panel.job import PLATE_COLOUR, body_solids
 from geom.panel.model import SHOPS
+from geom.panel.ways_out import layout_advice
 
 COLLISION_MM3 = 0.1
 """A body and the enclosure that share more than this volume collide (mm3): a flange
@@ -152,6 +155,8 @@ class CutFiles:
     forced: bool
     dxfs: tuple[Path, ...] = ()
     """Every face DXF written (one per face)."""
+    advice: Advice = NO_ADVICE
+    """The ways out of the fits that fail (geom.panel.ways_out)."""
 
 
 def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
@@ -578,7 +583,8 @@ def write_cut(plan: CutPlan, out: Path | OutputSet, *, force: bool = False) -> C
             assembly = write_step(target, f"{product} assembly", components)
         dxf = dxfs[0] if dxfs else None
         forced = dxf is not None and verdict.forced
-        document = cut_report(plan)
+        advice = layout_advice([c.fit for c in plan.cuts if c.fit is not None])
+        document = cut_report(plan, advice)
         document["ok"] = verdict.holds  # no solid cut: cannot be decided, fails
         document = with_forced(document, forced)
         document["files"] = {
@@ -599,6 +605,7 @@ def write_cut(plan: CutPlan, out: Path | OutputSet, *, force: bool = False) -> C
         final(dxf),
         forced,
         tuple(outputs.final(d) for d in dxfs),
+        advice,
     )
 
 
@@ -636,7 +643,19 @@ def _face_record(face: CutFace) -> dict[str, Any]:
     }
 
 
-def cut_report(plan: CutPlan) -> dict[str, Any]:
+def data_sheet_notes(plan: CutPlan) -> list[str]:
+    """Where the data sheet wins over the web rule: a part's own fixing holes nearer its
+    cutout than the wall t measured under it (or `min_web`; geom.model.layout.own_web_notes)."""
+    layout, out = plan.layout, []
+    for c in plan.cuts:
+        if c.fit is not None and c.wall is not None:
+            source = "web >= t, t measured" if layout.min_web is None else "face.min_web"
+            least = c.wall[1] if layout.min_web is None else layout.min_web
+            out += own_web_notes([c.fit], least, source)
+    return list(dict.fromkeys(out))
+
+
+def cut_report(plan: CutPlan, advice: Advice = NO_ADVICE) -> dict[str, Any]:
     layout = plan.layout
     several = layout.several
     where: dict[str, Any] = (
@@ -650,7 +669,7 @@ def cut_report(plan: CutPlan) -> dict[str, Any]:
         **where,
         "coating_mm": {"min": layout.coating.min, "max": layout.coating.max},
         "cut_method": plan.method,
-        "notes": plan.notes,
+        "notes": [*plan.notes, *data_sheet_notes(plan)],
         "volume": {
             "before": plan.solid.Volume(),
             "after": plan.result.Volume() if plan.result is not None else None,
@@ -672,4 +691,6 @@ def cut_report(plan: CutPlan) -> dict[str, Any]:
         ],
         "ok": not plan.violations,
         "violations": [violation_record(v) for v in plan.violations],
+        "ways_out": ways_out_report(advice.ways_out),
+        **no_way_out_report(advice.no_way_out),
     }

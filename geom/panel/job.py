@@ -31,16 +31,18 @@ from typing import Any
 from geom.data.atomic import write_text
 from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.errors import LintError
+from geom.model.advice import NO_ADVICE, Advice
 from geom.model.body import wing_plate
 from geom.model.contour import Vertex, circle, rounded_rect
-from geom.model.layout import Violation, violation_record
+from geom.model.layout import Violation, own_web_notes, violation_record
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
 from geom.model.part import Part
-from geom.model.report import fit_report, with_forced
+from geom.model.report import fit_report, no_way_out_report, ways_out_report, with_forced
 from geom.model.units import band, mm
 from geom.output import OutputSet, decide, opened
 from geom.panel.layout import check_layout, rules_for
 from geom.panel.model import Panel, Placed, Slot
+from geom.panel.ways_out import panel_advice
 
 CAM_SUFFIXES = ("-panel.dxf", "-panel.step", "-assembly.step")
 """The CAM files of a flat panel, after its name: withheld when the layout fails."""
@@ -83,6 +85,8 @@ class PanelFiles:
     """Why forced CAM files were not written (the DXF lint refused crossing contours)."""
     forced: bool = False
     """The CAM files were written only because of `force` (and say so)."""
+    advice: Advice = NO_ADVICE
+    """The ways out of the violations (geom.panel.ways_out)."""
 
     @property
     def ok(self) -> bool:
@@ -216,7 +220,8 @@ def run_panel(
                 step_file, assembly = write_panel_steps(panel, outputs.dir)
         forced = dxf is not None and verdict.forced
         bom = write_text(outputs.path(f"{stem}-bom.csv"), bom_csv(panel))
-        document = with_forced(panel_report(panel, violations), forced)
+        advice = panel_advice(panel) if violations else NO_ADVICE
+        document = with_forced(panel_report(panel, violations, advice), forced)
         document["files"] = {
             "dxf": dxf.name if dxf else None,
             "dxf_version": version,
@@ -238,6 +243,7 @@ def run_panel(
         report,
         refused,
         forced,
+        advice,
     )
 
 
@@ -340,10 +346,19 @@ def bom_csv(panel: Panel) -> str:
     return stream.getvalue()
 
 
-def panel_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, Any]:
+def data_sheet_notes(panel: Panel) -> list[str]:
+    """Where the data sheet wins over a rule of thumb: a part's own fixing holes nearer
+    its cutout than the web rule (geom.model.layout.own_web_notes)."""
+    rules = rules_for(panel)
+    return own_web_notes(panel.fits.values(), rules.min_web, rules.web_source)
+
+
+def panel_report(
+    panel: Panel, violations: tuple[Violation, ...], advice: Advice = NO_ADVICE
+) -> dict[str, Any]:
     rules = rules_for(panel)
     assumed = sorted({a for p in panel.places for a in p.part.assumed})
-    notes = [KERF_NOTE, *_part_notes(panel)]
+    notes = [KERF_NOTE, *_part_notes(panel), *data_sheet_notes(panel)]
     if any(p.part.cut_assumed for p in panel.places):
         notes.insert(0, VERIFY_NOTE)
     return {
@@ -377,6 +392,8 @@ def panel_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, A
             "by_part": dict(sorted(Counter(p.part.id for p in panel.places).items())),
         },
         "violations": [violation_record(v) for v in violations],
+        "ways_out": ways_out_report(advice.ways_out),
+        **no_way_out_report(advice.no_way_out),
         "fits": [fit_report(fit) for fit in panel.fits.values()],
         "cutouts": [
             {
