@@ -16,6 +16,7 @@ import pytest
 
 import geom.output
 from geom.model.report import SCHEMA
+from geom.output.transaction import sha256
 
 SCHEMA_FILE = Path(geom.output.__file__).with_name("report.schema.json")
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -115,6 +116,11 @@ def test_catalog_reports_validate(
     assert len(reports) == 2
     for report in reports:
         _valid(validator, report)
+    part = json.loads((out / "770-744_064-000-fit.json").read_text(encoding="utf-8"))
+    listed = {o["file"]: o["sha256"] for o in part["outputs"]}
+    suffixes = ("-cutout.dxf", "-cutout.svg", "-cutout.png", "-body.step", "-drawing.pdf")
+    assert set(listed) == {f"770-744_064-000{s}" for s in (*suffixes, "-drawing.dxf")}
+    assert all(sha256(out / name) == digest for name, digest in listed.items())
 
 
 @pytest.fixture(scope="module")

@@ -94,6 +94,11 @@ def build_all(
                 results.append(result)
         merged = [merge([by_part[pid][g] for g in groups]) for pid in catalog.parts]
         results += [_gated(r, outputs.dir) for r in merged]
+        for r in results:  # each report lists every file of its part or panel
+            roles = r.data.get("files", {})
+            report = roles.get("fit_report") or roles.get("report")
+            if report is not None and (outputs.dir / report).is_file():
+                outputs.relist(report, roles.values())
         kinds = {"template": 0, "part": 1, "panel": 2}
         ordered = tuple(sorted(results, key=lambda r: (kinds.get(r.kind, 3), r.id)))
         index = write_text(outputs.path(INDEX), index_html(ordered, options))

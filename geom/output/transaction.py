@@ -97,6 +97,15 @@ class OutputSet:
         self._reports.append(_Report(name, document, covered))
         return self.out / name
 
+    def relist(self, name: str, covers: Iterable[str]) -> None:
+        """Rewrite the staged report `name` (written by a worker into a set this run
+        holds) with `outputs` listing the staged files of `covers`."""
+        path = self.dir / name
+        document = json.loads(path.read_text(encoding="utf-8"))
+        written = sorted({n for n in covers if n != name and self._written(n)})
+        document["outputs"] = [{"file": n, "sha256": sha256(self.dir / n)} for n in written]
+        write_text(path, dumps(document))
+
     @property
     def report_names(self) -> set[str]:
         return {r.name for r in self._reports}
