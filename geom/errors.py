@@ -35,6 +35,20 @@ class InputError(GeomError, ValueError):
         return f"{text}; allowed {self.allowed}" if self.allowed else text
 
 
+class MissingExtra(GeomError, ImportError):
+    """An optional package that a command or module needs is not installed. Renders as
+    ``<who> needs <package>, which is not installed; allowed pip install
+    'geom-panel[<extra>]'`` (the CLI: one line, exit 2)."""
+
+    def __init__(self, who: str, package: str, extra: str) -> None:
+        self.who, self.package, self.extra = who, package, extra
+        super().__init__(
+            f"{who} needs {package}, which is not installed; allowed pip install "
+            f"'geom-panel[{extra}]'",
+            name=package,
+        )
+
+
 class OutputError(GeomError, OSError):
     """An output file or directory that cannot be written."""
 

@@ -1,14 +1,21 @@
 """Shared fixtures, markers and Hypothesis set-up for the whole suite.
 
-Conventions for every test file (the suite runs in parallel, `pytest -n 2`, see
-pyproject.toml, so no test may depend on what ran before it in its process):
+Conventions for every test file (the suite runs in parallel, pytest-xdist `-n auto --dist
+loadgroup` from pyproject.toml, so no test may depend on what ran before it in its
+process; `-n 0` runs it in one process):
 - Files go under `tmp_path` / `tmp_path_factory`, never a shared path.
 - The full catalog (`geom build --all`, every shipped part and panel) is built once per
-  worker: use the session fixture `catalog` (its output folder and printed summary)
+  run (on one worker): use the session fixture `catalog` (its folder and its summary)
   rather than building it again. Pool, progress and failure variants use
   `small_templates` (two parts and one panel) with `geom build --all --templates DIR`.
 - Expensive per-template work parametrized over `TEMPLATE_IDS` is shared through a
-  module or session fixture (compute once, assert per part).
+  module or session fixture (compute once, assert per part). The tests of a module that
+  share a module or class fixture run on one worker, and every module that uses
+  `catalog` runs on the same worker (`_group_shared_work` below), so each is computed
+  once; session fixtures other than `catalog` are computed once per worker.
+- A test that kills a run at a chosen point sets $GEOM_TEST_KILL_AFTER_REPLACE=k in
+  the child's environment (geom.data.atomic.kill_point): SIGKILL after its k-th file
+  put in place; never a sleep and a kill.
 - A test that runs an outside program is marked so a developer can select or leave it
   out (`-m freecad`, `-m "not freecad"`); CI runs them all: `freecad` (freecadcmd),
   `openscad`, `librecad`, `chromium`. A test that runs OpenCascade per Hypothesis
@@ -36,7 +43,7 @@ from typing import Any
 import hypothesis
 import pytest
 from hypothesis import seed, settings
-from profiles import CI, register, seed_of
+from profiles import CI, no_local_constants, register, seed_of
 
 from geom.cli import main
 from geom.data.templates import load_catalog
@@ -79,7 +86,7 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
     out = tmp_path_factory.mktemp("catalog")
     stream = io.StringIO()
-    summary = build_all(Options(out, Conditions(), 1.0, 100), jobs=2, out=stream)
+    summary = build_all(Options(out, Conditions(), 1.0, 200), jobs=2, out=stream)
     assert not summary.failures, stream.getvalue()
     return out, stream.getvalue()
 
@@ -146,7 +153,35 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    _group_shared_work(items)
+    _seed_and_count_properties(items)
+
+
+def _group_shared_work(items: list[pytest.Item]) -> None:
+    """pytest-xdist groups (`--dist loadgroup`): every module that uses the full catalog
+    runs on one worker (one build), and the tests of a module that share a module or
+    class fixture run on one worker (one computation); the rest spread test by test."""
+
+    def scopes(item: pytest.Item) -> set[str]:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs.values() if info is not None else ()
+        return {d[-1].scope for d in defs if d}
+
+    def module(item: pytest.Item) -> str:
+        return item.nodeid.split("::", 1)[0]
+
+    on_catalog = {module(i) for i in items if "catalog" in getattr(i, "fixturenames", ())}
+    for item in items:
+        if module(item) in on_catalog:
+            item.add_marker(pytest.mark.xdist_group("catalog"))
+        elif scopes(item) & {"module", "class", "package"}:
+            item.add_marker(pytest.mark.xdist_group(module(item)))
+
+
+def _seed_and_count_properties(items: list[pytest.Item]) -> None:
     """Fix each property's seed from its name; count and digest the examples it runs."""
+    if settings().derandomize:
+        no_local_constants()
     for item in items:
         function = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))
         if not getattr(function, "is_hypothesis_test", False):

@@ -15,6 +15,12 @@ searching for other bugs for up to 10 s of wall time). Failing examples print wi
 blob that replays them (`@reproduce_failure`). `geom-deep` draws five times as many
 examples at random and keeps failing examples in .hypothesis/ to replay them first.
 
+Hypothesis also draws constants it finds in the source of the local modules imported so
+far (`_get_local_constants`, an internal of the pinned version): which modules those are
+depends on what ran before in the process, and the pool changes whenever a test's text
+does. `no_local_constants` turns that off in a derandomized run, so a property draws
+from its seed, its strategies and Hypothesis's own constants only.
+
 Kernel properties (OpenCascade builds per example, seconds each) use `kernel_property`:
 `KERNEL_EXAMPLES` examples in `geom-ci`, the profile's count otherwise, and no shrinking
 (Hypothesis stops shrinking after 300 s of wall time, which a kernel example reaches).
@@ -85,3 +91,14 @@ def kernel_settings() -> settings:
 def kernel_property(test: F) -> F:
     """`kernel_settings` as a decorator, above @given like any settings decorator."""
     return kernel_settings()(test)
+
+
+def no_local_constants() -> None:
+    """Draw no constants from the local modules' source (see the module doc)."""
+    from hypothesis.internal.conjecture import providers
+    from hypothesis.internal.constants_ast import Constants
+
+    if not hasattr(providers, "_get_local_constants"):  # a new Hypothesis: look again
+        raise RuntimeError("hypothesis.internal.conjecture.providers._get_local_constants")
+    empty = Constants()
+    providers._get_local_constants = lambda: empty  # type: ignore[attr-defined]

@@ -91,6 +91,25 @@ def build(fit: Fit, out: Path) -> tuple[Path, Path, Path]:
     return cut, files.dxf, files.pdf
 
 
+class Built(dict[str, tuple[Fit, tuple[Path, Path, Path]]]):
+    """Each part's uncoated fit and `build`'s files, written on first use. Read only."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        super().__init__()
+        self.factory = factory
+
+    def __missing__(self, part_id: str) -> tuple[Fit, tuple[Path, Path, Path]]:
+        fit = fit_of(part_id)
+        self[part_id] = fit, build(fit, self.factory.mktemp("drawing"))
+        return self[part_id]
+
+
+@pytest.fixture(scope="module")
+def uncoated(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The uncoated drawings, each written once for the module."""
+    return Built(tmp_path_factory)
+
+
 def fit_of(part_id: str, coating: Size | None = None) -> Fit:
     part = CATALOG.parts[part_id]
     coating = coating or Size.exact(0.0)
@@ -115,9 +134,8 @@ def pdf_text(path: Path) -> str:
 
 
 @pytest.mark.parametrize("part_id", PART_IDS)
-def test_pdf_states_dimensions_with_tolerance(part_id: str, tmp_path: Path):
-    fit = fit_of(part_id)
-    cut_dxf, _, pdf = build(fit, tmp_path)
+def test_pdf_states_dimensions_with_tolerance(part_id: str, uncoated: Built):
+    fit, (cut_dxf, _, pdf) = uncoated[part_id]
     text = pdf_text(pdf)
     width, height, _ = cut_measurements(cut_dxf, part_id)
     cutout = _cutout(part_id)
@@ -254,12 +272,11 @@ def test_same_input_same_bytes_and_revision_follows_inputs(tmp_path: Path):
 
 
 @pytest.mark.parametrize("part_id", PART_IDS)
-def test_drawing_prints_the_cut_at_its_stated_scale(part_id: str, tmp_path: Path):
+def test_drawing_prints_the_cut_at_its_stated_scale(part_id: str, uncoated: Built):
     """The cutout on the A4 page measures (DXF size x scale) mm: the scale is true."""
     from geom.render.preview import CUT_COLOUR, MM_TO_PT
 
-    fit = fit_of(part_id)
-    cut_dxf, _, pdf = build(fit, tmp_path)
+    _, (cut_dxf, _, pdf) = uncoated[part_id]
     width, height = size_of(list(ezdxf.readfile(cut_dxf).modelspace().query("*[layer=='CUT']")))
     page = pymupdf.open(pdf)[0]
     match = re.search(r"scale (\d+(?:\.\d+)?):(\d+(?:\.\d+)?)", page.get_text())
