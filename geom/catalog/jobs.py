@@ -217,7 +217,7 @@ def _key_data(fit: Fit) -> dict[str, Any]:
         "frame": part.frame.id if part.frame else None,
         "sheet": [fit.sheet.min, fit.sheet.max],
         "grip": [snap.grip.min, snap.grip.max],
-        "cut": [cut.width, cut.height, cut.corner_radius],
+        "cut": [*cut.extent(), cut.corner_radius],
         "band": [snap.cutout.width, snap.cutout.height, snap.tolerance],
         "shape": shape_fields(cut),
         "bands": {n: list(snap.band(n)) for n in snap.cutout.SIZES},

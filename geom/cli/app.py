@@ -15,7 +15,7 @@ import re
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
-from typing import NoReturn, cast
+from typing import NoReturn, cast, get_args
 
 from geom.cli.body import add_body
 from geom.cli.catalog import add_preview
@@ -31,6 +31,7 @@ from geom.errors import (
     Plain,
     TemplateWarning,
 )
+from geom.model.part import Mounting
 from geom.version import __version__
 
 
@@ -132,8 +133,8 @@ def _library_logs_quiet(debug: bool) -> Iterator[None]:
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="geom",
-        description="Cutout DXFs and worst-case fit checks for snap-in panel parts. "
-        "All sizes in millimetres.",
+        description="Cutout DXFs, panels and worst-case fit checks for panel-mounted parts "
+        f"({', '.join(get_args(Mounting))} mounting). All sizes in millimetres.",
         epilog="Exit status: 0 fit holds, 1 a fit check fails (or a DXF fails geom's lint: "
         "a bug), 2 bad input.",
     )

@@ -256,6 +256,12 @@ class _Shape:
         """The same shape with the given toleranced sizes replaced (mm)."""
         return replace(cast(Any, self), **sizes)
 
+    def extent(self) -> tuple[float, float]:
+        """Width and height of the cut as drawn: its contour's bounding box, what the DXF
+        measures (mm). The figure every output states as the cut's size."""
+        x0, y0, x1, y1 = bounds(self._contour())
+        return x1 - x0, y1 - y0
+
     def envelope(self) -> tuple[float, float]:
         """Width and height of the smallest origin-centred box holding the shape (mm)."""
         x0, y0, x1, y1 = bounds(self._contour())

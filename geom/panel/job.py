@@ -317,6 +317,7 @@ def bom_csv(panel: Panel) -> str:
         part = parts[pid]
         fit = panel.fits.get(pid)
         cut = fit.cut if fit is not None else None
+        size = cut.extent() if cut else None
 
         def info(key: str, part: Part = part) -> str:
             quote = part.info.get(key)
@@ -339,8 +340,8 @@ def bom_csv(panel: Panel) -> str:
                 info("rated_voltage_v"),
                 info("rated_current_a"),
                 info("counterpart"),
-                mm(cut.width) if cut else "",
-                mm(cut.height) if cut else "",
+                mm(size[0]) if size else "",
+                mm(size[1]) if size else "",
                 mm(cut.corner_radius) if cut else "",
                 ("yes" if part.cut_assumed else "no") if cut else "",
             ]
