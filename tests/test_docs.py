@@ -342,3 +342,20 @@ def test_every_option_the_docs_name_exists() -> None:
                 if o not in known
             ]
     assert not wrong, wrong
+
+
+def test_the_catalog_counts_in_outputs_md_are_a_real_runs(catalog: tuple[Path, str]) -> None:
+    """docs/outputs.md's parts, panels and files of the shipped catalog, and the summary
+    line it quotes, against the catalog built here (`geom build --all`, as `make run`)."""
+    out, summary = catalog
+    text = " ".join((ROOT / "docs" / "outputs.md").read_text(encoding="utf-8").split())
+    stated = re.search(r"shipped catalog \((\d+) parts, (\d+) panels?\) gives (\d+) files", text)
+    quoted = re.search(r"summary's last line says `([^`]+)`", text)
+    assert stated and quoted
+    assert quoted.group(1) in summary
+    parts, panels, files = (int(n) for n in stated.groups())
+    assert f"{parts} parts, {panels} panels, {files} files, 0 failures" in summary
+    written = sorted(p.name for p in out.iterdir() if p.name != "index.html")
+    assert len(written) == files
+    assert len({n for n in written if n.endswith("-fit.json")}) == parts
+    assert len({n for n in written if n.endswith("-report.json")}) == panels

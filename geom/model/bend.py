@@ -377,6 +377,16 @@ class SheetMetal:
         """u along the edge, w outward from the outline (mm)."""
         return fr.origin[0] + u * fr.d[0] + w * fr.n[0], fr.origin[1] + u * fr.d[1] + w * fr.n[1]
 
+    def relief_corners(self) -> int:
+        """How many corners of the blank carry a relief notch: two flanges meet there and
+        the relief reaches past 0 mm."""
+        if self.relief.reach <= 0:
+            return 0
+        return sum(
+            self.flange(arriving) is not None and self.flange(leaving) is not None
+            for arriving, leaving, _, _ in _CORNERS
+        )
+
     def outline(self) -> list[Vertex]:
         """The blank's outline in the flat pattern, counter-clockwise, with the corner
         reliefs (mm)."""

@@ -1,8 +1,10 @@
 """The drawing of a bent panel: one A3 landscape page (PDF) and its DXF (mm). The flat
 pattern as written (the CUT contours and the bend lines of the flat DXF, measured from
-it: the blank's size), a table of the bends, the folded part as sections through the
-middle of the base (geom.model.bend.SheetMetal.section), the BOM, notes and a title
-block with the panel's revision."""
+it: the blank's size), a table of the bends, a table of every opening face by face (its
+reference, label, part and position in its face's frame, and its size from the same
+contour the DXF draws), the folded part as sections through the middle of the base
+(geom.model.bend.SheetMetal.section), the BOM, notes (the corner reliefs only when the
+blank has them) and a title block with the panel's revision."""
 
 from __future__ import annotations
 
@@ -23,8 +25,9 @@ from geom.dxf.layers import (
 )
 from geom.dxf.writer import add_contour, write_document
 from geom.model.bend import Edge, SheetMetal
+from geom.model.layout import Placement
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
-from geom.model.panel_view import PanelView
+from geom.model.panel_view import HoleView, PanelView, SlotView
 from geom.model.units import band, mm
 from geom.render.panel_drawing import (
     A3_H,
@@ -38,6 +41,8 @@ from geom.render.preview import page_png, pdf_bytes, pdf_document, render, svg_b
 from geom.render.sheet import (
     BORDER,
     HEADING_MM,
+    LINE_PITCH,
+    TEXT_MM,
     WRAP,
     Sheet,
     assumed_box,
@@ -140,7 +145,7 @@ def write_bent_drawing(
         ]
         for i, f in enumerate(metal.flanges, 1)
     ]
-    text_table(
+    top = text_table(
         sheet,
         14.0,
         FLAT_VIEW[1] - 6,
@@ -158,6 +163,7 @@ def write_bent_drawing(
         ],
         rows,
     )
+    _openings(sheet, panel, metal, top - 3)
     _folded(sheet, metal)
     _right_column(sheet, panel, flat_dxf, bom_csv, s)
     stem = f"{panel.name}-flat"
@@ -172,6 +178,52 @@ def write_bent_drawing(
     path = write_bytes(out_dir / f"{stem}-drawing.pdf", pdf_bytes(pdf))
     svg = write_bytes(out_dir / f"{stem}-drawing.svg", svg_bytes(doc, scale=s, recording=drawn))
     return PanelDrawingFiles(dxf, path, svg, png, rev)
+
+
+def opening_rows(panel: PanelView, metal: SheetMetal) -> list[list[str]]:
+    """One row per opening, face by face (the base, then the flanges in the file's order),
+    each face's cutouts (C1..), holes (H1..) and slots (S1..) in file order: face,
+    reference, label, what it is, x and y in its face's frame, size (mm; a cutout's as
+    drawn, the extent of its contour, across and up as placed)."""
+    rows: list[tuple[int, list[str]]] = []
+    order = {face: i for i, face in enumerate(metal.faces)}
+    for i, p in enumerate(panel.places, 1):
+        w, h = panel.fits[p.part.id].cut.extent()
+        w, h = (h, w) if p.turned else (w, h)
+        size = f"{dim_mm(w)} x {dim_mm(h)}"
+        rows.append((order[p.face], [p.face, f"C{i}", p.label or "-", p.part.id, *_at(p), size]))
+    for i, hole in enumerate(panel.holes, 1):
+        size = f"dia. {dim_mm(hole.diameter)}"
+        rows.append(
+            (order[hole.face], [hole.face, f"H{i}", hole.label or "-", "hole", *_at(hole), size])
+        )
+    for i, slot in enumerate(panel.slots, 1):
+        size = f"{dim_mm(slot.length)} x {dim_mm(slot.width)} at {slot.angle} deg"
+        rows.append(
+            (order[slot.face], [slot.face, f"S{i}", slot.label or "-", "slot", *_at(slot), size])
+        )
+    return [row for _, row in sorted(rows, key=lambda r: r[0])]
+
+
+def _at(opening: HoleView | SlotView | Placement) -> tuple[str, str]:
+    return dim_mm(opening.x), dim_mm(opening.y)
+
+
+def _openings(sheet: Sheet, panel: PanelView, metal: SheetMetal, top: float) -> None:
+    """The opening table under the bends' table, as many rows as the page holds; the rest
+    are in the report."""
+    rows = opening_rows(panel, metal)
+    room = max(int((top - BORDER - 4) / (TEXT_MM * LINE_PITCH)) - 2, 1)
+    if len(rows) > room:
+        more = len(rows) - room + 1
+        rows = [
+            *rows[: room - 1],
+            ["", "", "", f"{more} more: {panel.name}-report.json", "", "", ""],
+        ]
+    heading = "OPENINGS face by face; x, y in the face's frame from its lower-left corner"
+    sheet.text(heading, 14.0, top)
+    columns = [("face", 16), ("ref", 10), ("label", 14), ("opening", 40), ("x", 18), ("y", 18)]
+    text_table(sheet, 14.0, top - 1, [*columns, ("size", 40)], rows)
 
 
 def _folded(sheet: Sheet, metal: SheetMetal) -> None:
@@ -225,8 +277,14 @@ def _right_column(sheet: Sheet, panel: PanelView, flat_dxf: Path, bom_csv: Path,
         + ("FAIL (written with --force)." if forced else "hold."),
         "K ANSI = k DIN / 2 (neutral fibre K t from the inside face); BA = bend "
         "allowance, v = DIN 6935's blank compensation.",
-        f"Reliefs {metal.relief.shape}, {mm(metal.relief.size)} mm. DXF: {KERF_NOTE}.",
+        f"DXF: {KERF_NOTE}.",
     ]
+    corners = metal.relief_corners()
+    if corners:
+        notes.append(
+            f"Corner reliefs {metal.relief.shape}, {mm(metal.relief.size)} mm past both "
+            f"bends, at {corners} corner{'s' if corners > 1 else ''}."
+        )
     lines = ["NOTES (dimensions in mm)"]
     for i, note in enumerate(notes, 1):
         wrapped = textwrap.wrap(note, WRAP)
