@@ -102,7 +102,9 @@ def test_whole_catalog_same_bytes_across_processes(
     fresh process in another time zone with another hash seed (1 worker)."""
     other = {"TZ": "Asia/Tokyo" if os.environ.get("TZ") != "Asia/Tokyo" else "UTC"}
     other["PYTHONHASHSEED"] = "2" if os.environ.get("PYTHONHASHSEED") != "2" else "1"
-    run = _geom("build", "--all", "-o", str(tmp_path / "0"), "--jobs", "1", env=other)
+    out = str(tmp_path / "0")
+    # --dpi 100: as the `catalog` fixture builds it
+    run = _geom("build", "--all", "-o", out, "--jobs", "1", "--dpi", "100", env=other)
     assert run.returncode == 0, run.stderr
     names = _same_bytes(catalog[0], tmp_path / "0")
     kinds = {Path(n).suffix for n in names}
