@@ -9,11 +9,16 @@ template copied COPIES times under new ids (through $GEOM_TEMPLATES), to show ho
 speed-up grows once the fixed costs (interpreter start, imports of ezdxf, PyMuPDF and
 the OpenCascade kernel, about 1.5 s, paid once in both cases) weigh less.
 
+Then the shipped catalog on a local Dask cluster of two worker processes
+(`--scheduler`), timed the same way, and every file compared with the `--jobs 1` build
+(they must be the same bytes).
+
 The machine is shared: for scale, the same script also measures how much two processes
 gain over one on a pure CPU loop at the same moments (the most any parallel build can
 gain here then).
 
     PYTHONPATH=$PWD python benchmarks/bench_catalog.py [RUNS] [COPIES]
+    (the Dask part needs geom-panel[dask]; it is left out when Dask is not installed)
 """
 
 from __future__ import annotations
@@ -31,20 +36,47 @@ RUNS = 3
 COPIES = 5
 
 
-def one_run(jobs: int, templates: Path | None) -> float:
+def one_run(jobs: int, templates: Path | None, keep: Path | None = None, *extra: str) -> float:
+    """Seconds of one `geom build --all --jobs N` (plus `extra` options) in a fresh
+    process, into `keep` when given (else a temporary folder)."""
     env = dict(os.environ)
     if templates is not None:
         env["GEOM_TEMPLATES"] = str(templates)
     with tempfile.TemporaryDirectory(prefix="bench-catalog-") as tmp:
-        out = str(Path(tmp) / "out")
+        out = str(keep or Path(tmp) / "out")
+        command = [sys.executable, "-m", "geom", "build", "--all", "-o", out, "--jobs", str(jobs)]
         start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "geom", "build", "--all", "-o", out, "--jobs", str(jobs)],
-            check=True,
-            capture_output=True,
-            env=env,
-        )
+        subprocess.run([*command, *extra], check=True, capture_output=True, env=env)
         return time.perf_counter() - start
+
+
+def bench_dask(runs: int) -> None:
+    """The shipped catalog on a local Dask cluster of 2 worker processes against --jobs
+    1: the median times and whether every file is the same bytes."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        print("Dask not installed: the cluster build is left out")
+        return
+    root = str(Path(__file__).resolve().parents[1])
+    os.environ["PYTHONPATH"] = os.pathsep.join([root, *sys.path])  # the workers' geom
+    with tempfile.TemporaryDirectory(prefix="bench-dask-") as tmp:
+        serial, cluster_out = Path(tmp) / "serial", Path(tmp) / "cluster"
+        local = [one_run(1, None, serial)]
+        with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+            address = cluster.scheduler_address
+            dask = [one_run(1, None, cluster_out, "--scheduler", address)]
+            for _ in range(runs - 1):
+                local.append(one_run(1, None))
+                dask.append(one_run(1, None, None, "--scheduler", address))
+        names = sorted(p.name for p in serial.iterdir())
+        same = names == sorted(p.name for p in cluster_out.iterdir()) and all(
+            (serial / n).read_bytes() == (cluster_out / n).read_bytes() for n in names
+        )
+    print("shipped catalog on a local Dask cluster (2 worker processes)")
+    print(f"  --jobs 1:            median {statistics.median(local):.2f} s over {runs} runs")
+    print(f"  --scheduler (2 wkr): median {statistics.median(dask):.2f} s over {runs} runs")
+    print(f"  {len(names)} files, the same bytes as --jobs 1: {'yes' if same else 'NO'}")
 
 
 def copied_templates(directory: Path, copies: int) -> Path:
@@ -112,6 +144,7 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else RUNS
     copies = int(sys.argv[2]) if len(sys.argv) > 2 else COPIES
     bench("shipped catalog (3 templates, example panels)", runs, None)
+    bench_dask(runs)
     with tempfile.TemporaryDirectory(prefix="bench-templates-") as tmp:
         templates = copied_templates(Path(tmp), copies)
         n = len(list(templates.glob("*.toml")))

@@ -143,11 +143,10 @@ def write_cutout_dxf(
     """Write ``<id>-cutout.dxf`` and ``<id>-fit.json`` into `out_dir` (created if needed).
     The DXF is written only when the fit holds, or with `force` (then marked "FIT FAILS -
     forced"); `version` "r2000" (mm units) or "r12"; `explode`: LINE and ARC entities."""
-    from geom.data.atomic import prepare_dir
     from geom.dxf.cutout import write_cutout
 
-    out = prepare_dir(Path(out_dir))
-    return write_cutout(fit, out, version=_version(version), explode=explode, force=force)
+    dxf_version = _version(version)
+    return write_cutout(fit, Path(out_dir), version=dxf_version, explode=explode, force=force)
 
 
 def write_body_step(
@@ -157,11 +156,14 @@ def write_body_step(
     needed), placed for a panel whose front face is Z = 0, the cutout centred on X = Y = 0.
     The latch wings sit for the thickest finished plate of `sheet` and `coating` (mm or
     (min, max) mm), or without a sheet for the top of the grip range."""
-    from geom.data.atomic import prepare_dir
+    from geom.output import output_set
     from geom.services import write_body
 
     plate = _body_plate(part, sheet, coating)
-    return write_body(part, plate, prepare_dir(Path(out_dir)))
+    with output_set(Path(out_dir)) as outputs:
+        step = write_body(part, plate, outputs.dir)
+        outputs.claim(step.name)
+    return outputs.final(step)
 
 
 def cutout_face(fit: Fit) -> Any:
@@ -212,15 +214,17 @@ def build_panel(
     PNG), BOM and report into `out_dir` (created if needed), as `geom panel` does: the
     DXF, STEP and drawing files only when the layout holds, or with `force` (then
     marked)."""
-    from geom.data.atomic import prepare_dir
+    from geom.output import output_set
     from geom.panel.bent_job import run_bent
     from geom.panel.job import run_panel
-    from geom.render.drawings import draw_panel
+    from geom.render.drawings import draw_panel, drawing_names
 
-    out = prepare_dir(Path(out_dir))
     run = run_panel if panel.bends is None else run_bent
-    files = run(panel, out, version=_version(version), explode=explode, force=force)
-    draw_panel(panel, files.dxf, files.bom, out)
+    dxf_version = _version(version)
+    with output_set(Path(out_dir)) as outputs:
+        also = drawing_names(panel)
+        files = run(panel, outputs, version=dxf_version, explode=explode, force=force, also=also)
+        draw_panel(panel, files.dxf, files.bom, outputs)
     return files
 
 

@@ -37,7 +37,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import cadquery as cq
+from geom.errors import MissingExtra
+
+try:
+    import cadquery as cq
+except ModuleNotFoundError as exc:  # an optional extra: say which, not a bare error
+    if exc.name != "cadquery":
+        raise
+    raise MissingExtra("geom.cq (the CadQuery plugin)", "CadQuery", "cadquery") from None
 
 from geom.api import Band, check_fit, cutout_face
 from geom.cad import enclosure as kernel
@@ -73,9 +80,9 @@ class CutError(GeomError, RuntimeError):
 
 
 class LayoutError(GeomError, ValueError):
-    """A layout breaks a rule of `geom cut` (a fit, an edge distance, a web, a body
-    colliding with the enclosure): `violations` holds them, `report` the JSON report (as
-    `geom cut` writes it)."""
+    """A layout breaks a rule of `geom cut` (a fit, an edge distance, a web, flanges or
+    bodies colliding with each other or with the enclosure): `violations` holds them,
+    `report` the JSON report (as `geom cut` writes it)."""
 
     def __init__(self, message: str, violations: Sequence[Any], report: dict[str, Any]) -> None:
         super().__init__(message)
@@ -251,8 +258,10 @@ def panel_layout(
     """Cut every opening of `layout` (a layout file's path, docs/cut.md, or the
     `CutLayout` loaded from it) into the solid on the chain and place every part's body:
     `geom cut` in one call, with its checks (walls measured, fits, edge distances to the
-    face's real boundary, webs, body collisions) and its face frame. The face is the
-    layout's ``[face]``, or the one `select` (a CadQuery string selector) picks.
+    face's real boundary, webs, flanges and bodies of parts on one face and across faces,
+    bodies against the enclosure: the layout plan every surface shares) and its face
+    frames. The faces are the layout's ``[face]`` or ``[[face]]`` tables; for a one-face
+    layout, `select` (a CadQuery string selector) may pick another.
 
     A broken rule raises `LayoutError` (with the violations and the report) unless
     `force`. The result is a new Workplane holding the cut solid, with ``geomAssembly``

@@ -35,13 +35,32 @@ class InputError(GeomError, ValueError):
         return f"{text}; allowed {self.allowed}" if self.allowed else text
 
 
+class MissingExtra(GeomError, ImportError):
+    """An optional package that a command or module needs is not installed. Renders as
+    ``<who> needs <package>, which is not installed; allowed pip install
+    'geom-panel[<extra>]'`` (the CLI: one line, exit 2)."""
+
+    def __init__(self, who: str, package: str, extra: str) -> None:
+        self.who, self.package, self.extra = who, package, extra
+        super().__init__(
+            f"{who} needs {package}, which is not installed; allowed pip install "
+            f"'geom-panel[{extra}]'",
+            name=package,
+        )
+
+
 class OutputError(GeomError, OSError):
     """An output file or directory that cannot be written."""
 
 
+class Plain(str):
+    """A value shown as it is, without quotes: a place or a piece of input described
+    (`the line (0, 0) -> (1, 0)`), not a text the user typed."""
+
+
 def _show(value: object) -> str:
     """A value as the user wrote it, shortened to keep the message on one line."""
-    text = repr(value) if isinstance(value, str) else str(value)
+    text = repr(value) if isinstance(value, str) and not isinstance(value, Plain) else str(value)
     text = text.replace("\n", "\\n")
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -58,3 +77,8 @@ class LintError(GeomError, RuntimeError):
 class GeomDeprecationWarning(FutureWarning):
     """An old spelling in a user's file or command line that still works (the message
     names the new one). The CLI prints each as one `geom: note:` line."""
+
+
+class TemplateWarning(UserWarning):
+    """A template in a user's template folder that cannot be read: skipped, every other
+    part still works. The CLI prints each as one `geom: warning:` line."""

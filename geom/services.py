@@ -106,9 +106,10 @@ def write_body(part: Part, plate: float, out: Path) -> Path:
 
 
 def fit3d_report(fit: Fit) -> dict[str, Any]:
-    """The 3D fit check of `fit`, as the report's `fit_3d` entry. It measures latches
-    and a rectangular collar in a rectangular opening: for any other part it does not
-    apply (`"applies": false`, with the reason) and the 2D checks decide alone."""
+    """The 3D fit check of `fit`, as the report's `fit_3d` entry: `{"applies": true,
+    "ok": ..., ...}`. It measures latches and a rectangular collar in a rectangular
+    opening: for any other part it does not apply, `{"applies": false, "reason": ...}`
+    with no `ok` (neither a pass nor a failure), and the 2D checks decide alone."""
     from geom.cad.fit3d import check_3d
 
     snap = fit.part.fit
@@ -117,6 +118,9 @@ def fit3d_report(fit: Fit) -> dict[str, Any]:
             f"the 3D check measures snap-in latches in a rect cutout; this part is "
             f"{snap.mounting} with a {snap.cutout.kind} cutout: the 2D checks decide"
         )
-        return {"ok": True, "applies": False, "reason": reason, "cases": []}
-
-    return check_3d(fit).report()
+        return {"applies": False, "reason": reason}
+    try:
+        return {"applies": True, **check_3d(fit).report()}
+    except Exception as exc:  # the kernel could not compute it: fails closed, says why
+        reason = f"the 3D check could not be computed ({type(exc).__name__}: {exc})"
+        return {"applies": True, "ok": False, "decided": False, "reason": reason, "cases": []}

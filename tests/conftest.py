@@ -85,7 +85,7 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
     out = tmp_path_factory.mktemp("catalog")
     stream = io.StringIO()
-    summary = build_all(Options(out, Conditions(), 1.0, 100), jobs=2, out=stream)
+    summary = build_all(Options(out, Conditions(), 1.0, 200), jobs=2, out=stream)
     assert not summary.failures, stream.getvalue()
     return out, stream.getvalue()
 

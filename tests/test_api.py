@@ -76,13 +76,9 @@ def test_first_script_writes_what_it_says(folder: Path) -> None:
 def test_coating_script_finds_the_ways_out_and_the_sheets(folder: Path) -> None:
     done = _run(SCRIPTS[1], folder)
     assert done.returncode == 0, done.stderr
-    ways = re.findall(r"^(mask|tighter_band|thinner_sheet) ([\d.]+) ", done.stdout, re.M)
-    figures = {way: float(figure) for way, figure in ways}
-    assert figures == {
-        "mask": pytest.approx(0.05),  # a masked mid cut leaves +/- T/2
-        "tighter_band": pytest.approx(0.049),  # T/2 - w >= 1 um
-        "thinner_sheet": pytest.approx(2.0 - 2 * 0.12),
-    }
+    changes = re.findall(r"^(\{.*?\}) ", done.stdout, re.M)
+    # 0.06 + (T/2 - 1 um) = 0.109 mm: the widest band that leaves a 1 um shop
+    assert changes == ["{'coating': [0.06, 0.109]}", "{'masked': True}"]
     assert "sheets 0.34 .. 1.84 mm grip" in done.stdout
 
 

@@ -229,9 +229,10 @@ def test_copying_the_catalog_keeps_links_working(catalog: tuple[Path, str], tmp_
 
 @pytest.fixture(scope="module")
 def small_catalog(tmp_path_factory: pytest.TempPathFactory, small_templates: Path) -> Path:
-    """The small catalog (two parts, one panel) built by 2 worker processes."""
+    """The small catalog (two parts, one panel) built by 2 worker processes, at the
+    catalog's default 200 dpi (as the shared full catalog it is compared with)."""
     out = tmp_path_factory.mktemp("small-catalog")
-    options = Options(out, Conditions(), 1.0, 100, (small_templates,))
+    options = Options(out, Conditions(), 1.0, 200, (small_templates,))
     assert not build_all(options, jobs=2, out=io.StringIO()).failures
     return out
 
@@ -247,7 +248,7 @@ def test_jobs_1_and_jobs_2_write_the_same_bytes(
     small_catalog: Path, small_templates: Path, catalog: tuple[Path, str], tmp_path: Path
 ):
     serial = tmp_path / "serial"
-    options = Options(serial, Conditions(), 1.0, 100, (small_templates,))
+    options = Options(serial, Conditions(), 1.0, 200, (small_templates,))
     assert not build_all(options, jobs=1, out=io.StringIO()).failures
     _same_files(small_catalog, serial)
     # A part's files do not depend on what else the catalog holds.
@@ -287,7 +288,7 @@ def test_forkserver_workers_write_the_same_bytes(
 
     monkeypatch.setattr(geom.catalog.pool, "_context", forkserver)
     other = tmp_path / "forkserver"
-    options = Options(other, Conditions(), 1.0, 100, (small_templates,))
+    options = Options(other, Conditions(), 1.0, 200, (small_templates,))
     assert not build_all(options, jobs=2, out=io.StringIO()).failures
     _same_files(small_catalog, other)
 

@@ -339,7 +339,9 @@ def test_toml_error_position_from_the_exception_attributes() -> None:
         "t.toml:line 2, column 5: 'b =' is not valid TOML (invalid value); allowed TOML syntax"
     )
     unplaced = toml_error("t.toml", "", tomllib.TOMLDecodeError("Something else"))
-    assert str(unplaced) == "t.toml:(file): not valid TOML (something else); allowed TOML syntax"
+    assert str(unplaced) == (
+        "t.toml:(file): the file is not valid TOML (something else); allowed TOML syntax"
+    )
 
 
 def test_duplicate_ids_in_one_directory(
@@ -348,7 +350,14 @@ def test_duplicate_ids_in_one_directory(
     for name in ("a.toml", "b.toml"):
         (tmp_path / name).write_bytes(SHIPPED.read_bytes())
     monkeypatch.setenv("GEOM_TEMPLATES", str(tmp_path))
-    _assert_refused(geom("list"), tmp_path, "b.toml:part.id", "a duplicate of")
+    listed = geom("list")
+    assert listed.code == 0 and "770-744/064-000" not in listed.out and "dsub-E9" in listed.out
+    (warning,) = listed.err.splitlines()
+    assert warning.startswith("geom: warning: ") and "b.toml:part.id" in warning
+    assert "a duplicate of" in warning and "(this template is skipped)" in warning
+    used = geom("check", "770-744/064-000")
+    assert used.code == 2 and used.err.splitlines()[-1].startswith("geom: ")
+    assert "b.toml:part.id" in used.err.splitlines()[-1]
 
 
 def test_output_directory_is_a_file(geom, tmp_path: Path) -> None:

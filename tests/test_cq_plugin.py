@@ -354,3 +354,20 @@ def test_a_screw_fixed_part_takes_its_fixing_holes_along() -> None:
             walls[round(f.Center().y, 6)] = walls.get(round(f.Center().y, 6), 0.0) + f.Area()
     assert sorted(walls) == [-12.495, 12.495]
     assert all(a == pytest.approx(math.pi * 3.1 * 1.5, abs=1e-6) for a in walls.values())
+
+
+def test_the_docs_plugin_example_prints_no_library_warning(tmp_path: Path) -> None:
+    """The api page's `panelLayout` example, run as a user runs it (a fresh interpreter,
+    Python's default warning filters): its output only, no third-party warning (CadQuery
+    2.8 deprecates `Assembly.save` with a FutureWarning; the page uses `export`)."""
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    blocks = [b.split("```")[0] for b in text.split("```python\n")[1:]]
+    (block,) = [b for b in blocks if "geomAssembly" in b]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONWARNINGS", None)
+    run = subprocess.run(
+        [sys.executable, "-c", block], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    assert (tmp_path / "lid-assembly.step").stat().st_size > 0

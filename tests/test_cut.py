@@ -103,11 +103,13 @@ def test_good_layout_exits_0_and_cuts_one_valid_solid(good: tuple[Path, Path, in
     assert (report["face"]["width"], report["face"]["height"]) == pytest.approx((154, 94))
 
 
-def test_face_dxf_has_the_outline_and_both_cutouts(good: tuple[Path, Path, int]) -> None:
+def test_face_dxf_cuts_both_cutouts_and_references_the_outline(
+    good: tuple[Path, Path, int],
+) -> None:
     _, out, _ = good
-    loops = cut_loops(out / "lid-face.dxf")
-    assert len(loops) == 3 and all(loop.closed for loop in loops)
-    outline, *cuts = sorted(loops, key=lambda loop: -loop.width)
+    cuts = cut_loops(out / "lid-face.dxf")
+    (outline,) = cut_loops(out / "lid-face.dxf", "REFERENCE")
+    assert len(cuts) == 2 and all(loop.closed for loop in [*cuts, outline])
     assert (outline.width, outline.height) == pytest.approx((154, 94), abs=1e-6)
     assert outline.centre == pytest.approx((77, 47), abs=1e-6)
     w, h, _, _ = cut_area()
@@ -185,9 +187,12 @@ def test_a_part_near_the_face_edge_fails(tmp_path: Path, capsys: Any) -> None:
     distance = 22.0 - w / 2  # 1.225 mm < 1.5 t = 3 mm
     assert f"place[0] is {distance:.3f} mm from the face's boundary" in text
     assert "place[0] at (22.000, 50.000)" in text
-    (edge,) = _violations(out)
+    # The 45.5 x 18.5 mm flange reaches 45.5 / 2 - 22 = 0.75 mm past the lid's left edge.
+    edge, flange = _violations(out)
     assert edge["rule"] == "edge" and edge["positions_mm"] == [[22.0, 50.0]]
     assert edge["figures"]["edge"] == pytest.approx(distance, abs=1e-6)
+    assert flange["rule"] == "flange_off_sheet" and flange["entries"] == ["place[0]"]
+    assert flange["figures"]["off_face_mm2"] == pytest.approx(0.75 * 18.5, abs=1e-6)
     assert not (out / "lid-cut.step").exists()
 
 
@@ -213,11 +218,44 @@ def test_a_part_near_an_existing_opening_fails(tmp_path: Path, capsys: Any) -> N
     assert main(["cut", str(step), str(lid), "-o", str(out)]) == 1
     text = capsys.readouterr().out
     assert "place[0] is 1.000 mm from the face's boundary" in text
-    (edge,) = _violations(out)
+    edge, flange = _violations(out)
     assert edge["figures"]["edge"] == pytest.approx(1.0, abs=1e-6)
-    # --force writes the files anyway; the DXF then holds the old hole as a loop too.
+    # The 18.5 mm high flange's lower edge, y - 9.25, lies 5 - (y - 9.25 - 50) mm below
+    # the top of the 10 mm hole: it covers that segment of the hole.
+    r, d = 5.0, y - 9.25 - 50
+    segment = r * r * math.acos(d / r) - d * math.sqrt(r * r - d * d)
+    assert flange["rule"] == "flange_off_sheet"
+    assert flange["figures"]["off_face_mm2"] == pytest.approx(segment, rel=1e-6)
+    # --force writes the files anyway: CUT holds the new opening only; the outline and
+    # the old hole (one CIRCLE, 10 mm at (80, 50)) are on REFERENCE.
     assert main(["cut", str(step), str(lid), "-o", str(out), "--force"]) == 1
-    assert len(cut_loops(out / "lid-face.dxf")) == 3
+    (new,) = cut_loops(out / "lid-face.dxf")
+    assert new.centre == pytest.approx((80, y), abs=1e-6)
+    reference = cut_loops(out / "lid-face.dxf", "REFERENCE")
+    outline, old = sorted(reference, key=lambda loop: -loop.width)
+    assert (outline.width, outline.height) == pytest.approx((154, 94), abs=1e-6)
+    assert [e.dxftype() for e in old.entities] == ["CIRCLE"]
+    assert old.centre == pytest.approx((80, 50), abs=1e-6) and old.width == pytest.approx(10)
+
+
+def test_a_second_cut_into_the_cut_face_cuts_only_its_own_openings(
+    good: tuple[Path, Path, int], tmp_path: Path
+) -> None:
+    """The first run's cut STEP as the enclosure: its two openings are reference, and
+    the new one, between them, is the only contour on CUT."""
+    _, first, _ = good
+    lid = layout(tmp_path, [(80.0, 20.0)], name="again")
+    out = tmp_path / "out"
+    assert main(["cut", str(first / "lid-cut.step"), str(lid), "-o", str(out)]) == 0
+    (new,) = cut_loops(out / "again-face.dxf")
+    assert new.centre == pytest.approx((80, 20), abs=1e-6)
+    reference = cut_loops(out / "again-face.dxf", "REFERENCE")
+    assert len(reference) == 3
+    _, *old = sorted(reference, key=lambda loop: -loop.width)
+    assert sorted(c.centre for c in old) == [
+        pytest.approx((50, 50), abs=1e-6),
+        pytest.approx((110, 50), abs=1e-6),
+    ]
 
 
 def test_a_body_on_an_inside_boss_fails(tmp_path: Path, capsys: Any) -> None:
@@ -374,6 +412,21 @@ def test_the_flat_wall_cut_gives_way_to_the_boolean(tmp_path: Path) -> None:
     assert removed == pytest.approx(area * 2.0, abs=1e-6)
 
 
+def test_forcing_a_part_over_the_face_edge_is_bad_input(tmp_path: Path, capsys: Any) -> None:
+    """--force writes CAM files despite broken rules, but no CAM file can hold a cut that
+    touches the face's boundary (here the hole's edge at x = 5 - 5 = 0, on the left
+    side): one line, exit 2, nothing written."""
+    lid = tmp_path / "lid.toml"
+    lid.write_text('[face]\nselect = ">Z"\n[[hole]]\nx = 5.0\ny = 50.0\ndiameter = 10.0\n')
+    out = tmp_path / "out"
+    code = main(["cut", str(enclosure(tmp_path)), str(lid), "-o", str(out), "--force"])
+    (line,) = capsys.readouterr().err.splitlines()
+    assert code == 2, line
+    assert line.startswith(f"geom: {lid}:hole[0]: the opening at (5, 50) is running off the face")
+    assert "; allowed an opening wholly on the face" in line
+    assert not any(out.glob("*"))
+
+
 def test_geom_cut_reports_the_flat_wall_way(good: tuple[Path, Path, int]) -> None:
     _, out, _ = good
     assert json.loads((out / "lid-report.json").read_text())["cut_method"] == "flat wall"
@@ -396,21 +449,18 @@ def test_a_part_over_an_existing_opening_fails(tmp_path: Path, capsys: Any) -> N
 def test_a_screw_fixed_part_is_cut_with_its_own_holes(tmp_path: Path) -> None:
     """The test data's D-sub-like part: its trapezoid and its two fixing holes go through
     the lid; the DXF of the face holds the holes as CIRCLEs at +/-12.495 mm. The holes'
-    webs to the cutout (1.145 mm) are thinner than the 2 mm wall: the default rule (web
-    >= t) fails them, a layout that allows 1 mm passes."""
+    webs to the cutout (1.145 mm) are thinner than the 2 mm wall, but the data sheet fixes
+    where they sit: the web rule (web >= t) gives way, and the report says so with both
+    figures."""
     part = Path(__file__).resolve().parent / "data" / "shapes" / "trapezoid-screw.toml"
     step = enclosure(tmp_path)
     place = f'[[place]]\npart = "{part.as_posix()}"\nx = 77.0\ny = 47.0\n'
     lid = tmp_path / "lid.toml"
     lid.write_text(f'[face]\nselect = ">Z"\nshop_tolerance = {SHOP}\n{place}', encoding="utf-8")
-    assert main(["cut", str(step), str(lid), "-o", str(tmp_path / "fails")]) == 1
-    report = json.loads((tmp_path / "fails" / "lid-report.json").read_text(encoding="utf-8"))
-    webs = {tuple(v["entries"]) for v in report["violations"] if v["rule"] == "web"}
-    assert webs == {("place[0]", "place[0].holes[0]"), ("place[0]", "place[0].holes[1]")}
-    assert {v["rule"] for v in report["violations"]} == {"web"}
-    text = f'[face]\nselect = ">Z"\nshop_tolerance = {SHOP}\nmin_web = 1.0\n{place}'
-    lid.write_text(text, encoding="utf-8")
     assert main(["cut", str(step), str(lid), "-o", str(tmp_path / "out")]) == 0
+    report = json.loads((tmp_path / "out" / "lid-report.json").read_text(encoding="utf-8"))
+    (note,) = report["notes"]
+    assert "web of 1.145 mm" in note and "2.000 mm minimum" in note and "data sheet wins" in note
     (dxf,) = (tmp_path / "out").glob("*.dxf")
     circles = [lp for lp in cut_loops(dxf) if lp.entities[0].dxftype() == "CIRCLE"]
     assert sorted(round(lp.centre[0], 6) for lp in circles) == [77 - 12.495, 77 + 12.495]

@@ -271,7 +271,7 @@ def test_failing_fit_removes_an_earlier_dxf_of_the_same_name(geom, tmp_path: Pat
     assert run.code == 1
     assert not _dxf(tmp_path, "770-744/064-000").exists()
     report = _report(tmp_path, "770-744/064-000")
-    assert report["files"]["removed"] == ["770-744_064-000-cutout.dxf"]
+    assert report["files"]["removed_stale"] == ["770-744_064-000-cutout.dxf"]
 
 
 def test_failing_fit_withholds_the_dxf_unless_forced(geom, tmp_path: Path) -> None:

@@ -199,8 +199,13 @@ def test_a_row_and_another_file_with_one_id_name_both(
         "allowed one template per id"
     )
     monkeypatch.setenv("GEOM_TEMPLATES", str(tmp_path))
-    run = geom("list")
-    assert run.code == 2 and run.err.strip().splitlines() == [f"geom: {errors[where]}"]
+    run = geom("list")  # one warning; the family's other rows still list
+    assert run.code == 0 and "test/socket-4p" not in run.out and "test/socket-2p" in run.out
+    assert run.err.strip().splitlines() == [
+        f"geom: warning: {errors[where]} (this template is skipped)"
+    ]
+    used = geom("check", "test/socket-4p")
+    assert used.code == 2 and used.err.strip().splitlines()[-1] == f"geom: {errors[where]}"
 
 
 def test_an_empty_family_is_an_error() -> None:

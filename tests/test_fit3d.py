@@ -2,12 +2,15 @@
 it applies to (snap-in parts with latches in a rect cutout, chosen by the template's own
 data), at both ends of the opening band and of the finished plate range, also with the
 opening moved off the band and with plates outside the grip range; a cutout smaller than
-the collar shows interference and fails; `geom check --3d` and `geom build` report it,
+the collar shows interference and fails; an opening whose corners are rounder than the
+collar's, with play on both axes, holds the collar only where it fits, and 3D agrees
+with 2D there too; `geom check --3d` and `geom build` report it,
 and for every other part report that it does not apply, leaving the 2D checks to decide."""
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -64,12 +67,22 @@ def test_3d_agrees_with_2d_at_every_band_end(pid: str, shift: float) -> None:
         clearance = min(openings[size][index] - collar[size][1] for size in ("width", "height"))
         interferes = case.interference_mm3 > INTERFERENCE_LIMIT_MM3
         assert interferes == (clearance < -1e-9), (case, clearance)
-        if not interferes:
-            assert case.interference_mm3 <= INTERFERENCE_LIMIT_MM3
-        assert case.decided and case.reason == ""
+        assert case.decided
+        # every shipped collar's corners are rounder than its cutout's: the collar moves
+        # in a rectangle of half the clearance per axis, placed at its ends and corner
+        half = {size: (openings[size][index] - collar[size][1]) / 2 for size in collar}
+        assert case.feasible is (clearance >= -1e-9)
+        if case.feasible:
+            assert case.reason == ""
+            w, h = half["width"], half["height"]
+            assert set(case.positions) == {(w, 0.0), (0.0, h), (w, h)}
+        else:  # it fits nowhere: measured centred, and the case fails with the reason
+            assert case.positions == ((0.0, 0.0),) and not case.ok
+            assert "fits nowhere in the opening" in case.reason
+            assert "mm under the collar's" in case.reason
         edge = openings[axis][index]
         # pushed to each side by the play the opening leaves the largest collar
-        play = max(0.0, (edge - collar[axis][1]) / 2)
+        play = max(0.0, half[axis]) if case.feasible else 0.0
         assert case.pushes == ((-play, play) if play > 0 else (0.0,))
         collar_beyond = edge < collar[axis][1] - 1e-9
         # each wing with the smallest collar pushed away from it by all the play it has
@@ -119,9 +132,9 @@ def test_plate_outside_the_grip_fails_in_3d_as_in_2d(pid: str, end: str) -> None
 def test_the_3d_check_does_not_apply_and_2d_decides(
     pid: str, end: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Not snap-in with latches in a rect cutout: `fit_3d` says it does not apply, why
-    (the template's mounting kind and cutout shape), passes, and the 2D checks decide
-    alone: a plate outside the grip range fails."""
+    """Not snap-in with latches in a rect cutout: `fit_3d` says it does not apply and
+    why (the template's mounting kind and cutout shape), carries no `ok` (neither a pass
+    nor a failure), and the 2D checks decide alone: a plate outside the grip range fails."""
     args = ["check", pid, "--3d", "--json"]
     if end != "in-the-grip":
         sheet, coating = _outside_the_grip(pid, end)
@@ -129,8 +142,7 @@ def test_the_3d_check_does_not_apply_and_2d_decides(
     status = main(args)
     report = json.loads(capsys.readouterr().out)
     fit3d = report["fit_3d"]
-    assert set(fit3d) == {"ok", "applies", "reason", "cases"}
-    assert fit3d["ok"] is True and fit3d["applies"] is False and fit3d["cases"] == []
+    assert set(fit3d) == {"applies", "reason"} and fit3d["applies"] is False
     assert f"this part is {mounting(pid)} with a {shape(pid)} cutout" in fit3d["reason"]
     two_d = all(c["ok"] for c in report["checks"])
     assert report["ok"] is two_d and status == (0 if two_d else 1)
@@ -172,7 +184,8 @@ def test_top_level_ok_needs_the_3d_check_too(tmp_path: Path) -> None:
 
     fit = fit_of(CATALOG.parts["770-744/064-000"], Size.exact(1.5), Size.exact(0.0))
     assert fit.ok
-    files = write_cutout(fit, tmp_path, fit_3d={"ok": False, "interference_mm3": 1.0})
+    fit_3d = {"applies": True, "ok": False, "interference_mm3": 1.0}
+    files = write_cutout(fit, tmp_path, fit_3d=fit_3d)
     report = json.loads(files.report.read_text(encoding="utf-8"))
     assert report["ok"] is False and files.dxf is None
     assert not (tmp_path / "770-744_064-000-cutout.dxf").exists()
@@ -193,8 +206,9 @@ def test_build_writes_dxf_report_with_3d_and_step_for_every_template(tmp_path: P
         step = tmp_path / f"{stem}-body.step"
         assert step.read_bytes().startswith(b"ISO-10303-21;")
         report = json.loads((tmp_path / f"{stem}-fit.json").read_text(encoding="utf-8"))
-        assert report["ok"] is True and report["fit_3d"]["ok"] is True
+        assert report["ok"] is True
         if snap_in_rect(pid):
+            assert report["fit_3d"]["applies"] is True and report["fit_3d"]["ok"] is True
             assert report["fit_3d"]["interference_mm3"] <= INTERFERENCE_LIMIT_MM3
             # each end of the opening band on each end of the grip range (one plate when
             # the range is a single thickness)
@@ -202,7 +216,7 @@ def test_build_writes_dxf_report_with_3d_and_step_for_every_template(tmp_path: P
             assert len(report["fit_3d"]["cases"]) == len(cases)
             assert cases == {(e, t) for e in ("min", "max") for t in grip(pid)}
         else:
-            assert report["fit_3d"]["applies"] is False and report["fit_3d"]["cases"] == []
+            assert report["fit_3d"]["applies"] is False and "ok" not in report["fit_3d"]
         assert report["body"] == {"step": step.name, "finished_plate_mm": grip(pid)[1]}
 
 
@@ -220,6 +234,59 @@ def test_cutout_corners_rounder_than_the_collar_fail_in_3d_as_in_2d(tmp_path: Pa
     assert not result.ok
     smallest = next(c for c in result.cases if c.opening_end == "min")
     assert smallest.interference_mm3 > INTERFERENCE_LIMIT_MM3
+
+
+ROUNDER = [
+    *("--width", "44", "--height", "24", "--depth", "10", "--grip-min", "1", "--grip-max", "1.5"),
+    *("--tolerance", "0.4", "--cutout-width", "40", "--cutout-height", "20"),
+    *("--corner-radius", "2", "--collar-corner-radius", "1.5", "--latch-span", "42"),
+    *("--sheet", "1.2", "--shop-tolerance", "0.01", "--3d", "--json"),
+]
+"""An inline part: a 40 x 20 mm cutout of corner radius 2 (+0.4/0), cut by a shop that
+holds +/-0.01 mm, so the opening is 40.19 .. 40.21 x 20.19 .. 20.21 mm; a collar of
+corner radius 1.5 (no minus) given by its width (height: 20 mm less)."""
+
+
+@pytest.mark.parametrize(("collar", "fits"), [(39.83, True), (40.09, False)])
+def test_opening_corners_rounder_than_the_collar_with_play_on_both_axes(
+    collar: float, fits: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Play p = 0.36 (0.10) mm on each axis at the smallest opening. The collar's centre
+    moves where its corners stay inside the opening's: within rho = 2 - 1.5 = 0.5 of the
+    point c = p/2 - rho on each axis from the middle (c < 0: the four arcs bound a
+    lens). It fits when hypot(c, c) <= rho: 0.453 <= 0.5 for p = 0.36, and then it goes
+    c + sqrt(rho^2 - c^2) along an axis and c + rho/sqrt(2) along the diagonal; for
+    p = 0.10, 0.636 > 0.5: the opening's corners cut 0.136 mm into the collar's, and
+    2D and 3D both fail. (Pushed p/2 along the width, as the 3D check once did, the
+    collar would cut into the corner: hypot(p/2 - c, c) > rho.)"""
+    args = [*ROUNDER, "--collar-width", str(collar), "--collar-height", f"{collar - 20:.2f}"]
+    status = main(["check", *args])
+    report = json.loads(capsys.readouterr().out)
+    checks = {c["name"]: c["ok"] for c in report["checks"]}
+    assert checks["corner_radius"] is fits and all(checks.values()) is fits
+    fit3d = report["fit_3d"]
+    assert fit3d["ok"] is fits and report["ok"] is fits and status == (0 if fits else 1)
+    rho = 0.5
+    for case, opening in zip(fit3d["cases"], (40.19, 40.21), strict=True):
+        assert case["opening_mm"]["width"] == pytest.approx(opening, abs=1e-9)
+        c = (opening - collar) / 2 - rho
+        assert (math.hypot(c, c) <= rho) is fits is case["feasible"]
+        if not fits:
+            gap = rho - math.hypot(c, c)
+            assert case["positions_mm"] == [{"x": 0.0, "y": 0.0}] and not case["ok"]
+            assert f"its corners cut {-gap:.3f} mm into the collar's" in case["reason"]
+            continue
+        along, diagonal = c + math.sqrt(rho**2 - c**2), c + rho / math.sqrt(2)
+        expected = [along, 0.0, 0.0, along, diagonal, diagonal]  # x, y of each
+        found = [p[k] for p in case["positions_mm"] for k in ("x", "y")]
+        assert found == pytest.approx(expected, abs=1e-9)
+        assert case["pushes_mm"] == pytest.approx([-along, along], abs=1e-9)
+        assert case["interference_mm3"] <= INTERFERENCE_LIMIT_MM3
+        assert [la["push_mm"] for la in case["latches"]] == pytest.approx([along] * 2)
+    if fits:  # 2D pushes the collar for the latch as far as it goes, no further
+        reach = next(c for c in report["checks"] if c["name"] == "latch_reach")["figures"]
+        c = (40.21 - collar) / 2 - rho
+        assert reach["shift"] == pytest.approx(c + math.sqrt(rho**2 - c**2), abs=1e-9)
 
 
 def test_bad_plate_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

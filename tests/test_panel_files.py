@@ -300,7 +300,10 @@ def test_violations_withhold_cam_files(tmp_path: Path, capsys: pytest.CaptureFix
     assert sorted(p.name for p in out.iterdir()) == ["broken-bom.csv", "broken-report.json"]
     report = json.loads((out / "broken-report.json").read_text(encoding="utf-8"))
     assert report["ok"] is False and report["files"]["dxf"] is None
-    assert len(report["files"]["removed_stale"]) == 3
+    # The CAM files and the drawing of the good layout: they do not match this one.
+    assert report["files"]["removed_stale"] == [
+        f"broken{suffix}" for suffix in (*SUFFIXES[:3], *DRAWING)
+    ]
     rules = {v["rule"] for v in report["violations"]}
     assert "flange_overlap" in rules
     for v in report["violations"]:

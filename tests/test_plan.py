@@ -111,7 +111,7 @@ def test_the_plan_finds_the_same_codes_on_a_face_and_across_faces() -> None:
 # --- the same positions on a flat panel and on an enclosure's lid --------------------------
 
 
-def test_two_glands_15_mm_apart_fail_alike_on_a_panel_and_a_lid(tmp_path: Path) -> None:
+def test_two_glands_15_mm_apart_fail_alike_on_every_surface(tmp_path: Path, capsys: Any) -> None:
     cq = pytest.importorskip("cadquery")
     box = cq.Workplane().box(160, 100, 50)
     solid = box.cut(cq.Workplane().box(156, 96, 46)).val().Solids()[0]
@@ -125,14 +125,28 @@ def test_two_glands_15_mm_apart_fail_alike_on_a_panel_and_a_lid(tmp_path: Path) 
         '[panel]\nwidth = 160.0\nheight = 100.0\nsheet = 2.0\nprocess = "laser"\n' + places,
         encoding="utf-8",
     )
+    bent = tmp_path / "bent.toml"  # the same base with a 20 mm flange bent down at the top
+    bent.write_text(
+        panel.read_text(encoding="utf-8").replace(
+            "[[place]]",
+            '[[flange]]\nedge = "top"\nheight = 20.0\nangle = 90.0\ndirection = "down"\n[[place]]',
+            1,
+        ),
+        encoding="utf-8",
+    )
     assert main(["cut", str(step), str(lid), "-o", str(tmp_path / "cut")]) == 1
+    printed = capsys.readouterr().out
+    both = "[place[0] at (70.000, 50.000), place[1] at (85.000, 50.000)]"
+    assert "FAIL flange_overlap: place[0] (gland-M12) and place[1] (gland-M12)" in printed
+    assert "FAIL body_collision: place[0] (gland-M12) and place[1] (gland-M12)" in printed
+    assert printed.count(both) == 2
     assert main(["panel", str(panel), "-o", str(tmp_path / "flat")]) == 1
-    on_lid = _rules(tmp_path / "cut" / "lid-report.json")
-    on_panel = _rules(tmp_path / "flat" / "flat-report.json")
+    assert main(["panel", str(bent), "-o", str(tmp_path / "bent")]) == 1
     pair = [["place[0]", "place[1]"]]
-    assert on_lid["flange_overlap"] == pair and on_lid["body_collision"] == pair
-    assert set(on_lid) == set(on_panel) == {"flange_overlap", "body_collision"}
-    assert on_panel["flange_overlap"] == pair and on_panel["body_collision"] == pair
+    expected = {"flange_overlap": pair, "body_collision": pair}
+    assert _rules(tmp_path / "cut" / "lid-report.json") == expected
+    assert _rules(tmp_path / "flat" / "flat-report.json") == expected
+    assert _rules(tmp_path / "bent" / "bent-report.json") == expected
 
 
 def test_a_jack_on_the_front_reaching_a_gland_under_the_lid_fails(
@@ -170,3 +184,55 @@ def test_a_jack_on_the_front_reaching_a_gland_under_the_lid_fails(
     assert "face[0].place[0] on lid at (80.000, 18.000)" in text
     assert "face[1].place[0] on front at (80.000, 29.000)" in text
     assert not (out / "box-faces-cut.step").exists()
+
+
+def test_a_face_named_twice_is_bad_input(tmp_path: Path, capsys: Any) -> None:
+    layout = tmp_path / "two.toml"
+    face = f'[[face]]\nname = "lid"\nselect = ">Z"\n[[face.place]]\npart = "{GLAND}"\n'
+    layout.write_text((face + "x = 50.0\ny = 50.0\n") * 2, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["cut", str(tmp_path / "box.step"), str(layout), "-o", str(out)]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line == (
+        f"geom: {layout}:face[1].name: 'lid' is not a new, safe face name; "
+        "allowed a name unique in the file"
+    )
+    assert not out.exists()
+
+
+def test_two_faces_that_hold_write_one_dxf_per_face(tmp_path: Path) -> None:
+    """The jack 9 mm lower on the front (frame y 20: its envelope at world z -20.5 ..
+    10.5) stays below the gland's (z 15 .. 23): exit 0, each face's DXF holds its own
+    openings in its own frame: the gland's hole at lid (80, 18); the jack's 24 mm hole at
+    front (80, 20) and its four 3.2 mm fixing holes at (80 +/- 9.5, 20 +/- 12)."""
+    cq = pytest.importorskip("cadquery")
+    from measure import cut_loops
+
+    box = cq.Workplane().box(160, 100, 50)
+    solid = box.cut(cq.Workplane().box(156, 96, 46)).val().Solids()[0]
+    step = tmp_path / "box.step"
+    solid.exportStep(str(step))
+    layout = tmp_path / "box-faces.toml"
+    layout.write_text(
+        # The jack's fixing holes leave 1.63 mm to its 24 mm hole: less than t = 2 mm,
+        # the laser default; the 3.2 .. 3.3 mm hole band needs a shop holding +/-0.02 mm.
+        "[enclosure]\nmin_web = 1.5\nshop_tolerance = 0.02\n"
+        f'[[face]]\nname = "lid"\nselect = ">Z"\n'
+        f'[[face.place]]\npart = "{GLAND}"\nx = 80.0\ny = 18.0\n'
+        f'[[face]]\nname = "front"\nselect = "<Y"\n'
+        f'[[face.place]]\npart = "{JACK}"\nx = 80.0\ny = 20.0\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["cut", str(step), str(layout), "-o", str(out)]) == 0
+
+    def centres(name: str) -> list[tuple[float, float]]:
+        loops = [lp for lp in cut_loops(out / name) if lp.width < 50]  # not the outline
+        return sorted((round(lp.centre[0], 6), round(lp.centre[1], 6)) for lp in loops)
+
+    assert centres("box-faces-lid-face.dxf") == [(80.0, 18.0)]
+    holes = [(80.0 + dx, 20.0 + dy) for dx in (-9.5, 9.5) for dy in (-12.0, 12.0)]
+    assert centres("box-faces-front-face.dxf") == sorted([(80.0, 20.0), *holes])
+    report = json.loads((out / "box-faces-report.json").read_text())
+    assert report["files"]["dxf"] == ["box-faces-lid-face.dxf", "box-faces-front-face.dxf"]
+    assert [f["name"] for f in report["faces"]] == ["lid", "front"]

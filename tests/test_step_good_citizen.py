@@ -1,9 +1,8 @@
 """geom's STEP writers leave OpenCascade's process-wide state as they found it: every
 Interface_Static value geom sets, the length unit, XCAF's automatic naming, the message
-printers' trace levels and the shape-process flags of the write actor OpenCascade shares
-across the process, also when a write fails. A user's own STEP export in the same process
-gives the same bytes, with the default flags, before and after a geom panel write. The
-SplitCommonVertex switch (geom.cad.speed) changes time, not bytes."""
+printers' trace levels and the controller OpenCascade shares across the process, also
+when a write fails. A user's own STEP export in the same process gives the same bytes,
+in about the same time, before and after a geom panel write."""
 
 from __future__ import annotations
 
@@ -19,7 +18,6 @@ from typing import Any
 
 import pytest
 
-from geom.cad import speed
 from geom.cad.step import statics
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +28,6 @@ SOCKET = "770-1242/076-000"
 def _opencascade_state() -> dict[str, Any]:
     from OCP.Interface import Interface_Static
     from OCP.Message import Message
-    from OCP.STEPControl import STEPControl_Writer
     from OCP.UnitsMethods import UnitsMethods
     from OCP.XCAFDoc import XCAFDoc_ShapeTool
     from OCP.XSControl import XSControl_Controller
@@ -40,8 +37,6 @@ def _opencascade_state() -> dict[str, Any]:
         "length_unit": UnitsMethods.GetCasCadeLengthUnit_s(),
         "auto_naming": XCAFDoc_ShapeTool.AutoNaming_s(),
         "trace_levels": [p.GetTraceLevel() for p in Message.DefaultMessenger_s().Printers()],
-        # The actor a user's default writer would use, read through that writer itself.
-        "flags": speed.shape_process_flags(STEPControl_Writer()),
         "controller": type(XSControl_Controller.Recorded_s("STEP")).__name__,
     }
 
@@ -49,9 +44,8 @@ def _opencascade_state() -> dict[str, Any]:
 @pytest.fixture
 def user_session() -> Iterator[Callable[[str], None]]:
     """A CadQuery user's session: OpenCascade's STEP controllers set up as after the
-    user's own exports (the shared write actor holds the default flags), and, through
-    the returned function, the user's own choice of every setting geom touches (each
-    unlike geom's), all put back afterwards."""
+    user's own exports, and, through the returned function, the user's own choice of
+    every setting geom touches (each unlike geom's), all put back afterwards."""
     from OCP.BRepPrimAPI import BRepPrimAPI_MakeBox
     from OCP.Interface import Interface_Static
     from OCP.Message import Message, Message_Gravity
@@ -97,25 +91,30 @@ def _body(out: Path) -> Path:
     return write_body(load_catalog().parts[SOCKET], 1.5, out)
 
 
-def _panel(out: Path) -> Path:
-    from geom.cad.plate import plate_shape, write_plate_step
+def _prism() -> Any:
+    from geom.cad.prism_step import Prism
     from geom.panel.job import opening_contours, outline_contour
     from geom.panel.model import load_panel
 
     panel = load_panel(EXAMPLE)
-    shape = plate_shape(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
-    return write_plate_step(out / "panel.step", "panel", shape)
+    return Prism(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
+
+
+def _panel(out: Path) -> Path:
+    from geom.cad.plate import write_prism_step
+
+    return write_prism_step(out / "panel.step", "panel", _prism())
 
 
 def _assembly(out: Path) -> Path:
-    from geom.cad.plate import plate_shape
+    from geom.cad.plate import stand_in
     from geom.cad.step import Component, write_step
-    from geom.panel.job import PLATE_COLOUR, opening_contours, outline_contour, part_components
+    from geom.panel.job import PLATE_COLOUR, part_components
     from geom.panel.model import load_panel
 
-    panel = load_panel(EXAMPLE)
-    shape = plate_shape(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
-    components = [Component("plate", shape, PLATE_COLOUR), *part_components(panel)]
+    prism = _prism()
+    plate = Component("plate", stand_in(prism), PLATE_COLOUR, prism=prism)
+    components = [plate, *part_components(load_panel(EXAMPLE))]
     return write_step(out / "assembly.step", "assembly", components, pcurves=False)
 
 
@@ -134,7 +133,6 @@ def test_writers_leave_opencascade_state_as_found(
     write, pcurves = WRITERS[kind]
     user_session(pcurves)  # the opposite of what this writer writes with
     before = _opencascade_state()
-    assert before["flags"] == (speed.DEFAULT_FLAGS, True)  # the probe reads them here
     if fails:
 
         def full(*args: object, **kwargs: object) -> None:
@@ -149,80 +147,12 @@ def test_writers_leave_opencascade_state_as_found(
     assert _opencascade_state() == before
 
 
-def _grid_panel(directory: Path, n: int) -> Path:
-    cols = 20
-    rows = -(-n // cols)
-    text = (
-        f"[panel]\nwidth = {cols * 40 + 40}\nheight = {rows * 35 + 40}\n"
-        'sheet = 1.5\ncoating = 0.08\nprocess = "laser"\nshop_tolerance = 0.05\n'
-    )
-    for k in range(n):
-        x, y = 40 + k % cols * 40, 40 + k // cols * 35
-        text += f'[[place]]\npart = "{SOCKET}"\nx = {x}\ny = {y}\n'
-    path = directory / f"grid{n}.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def test_the_switch_changes_time_not_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A plate with 150 openings (and the assembly of its 150 sockets), written with
-    SplitCommonVertex off (geom's way) and on (OpenCascade's default): the same bytes."""
-    from geom.panel.job import write_panel_steps
-    from geom.panel.model import load_panel
-
-    panel = load_panel(_grid_panel(tmp_path, 150))
-    for name in ("fast", "slow"):
-        (tmp_path / name).mkdir()
-    real = speed.skip_split_common_vertex
-    switched: list[bool] = []
-
-    def spy(writer: Any) -> bool:
-        switched.append(real(writer))
-        return switched[-1]
-
-    monkeypatch.setattr(speed, "skip_split_common_vertex", spy)
-    fast = write_panel_steps(panel, tmp_path / "fast")
-    assert switched == [True, True]  # plate and assembly: both writers took the switch
-    monkeypatch.setattr(speed, "skip_split_common_vertex", lambda writer: False)
-    slow = write_panel_steps(panel, tmp_path / "slow")
-    for a, b in zip(fast, slow, strict=True):
-        assert a.read_bytes() == b.read_bytes(), a.name
-
-
-def test_the_probe_fails_closed_on_a_wrong_address(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Were pybind11's layout other than assumed, the writer's address would be wrong:
-    the probe refuses it and nothing is written through it."""
-    from OCP.STEPControl import STEPControl_Writer
-    from OCP.XSControl import XSControl_WorkSession
-
-    from geom.cad.step import own_controller
-
-    session = XSControl_WorkSession()
-    writer = STEPControl_Writer(session, True)
-    own_controller(session)
-    assert speed.shape_process_flags(writer) is not None
-    real = speed._address
-    shifted = {id(writer)}
-
-    def wrong(obj: Any) -> int:
-        return real(obj) + 8 if id(obj) in shifted else real(obj)
-
-    monkeypatch.setattr(speed, "_address", wrong)
-    assert speed.shape_process_flags(writer) is None
-    assert speed.skip_split_common_vertex(writer) is False
-    monkeypatch.undo()
-    assert speed.shape_process_flags(writer) in ((0, False), (speed.DEFAULT_FLAGS, True))
-    assert speed.skip_split_common_vertex(object()) is False  # not a writer
-
-
 USER = """
 import json, sys, time
 from pathlib import Path
 
 import cadquery as cq
 from OCP.STEPControl import STEPControl_StepModelType, STEPControl_Writer
-
-from geom.cad.speed import shape_process_flags
 
 out, panel_file, with_geom = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "geom"
 plate = cq.Workplane("XY").rect(300, 150).rarray(12, 12, 20, 10).rect(8, 6)
@@ -234,7 +164,7 @@ def plain(name):
     start = time.process_time()
     writer.Transfer(shape.wrapped, STEPControl_StepModelType.STEPControl_AsIs)
     writer.Write(str(out / name))
-    return time.process_time() - start, shape_process_flags(writer)
+    return time.process_time() - start
 
 
 cq.Assembly(cq.Workplane("XY").box(1, 2, 3), name="box").export(str(out / "setup.step"))
@@ -245,9 +175,9 @@ if with_geom:
     from geom.panel.job import write_panel_steps
 
     write_panel_steps(load_panel(panel_file), out)
-seconds, flags = plain("user.step")
+seconds = plain("user.step")
 shape.exportStep(str(out / "user-cq.step"))
-print(json.dumps({"seconds": seconds, "flags": flags}))
+print(json.dumps({"seconds": seconds}))
 """
 
 _STAMP = re.compile(rb"(FILE_NAME\('[^']*',)'[^']*'")
@@ -279,15 +209,13 @@ def test_a_user_export_is_the_same_after_a_geom_panel_write(tmp_path: Path) -> N
     """A CadQuery user's session (an assembly export, then exports of a plate with 200
     openings through OCP's STEPControl_Writer and cadquery's exportStep), once alone and
     once with a geom panel write (plate and assembly STEP) before the last two exports:
-    those give the same bytes (time stamp aside), are written with OpenCascade's default
-    shape-process flags (SplitCommonVertex on: the same time class), and take about as
-    long. (OpenCascade numbers the products a process's shared writer has written, so two
-    exports in one process never match: the sessions are compared, not the exports.)"""
+    those give the same bytes (time stamp aside) and take about as long. (OpenCascade
+    numbers the products a process's shared writer has written, so two exports in one
+    process never match: the sessions are compared, not the exports.)"""
     alone = _user_session(tmp_path / "alone", with_geom=False)
     with_geom = _user_session(tmp_path / "geom", with_geom=True)
     assert (tmp_path / "geom" / "example-assembly.step").is_file()
     for name in ("user.step", "user-cq.step"):
         assert _normalised(tmp_path / "alone" / name) == _normalised(tmp_path / "geom" / name)
-    assert alone["flags"] == with_geom["flags"] == [speed.DEFAULT_FLAGS, True]
     before, after = alone["seconds"], with_geom["seconds"]
     assert after < 3 * before + 1.0, (before, after)  # CPU seconds: loose on a busy machine

@@ -19,10 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import cadquery as cq
-
-from geom.errors import InputError
+from geom.errors import InputError, MissingExtra
 from geom.model.contour import Vertex
+
+try:
+    import cadquery as cq
+except ModuleNotFoundError as exc:  # an optional extra: one line naming it, no traceback
+    if exc.name != "cadquery":
+        raise
+    raise MissingExtra("geom cut", "CadQuery", "cadquery") from None
 
 Box3 = tuple[float, float, float, float, float, float]
 """A bounding box: xmin, ymin, zmin, xmax, ymax, zmax (mm)."""
@@ -57,35 +62,16 @@ class FaceFrame:
         return self.plane.toWorldCoords((x, y))
 
 
-def read_step(path: Path, where: str = "command line", field: str = "ENCLOSURE") -> cq.Shape:
-    """The one solid of a STEP file; a missing file, a file that is no STEP or that holds
-    no solid or several raise InputError."""
-    from OCP.IFSelect import IFSelect_RetDone
-    from OCP.STEPControl import STEPControl_Reader
+def read_step(
+    path: Path, where: str = "command line", field: str = "ENCLOSURE"
+) -> tuple[cq.Shape, tuple[str, ...]]:
+    """The one solid of a STEP file (read where the reader's crashes cannot reach, closed
+    shells as the solid they bound: geom.cad.step_read) and the notes reading it made;
+    anything else raises InputError."""
+    from geom.cad.step_read import read_solid
 
-    if not path.is_file():
-        raise InputError(where, field, str(path), "not an existing file", "a STEP file")
-    with path.open("rb") as handle:
-        head = handle.read(64)
-    if not head.lstrip().startswith(b"ISO-10303-21"):
-        raise InputError(
-            where, field, str(path), "not a STEP file (no ISO-10303-21 header)", "a STEP file"
-        )
-    reader = STEPControl_Reader()
-    if reader.ReadFile(str(path)) != IFSelect_RetDone:
-        raise InputError(where, field, str(path), "a STEP file that cannot be read", "a STEP file")
-    reader.TransferRoots()
-    shape = cq.Shape.cast(reader.OneShape())
-    solids = shape.Solids()
-    if len(solids) != 1:
-        raise InputError(
-            where,
-            field,
-            str(path),
-            f"a STEP file with {len(solids)} solids",
-            "a STEP file holding one solid, the enclosure",
-        )
-    return solids[0]
+    found = read_solid(path, where, field)
+    return cq.Shape.cast(found.solid), found.notes
 
 
 def find_face(

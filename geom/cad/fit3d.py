@@ -3,18 +3,26 @@
 For each finished opening end (the smallest and the largest of the band, from
 geom.model.fit.evaluate) and each finished plate end (thinnest and thickest), a plate with
 that opening is built (front face Z = 0, back face Z = -t, corner radius the largest the
-coating leaves) and the body built for that plate (latch wings at the part's smallest
-span) is measured against it. The part may sit pushed to one side of the opening: with
-an opening O and a collar K along the latch axis it moves up to s = max(0, (O - K) / 2)
-either way. Measured on the solids (mm, mm^3):
+coating leaves on the edges) and the body built for that plate (latch wings at the
+part's smallest span) is measured against it. The part sits wherever its collar fits in
+the opening: the set of its feasible positions is the opening eroded by the collar
+(geom.model.feasible, worked out exactly for a rounded rectangle in a rounded
+rectangle). Measured on the solids (mm, mm^3):
 
 - `interference_mm3`: volume the body with the largest collar shares with the plate,
-  pushed s (K the largest collar) to each side along the latch axis; the fit
-  needs <= 1e-3 mm^3 (touching faces give zero or slivers);
-- latch: per wing, the body with the smallest collar pushed s (K the smallest collar)
-  away from that wing; the part of it beyond the opening's edge and behind the front
-  face: its catch (how far past the edge it reaches) >= the template's min_catch, its top
-  on or behind the plate's back face, and touching it (no gap: the plate within grip);
+  placed at the extreme feasible positions of that collar towards +x, +y and (+1, +1)
+  (the end of each axis, the middle of a corner arc); the fit needs <= 1e-3 mm^3
+  (touching faces give zero or slivers). The plate and every solid of the body that
+  reaches into it are symmetric about both axes (collar, wings, a frame's block; the
+  pole openings and the coding pocket only take material away inside the collar), so
+  the mirror images of these positions give the same volumes. When no position is
+  feasible (the collar does not fit), the case fails with that reason, and the volume
+  is measured with the body centred;
+- latch: per wing, the body with the smallest collar pushed away from that wing as far
+  as its feasible positions go along the latch axis; the part of it beyond the
+  opening's edge and behind the front face: its catch (how far past the edge it
+  reaches) >= the template's min_catch, its top on or behind the plate's back face, and
+  touching it (no gap: the plate within grip);
 - for a part in a frame, the volume the part and the frame share (must be 0 too).
 
 Every measurement is a checked boolean (geom.cad.body.split). When OpenCascade's result
@@ -44,7 +52,10 @@ from geom.cad.body import (
 from geom.model.body import Box, Prism, build_body
 from geom.model.conditions import EPS_MM
 from geom.model.contour import Vertex, rounded_rect
+from geom.model.feasible import Feasible, Position, feasible
 from geom.model.fit import Fit
+from geom.model.part import Axis
+from geom.model.units import mm
 
 INTERFERENCE_LIMIT_MM3 = 1e-3
 """Largest common volume that still counts as touching (mm^3)."""
@@ -92,10 +103,10 @@ class Case3D:
     opening: tuple[float, float, float]
     """Finished opening width, height, corner radius, mm."""
     pushes: tuple[float, ...]
-    """Positions of the largest-collar body along the latch axis measured for
-    interference, mm (0: centred)."""
+    """How far the largest collar moves along the latch axis, each way, mm: its
+    feasible positions' ends there (0: centred, no play)."""
     interference_mm3: float | None
-    """Worst volume shared with the plate over `pushes`; None when undecidable."""
+    """Worst volume shared with the plate over `positions`; None when undecidable."""
     latches: tuple[Latch3D, ...]
     overlap_mm3: float | None
     """Volume the solids of the body share among themselves (part in frame)."""
@@ -105,11 +116,19 @@ class Case3D:
     reason: str = ""
     """Why the case is undecidable, or what made the retry necessary."""
     retried: bool = False
+    positions: tuple[Position, ...] = ()
+    """Where the largest-collar body was placed for `interference_mm3`: its extreme
+    feasible positions (x, y) towards +x, +y and (+1, +1), mm (module doc); the centre
+    when none is feasible."""
+    feasible: bool = True
+    """False: the largest collar fits nowhere in the opening (`reason` says why); the
+    case fails, whatever volume the centred body shows."""
 
     @property
     def ok(self) -> bool:
         return (
             self.decided
+            and self.feasible
             and self.interference_mm3 is not None
             and self.interference_mm3 <= INTERFERENCE_LIMIT_MM3
             and self.overlap_mm3 is not None
@@ -155,6 +174,8 @@ class Fit3D:
                         zip(("width", "height", "corner_radius"), c.opening, strict=True)
                     ),
                     "pushes_mm": list(c.pushes),
+                    "feasible": c.feasible,
+                    "positions_mm": [{"x": x, "y": y} for x, y in c.positions],
                     "interference_mm3": c.interference_mm3,
                     "overlap_mm3": c.overlap_mm3,
                     "latches": [
@@ -216,7 +237,7 @@ def check_3d(fit: Fit, *, openings: dict[str, tuple[float, float]] | None = None
     part = fit.part
     snap = part.fit
     mount = part.mount
-    radius = max(fit.cut.corner_radius - fit.coating.min, 0.0)
+    radius = max(fit.cut.corner_radius - fit.conditions.edge_coating.min, 0.0)
     ends = {
         "width": (fit.opening["width"].min, fit.opening["width"].max),
         "height": (fit.opening["height"].min, fit.opening["height"].max),
@@ -229,6 +250,7 @@ def check_3d(fit: Fit, *, openings: dict[str, tuple[float, float]] | None = None
     if snap.latch_span is None:
         raise ValueError(f"{part.id}: the 3D check needs latches (a snap-in part)")
     span = snap.latch_span.min
+    r_collar = snap.collar_corner_radius
     cases = []
     for t in sorted({fit.finished_plate.min, fit.finished_plate.max}):
         if t <= CONTACT_MM:  # no sheet grips and none is given (or float noise of 0 mm):
@@ -244,7 +266,9 @@ def check_3d(fit: Fit, *, openings: dict[str, tuple[float, float]] | None = None
         for index, end in enumerate(("min", "max")):
             w, h = ends["width"][index], ends["height"][index]
             opening = (w, h, min(radius, w / 2, h / 2))
-            probe = _Probe(t, opening, outer, tight, loose, snap.latch_axis, largest, smallest)
+            probe = _Probe(
+                t, opening, outer, tight, loose, snap.latch_axis, largest, smallest, r_collar
+            )
             cases.append(_case(end, probe, overlap, snap.latch_min_catch))  # type: ignore[arg-type]
     return Fit3D(tuple(cases), snap.latch_min_catch)
 
@@ -273,30 +297,26 @@ def _overlap(body: list[Operand]) -> tuple[float | None, list[str]]:
 class _Probe:
     """What one case measures: a plate `plate` mm thick with `opening` (width, height,
     corner radius, mm), the largest-collar body `tight`, the smallest-collar `loose`,
-    collar sizes (width, height, mm)."""
+    collar sizes (width, height, mm) and the collar's corner radius (mm)."""
 
     plate: float
     opening: tuple[float, float, float]
     outer: tuple[float, float]
     tight: list[Operand]
     loose: list[Operand]
-    axis: str
+    axis: Axis
     largest: tuple[float, float]
     smallest: tuple[float, float]
+    radius: float
 
     @property
     def edge(self) -> float:
         """Half the opening along the latch axis, mm."""
         return self.opening[0 if self.axis == "width" else 1] / 2
 
-    def play(self, collar: tuple[float, float]) -> float:
-        """How far a body with `collar` can move either way along the latch axis, mm."""
-        return max(0.0, self.edge - collar[0 if self.axis == "width" else 1] / 2)
-
-    def shift(self, solid: Operand, distance: float) -> Operand:
-        """`solid` moved `distance` mm along the latch axis."""
-        dx, dy = (distance, 0.0) if self.axis == "width" else (0.0, distance)
-        return moved(solid, dx, dy)
+    def room(self, collar: tuple[float, float]) -> Feasible:
+        """Where a collar of (width, height) mm can sit in the opening."""
+        return feasible(self.opening, (*collar, self.radius))
 
 
 def _case(
@@ -304,9 +324,16 @@ def _case(
 ) -> Case3D:
     """Measure one case; once more perturbed (RETRY_MM) when a result is not trusted."""
     shared, problems = overlap[0], list(overlap[1])
+    room = probe.room(probe.largest)
+    fits = not room.empty
+    reach = room.reach(probe.axis) if fits else 0.0
+    pushes = (-reach, reach) if reach > 0 else (0.0,)
+    positions = room.positions() or ((0.0, 0.0),)
+    if not fits:
+        problems.insert(0, _misfit(probe, room))
     for perturb in (0.0, RETRY_MM):
         try:
-            pushes, interference, latches = _measure(probe, required, perturb)
+            interference, latches = _measure(probe, positions, required, perturb)
         except Untrusted as exc:
             problems.append(f"{'retry' if perturb else 'first try'}: {exc}")
             continue
@@ -320,32 +347,54 @@ def _case(
             shared,
             decided=shared is not None,
             reason="; ".join(problems),
-            retried=bool(perturb) or bool(problems),
+            retried=bool(perturb) or len(problems) > (0 if fits else 1),
+            positions=positions,
+            feasible=fits,
         )
-    return Case3D(end, probe.plate, probe.opening, (), None, (), shared, False, "; ".join(problems))
+    reason = "; ".join(problems)
+    return Case3D(
+        end, probe.plate, probe.opening, (), None, (), shared, False, reason, feasible=fits
+    )
+
+
+def _misfit(probe: _Probe, room: Feasible) -> str:
+    """Why the largest collar fits nowhere in the opening, in words (mm)."""
+    w, h, r = probe.opening
+    kw, kh = probe.largest
+    why = [
+        f"the opening's {name} is {mm(-2 * half)} mm under the collar's"
+        for name, half in (("width", room.sx), ("height", room.sy))
+        if 2 * half < -EPS_MM
+    ]
+    if room.gap < -EPS_MM:
+        why.append(f"its corners cut {mm(-room.gap)} mm into the collar's")
+    return (
+        f"the collar {mm(kw)} x {mm(kh)} mm (corner radius {mm(probe.radius)}) fits nowhere "
+        f"in the opening {mm(w)} x {mm(h)} mm (corner radius {mm(r)}): {'; '.join(why)}"
+    )
 
 
 def _measure(
-    probe: _Probe, required: float, perturb: float
-) -> tuple[tuple[float, ...], float, tuple[Latch3D, ...]]:
-    """Pushes (mm), worst interference (mm^3) and latches of one case, the opening and
-    the latch region perturbed by `perturb` mm (RETRY_MM doc). Raises Untrusted."""
+    probe: _Probe, positions: tuple[Position, ...], required: float, perturb: float
+) -> tuple[float, tuple[Latch3D, ...]]:
+    """Worst interference (mm^3) over the largest-collar body at `positions` (mm) and
+    the latches of one case, the opening and the latch region perturbed by `perturb` mm
+    (RETRY_MM doc). Raises Untrusted."""
     w, h, r = probe.opening
     plate = plate_with_cutout(
         w - perturb, h - perturb, max(r - perturb / 2, 0.0), probe.plate, probe.outer
     )
-    play = probe.play(probe.largest)
-    pushes = (-play, play) if play > 0 else (0.0,)
     interference = 0.0
-    for push in pushes:
-        body = [probe.shift(solid, push) for solid in probe.tight]
+    for x, y in positions:
+        body = [moved(solid, x, y) for solid in probe.tight]
         common = split(body, [plate], fuzzy=perturb)
         if common.problems:
-            raise Untrusted(f"interference pushed {push:+.6f} mm: " + "; ".join(common.problems))
+            where = f"({x:+.6f}, {y:+.6f}) mm"
+            raise Untrusted(f"interference at {where}: " + "; ".join(common.problems))
         interference = max(interference, common.common_mm3)
-    play = probe.play(probe.smallest)
-    latches = _latches(probe, play, required, perturb)
-    return pushes, interference, latches
+    push = probe.room(probe.smallest).reach(probe.axis)
+    latches = _latches(probe, push, required, perturb)
+    return interference, latches
 
 
 def _latches(probe: _Probe, push: float, required: float, perturb: float) -> tuple[Latch3D, ...]:

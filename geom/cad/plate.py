@@ -8,14 +8,10 @@ grows badly with the number of openings). The wires come from the same bulge con
 Placement convention: the panel's front face at Z = 0, the sheet in -t <= Z <= 0, the
 lower-left corner of the outline at X = Y = 0. Sizes in mm.
 
-Why the STEP export is fast here (measured, benchmarks/bench_panel.py): OpenCascade
-7.9's STEP writers run two shape-processing operators on every shape before the
-transfer, by default. One of them, SplitCommonVertex, compares every pair of wires of a
-face (ShapeFix_SplitCommonVertex builds a ShapeExtend_WireData per pair): a plate face
-with n openings costs n^2 / 2 pair checks, 4.5 s of the 6 s transfer at n = 1000. The
-plate's wires never share a vertex (each opening is its own closed wire, apart by the
-layout rules), so the operator has nothing to do here; `geom.cad.speed` switches it off
-(and keeps DirectFaces). Built this way the transfer grows about linearly with n.
+The flat plate's STEP file is written around the kernel's transfer (geom.cad.prism_step):
+the kernel writes a stand-in plate without openings, and the plate's own faces are put
+into its solid, so the time grows linearly with the number of openings. Other solids
+(a folded panel) go through the kernel's writer as they are.
 """
 
 from __future__ import annotations
@@ -26,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from geom.cad.prism_step import Prism, splice
 from geom.data.atomic import write_bytes
 from geom.model.contour import Vertex
 
@@ -103,18 +100,18 @@ def _arc_mid(x0: float, y0: float, x1: float, y1: float, bulge: float) -> tuple[
     return (x0 + x1) / 2 + nx * sagitta, (y0 + y1) / 2 + ny * sagitta
 
 
-def write_plate_step(path: Path, product: str, shape: Any) -> Path:
+def write_plate_step(path: Path, product: str, shape: Any, *, prism: Prism | None = None) -> Path:
     """Write one solid as a plain AP214 STEP part named `product` (mm), atomically.
 
     No XCAF document (no colour, one product): the plate-only file. Same input, same
     bytes (the header's time stamp is geom.cad.step's). OpenCascade's process-wide
-    settings are geom's only while it writes (geom.cad.step.step_settings)."""
+    settings are geom's only while it writes (geom.cad.step.step_settings). With
+    `prism`, `shape` is its stand-in (`stand_in`) and the file holds the prism's faces."""
     from OCP.IFSelect import IFSelect_ReturnStatus
     from OCP.STEPControl import STEPControl_StepModelType, STEPControl_Writer
     from OCP.XSControl import XSControl_WorkSession
 
-    from geom.cad.speed import skip_split_common_vertex
-    from geom.cad.step import own_controller, step_settings, time_stamp
+    from geom.cad.step import own_controller, solid_number, step_settings, time_stamp
 
     stamp = time_stamp()
     # No pcurves, edges as 3D curves only: 276k instead of 636k entities for 1000 rounded
@@ -123,12 +120,27 @@ def write_plate_step(path: Path, product: str, shape: Any) -> Path:
         session = XSControl_WorkSession()
         writer = STEPControl_Writer(session, True)  # its model reads the settings here
         own_controller(session)
-        skip_split_common_vertex(writer)
         status = writer.Transfer(shape, STEPControl_StepModelType.STEPControl_AsIs)
         if status != IFSelect_ReturnStatus.IFSelect_RetDone:
             raise RuntimeError(f"OpenCascade could not transfer {product!r} to STEP")
         data = _finish(writer, product, stamp)
+        if prism is not None:
+            solid = solid_number(writer.WS(), writer.Model(), shape)
+            text = data.decode("utf-8", "surrogateescape")
+            data = splice(text, {solid: prism}).encode("utf-8", "surrogateescape")
     return write_bytes(path, data)
+
+
+def stand_in(prism: Prism) -> Any:
+    """The solid the kernel writes in a prism's place: its outline, no openings."""
+    return plate_shape(prism.outline, (), prism.thickness)
+
+
+def write_prism_step(path: Path, product: str, prism: Prism) -> Path:
+    """Write a flat plate (a prism) as a plain AP214 STEP part named `product` (mm),
+    atomically: the kernel writes a stand-in without openings, the plate's own shell
+    goes into its solid (geom.cad.prism_step)."""
+    return write_plate_step(path, product, stand_in(prism), prism=prism)
 
 
 def _finish(writer: Any, product: str, stamp: str) -> bytes:

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from geom.cad.prism_step import Prism, splice
 from geom.data.atomic import write_bytes
 from geom.errors import InputError
 from geom.version import __version__
@@ -68,6 +69,9 @@ class Component:
     shape: Any
     colour: tuple[float, float, float]
     placements: tuple[Placement, ...] = (Placement(0.0, 0.0),)
+    prism: Prism | None = None
+    """A flat plate written directly in `shape`'s place (`shape` is then its stand-in,
+    geom.cad.plate.stand_in; see geom.cad.prism_step)."""
 
 
 def time_stamp(environ: dict[str, str] | None = None) -> str:
@@ -99,8 +103,9 @@ def write_step(
     _validate(product, components)
     stamp = time_stamp()
     with step_settings(pcurves):
-        doc = _document(product, components)
-        data = _write(doc, product, stamp)
+        doc, shapes = _document(product, components)
+        plates = {i: c.prism for i, c in enumerate(components) if c.prism is not None}
+        data = _write(doc, product, stamp, [(shapes[i], p) for i, p in plates.items()])
     return write_bytes(path, data)
 
 
@@ -184,14 +189,14 @@ def step_settings(pcurves: bool) -> Iterator[None]:
 
 def own_controller(session: Any) -> None:
     """Give `session` (an XSControl_WorkSession a STEP writer has just selected STEP on) a
-    STEP controller of its own, of the class OpenCascade chose. The writer's
-    shape-processing flags (geom.cad.speed) and product counter are its controller's
-    write actor's, and OpenCascade's own controller, with its actor, is shared by every
-    writer in the process."""
+    STEP controller of its own, of the class OpenCascade chose. The writer's product
+    counter is its controller's write actor's, and OpenCascade's own controller, with its
+    actor, is shared by every writer in the process."""
     session.SetController(type(session.NormAdaptor())())
 
 
-def _document(product: str, components: Sequence[Component]) -> Any:
+def _document(product: str, components: Sequence[Component]) -> tuple[Any, list[Any]]:
+    """The XCAF document and the shape each component went in as."""
     from OCP.BRepBuilderAPI import BRepBuilderAPI_Copy
     from OCP.gp import gp_Ax1, gp_Ax3, gp_Dir, gp_Pnt, gp_Trsf, gp_Vec
     from OCP.Quantity import Quantity_Color, Quantity_TOC_sRGB
@@ -239,28 +244,48 @@ def _document(product: str, components: Sequence[Component]) -> Any:
             instance = shapes.AddComponent(top, label, TopLoc_Location(move.Multiplied(turn)))
             name(instance, f"{component.name} #{i}" if many else component.name)
     shapes.UpdateAssemblies()
-    return doc
+    return doc, seen
 
 
-def _write(doc: Any, product: str, stamp: str) -> bytes:
+def _write(doc: Any, product: str, stamp: str, plates: list[tuple[Any, Prism]]) -> bytes:
     """The document as STEP text, within step_settings, by a writer with a controller of
-    its own (own_controller): nothing stays changed for the process's other writers."""
+    its own (own_controller): nothing stays changed for the process's other writers.
+    Each stand-in shape of `plates` holds its prism's faces (geom.cad.prism_step)."""
     from OCP.STEPCAFControl import STEPCAFControl_Writer
     from OCP.STEPControl import STEPControl_StepModelType
     from OCP.XSControl import XSControl_WorkSession
 
-    from geom.cad.speed import skip_split_common_vertex
-
     session = XSControl_WorkSession()
     writer = STEPCAFControl_Writer(session, False)
     own_controller(session)
-    skip_split_common_vertex(writer)  # O(w^2) per face of w wires: see geom.cad.speed
     writer.SetColorMode(True)
     writer.SetNameMode(True)
     writer.SetLayerMode(False)
     if not writer.Transfer(doc, STEPControl_StepModelType.STEPControl_AsIs):
         raise RuntimeError(f"OpenCascade could not transfer {product!r} to STEP")
-    return _finish(writer, product, stamp)
+    model = writer.ChangeWriter().Model()
+    solids = {solid_number(session, model, shape): p for shape, p in plates}
+    data = _finish(writer, product, stamp)
+    if not solids:
+        return data
+    return splice(data.decode("utf-8", "surrogateescape"), solids).encode(
+        "utf-8", "surrogateescape"
+    )
+
+
+def solid_number(session: Any, model: Any, shape: Any) -> int:
+    """The record number of the MANIFOLD_SOLID_BREP `shape` was transferred to by the
+    writer of `session` (a work session) into `model`."""
+    from OCP.STEPConstruct import STEPConstruct
+    from OCP.StepShape import StepShape_ManifoldSolidBrep
+
+    finder = session.TransferWriter().FinderProcess()
+    item = STEPConstruct.FindEntity_s(finder, shape)
+    if isinstance(item, StepShape_ManifoldSolidBrep):
+        for number in range(1, model.NbEntities() + 1):
+            if model.Value(number) == item:
+                return number
+    raise RuntimeError("the stand-in plate was not written as one solid")
 
 
 def _finish(writer: Any, product: str, stamp: str) -> bytes:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from geom.catalog.jobs import Options, Result
 from geom.model.conditions import Conditions
+from geom.model.report import NOT_APPLICABLE
 from geom.model.units import band
 
 INDEX = "index.html"
@@ -114,6 +115,8 @@ def index_html(results: Sequence[Result], options: Options) -> str:
 
 
 def _verdict(ok: object) -> str:
+    if ok == NOT_APPLICABLE:
+        return NOT_APPLICABLE
     return "holds" if ok is True else "FAILS" if ok is False else "-"
 
 

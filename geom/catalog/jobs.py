@@ -17,7 +17,9 @@ from geom.model.conditions import Conditions
 from geom.model.contour import shape_fields
 from geom.model.fit import Fit, evaluate
 from geom.model.part import Part
+from geom.model.report import NOT_APPLICABLE, holds_3d
 from geom.model.units import band
+from geom.output import OutputSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,21 +68,25 @@ class JobFailed(Exception):
 
 
 def _cutout(job: PartJob) -> list[Path]:
-    """Cutout DXF and fit report, the report with the 3D fit check (as `geom build`)."""
+    """Cutout DXF and fit report, the report with the 3D fit check, through the same
+    gate as `geom build` (geom.output.gate): a failing or undecided 3D check withholds
+    the DXF as a failing 2D check does."""
     from geom.dxf.cutout import write_cutout
     from geom.services import body_plate_of, fit3d_report, step_name
 
     fit = job.fit
     fit3d = fit3d_report(fit)
     plate = body_plate_of(fit)
-    extra = {"fit_3d": fit3d, "body": {"step": step_name(fit.part), "finished_plate_mm": plate}}
-    files = write_cutout(fit, job.options.out_dir, extra=extra)
+    extra = {"body": {"step": step_name(fit.part), "finished_plate_mm": plate}}
+    outputs = OutputSet.direct(job.options.out_dir)
+    files = write_cutout(fit, outputs, fit_3d=fit3d, extra=extra)
+    outputs.finish()
     job.files["fit_report"] = files.report
-    job.data["fit3d_ok"] = fit3d["ok"]
+    job.data["fit3d_ok"] = holds_3d(fit3d) is True if fit3d["applies"] else NOT_APPLICABLE
     if files.dxf is None:  # a failing 2D or 3D check withholds the DXF
         failed = [c.message for c in fit.failures()]
-        if not fit3d["ok"]:
-            failed.append(f"3D check fails (see {files.report.name})")
+        if holds_3d(fit3d) is not True:
+            failed.append(f"3D check fails or is undecided (see {files.report.name})")
         raise JobFailed(f"fit fails, DXF withheld: {'; '.join(failed)}")
     job.files["cutout_dxf"] = files.dxf
     return [files.dxf, files.report]
@@ -119,6 +125,29 @@ def _drawing(job: PartJob) -> list[Path]:
     job.data["revision"] = files.revision
     return [files.pdf, files.dxf]
 
+
+PART_SUFFIXES = (
+    "-cutout.dxf",
+    "-fit.json",
+    "-cutout.svg",
+    "-cutout.png",
+    "-body.step",
+    "-drawing.pdf",
+    "-drawing.dxf",
+)
+"""Every file a part's jobs may write, after its file stem (the catalog's set claims
+them all: one a run withholds is a stale one of an earlier run, removed)."""
+PANEL_SUFFIXES = (
+    *(f"-{kind}.{ext}" for kind in ("panel", "flat") for ext in ("dxf", "svg", "png")),
+    "-panel.step",
+    "-folded.step",
+    "-assembly.step",
+    "-bom.csv",
+    "-report.json",
+)
+"""Every file an example panel's job may write besides its drawing, after its name."""
+WITHHELD_WITH_DXF = ("drawing_pdf", "drawing_dxf")
+"""A part's files withheld with its cutout DXF (the drawing runs in its own group)."""
 
 Producer = Callable[[PartJob], list[Path]]
 
@@ -227,6 +256,7 @@ def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
     from geom.panel.job import run_panel
     from geom.panel.model import load_panel
     from geom.render.bent_drawing import write_bent_drawing
+    from geom.render.drawings import drawing_names
     from geom.render.panel_drawing import write_panel_drawing
     from geom.render.preview import write_preview
 
@@ -234,10 +264,12 @@ def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
     written: list[Path] = []
     roles: dict[str, str] = {}
     data: dict[str, Any] = {"files": roles}
+    outputs = OutputSet.direct(options.out_dir)
     try:
         panel = load_panel(path, catalog)
         data.update(_panel_data(panel))
-        files = (run_panel if panel.bends is None else run_bent)(panel, options.out_dir)
+        run = run_panel if panel.bends is None else run_bent
+        files = run(panel, outputs, also=drawing_names(panel))
         named = {
             "panel_dxf": files.dxf,
             "panel_step": files.step,
@@ -267,10 +299,13 @@ def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
         )
         data["revision"] = drawing.revision
         written += [pics.svg, pics.png, drawing.pdf, drawing.dxf, drawing.svg, drawing.png]
+        outputs.finish()  # the report, with every file of the panel
         return Result(path.stem, "panel", True, _names(written), _since(start), data=data)
     except JobFailed as exc:
+        outputs.finish()
         return Result(path.stem, "panel", False, _names(written), _since(start), str(exc), data)
     except Exception as exc:  # one panel's problem must not stop the catalog
+        outputs.finish()  # the report, if the panel job got that far
         error = _describe(exc)
         return Result(path.stem, "panel", False, _names(written), _since(start), error, data)
 

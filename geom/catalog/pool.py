@@ -8,14 +8,17 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO, cast
 
 from geom.catalog.index import INDEX, index_html
 from geom.catalog.jobs import (
+    PANEL_SUFFIXES,
     PART_PRODUCERS,
+    PART_SUFFIXES,
+    WITHHELD_WITH_DXF,
     Options,
     Result,
     build_panel,
@@ -23,7 +26,9 @@ from geom.catalog.jobs import (
     merge,
     panel_files,
 )
-from geom.data.atomic import prepare_dir, write_text
+from geom.data.atomic import write_text
+from geom.output import output_set
+from geom.render.drawings import DRAWING_SUFFIXES
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,15 +41,22 @@ class Summary:
         return [r for r in self.results if not r.ok]
 
 
-def build_all(options: Options, jobs: int | None = None, out: TextIO | None = None) -> Summary:
-    """Build every part (in `jobs` processes; default: all cores) and write the index."""
-    from dataclasses import replace
+def build_all(
+    options: Options,
+    jobs: int | None = None,
+    out: TextIO | None = None,
+    *,
+    executor: Executor | None = None,
+) -> Summary:
+    """Build every part (in `jobs` processes; default: all cores) and write the index.
 
+    `executor`: a concurrent.futures Executor to run the jobs on instead (`jobs` is then
+    not used), e.g. a Dask cluster's (geom.catalog.cluster): the same jobs, the same
+    files, written by its workers into `options.out_dir` (which they must reach)."""
     from geom.data.templates import load_catalog_lenient, template_dirs
 
     if not options.template_dirs:
         options = replace(options, template_dirs=tuple(template_dirs()))
-    prepare_dir(options.out_dir)
     stream = out if out is not None else sys.stdout
     catalog, errors = load_catalog_lenient(list(options.template_dirs))
     results: list[Result] = [
@@ -54,54 +66,92 @@ def build_all(options: Options, jobs: int | None = None, out: TextIO | None = No
     # Longest first: panels, then part groups (last group first), parts inner.
     groups = range(len(PART_PRODUCERS))
     panels = panel_files(options.template_dirs)
-    # The parsed catalog goes to the workers: no job reads the templates again.
-    tasks: list[Task] = [(build_panel, (path, catalog, options)) for path in panels]  # longest
-    tasks += [
-        (build_part, (part, g, options))
-        for g in reversed(groups)
-        for part in catalog.parts.values()
-    ]
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
-    progress = _Progress(len(tasks) + len(results), stream)
-    for result in results:
-        progress.done(result)
-    done = _run(tasks, workers, progress)
-    progress.close()
-    by_part: dict[str, dict[int, Result]] = {}
-    for (fn, args), result in zip(tasks, done, strict=True):
-        if fn is build_part:
-            by_part.setdefault(args[0].id, {})[args[1]] = result
-        else:
-            results.append(result)
-    results += [merge([by_part[pid][g] for g in groups]) for pid in catalog.parts]
-    kinds = {"template": 0, "part": 1, "panel": 2}
-    ordered = tuple(sorted(results, key=lambda r: (kinds.get(r.kind, 3), r.id)))
-    index = write_text(options.out_dir / INDEX, index_html(ordered, options))
-    _print_summary(ordered, index, stream)
-    return Summary(ordered, index)
+    with output_set(options.out_dir) as outputs:  # the whole catalog is one set
+        staged = replace(options, out_dir=outputs.dir)
+        for part in catalog.parts.values():
+            outputs.claim(*(f"{part.file_stem}{suffix}" for suffix in PART_SUFFIXES))
+        for path in panels:
+            outputs.claim(*(f"{path.stem}{suffix}" for suffix in PANEL_SUFFIXES))
+            outputs.claim(*(f"{path.stem}{suffix}" for suffix in DRAWING_SUFFIXES))
+        # The parsed catalog goes to the workers: no job reads the templates again.
+        tasks: list[Task] = [(build_panel, (path, catalog, staged)) for path in panels]
+        tasks += [
+            (build_part, (part, g, staged))
+            for g in reversed(groups)
+            for part in catalog.parts.values()
+        ]
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
+        progress = _Progress(len(tasks) + len(results), stream)
+        for result in results:
+            progress.done(result)
+        done = _run(tasks, workers, progress, executor)
+        progress.close()
+        by_part: dict[str, dict[int, Result]] = {}
+        for (fn, args), result in zip(tasks, done, strict=True):
+            if fn is build_part:
+                by_part.setdefault(args[0].id, {})[args[1]] = result
+            else:
+                results.append(result)
+        merged = [merge([by_part[pid][g] for g in groups]) for pid in catalog.parts]
+        results += [_gated(r, outputs.dir) for r in merged]
+        for r in results:  # each report lists every file of its part or panel
+            roles = r.data.get("files", {})
+            report = roles.get("fit_report") or roles.get("report")
+            if report is not None and (outputs.dir / report).is_file():
+                outputs.relist(report, roles.values())
+        kinds = {"template": 0, "part": 1, "panel": 2}
+        ordered = tuple(sorted(results, key=lambda r: (kinds.get(r.kind, 3), r.id)))
+        index = write_text(outputs.path(INDEX), index_html(ordered, options))
+    _print_summary(ordered, outputs.final(index), stream)
+    return Summary(ordered, outputs.final(index))
+
+
+def _gated(result: Result, staging: Path) -> Result:
+    """A part whose cutout DXF was withheld has no drawing either (the drawing's job ran
+    beside the 3D check, in another group): it is taken out of the set."""
+    roles: dict[str, str] = result.data.get("files", {})
+    if "cutout_dxf" in roles or not any(r in roles for r in WITHHELD_WITH_DXF):
+        return result
+    gone = {roles.pop(role) for role in WITHHELD_WITH_DXF if role in roles}
+    for name in gone:
+        (staging / name).unlink(missing_ok=True)
+    files = tuple(n for n in result.files if n not in gone)
+    error = result.error or "fit fails, drawing withheld"
+    return replace(result, ok=False, files=files, error=error)
 
 
 Task = tuple[Callable[..., "Result"], tuple[Any, ...]]
 """A job: a function of this module and its (picklable) arguments."""
 
 
-def _run(tasks: Sequence[Task], workers: int, progress: _Progress) -> list[Result]:
-    """Every task's result, in the tasks' order, run here (one worker) or in `workers`
-    processes."""
+def _run(
+    tasks: Sequence[Task], workers: int, progress: _Progress, executor: Executor | None
+) -> list[Result]:
+    """Every task's result, in the tasks' order, run on `executor`, else here (one
+    worker) or in `workers` processes."""
+    if executor is not None:
+        return _collect(executor, tasks, progress)
     if workers == 1:
         return [progress.done(fn(*args)) for fn, args in tasks]
-    done: list[Result | None] = [None] * len(tasks)
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        futures = {pool.submit(fn, *args): i for i, (fn, args) in enumerate(tasks)}
-        for future in as_completed(futures):
-            i = futures[future]
-            try:
-                result = future.result()
-            except Exception as exc:  # a worker died (e.g. killed): report, go on
-                fn, args = tasks[i]
-                kind, name = ("part", args[0].id) if fn is build_part else ("panel", str(args[0]))
-                result = Result(name, kind, False, (), 0.0, f"worker failed: {exc!r}")
-            done[i] = progress.done(result)
+        return _collect(pool, tasks, progress)
+
+
+def _collect(executor: Executor, tasks: Sequence[Task], progress: _Progress) -> list[Result]:
+    """Every task submitted to `executor`; the results in the tasks' order, each
+    reported as it finishes. A task whose worker failed (killed, lost, unreachable)
+    fails with its part or panel named, and the others go on."""
+    done: list[Result | None] = [None] * len(tasks)
+    futures = {executor.submit(fn, *args): i for i, (fn, args) in enumerate(tasks)}
+    for future in as_completed(futures):
+        i = futures[future]
+        try:
+            result = future.result()
+        except Exception as exc:  # a worker died (e.g. killed): report, go on
+            fn, args = tasks[i]
+            kind, name = ("part", args[0].id) if fn is build_part else ("panel", str(args[0]))
+            result = Result(name, kind, False, (), 0.0, f"worker failed: {exc!r}")
+        done[i] = progress.done(result)
     assert all(r is not None for r in done), "every submitted task reports"
     return cast(list[Result], done)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import re
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -21,15 +22,56 @@ from geom.cli.catalog import add_preview
 from geom.cli.cut import add_cut
 from geom.cli.panel import add_panel
 from geom.cli.parts import add_build, add_list_check_cutout
-from geom.errors import GeomDeprecationWarning, GeomError, LintError
+from geom.errors import (
+    MISSING,
+    GeomDeprecationWarning,
+    GeomError,
+    InputError,
+    LintError,
+    Plain,
+    TemplateWarning,
+)
 from geom.version import __version__
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors and exit status 2."""
+    """argparse with one-line errors in geom's form and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"geom: {self.prog}: {message}; see '{self.prog} --help'\n")
+        self.exit(2, f"geom: {_usage_error(self.prog, message)}\n")
+
+
+_ARGPARSE: tuple[tuple[str, str], ...] = (
+    (
+        r"argument (?P<field>[^:]+): invalid choice: (?P<value>'.*?') "
+        r"\(choose from (?P<allowed>.*)\)",
+        "not a known choice",
+    ),
+    (r"argument (?P<field>[^:]+): invalid (?P<kind>\w+) value: (?P<value>'.*')", "not a {kind}"),
+    (r"argument (?P<field>[^:]+): expected one argument", "missing its value"),
+    (r"the following arguments are required: (?P<field>.*)", "missing"),
+    (r"unrecognized arguments: (?P<value>.*)", "not an option or argument of this command"),
+)
+"""argparse's messages (their text, Python 3.11 to 3.13) and what each problem is."""
+
+
+def _usage_error(prog: str, message: str) -> InputError:
+    """argparse's `message` as geom's one line: `command line:<field>: <value> is <problem>;
+    allowed <what --help lists>`."""
+    allowed = f"what '{prog} --help' lists"
+    for pattern, problem in _ARGPARSE:
+        found = re.fullmatch(pattern, message)
+        if found:
+            parts = found.groupdict()
+            value, field = parts.get("value"), parts.get("field") or prog
+            return InputError(
+                "command line",
+                "COMMAND" if field.startswith("{") else field,
+                MISSING if value is None else Plain(value),
+                problem.format(kind=parts.get("kind")),
+                parts.get("allowed") or allowed,
+            )
+    return InputError("command line", prog, Plain(message), "not a valid command line", allowed)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,6 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with _library_logs_quiet(args.debug), warnings.catch_warnings():
             warnings.simplefilter("always", GeomDeprecationWarning)
+            warnings.simplefilter("default", TemplateWarning)
             warnings.showwarning = _note
             return cast(int, args.run(args))
     except LintError as exc:  # geom's own output is wrong: not the user's input
@@ -58,8 +101,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _note(message: Warning | str, *_: object, **__: object) -> None:
-    """A deprecation warning as one `geom: note:` line on stderr."""
-    print(f"geom: note: {message}", file=sys.stderr)
+    """A deprecation warning as one `geom: note:` line on stderr, a skipped template as
+    one `geom: warning:` line; any other library's warning stays off the user's
+    screen."""
+    if isinstance(message, TemplateWarning):
+        print(f"geom: warning: {message}", file=sys.stderr)
+    elif isinstance(message, GeomDeprecationWarning):
+        print(f"geom: note: {message}", file=sys.stderr)
 
 
 @contextlib.contextmanager

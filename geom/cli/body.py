@@ -14,6 +14,7 @@ from geom.cli.options import (
 from geom.data.atomic import prepare_dir
 from geom.data.templates import load_catalog
 from geom.model.part import Part
+from geom.output import output_set
 
 
 def add_body(sub: Any) -> None:
@@ -36,9 +37,12 @@ def _cmd_body(args: argparse.Namespace) -> int:
 
     part = load_catalog().resolve(args.part)
     plate = body_plate(part, conditions(args))
-    out = prepare_dir(args.output)
+    prepare_dir(args.output)  # a bad folder is bad input, before any warning
     warn_body(part)
-    print(f"wrote {write_body(part, plate, out)}")
+    with output_set(args.output) as outputs:
+        step = write_body(part, plate, outputs.dir)
+        outputs.claim(step.name)
+    print(f"wrote {outputs.final(step)}")
     return 0
 
 

@@ -16,8 +16,8 @@ from geom.cli.options import (
     scale_arg,
     whole_arg,
 )
-from geom.data.atomic import prepare_dir
 from geom.errors import InputError
+from geom.output import output_set
 
 
 def add_preview(sub: Any) -> None:
@@ -48,13 +48,19 @@ def cmd_build_all(args: argparse.Namespace) -> int:
         if not directory.is_dir():
             raise InputError(CLI, "--templates", str(directory), "not a folder", "a folder")
     options = Options(
-        out_dir=prepare_dir(args.output),
+        out_dir=args.output,
         conditions=fit_conditions,
         scale=scale,
         dpi=dpi,
         template_dirs=tuple(dirs),
     )
-    summary = build_all(options, jobs)
+    if args.scheduler is None:
+        summary = build_all(options, jobs)
+    else:
+        from geom.catalog.cluster import dask_executor
+
+        with dask_executor(args.scheduler) as executor:
+            summary = build_all(options, executor=executor)
     return 1 if summary.failures else 0
 
 
@@ -66,8 +72,9 @@ def _cmd_preview(args: argparse.Namespace) -> int:
         raise InputError(CLI, "FILE", str(path), "not a file", "a DXF file")
     scale, dpi = scale_arg(args.scale), dpi_arg(args.dpi)
     doc = read_dxf(path, CLI, "FILE")
-    out = prepare_dir(args.output)
-    files = write_preview(doc, out, path.stem, scale=scale, dpi=dpi)
-    print(f"wrote {files.svg}")
-    print(f"wrote {files.png}")
+    with output_set(args.output) as outputs:
+        files = write_preview(doc, outputs.dir, path.stem, scale=scale, dpi=dpi)
+        outputs.claim(files.svg.name, files.png.name)
+    print(f"wrote {outputs.final(files.svg)}")
+    print(f"wrote {outputs.final(files.png)}")
     return 0

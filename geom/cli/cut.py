@@ -1,15 +1,17 @@
-"""`geom cut ENCLOSURE LAYOUT`: cut a layout's openings into one face of an enclosure."""
+"""`geom cut ENCLOSURE LAYOUT`: cut a layout's openings into faces of an enclosure."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from geom.cli.options import output_args, warn_assumed_any
+from geom.cli.options import output_args, print_ways_out, warn_assumed_any
 from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import mm
+from geom.output import output_set
 
 MAX_LISTED = 50
 """Violations printed one per line; the report lists them all."""
@@ -18,12 +20,15 @@ MAX_LISTED = 50
 def add_cut(sub: Any) -> None:
     cut = sub.add_parser(
         "cut",
-        help="cut a layout's openings into one face of an enclosure (STEP)",
+        help="cut a layout's openings into faces of an enclosure (STEP)",
         description="Cut the openings of LAYOUT (TOML: [face], [[place]], [[array]], "
-        "[[hole]]) into one planar face of the enclosure ENCLOSURE (a STEP solid): the wall "
-        "measured under every part, each fit, edge distances to the face's boundary, webs "
-        "and body collisions checked; write DIR/<name>-cut.step, <name>-assembly.step, "
-        "<name>-face.dxf and <name>-report.json (<name> = LAYOUT's stem). All sizes in "
+        "[[hole]]; or [enclosure] and [[face]] tables for several faces) into planar faces "
+        "of the enclosure ENCLOSURE (a STEP solid): the wall measured under every part, "
+        "each fit, edge distances to the face's boundary, webs, flanges and bodies between "
+        "parts on a face and across faces, and bodies against the enclosure checked; write "
+        "DIR/<name>-cut.step, <name>-assembly.step, <name>-face.dxf (one "
+        "<name>-<face>-face.dxf per face) and <name>-report.json (<name> = LAYOUT's "
+        "stem). All sizes in "
         "millimetres. Exit status: 0 ok, 1 a rule or fit fails (the DXF and STEP files "
         "are withheld unless --force; the report is written), 2 bad input.",
     )
@@ -35,14 +40,17 @@ def add_cut(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from geom.model.layout import where_text
-    from geom.panel.cut_job import plan_cut, write_cut
+    from geom.panel.cut_job import data_sheet_notes, plan_cut, write_cut
     from geom.panel.cut_layout import load_cut_layout
 
     layout = load_cut_layout(args.layout)
     plan = plan_cut(args.enclosure, layout)  # bad input raises here: nothing written
-    out = prepare_dir(args.output)
+    prepare_dir(args.output)  # a bad folder is bad input, before any warning
+    for note in plan.notes:
+        print(f"geom: note: {note}", file=sys.stderr)
     warn_assumed_any(p.part for p in layout.places)
-    files = write_cut(plan, out, force=args.force)
+    with output_set(args.output) as outputs:
+        files = write_cut(plan, outputs, force=args.force)
     for face in plan.faces:
         f, count = face.frame, sum(1 for c in plan.cuts if c.face == face.name)
         named = f"{face.name} ({face.layout.select or 'by point'})" if layout.several else ""
@@ -54,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"  FAIL {v.rule}: {v.message} [{where_text(v, faces=layout.several)}]")
     if len(files.violations) > MAX_LISTED:
         print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
+    for note in data_sheet_notes(plan):
+        print(f"  data sheet wins: {note}")
+    print_ways_out(files.advice.ways_out, files.advice.no_way_out)
     if files.violations:
         state = (
             f"written anyway (--force), marked {FORCED_NOTE}"
@@ -61,9 +72,13 @@ def run(args: argparse.Namespace) -> int:
             else "withheld (--force writes them)"
         )
         print(f"  {len(files.violations)} violations; DXF and STEP {state}")
+    elif plan.result is None:
+        print("  no valid solid could be cut; DXF and STEP not written")
     else:
         print("  layout ok")
+    for name in outputs.removed:
+        print(f"  removed {name} of an earlier run (it does not match this layout)")
     for path in (files.step, files.assembly, *files.dxfs, files.report):
         if path is not None:
             print(f"  wrote {path}")
-    return 1 if files.violations else 0
+    return 1 if files.violations or plan.result is None else 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -21,6 +21,7 @@ from geom.data.inline import (
 )
 from geom.data.templates import Catalog
 from geom.errors import InputError
+from geom.model.advice import WayOut
 from geom.model.conditions import TARGETS, Conditions, Target
 from geom.model.fit import Fit, evaluate
 from geom.model.part import Part
@@ -305,3 +306,11 @@ def dxf_format_args(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="write LINE and ARC entities instead of one LWPOLYLINE per contour",
     )
+
+
+def print_ways_out(ways_out: Sequence[WayOut], no_way_out: str | None) -> None:
+    """The ways out in words, one line each, after what fails."""
+    if no_way_out is not None:
+        print(f"  no way out: {no_way_out}")
+    for way in ways_out:
+        print(f"  way out: {way.text}")

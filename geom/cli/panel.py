@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from geom.cli.options import dxf_format_args, output_args, warn_assumed_any
+from geom.cli.options import dxf_format_args, output_args, print_ways_out, warn_assumed_any
 from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import band, mm
+from geom.output import output_set
 
 if TYPE_CHECKING:
     from geom.dxf.flat import Marks
@@ -51,28 +52,48 @@ def add_panel(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from geom.model.layout import where_text
     from geom.panel.bent_job import run_bent
-    from geom.panel.job import run_panel
+    from geom.panel.job import data_sheet_notes, run_panel
     from geom.panel.model import load_panel
-    from geom.render.drawings import draw_panel
+    from geom.render.drawings import draw_panel, drawing_names
 
     panel = load_panel(args.file)
-    out = prepare_dir(args.output)
+    if not (panel.places or panel.holes or panel.slots):
+        print(
+            f"geom: note: {args.file}: the panel has no openings, its outputs show the outline "
+            "alone; add [[place]], [[array]], [[hole]] or [[slot]] entries to cut any",
+            file=sys.stderr,
+        )
+    prepare_dir(args.output)  # a bad folder is bad input, before any warning
     warn_assumed_any(p.part for p in panel.places)
     if args.dxf_version == "r12":
         from geom.dxf.writer import R12_UNITS_NOTE
 
         print(f"geom: note: {R12_UNITS_NOTE}", file=sys.stderr)
     version = cast("DxfVersion", args.dxf_version)
-    if panel.bends is not None:
-        marks = cast("Marks", args.bend_marks)
-        files = run_bent(
-            panel, out, version=version, explode=args.explode, force=args.force, marks=marks
-        )
-    else:
-        files = run_panel(panel, out, version=version, explode=args.explode, force=args.force)
-    made, stale = draw_panel(panel, files.dxf, files.bom, out)
+    with output_set(args.output) as outputs:
+        drawings = drawing_names(panel)
+        if panel.bends is not None:
+            marks = cast("Marks", args.bend_marks)
+            files = run_bent(
+                panel,
+                outputs,
+                version=version,
+                explode=args.explode,
+                force=args.force,
+                marks=marks,
+                also=drawings,
+            )
+        else:
+            files = run_panel(
+                panel,
+                outputs,
+                version=version,
+                explode=args.explode,
+                force=args.force,
+                also=drawings,
+            )
+        made = draw_panel(panel, files.dxf, files.bom, outputs)
     drawing = [made.pdf, made.dxf, made.svg, made.png] if made else []
-    removed = [*files.removed, *stale]
     print(
         f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, sheet "
         f"{band(panel.sheet.min, panel.sheet.max)} mm {panel.process}, {len(panel.places)} "
@@ -82,6 +103,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"  FAIL {v.rule}: {v.message} [{where_text(v)}]")
     if len(files.violations) > MAX_LISTED:
         print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
+    for note in data_sheet_notes(panel):
+        print(f"  data sheet wins: {note}")
+    print_ways_out(files.advice.ways_out, files.advice.no_way_out)
     if files.refused:
         print(f"  {len(files.violations)} layout violations; {files.refused}")
     elif files.violations:
@@ -93,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {len(files.violations)} layout violations; DXF, STEP and drawing {state}")
     else:
         print("  layout ok")
-    for name in removed:
+    for name in outputs.removed:
         print(f"  removed {name} of an earlier run (it does not match this layout)")
     for path in (files.dxf, files.step, files.assembly, *drawing, files.bom, files.report):
         if path is not None:

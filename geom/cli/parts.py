@@ -17,6 +17,7 @@ from geom.cli.options import (
     output_args,
     part_args,
     part_of,
+    print_ways_out,
     render_args,
     warn_assumed,
     warn_dxf,
@@ -27,8 +28,17 @@ from geom.errors import InputError
 from geom.model.contour import Rect, shape_text
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, NO_COLLAR_NOTE
-from geom.model.report import band_text, dumps, fit_report, with_3d
+from geom.model.report import (
+    NOT_APPLICABLE,
+    band_text,
+    dumps,
+    fit_report,
+    holds_3d,
+    stamped,
+    with_3d,
+)
 from geom.model.units import band, deviation, mm
+from geom.output import decide, output_set
 
 
 def add_list_check_cutout(sub: Any) -> None:
@@ -95,6 +105,12 @@ def add_build(sub: Any) -> None:
         "--jobs", metavar="N", help="worker processes for --all (default: all cores)"
     )
     catalog.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run --all's jobs on the Dask cluster of this scheduler (e.g. tcp://host:8786) "
+        "instead of local processes; its workers write into DIR (needs geom-panel[dask])",
+    )
+    catalog.add_argument(
         "--templates",
         metavar="DIR",
         type=Path,
@@ -127,22 +143,25 @@ def _cmd_check(args: argparse.Namespace) -> int:
         fit3d = fit3d_report(fit)
     if args.json:
         report = fit_report(fit)
-        sys.stdout.write(dumps(report if fit3d is None else with_3d(report, fit3d)))
+        sys.stdout.write(dumps(stamped(report if fit3d is None else with_3d(report, fit3d))))
     else:
         _print_fit(fit)
         if fit3d is not None:
             print_fit3d(fit3d)
-    return 0 if fit.ok and (fit3d is None or fit3d["ok"]) else 1
+    return 0 if decide(fit.ok, holds_3d(fit3d)).holds else 1
 
 
 def _cmd_cutout(args: argparse.Namespace) -> int:
     from geom.dxf.cutout import write_cutout
 
     fit = fit_of(args, part_of(args, load_catalog()))
-    out = prepare_dir(args.output)
+    prepare_dir(args.output)  # a bad folder is bad input, before any warning
     warn_assumed(fit.part)
     warn_dxf(args)
-    files = write_cutout(fit, out, version=args.dxf_version, explode=args.explode, force=args.force)
+    with output_set(args.output) as outputs:
+        files = write_cutout(
+            fit, outputs, version=args.dxf_version, explode=args.explode, force=args.force
+        )
     if args.json:
         sys.stdout.write(files.report.read_text(encoding="utf-8"))
     else:
@@ -167,21 +186,27 @@ def _cmd_build(args: argparse.Namespace) -> int:
     plates = [body_plate_of(f) for f in fits]
     for fit, plate in zip(fits, plates, strict=True):
         validate_bodies(fit, plate)  # every [body] checked before any file
-    out = prepare_dir(args.output)
+    prepare_dir(args.output)
     failed = 0
-    for fit, plate in zip(fits, plates, strict=True):
-        warn_assumed(fit.part)
-        fit3d = fit3d_report(fit)
-        step = write_body(fit.part, plate, out)
-        extra = {"body": {"step": step.name, "finished_plate_mm": plate}}
-        ok = fit.ok and fit3d["ok"]
-        files = write_cutout(fit, out, force=args.force, fit_3d=fit3d, extra=extra)
-        status = "ok  " if ok else "FAIL"
-        dxf = files.dxf.name if files.dxf else "(DXF withheld: fit fails)"
-        dxf += f" ({FORCED_NOTE})" if files.dxf and not ok else ""
-        print(f"{status} {fit.part.id:<18} {dxf}  {files.report.name}  {step.name}")
-        failed += not ok
-    print(f"{len(fits)} parts, {len(fits) - failed} fit, {failed} fail; files in {out}")
+    lines = []
+    with output_set(args.output) as outputs:
+        for fit, plate in zip(fits, plates, strict=True):
+            warn_assumed(fit.part)
+            fit3d = fit3d_report(fit)
+            step = write_body(fit.part, plate, outputs.dir)
+            extra = {"body": {"step": step.name, "finished_plate_mm": plate}}
+            ok = decide(fit.ok, holds_3d(fit3d)).holds
+            files = write_cutout(
+                fit, outputs, force=args.force, fit_3d=fit3d, extra=extra, also=[step.name]
+            )
+            status = "ok  " if ok else "FAIL"
+            dxf = files.dxf.name if files.dxf else "(DXF withheld: fit fails)"
+            dxf += f" ({FORCED_NOTE})" if files.dxf and not ok else ""
+            lines.append(f"{status} {fit.part.id:<18} {dxf}  {files.report.name}  {step.name}")
+            failed += not ok
+    for line in lines:
+        print(line)
+    print(f"{len(fits)} parts, {len(fits) - failed} fit, {failed} fail; files in {outputs.out}")
     return 1 if failed else 0
 
 
@@ -222,8 +247,7 @@ def _print_fit(fit: Fit) -> None:
     for check in fit.checks:
         status = "ok  " if check.ok else "FAIL" if check.verified else "UNVERIFIED"
         print(f"  {status} {check.name:<18} {check.message}")
-    for way in fit.ways_out:
-        print(f"  way out: {way.message}")
+    print_ways_out(fit.ways_out, fit.no_way_out)
     if part.assumed:
         print(f"  assumed: {', '.join(part.assumed)}")
     print(f"  {'fit holds' if fit.ok else 'FIT FAILS'}")
@@ -238,8 +262,11 @@ def _print_files(fit: Fit, dxf: Path | None, report: Path) -> None:
 
 
 def print_fit3d(report: dict[str, Any]) -> None:
-    if report.get("applies") is False:
-        print(f"  --   {'fit_3d':<18} does not apply: {report['reason']}")
+    if not report["applies"]:
+        print(f"  {NOT_APPLICABLE:<4} {'fit_3d':<18} does not apply: {report['reason']}")
+        return
+    if not report["cases"]:  # the check could not be computed
+        print(f"  FAIL {'fit_3d':<18} UNDECIDABLE: {report['reason']}")
         return
     status = "ok  " if report["ok"] else "FAIL"
     cases = report["cases"]
@@ -262,10 +289,9 @@ def print_fit3d(report: dict[str, Any]) -> None:
         if not case["decided"]:
             print(f"       UNDECIDABLE {where}: {case['reason']}")
             continue
-        print(
-            f"       fails {where}: interference {case['interference_mm3']:.6f} mm3, latches "
-            + ", ".join(
-                f"catch {mm(la['catch_mm'])} mm top Z {mm(la['top_z_mm'])}"
-                for la in case["latches"]
-            )
+        figures = f"interference {case['interference_mm3']:.6f} mm3, latches " + ", ".join(
+            f"catch {mm(la['catch_mm'])} mm top Z {mm(la['top_z_mm'])}" for la in case["latches"]
         )
+        if not case["feasible"]:
+            figures = f"{case['reason']}; centred: {figures}"
+        print(f"       fails {where}: {figures}")

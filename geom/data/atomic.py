@@ -3,11 +3,10 @@
 A run killed mid-way leaves no partial file under the final name, and two runs writing
 the same file leave one whole file, never a mix.
 
-Test hook: with ``$GEOM_TEST_KILL_AFTER_REPLACE=k`` set, the process kills itself (SIGKILL,
-no clean-up) right after its k-th file is put in place, so a test crashes a run at a
-deterministic point rather than at a moment on a clock (tests/test_kill.py). Unset, it
-costs one environment look-up per file. Any other writer that puts files in place calls
-`kill_point` after each, so the same k counts its files too.
+Test hook: `checkpoint` (below) kills the process at an exact moment, set by
+``$GEOM_TEST_KILL_AT`` (tests/test_kill.py, tests/test_output_sets.py). Unset, it costs
+one environment look-up per file. A whole run's files move in as one set:
+geom.output.transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from geom.errors import OutputError
@@ -46,23 +46,26 @@ def write_bytes(path: Path, data: bytes) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    kill_point()
+    checkpoint("write")
     return path
-
-
-KILL_AFTER_REPLACE_ENV = "GEOM_TEST_KILL_AFTER_REPLACE"
-_replaced = [0]  # files put in place by this process; counted only when the hook is set
-
-
-def kill_point() -> None:
-    """The test hook (see the module doc): SIGKILL this process after its k-th call."""
-    limit = os.environ.get(KILL_AFTER_REPLACE_ENV)
-    if not limit:
-        return
-    _replaced[0] += 1
-    if _replaced[0] == int(limit):
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def write_text(path: Path, text: str) -> Path:
     return write_bytes(path, text.encode("utf-8"))
+
+
+KILL_AT = "GEOM_TEST_KILL_AT"
+"""Test hook: `<event>:<k>` makes the process kill itself (SIGKILL) right after the k-th
+`event` ("write": a file landed under its name; "commit": a set's journal is written;
+"rename": a staged file moved in), so tests stop a run at exact moments, not by time."""
+_events: Counter[str] = Counter()
+
+
+def checkpoint(event: str) -> None:
+    """Count `event`; SIGKILL this process when `KILL_AT` names this occurrence."""
+    wanted = os.environ.get(KILL_AT)
+    if not wanted:
+        return
+    _events[event] += 1
+    if wanted == f"{event}:{_events[event]}":
+        os.kill(os.getpid(), signal.SIGKILL)

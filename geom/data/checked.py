@@ -11,10 +11,15 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from geom.errors import MISSING, InputError
+from geom.errors import MISSING, InputError, Plain
 from geom.model.tolerance import Size
 
 MAX_TEXT = 200
+
+RESOLUTION_MM = 0.001
+"""The smallest length geom takes (1 um): a size in mm given as "more than 0" is at least
+this, and no piece of a contour is shorter. A thousand times the DXF lint's join
+tolerance (1e-6 mm), so no offset, turn or rounding brings a written length under it."""
 MAX_FILE_BYTES = 5_000_000
 """No template or panel file is this large: refuse it before parsing (a wrong file)."""
 
@@ -65,17 +70,26 @@ def toml_error(where: str, text: str, exc: tomllib.TOMLDecodeError) -> InputErro
             column = len(text) - text.rfind("\n")
     problem = f"not valid TOML ({reason[:1].lower()}{reason[1:]})"
     if line is None or column is None:
-        return InputError(where, "(file)", MISSING, problem, "TOML syntax")
+        return InputError(where, "(file)", Plain("the file"), problem, "TOML syntax")
     lines = text.split("\n")
     source = lines[line - 1].rstrip() if line <= len(lines) else ""
     field = f"line {line}, column {column}"
-    return InputError(where, field, source or MISSING, problem, "TOML syntax")
+    return InputError(where, field, source or Plain("the line"), problem, "TOML syntax")
+
+
+def _resolved(low: float, low_open: bool, unit: str, integer: bool) -> tuple[float, bool]:
+    """The bound as checked: a length in mm "more than 0" is at least `RESOLUTION_MM`."""
+    if unit == "mm" and not integer and low_open and low == 0:
+        return RESOLUTION_MM, False
+    return low, low_open
 
 
 def allowed_range(
     low: float, high: float, *, low_open: bool = True, unit: str = "mm", integer: bool = False
 ) -> str:
-    """`0 < x <= 1000 mm`, or `a whole number 1 <= n <= 64`."""
+    """`0.001 <= x <= 1000 mm`, `0 < x <= 5 deg`, or `a whole number 1 <= n <= 64`: the
+    range as `number` checks it."""
+    low, low_open = _resolved(low, low_open, unit, integer)
     if integer:
         return f"a whole number {low:g} {'<' if low_open else '<='} n <= {high:g}"
     return f"{low:g} {'<' if low_open else '<='} x <= {high:g} {unit}".rstrip()
@@ -93,17 +107,20 @@ def number(
     integer: bool = False,
 ) -> float:
     """`raw` (a TOML number, or command-line text) as a finite number in (low, high], or
-    [low, high] without `low_open`; with `integer`, a whole number."""
+    [low, high] without `low_open`; with `integer`, a whole number. A length in mm
+    "more than 0" is at least `RESOLUTION_MM` (see `allowed_range`)."""
     allowed = allowed_range(low, high, low_open=low_open, unit=unit, integer=integer)
-    if isinstance(raw, str):
-        try:
-            value = float(raw)
-        except ValueError:
-            raise InputError(where, field, raw, "not a number", allowed) from None
-    elif isinstance(raw, bool) or not isinstance(raw, int | float):
+    low, low_open = _resolved(low, low_open, unit, integer)
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         raise InputError(where, field, raw, "not a number", allowed)
-    else:
+    try:
         value = float(raw)
+    except ValueError:
+        raise InputError(where, field, raw, "not a number", allowed) from None
+    except OverflowError:  # an integer of 309 digits or more
+        raise InputError(where, field, raw, "out of range", allowed) from None
+    if math.isinf(value) and isinstance(raw, str) and "inf" not in raw.lower():  # 1e400
+        raise InputError(where, field, raw, "out of range", allowed)
     if not math.isfinite(value):
         raise InputError(where, field, raw, "not finite", allowed)
     if integer and not value.is_integer():
@@ -136,14 +153,15 @@ class Table:
     def has(self, key: str) -> bool:
         return key in self.data
 
-    def get(self, key: str, required: bool = True) -> Any:
+    def get(self, key: str, required: bool = True, allowed: str = "a value") -> Any:
+        """The value at `key`; a required one missing is an error stating `allowed`."""
         self.seen.add(key)
         if key in self.data:
             return self.data[key]
         if required:
             similar = difflib.get_close_matches(key, [k for k in self.data if k != key], 1)
             hint = f" (is {similar[0]!r} a typo of it?)" if similar else ""
-            raise self.error(key, MISSING, "missing" + hint)
+            raise self.error(key, MISSING, "missing" + hint, allowed)
         return None
 
     def sub(self, data: object, key: str) -> Table:
@@ -151,7 +169,7 @@ class Table:
         return Table(data, self.where, self.path(key) + ".")
 
     def table(self, key: str, required: bool = True) -> Table | None:
-        value = self.get(key, required)
+        value = self.get(key, required, f"a [{self.path(key)}] table")
         return None if value is None else self.sub(value, key)
 
     def must_table(self, key: str) -> Table:
@@ -170,7 +188,8 @@ class Table:
 
     def text(self, key: str, required: bool = True, choices: tuple[str, ...] = ()) -> str:
         """One line of text; with `choices`, one of them. "" when optional and absent."""
-        value = self.get(key, required)
+        allowed = " or ".join(choices) or f"a text of 1 to {MAX_TEXT} characters"
+        value = self.get(key, required, allowed)
         if value is None:
             return ""
         if choices and value not in choices:
@@ -193,11 +212,11 @@ class Table:
         required: bool = True,
     ) -> float | None:
         """A plain number (see `number`); None when optional and absent."""
-        raw = self.get(key, required)
+        allowed = allowed_range(low, high, low_open=low_open, unit=unit, integer=integer)
+        raw = self.get(key, required, allowed)
         if raw is None:
             return None
         if isinstance(raw, str):  # a quoted "41.5" in a file is a typo, not a number
-            allowed = allowed_range(low, high, low_open=low_open, unit=unit, integer=integer)
             raise self.error(key, raw, "not a number", allowed)
         return number(
             self.where,
@@ -236,8 +255,17 @@ def number_band(
     """`V` or `MIN..MAX` (mm) option text as a band, each end a `number` in the allowed
     range; a falling range is an error."""
     low_text, ranged, high_text = text.partition("..")
-    first = number(where, field, low_text, low, high, low_open=low_open)
-    last = number(where, field, high_text, low, high, low_open=low_open) if ranged else first
+    try:
+        first = number(where, field, low_text, low, high, low_open=low_open)
+        last = number(where, field, high_text, low, high, low_open=low_open) if ranged else first
+    except InputError as exc:
+        if exc.problem != "not a number":
+            raise
+        pair = re.fullmatch(r"\s*([0-9.eE+]+)\s*(?:-|\u2013|,|;|:|/|\s|to)\s*([0-9.eE+]+)\s*", text)
+        example = f"{pair[1]}..{pair[2]}" if pair else f"{low:g}..{high:g}"
+        raise InputError(
+            where, field, text, "not a number", f"{exc.allowed}, as V or MIN..MAX (e.g. {example})"
+        ) from None
     if last < first:
         raise InputError(where, field, text, "a falling range", "MIN..MAX with MIN <= MAX")
     return Size.between(first, last)

@@ -170,7 +170,11 @@ def _set(data: dict[str, Any], path: str, value: object, where: str) -> None:
         child = node.setdefault(key, {})
         if not isinstance(child, dict):
             raise InputError(
-                where, path, value, f"below {'.'.join(keys[:depth])}, not a table in the base"
+                where,
+                path,
+                value,
+                f"below {'.'.join(keys[:depth])}, not a table in the base",
+                "a field path through the base template's tables",
             )
         node = child
     node[keys[-1]] = copy.deepcopy(value)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast, get_args
 
-from geom.data.checked import Table
-from geom.data.contour_file import loop_of_segments, read_dxf_loop
-from geom.errors import MISSING, GeomDeprecationWarning
+from geom.data.checked import RESOLUTION_MM, Table
+from geom.data.contour_file import BadLoop, loop_of_segments, read_dxf_loop
+from geom.errors import MISSING, GeomDeprecationWarning, InputError
 from geom.model.checks import KEY_SLOTS
 from geom.model.contour import (
     Circle,
@@ -117,7 +117,7 @@ class _Table(Table):
         if isinstance(raw, str):
             value: float | int | str = entry.text("value")
         elif isinstance(raw, bool) or not isinstance(raw, int | float):
-            raise entry.error("value", raw, "not a number or a text")
+            raise entry.error("value", raw, "not a number or a text", "a number or a quoted text")
         else:
             value = raw
         source = entry.source()
@@ -500,8 +500,15 @@ def parse_shape(cut: _Table) -> tuple[Shape, dict[str, tuple[float, float]]]:
         w, h = size("width"), size("height")
         angle = plain("side_angle", MAX_SIDE_ANGLE, unit="degrees")
         narrow = w - 2 * h * math.tan(math.radians(angle))
-        if narrow <= 0:
-            raise cut.error("side_angle", angle, "closes the trapezoid", "a narrow side > 0")
+        if narrow < RESOLUTION_MM:
+            widest = math.degrees(math.atan((w - RESOLUTION_MM) / (2 * h)))
+            raise cut.error(
+                "side_angle",
+                angle,
+                f"closing the trapezoid (its narrow side {narrow:.6g} mm)",
+                f"side_angle <= {math.floor(widest * 1e4) / 1e4:g} degrees for a narrow "
+                f"side of at least {RESOLUTION_MM:g} mm",
+            )
         shape = Trapezoid(w, h, angle, plain("corner_radius", narrow / 2))
     elif kind == "polygon":
         sides = int(
@@ -580,35 +587,46 @@ def _parse_holes(cut: _Table, tolerance: float) -> Holes | None:
 def parse_free_contour(cut: _Table) -> FreeContour:
     """`segments` (inline lines and arcs) or `dxf` (a file beside the template, one
     closed loop, optionally on `layer`) as a counter-clockwise loop (mm)."""
-    if ("segments" in cut.data) == ("dxf" in cut.data):
-        raise cut.error("segments", MISSING, "a contour needs segments or dxf", "one of them")
+    if "segments" in cut.data and "dxf" in cut.data:
+        raise cut.error(
+            "dxf", cut.data["dxf"], "given beside segments", "segments or dxf, not both"
+        )
+    if "segments" not in cut.data and "dxf" not in cut.data:
+        raise cut.error(
+            "segments", MISSING, "missing", 'segments = { value = [...] } or dxf = "file"'
+        )
     if "dxf" in cut.data:
         name = cut.text("dxf")
         layer = cut.text("layer", required=False) or None
         path = Path(cut.where).parent / name
         try:
             loop = read_dxf_loop(path, layer)
-        except ValueError as exc:
-            raise cut.error(
-                "dxf", name, str(exc), "a DXF file beside the template holding one closed loop"
-            ) from None
+        except BadLoop as exc:
+            field = "ENTITIES" if layer is None else f"ENTITIES on layer {layer}"
+            raise InputError(str(path), field, exc.value, exc.problem, DXF_ALLOWED) from None
         cut.record[cut.path("dxf")] = name
-        return FreeContour(tuple(loop))
+        return FreeContour(tuple(loop), origin=(cut.where, cut.path("dxf")))
     entry = cut.must_table("segments")
-    raw = entry.get("value")
+    raw = entry.get("value", allowed=SEGMENTS_ALLOWED)
     try:
         loop = loop_of_segments(raw)
-    except ValueError as exc:
-        raise entry.error("value", "segments", str(exc), SEGMENTS_ALLOWED) from None
+    except BadLoop as exc:
+        raise entry.error("value", exc.value, exc.problem, SEGMENTS_ALLOWED) from None
     source = entry.source()
     entry.done()
     cut.record[cut.path("segments")] = source
-    return FreeContour(tuple(loop))
+    return FreeContour(tuple(loop), origin=(cut.where, cut.path("segments")))
 
 
 SEGMENTS_ALLOWED = (
     "a closed chain of { line = [[x0, y0], [x1, y1]] } and { arc = { centre = [x, y], "
-    "radius = r, start = a0, end = a1 } } (mm, degrees, arcs counter-clockwise)"
+    "radius = r, start = a0, end = a1 } } (mm, degrees, arcs counter-clockwise) that "
+    "meets itself nowhere, every piece at least 0.001 mm long"
+)
+
+DXF_ALLOWED = (
+    "one closed loop of LWPOLYLINE, LINE and ARC entities that meets itself nowhere, "
+    "every piece at least 0.001 mm long, and no other entity"
 )
 
 

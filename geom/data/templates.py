@@ -15,16 +15,18 @@ Where templates are found (the first directory that has an id wins):
 
 from __future__ import annotations
 
+import difflib
 import os
+import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from geom.data.checked import read_toml
 from geom.data.families import expand
 from geom.data.template_schema import RawTemplate, parse_template
-from geom.errors import InputError
+from geom.errors import InputError, TemplateWarning
 from geom.model.part import Part
 
 TEMPLATES_ENV = "GEOM_TEMPLATES"
@@ -41,30 +43,69 @@ def template_dirs() -> list[Path]:
 
 @dataclass(frozen=True)
 class Catalog:
-    """Every template found, by id; frames resolved."""
+    """Every template found, by id; frames resolved. `broken`: the error of each id whose
+    template could not be read (using it is that error; every other part still works)."""
 
     parts: Mapping[str, Part]
+    broken: Mapping[str, InputError] = field(default_factory=dict)
 
     def resolve(self, name: str) -> Part:
-        """A part by id, by unique id prefix, or by the path of a template file."""
+        """A part by id, by unique id prefix, or by the path of a template file; an
+        unknown name is refused with the ids it may mean (case-insensitive, prefix and
+        close matches; a family prefix lists the family)."""
         if name in self.parts:
             return self.parts[name]
+        if name in self.broken:
+            raise self.broken[name]
         if name.endswith(".toml") or Path(name).is_file():
             return load_file(Path(name), self)
         matches = [pid for pid in self.parts if pid.startswith(name)]
         if len(matches) == 1:
             return self.parts[matches[0]]
-        known = ", ".join(sorted(self.parts))
-        problem = "an ambiguous prefix" if matches else "not a known part"
-        raise InputError("command line", "PART", name, problem, f"{known} or a template path")
+        raise unknown_part(name, sorted(self.parts))
+
+
+def unknown_part(
+    name: str, ids: list[str], where: str = "command line", field: str = "PART"
+) -> InputError:
+    """The error for a part name that is no id (nor a unique id prefix) of `ids`, with
+    the ids it may mean: the same id in another case, the ids it (any case) begins, or
+    close spellings (difflib)."""
+    allowed = "a template id (`geom list`), a unique id prefix or a template path"
+    lower = name.lower()
+    family = [pid for pid in ids if pid.lower().startswith(lower)]
+    if len(family) > 1:
+        return InputError(
+            where,
+            field,
+            name,
+            f"an ambiguous prefix of {len(family)} parts",
+            "one of " + ", ".join(family),
+        )
+    same = [pid for pid in ids if pid.lower() == lower] or family
+    close = same or difflib.get_close_matches(lower, [pid.lower() for pid in ids], 3, 0.6)
+    by_lower = {pid.lower(): pid for pid in ids}
+    hint = [by_lower.get(c, c) for c in close]
+    if hint:
+        return InputError(
+            where, field, name, f"not a known part (did you mean {' or '.join(hint)}?)", allowed
+        )
+    return InputError(
+        where, field, name, "not a known part", f"{', '.join(ids)}, or a template path"
+    )
 
 
 def load_catalog(dirs: list[Path] | None = None) -> Catalog:
-    """Read every ``*.toml`` in the template directories (not their subfolders); the
-    first bad template raises its `InputError`."""
-    catalog, errors = load_catalog_lenient(dirs)
-    if errors:
-        raise next(iter(errors.values()))
+    """Read every ``*.toml`` in the template directories (not their subfolders). A bad
+    template in a user's directory is one `TemplateWarning` naming it, and the rest of
+    the catalog works; a bad shipped template (a bug in geom) raises its `InputError`."""
+    searched = template_dirs() if dirs is None else dirs
+    catalog, errors = load_catalog_lenient(searched)
+    shipped = str(searched[-1]) if dirs is None else None
+    for where, exc in errors.items():
+        if shipped is not None and where.startswith(shipped):
+            raise exc
+        warnings.warn(TemplateWarning(f"{exc} (this template is skipped)"), stacklevel=2)
     return catalog
 
 
@@ -146,6 +187,7 @@ def load_catalog_lenient(
     later one, id by id (a family's row too)."""
     raw: dict[str, RawTemplate] = {}
     errors: dict[str, InputError] = {}
+    broken: dict[str, InputError] = {}
     for directory in template_dirs() if dirs is None else dirs:
         if not directory.is_dir():
             errors[str(directory)] = InputError(
@@ -168,6 +210,13 @@ def load_catalog_lenient(
                     item = _parse(path, one.where, one.data)
                 except InputError as exc:
                     errors[one.where] = exc
+                    pid = (
+                        one.data.get("part", {}).get("id")
+                        if isinstance(one.data.get("part"), dict)
+                        else None
+                    )
+                    if isinstance(pid, str) and pid not in raw:
+                        broken.setdefault(pid, exc)  # it shadows a later directory's id
                     continue
                 if item.id in here:
                     errors[item.where] = InputError(
@@ -177,14 +226,18 @@ def load_catalog_lenient(
                         f"a duplicate of {here[item.id].where}",
                         "one template per id",
                     )
+                    if item.id not in raw:  # neither file is the part: using it is the error
+                        broken.setdefault(item.id, errors[item.where])
                     continue
                 here[item.id] = item
         for pid, item in here.items():
-            raw.setdefault(pid, item)
+            if pid not in broken:
+                raw.setdefault(pid, item)
     parts: dict[str, Part] = {}
     for pid in sorted(raw):
         try:
             parts[pid] = _build(raw[pid], raw)
         except InputError as exc:
             errors[raw[pid].where] = exc
-    return Catalog(parts), errors
+            broken[pid] = exc
+    return Catalog(parts, broken), errors

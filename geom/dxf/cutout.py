@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geom.data.atomic import write_text
 from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.model.contour import Vertex, shape_text
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
-from geom.model.report import band_text, dumps, fit_report, with_3d, with_forced
+from geom.model.report import band_text, fit_report, holds_3d, with_3d, with_forced
 from geom.model.units import band, deviation, mm
+from geom.output import OutputSet, decide, opened
 
 NOTE_HEIGHT_MM = 2.5
 
@@ -69,48 +70,48 @@ def cutout_notes(fit: Fit, forced: bool = False) -> list[Note]:
 
 def write_cutout(
     fit: Fit,
-    out_dir: Path,
+    out: Path | OutputSet,
     *,
     version: DxfVersion = "r2000",
     explode: bool = False,
     force: bool = False,
     fit_3d: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
+    also: Sequence[str] = (),
 ) -> CutoutFiles:
-    """Write `<id>-cutout.dxf` (only when the fit holds, or with `force`; else a DXF of that
-    name from an earlier run is removed and the report says so) and `<id>-fit.json`.
-    A DXF written only because of `force` carries FORCED_NOTE, and the report says
-    `"forced": true`.
+    """Write `<id>-cutout.dxf` and `<id>-fit.json` into `out` (a folder, written as one
+    set, or a set of the caller's) through the output gate (geom.output.gate): the DXF
+    only when the fit holds, 2D and (with `fit_3d`, the 3D check) 3D, or with `force`,
+    then marked FORCED_NOTE and the report says `"forced": true`; a DXF of that name
+    from an earlier run is removed otherwise and the report says so.
 
-    `out_dir` must exist (see geom.data.atomic.prepare_dir). With `fit_3d` (the 3D check) the
-    fit holds only when both checks hold; `extra` entries (the body file) are added to
-    the report."""
+    `extra` entries (the body file) are added to the report; `also` names further files
+    of the set the report lists with their SHA-256 (the body STEP)."""
     stem = fit.part.file_stem
-    holds = fit.ok and (fit_3d is None or bool(fit_3d["ok"]))
-    forced = force and not holds
+    verdict = decide(fit.ok, holds_3d(fit_3d), force=force)
+    name = f"{stem}-cutout.dxf"
     dxf = None
-    target = out_dir / f"{stem}-cutout.dxf"
-    stale = not (holds or force) and target.exists()
-    if stale:  # a DXF from an earlier run beside a failing report could be cut by mistake
-        target.unlink()
-    if holds or force:
-        dxf = write_dxf(
-            target,
-            [cutout_contour(fit), *fit.hole_contours()],
-            cutout_notes(fit, forced),
-            version=version,
-            explode=explode,
-        )
-    document = fit_report(fit)
-    document["files"] = {
-        "dxf": dxf.name if dxf else None,
-        "dxf_version": version,
-        "exploded": explode,
-        "removed": [target.name] if stale else [],
-    }
-    if fit_3d is not None:
-        document = with_3d(document, fit_3d)
-    document.update(extra or {})
-    document = with_forced(document, forced)
-    report = write_text(out_dir / f"{stem}-fit.json", dumps(document))
-    return CutoutFiles(dxf, report)
+    with opened(out) as outputs:
+        outputs.claim(name)
+        if verdict.write:
+            dxf = write_dxf(
+                outputs.path(name),
+                [cutout_contour(fit), *fit.hole_contours()],
+                cutout_notes(fit, verdict.forced),
+                version=version,
+                explode=explode,
+            )
+        document = fit_report(fit)
+        document["files"] = {
+            "dxf": name if dxf else None,
+            "dxf_version": version,
+            "exploded": explode,
+            "removed_stale": [],
+        }
+        if fit_3d is not None:
+            document = with_3d(document, fit_3d)
+        document["ok"] = verdict.holds
+        document.update(extra or {})
+        document = with_forced(document, verdict.forced)
+        report = outputs.report(f"{stem}-fit.json", document, [name, *also])
+    return CutoutFiles(None if dxf is None else outputs.final(dxf), report)

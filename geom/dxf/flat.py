@@ -1,8 +1,9 @@
 """The flat pattern of a bent panel as DXF (mm): the blank's outline with its reliefs and
-every opening on `CUT` (linted like every cut layer), one LINE per bend on its own layer
-(`BEND_UP` / `BEND_DOWN`, never on `CUT`), or with `marks="colour"` all on `BEND`
-coloured by direction (up green, down magenta); the bend data (angle, direction, inside
-radius, K in both conventions, allowance) as text on `NOTES` beside each line.
+every opening on `CUT` (linted like every cut layer; a full circle is one CIRCLE), one
+LINE per bend on its own layer (`BEND_UP` / `BEND_DOWN`, never on `CUT`), or with
+`marks="colour"` all on `BEND` coloured by direction (up green, down magenta); the bend
+data (angle, direction, inside radius, K in both conventions, allowance) as text on
+`NOTES` beside each line.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from geom.dxf.layers import (
     CUT_LAYER,
     NOTES_LAYER,
 )
-from geom.dxf.writer import DxfVersion, Note, _add_exploded, new_document, write_document
+from geom.dxf.writer import DxfVersion, Note, add_contour, new_document, write_document
 from geom.model.contour import Vertex
 
 Marks = Literal["layer", "colour"]
@@ -64,12 +65,7 @@ def write_flat(
     msp = doc.modelspace()
     cut = {"layer": CUT_LAYER}
     for contour in contours:
-        if explode:
-            _add_exploded(msp, contour, cut)
-        else:
-            msp.add_lwpolyline(
-                [(x, y, 0, 0, b) for x, y, b in contour], format="xyseb", close=True, dxfattribs=cut
-            )
+        add_contour(msp, contour, cut, explode=explode)
     for bend in bends:
         attribs: dict[str, str | int]
         if marks == "layer":

@@ -19,3 +19,6 @@ BEND_DOWN_LAYER = "BEND_DOWN"
 """A flat pattern's bend lines of bends toward the back."""
 BEND_LAYER = "BEND"
 """All bend lines of a flat pattern marked by colour (`--bend-marks colour`)."""
+REFERENCE_LAYER = "REFERENCE"
+"""Geometry that is already there (an enclosure face's outline, the openings already in
+it): for people and for lining up, never cut (never on `CUT`)."""

@@ -4,7 +4,8 @@
 - Layer `CUT` holds cut geometry only: one closed LWPOLYLINE per contour with bulge arcs
   (R2000), or POLYLINE (R12), or LINE/ARC when exploded; a full circle (a round cutout,
   a fixing hole, a panel hole) is one CIRCLE in every form, the entity punch CAM gives a
-  round tool and every importer reads. Text goes on layer `NOTES`.
+  round tool and every importer reads. Text goes on layer `NOTES`; geometry that is
+  already there (an enclosure face's outline and openings) on `REFERENCE`, never on `CUT`.
 - Nominal geometry: no kerf. Same input, same bytes: fixed header times and GUIDs.
 """
 
@@ -23,7 +24,7 @@ from ezdxf.addons import r12export
 from ezdxf.math import Vec2, bulge_to_arc
 
 from geom.data.atomic import write_bytes
-from geom.dxf.layers import CUT_LAYER, NOTES_LAYER
+from geom.dxf.layers import CUT_LAYER, NOTES_LAYER, REFERENCE_LAYER
 from geom.dxf.lint import check
 from geom.model.contour import Vertex, circle_of
 
@@ -51,13 +52,19 @@ def write_dxf(
     *,
     version: DxfVersion = "r2000",
     explode: bool = False,
+    reference: Sequence[Sequence[Vertex]] = (),
 ) -> Path:
-    """Write `contours` (closed, counter-clockwise) on `CUT` and `notes` on `NOTES` to
-    `path` (see `write_document`)."""
+    """Write `contours` (closed, counter-clockwise) on `CUT`, `reference` (closed
+    contours already there, not to cut) on `REFERENCE` and `notes` on `NOTES` to `path`
+    (see `write_document`)."""
     doc = new_document()
     doc.layers.add(CUT_LAYER, color=1)
     doc.layers.add(NOTES_LAYER, color=5)
+    if reference:
+        doc.layers.add(REFERENCE_LAYER, color=8)
     msp = doc.modelspace()
+    for contour in reference:
+        add_contour(msp, contour, {"layer": REFERENCE_LAYER}, explode=explode)
     cut = {"layer": CUT_LAYER}
     for contour in contours:
         add_contour(msp, contour, cut, explode=explode)

@@ -16,6 +16,7 @@ from geom.model.conditions import (
     Conditions,
     sheets_that_grip,
 )
+from geom.model.feasible import feasible
 from geom.model.part import NOT_GIVEN, Axis, Part, SnapIn
 from geom.model.tolerance import Size
 from geom.model.units import band, deviation, mm
@@ -125,10 +126,7 @@ def check_shop(minus: float, plus: float, conditions: Conditions, tol: float) ->
     if not short:
         return Check("shop_process", True, f"{leaves}; {holds}", figures)
     why = "no room for any shop" if max(minus, plus) < MIN_PROCESS_MM else "less than needed"
-    hint = ""
-    if conditions.target == "nominal" and shop and minus < need - EPS_MM:
-        hint = "; --target mid leaves room on both sides"
-    return Check("shop_process", False, f"{leaves}: {why}; {holds}{hint}", figures)
+    return Check("shop_process", False, f"{leaves}: {why}; {holds}", figures)
 
 
 HELD_AGAINST_THE_PLATE = {"nut": "its nut", "screw": "its screws", "clamp": "its clamps"}
@@ -185,11 +183,13 @@ def check_corner(finished_max: float, opening: dict[str, Size], snap: SnapIn) ->
     A collar corner (centre (a - r, b - r), radius r) lies inside an opening corner of
     radius R >= r exactly when its centre is within R - r of the opening's inner
     rectangle (corner (A - R, B - R)); half sizes a, b, A, B. With no clearance this is
-    the data sheets' rule: a cut corner rounder than the collar's interferes."""
+    the data sheets' rule: a cut corner rounder than the collar's interferes. (The gap is
+    geom.model.feasible's: with it and the clearance, some position of the collar fits.)"""
     radius, collar = max(finished_max, 0.0), snap.collar_corner_radius
-    dx = max(0.0, (snap.collar_width.max / 2 - collar) - (opening["width"].min / 2 - radius))
-    dy = max(0.0, (snap.collar_height.max / 2 - collar) - (opening["height"].min / 2 - radius))
-    gap = radius - collar - math.hypot(dx, dy) if radius > collar else math.inf
+    gap = feasible(
+        (opening["width"].min, opening["height"].min, radius),
+        (snap.collar_width.max, snap.collar_height.max, collar),
+    ).gap
     ok = gap >= -EPS_MM
     message = f"finished corner radius up to {mm(radius)} mm, collar corner radius {mm(collar)} mm"
     if not ok:
@@ -329,7 +329,14 @@ def check_grip(sheet: Size, conditions: Conditions, grip: Size) -> Check:
             message += ": the coating band is wider than the grip range allows"
     else:
         message = f"finished plate {band(finished.min, finished.max)} mm, {grip_text}; {sheets}"
-        if finished.max > grip.max + EPS_MM:
+        if works is None and 2 * coating.spread > grip.spread + EPS_MM:
+            message += (
+                f": the coating varies the finished plate by {mm(2 * coating.spread)} mm, more "
+                f"than the grip range's {mm(grip.spread)} mm"
+            )
+        elif works is None:
+            message += f": {mm(coating.max)} mm coating per face alone reaches the grip range's top"
+        elif finished.max > grip.max + EPS_MM:
             message += (
                 f": too thick; with {mm(coating.max)} mm coating per face the sheet may be "
                 f"at most {mm(grip.max - 2 * coating.max)} mm"
@@ -350,13 +357,15 @@ def check_grip(sheet: Size, conditions: Conditions, grip: Size) -> Check:
     return Check("grip", ok and works is not None, message, figures)
 
 
-def check_reach(opening_max: float, snap: SnapIn) -> Check:
-    """Latch catch on the far side with the part pushed against one edge of the largest
-    opening: (L_min - O_max)/2 - (O_max - K_min)/2 along the latch axis."""
+def check_reach(opening_max: float, snap: SnapIn, shift: float | None = None) -> Check:
+    """Latch catch on the far side with the part pushed as far as it goes in the largest
+    opening: (L_min - O_max)/2 - shift along the latch axis; `shift` (mm) is how far the
+    smallest collar can move (geom.model.feasible), by default (O_max - K_min)/2."""
     span = snap.latch_span
     assert span is not None
     collar = snap.collar(snap.latch_axis)
-    shift = max(opening_max - collar.min, 0.0) / 2
+    if shift is None:
+        shift = max(opening_max - collar.min, 0.0) / 2
     catch = (span.min - opening_max) / 2 - shift
     required = snap.latch_min_catch
     ok = catch >= required - EPS_MM

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, cast
+
+from geom.errors import InputError
 
 Vertex = tuple[float, float, float]
 
@@ -19,6 +21,8 @@ QUARTER_BULGE = math.tan(math.pi / 8)
 MIN_FEATURE_MM = 1e-6
 """The DXF lint's join tolerance (geom.dxf.lint.TOL_MM): a corner radius within this of 0
 or of half the shorter side is drawn as exactly that, never as a sub-micron segment."""
+CIRCLE_TOL_MM = 1e-7
+"""How far the arcs of a full circle may disagree on its centre and radius (mm)."""
 
 
 def rounded_rect(
@@ -142,12 +146,33 @@ def _degrees(angle: float) -> float:
 
 
 def circle_of(contour: Sequence[Vertex]) -> tuple[float, float, float] | None:
-    """(x, y, radius) when `contour` is a full circle as `circle` draws it (two half
-    arcs of bulge 1), else None: the writers turn such a contour into one CIRCLE."""
-    if len(contour) != 2 or any(b != 1.0 for _, _, b in contour):
+    """(x, y, radius) when `contour` is a full circle, else None: the writers turn such a
+    contour into one CIRCLE. A full circle is two half arcs of bulge 1 as `circle` draws
+    it, or any closed run of arcs turning one way about one centre with one radius
+    (within CIRCLE_TOL_MM) that sweeps one turn, such as the quarters of a round hole read
+    from a STEP face (then the centre and radius are the arcs' mean)."""
+    if len(contour) == 2 and all(b == 1.0 for _, _, b in contour):
+        (x0, y0, _), (x1, y1, _) = contour
+        return (x0 + x1) / 2, (y0 + y1) / 2, math.hypot(x1 - x0, y1 - y0) / 2
+    if len(contour) < 2 or not (
+        all(b > 0 for _, _, b in contour) or all(b < 0 for _, _, b in contour)
+    ):
         return None
-    (x0, y0, _), (x1, y1, _) = contour
-    return (x0 + x1) / 2, (y0 + y1) / 2, math.hypot(x1 - x0, y1 - y0) / 2
+    sweep = sum(4 * math.atan(abs(b)) for _, _, b in contour)
+    if abs(sweep - 2 * math.pi) > 1e-9:
+        return None
+    arcs = [s for s in segments(list(contour)) if isinstance(s, Arc)]
+    n = len(arcs)
+    cx = sum(a.centre[0] for a in arcs) / n
+    cy = sum(a.centre[1] for a in arcs) / n
+    r = sum(a.radius for a in arcs) / n
+    if any(
+        math.hypot(a.centre[0] - cx, a.centre[1] - cy) > CIRCLE_TOL_MM
+        or abs(a.radius - r) > CIRCLE_TOL_MM
+        for a in arcs
+    ):
+        return None
+    return cx, cy, r
 
 
 def placed(contour: Sequence[Vertex], x: float, y: float, rotation: float) -> list[Vertex]:
@@ -358,7 +383,8 @@ class DFlat(_Shape):
         yf = self.across_flat - r
         xj = math.sqrt(max(r * r - yf * yf, 0.0))
         a0 = math.atan2(yf, -xj)
-        out = _arc_vertices(0.0, 0.0, r, a0, math.atan2(yf, xj) + 2 * math.pi)
+        a1 = math.atan2(yf, xj)  # counter-clockwise from a0: a flat below the centre too
+        out = _arc_vertices(0.0, 0.0, r, a0, a1 + 2 * math.pi if a1 <= a0 else a1)
         return [*out, (xj, yf, 0.0)]
 
     @property
@@ -500,6 +526,8 @@ class FreeContour(_Shape):
 
     loop: tuple[Vertex, ...]
     grow: float = 0.0
+    origin: tuple[str, str] = field(default=("free contour", "loop"), compare=False)
+    """Where the loop was read (file, field): what an impossible growth names."""
     SIZES = ("width", "height")
 
     def _contour(self) -> list[Vertex]:
@@ -514,7 +542,18 @@ class FreeContour(_Shape):
         """Grown so that its width grows as asked (a free contour grows alike on every
         side: one offset, never one per size)."""
         base = FreeContour(self.loop).size("width")
-        return FreeContour(self.loop, (sizes.get("width", base) - base) / 2)
+        grown = FreeContour(self.loop, (sizes.get("width", base) - base) / 2, self.origin)
+        try:
+            grown._contour()
+        except ValueError as exc:  # a concave arc grown away, a corner at an arc shrunk
+            raise InputError(
+                *self.origin,
+                f"the loop offset by {grown.grow:+.4f} mm",
+                f"not drawable ({exc})",
+                "concave arcs larger than the cut's growth (its band, coating and the "
+                "shop's tolerance), convex ones larger than the collar's shrinking",
+            ) from None
+        return grown
 
     @property
     def width(self) -> float:

@@ -27,9 +27,10 @@ walks the ends: opening band x collar tolerance x both axes x coating band x she
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import dataclass, field
 
+from geom.model.advice import INPUTS, NO_ADVICE, Advice, Change, Door, Input, WayOut
+from geom.model.advice import advise as _advise
 from geom.model.checks import (
     Check,
     check_clearance,
@@ -47,25 +48,14 @@ from geom.model.checks import (
     unless_not_given,
 )
 from geom.model.conditions import (
-    EPS_MM,
-    MIN_PROCESS_MM,
     Conditions,
     Target,
     sheets_that_grip,
 )
 from geom.model.contour import Shape, Vertex, bounds, circle, placed
+from geom.model.feasible import feasible
 from geom.model.part import Axis, Part, Rect
 from geom.model.tolerance import Size
-from geom.model.units import band, mm
-
-
-@dataclass(frozen=True, slots=True)
-class WayOut:
-    """One change that makes a coating work, with the figure it rests on (mm)."""
-
-    way: Literal["mask", "tighter_band", "thinner_sheet"]
-    figure: float
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +77,8 @@ class Fit:
     the coating band and the shop's deviation."""
     clearance: Size
     checks: tuple[Check, ...]
-    ways_out: tuple[WayOut, ...] = ()
-    """When the coating is what fails: what would work instead."""
+    _advice: list[Advice] = field(default_factory=list, init=False, repr=False, compare=False)
+    """The memo of `advice`, worked out on first use."""
     hole_cut: float | None = None
     """The part's fixing holes' drawn diameter; None without [cutout.holes]."""
     hole_opening: Size | None = None
@@ -97,6 +87,25 @@ class Fit:
     @property
     def ok(self) -> bool:
         return all(c.ok for c in self.checks)
+
+    @property
+    def advice(self) -> Advice:
+        """The ways out of a failing fit (geom.model.advice), worked out on first use:
+        each a change of the inputs that was applied and made the fit hold."""
+        if not self._advice:
+            subject = _OnePart(self.part, self.conditions)
+            self._advice.append(NO_ADVICE if self.ok else _advise(subject))
+        return self._advice[0]
+
+    @property
+    def ways_out(self) -> tuple[WayOut, ...]:
+        """The changes that were applied and made the fit hold (none when it holds)."""
+        return self.advice.ways_out
+
+    @property
+    def no_way_out(self) -> str | None:
+        """Why no change of one input makes the fit hold, input by input (or None)."""
+        return self.advice.no_way_out
 
     @property
     def coating(self) -> Size:
@@ -163,7 +172,8 @@ def _opening(drawn: float, dev: tuple[float, float], edge: Size) -> Size:
 
 
 def evaluate(part: Part, conditions: Conditions) -> Fit:
-    """Draw the cut for `part` and check the fit at every end of every band."""
+    """Draw the cut for `part` and check the fit at every end of every band (a failing
+    fit's ways out are worked out when `Fit.advice` is first read)."""
     snap = part.fit
     edge = conditions.edge_coating
     spread = edge.spread  # per face
@@ -229,7 +239,13 @@ def evaluate(part: Part, conditions: Conditions) -> Fit:
         checks.append(check_overlap(part, envelope, snap))
     checks.append(check_grip(sheet, conditions, snap.grip))
     if collar and snap.latch_span is not None:
-        checks.append(check_reach(envelope[snap.latch_axis], snap))
+        shift = None  # a rect's exact push; any other shape: its whole extent's play
+        if isinstance(snap.cutout, Rect):
+            shift = feasible(
+                (opening["width"].max, opening["height"].max, snap.cutout.corner_radius - edge.min),
+                (snap.collar_width.min, snap.collar_height.min, snap.collar_corner_radius),
+            ).reach(snap.latch_axis)
+        checks.append(check_reach(envelope[snap.latch_axis], snap, shift))
     if collar and snap.key is not None:
         checks.append(check_key(opening, snap))
     if collar and snap.nut_across_flats is not None:
@@ -239,7 +255,7 @@ def evaluate(part: Part, conditions: Conditions) -> Fit:
     if part.frame is not None:
         checks.append(check_in_frame(part))
     checks = [unless_not_given(c, part) for c in checks]
-    fit = Fit(
+    return Fit(
         part,
         conditions,
         sheet,
@@ -252,54 +268,19 @@ def evaluate(part: Part, conditions: Conditions) -> Fit:
         hole_cut=hole_cut,
         hole_opening=hole_opening,
     )
-    coating_fails = {"opening_band", "coating_variation", "shop_process", "grip"}
-    if coating.max > 0 and any(c.name in coating_fails for c in fit.failures()):
-        return replace(fit, ways_out=_ways_out(fit))
-    return fit
 
 
-def _ways_out(fit: Fit) -> tuple[WayOut, ...]:
-    """Mask the openings, a tighter coating band, a thinner sheet: each with its figure."""
-    cond, snap = fit.conditions, fit.part.fit
-    tol = min(snap.band(n)[1] - snap.band(n)[0] for n in snap.cutout.SIZES)
-    coating = cond.coating
-    need = cond.shop.tolerance if cond.shop else MIN_PROCESS_MM
-    nominal = cond.target == "nominal"
-    out = []
-    if not cond.masked:
-        leaves = tol if nominal else tol / 2
-        side = f"+{mm(leaves)}/-0" if nominal else f"+/-{mm(leaves)}"
-        out.append(
-            WayOut(
-                "mask",
-                leaves,
-                f"mask the openings (--masked; panel file: masked = true): the edges stay "
-                f"bare, and the cut leaves the shop {side} mm",
-            )
-        )
-        # mid: T/2 - w >= need; nominal: T - 2w >= need (w: c_max - c_min per face)
-        widest = (tol - need) / 2 if nominal else tol / 2 - need
-        if widest >= 0:
-            room = "tolerance - 2 x width" if nominal else "tolerance/2 - width"
-            shop = f"the +/-{mm(need)} mm the shop holds" if cond.shop else f"{room} per side"
-            message = (
-                f"a coating band at most {mm(widest)} mm wide per face, e.g. "
-                f"{band(coating.min, coating.min + widest)} mm: the cut then leaves the shop "
-                f"{shop}"
-            )
-        else:
-            message = f"no coating band leaves a shop of +/-{mm(need)} mm room: mask the openings"
-        out.append(WayOut("tighter_band", max(widest, 0.0), message))
-    thickest = snap.grip.max - 2 * coating.max
-    if thickest > 0:
-        message = (
-            f"a sheet of at most {mm(thickest)} mm: the thickest the grip range "
-            f"{band(snap.grip.min, snap.grip.max)} mm takes with {mm(coating.max)} mm "
-            "coating per face"
-        )
-        if fit.sheet_given and fit.sheet.max <= thickest + EPS_MM:
-            message += f" (this sheet, {band(fit.sheet.min, fit.sheet.max)} mm, is)"
-    else:
-        message = f"no sheet: {mm(coating.max)} mm per face alone exceeds the grip range"
-    out.append(WayOut("thinner_sheet", max(thickest, 0.0), message))
-    return tuple(out)
+@dataclass(frozen=True, slots=True)
+class _OnePart:
+    """One part's fit as the subject of advice: every input may change."""
+
+    part: Part
+    conditions: Conditions
+    inputs: tuple[Input, ...] = INPUTS
+    door: Door = "command line"
+
+    def fits(self, change: Change) -> list[Fit]:
+        return [evaluate(self.part, change.applied(self.conditions))]
+
+    def failures(self, change: Change) -> list[str]:
+        return [c.name for c in self.fits(change)[0].failures()]

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from geom.model.advice import WayOut
 from geom.model.contour import Rect, shape_fields
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, MASKED_NOTE, NO_COLLAR_NOTE, VERIFY_NOTE
 from geom.model.tolerance import Size
 from geom.model.units import deviation, mm
+
+SCHEMA = "geom.report/1"
+"""The report schema's name and version (geom/output/report.schema.json)."""
+NOT_APPLICABLE = "n/a"
+"""What text outputs (terminal, catalog page) say of a check that does not apply."""
 
 DECIMALS = 9
 """Report precision in mm: 1 nm, far below any shop's resolution, free of float noise."""
@@ -65,13 +72,22 @@ def fit_report(fit: Fit) -> dict[str, Any]:
             }
             for c in fit.checks
         ],
-        "ways_out": [
-            {"way": w.way, "figure_mm": w.figure, "message": w.message} for w in fit.ways_out
-        ],
+        "ways_out": ways_out_report(fit.ways_out),
+        **no_way_out_report(fit.no_way_out),
         "assumed": list(part.assumed),
         "cut_assumed": part.cut_assumed,
         "notes": notes,
     }
+
+
+def ways_out_report(ways_out: Sequence[WayOut]) -> list[dict[str, Any]]:
+    """Each way out as `{"change": {...}, "text": "..."}` (geom.model.advice)."""
+    return [{"change": w.change.as_json(), "text": w.text} for w in ways_out]
+
+
+def no_way_out_report(no_way_out: str | None) -> dict[str, str]:
+    """`{"no_way_out": why}` when no change of one input helps, else nothing."""
+    return {} if no_way_out is None else {"no_way_out": no_way_out}
 
 
 def band_text(fit: Fit) -> str:
@@ -90,9 +106,21 @@ def band_text(fit: Fit) -> str:
     return f"{', '.join(sizes)} mm"
 
 
+def holds_3d(fit_3d: Mapping[str, Any] | None) -> bool | None:
+    """The 3D check's verdict: True when not run or when it does not apply (`"applies":
+    false`, no `ok`: the 2D checks decide alone; it counts neither as a pass nor as a
+    failure), else its `ok` when every case was decided, None (undecided) otherwise."""
+    if fit_3d is None or fit_3d.get("applies") is False:
+        return True
+    if fit_3d.get("decided") is False or not isinstance(fit_3d.get("ok"), bool):
+        return None
+    return bool(fit_3d["ok"])
+
+
 def with_3d(document: dict[str, Any], fit_3d: dict[str, Any]) -> dict[str, Any]:
-    """`document` with the 3D check attached; its `ok` then requires both checks."""
-    return {**document, "ok": bool(document["ok"] and fit_3d["ok"]), "fit_3d": fit_3d}
+    """`document` with the 3D check attached; its `ok` then requires the 3D check too
+    where it applies."""
+    return {**document, "ok": bool(document["ok"]) and holds_3d(fit_3d) is True, "fit_3d": fit_3d}
 
 
 def with_forced(document: dict[str, Any], forced: bool) -> dict[str, Any]:
@@ -103,6 +131,11 @@ def with_forced(document: dict[str, Any], forced: bool) -> dict[str, Any]:
         if key == "ok":
             out["forced"] = forced
     return out
+
+
+def stamped(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` with `"schema": SCHEMA` as its first key (a report's top level)."""
+    return {"schema": SCHEMA, **{k: v for k, v in document.items() if k != "schema"}}
 
 
 def dumps(document: Any) -> str:

@@ -17,6 +17,7 @@ written when an opening reaches into a bend zone (no solid can hold it).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,14 @@ from geom.data.atomic import write_text
 from geom.dxf.flat import BendMark, Marks, write_flat
 from geom.dxf.writer import DxfVersion, Note
 from geom.errors import LintError
+from geom.model.advice import NO_ADVICE, Advice
 from geom.model.bend import Flange, SheetMetal, bend_notes
 from geom.model.body import wing_plate
 from geom.model.layout import Violation
 from geom.model.notes import FORCED_NOTE
-from geom.model.report import dumps, with_forced
+from geom.model.report import with_forced
 from geom.model.units import mm
+from geom.output import OutputSet, decide, opened
 from geom.panel.bent_layout import (
     CUT_SOURCE,
     HEIGHT_SOURCE,
@@ -49,6 +52,7 @@ from geom.panel.job import (
     panel_report,
 )
 from geom.panel.model import Panel
+from geom.panel.ways_out import panel_advice
 
 SUFFIXES = ("-flat.dxf", "-folded.step", "-assembly.step")
 
@@ -166,69 +170,80 @@ def face_components(panel: Panel) -> list[Any]:
 
 def run_bent(
     panel: Panel,
-    out_dir: Path,
+    out: Path | OutputSet,
     *,
     version: DxfVersion = "r2000",
     explode: bool = False,
     force: bool = False,
     step: bool = True,
     marks: Marks = "layer",
+    also: Sequence[str] = (),
 ) -> PanelFiles:
-    """Check the bent panel's layout and write its files into `out_dir` (which exists)."""
+    """Check the bent panel's layout and write its files into `out` (a folder, written as
+    one set, or a set of the caller's; `also` as for geom.panel.job.run_panel)."""
     violations = tuple(check_bent(panel))
-    cam = force or not violations
+    verdict = decide(not violations, force=force)
     stem = panel.name
+    cam = [f"{stem}{suffix}" for suffix in SUFFIXES if step or suffix == "-flat.dxf"]
     dxf = folded = assembly = None
     refused = None
-    if cam:
-        try:
-            dxf = write_flat_dxf(
-                panel,
-                out_dir / f"{stem}-flat.dxf",
-                marks=marks,
-                version=version,
-                explode=explode,
-                forced=bool(violations),
-            )
-        except LintError as exc:
-            if not violations:
-                raise
-            refused = f"flat DXF and STEP not written even with --force: {exc}"
-        in_zone = any(v.rule in ("bend.zone", "bend.flange_collision") for v in violations)
-        if step and dxf is not None and in_zone:
-            refused = "folded STEP not written: an opening in a bend zone or colliding flanges"
-        elif step and dxf is not None:
-            folded, assembly = write_folded_steps(panel, out_dir)
-    stale: list[str] = []  # a CAM file left from an earlier run must not pass for this one
-    for suffix, written in zip(SUFFIXES, (dxf, folded, assembly), strict=True):
-        old = out_dir / f"{stem}{suffix}"
-        asked = step or suffix == "-flat.dxf"
-        if asked and written is None and old.is_file():
-            old.unlink()
-            stale.append(old.name)
-    forced = dxf is not None and bool(violations)
-    bom = write_text(out_dir / f"{stem}-bom.csv", bom_csv(panel))
-    document = with_forced(bent_report(panel, violations), forced)
-    document["files"] = {
-        "dxf": dxf.name if dxf else None,
-        "dxf_version": version,
-        "exploded": explode,
-        "bend_marks": marks,
-        "step": folded.name if folded else None,
-        "assembly": assembly.name if assembly else None,
-        "bom": bom.name,
-        "withheld": None if cam else "layout violations (--force writes them anyway)",
-        "removed_stale": stale,
-        "refused": refused,
-    }
-    report = write_text(out_dir / f"{stem}-report.json", dumps(document))
-    return PanelFiles(violations, dxf, folded, assembly, bom, report, tuple(stale), refused, forced)
+    with opened(out) as outputs:
+        outputs.claim(*cam)
+        if verdict.write:
+            try:
+                dxf = write_flat_dxf(
+                    panel,
+                    outputs.path(cam[0]),
+                    marks=marks,
+                    version=version,
+                    explode=explode,
+                    forced=verdict.forced,
+                )
+            except LintError as exc:
+                if verdict.holds:
+                    raise
+                refused = f"flat DXF and STEP not written even with --force: {exc}"
+            in_zone = any(v.rule in ("bend.zone", "bend.flange_collision") for v in violations)
+            if step and dxf is not None and in_zone:
+                refused = "folded STEP not written: an opening in a bend zone or colliding flanges"
+            elif step and dxf is not None:
+                folded, assembly = write_folded_steps(panel, outputs.dir)
+        forced = dxf is not None and verdict.forced
+        bom = write_text(outputs.path(f"{stem}-bom.csv"), bom_csv(panel))
+        advice = panel_advice(panel) if violations else NO_ADVICE
+        document = with_forced(bent_report(panel, violations, advice), forced)
+        document["files"] = {
+            "dxf": dxf.name if dxf else None,
+            "dxf_version": version,
+            "exploded": explode,
+            "bend_marks": marks,
+            "step": folded.name if folded else None,
+            "assembly": assembly.name if assembly else None,
+            "bom": bom.name,
+            "withheld": verdict.withheld,
+            "removed_stale": [],
+            "refused": refused,
+        }
+        report = outputs.report(f"{stem}-report.json", document, [*cam, bom.name, *also])
+    return PanelFiles(
+        violations,
+        outputs.final_of(dxf),
+        outputs.final_of(folded),
+        outputs.final_of(assembly),
+        outputs.final(bom),
+        report,
+        refused,
+        forced,
+        advice,
+    )
 
 
-def bent_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, Any]:
+def bent_report(
+    panel: Panel, violations: tuple[Violation, ...], advice: Advice = NO_ADVICE
+) -> dict[str, Any]:
     """The flat panel's report plus the bends, the faces and the flat pattern."""
     metal = bends_of(panel).metal
-    document = panel_report(panel, violations)
+    document = panel_report(panel, violations, advice)
     dx, dy = flat_shift(metal)
     flat = {o.entry: o for o in face_openings(panel)}
     for key in ("cutouts", "holes", "slots"):

@@ -1,5 +1,6 @@
-"""The layout rules of a bent panel (mm): every flat panel's rule on each face in its own
-frame (geom.panel.layout), and the bend rules, each with a default and an override:
+"""The bent panel as a surface of the layout plan (geom.model.layout, mm): the base and
+each flange a face in its own frame, every layout rule on each face as on a flat panel,
+and its own rules, the bend rules, each with a default and an override:
 
 - `bend.cut_distance`: every cutout and hole keeps >= 2.5 t + r from each bend zone (the
   line where the bend starts), measured in the flat pattern (PTC Creo's sheet-metal
@@ -10,7 +11,7 @@ frame (geom.panel.layout), and the bend rules, each with a default and an overri
 - `bend.flange_collision`: the folded flat regions and bends do not overlap (flanges
   leaning into each other);
 - `bend.body_collision`: in the folded part, no part's envelope (front flange, plug,
-  body behind the sheet; geom.panel.layout) overlaps a part on another face or the sheet
+  body behind the sheet; geom.model.layout) overlaps a part on another face or the sheet
   (base, bends, flanges) other than its own face's flat region. Bends are taken as their
   bounding boxes (a conservative keep-out).
 

@@ -12,12 +12,14 @@ COLLISION_MM3: the kernel's part of the plan). `write_cut` writes into a directo
 - `<name>-cut.step`: the cut enclosure, one solid, every opening cut at once (through a
   flat wall without a boolean, `kernel.cut_through`, else in one boolean);
 - `<name>-assembly.step`: the cut enclosure and every part's body, named and coloured;
-- `<name>-face.dxf` (several faces: `<name>-<face>-face.dxf` each): the face's outline,
-  its existing openings and every cutout, in the face's frame, on layer CUT;
+- `<name>-face.dxf` (several faces: `<name>-<face>-face.dxf` each): every new cutout on
+  layer CUT, the face's outline and the openings already in it on layer REFERENCE (never
+  cut), in the face's frame;
 - `<name>-report.json`: the faces, the walls, every fit and distance, every violation.
 
-The CAM files are withheld when a rule fails, unless `force`; the report is always
-written. Sizes in mm (volumes mm3).
+The CAM files go through the output gate (geom.output): withheld when a rule fails or no
+solid could be cut, unless `force`; the report is always written. Sizes in mm (volumes
+mm3).
 """
 
 from __future__ import annotations
@@ -31,13 +33,14 @@ from typing import Any
 import numpy as np
 
 from geom.cad import enclosure as kernel
-from geom.data.atomic import write_text
+from geom.data.checked import RESOLUTION_MM
 from geom.dxf.writer import Note, write_dxf
-from geom.errors import InputError
+from geom.errors import InputError, Plain
+from geom.model.advice import NO_ADVICE, Advice
 from geom.model.bend import Frame3
 from geom.model.body import wing_plate
 from geom.model.conditions import Conditions, Shop
-from geom.model.contour import Vertex, circle, circle_of
+from geom.model.contour import Vertex, circle, circle_of, rounded_rect
 from geom.model.fit import Fit, evaluate
 from geom.model.layout import (
     FaceRules,
@@ -46,16 +49,19 @@ from geom.model.layout import (
     Plan,
     Rule,
     Violation,
+    own_web_notes,
     plan,
     violation_record,
 )
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
-from geom.model.report import dumps, fit_report, with_forced
+from geom.model.report import fit_report, no_way_out_report, ways_out_report, with_forced
 from geom.model.tolerance import Size
 from geom.model.units import band, mm
+from geom.output import OutputSet, decide, opened
 from geom.panel.cut_layout import CutLayout, FaceLayout
 from geom.panel.job import PLATE_COLOUR, body_solids
 from geom.panel.model import SHOPS
+from geom.panel.ways_out import layout_advice
 
 COLLISION_MM3 = 0.1
 """A body and the enclosure that share more than this volume collide (mm3): a flange
@@ -89,6 +95,9 @@ class Cut:
     off_face: float = 0.0
     plate: float = 0.0
     """The finished plate the body's wings sit for (mm, `wing_plate`)."""
+    flange_off: float = 0.0
+    """How much of the part's flange lies off the face or over an opening already there
+    (mm2; 0 for a hole)."""
     bodies: list[tuple[str, Any, tuple[float, float, float]]] = field(default_factory=list)
     """(name, solid placed on the face, sRGB) per solid of the part's body."""
 
@@ -125,6 +134,8 @@ class CutPlan:
     method: str | None = None
     """How the openings were cut: "flat wall" (`kernel.cut_through`, every opening
     through one flat wall of one thickness) or "one boolean" (`kernel.cut`)."""
+    notes: list[str] = field(default_factory=list)
+    """What reading the enclosure noted (closed shells read as a solid)."""
 
     @property
     def frame(self) -> kernel.FaceFrame:
@@ -145,12 +156,16 @@ class CutFiles:
     forced: bool
     dxfs: tuple[Path, ...] = ()
     """Every face DXF written (one per face)."""
+    advice: Advice = NO_ADVICE
+    """The ways out of the fits that fail (geom.panel.ways_out)."""
 
 
 def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
     """Read, measure, check and cut (in memory); bad input raises InputError."""
-    solid = kernel.read_step(enclosure)
-    return plan_on(solid, enclosure, layout)
+    solid, notes = kernel.read_step(enclosure)
+    plan = plan_on(solid, enclosure, layout)
+    plan.notes = list(notes)
+    return plan
 
 
 def conditions_of(layout: CutLayout) -> Conditions:
@@ -158,9 +173,14 @@ def conditions_of(layout: CutLayout) -> Conditions:
     shop = (
         SHOPS["laser"]
         if layout.shop_tolerance is None
-        else Shop(layout.shop_tolerance, f"{layout.path.name}: face.shop_tolerance")
+        else Shop(layout.shop_tolerance, f"{layout.path.name}: {_table(layout)}.shop_tolerance")
     )
     return Conditions(None, layout.coating, layout.masked, layout.target, shop)
+
+
+def _table(layout: CutLayout) -> str:
+    """Where the layout's settings are: its [face], or [enclosure] with several faces."""
+    return "enclosure" if layout.several else "face"
 
 
 def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None) -> CutPlan:
@@ -201,6 +221,9 @@ def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None =
             centred = c.contour(0.0, 0.0, p.rotation)
             cut = Cut(p.entry, face.name, p.x, p.y, contour, centred, p.part.id, p.rotation)
             _measure(solid, frame, cut, [(p.x, p.y), *corners])
+            mount = p.part.mount
+            flange = rounded_rect(mount.width, mount.height, 0.0, p.x, p.y, p.rotation)
+            cut.flange_off = kernel.boundary_distance(frame, flange)[1]
             if cut.wall is not None:
                 cut.plate = wing_plate(p.part, Size.between(*cut.wall), layout.coating)
                 if (p.part.id, cut.plate) not in built:  # one body per part and plate, moved
@@ -279,18 +302,19 @@ class EnclosureFaces:
         cut = self._cut(opening.entry) if opening.kind != "flange" else None
         t = cut.wall[1] if cut is not None and cut.wall is not None else 0.0
         min_edge = 1.5 * t if layout.min_edge is None else layout.min_edge
-        source = "laser default: edge >= 1.5 t" if layout.min_edge is None else "face.min_edge"
+        table = _table(layout)
+        source = "laser default: edge >= 1.5 t" if layout.min_edge is None else f"{table}.min_edge"
         return FaceRules(
             min_web=t if layout.min_web is None else layout.min_web,
             min_edge=min_edge,
-            web_source="web >= t" if layout.min_web is None else "face.min_web",
+            web_source="web >= t" if layout.min_web is None else f"{table}.min_web",
             edge_source=f"{source}, t = {mm(t)} mm measured",
             boundary=BOUNDARY,
         )
 
     def edge(self, opening: Opening) -> float | None:
-        """The measured edge distance; None off the face or over no wall (the surface's
-        own rules) and for a flange (not measured on an enclosure)."""
+        """The measured edge distance; None off the face or over no wall, and for a
+        flange (the surface's own rules say those)."""
         if opening.kind == "flange":
             return None
         cut = self._cut(opening.entry)
@@ -307,7 +331,9 @@ class EnclosureFaces:
         )
 
     def own_rules(self, plan: Plan) -> list[Violation]:
-        """Openings that run off their face, and openings over no wall."""
+        """Openings that run off their face, openings over no wall, flanges that do not
+        rest on their face (measured as the opening is: the flange's rectangle against
+        the face's boundary)."""
         out = []
         for c in self.cut_plan.cuts:
             at = ((c.x, c.y),)
@@ -328,6 +354,19 @@ class EnclosureFaces:
                 out.append(
                     Violation(
                         Rule.WALL, f"{c.entry} has no wall under it", (c.entry,), at, {}, (c.face,)
+                    )
+                )
+            if c.flange_off:
+                out.append(
+                    Violation(
+                        Rule.FLANGE_OFF_SHEET,
+                        f"{c.entry} ({c.part_id}): {mm(c.flange_off)} mm2 of the flange lies "
+                        "off the face (or over an opening already there): it cannot rest "
+                        "flat on the face",
+                        (c.entry,),
+                        at,
+                        {"off_face_mm2": c.flange_off},
+                        (c.face,),
                     )
                 )
         return out
@@ -503,53 +542,83 @@ def dxf_name(plan: CutPlan, face: CutFace) -> str:
     return f"{stem}-{face.name}-face.dxf" if plan.layout.several else f"{stem}-face.dxf"
 
 
-def write_cut(plan: CutPlan, out_dir: Path, *, force: bool = False) -> CutFiles:
-    """Write the report, and the CAM files when every rule holds or `force`."""
+def write_cut(plan: CutPlan, out: Path | OutputSet, *, force: bool = False) -> CutFiles:
+    """Write the report, and the CAM files through the output gate (geom.output.gate):
+    when every rule holds and the enclosure could be cut, or with `force` (marked), into
+    `out` (a folder, written as one set, or a set of the caller's)."""
     from geom.cad.step import Component, write_step
 
     stem = plan.layout.name
     violations = tuple(plan.violations)
-    cam = (force or not violations) and plan.result is not None
+    verdict = decide(not violations, plan.result is not None, force=force)
+    touching = [c for c in plan.cuts if c.off_face or c.edge < RESOLUTION_MM]
+    if verdict.write and touching:  # no CAM file can hold a cut that meets the face's boundary
+        c = touching[0]
+        raise InputError(
+            str(plan.layout.path),
+            c.entry,
+            Plain(f"the opening at ({c.x:g}, {c.y:g})"),
+            "running off the face or touching its boundary (no CAM file can cut it, --force "
+            "or not)",
+            "an opening wholly on the face, clear of its outline and the openings already there",
+        )
+    names = [dxf_name(plan, f) for f in plan.faces]
+    cam = [*names, f"{stem}-cut.step", f"{stem}-assembly.step"]
     step = assembly = None
     dxfs: list[Path] = []
-    if cam:
-        for face in plan.faces:
-            dxfs.append(
-                write_dxf(
-                    out_dir / dxf_name(plan, face),
-                    [
-                        *kernel.face_contours(face.frame),
-                        *(c.contour for c in plan.cuts if c.face == face.name),
-                    ],
-                    _notes(plan, face, forced=bool(violations)),
+    refused = None
+    with opened(out) as outputs:
+        outputs.claim(*cam)
+        if verdict.write and plan.result is None:
+            refused = "DXF and STEP not written even with --force: no valid solid could be cut"
+        elif verdict.write:
+            for face, name in zip(plan.faces, names, strict=True):
+                dxfs.append(
+                    write_dxf(
+                        outputs.path(name),
+                        [c.contour for c in plan.cuts if c.face == face.name],
+                        _notes(plan, face, forced=verdict.forced),
+                        reference=kernel.face_contours(face.frame),
+                    )
                 )
+            product = f"{plan.enclosure.stem} cut"
+            step = write_step(
+                outputs.path(f"{stem}-cut.step"),
+                product,
+                [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)],
             )
-        product = f"{plan.enclosure.stem} cut"
-        step = write_step(
-            out_dir / f"{stem}-cut.step",
-            product,
-            [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)],
-        )
-        components = [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)]
-        for c in plan.cuts:
-            for name, body, colour in c.bodies:
-                components.append(Component(f"{c.entry} {name}", body.wrapped, colour))
-        assembly = write_step(out_dir / f"{stem}-assembly.step", f"{product} assembly", components)
-    else:
-        names = [dxf_name(plan, f) for f in plan.faces]
-        for name in (*names, f"{stem}-cut.step", f"{stem}-assembly.step"):
-            (out_dir / name).unlink(missing_ok=True)
-    dxf = dxfs[0] if dxfs else None
-    document = with_forced(cut_report(plan), cam and bool(violations))
-    document["files"] = {
-        "step": step.name if step else None,
-        "assembly": assembly.name if assembly else None,
-        "dxf": [d.name for d in dxfs] if plan.layout.several else (dxf.name if dxf else None),
-        "withheld": None if cam else "layout violations (--force writes them anyway)",
-    }
-    report = write_text(out_dir / f"{stem}-report.json", dumps(document))
-    forced = cam and bool(violations)
-    return CutFiles(violations, report, step, assembly, dxf, forced, tuple(dxfs))
+            components = [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)]
+            for c in plan.cuts:
+                for name, body, colour in c.bodies:
+                    components.append(Component(f"{c.entry} {name}", body.wrapped, colour))
+            target = outputs.path(f"{stem}-assembly.step")
+            assembly = write_step(target, f"{product} assembly", components)
+        dxf = dxfs[0] if dxfs else None
+        forced = dxf is not None and verdict.forced
+        advice = layout_advice([c.fit for c in plan.cuts if c.fit is not None])
+        document = cut_report(plan, advice)
+        document["ok"] = verdict.holds  # no solid cut: cannot be decided, fails
+        document = with_forced(document, forced)
+        document["files"] = {
+            "step": step.name if step else None,
+            "assembly": assembly.name if assembly else None,
+            "dxf": [d.name for d in dxfs] if plan.layout.several else (dxf.name if dxf else None),
+            "withheld": verdict.withheld,
+            "removed_stale": [],
+            "refused": refused,
+        }
+        report = outputs.report(f"{stem}-report.json", document, cam)
+    final = outputs.final_of
+    return CutFiles(
+        violations,
+        report,
+        final(step),
+        final(assembly),
+        final(dxf),
+        forced,
+        tuple(outputs.final(d) for d in dxfs),
+        advice,
+    )
 
 
 def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
@@ -586,7 +655,19 @@ def _face_record(face: CutFace) -> dict[str, Any]:
     }
 
 
-def cut_report(plan: CutPlan) -> dict[str, Any]:
+def data_sheet_notes(plan: CutPlan) -> list[str]:
+    """Where the data sheet wins over the web rule: a part's own fixing holes nearer its
+    cutout than the wall t measured under it (or `min_web`; geom.model.layout.own_web_notes)."""
+    layout, out = plan.layout, []
+    for c in plan.cuts:
+        if c.fit is not None and c.wall is not None:
+            source = "web >= t, t measured" if layout.min_web is None else "face.min_web"
+            least = c.wall[1] if layout.min_web is None else layout.min_web
+            out += own_web_notes([c.fit], least, source)
+    return list(dict.fromkeys(out))
+
+
+def cut_report(plan: CutPlan, advice: Advice = NO_ADVICE) -> dict[str, Any]:
     layout = plan.layout
     several = layout.several
     where: dict[str, Any] = (
@@ -598,8 +679,9 @@ def cut_report(plan: CutPlan) -> dict[str, Any]:
         "enclosure": str(plan.enclosure),
         "layout": str(layout.path),
         **where,
-        "coating": {"min": layout.coating.min, "max": layout.coating.max},
+        "coating_mm": {"min": layout.coating.min, "max": layout.coating.max},
         "cut_method": plan.method,
+        "notes": [*plan.notes, *data_sheet_notes(plan)],
         "volume": {
             "before": plan.solid.Volume(),
             "after": plan.result.Volume() if plan.result is not None else None,
@@ -621,4 +703,6 @@ def cut_report(plan: CutPlan) -> dict[str, Any]:
         ],
         "ok": not plan.violations,
         "violations": [violation_record(v) for v in plan.violations],
+        "ways_out": ways_out_report(advice.ways_out),
+        **no_way_out_report(advice.no_way_out),
     }

@@ -20,7 +20,7 @@ from pathlib import Path
 from geom.data.checked import read_toml
 from geom.data.template_schema import MAX_TOLERANCE_MM
 from geom.data.templates import Catalog, load_catalog
-from geom.errors import InputError
+from geom.errors import MISSING, InputError
 from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Target
 from geom.model.tolerance import Size
 from geom.panel.model import (
@@ -147,7 +147,7 @@ def _face(
     if select is None and (point is None or normal is None):
         raise face.error(
             "select",
-            None,
+            MISSING,
             "missing (and point and normal are not both given)",
             'select = ">Z", or point = [x, y, z] and normal = [nx, ny, nz]',
         )
@@ -158,7 +158,11 @@ def _face(
     holes = [replace(h, face=name) for h in holes]
     if not places and not holes:
         raise top.error(
-            "place", None, "missing: no [[place]], [[array]] or [[hole]]", "one or more openings"
+            "place",
+            MISSING,
+            "missing: the layout is empty, nothing to cut",
+            "one or more [[place]], [[array]] or [[hole]] entries, e.g. "
+            '[[place]] part = "gland-M20" x = 30 y = 30',
         )
     return FaceLayout(name, select, point, normal, tuple(places), tuple(holes))
 

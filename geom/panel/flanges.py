@@ -10,6 +10,7 @@ size). Openings name their face with `face` (geom.panel.model reads it). All siz
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -122,12 +123,12 @@ def read_bends(
             r, r_source = s, RADIUS_SOURCE
         if k_ansi is not None:
             factor = ansi_factor(k_ansi, f"{name}: bend.k_factor")
-        elif r / s < MIN_DIN_RATIO:
+        elif r < (tightest := math.ceil(MIN_DIN_RATIO * s * 1000) / 1000):
             raise entry.error(
                 "radius",
                 r,
-                f"too tight for DIN 6935 on {s:g} mm sheet (k < 0 below r/s = 0.05)",
-                f"radius >= {MIN_DIN_RATIO * s:.3f} mm, or a [bend] k_factor",
+                f"too tight for DIN 6935 on {s:g} mm sheet (k < 0 below r/s = 0.0501)",
+                f"radius >= {tightest:.3f} mm, or a [bend] k_factor",
             )
         else:
             factor = din_factor(r, s)

@@ -10,11 +10,12 @@
 - `<name>-bom.csv`: one line per part (frames counted with the parts they hold).
 - `<name>-report.json`: panel, rules, fits, every violation with positions, files.
 
-A layout violation withholds the CAM files (DXF, STEP) unless `force`, and removes
-those an earlier run left under the same names (a stale DXF must not pass for this
-layout); a DXF written only because of `force` carries "FIT FAILS - forced" on NOTES
-and the report says `"forced": true`. The BOM and the report are always written. Same
-input, same bytes. All sizes in mm.
+The files go through the output gate and as one set (geom.output): a layout violation
+withholds the CAM files (DXF, STEP) unless `force`, a CAM file an earlier run left under
+the same name is removed (a stale DXF must not pass for this layout); a DXF written only
+because of `force` carries "FIT FAILS - forced" on NOTES and the report says
+`"forced": true`. The BOM and the report are always written. Same input, same bytes.
+All sizes in mm.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,16 +31,21 @@ from typing import Any
 from geom.data.atomic import write_text
 from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.errors import LintError
+from geom.model.advice import NO_ADVICE, Advice
 from geom.model.body import wing_plate
 from geom.model.contour import Vertex, circle, rounded_rect
-from geom.model.layout import Violation, violation_record
+from geom.model.layout import Violation, own_web_notes, violation_record
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
 from geom.model.part import Part
-from geom.model.report import dumps, fit_report, with_forced
+from geom.model.report import fit_report, no_way_out_report, ways_out_report, with_forced
 from geom.model.units import band, mm
+from geom.output import OutputSet, decide, opened
 from geom.panel.layout import check_layout, rules_for
 from geom.panel.model import Panel, Placed, Slot
+from geom.panel.ways_out import panel_advice
 
+CAM_SUFFIXES = ("-panel.dxf", "-panel.step", "-assembly.step")
+"""The CAM files of a flat panel, after its name: withheld when the layout fails."""
 PLATE_COLOUR = (0.80, 0.80, 0.78)
 """sRGB of the plate in the assembly: light grey (RAL 7035-like), not a data-sheet fact."""
 NOTE_HEIGHT_MM = 2.5
@@ -74,12 +81,12 @@ class PanelFiles:
     assembly: Path | None
     bom: Path
     report: Path
-    removed: tuple[str, ...] = ()
-    """Names of stale CAM files of an earlier run removed because these were withheld."""
     refused: str | None = None
     """Why forced CAM files were not written (the DXF lint refused crossing contours)."""
     forced: bool = False
     """The CAM files were written only because of `force` (and say so)."""
+    advice: Advice = NO_ADVICE
+    """The ways out of the violations (geom.panel.ways_out)."""
 
     @property
     def ok(self) -> bool:
@@ -173,74 +180,84 @@ def shop_lines(panel: Panel) -> list[str]:
 
 def run_panel(
     panel: Panel,
-    out_dir: Path,
+    out: Path | OutputSet,
     *,
     version: DxfVersion = "r2000",
     explode: bool = False,
     force: bool = False,
     step: bool = True,
+    also: Sequence[str] = (),
 ) -> PanelFiles:
-    """Check the layout and write the files into `out_dir` (which must exist). A panel
-    with flanges is geom.panel.bent_job's (ValueError here)."""
+    """Check the layout and write the files into `out` (a folder, written as one set, or
+    a set of the caller's; `also` names the caller's further files of the set, the
+    drawing, which the report lists). A panel with flanges is geom.panel.bent_job's
+    (ValueError here)."""
     if panel.bends is not None:
         raise ValueError(f"panel {panel.name} has flanges: geom.panel.bent_job.run_bent")
     violations = tuple(check_layout(panel))
-    cam = force or not violations
+    verdict = decide(not violations, force=force)
     stem = panel.name
+    cam = [f"{stem}{suffix}" for suffix in CAM_SUFFIXES if step or suffix.endswith(".dxf")]
     dxf = step_file = assembly = None
     refused = None
-    if cam:
-        try:
-            dxf = write_dxf(
-                out_dir / f"{stem}-panel.dxf",
-                [outline_contour(panel), *opening_contours(panel)],
-                panel_notes(panel, forced=bool(violations)),
-                version=version,
-                explode=explode,
-            )
-        except LintError as exc:
-            if not violations:
-                raise  # a clean layout that lints badly is geom's bug: let the CLI say so
-            # Forced through overlapping openings: no CAM program could cut this DXF.
-            refused = f"DXF and STEP not written even with --force: {exc}"
-        if step and dxf is not None:
-            step_file, assembly = write_panel_steps(panel, out_dir)
-    stale: list[str] = []
-    if dxf is None:  # a CAM file left from an earlier run must not pass for this layout
-        for suffix in ("-panel.dxf", "-panel.step", "-assembly.step"):
-            old = out_dir / f"{stem}{suffix}"
-            if old.is_file():
-                old.unlink()
-                stale.append(old.name)
-    forced = dxf is not None and bool(violations)
-    bom = write_text(out_dir / f"{stem}-bom.csv", bom_csv(panel))
-    document = with_forced(panel_report(panel, violations), forced)
-    document["files"] = {
-        "dxf": dxf.name if dxf else None,
-        "dxf_version": version,
-        "exploded": explode,
-        "step": step_file.name if step_file else None,
-        "assembly": assembly.name if assembly else None,
-        "bom": bom.name,
-        "withheld": None if cam else "layout violations (--force writes them anyway)",
-        "removed_stale": stale,
-        "refused": refused,
-    }
-    report = write_text(out_dir / f"{stem}-report.json", dumps(document))
+    with opened(out) as outputs:
+        outputs.claim(*cam)
+        if verdict.write:
+            try:
+                dxf = write_dxf(
+                    outputs.path(cam[0]),
+                    [outline_contour(panel), *opening_contours(panel)],
+                    panel_notes(panel, forced=verdict.forced),
+                    version=version,
+                    explode=explode,
+                )
+            except LintError as exc:
+                if verdict.holds:
+                    raise  # a clean layout that lints badly is geom's bug: the CLI says so
+                # Forced through overlapping openings: no CAM program could cut this DXF.
+                refused = f"DXF and STEP not written even with --force: {exc}"
+            if step and dxf is not None:
+                step_file, assembly = write_panel_steps(panel, outputs.dir)
+        forced = dxf is not None and verdict.forced
+        bom = write_text(outputs.path(f"{stem}-bom.csv"), bom_csv(panel))
+        advice = panel_advice(panel) if violations else NO_ADVICE
+        document = with_forced(panel_report(panel, violations, advice), forced)
+        document["files"] = {
+            "dxf": dxf.name if dxf else None,
+            "dxf_version": version,
+            "exploded": explode,
+            "step": step_file.name if step_file else None,
+            "assembly": assembly.name if assembly else None,
+            "bom": bom.name,
+            "withheld": verdict.withheld,
+            "removed_stale": [],
+            "refused": refused,
+        }
+        report = outputs.report(f"{stem}-report.json", document, [*cam, bom.name, *also])
     return PanelFiles(
-        violations, dxf, step_file, assembly, bom, report, tuple(stale), refused, forced
+        violations,
+        outputs.final_of(dxf),
+        outputs.final_of(step_file),
+        outputs.final_of(assembly),
+        outputs.final(bom),
+        report,
+        refused,
+        forced,
+        advice,
     )
 
 
 def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:
     """The plate-only STEP and the assembly STEP."""
-    from geom.cad.plate import plate_shape, write_plate_step
+    from geom.cad.plate import stand_in, write_prism_step
+    from geom.cad.prism_step import Prism
     from geom.cad.step import Component, write_step
 
-    shape = plate_shape(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
+    prism = Prism(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
     product = f"panel {panel.name}"
-    step_file = write_plate_step(out_dir / f"{panel.name}-panel.step", product, shape)
-    components = [Component(product, shape, PLATE_COLOUR), *part_components(panel)]
+    step_file = write_prism_step(out_dir / f"{panel.name}-panel.step", product, prism)
+    plate = Component(product, stand_in(prism), PLATE_COLOUR, prism=prism)
+    components = [plate, *part_components(panel)]
     target = out_dir / f"{panel.name}-assembly.step"
     # No pcurves: half the entities and export time for a plate with many openings.
     assembly = write_step(target, f"{product} assembly", components, pcurves=False)
@@ -331,10 +348,19 @@ def bom_csv(panel: Panel) -> str:
     return stream.getvalue()
 
 
-def panel_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, Any]:
+def data_sheet_notes(panel: Panel) -> list[str]:
+    """Where the data sheet wins over a rule of thumb: a part's own fixing holes nearer
+    its cutout than the web rule (geom.model.layout.own_web_notes)."""
+    rules = rules_for(panel)
+    return own_web_notes(panel.fits.values(), rules.min_web, rules.web_source)
+
+
+def panel_report(
+    panel: Panel, violations: tuple[Violation, ...], advice: Advice = NO_ADVICE
+) -> dict[str, Any]:
     rules = rules_for(panel)
     assumed = sorted({a for p in panel.places for a in p.part.assumed})
-    notes = [KERF_NOTE, *_part_notes(panel)]
+    notes = [KERF_NOTE, *_part_notes(panel), *data_sheet_notes(panel)]
     if any(p.part.cut_assumed for p in panel.places):
         notes.insert(0, VERIFY_NOTE)
     return {
@@ -368,6 +394,8 @@ def panel_report(panel: Panel, violations: tuple[Violation, ...]) -> dict[str, A
             "by_part": dict(sorted(Counter(p.part.id for p in panel.places).items())),
         },
         "violations": [violation_record(v) for v in violations],
+        "ways_out": ways_out_report(advice.ways_out),
+        **no_way_out_report(advice.no_way_out),
         "fits": [fit_report(fit) for fit in panel.fits.values()],
         "cutouts": [
             {

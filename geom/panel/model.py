@@ -343,6 +343,8 @@ def read_openings(
                 name = str(path.parent / name)  # a template path, relative to the file
             part = catalog.resolve(name)
         except InputError as exc:
+            if exc.where != "command line":  # a broken template: its own error names it
+                raise
             raise entry.error("part", name, exc.problem, exc.allowed) from None
         if parts.setdefault(part.id, part) != part:
             raise entry.error(

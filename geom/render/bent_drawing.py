@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import textwrap
 from pathlib import Path
-from typing import Any
 
 import ezdxf
 
@@ -22,9 +21,10 @@ from geom.dxf.layers import (
     DIM_LAYER,
     PLATE_LAYER,
 )
-from geom.dxf.writer import write_document
+from geom.dxf.writer import add_contour, write_document
 from geom.model.bend import Edge, SheetMetal
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
+from geom.model.panel_view import PanelView
 from geom.model.units import band, mm
 from geom.render.panel_drawing import (
     A3_H,
@@ -34,7 +34,7 @@ from geom.render.panel_drawing import (
     panel_revision,
     read_cut_contours,
 )
-from geom.render.preview import page_png, pdf_bytes, pdf_document, svg_bytes
+from geom.render.preview import page_png, pdf_bytes, pdf_document, render, svg_bytes
 from geom.render.sheet import (
     BORDER,
     HEADING_MM,
@@ -69,12 +69,18 @@ def _fit(
     return next(fits, SCALES[-1])
 
 
+def _metal(panel: PanelView) -> SheetMetal:
+    if panel.bends is None:
+        raise ValueError(f"panel {panel.name} has no flanges: a flat panel's drawing")
+    return panel.bends.metal
+
+
 def write_bent_drawing(
-    panel: Any, flat_dxf: Path, bom_csv: Path, out_dir: Path
+    panel: PanelView, flat_dxf: Path, bom_csv: Path, out_dir: Path
 ) -> PanelDrawingFiles:
     """Write `<name>-flat-drawing.dxf`, `.pdf`, `.svg` and `.png` for a bent panel (`panel`: a
     geom.panel.model.Panel with `bends`), measured from its flat DXF as written."""
-    metal: SheetMetal = panel.bends.metal
+    metal = _metal(panel)
     contours = read_cut_contours(flat_dxf)
     blank = max((measure(c) for c in contours), key=lambda m: m.width * m.height)
     source = ezdxf.readfile(flat_dxf).modelspace()
@@ -90,12 +96,7 @@ def write_bent_drawing(
     sheet = Sheet(doc, s, blank.centre, FLAT_VIEW, drop=-4.0)
     msp = doc.modelspace()
     for contour in contours:
-        msp.add_lwpolyline(
-            [(x, y, 0, 0, b) for x, y, b in contour],
-            format="xyseb",
-            close=True,
-            dxfattribs={"layer": CUT_LAYER},
-        )
+        add_contour(msp, contour, {"layer": CUT_LAYER})
     for i, (layer, start, end) in enumerate(bend_lines, 1):  # the flanges' order
         msp.add_line(start, end, dxfattribs={"layer": layer})
         lx, ly = sheet.paper((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
@@ -164,12 +165,12 @@ def write_bent_drawing(
     bx0, by0 = sheet.model(0, 0)
     bx1, by1 = sheet.model(A3_W, A3_H)
     rev = panel_revision(panel)
-    pdf = pdf_document(
-        doc, scale=s, box=(bx0, by0, bx1, by1), title=f"panel {panel.name}, rev {rev}"
-    )
+    drawn = render(doc)  # one rendering for the PDF, its PNG and the SVG
+    title = f"panel {panel.name}, rev {rev}"
+    pdf = pdf_document(doc, scale=s, box=(bx0, by0, bx1, by1), title=title, recording=drawn)
     png = write_bytes(out_dir / f"{stem}-drawing.png", page_png(pdf))  # the A3 sheet
     path = write_bytes(out_dir / f"{stem}-drawing.pdf", pdf_bytes(pdf))
-    svg = write_bytes(out_dir / f"{stem}-drawing.svg", svg_bytes(doc, scale=s))
+    svg = write_bytes(out_dir / f"{stem}-drawing.svg", svg_bytes(doc, scale=s, recording=drawn))
     return PanelDrawingFiles(dxf, path, svg, png, rev)
 
 
@@ -203,7 +204,7 @@ def _folded(sheet: Sheet, metal: SheetMetal) -> None:
         sheet.text(f"folded, section {title}  {scale_text(k)}", x0 + 2, y1 - i * slot - 4)
 
 
-def _right_column(sheet: Sheet, panel: Any, flat_dxf: Path, bom_csv: Path, s: float) -> None:
+def _right_column(sheet: Sheet, panel: PanelView, flat_dxf: Path, bom_csv: Path, s: float) -> None:
     x0, _, x1, y1 = RIGHT
     top = y1 - 2
     forced = FORCED_NOTE in dxf_notes(ezdxf.readfile(flat_dxf))
@@ -217,7 +218,7 @@ def _right_column(sheet: Sheet, panel: Any, flat_dxf: Path, bom_csv: Path, s: fl
     with bom_csv.open(encoding="utf-8", newline="") as handle:
         bom = [[r["part"], r["count"]] for r in csv.DictReader(handle)]
     top = text_table(sheet, x0 + 2, top - 1, [("BOM: part", 40), ("qty", 10)], bom)
-    metal: SheetMetal = panel.bends.metal
+    metal = _metal(panel)
     notes = [
         f"Sheet {band(panel.sheet.min, panel.sheet.max, 2)} mm (blank developed for "
         f"{mm(metal.sheet)} mm), {panel.process}; layout rules "

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
+from geom.model.panel_view import PanelView
+from geom.output import OutputSet
 from geom.render.bent_drawing import write_bent_drawing
 from geom.render.panel_drawing import PanelDrawingFiles, write_panel_drawing
 
@@ -15,21 +17,23 @@ DRAWING_SUFFIXES = tuple(
 """The drawings' names after the panel's: a flat panel's, and a bent panel's flat pattern."""
 
 
+def drawing_names(panel: PanelView) -> list[str]:
+    """Every drawing file a panel may have, flat or bent."""
+    return [f"{panel.name}{suffix}" for suffix in DRAWING_SUFFIXES]
+
+
 def draw_panel(
-    panel: Any, panel_dxf: Path | None, bom_csv: Path, out_dir: Path
-) -> tuple[PanelDrawingFiles | None, list[str]]:
-    """The drawing of a panel (a geom.panel.model.Panel) whose DXF was written (a bent
-    panel's: its flat pattern); when the DXF was withheld (`panel_dxf` None), the removal
-    of a drawing an earlier run left under the same names, which must not pass for this
-    layout. Returns the drawing's files (or None) and the names of the stale files
-    removed."""
-    if panel_dxf is not None:
-        write = write_panel_drawing if panel.bends is None else write_bent_drawing
-        return write(panel, panel_dxf, bom_csv, out_dir), []
-    removed = []
-    for suffix in DRAWING_SUFFIXES:
-        old = out_dir / f"{panel.name}{suffix}"
-        if old.is_file():
-            old.unlink()
-            removed.append(old.name)
-    return None, removed
+    panel: PanelView, panel_dxf: Path | None, bom_csv: Path, outputs: OutputSet
+) -> PanelDrawingFiles | None:
+    """The drawing of a panel whose DXF was written (a bent panel's: its flat pattern),
+    staged in `outputs`; None when the DXF was withheld (`panel_dxf` None). Its names are
+    claimed either way: a drawing an earlier run left must not pass for this layout."""
+    outputs.claim(*drawing_names(panel))
+    if panel_dxf is None:
+        return None
+    write = write_panel_drawing if panel.bends is None else write_bent_drawing
+    made = write(panel, outputs.staged(panel_dxf), outputs.staged(bom_csv), outputs.dir)
+    final = outputs.final
+    return replace(
+        made, dxf=final(made.dxf), pdf=final(made.pdf), svg=final(made.svg), png=final(made.png)
+    )

@@ -26,9 +26,11 @@ from geom.dxf.layers import (
 )
 from geom.dxf.writer import add_contour, write_document
 from geom.model.contour import Circle, CircleNotch, Vertex
+from geom.model.layout import Placement
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
+from geom.model.panel_view import HoleView, PanelView, SlotView
 from geom.model.units import band, mm
-from geom.render.preview import page_png, pdf_bytes, pdf_document, svg_bytes
+from geom.render.preview import page_png, pdf_bytes, pdf_document, render, svg_bytes
 from geom.render.sheet import (
     BORDER,
     HEADING_MM,
@@ -118,14 +120,42 @@ def _read_cut(doc: Any) -> list[tuple[list[Vertex], tuple[float, float, float] |
     if loose:
         edges = list(edgesmith.edges_from_entities_2d(loose, gap_tol=JOIN_MM))
         deposit = edgeminer.Deposit(edges, gap_tol=JOIN_MM)
+        loops = []
         for chain in edgeminer.find_all_simple_chains(deposit):
             if edgeminer.is_loop(chain, gap_tol=JOIN_MM):
                 points = edgesmith.lwpolyline_from_chain(chain).get_points("xyb")
                 vertices = [(float(x), float(y), float(b)) for x, y, b in points]
                 if math.dist(vertices[0][:2], vertices[-1][:2]) <= JOIN_MM:
                     vertices.pop()  # the loop's closing vertex, back at its start
-                out.append((vertices, None))
+                loops.append(_canonical_loop(vertices))
+        out += [(loop, None) for loop in sorted(loops)]
     return out
+
+
+def _canonical_loop(loop: list[Vertex]) -> list[Vertex]:
+    """A closed loop counter-clockwise, starting at its lowest-leftmost vertex: the same
+    list whichever vertex and direction a chainer found it from (ezdxf's edgeminer walks
+    in an order that depends on what the process chained before)."""
+    n = len(loop)
+    area = sum(
+        x0 * loop[(i + 1) % n][1] - loop[(i + 1) % n][0] * y0 for i, (x0, y0, _) in enumerate(loop)
+    )
+    area += sum(_segment_area(loop[i], loop[(i + 1) % n]) for i in range(n))
+    if area < 0:  # reversed: the same points, each segment's bulge negated
+        loop = [(*loop[(i + 1) % n][:2], -loop[i][2]) for i in reversed(range(n))]
+    start = min(range(n), key=lambda i: (loop[i][1], loop[i][0]))
+    return loop[start:] + loop[:start]
+
+
+def _segment_area(a: Vertex, b: Vertex) -> float:
+    """Twice the signed area of the circular segment between the chord a-b and its bulge
+    arc (0 for a straight segment), mm^2."""
+    bulge = a[2]
+    if bulge == 0.0:
+        return 0.0
+    theta = 4 * math.atan(abs(bulge))
+    radius = math.dist(a[:2], b[:2]) * (1 + bulge * bulge) / (4 * abs(bulge))
+    return math.copysign(radius * radius * (theta - math.sin(theta)), bulge)
 
 
 def _vertex(v: Any) -> Vertex:
@@ -149,7 +179,7 @@ class _OwnHole:
     label: str
 
 
-def _own_holes(panel: Any) -> list[_OwnHole]:
+def _own_holes(panel: PanelView) -> list[_OwnHole]:
     """Every placed part's own fixing holes as the panel job draws them (placed and
     turned with the part): each circle's centre, the middle of its two half arcs."""
     out = []
@@ -160,14 +190,19 @@ def _own_holes(panel: Any) -> list[_OwnHole]:
     return out
 
 
-def _entries(panel: Any, openings: list[_Opening]) -> list[Any]:
+def _entries(panel: PanelView, openings: list[_Opening]) -> list[Any]:
     """The panel file's entry (a placed part, a part's own fixing hole, a hole or a slot)
     each measured opening was written for: of the entries whose centre lies inside the
     opening's extents, the one nearest its middle (an opening's own centre always lies
     inside; the extents' middle is the centre for symmetric shapes). An opening that
     holds no entry's centre fails: the DXF was not written for this panel file."""
-    entries = [*panel.places, *_own_holes(panel), *panel.holes, *panel.slots]
-    at: dict[tuple[float, float], Any] = {}
+    entries: list[Placement | _OwnHole | HoleView | SlotView] = [
+        *panel.places,
+        *_own_holes(panel),
+        *panel.holes,
+        *panel.slots,
+    ]
+    at: dict[tuple[float, float], Placement | _OwnHole | HoleView | SlotView] = {}
     for e in entries:
         at.setdefault((round(e.x, 6), round(e.y, 6)), e)
     out = []
@@ -248,7 +283,7 @@ def _clip(rows: list[list[str]], room: int, report: str) -> list[list[str]]:
 
 
 def write_panel_drawing(
-    panel: Any, panel_dxf: Path, bom_csv: Path, out_dir: Path
+    panel: PanelView, panel_dxf: Path, bom_csv: Path, out_dir: Path
 ) -> PanelDrawingFiles:
     """Write `<name>-panel-drawing.dxf`, `.pdf` (one A3 page), `.svg` and `.png` for a panel.
 
@@ -447,16 +482,16 @@ def write_panel_drawing(
     dxf = write_document(out_dir / f"{stem}-drawing.dxf", doc)  # linted like any DXF
     bx0, by0 = sheet.model(0, 0)
     bx1, by1 = sheet.model(A3_W, A3_H)
-    pdf = pdf_document(
-        doc, scale=s, box=(bx0, by0, bx1, by1), title=f"panel {panel.name}, rev {rev}"
-    )
+    drawn = render(doc)  # one rendering for the PDF, its PNG and the SVG
+    title = f"panel {panel.name}, rev {rev}"
+    pdf = pdf_document(doc, scale=s, box=(bx0, by0, bx1, by1), title=title, recording=drawn)
     png = write_bytes(out_dir / f"{stem}-drawing.png", page_png(pdf))  # the A3 sheet
     path = write_bytes(out_dir / f"{stem}-drawing.pdf", pdf_bytes(pdf))
-    svg = write_bytes(out_dir / f"{stem}-drawing.svg", svg_bytes(doc, scale=s))
+    svg = write_bytes(out_dir / f"{stem}-drawing.svg", svg_bytes(doc, scale=s, recording=drawn))
     return PanelDrawingFiles(dxf, path, svg, png, rev)
 
 
-def panel_revision(panel: Any) -> str:
+def panel_revision(panel: PanelView) -> str:
     """8 hex digits of SHA-256 over the panel file and every template it uses."""
     digest = hashlib.sha256(Path(panel.path).read_bytes())
     parts = {p.part.id: p.part for p in panel.places}

@@ -30,17 +30,21 @@ from pathlib import Path
 from typing import Any
 
 import ezdxf
+import numpy as np
 import pymupdf
-from ezdxf.addons.drawing import Frontend, RenderContext, config, layout
+from ezdxf.addons.drawing import Frontend, RenderContext, config, layout, recorder
 from ezdxf.addons.drawing import pymupdf as ezdxf_pdf
 from ezdxf.addons.drawing.svg import SVGBackend
 from ezdxf.math import Matrix44, Vec2
 from ezdxf.path import Command
 
 from geom.data.atomic import write_bytes
-from geom.dxf.layers import BODY_LAYER, CUT_LAYER, PLATE_LAYER
+from geom.dxf.layers import BODY_LAYER, CUT_LAYER, PLATE_LAYER, REFERENCE_LAYER
 from geom.errors import InputError
 from geom.model.contour import Vertex
+
+_MOVE, _CURVE3, _CURVE4 = (int(c) for c in (Command.MOVE_TO, Command.CURVE3_TO, Command.CURVE4_TO))
+"""ezdxf's path command codes (NumpyPath2d.command_codes)."""
 
 MM_TO_PT = 72.0 / 25.4
 """PDF points per millimetre (exact)."""
@@ -50,7 +54,7 @@ CUT_COLOUR = "#c00000"
 ANNOTATION_COLOUR = "#1f4e99"
 REFERENCE_COLOUR = "#707070"
 CUT_LAYERS = frozenset({CUT_LAYER})
-REFERENCE_LAYERS = frozenset({PLATE_LAYER, BODY_LAYER})
+REFERENCE_LAYERS = frozenset({PLATE_LAYER, BODY_LAYER, REFERENCE_LAYER})
 CUT_LINEWEIGHT_MM = 0.35
 REFERENCE_LINEWEIGHT_MM = 0.25
 ANNOTATION_LINEWEIGHT_MM = 0.18
@@ -111,10 +115,36 @@ def contour_document(contours: Iterable[Iterable[Vertex]]) -> Any:
     return doc
 
 
-def svg_bytes(doc: Any, *, scale: float = 1.0, margin: float = DEFAULT_MARGIN_MM) -> bytes:
-    """The model space as SVG; its width and height attributes are paper mm at `scale`."""
+def render(doc: Any) -> Any:
+    """The model space rendered once (ezdxf's recording of its drawing add-on), for
+    `pdf_document` and `svg_bytes` to make their pages from (each from its own copy)."""
+    recording = recorder.Recorder()
+    _draw(doc, recording)
+    return recording
+
+
+def _replay_into(recording: Any, backend: Any) -> Any:
+    """`backend` (an ezdxf Recorder) holding a copy of `recording`'s records."""
+    player = recording.player().copy()
+    backend.config, backend.background = player.config, player.background
+    backend.records, backend.properties = player.records, player.properties
+    return backend
+
+
+def svg_bytes(
+    doc: Any,
+    *,
+    scale: float = 1.0,
+    margin: float = DEFAULT_MARGIN_MM,
+    recording: Any = None,
+) -> bytes:
+    """The model space as SVG; its width and height attributes are paper mm at `scale`.
+    `recording`: the document's `render`, when it is drawn to other files too."""
     backend = SVGBackend()
-    _draw(doc, backend)
+    if recording is None:
+        _draw(doc, backend)
+    else:
+        _replay_into(recording, backend)
     page = layout.Page(0, 0, layout.Units.mm, layout.Margins.all(margin))
     settings = layout.Settings(fit_page=False, scale=scale)
     text = backend.get_string(page, settings=settings)
@@ -142,14 +172,19 @@ def pdf_document(
     margin: float = DEFAULT_MARGIN_MM,
     box: tuple[float, float, float, float] | None = None,
     title: str = "",
+    recording: Any = None,
 ) -> Any:
     """A one-page `pymupdf.Document` of the model space at exactly `scale`.
 
     `box` = (x0, y0, x1, y1) in model mm is the region that becomes the page (a drawing
-    sheet); without it, the content's extents plus `margin` paper mm."""
-    recorder = ezdxf_pdf.PyMuPdfBackend()
-    _draw(doc, recorder)
-    player = recorder.player()
+    sheet); without it, the content's extents plus `margin` paper mm. `recording`: the
+    document's `render`, when it is drawn to other files too."""
+    pdf_recorder = ezdxf_pdf.PyMuPdfBackend()
+    if recording is None:
+        _draw(doc, pdf_recorder)
+    else:
+        _replay_into(recording, pdf_recorder)
+    player = pdf_recorder.player()
     if box is None:
         bbox = player.bbox()
         pad = margin / scale
@@ -223,6 +258,7 @@ class _PdfPage(ezdxf_pdf.PyMuPdfRenderBackend):
         self.page_height_in_pt = height_pt  # type: ignore[assignment]
         self.page = self.doc.new_page(-1, width_pt, height_pt)
         self.content_shape = self.page.new_shape()
+        self._finished: list[str] = []
         self.doc.set_metadata(
             {
                 "title": title,
@@ -244,42 +280,78 @@ class _PdfPage(ezdxf_pdf.PyMuPdfRenderBackend):
             self._add_path(path, close=True)
         self.finish_filling(self.content_shape, properties)
 
+    def finish_line(self, shape: Any, properties: Any, close: bool) -> None:
+        super().finish_line(shape, properties, close)
+        self._keep(shape)
+
+    def finish_filling(self, shape: Any, properties: Any) -> None:
+        super().finish_filling(shape, properties)
+        self._keep(shape)
+
+    def _keep(self, shape: Any) -> None:
+        """Move the shape's finished content into a list: PyMuPDF appends each finished
+        path to one growing string (a copy of all content so far per path)."""
+        self._finished.append(shape.totalcont)
+        shape.totalcont = ""
+
+    def finalize(self) -> None:
+        shape = self.content_shape
+        shape.totalcont = "".join(self._finished) + shape.totalcont
+        self._finished.clear()
+        super().finalize()
+
     def _add_path(self, path: Any, close: bool) -> None:
-        """Append `path` (page coordinates, pt, Y down) as PDF operators to the shape."""
+        """Append `path` (an ezdxf NumpyPath2d in page coordinates, pt, Y down) as PDF
+        operators to the shape; all its points mapped and written at once (numpy)."""
         shape = self.content_shape
         m = shape.ipctm
-        xs: list[float] = []
-        ys: list[float] = []
-
-        def pt(v: Vec2) -> str:
-            xs.append(v.x)
-            ys.append(v.y)
-            return f"{m.a * v.x + m.c * v.y + m.e:.3f} {m.b * v.x + m.d * v.y + m.f:.3f}"
-
-        current = Vec2(path.start)
-        ops = [f"{pt(current)} m"]
-        for command in path.commands():
-            end = Vec2(command.end)
-            kind = command.type
-            if kind == Command.MOVE_TO:
-                if close:
-                    ops.append("h")
-                ops.append(f"{pt(end)} m")
-            elif kind == Command.LINE_TO:
-                ops.append(f"{pt(end)} l")
-            elif kind == Command.CURVE3_TO:  # quadratic to cubic: controls at 2/3
-                ctrl = Vec2(command.ctrl)
-                c1 = current + (ctrl - current) * (2 / 3)
-                c2 = end + (ctrl - end) * (2 / 3)
-                ops.append(f"{pt(c1)} {pt(c2)} {pt(end)} c")
+        v = path.np_vertices()
+        order: list[int] = [0]  # the points in writing order; >= len(v): curve controls
+        ops: list[tuple[int, str]] = [(1, "m")]  # (points, operator)
+        quads: list[tuple[int, int, int]] = []  # (current, control, end) of CURVE3_TO
+        i = current = 0
+        for code in path.command_codes():
+            if code == _CURVE3:  # quadratic to cubic: controls at 2/3 of the way
+                quads.append((current, i + 1, i + 2))
+                k = len(v) + 2 * (len(quads) - 1)
+                order += [k, k + 1, i + 2]
+                ops.append((3, "c"))
+                i += 2
+            elif code == _CURVE4:  # ezdxf keeps the end point last
+                order += [i + 1, i + 2, i + 3]
+                ops.append((3, "c"))
+                i += 3
             else:
-                ops.append(f"{pt(command.ctrl1)} {pt(command.ctrl2)} {pt(end)} c")
-            current = end
+                order.append(i + 1)
+                if code == _MOVE and close:
+                    ops.append((0, "h"))  # the sub-path before the move closed
+                ops.append((1, "m" if code == _MOVE else "l"))
+                i += 1
+            current = i
+        points = v
+        if quads:
+            q = np.array(quads)
+            start, ctrl, end = v[q[:, 0]], v[q[:, 1]], v[q[:, 2]]
+            c1 = start + (ctrl - start) * (2 / 3)
+            c2 = end + (ctrl - end) * (2 / 3)
+            points = np.concatenate([v, np.stack([c1, c2], axis=1).reshape(-1, 2)])
+        chosen = points[order]
+        x, y = chosen[:, 0], chosen[:, 1]
+        px = (m.a * x + m.c * y + m.e).tolist()
+        py = (m.b * x + m.d * y + m.f).tolist()
+        text = [f"{a:.3f} {b:.3f}" for a, b in zip(px, py, strict=True)]
+        pieces: list[str] = []
+        k = 0
+        for count, op in ops:
+            pieces.append(" ".join([*text[k : k + count], op]))
+            k += count
         if close:
-            ops.append("h")
-        shape.draw_cont += "\n".join(ops) + "\n"
-        shape.updateRect(pymupdf.Rect(min(xs), min(ys), max(xs), max(ys)))  # type: ignore[no-untyped-call]
-        shape.last_point = pymupdf.Point(current.x, current.y)  # type: ignore[no-untyped-call]
+            pieces.append("h")
+        shape.draw_cont += "\n".join(pieces) + "\n"
+        rect = (float(x.min()), float(y.min()), float(x.max()), float(y.max()))
+        shape.updateRect(pymupdf.Rect(*rect))  # type: ignore[no-untyped-call]
+        end_x, end_y = (float(c) for c in v[current])
+        shape.last_point = pymupdf.Point(end_x, end_y)  # type: ignore[no-untyped-call]
 
 
 # --- searchable text --------------------------------------------------------------------
@@ -296,7 +368,9 @@ def _texts(entities: Iterable[Any]) -> Iterator[Any]:
 
 
 def _add_searchable_text(page: Any, doc: Any, m: Matrix44, factor: float) -> None:
-    """Every text of the model space as invisible PDF text (render mode 3) in its place."""
+    """Every text of the model space as invisible PDF text (render mode 3) in its place,
+    committed to the page at once (a commit per text rescans the page's content)."""
+    shape = page.new_shape()
     for entity in _texts(doc.modelspace()):
         if entity.dxftype() == "TEXT":
             lines = [entity.plain_text()]
@@ -323,7 +397,7 @@ def _add_searchable_text(page: Any, doc: Any, m: Matrix44, factor: float) -> Non
                 continue
             baseline = origin + down * (height * (1.0 if top else 0.0) + i * height * 1.667)
             point = m.transform(baseline)
-            page.insert_text(
+            shape.insert_text(
                 (point.x, point.y),
                 line,
                 fontsize=size,
@@ -331,6 +405,7 @@ def _add_searchable_text(page: Any, doc: Any, m: Matrix44, factor: float) -> Non
                 render_mode=3,
                 rotate=_page_rotation(angle),
             )
+    shape.commit()
 
 
 def _mtext_origin(entity: Any, lines: list[str], height: float, angle: float) -> Vec2:
