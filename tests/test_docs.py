@@ -200,7 +200,9 @@ def _folder(tmp_path: Path, catalog: tuple[Path, str], box_step: Path) -> Path:
     docs name: the bent channel of docs/bends.md, a panel (the shipped example), a box
     and a lid layout."""
     (tmp_path / "templates").symlink_to(ROOT / "templates")
-    (tmp_path / "output").symlink_to(catalog[0])
+    (tmp_path / "output").mkdir()  # the catalog's files linked one by one: a command
+    for built in catalog[0].iterdir():  # that writes into output/ leaves the catalog be
+        (tmp_path / "output" / built.name).symlink_to(built)
     (tmp_path / "channel.toml").write_text(channel(), encoding="utf-8")
     shutil.copy(ROOT / "templates" / "panels" / "example.toml", tmp_path / "my-panel.toml")
     shutil.copy(box_step, tmp_path / "box.step")

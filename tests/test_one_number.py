@@ -1,9 +1,9 @@
 """One opening, one size: the cut size every output states (the part's fit report, its
-drawing's notes, the BOM of a panel holding it) is the size of the contour its DXF draws,
-measured here from the DXF. For every library part (the shared catalog's files) and the
-example panel. A printed figure equals the measured size rounded to its printed decimals
-(1e-6 mm beyond that); a report field that is a shape parameter is worked back from the
-measured contour by the shape's own geometry."""
+drawing's notes, the catalog index, the BOM of a panel holding it) is the size of the
+contour its DXF draws, measured here from the DXF. For every library part (the shared
+catalog's files) and the example panel. A printed figure equals the measured size rounded
+to its printed decimals (1e-6 mm beyond that); the fit report's shape fields give the
+extent by the shape's geometry, worked out here (a rounded trapezoid's width)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from geom.panel.job import bom_csv
 
 EPS = 1e-6
 DRAWN = re.compile(r"Cut as drawn: (\d+\.\d+) x (\d+\.\d+) mm")
+INDEX = re.compile(r"<th>cut as drawn</th><td>(\d+\.\d+) x (\d+\.\d+) mm")
 
 
 def stem(part_id: str) -> str:
@@ -81,6 +82,14 @@ def drawing_sizes(path: Path) -> tuple[str, str]:
     return found.group(1), found.group(2)
 
 
+def index_sizes(out: Path, part_id: str) -> tuple[str, str]:
+    """The catalog index's "cut as drawn" of a part."""
+    html = (out / "index.html").read_text(encoding="utf-8")
+    found = INDEX.search(html.split(f'<div class="part" id="{part_id}">', 1)[1])
+    assert found, f"index.html: no cut size for {part_id}"
+    return found.group(1), found.group(2)
+
+
 def bom_row(part_id: str, sheet: float, tmp_path: Path) -> dict[str, str]:
     """The BOM row of a panel holding the part once, on a sheet it grips."""
     path = tmp_path / "one.toml"
@@ -113,6 +122,9 @@ def test_every_output_states_the_cut_the_dxf_draws(
     drawn = drawing_sizes(out / f"{stem(part_id)}-drawing.dxf")
     if not (agrees(drawn[0], loop.width) and agrees(drawn[1], loop.height)):
         wrong.append(f"drawing {drawn[0]} x {drawn[1]}")
+    shown = index_sizes(out, part_id)
+    if not (agrees(shown[0], loop.width) and agrees(shown[1], loop.height)):
+        wrong.append(f"index {shown[0]} x {shown[1]}")
     sheet = report["sheet_mm"]
     row = bom_row(part_id, round((sheet["min"] + sheet["max"]) / 2, 3), tmp_path)
     if not (agrees(row["cut_width_mm"], loop.width) and agrees(row["cut_height_mm"], loop.height)):

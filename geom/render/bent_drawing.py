@@ -33,6 +33,8 @@ from geom.render.panel_drawing import (
     A3_H,
     A3_W,
     PanelDrawingFiles,
+    _clip,
+    _lines,
     dxf_notes,
     panel_revision,
     read_cut_contours,
@@ -41,8 +43,6 @@ from geom.render.preview import page_png, pdf_bytes, pdf_document, render, svg_b
 from geom.render.sheet import (
     BORDER,
     HEADING_MM,
-    LINE_PITCH,
-    TEXT_MM,
     WRAP,
     Sheet,
     assumed_box,
@@ -213,13 +213,7 @@ def _openings(sheet: Sheet, panel: PanelView, metal: SheetMetal, top: float) -> 
     """The opening table under the bends' table, as many rows as the page holds; the rest
     are in the report."""
     rows = opening_rows(panel, metal)
-    room = max(int((top - BORDER - 4) / (TEXT_MM * LINE_PITCH)) - 2, 1)
-    if len(rows) > room:
-        more = len(rows) - room + 1
-        rows = [
-            *rows[: room - 1],
-            ["", "", "", f"{more} more: {panel.name}-report.json", "", "", ""],
-        ]
+    rows = _clip(rows, _lines(top - 1) - 1, f"{panel.name}-report.json") if rows else rows
     heading = "OPENINGS face by face; x, y in the face's frame from its lower-left corner"
     sheet.text(heading, 14.0, top)
     columns = [("face", 16), ("ref", 10), ("label", 14), ("opening", 40), ("x", 18), ("y", 18)]
