@@ -1,6 +1,6 @@
-"""A bent panel's drawing states what its file has: every opening on every face in the
-opening table with its label, and the corner reliefs only when two flanges meet (read
-back from the drawing's PDF text)."""
+"""A bent panel's drawing states what its file has: every opening on every face named in
+the flat view and in the opening table with its label, and the corner reliefs only when
+two flanges meet (read back from the drawing's PDF text)."""
 
 from __future__ import annotations
 
@@ -87,6 +87,7 @@ def test_the_u_front_lists_every_opening_and_no_relief(
     for row in OPENINGS:
         at = table.index(row[1])
         assert table[at - 2 : at + 4 + (len(row) > 5)] == [row[0], table[at - 1], *row[1:]], row
+    assert all(lines.count(row[1]) == 2 for row in OPENINGS)  # in the view and the table
     assert not any("relief" in line.lower() for line in lines)
 
 

@@ -25,9 +25,8 @@ from geom.dxf.layers import (
 )
 from geom.dxf.writer import add_contour, write_document
 from geom.model.bend import Edge, SheetMetal
-from geom.model.layout import Placement
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
-from geom.model.panel_view import HoleView, PanelView, SlotView
+from geom.model.panel_view import PanelView
 from geom.model.units import band, mm
 from geom.render.panel_drawing import (
     A3_H,
@@ -185,34 +184,55 @@ def opening_rows(panel: PanelView, metal: SheetMetal) -> list[list[str]]:
     each face's cutouts (C1..), holes (H1..) and slots (S1..) in file order: face,
     reference, label, what it is, x and y in its face's frame, size (mm; a cutout's as
     drawn, the extent of its contour, across and up as placed)."""
-    rows: list[tuple[int, list[str]]] = []
+    return [row for row, _ in _opening_marks(panel, metal)]
+
+
+def _opening_marks(
+    panel: PanelView, metal: SheetMetal
+) -> list[tuple[list[str], tuple[float, float, float]]]:
+    """Each opening's table row and where its name goes in the flat pattern: its centre
+    there (flat DXF coordinates, mm) and half its largest size (mm)."""
+    found: list[tuple[int, list[str], tuple[float, float, float]]] = []
     order = {face: i for i, face in enumerate(metal.faces)}
+    xs, ys = zip(*((v[0], v[1]) for v in metal.outline()), strict=True)
+
+    def add(
+        face: str,
+        ref: str,
+        label: str,
+        what: str,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        size: str,
+    ) -> None:
+        fx, fy = metal.to_flat(face, x, y)
+        row = [face, ref, label or "-", what, dim_mm(x), dim_mm(y), size]
+        found.append((order[face], row, (fx - min(xs), fy - min(ys), max(w, h) / 2)))
+
     for i, p in enumerate(panel.places, 1):
         w, h = panel.fits[p.part.id].cut.extent()
         w, h = (h, w) if p.turned else (w, h)
-        size = f"{dim_mm(w)} x {dim_mm(h)}"
-        rows.append((order[p.face], [p.face, f"C{i}", p.label or "-", p.part.id, *_at(p), size]))
-    for i, hole in enumerate(panel.holes, 1):
-        size = f"dia. {dim_mm(hole.diameter)}"
-        rows.append(
-            (order[hole.face], [hole.face, f"H{i}", hole.label or "-", "hole", *_at(hole), size])
-        )
-    for i, slot in enumerate(panel.slots, 1):
-        size = f"{dim_mm(slot.length)} x {dim_mm(slot.width)} at {slot.angle} deg"
-        rows.append(
-            (order[slot.face], [slot.face, f"S{i}", slot.label or "-", "slot", *_at(slot), size])
-        )
-    return [row for _, row in sorted(rows, key=lambda r: r[0])]
-
-
-def _at(opening: HoleView | SlotView | Placement) -> tuple[str, str]:
-    return dim_mm(opening.x), dim_mm(opening.y)
+        add(p.face, f"C{i}", p.label, p.part.id, p.x, p.y, w, h, f"{dim_mm(w)} x {dim_mm(h)}")
+    for i, o in enumerate(panel.holes, 1):
+        d = o.diameter
+        add(o.face, f"H{i}", o.label, "hole", o.x, o.y, d, d, f"dia. {dim_mm(d)}")
+    for i, t in enumerate(panel.slots, 1):
+        size = f"{dim_mm(t.length)} x {dim_mm(t.width)} at {t.angle} deg"
+        add(t.face, f"S{i}", t.label, "slot", t.x, t.y, t.length, t.width, size)
+    return [(row, mark) for _, row, mark in sorted(found, key=lambda f: f[0])]
 
 
 def _openings(sheet: Sheet, panel: PanelView, metal: SheetMetal, top: float) -> None:
-    """The opening table under the bends' table, as many rows as the page holds; the rest
-    are in the report."""
-    rows = opening_rows(panel, metal)
+    """Each opening's name (its label, else its reference) up and right of it in the flat
+    view, and the opening table under the bends' table, as many rows as the page holds
+    (the rest are in the report)."""
+    marks = _opening_marks(panel, metal)
+    for row, (fx, fy, half) in marks:
+        px, py = sheet.paper(fx + half, fy + half)
+        sheet.text(row[2] if row[2] != "-" else row[1], px + 0.5, py + 0.5)
+    rows = [row for row, _ in marks]
     rows = _clip(rows, _lines(top - 1) - 1, f"{panel.name}-report.json") if rows else rows
     heading = "OPENINGS face by face; x, y in the face's frame from its lower-left corner"
     sheet.text(heading, 14.0, top)
