@@ -556,7 +556,15 @@ def test_a_slot_is_cut_through_the_wall(slotted: tuple[Path, Path]) -> None:
 
 
 def test_labels_and_the_slot_are_in_the_report(slotted: tuple[Path, Path]) -> None:
+    """The report names every opening's label; the face DXF, as a panel's, writes the
+    part's label and id in its cutout on NOTES (the 41.55 x 15.55 mm cut at (50, 50))."""
     _, tmp = slotted
+    doc = read_dxf(tmp / "plain" / "lid-face.dxf")
+    (note,) = [e for e in doc.modelspace().query('TEXT[layer=="NOTES"]') if "J1" in e.dxf.text]
+    assert note.dxf.text == f"J1 {PART}"
+    w, h, _, _ = cut_area()
+    x, y = note.dxf.insert.x, note.dxf.insert.y
+    assert 50 - w / 2 < x < 50 and 50 - h / 2 < y < 50
     report = json.loads((tmp / "plain" / "lid-report.json").read_text())
     openings = {o["entry"]: o for o in report["openings"]}
     assert {e: o["label"] for e, o in openings.items()} == {

@@ -59,7 +59,7 @@ from geom.model.tolerance import Size
 from geom.model.units import band, mm
 from geom.output import OutputSet, decide, opened
 from geom.panel.cut_layout import CutLayout, FaceLayout
-from geom.panel.job import PLATE_COLOUR, body_solids, slot_contour
+from geom.panel.job import PLATE_COLOUR, body_solids, cutout_note, slot_contour
 from geom.panel.layout import plain_openings
 from geom.panel.model import SHOPS, Slot
 from geom.panel.ways_out import layout_advice
@@ -91,6 +91,8 @@ class Cut:
     """The entry's label ("" when it has none; a part's own fixing holes have none)."""
     slot: Slot | None = None
     """The [[slot]] entry this opening cuts (None: a part or a hole)."""
+    note: Note | None = None
+    """A part's label and id in its cutout on the face DXF, as on a panel's DXF."""
     fit: Fit | None = None
     """The part's fit on the wall measured under it (None: a hole, or no wall found)."""
     wall: tuple[float, float] | None = None
@@ -227,6 +229,7 @@ def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None =
             cut = Cut(
                 p.entry, face.name, p.x, p.y, contour, centred, p.part.id, p.rotation, p.label
             )
+            cut.note = cutout_note(p, c)
             _measure(solid, frame, cut, [(p.x, p.y), *corners])
             mount = p.part.mount
             flange = rounded_rect(mount.width, mount.height, 0.0, p.x, p.y, p.rotation)
@@ -655,6 +658,8 @@ def write_cut(
 
 
 def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
+    """Each part's label and id in its cutout (as a panel's DXF has them), then the
+    face's note below it (mm)."""
     f = face.frame
     count = sum(1 for c in plan.cuts if c.face == face.name)
     lines = [
@@ -664,7 +669,8 @@ def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
     ]
     if forced:
         lines.insert(0, FORCED_NOTE)
-    return [
+    own = [c.note for c in plan.cuts if c.face == face.name and c.note is not None]
+    return own + [
         Note(text, 0.0, -3 * NOTE_HEIGHT_MM - i * 1.6 * NOTE_HEIGHT_MM, NOTE_HEIGHT_MM)
         for i, text in enumerate(lines)
     ]
