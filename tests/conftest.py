@@ -1,18 +1,17 @@
 """Shared fixtures, markers and Hypothesis set-up for the whole suite.
 
 Conventions for every test file (the suite runs in parallel, pytest-xdist `-n auto --dist
-loadgroup` from pyproject.toml, so no test may depend on what ran before it in its
-process; `-n 0` runs it in one process):
+loadfile` from pyproject.toml: each file's tests run in one worker process, in any order
+beside other files, so no test may depend on what ran before it in its process; `-n 0`
+runs everything in one process):
 - Files go under `tmp_path` / `tmp_path_factory`, never a shared path.
-- The full catalog (`geom build --all`, every shipped part and panel) is built once per
-  run (on one worker): use the session fixture `catalog` (its folder and its summary)
+- The full catalog (`geom build --all`, every shipped part and panel) is built at most
+  once per worker: use the session fixture `catalog` (its folder and its summary)
   rather than building it again. Pool, progress and failure variants use
   `small_templates` (two parts and one panel) with `geom build --all --templates DIR`.
 - Expensive per-template work parametrized over `TEMPLATE_IDS` is shared through a
-  module or session fixture (compute once, assert per part). The tests of a module that
-  share a module or class fixture run on one worker, and every module that uses
-  `catalog` runs on the same worker (`_group_shared_work` below), so each is computed
-  once; session fixtures other than `catalog` are computed once per worker.
+  module or session fixture (compute once, assert per part); a module fixture is
+  computed once, as the file runs in one worker.
 - A test that kills a run at a chosen point sets $GEOM_TEST_KILL_AFTER_REPLACE=k in
   the child's environment (geom.data.atomic.kill_point): SIGKILL after its k-th file
   put in place; never a sleep and a kill.
@@ -151,31 +150,8 @@ def _node_name(item: pytest.Item) -> str:
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    _group_shared_work(items)
     _seed_and_count_properties(items)
-
-
-def _group_shared_work(items: list[pytest.Item]) -> None:
-    """pytest-xdist groups (`--dist loadgroup`): every module that uses the full catalog
-    runs on one worker (one build), and the tests of a module that share a module or
-    class fixture run on one worker (one computation); the rest spread test by test."""
-
-    def scopes(item: pytest.Item) -> set[str]:
-        info = getattr(item, "_fixtureinfo", None)
-        defs = info.name2fixturedefs.values() if info is not None else ()
-        return {d[-1].scope for d in defs if d}
-
-    def module(item: pytest.Item) -> str:
-        return item.nodeid.split("::", 1)[0]
-
-    on_catalog = {module(i) for i in items if "catalog" in getattr(i, "fixturenames", ())}
-    for item in items:
-        if module(item) in on_catalog:
-            item.add_marker(pytest.mark.xdist_group("catalog"))
-        elif scopes(item) & {"module", "class", "package"}:
-            item.add_marker(pytest.mark.xdist_group(module(item)))
 
 
 def _seed_and_count_properties(items: list[pytest.Item]) -> None:
