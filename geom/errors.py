@@ -6,7 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-MISSING = object()
+
+class _Missing:
+    """The type of MISSING: one object, the same after pickling (errors cross into the
+    catalog's worker processes)."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __reduce__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
 """The value of a field that was not given at all."""
 
 
@@ -26,6 +38,10 @@ class InputError(GeomError, ValueError):
         self.where, self.field, self.value = where, field, value
         self.problem, self.allowed = problem, allowed
         super().__init__(str(self))
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, object, str, str]]:
+        # Pickled with its fields (a catalog's broken templates go to worker processes).
+        return type(self), (self.where, self.field, self.value, self.problem, self.allowed)
 
     def __str__(self) -> str:
         if self.value is MISSING:
@@ -47,6 +63,9 @@ class MissingExtra(GeomError, ImportError):
             f"'geom-panel[{extra}]'",
             name=package,
         )
+
+    def __reduce__(self) -> tuple[type[MissingExtra], tuple[str, str, str]]:
+        return type(self), (self.who, self.package, self.extra)
 
 
 class OutputError(GeomError, OSError):

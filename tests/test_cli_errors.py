@@ -423,3 +423,21 @@ def test_output_directory_that_cannot_be_created(geom, tmp_path: Path) -> None:
 def test_debug_shows_the_traceback(geom) -> None:
     with pytest.raises(ValueError, match="--sheet"):
         geom("--debug", "check", "770-744", "--sheet", "70")
+
+
+def test_errors_cross_process_boundaries_whole() -> None:
+    """A catalog's broken templates travel to its worker processes: every error geom
+    raises pickles with its fields (a bare Exception pickle would call __init__ with the
+    message alone and kill the worker: measured, BrokenProcessPool for every job)."""
+    import pickle
+
+    from geom.errors import MISSING, InputError, MissingExtra
+
+    for error in (
+        InputError("a.toml", "cutout.width", -41.5, "out of range", "0.001 <= x <= 1000 mm"),
+        InputError("a.toml", "panel.width", MISSING, "missing", "a number"),
+        MissingExtra("geom cut", "cadquery", "cadquery"),
+    ):
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error) and str(copy) == str(error)
+    assert pickle.loads(pickle.dumps(MISSING)) is MISSING

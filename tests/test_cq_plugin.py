@@ -308,6 +308,26 @@ def test_panel_layout_cuts_places_and_reports(tmp_path: Path) -> None:
         assert child.obj.moved(child.loc).intersect(solid).Volume() < 0.1  # mm3
 
 
+def test_panel_layout_cuts_slots_and_keeps_labels(tmp_path: Path) -> None:
+    """The plugin reads a layout's [[slot]] and labels as `geom cut` does: the 24 x 6 mm
+    obround (18 x 6 + pi 3^2) goes through the 2 mm lid with the part and the hole, and
+    the report names each opening's label."""
+    housing = _housing(2.0)
+    path = _layout(tmp_path, [(30.0, 40.0)])
+    text = path.read_text().replace("x = 30.0\ny = 40.0\n", 'x = 30.0\ny = 40.0\nlabel = "X1"\n')
+    text += '[[slot]]\nx = 90.0\ny = 40.0\nlength = 24.0\nwidth = 6.0\nlabel = "V1"\n'
+    path.write_text(text, encoding="utf-8")
+    result = housing.panelLayout(path)
+    solid = result.val()
+    assert solid.isValid() and len(result.solids().vals()) == 1
+    w, h = _cut(0.0)
+    slot = 18.0 * 6.0 + math.pi * 9.0
+    removed = housing.val().Volume() - solid.Volume()
+    assert removed == pytest.approx((_area(w, h) + math.pi * HOLE**2 / 4 + slot) * 2.0, rel=1e-9)
+    labels = [(o["entry"], o["label"]) for o in result.geomReport["openings"]]
+    assert labels == [("place[0]", "X1"), ("hole[0]", None), ("slot[0]", "V1")]
+
+
 def test_panel_layout_raises_on_a_broken_rule_unless_forced(tmp_path: Path) -> None:
     """At frame x = 23 the cut's side is 23 - w/2 = 2.225 mm from the lid's edge (less
     than 1.5 t = 3 mm) and the body's housing (45.5 mm wide) reaches 0.25 mm from it,

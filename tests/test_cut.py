@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from measure import cut_loops, freecad
+from measure import cut_loops, freecad, loop_area
+from measure import read as read_dxf
 
 import geom
 from geom.cli import main
@@ -465,3 +466,207 @@ def test_a_screw_fixed_part_is_cut_with_its_own_holes(tmp_path: Path) -> None:
     circles = [lp for lp in cut_loops(dxf) if lp.entities[0].dxftype() == "CIRCLE"]
     assert sorted(round(lp.centre[0], 6) for lp in circles) == [77 - 12.495, 77 + 12.495]
     assert all(2 * lp.radii[0] == pytest.approx(3.1, abs=1e-6) for lp in circles)
+
+
+# --- D: the panel's entries and DXF options on an enclosure face ----------------------------
+
+SLOT = (130.0, 50.0, 20.0, 6.0)  # x, y, length, width: the long axis turned 90 degrees
+HOLE = (130.0, 20.0, 6.0)  # x, y, diameter
+
+
+def labelled_layout(tmp: Path, slot_extra: str = "tolerance = 0.05") -> Path:
+    """A lid with a labelled part, hole and slot (frame mm)."""
+    x, y, length, width = SLOT
+    hx, hy, d = HOLE
+    path = tmp / "lid.toml"
+    path.write_text(
+        f'[face]\nselect = ">Z"\nshop_tolerance = {SHOP}\n'
+        f'[[place]]\npart = "{PART}"\nx = 50.0\ny = 50.0\nlabel = "J1"\n'
+        f'[[hole]]\nx = {hx}\ny = {hy}\ndiameter = {d}\nlabel = "H1"\n'
+        f"[[slot]]\nx = {x}\ny = {y}\nlength = {length}\nwidth = {width}\nangle = 90\n"
+        f'label = "S1"\n{slot_extra}\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def slotted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("slot")
+    step = enclosure(tmp)
+    path = labelled_layout(tmp)
+    for args in ([], ["--explode"], ["--dxf-version", "r12"]):
+        out = tmp / ("-".join(a.strip("-") for a in args) or "plain")
+        assert main(["cut", str(step), str(path), "-o", str(out), *args]) == 0
+    return step, tmp
+
+
+def _slot_loop(path: Path) -> Any:
+    x, y, _, _ = SLOT
+    (loop,) = [c for c in cut_loops(path) if c.centre == pytest.approx((x, y), abs=1e-6)]
+    return loop
+
+
+@pytest.mark.parametrize("run", ["plain", "explode", "dxf-version-r12"])
+def test_a_slot_is_cut_on_cut_as_its_obround(slotted: tuple[Path, Path], run: str) -> None:
+    """The slot's loop on CUT: 6 mm across, 20 mm long (along Y: angle 90), two
+    half-circles of radius 3 (arcs sweeping 360 degrees in all) and two straight sides
+    of 20 - 6 = 14 mm; the hole one
+    CIRCLE of 6 mm; the cutout its rounded rectangle."""
+    _, tmp = slotted
+    dxf = tmp / run / "lid-face.dxf"
+    _, _, length, width = SLOT
+    loop = _slot_loop(dxf)
+    assert loop.closed and (loop.width, loop.height) == pytest.approx((width, length), abs=1e-9)
+    assert loop.radii == pytest.approx([width / 2] * len(loop.radii), abs=1e-9)
+    assert sum(abs(s.sweep_deg) for s in loop.arcs) == pytest.approx(360.0, abs=1e-9)
+    straight = [s.length for s in loop.segments if not s.radius]
+    assert straight == pytest.approx([length - width] * 2, abs=1e-9)
+    assert loop_area(loop) == pytest.approx((length - width) * width + math.pi * 9, abs=1e-9)
+    loops = cut_loops(dxf)
+    assert len(loops) == 3
+    (hole,) = [c for c in loops if [e.dxftype() for e in c.entities] == ["CIRCLE"]]
+    assert hole.centre == pytest.approx(HOLE[:2], abs=1e-9) and hole.width == pytest.approx(6)
+    kinds = {e.dxftype() for e in read_dxf(dxf).modelspace().query('*[layer=="CUT"]')}
+    expected = {
+        "plain": {"LWPOLYLINE", "CIRCLE"},
+        "explode": {"LINE", "ARC", "CIRCLE"},
+        "dxf-version-r12": {"POLYLINE", "CIRCLE"},
+    }[run]
+    assert kinds == expected
+    version = read_dxf(dxf).header.get("$ACADVER")
+    assert version == ("AC1009" if run == "dxf-version-r12" else "AC1015")
+    report = json.loads((tmp / run / "lid-report.json").read_text())
+    assert report["files"]["exploded"] == (run == "explode")
+    assert report["files"]["dxf_version"] == ("r12" if "r12" in run else "r2000")
+
+
+def test_a_slot_is_cut_through_the_wall(slotted: tuple[Path, Path]) -> None:
+    """The cut STEP's volume drops by every opening's area times the 2 mm wall: the
+    cutout, the 6 mm hole and the 20 x 6 mm obround (14 x 6 + pi 3^2)."""
+    step, tmp = slotted
+    before, after = read_step(step), read_step(tmp / "plain" / "lid-cut.step")
+    assert len(after.Solids()) == 1 and after.Solids()[0].isValid()
+    _, _, _, area = cut_area()
+    _, _, length, width = SLOT
+    slot_area = (length - width) * width + math.pi * (width / 2) ** 2
+    hole_area = math.pi * (HOLE[2] / 2) ** 2
+    expected = before.Volume() - (area + hole_area + slot_area) * 2.0
+    assert after.Volume() == pytest.approx(expected, abs=1e-3)
+
+
+def test_labels_and_the_slot_are_in_the_report(slotted: tuple[Path, Path]) -> None:
+    """The report names every opening's label; the face DXF, as a panel's, writes the
+    part's label and id in its cutout on NOTES (the 41.55 x 15.55 mm cut at (50, 50))."""
+    _, tmp = slotted
+    doc = read_dxf(tmp / "plain" / "lid-face.dxf")
+    (note,) = [e for e in doc.modelspace().query('TEXT[layer=="NOTES"]') if "J1" in e.dxf.text]
+    assert note.dxf.text == f"J1 {PART}"
+    w, h, _, _ = cut_area()
+    x, y = note.dxf.insert.x, note.dxf.insert.y
+    assert 50 - w / 2 < x < 50 and 50 - h / 2 < y < 50
+    report = json.loads((tmp / "plain" / "lid-report.json").read_text())
+    openings = {o["entry"]: o for o in report["openings"]}
+    assert {e: o["label"] for e, o in openings.items()} == {
+        "place[0]": "J1",
+        "hole[0]": "H1",
+        "slot[0]": "S1",
+    }
+    slot = openings["slot[0]"]
+    assert slot["slot"] == {"length": 20.0, "width": 6.0, "angle": 90, "tolerance": 0.05}
+    assert slot["wall"] == {"min": 2.0, "max": 2.0}
+    # The slot's nearest boundary: the lid's 94 mm side is 154 - (130 + 3) = 21 mm away.
+    assert slot["edge_distance"] == pytest.approx(21.0, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("extra", "rule", "figure"),
+    [
+        ("tolerance = 0.01", "slot_tolerance", ("tolerance", 0.01)),
+        ("", None, None),
+    ],
+)
+def test_a_slot_is_checked_as_on_a_flat_panel(
+    tmp_path: Path, extra: str, rule: str | None, figure: tuple[str, float] | None
+) -> None:
+    """A slot tighter than the shop's +/-0.02 mm fails `slot_tolerance`, as on a panel."""
+    out = tmp_path / "out"
+    path = labelled_layout(tmp_path, extra)
+    rc = main(["cut", str(enclosure(tmp_path)), str(path), "-o", str(out)])
+    found = _violations(out)
+    if rule is None:
+        assert rc == 0 and found == []
+        return
+    assert rc == 1 and [v["rule"] for v in found] == [rule]
+    assert found[0]["entries"] == ["slot[0]"] and figure is not None
+    assert found[0]["figures"][figure[0]] == figure[1]
+
+
+@pytest.mark.parametrize(
+    ("slot", "rule", "figure"),
+    [
+        # 1 mm from the lid's right side (154 - 150 - 3): edge >= 1.5 t = 3 mm.
+        ((150.0, 50.0), "edge", 1.0),
+        # 1 mm from the 6 mm hole at (130, 20): its lower end at 50 - 10 ... y = 34.
+        ((130.0, 34.0), "web", 1.0),
+    ],
+)
+def test_a_slot_near_the_edge_or_a_hole_fails(
+    tmp_path: Path, slot: tuple[float, float], rule: str, figure: float
+) -> None:
+    x, y = slot
+    path = labelled_layout(tmp_path)
+    text = path.read_text().replace(f"x = {SLOT[0]}\ny = {SLOT[1]}", f"x = {x}\ny = {y}")
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["cut", str(enclosure(tmp_path)), str(path), "-o", str(out)]) == 1
+    (found,) = _violations(out)
+    assert found["rule"] == rule and "slot[0]" in found["entries"]
+    assert min(v for v in found["figures"].values() if isinstance(v, float)) == pytest.approx(
+        figure, abs=1e-6
+    )
+    assert not (out / "lid-face.dxf").exists()
+
+
+def test_slots_and_labels_on_several_faces(tmp_path: Path) -> None:
+    """`[[face.slot]]` and labels on a layout of two faces: each face's DXF holds its
+    own slot on CUT; the report names each by its entry, face and label."""
+    path = tmp_path / "box.toml"
+    path.write_text(
+        f"[enclosure]\nshop_tolerance = {SHOP}\n"
+        '[[face]]\nname = "lid"\nselect = ">Z"\n'
+        '[[face.slot]]\nx = 80.0\ny = 47.0\nlength = 30.0\nwidth = 8.0\nlabel = "vent"\n'
+        '[[face]]\nname = "front"\nselect = "<Y"\n'
+        "[[face.slot]]\nx = 80.0\ny = 25.0\nlength = 12.0\nwidth = 5.0\nangle = 90\n"
+        '[[face.hole]]\nx = 40.0\ny = 25.0\ndiameter = 8.0\nlabel = "led"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["cut", str(enclosure(tmp_path)), str(path), "-o", str(out), "--explode"]) == 0
+    (lid,) = cut_loops(out / "box-lid-face.dxf")
+    assert (lid.width, lid.height) == pytest.approx((30.0, 8.0), abs=1e-9)
+    assert lid.centre == pytest.approx((80.0, 47.0), abs=1e-9)
+    front = sorted(cut_loops(out / "box-front-face.dxf"), key=lambda loop: loop.centre)
+    assert [(c.width, c.height) for c in front] == [
+        pytest.approx((8.0, 8.0), abs=1e-9),
+        pytest.approx((5.0, 12.0), abs=1e-9),
+    ]
+    report = json.loads((out / "box-report.json").read_text())
+    assert [(o["entry"], o["face"], o["label"]) for o in report["openings"]] == [
+        ("face[0].slot[0]", "lid", "vent"),
+        ("face[1].hole[0]", "front", "led"),
+        ("face[1].slot[0]", "front", None),
+    ]
+
+
+def test_a_label_used_twice_in_a_cut_layout_is_bad_input(tmp_path: Path, capsys: Any) -> None:
+    path = labelled_layout(tmp_path)
+    path.write_text(path.read_text().replace('"H1"', '"S1"'), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["cut", str(enclosure(tmp_path)), str(path), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"geom: {path}:slot[0].label: 'S1' is the label of hole[0] too; allowed a label "
+        "used by one opening only"
+    )
+    assert not out.exists()

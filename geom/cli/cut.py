@@ -5,13 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from geom.cli.options import output_args, print_ways_out, warn_assumed_any
+from geom.cli.options import (
+    dxf_format_args,
+    output_args,
+    print_ways_out,
+    warn_assumed_any,
+    warn_dxf,
+)
 from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import mm
 from geom.output import output_set
+
+if TYPE_CHECKING:
+    from geom.dxf.writer import DxfVersion
 
 MAX_LISTED = 50
 """Violations printed one per line; the report lists them all."""
@@ -22,7 +31,8 @@ def add_cut(sub: Any) -> None:
         "cut",
         help="cut a layout's openings into faces of an enclosure (STEP)",
         description="Cut the openings of LAYOUT (TOML: [face], [[place]], [[array]], "
-        "[[hole]]; or [enclosure] and [[face]] tables for several faces) into planar faces "
+        "[[hole]], [[slot]], each with an optional label; or [enclosure] and [[face]] "
+        "tables for several faces) into planar faces "
         "of the enclosure ENCLOSURE (a STEP solid): the wall measured under every part, "
         "each fit, edge distances to the face's boundary, webs, flanges and bodies between "
         "parts on a face and across faces, and bodies against the enclosure checked; write "
@@ -35,6 +45,7 @@ def add_cut(sub: Any) -> None:
     cut.add_argument("enclosure", metavar="ENCLOSURE", type=Path, help="enclosure (STEP)")
     cut.add_argument("layout", metavar="LAYOUT", type=Path, help="layout file (TOML)")
     output_args(cut, "the DXF and STEP files even when a rule is broken")
+    dxf_format_args(cut)
     cut.set_defaults(run=run)
 
 
@@ -49,8 +60,10 @@ def run(args: argparse.Namespace) -> int:
     for note in plan.notes:
         print(f"geom: note: {note}", file=sys.stderr)
     warn_assumed_any(p.part for p in layout.places)
+    warn_dxf(args)
+    version = cast("DxfVersion", args.dxf_version)
     with output_set(args.output) as outputs:
-        files = write_cut(plan, outputs, force=args.force)
+        files = write_cut(plan, outputs, force=args.force, version=version, explode=args.explode)
     for face in plan.faces:
         f, count = face.frame, sum(1 for c in plan.cuts if c.face == face.name)
         named = f"{face.name} ({face.layout.select or 'by point'})" if layout.several else ""

@@ -170,7 +170,7 @@ class BentSheet:
         return self.panel.sheet
 
     def openings(self) -> Sequence[Opening]:
-        return plain_openings(self.panel)
+        return plain_openings(self.panel.holes, self.panel.slots)
 
     def rules(self, opening: Opening) -> FaceRules:
         return rules_for(self.panel)

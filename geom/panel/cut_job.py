@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ import numpy as np
 
 from geom.cad import enclosure as kernel
 from geom.data.checked import RESOLUTION_MM
-from geom.dxf.writer import Note, write_dxf
+from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.errors import InputError, Plain
 from geom.model.advice import NO_ADVICE, Advice
 from geom.model.bend import Frame3
@@ -59,8 +59,9 @@ from geom.model.tolerance import Size
 from geom.model.units import band, mm
 from geom.output import OutputSet, decide, opened
 from geom.panel.cut_layout import CutLayout, FaceLayout
-from geom.panel.job import PLATE_COLOUR, body_solids
-from geom.panel.model import SHOPS
+from geom.panel.job import PLATE_COLOUR, body_solids, cutout_note, slot_contour
+from geom.panel.layout import plain_openings
+from geom.panel.model import SHOPS, Slot
 from geom.panel.ways_out import layout_advice
 
 COLLISION_MM3 = 0.1
@@ -86,6 +87,12 @@ class Cut:
     """The same contour centred on (0, 0): one cutting tool per outline, moved."""
     part_id: str | None = None
     rotation: int = 0
+    label: str = ""
+    """The entry's label ("" when it has none; a part's own fixing holes have none)."""
+    slot: Slot | None = None
+    """The [[slot]] entry this opening cuts (None: a part or a hole)."""
+    note: Note | None = None
+    """A part's label and id in its cutout on the face DXF, as on a panel's DXF."""
     fit: Fit | None = None
     """The part's fit on the wall measured under it (None: a hole, or no wall found)."""
     wall: tuple[float, float] | None = None
@@ -219,7 +226,10 @@ def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None =
                 (p.x + sx * (w / 2 - r), p.y + sy * (h / 2 - r)) for sx in (-1, 1) for sy in (-1, 1)
             ]
             centred = c.contour(0.0, 0.0, p.rotation)
-            cut = Cut(p.entry, face.name, p.x, p.y, contour, centred, p.part.id, p.rotation)
+            cut = Cut(
+                p.entry, face.name, p.x, p.y, contour, centred, p.part.id, p.rotation, p.label
+            )
+            cut.note = cutout_note(p, c)
             _measure(solid, frame, cut, [(p.x, p.y), *corners])
             mount = p.part.mount
             flange = rounded_rect(mount.width, mount.height, 0.0, p.x, p.y, p.rotation)
@@ -244,8 +254,16 @@ def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None =
                 hole.y,
                 circle(d, hole.x, hole.y),
                 circle(d, 0.0, 0.0),
+                label=hole.label,
             )
             _measure(solid, frame, cut, [(hole.x, hole.y)])
+            cuts.append(cut)
+        for slot in face.layout.slots:
+            cut = _slot_cut(slot, face.name)
+            ends = (slot.length - slot.width) / 2
+            dx, dy = (0.0, ends) if slot.angle in (90, 270) else (ends, 0.0)
+            points = [(slot.x, slot.y), (slot.x - dx, slot.y - dy), (slot.x + dx, slot.y + dy)]
+            _measure(solid, frame, cut, points)
             cuts.append(cut)
 
     cut_plan = CutPlan(layout, enclosure, solid, faces, cuts, [])
@@ -289,11 +307,8 @@ class EnclosureFaces:
         return None if wall is None else Size.between(*wall)
 
     def openings(self) -> Sequence[Opening]:
-        out = []
-        for h in self.cut_plan.layout.holes:
-            d = h.diameter
-            out.append(Opening(h.entry, h.x, h.y, d, d, d / 2, h.face, "hole"))
-        return out
+        layout = self.cut_plan.layout
+        return plain_openings(layout.holes, layout.slots)
 
     def rules(self, opening: Opening) -> FaceRules:
         """web >= t and edge >= 1.5 t, t the thickest wall under the opening (or the
@@ -442,6 +457,14 @@ def _measure(
     cut.room = min(kernel.OVERSHOOT_MM, *(g / 2 for _, g in walls))
 
 
+def _slot_cut(slot: Slot, face: str) -> Cut:
+    """A [[slot]]'s opening: its obround, as a flat panel draws it (face frame, mm)."""
+    centred = slot_contour(replace(slot, x=0.0, y=0.0))
+    return Cut(
+        slot.entry, face, slot.x, slot.y, slot_contour(slot), centred, label=slot.label, slot=slot
+    )
+
+
 def _own_holes(
     solid: Any, frame: Any, face: str, entry: str, contours: list[list[Vertex]]
 ) -> list[Cut]:
@@ -542,10 +565,19 @@ def dxf_name(plan: CutPlan, face: CutFace) -> str:
     return f"{stem}-{face.name}-face.dxf" if plan.layout.several else f"{stem}-face.dxf"
 
 
-def write_cut(plan: CutPlan, out: Path | OutputSet, *, force: bool = False) -> CutFiles:
+def write_cut(
+    plan: CutPlan,
+    out: Path | OutputSet,
+    *,
+    force: bool = False,
+    version: DxfVersion = "r2000",
+    explode: bool = False,
+) -> CutFiles:
     """Write the report, and the CAM files through the output gate (geom.output.gate):
     when every rule holds and the enclosure could be cut, or with `force` (marked), into
-    `out` (a folder, written as one set, or a set of the caller's)."""
+    `out` (a folder, written as one set, or a set of the caller's); the face DXFs as
+    `version`, each contour as LINE and ARC entities with `explode` (a full circle stays
+    one CIRCLE), as a panel's."""
     from geom.cad.step import Component, write_step
 
     stem = plan.layout.name
@@ -578,6 +610,8 @@ def write_cut(plan: CutPlan, out: Path | OutputSet, *, force: bool = False) -> C
                         outputs.path(name),
                         [c.contour for c in plan.cuts if c.face == face.name],
                         _notes(plan, face, forced=verdict.forced),
+                        version=version,
+                        explode=explode,
                         reference=kernel.face_contours(face.frame),
                     )
                 )
@@ -603,6 +637,8 @@ def write_cut(plan: CutPlan, out: Path | OutputSet, *, force: bool = False) -> C
             "step": step.name if step else None,
             "assembly": assembly.name if assembly else None,
             "dxf": [d.name for d in dxfs] if plan.layout.several else (dxf.name if dxf else None),
+            "dxf_version": version,
+            "exploded": explode,
             "withheld": verdict.withheld,
             "removed_stale": [],
             "refused": refused,
@@ -622,6 +658,8 @@ def write_cut(plan: CutPlan, out: Path | OutputSet, *, force: bool = False) -> C
 
 
 def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
+    """Each part's label and id in its cutout (as a panel's DXF has them), then the
+    face's note below it (mm)."""
     f = face.frame
     count = sum(1 for c in plan.cuts if c.face == face.name)
     lines = [
@@ -631,7 +669,8 @@ def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
     ]
     if forced:
         lines.insert(0, FORCED_NOTE)
-    return [
+    own = [c.note for c in plan.cuts if c.face == face.name and c.note is not None]
+    return own + [
         Note(text, 0.0, -3 * NOTE_HEIGHT_MM - i * 1.6 * NOTE_HEIGHT_MM, NOTE_HEIGHT_MM)
         for i, text in enumerate(lines)
     ]
@@ -652,6 +691,16 @@ def _face_record(face: CutFace) -> dict[str, Any]:
         "normal": vec(f.plane.zDir),
         "width": f.width,
         "height": f.height,
+    }
+
+
+def _slot_record(slot: Slot) -> dict[str, Any]:
+    """A slot's size as a panel report lists it (mm, degrees)."""
+    return {
+        "length": slot.length,
+        "width": slot.width,
+        "angle": slot.angle,
+        "tolerance": slot.tolerance,
     }
 
 
@@ -689,8 +738,10 @@ def cut_report(plan: CutPlan, advice: Advice = NO_ADVICE) -> dict[str, Any]:
         "openings": [
             {
                 "entry": c.entry,
+                "label": c.label or None,
                 **({"face": c.face} if several else {}),
                 "part": c.part_id,
+                **({"slot": _slot_record(c.slot)} if c.slot is not None else {}),
                 "x": c.x,
                 "y": c.y,
                 "rotation": c.rotation,

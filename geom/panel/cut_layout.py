@@ -3,12 +3,13 @@
 A layout file is a panel file (docs/panels.md) whose ``[panel]`` table is replaced by
 ``[face]``: which planar face of the enclosure (a CadQuery string selector, or a point
 and a normal) and the face's coating, masking, target and shop. ``[[place]]``,
-``[[array]]`` and ``[[hole]]`` read as in panel files, with x, y in the face's own frame
-(docs/cut.md). Several faces of one enclosure: an ``[enclosure]`` table (coating,
-masking, target, shop and rule overrides for every face) and one ``[[face]]`` table per
-face (its `name`, its selector or point and normal, its own ``[[face.place]]``,
-``[[face.array]]`` and ``[[face.hole]]``). The wall is not in the file: `geom cut`
-measures it. A bad value raises `InputError`
+``[[array]]``, ``[[hole]]`` and ``[[slot]]`` read as in panel files (each with its
+optional `label`, unique in the file), with x, y in the face's own frame (docs/cut.md).
+Several faces of one enclosure: an ``[enclosure]`` table (coating, masking, target,
+shop and rule overrides for every face) and one ``[[face]]`` table per face (its
+`name`, its selector or point and normal, its own ``[[face.place]]``,
+``[[face.array]]``, ``[[face.hole]]`` and ``[[face.slot]]``). The wall is not in the
+file: `geom cut` measures it. A bad value raises `InputError`
 ``<file>:<entry>.<field>: <value> is <problem>; allowed <range>``. mm.
 """
 
@@ -30,8 +31,11 @@ from geom.panel.model import (
     Entry,
     Hole,
     Placed,
+    Slot,
     band_field,
     read_openings,
+    read_slots,
+    unique_labels,
 )
 
 MAX_COORDINATE_MM = 10000.0
@@ -50,6 +54,7 @@ class FaceLayout:
     normal: tuple[float, float, float] | None
     places: tuple[Placed, ...]
     holes: tuple[Hole, ...]
+    slots: tuple[Slot, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,10 @@ class CutLayout:
     @property
     def holes(self) -> tuple[Hole, ...]:
         return tuple(h for f in self.faces for h in f.holes)
+
+    @property
+    def slots(self) -> tuple[Slot, ...]:
+        return tuple(s for f in self.faces for s in f.slots)
 
 
 def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
@@ -118,6 +127,7 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
         faces.append(_face(settings, path, catalog, "face", top))
         settings.done()
     top.done()
+    unique_labels(top, [*(p for f in faces for p in f.places), *_plain(faces)])
     return CutLayout(
         path=path,
         name=path.stem,
@@ -130,6 +140,11 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
         min_edge=min_edge,
         several=several,
     )
+
+
+def _plain(faces: list[FaceLayout]) -> list[Hole | Slot]:
+    """Every hole, then every slot, of every face (the panel file's order of labels)."""
+    return [*(h for f in faces for h in f.holes), *(s for f in faces for s in f.slots)]
 
 
 def _face(
@@ -153,18 +168,20 @@ def _face(
         )
     top = face if entries is None else entries
     bounds = (MAX_PANEL_MM, MAX_PANEL_MM)  # the face's own size is known once it is found
-    places, holes = read_openings(top, path, catalog, bounds, "face")
+    places, holes = read_openings(top, path, catalog, bounds, "face", labelled=True)
+    slots = read_slots(top, bounds, {}, len(places) + len(holes), scope="face")
     places = [replace(p, face=name) for p in places]
     holes = [replace(h, face=name) for h in holes]
-    if not places and not holes:
+    slots = [replace(s, face=name) for s in slots]
+    if not places and not holes and not slots:
         raise top.error(
             "place",
             MISSING,
             "missing: the layout is empty, nothing to cut",
-            "one or more [[place]], [[array]] or [[hole]] entries, e.g. "
+            "one or more [[place]], [[array]], [[hole]] or [[slot]] entries, e.g. "
             '[[place]] part = "gland-M20" x = 30 y = 30',
         )
-    return FaceLayout(name, select, point, normal, tuple(places), tuple(holes))
+    return FaceLayout(name, select, point, normal, tuple(places), tuple(holes), tuple(slots))
 
 
 def _vector(face: Entry, key: str, *, unit: bool) -> tuple[float, float, float] | None:

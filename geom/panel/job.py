@@ -33,7 +33,7 @@ from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.errors import LintError
 from geom.model.advice import NO_ADVICE, Advice
 from geom.model.body import wing_plate
-from geom.model.contour import Vertex, circle, rounded_rect
+from geom.model.contour import Shape, Vertex, circle, rounded_rect
 from geom.model.layout import Violation, own_web_notes, violation_record
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
 from geom.model.part import Part
@@ -130,18 +130,21 @@ def _part_notes(panel: Panel) -> list[str]:
     return list(dict.fromkeys(t for p in panel.places for t in p.part.note_texts))
 
 
+def cutout_note(p: Placed, cut: Shape) -> Note:
+    """The text in a placed part's cutout `cut` (as drawn, before its turn): its label
+    and part id, as large as fits (at most NOTE_HEIGHT_MM), from its left side (mm)."""
+    h = cut.width if p.turned else cut.height
+    w = cut.height if p.turned else cut.width
+    text = f"{p.label} {p.part.id}" if p.label else p.part.id
+    size = round(min(NOTE_HEIGHT_MM, h / 3, w / len(text) / 0.8), 3)
+    return Note(text, p.x - w / 2 + cut.corner_radius, p.y - size / 2, size)
+
+
 def panel_notes(panel: Panel, forced: bool = False) -> list[Note]:
     """A label in each cutout (its label and part id) and the panel's notes below the outline;
     `forced` (a layout rule fails) adds FORCED_NOTE above the outline, at least twice
     the text height and 1/50 of the panel's width (mm): large enough to see at once."""
-    notes: list[Note] = []
-    for p in panel.places:
-        cut = panel.cut(p)
-        h = cut.width if p.turned else cut.height
-        w = cut.height if p.turned else cut.width
-        text = f"{p.label} {p.part.id}" if p.label else p.part.id
-        size = round(min(NOTE_HEIGHT_MM, h / 3, w / len(text) / 0.8), 3)
-        notes.append(Note(text, p.x - w / 2 + cut.corner_radius, p.y - size / 2, size))
+    notes = [cutout_note(p, panel.cut(p)) for p in panel.places]
     lines = [
         f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, corner R "
         f"{mm(panel.corner_radius)} mm, sheet {band(panel.sheet.min, panel.sheet.max)} mm, "

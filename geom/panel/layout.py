@@ -31,7 +31,7 @@ from geom.model.layout import (
 )
 from geom.model.tolerance import Size
 from geom.model.units import band
-from geom.panel.model import Panel, edge_distance
+from geom.panel.model import Hole, Panel, Slot, edge_distance
 
 FLAT = Frame3(np.zeros(3), np.array([1.0, 0, 0]), np.array([0, 1.0, 0]), np.array([0, 0, 1.0]))
 """The flat panel's frame: its front face is z = 0, the sheet behind it."""
@@ -58,15 +58,18 @@ def conditions_of(panel: Panel) -> Conditions:
     return Conditions(panel.sheet, panel.coating, panel.masked, panel.target, panel.shop)
 
 
-def plain_openings(panel: Panel, face: str | None = None) -> list[Opening]:
+def plain_openings(
+    holes: Sequence[Hole], slots: Sequence[Slot], face: str | None = None
+) -> list[Opening]:
     """Every [[hole]], then every slot (an obround: a rounded rectangle with radius half
-    its width), on `face` (None: every face), in file order."""
+    its width), on `face` (None: every face), in file order: of a panel or of an
+    enclosure's faces."""
     out: list[Opening] = []
-    for hole in panel.holes:
+    for hole in holes:
         if face is None or hole.face == face:
             d = hole.diameter
             out.append(Opening(hole.entry, hole.x, hole.y, d, d, d / 2, hole.face, "hole"))
-    for slot in panel.slots:
+    for slot in slots:
         if face is None or slot.face == face:
             w, h = slot.size
             r = slot.width / 2
@@ -80,7 +83,7 @@ def openings(panel: Panel) -> list[Opening]:
     """Every cutout (as drawn, rotated), the parts' own fixing holes, every [[hole]] and
     every slot."""
     fits = [panel.fits[p.part.id] for p in panel.places]
-    return [*part_openings(panel.places, fits), *plain_openings(panel)]
+    return [*part_openings(panel.places, fits), *plain_openings(panel.holes, panel.slots)]
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ class FlatSheet:
         return self.panel.sheet
 
     def openings(self) -> Sequence[Opening]:
-        return plain_openings(self.panel)
+        return plain_openings(self.panel.holes, self.panel.slots)
 
     def rules(self, opening: Opening) -> FaceRules:
         return rules_for(self.panel)

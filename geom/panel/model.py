@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
@@ -241,11 +241,11 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
                 f"slot inside the {width:g} x {height:g} mm outline",
             )
 
-    slots = _read_slots(
+    slots = read_slots(
         top, (width, height), face_bounds(bends), len(places) + len(holes), slot_on_sheet
     )
     top.done()
-    _unique_labels(top, places, holes, slots)
+    unique_labels(top, [*places, *holes, *slots])
 
     return Panel(
         path=path,
@@ -425,20 +425,22 @@ def _face_of(
     return face, *faces[face]
 
 
-def _read_slots(
+def read_slots(
     top: Entry,
     bounds: tuple[float, float],
     faces: Mapping[str, tuple[float, float]],
     counted: int,
-    check: Callable[[Entry, Slot], None],
+    check: Callable[[Entry, Slot], None] = lambda entry, slot: None,
+    scope: str = "panel",
 ) -> list[Slot]:
-    """Every ``[[slot]]``: centre within its face's frame (`faces` as in read_openings),
-    length >= width (mm), the long axis at a multiple of 90 degrees, an optional +/-
-    tolerance and label; `check` sees each slot as it is read (the whole slot on the
-    sheet). `counted`: openings read before (for MAX_OPENINGS)."""
+    """Every ``[[slot]]`` of a panel file or a cut layout's face: centre within its
+    face's frame (`faces` as in read_openings), length >= width (mm), the long axis at a
+    multiple of 90 degrees, an optional +/- tolerance and label; `check` sees each slot
+    as it is read (the whole slot on the sheet). `counted`: openings read before (for
+    MAX_OPENINGS); `scope` names the panel or the face in errors."""
     slots: list[Slot] = []
     for i, raw in enumerate(top.array("slot")):
-        entry = Entry(raw, top.where, f"slot[{i}].")
+        entry = Entry(raw, top.where, top.path(f"slot[{i}]."))
         face, width, height = _face_of(entry, faces, bounds)
         x = entry.must_number("x", 0.0, width, low_open=False)
         y = entry.must_number("y", 0.0, height, low_open=False)
@@ -452,17 +454,17 @@ def _read_slots(
         tolerance = entry.number("tolerance", 0.0, MAX_TOLERANCE_MM, required=False)
         label = entry.label()
         entry.done()
-        slot = Slot(f"slot[{i}]", x, y, length, w, angle, tolerance, label, face)
+        slot = Slot(top.path(f"slot[{i}]"), x, y, length, w, angle, tolerance, label, face)
         check(entry, slot)
         slots.append(slot)
-        _count(entry, counted + len(slots), "panel")
+        _count(entry, counted + len(slots), scope)
     return slots
 
 
-def _unique_labels(top: Entry, places: list[Placed], holes: list[Hole], slots: list[Slot]) -> None:
-    """Each label names one opening: a second use is bad input (the first entry named)."""
+def unique_labels(top: Entry, items: Iterable[Placed | Hole | Slot]) -> None:
+    """Each label names one opening in the file: a second use is bad input (the first
+    entry named)."""
     seen: dict[str, str] = {}
-    items: list[Placed | Hole | Slot] = [*places, *holes, *slots]
     for item in items:
         if not item.label:
             continue
