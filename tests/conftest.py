@@ -12,9 +12,9 @@ runs everything in one process):
 - Expensive per-template work parametrized over `TEMPLATE_IDS` is shared through a
   module or session fixture (compute once, assert per part); a module fixture is
   computed once, as the file runs in one worker.
-- A test that kills a run at a chosen point sets $GEOM_TEST_KILL_AFTER_REPLACE=k in
-  the child's environment (geom.data.atomic.kill_point): SIGKILL after its k-th file
-  put in place; never a sleep and a kill.
+- A test that kills a run at a chosen point sets $GEOM_TEST_KILL_AT=<event>:<k> in
+  the child's environment (geom.data.atomic.checkpoint; events `write`, `commit`,
+  `rename`): SIGKILL right after the k-th such event; never a sleep and a kill.
 - A test that runs an outside program is marked so a developer can select or leave it
   out (`-m freecad`, `-m "not freecad"`); CI runs them all: `freecad` (freecadcmd),
   `openscad`, `librecad`, `chromium`. A test that runs OpenCascade per Hypothesis
