@@ -5,7 +5,7 @@ input (`InputError`, one line in the documented form) or written lint-clean: nev
 lint refusal, never any other exception.
 
 Example counts come from the hypothesis profile (tests/conftest.py): `ci` (the default)
-is derandomized; `HYPOTHESIS_PROFILE=deep` runs five times as many at random. mm.
+is derandomized; `HYPOTHESIS_PROFILE=geom-deep` runs five times as many at random. mm.
 """
 
 from __future__ import annotations
