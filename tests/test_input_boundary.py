@@ -4,7 +4,7 @@ smallest sizes and the extremes included) are either refused at the boundary as 
 input (`InputError`, one line in the documented form) or written lint-clean: never a
 lint refusal, never any other exception.
 
-Example counts come from the hypothesis profile (tests/conftest.py): `ci` (the default)
+Example counts come from the hypothesis profile (tests/profiles.py): `geom-ci` (the default)
 is derandomized; `HYPOTHESIS_PROFILE=geom-deep` runs five times as many at random. mm.
 """
 
