@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from geom.data.atomic import write_text
 from geom.dxf.flat import BendMark, Marks, write_flat
 from geom.dxf.writer import DxfVersion, Note
 from geom.errors import LintError
@@ -30,7 +29,6 @@ from geom.model.bend import Flange, SheetMetal, bend_notes
 from geom.model.body import wing_plate
 from geom.model.layout import Violation
 from geom.model.notes import FORCED_NOTE
-from geom.model.report import with_forced
 from geom.model.units import mm
 from geom.output import OutputSet, decide, opened
 from geom.panel.bent_layout import (
@@ -47,12 +45,11 @@ from geom.panel.job import (
     PLATE_COLOUR,
     PanelFiles,
     body_solids,
-    bom_csv,
+    finish_panel,
     panel_notes,
     panel_report,
 )
 from geom.panel.model import Panel
-from geom.panel.ways_out import panel_advice
 
 SUFFIXES = ("-flat.dxf", "-folded.step", "-assembly.step")
 
@@ -208,34 +205,18 @@ def run_bent(
                 refused = "folded STEP not written: an opening in a bend zone or colliding flanges"
             elif step and dxf is not None:
                 folded, assembly = write_folded_steps(panel, outputs.dir)
-        forced = dxf is not None and verdict.forced
-        bom = write_text(outputs.path(f"{stem}-bom.csv"), bom_csv(panel))
-        advice = panel_advice(panel) if violations else NO_ADVICE
-        document = with_forced(bent_report(panel, violations, advice), forced)
-        document["files"] = {
-            "dxf": dxf.name if dxf else None,
-            "dxf_version": version,
-            "exploded": explode,
-            "bend_marks": marks,
-            "step": folded.name if folded else None,
-            "assembly": assembly.name if assembly else None,
-            "bom": bom.name,
-            "withheld": verdict.withheld,
-            "removed_stale": [],
-            "refused": refused,
-        }
-        report = outputs.report(f"{stem}-report.json", document, [*cam, bom.name, *also])
-    return PanelFiles(
-        violations,
-        outputs.final_of(dxf),
-        outputs.final_of(folded),
-        outputs.final_of(assembly),
-        outputs.final(bom),
-        report,
-        refused,
-        forced,
-        advice,
-    )
+        files = {"dxf_version": version, "exploded": explode, "bend_marks": marks}
+        return finish_panel(
+            panel,
+            violations,
+            outputs,
+            verdict,
+            (dxf, folded, assembly),
+            files,
+            refused,
+            [*cam, *also],
+            bent_report,
+        )
 
 
 def bent_report(

@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
 from geom.model.part import Part
 from geom.model.report import fit_report, no_way_out_report, ways_out_report, with_forced
 from geom.model.units import band, mm
-from geom.output import OutputSet, decide, opened
+from geom.output import OutputSet, Verdict, decide, opened
 from geom.panel.layout import check_layout, rules_for
 from geom.panel.model import Panel, Placed, Slot
 from geom.panel.ways_out import panel_advice
@@ -221,22 +221,55 @@ def run_panel(
                 refused = f"DXF and STEP not written even with --force: {exc}"
             if step and dxf is not None:
                 step_file, assembly = write_panel_steps(panel, outputs.dir)
-        forced = dxf is not None and verdict.forced
-        bom = write_text(outputs.path(f"{stem}-bom.csv"), bom_csv(panel))
-        advice = panel_advice(panel) if violations else NO_ADVICE
-        document = with_forced(panel_report(panel, violations, advice), forced)
-        document["files"] = {
-            "dxf": dxf.name if dxf else None,
-            "dxf_version": version,
-            "exploded": explode,
-            "step": step_file.name if step_file else None,
-            "assembly": assembly.name if assembly else None,
-            "bom": bom.name,
-            "withheld": verdict.withheld,
-            "removed_stale": [],
-            "refused": refused,
-        }
-        report = outputs.report(f"{stem}-report.json", document, [*cam, bom.name, *also])
+        files = {"dxf_version": version, "exploded": explode}
+        return finish_panel(
+            panel,
+            violations,
+            outputs,
+            verdict,
+            (dxf, step_file, assembly),
+            files,
+            refused,
+            [*cam, *also],
+            panel_report,
+        )
+
+
+ReportOf = Callable[[Panel, tuple[Violation, ...], Advice], dict[str, Any]]
+"""A surface's report: `panel_report` (flat) or `bent_report` (bent)."""
+
+
+def finish_panel(
+    panel: Panel,
+    violations: tuple[Violation, ...],
+    outputs: OutputSet,
+    verdict: Verdict,
+    cam: tuple[Path | None, Path | None, Path | None],
+    files: dict[str, Any],
+    refused: str | None,
+    listed: Sequence[str],
+    report_of: ReportOf,
+) -> PanelFiles:
+    """What a flat and a bent panel write alike once their CAM files are staged in
+    `outputs` (`cam`: the DXF, the STEP, the assembly; None where not written): the BOM,
+    the ways out of a failing layout, and the report (`report_of`, with `files` after the
+    DXF's name in its `files` table, listing `listed` and the BOM with their SHA-256)."""
+    dxf, step_file, assembly = cam
+    forced = dxf is not None and verdict.forced
+    bom = write_text(outputs.path(f"{panel.name}-bom.csv"), bom_csv(panel))
+    advice = panel_advice(panel) if violations else NO_ADVICE
+    document = with_forced(report_of(panel, violations, advice), forced)
+    document["files"] = {
+        "dxf": dxf.name if dxf else None,
+        **files,
+        "step": step_file.name if step_file else None,
+        "assembly": assembly.name if assembly else None,
+        "bom": bom.name,
+        "withheld": verdict.withheld,
+        "removed_stale": [],
+        "refused": refused,
+    }
+    report = outputs.report(f"{panel.name}-report.json", document, [*listed, bom.name])
     return PanelFiles(
         violations,
         outputs.final_of(dxf),
