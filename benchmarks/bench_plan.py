@@ -23,28 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_panel import panel_file  # noqa: E402  (the same grid of parts)
+
 from geom.panel.layout import plan_flat  # noqa: E402
 from geom.panel.model import load_panel  # noqa: E402
 
-PART = "770-1242/076-000"
-PITCH_X, PITCH_Y = 40.0, 35.0
 TARGETS = {100: 0.020, 1000: 0.200}
 """Seconds `plan()` may take for n parts."""
-
-
-def panel_file(directory: Path, n: int) -> Path:
-    cols = math.ceil(math.sqrt(n * 1.6))
-    rows = math.ceil(n / cols)
-    text = (
-        f"[panel]\nwidth = {cols * PITCH_X + 40}\nheight = {rows * PITCH_Y + 40}\n"
-        'sheet = 1.5\ncoating = 0.08\nprocess = "laser"\nshop_tolerance = 0.05\n'
-    )
-    for k in range(n):
-        x, y = 40 + (k % cols) * PITCH_X, 40 + (k // cols) * PITCH_Y
-        text += f'[[place]]\npart = "{PART}"\nx = {x}\ny = {y}\n'
-    path = directory / f"plan{n}.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def main() -> int:
