@@ -159,20 +159,7 @@ def test_a_jack_on_the_front_reaching_a_gland_under_the_lid_fails(
     its envelope at world y -48 .. -21.5 (30 - 1.5 mm behind its face, from the wall's
     inner face), z -11.5 .. 19.5, both round x = 0: they share x -10.25 .. 10.25,
     y -42.25 .. -21.75, z 15 .. 19.5 (4.5 mm deep)."""
-    cq = pytest.importorskip("cadquery")
-    box = cq.Workplane().box(160, 100, 50)
-    solid = box.cut(cq.Workplane().box(156, 96, 46)).val().Solids()[0]
-    step = tmp_path / "box.step"
-    solid.exportStep(str(step))
-    layout = tmp_path / "box-faces.toml"
-    layout.write_text(
-        "[enclosure]\ncoating = 0.0\n"
-        f'[[face]]\nname = "lid"\nselect = ">Z"\n'
-        f'[[face.place]]\npart = "{GLAND}"\nx = 80.0\ny = 18.0\n'
-        f'[[face]]\nname = "front"\nselect = "<Y"\n'
-        f'[[face.place]]\npart = "{JACK}"\nx = 80.0\ny = 29.0\n',
-        encoding="utf-8",
-    )
+    step, layout = _box_with_two_faces(tmp_path, "coating = 0.0", jack_y=29.0)
     out = tmp_path / "out"
     assert main(["cut", str(step), str(layout), "-o", str(out)]) == 1
     text = capsys.readouterr().out
@@ -205,23 +192,12 @@ def test_two_faces_that_hold_write_one_dxf_per_face(tmp_path: Path) -> None:
     10.5) stays below the gland's (z 15 .. 23): exit 0, each face's DXF holds its own
     openings in its own frame: the gland's hole at lid (80, 18); the jack's 24 mm hole at
     front (80, 20) and its four 3.2 mm fixing holes at (80 +/- 9.5, 20 +/- 12)."""
-    cq = pytest.importorskip("cadquery")
     from measure import cut_loops
 
-    box = cq.Workplane().box(160, 100, 50)
-    solid = box.cut(cq.Workplane().box(156, 96, 46)).val().Solids()[0]
-    step = tmp_path / "box.step"
-    solid.exportStep(str(step))
-    layout = tmp_path / "box-faces.toml"
-    layout.write_text(
-        # The jack's fixing holes leave 1.63 mm to its 24 mm hole: less than t = 2 mm,
-        # the laser default; the 3.2 .. 3.3 mm hole band needs a shop holding +/-0.02 mm.
-        "[enclosure]\nmin_web = 1.5\nshop_tolerance = 0.02\n"
-        f'[[face]]\nname = "lid"\nselect = ">Z"\n'
-        f'[[face.place]]\npart = "{GLAND}"\nx = 80.0\ny = 18.0\n'
-        f'[[face]]\nname = "front"\nselect = "<Y"\n'
-        f'[[face.place]]\npart = "{JACK}"\nx = 80.0\ny = 20.0\n',
-        encoding="utf-8",
+    # The jack's fixing holes leave 1.63 mm to its 24 mm hole: less than t = 2 mm, the
+    # laser default; the 3.2 .. 3.3 mm hole band needs a shop holding +/-0.02 mm.
+    step, layout = _box_with_two_faces(
+        tmp_path, "min_web = 1.5\nshop_tolerance = 0.02", jack_y=20.0
     )
     out = tmp_path / "out"
     assert main(["cut", str(step), str(layout), "-o", str(out)]) == 0
@@ -236,3 +212,24 @@ def test_two_faces_that_hold_write_one_dxf_per_face(tmp_path: Path) -> None:
     report = json.loads((out / "box-faces-report.json").read_text())
     assert report["files"]["dxf"] == ["box-faces-lid-face.dxf", "box-faces-front-face.dxf"]
     assert [f["name"] for f in report["faces"]] == ["lid", "front"]
+
+
+def _box_with_two_faces(tmp_path: Path, enclosure: str, jack_y: float) -> tuple[Path, Path]:
+    """The 160 x 100 x 50 mm box with 2 mm walls as a STEP file, and a layout with the
+    gland on its lid at (80, 18) and the jack on its front at (80, `jack_y`), the
+    `[enclosure]` table holding `enclosure`."""
+    cq = pytest.importorskip("cadquery")
+    box = cq.Workplane().box(160, 100, 50)
+    solid = box.cut(cq.Workplane().box(156, 96, 46)).val().Solids()[0]
+    step = tmp_path / "box.step"
+    solid.exportStep(str(step))
+    layout = tmp_path / "box-faces.toml"
+    layout.write_text(
+        f"[enclosure]\n{enclosure}\n"
+        f'[[face]]\nname = "lid"\nselect = ">Z"\n'
+        f'[[face.place]]\npart = "{GLAND}"\nx = 80.0\ny = 18.0\n'
+        f'[[face]]\nname = "front"\nselect = "<Y"\n'
+        f'[[face.place]]\npart = "{JACK}"\nx = 80.0\ny = {jack_y}\n',
+        encoding="utf-8",
+    )
+    return step, layout
