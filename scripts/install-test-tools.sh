@@ -8,6 +8,7 @@ set -u
 want=()
 command -v freecadcmd >/dev/null 2>&1 || want+=(freecad-python3)
 command -v chromium >/dev/null 2>&1 || want+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || want+=(chromium-driver)
 command -v librecad >/dev/null 2>&1 || want+=(librecad)
 command -v openscad >/dev/null 2>&1 || want+=(openscad)
 ((${#want[@]})) || exit 0
