@@ -1,0 +1,420 @@
+"""One served panel file: its state (outline, openings, the plan's verdict, the fits), the
+edits that change it, undo and redo, and its DXF.
+
+The file is the source: every state is read from the file's bytes as they are now, an
+accepted edit is written back atomically (geom.data.atomic) and nothing is written when
+the edited text is refused by the panel file reader (its own one-line messages). The
+verdict is `geom.panel.layout.plan_flat`, the plan `geom panel` runs. All sizes in mm.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import threading
+import time
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geom.data.atomic import write_bytes
+from geom.data.templates import Catalog, template_dirs
+from geom.errors import InputError
+from geom.model.contour import Vertex, circle
+from geom.model.layout import violation_record
+from geom.model.report import fit_report
+from geom.panel.job import (
+    cutout_contour,
+    outline_contour,
+    part_hole_contours,
+    slot_contour,
+    write_panel_dxf,
+)
+from geom.panel.layout import plan_flat, rules_for
+from geom.panel.model import Panel, load_panel
+from geom.serve import textedit
+from geom.serve.textedit import NotEditable
+
+ENTRY = re.compile(r"^place\[(\d+)\]$")
+"""An editable entry: a `[[place]]` (an `[[array]]`'s parts are edited in the file)."""
+OPS = ("add", "move", "rotate", "label", "set", "duplicate", "delete", "undo", "redo")
+"""The edits POST /api/edit takes (docs/serve.md)."""
+
+
+class Refused(Exception):
+    """A request that changes nothing: its HTTP status and the one-line reason."""
+
+    def __init__(self, status: int, message: str, state: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.state = status, message, state
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """An accepted edit: the file's text before and after it."""
+
+    before: str
+    after: str
+
+
+def version_of(raw: bytes) -> str:
+    """What identifies a file's content: 16 hex digits of its SHA-256."""
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def flat_only(path: Path, data: dict[str, Any]) -> None:
+    """Refuse what `geom serve` does not serve yet: a bent panel, an enclosure's faces."""
+    if "panel" not in data and ("face" in data or "faces" in data):
+        raise InputError(
+            str(path),
+            "face",
+            "an enclosure face layout",
+            "not served yet",
+            "a flat panel file (geom cut FILE writes an enclosure's faces)",
+        )
+    if "flange" in data:
+        raise InputError(
+            str(path),
+            "flange",
+            "a bent panel",
+            "not served yet",
+            "a flat panel file without [[flange]] (geom panel FILE writes a bent panel)",
+        )
+
+
+class Workspace:
+    """The served file and what `geom serve` keeps between requests: the parts catalog
+    (read once, at start) and the undo and redo stacks of this run's edits."""
+
+    def __init__(self, path: Path, catalog: Catalog) -> None:
+        self.path = path
+        self.catalog = catalog
+        self.lock = threading.Lock()
+        self.undone: list[Change] = []
+        self.done: list[Change] = []
+
+    # --- reading -----------------------------------------------------------------------
+
+    def raw(self) -> bytes:
+        try:
+            return self.path.read_bytes()
+        except OSError as exc:
+            raise Refused(404, f"geom: {self.path}: unreadable ({exc.strerror})") from None
+
+    def version(self) -> dict[str, Any]:
+        """The file's version and modification time (ns): what the page polls."""
+        raw = self.raw()
+        return {"version": version_of(raw), "mtime_ns": self.path.stat().st_mtime_ns}
+
+    def load(self, text: str) -> Panel:
+        """The panel of `text` as the file reader reads it (InputError when refused)."""
+        with contextlib.suppress(tomllib.TOMLDecodeError):  # the reader names the line
+            flat_only(self.path, tomllib.loads(text))
+        return load_panel(self.path, self.catalog, text)
+
+    def state(self) -> dict[str, Any]:
+        """The file's state now; a file the reader refuses gives its message in `error`."""
+        raw = self.raw()
+        base = {
+            "file": self.path.name,
+            "version": version_of(raw),
+            "undo": len(self.done),
+            "redo": len(self.undone),
+        }
+        try:
+            panel = self.load(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            return {**base, "error": f"geom: {self.path}:(file): not UTF-8 text"}
+        except InputError as exc:
+            return {**base, "error": f"geom: {exc}"}
+        return {**base, "error": None, **panel_state(panel)}
+
+    # --- editing -----------------------------------------------------------------------
+
+    def edit(self, request: Any) -> dict[str, Any]:
+        """Apply one edit (docs/serve.md) and write the file; Refused when the request or
+        the edited file is refused (nothing written) or the file changed since `base`."""
+        if not isinstance(request, dict):
+            raise Refused(400, _line("request", "(body)", request, "not an object", "{op: ...}"))
+        op = request.get("op")
+        if op not in OPS:
+            raise Refused(400, _line("request", "op", op, "not an edit", ", ".join(OPS)))
+        with self.lock:
+            raw = self.raw()
+            base = request.get("base")
+            if base is not None and base != version_of(raw):
+                raise Refused(
+                    409,
+                    f"geom: {self.path}: changed on disk since the page read it; the page "
+                    "shows the file as it is now, make the edit again",
+                    self.state(),
+                )
+            old = raw.decode("utf-8", errors="replace")
+            if op in ("undo", "redo"):
+                new = self._history(op, old)
+            else:
+                new = self._edited(op, old, request)
+                self.done.append(Change(old, new))
+                self.undone.clear()
+            self._write(new)
+            return self.state()
+
+    def _history(self, op: str, text: str) -> str:
+        source, target = (self.done, self.undone) if op == "undo" else (self.undone, self.done)
+        if not source:
+            raise Refused(409, f"geom: nothing to {op}")
+        change = source[-1]
+        now = change.after if op == "undo" else change.before
+        if text != now:
+            raise Refused(
+                409,
+                f"geom: {self.path}: changed on disk after that edit; {op} would lose it",
+                self.state(),
+            )
+        source.pop()
+        target.append(change)
+        new = change.before if op == "undo" else change.after
+        self.load(new)  # the catalog may have moved on: still a valid file
+        return new
+
+    def _edited(self, op: str, text: str, request: dict[str, Any]) -> str:
+        """The file's text after the edit, read and accepted by the panel file reader."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            self._refuse_as_file(text)
+            raise
+        index = -1 if op == "add" else self._index(request, data)
+        fields = _fields(op, request)
+        if op == "duplicate":
+            source = data["place"][index]
+            fields = {
+                "part": source.get("part"),
+                **fields,
+                "rotation": source.get("rotation"),
+            }
+            op, index = "add", -1
+        try:
+            if op == "add":
+                new = textedit.append_place(text, fields)
+            elif op == "delete":
+                new = textedit.delete_place(text, index)
+            else:
+                new = textedit.set_fields(text, index, fields)
+            new = textedit.checked(text, new, textedit.meant(data, op, index, fields))
+        except NotEditable as exc:
+            where = "place" if index < 0 else f"place[{index}]"
+            raise Refused(
+                422,
+                _line(
+                    str(self.path),
+                    where,
+                    op,
+                    f"not an edit geom serve can make here ({exc})",
+                    "edit the file in a text editor",
+                ),
+            ) from None
+        self._refuse_as_file(new)
+        return new
+
+    def _refuse_as_file(self, text: str) -> None:
+        try:
+            self.load(text)
+        except InputError as exc:
+            raise Refused(422, f"geom: {exc}") from None
+
+    def _index(self, request: dict[str, Any], data: dict[str, Any]) -> int:
+        entry = request.get("entry")
+        found = ENTRY.match(entry) if isinstance(entry, str) else None
+        places = data.get("place")
+        count = len(places) if isinstance(places, list) else 0
+        if found is None or int(found.group(1)) >= count:
+            raise Refused(
+                400,
+                _line(
+                    "request",
+                    "entry",
+                    entry,
+                    "not an editable entry of the file",
+                    f"place[0] .. place[{count - 1}] (an [[array]] is edited in the file)"
+                    if count
+                    else "none: the file has no [[place]]",
+                ),
+            )
+        return int(found.group(1))
+
+    def _write(self, text: str) -> None:
+        """Write `text` to the file atomically, keeping its permission bits."""
+        mode = self.path.stat().st_mode & 0o7777
+        write_bytes(self.path, text.encode("utf-8"))
+        os.chmod(self.path, mode)
+
+    # --- outputs -----------------------------------------------------------------------
+
+    def dxf(self, version: str, explode: bool, force: bool) -> tuple[str, bytes]:
+        """The panel DXF `geom panel FILE` writes (name, bytes); Refused (409) when the
+        layout fails and not `force`, as `geom panel` withholds it."""
+        raw = self.raw()
+        try:
+            panel = self.load(raw.decode("utf-8"))
+        except InputError as exc:
+            raise Refused(422, f"geom: {exc}") from None
+        violations = plan_flat(panel).violations
+        if violations and not force:
+            raise Refused(
+                409,
+                f"geom: {self.path}: {len(violations)} layout violations; the DXF is "
+                "withheld (force=1 writes it marked FIT FAILS - forced)",
+            )
+        name = f"{panel.name}-panel.dxf"
+        with tempfile.TemporaryDirectory(prefix="geom-serve-") as tmp:
+            path = write_panel_dxf(
+                panel,
+                Path(tmp) / name,
+                "r12" if version == "r12" else "r2000",
+                explode,
+                forced=bool(violations),
+            )
+            return name, path.read_bytes()
+
+
+def _line(where: str, field: str, value: object, problem: str, allowed: str) -> str:
+    return f"geom: {InputError(where, field, value, problem, allowed)}"
+
+
+def _fields(op: str, request: dict[str, Any]) -> dict[str, object]:
+    """The `[[place]]` fields an edit sets (None: remove the field); values are written
+    as given and the file reader decides."""
+    wanted = {
+        "add": ("part", "x", "y", "rotation", "label"),
+        "move": ("x", "y"),
+        "rotate": ("rotation",),
+        "label": ("label",),
+        "set": textedit.FIELDS,
+        "duplicate": ("x", "y"),
+        "delete": (),
+    }[op]
+    required = {"add": ("part", "x", "y"), "move": ("x", "y"), "duplicate": ("x", "y")}
+    out: dict[str, object] = {}
+    for key in wanted:
+        if key not in request:
+            if key in required.get(op, ()) or op in ("rotate", "label"):
+                raise Refused(400, _line("request", key, op, "missing", f"{key} in a {op}"))
+            continue
+        value = request[key]
+        if isinstance(value, list | dict):
+            raise Refused(
+                400, _line("request", key, value, "not a value", "a number, true/false or text")
+            )
+        if key == "label" and value == "":
+            value = None  # no label: the field goes
+        out[key] = value
+    return out
+
+
+def panel_state(panel: Panel) -> dict[str, Any]:
+    """What the page draws and lists: the panel, its outline and openings as contours
+    (vertices x, y, bulge in mm), every placement, the plan's verdict and each part's
+    fit report."""
+    start = time.perf_counter()
+    result = plan_flat(panel)
+    plan_ms = (time.perf_counter() - start) * 1000
+    rules = rules_for(panel)
+    places = []
+    for p in panel.places:
+        mount = p.part.mount
+        w, h = (mount.height, mount.width) if p.turned else (mount.width, mount.height)
+        places.append(
+            {
+                "entry": p.entry,
+                "editable": ENTRY.match(p.entry) is not None,
+                "part": p.part.id,
+                "name": p.part.name,
+                "x": p.x,
+                "y": p.y,
+                "rotation": p.rotation,
+                "label": p.label,
+                "cutout": _contour(cutout_contour(panel, p)),
+                "holes": [_contour(c) for c in part_hole_contours(panel, p)],
+                "flange": [p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2],
+            }
+        )
+    return {
+        "panel": {
+            "name": panel.name,
+            "width": panel.width,
+            "height": panel.height,
+            "corner_radius": panel.corner_radius,
+            "sheet_mm": {"min": panel.sheet.min, "max": panel.sheet.max},
+            "coating_mm": {"min": panel.coating.min, "max": panel.coating.max},
+            "process": panel.process,
+        },
+        "rules_mm": {
+            "min_web": rules.min_web,
+            "min_web_source": rules.web_source,
+            "min_edge": rules.min_edge,
+            "min_edge_source": rules.edge_source,
+        },
+        "outline": _contour(outline_contour(panel)),
+        "places": places,
+        "holes": [
+            {
+                "entry": h.entry,
+                "label": h.label,
+                "x": h.x,
+                "y": h.y,
+                "diameter": h.diameter,
+                "contour": _contour(circle(h.diameter, h.x, h.y)),
+            }
+            for h in panel.holes
+        ],
+        "slots": [
+            {
+                "entry": s.entry,
+                "label": s.label,
+                "x": s.x,
+                "y": s.y,
+                "length": s.length,
+                "width": s.width,
+                "angle": s.angle,
+                "contour": _contour(slot_contour(s)),
+            }
+            for s in panel.slots
+        ],
+        "ok": not result.violations,
+        "violations": [violation_record(v) for v in result.violations],
+        "fits": {pid: fit_report(fit) for pid, fit in panel.fits.items()},
+        "plan_ms": round(plan_ms, 3),
+    }
+
+
+def _contour(vertices: list[Vertex]) -> list[list[float]]:
+    return [[x, y, b] for x, y, b in vertices]
+
+
+def library(catalog: Catalog) -> list[dict[str, Any]]:
+    """Every part of the catalog (the shipped templates and the user's folders, as the
+    CLI finds them): id, name, kind, manufacturer, family (the stem of a family file, else
+    the kind) and
+    where it comes from ("shipped" or the folder)."""
+    shipped = template_dirs()[-1].resolve()
+    per_file = Counter(part.path for part in catalog.parts.values())
+    out = []
+    for part in catalog.parts.values():
+        folder = part.path.resolve().parent if part.path else None
+        out.append(
+            {
+                "id": part.id,
+                "name": part.name,
+                "kind": part.kind,
+                "manufacturer": part.manufacturer,
+                "family": part.path.stem if part.path and per_file[part.path] > 1 else part.kind,
+                "source": "shipped" if folder == shipped else str(folder),
+            }
+        )
+    return out
