@@ -17,9 +17,9 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
-from geom.data.checked import Table, allowed_range, number, read_toml, read_toml_text
+from geom.data.checked import Table, allowed_range, number, read_toml
 from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM
 from geom.data.templates import Catalog, load_catalog
 from geom.errors import GeomDeprecationWarning, InputError
@@ -136,9 +136,12 @@ class Panel:
         return self.fits[placed.part.id].cut
 
 
-def load_panel(path: Path, catalog: Catalog | None = None, text: str | None = None) -> Panel:
-    """Read and validate a panel file; every part it names comes from `catalog`. `text`:
-    the file's would-be content, validated as if read from `path` (the same messages)."""
+def load_panel(
+    path: Path, catalog: Catalog | None = None, data: dict[str, Any] | None = None
+) -> Panel:
+    """Read and validate a panel file; every part it names comes from `catalog`. `data`:
+    the file's would-be content as read (geom.data.checked.read_toml_text), validated as
+    if read from `path` (the same messages)."""
     where = str(path)
     stem = path.stem
     if not STEM.match(stem):
@@ -149,7 +152,7 @@ def load_panel(path: Path, catalog: Catalog | None = None, text: str | None = No
             "not a safe file name for the outputs",
             "a stem of letters, digits, '.', '_' and '-' (up to 100, not starting with '.')",
         )
-    data = read_toml(path) if text is None else read_toml_text(path, text)
+    data = read_toml(path) if data is None else data
     top = Entry(data, where, "")
     panel = top.must_table("panel")
     width = panel.must_number("width", 0.0, MAX_PANEL_MM)

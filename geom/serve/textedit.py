@@ -163,20 +163,16 @@ def append_place(text: str, fields: Mapping[str, object]) -> str:
     return f"{head}\n[[{PLACE}]]\n{body}"
 
 
-def checked(old: str, new: str, expected: Mapping[str, Any]) -> str:
-    """`new` when it reads as `expected` (the data the edit means); NotEditable if not.
-    A `new` tomllib cannot read at all is returned for the file reader to refuse."""
+def checked(new: str, expected: Mapping[str, Any]) -> dict[str, Any]:
+    """The data of `new` when it reads as `expected` (the data the edit means);
+    NotEditable if it does not."""
     try:
         data = tomllib.loads(new)
     except tomllib.TOMLDecodeError:
-        try:
-            tomllib.loads(old)
-        except tomllib.TOMLDecodeError:
-            return new  # the file was unreadable before: the reader says why
         raise NotEditable("the edit would make the file unreadable") from None
     if data != expected:
         raise NotEditable("the file's text does not change as the edit means")
-    return new
+    return data
 
 
 def meant(data: Mapping[str, Any], op: str, index: int, fields: Mapping[str, object]) -> Any:

@@ -9,20 +9,19 @@ verdict is `geom.panel.layout.plan_flat`, the plan `geom panel` runs. All sizes 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import re
 import tempfile
 import threading
 import time
-import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from geom.data.atomic import write_bytes
+from geom.data.checked import read_toml_text
 from geom.data.templates import Catalog, template_dirs
 from geom.errors import InputError
 from geom.model.contour import Vertex, circle
@@ -97,6 +96,7 @@ class Workspace:
         self.lock = threading.Lock()
         self.undone: list[Change] = []
         self.done: list[Change] = []
+        self._read: tuple[str, dict[str, Any]] | None = None
 
     # --- reading -----------------------------------------------------------------------
 
@@ -111,28 +111,41 @@ class Workspace:
         raw = self.raw()
         return {"version": version_of(raw), "mtime_ns": self.path.stat().st_mtime_ns}
 
-    def load(self, text: str) -> Panel:
-        """The panel of `text` as the file reader reads it (InputError when refused)."""
-        with contextlib.suppress(tomllib.TOMLDecodeError):  # the reader names the line
-            flat_only(self.path, tomllib.loads(text))
-        return load_panel(self.path, self.catalog, text)
+    def read(self, text: str) -> dict[str, Any]:
+        """The data of `text` as the file reader reads it (the last one kept: an edit
+        reads the file it changes once)."""
+        if self._read is None or self._read[0] != text:
+            self._read = (text, read_toml_text(self.path, text))
+        return self._read[1]
+
+    def load(self, text: str, data: dict[str, Any] | None = None) -> Panel:
+        """The panel of `text` (already read: `data`) as the file reader reads it;
+        InputError when refused."""
+        data = self.read(text) if data is None else data
+        flat_only(self.path, data)
+        return load_panel(self.path, self.catalog, data)
 
     def state(self) -> dict[str, Any]:
         """The file's state now; a file the reader refuses gives its message in `error`."""
         raw = self.raw()
-        base = {
+        try:
+            panel = self.load(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            return {**self._base(raw), "error": f"geom: {self.path}:(file): not UTF-8 text"}
+        except InputError as exc:
+            return {**self._base(raw), "error": f"geom: {exc}"}
+        return self._state(raw, panel)
+
+    def _base(self, raw: bytes) -> dict[str, Any]:
+        return {
             "file": self.path.name,
             "version": version_of(raw),
             "undo": len(self.done),
             "redo": len(self.undone),
         }
-        try:
-            panel = self.load(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            return {**base, "error": f"geom: {self.path}:(file): not UTF-8 text"}
-        except InputError as exc:
-            return {**base, "error": f"geom: {exc}"}
-        return {**base, "error": None, **panel_state(panel)}
+
+    def _state(self, raw: bytes, panel: Panel) -> dict[str, Any]:
+        return {**self._base(raw), "error": None, **panel_state(panel)}
 
     # --- editing -----------------------------------------------------------------------
 
@@ -157,38 +170,45 @@ class Workspace:
             old = raw.decode("utf-8", errors="replace")
             if op in ("undo", "redo"):
                 new = self._history(op, old)
+                data = self.read(new)
             else:
-                new = self._edited(op, old, request)
+                new, data = self._edited(op, old, request)
+            try:
+                panel = self.load(new, data)
+            except InputError as exc:
+                raise Refused(422, f"geom: {exc}") from None
+            if op not in ("undo", "redo"):
                 self.done.append(Change(old, new))
                 self.undone.clear()
-            self._write(new)
-            return self.state()
+            elif op == "undo":
+                self.undone.append(self.done.pop())
+            else:
+                self.done.append(self.undone.pop())
+            encoded = new.encode("utf-8")
+            self._write(encoded)
+            self._read = (new, data)
+            return self._state(encoded, panel)
 
     def _history(self, op: str, text: str) -> str:
-        source, target = (self.done, self.undone) if op == "undo" else (self.undone, self.done)
+        """The text undo or redo goes back to (the stacks move once it is accepted)."""
+        source = self.done if op == "undo" else self.undone
         if not source:
             raise Refused(409, f"geom: nothing to {op}")
         change = source[-1]
-        now = change.after if op == "undo" else change.before
-        if text != now:
+        if text != (change.after if op == "undo" else change.before):
             raise Refused(
                 409,
                 f"geom: {self.path}: changed on disk after that edit; {op} would lose it",
                 self.state(),
             )
-        source.pop()
-        target.append(change)
-        new = change.before if op == "undo" else change.after
-        self.load(new)  # the catalog may have moved on: still a valid file
-        return new
+        return change.before if op == "undo" else change.after
 
-    def _edited(self, op: str, text: str, request: dict[str, Any]) -> str:
-        """The file's text after the edit, read and accepted by the panel file reader."""
+    def _edited(self, op: str, text: str, request: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The file's text after the edit and its data, read back as the edit means."""
         try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError:
-            self._refuse_as_file(text)
-            raise
+            data = self.read(text)
+        except InputError as exc:
+            raise Refused(422, f"geom: {exc}") from None
         index = -1 if op == "add" else self._index(request, data)
         fields = _fields(op, request)
         if op == "duplicate":
@@ -206,7 +226,7 @@ class Workspace:
                 new = textedit.delete_place(text, index)
             else:
                 new = textedit.set_fields(text, index, fields)
-            new = textedit.checked(text, new, textedit.meant(data, op, index, fields))
+            return new, textedit.checked(new, textedit.meant(data, op, index, fields))
         except NotEditable as exc:
             where = "place" if index < 0 else f"place[{index}]"
             raise Refused(
@@ -219,14 +239,6 @@ class Workspace:
                     "edit the file in a text editor",
                 ),
             ) from None
-        self._refuse_as_file(new)
-        return new
-
-    def _refuse_as_file(self, text: str) -> None:
-        try:
-            self.load(text)
-        except InputError as exc:
-            raise Refused(422, f"geom: {exc}") from None
 
     def _index(self, request: dict[str, Any], data: dict[str, Any]) -> int:
         entry = request.get("entry")
@@ -248,10 +260,10 @@ class Workspace:
             )
         return int(found.group(1))
 
-    def _write(self, text: str) -> None:
-        """Write `text` to the file atomically, keeping its permission bits."""
+    def _write(self, data: bytes) -> None:
+        """Write `data` to the file atomically, keeping its permission bits."""
         mode = self.path.stat().st_mode & 0o7777
-        write_bytes(self.path, text.encode("utf-8"))
+        write_bytes(self.path, data)
         os.chmod(self.path, mode)
 
     # --- outputs -----------------------------------------------------------------------
@@ -313,6 +325,8 @@ def _fields(op: str, request: dict[str, Any]) -> dict[str, object]:
             )
         if key == "label" and value == "":
             value = None  # no label: the field goes
+        if key in ("x", "y") and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)  # mm, written as the file's numbers are: 120.0
         out[key] = value
     return out
 

@@ -35,6 +35,7 @@ async function edit(request) {
   const t0 = performance.now();
   S.pending += 1;
   let ok = false;
+  let answered = null; // ms until the server's answer is read
   try {
     const r = await fetch("/api/edit", {
       method: "POST",
@@ -42,6 +43,7 @@ async function edit(request) {
       body: JSON.stringify({ ...request, base: S.version }),
     });
     const body = await r.json();
+    answered = performance.now() - t0;
     ok = r.ok;
     if (ok) {
       if (request.select !== undefined) S.selected = request.select(body);
@@ -59,7 +61,8 @@ async function edit(request) {
   }
   const ms = performance.now() - t0;
   const codes = S.state && S.state.violations ? S.state.violations.map((v) => v.rule) : [];
-  const record = { op: request.op, ok, ms, violations: codes, painted: null };
+  // ms: the edit sent, the plan's verdict back and drawn; answered: the server's part.
+  const record = { op: request.op, ok, ms, answered, violations: codes, painted: null };
   window.geom.last = record;
   window.geom.timings.push(record);
   $("timing").textContent = `${request.op}: ${ms.toFixed(0)} ms to the verdict`;
@@ -160,8 +163,10 @@ function render() {
         `d="${pathOf(o.contour)}"/>`,
     );
   }
-  for (const v of st.violations) out.push(markOf(v, h));
+  const written = new Set(); // one figure per place on the view; the list has them all
+  for (const v of st.violations) out.push(markOf(v, h, written));
   svg.innerHTML = out.join("");
+  svg.style.fontSize = `${Math.max(st.panel.width, h) / 100}px`;
   setView();
   renderVerdict();
   renderSide();
@@ -176,10 +181,12 @@ function gridPath(w, h) {
   return `<path class="gridline" vector-effect="non-scaling-stroke" d="${d}"/>`;
 }
 
-function markOf(v, h) {
+function markOf(v, h, written) {
   const pts = v.positions_mm;
   const figure = Object.entries(v.figures || {}).find(([, x]) => typeof x === "number");
-  const text = `${v.rule}${figure ? ` ${figure[0]} ${fmt(figure[1])}` : ""}`;
+  const key = JSON.stringify(pts.slice(0, 2));
+  const text = written.has(key) ? "" : `${v.rule}${figure ? ` ${figure[0] === v.rule ? "" : `${figure[0]} `}${fmt(figure[1])}` : ""}`;
+  written.add(key);
   let out = `<g class="violation" data-rule="${esc(v.rule)}">`;
   if (pts.length >= 2) {
     const [[ax, ay], [bx, by]] = pts;
