@@ -313,6 +313,21 @@ def test_bent_panels_and_enclosure_faces_are_refused(tmp_path: Path, capsys: Any
         assert err.count("\n") == 1 and f"'{what}' is not served yet" in err
 
 
+def test_a_missing_or_broken_file_is_one_line(tmp_path: Path, capsys: Any) -> None:
+    capsys.readouterr()
+    assert main(["serve", str(tmp_path / "none.toml"), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "none.toml:(file):" in err
+    path = tmp_path / "front.toml"
+    path.write_bytes(SMALL.encode() + b"# \xff\n")
+    with serving(path) as client:
+        status, state = client.json("GET", "/api/state")
+        assert status == 200 and "not UTF-8 text" in state["error"]
+        status, body = client.edit(op="move", entry="place[0]", x=60.0, y=50.0)
+    assert status == 422 and body["error"] == state["error"]
+    assert path.read_bytes() == SMALL.encode() + b"# \xff\n"
+
+
 def test_geom_and_its_cli_do_not_load_the_server() -> None:
     probe = "import sys, geom, geom.cli; print(sorted(m for m in sys.modules if 'serve' in m))"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -48,8 +48,10 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise InputError("command line", "--port", args.port, "not a port", "0 .. 65535")
+    from geom.data.checked import read_toml
+
     workspace = Workspace(args.file, load_catalog())
-    workspace.load(workspace.raw().decode("utf-8", errors="replace"))  # bad input: exit 2
+    workspace.load("", read_toml(args.file))  # a file the reader refuses: exit 2
     try:
         server = Server(workspace, args.host, args.port)
     except OSError as exc:

@@ -110,10 +110,13 @@ class Handler(BaseHTTPRequestHandler):
             return
         token = self.headers.get(TOKEN_HEADER, "")
         if not hmac.compare_digest(token.encode(), self.server.token.encode()):
+            self.close_connection = True  # its body is left unread
             self._json(403, {"error": f"geom: request:{TOKEN_HEADER}: missing or wrong"})
             return
-        size = int(self.headers.get("Content-Length") or 0)
+        length = self.headers.get("Content-Length") or "0"
+        size = int(length) if length.isdigit() else 0
         if not 0 < size <= MAX_BODY:
+            self.close_connection = True
             self._json(400, {"error": f"geom: request:(body): {size} bytes is not an edit"})
             return
         try:

@@ -71,7 +71,7 @@ def place_spans(lines: list[str]) -> list[Span]:
             if line.count(in_string) % 2:
                 in_string = None
             continue
-        found = HEADER.match(line)
+        found = HEADER.match(line.rstrip("\r\n"))
         if found:
             headers.append((i, found.group(1), line.lstrip().startswith("[[")))
             continue
@@ -113,6 +113,7 @@ def set_fields(text: str, index: int, fields: Mapping[str, object]) -> str:
     if not 0 <= index < len(spans):
         raise NotEditable(f"place[{index}] is not found in the file's text")
     span = spans[index]
+    nl = _newline(text)
     added: list[str] = []
     removed: list[int] = []
     for key, value in fields.items():
@@ -123,7 +124,7 @@ def set_fields(text: str, index: int, fields: Mapping[str, object]) -> str:
             continue
         new = toml_value(value)
         if found is None:
-            added.append(f"{key} = {new}\n")
+            added.append(f"{key} = {new}{nl}")
             continue
         j, parts = found
         ending = lines[j][len(lines[j].rstrip("\r\n")) :]
@@ -131,7 +132,7 @@ def set_fields(text: str, index: int, fields: Mapping[str, object]) -> str:
     if added:
         last = span.end - 1
         if not lines[last].endswith("\n"):
-            lines[last] += "\n"
+            lines[last] += nl
         lines[span.end : span.end] = added
     for j in sorted(removed, reverse=True):
         del lines[j]
@@ -156,11 +157,18 @@ def delete_place(text: str, index: int) -> str:
 def append_place(text: str, fields: Mapping[str, object]) -> str:
     """`text` with a new `[[place]]` entry at its end (fields in FIELDS order, None left
     out)."""
+    nl = _newline(text)
     body = "".join(
-        f"{key} = {toml_value(fields[key])}\n" for key in FIELDS if fields.get(key) is not None
+        f"{key} = {toml_value(fields[key])}{nl}" for key in FIELDS if fields.get(key) is not None
     )
-    head = text if not text or text.endswith("\n") else text + "\n"
-    return f"{head}\n[[{PLACE}]]\n{body}"
+    head = text if not text or text.endswith("\n") else text + nl
+    return f"{head}{nl}[[{PLACE}]]{nl}{body}"
+
+
+def _newline(text: str) -> str:
+    """The file's line ending: CR LF when its first line ends so, else LF."""
+    first = text.find("\n")
+    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
 
 
 def checked(new: str, expected: Mapping[str, Any]) -> dict[str, Any]:

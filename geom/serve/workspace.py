@@ -111,6 +111,16 @@ class Workspace:
         raw = self.raw()
         return {"version": version_of(raw), "mtime_ns": self.path.stat().st_mtime_ns}
 
+    def text(self, raw: bytes) -> str:
+        """FILE's bytes as text; not UTF-8 is the file reader's InputError."""
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            where = str(self.path)
+            raise InputError(
+                where, "(file)", f"byte {exc.start}", "not UTF-8 text", "a UTF-8 TOML file"
+            ) from None
+
     def read(self, text: str) -> dict[str, Any]:
         """The data of `text` as the file reader reads it (the last one kept: an edit
         reads the file it changes once)."""
@@ -129,9 +139,7 @@ class Workspace:
         """The file's state now; a file the reader refuses gives its message in `error`."""
         raw = self.raw()
         try:
-            panel = self.load(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            return {**self._base(raw), "error": f"geom: {self.path}:(file): not UTF-8 text"}
+            panel = self.load(self.text(raw))
         except InputError as exc:
             return {**self._base(raw), "error": f"geom: {exc}"}
         return self._state(raw, panel)
@@ -167,7 +175,10 @@ class Workspace:
                     "shows the file as it is now, make the edit again",
                     self.state(),
                 )
-            old = raw.decode("utf-8", errors="replace")
+            try:
+                old = self.text(raw)
+            except InputError as exc:
+                raise Refused(422, f"geom: {exc}") from None
             if op in ("undo", "redo"):
                 new = self._history(op, old)
                 data = self.read(new)
@@ -273,7 +284,7 @@ class Workspace:
         layout fails and not `force`, as `geom panel` withholds it."""
         raw = self.raw()
         try:
-            panel = self.load(raw.decode("utf-8"))
+            panel = self.load(self.text(raw))
         except InputError as exc:
             raise Refused(422, f"geom: {exc}") from None
         violations = plan_flat(panel).violations
