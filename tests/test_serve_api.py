@@ -10,6 +10,7 @@ import http.client
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -130,6 +131,38 @@ def test_default_bind_is_loopback(tmp_path: Path) -> None:
         assert server.url.startswith("http://127.0.0.1:")
     finally:
         server.server_close()
+
+
+@pytest.mark.parametrize("host", [None, "0.0.0.0"])
+def test_the_command_prints_its_url_and_warns_off_loopback(
+    tmp_path: Path, host: str | None
+) -> None:
+    path = tmp_path / "front.toml"
+    path.write_text(SMALL)
+    argv = [sys.executable, "-m", "geom", "serve", str(path), "--port", "0"]
+    argv += ["--host", host] if host else []
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        url = line.split()[2]
+        assert url.startswith(f"http://{host or '127.0.0.1'}:")
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/api/version")
+        assert conn.getresponse().status == 200
+        conn.close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    if host:
+        assert err.startswith("geom: warning: listening on 0.0.0.0") and err.count("\n") == 1
+    else:
+        assert err == ""
 
 
 def test_state_is_the_panel_and_the_plan(small: tuple[Path, Client]) -> None:

@@ -210,6 +210,60 @@ def test_web_violation_shows_within_100_ms_and_goes_after_a_nudge(browser: Any, 
     assert min(shown) <= 100, shown
 
 
+def test_side_panel_keys_and_undo_edit_the_file(browser: Any, serve: Any) -> None:
+    path = serve(SMALL)
+    sx, sy = browser.execute_script("return window.geom.toScreen(50, 50)")
+    actions = ActionBuilder(browser)
+    actions.pointer_action.move_to_location(int(sx), int(sy)).click()
+    actions.perform()
+    until(browser, "return window.geom.S.selected === 'place[0]'")
+    # A value the file reader refuses: its own line in the page, the file untouched.
+    field = browser.find_element(By.ID, "f-x")
+    field.clear()
+    field.send_keys("-5")
+    before = edits(browser)
+    browser.find_element(By.ID, "apply").click()
+    assert not last_edit(browser, before)["ok"]
+    error = browser.find_element(By.ID, "error").text
+    assert error == f"geom: {path}:place[0].x: -5.0 is out of range; allowed 0 <= x <= 200 mm"
+    assert path.read_text() == SMALL
+    body = browser.find_element(By.TAG_NAME, "body")
+    for key, written in (
+        ("r", SMALL.replace('label = "X1"\n', 'label = "X1"\nrotation = 90\n')),
+        (Keys.DELETE, SMALL.split("\n# the left socket")[0] + "\n# the left socket\n\n# the end\n"),
+    ):
+        before = edits(browser)
+        body.send_keys(key)
+        assert last_edit(browser, before)["ok"]
+        assert path.read_text() == written
+    for _ in range(2):
+        before = edits(browser)
+        body.send_keys(Keys.CONTROL, "z")
+        assert last_edit(browser, before)["ok"]
+    assert path.read_text() == SMALL
+    before = edits(browser)
+    body.send_keys(Keys.CONTROL, "y")
+    assert last_edit(browser, before)["ok"]
+    assert "rotation = 90" in path.read_text()
+
+
+def test_the_palette_search_filters_by_id_name_and_family(browser: Any, serve: Any) -> None:
+    serve(SMALL)
+    search = browser.find_element(By.ID, "search")
+    for words, some in (
+        ("gland", "gland-M20"),
+        ("cable-glands", "gland-M16"),
+        ("rocker", "apem-kl"),
+    ):
+        search.clear()
+        search.send_keys(words)
+        shown = [
+            li.get_attribute("data-part")
+            for li in browser.find_elements(By.CSS_SELECTOR, "#parts li")
+        ]
+        assert some in shown and "770-317" not in shown
+
+
 def test_the_view_follows_the_file_within_a_second(browser: Any, serve: Any) -> None:
     path = serve(SMALL)
     start = time.monotonic()
