@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,7 @@ class Workspace:
         self.undone: list[Change] = []
         self.done: list[Change] = []
         self._read: tuple[str, dict[str, Any]] | None = None
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="geom-serve-write")
 
     # --- reading -----------------------------------------------------------------------
 
@@ -196,9 +198,12 @@ class Workspace:
             else:
                 self.done.append(self.undone.pop())
             encoded = new.encode("utf-8")
-            self._write(encoded)
+            # The write (its fsync waits on the disk) runs while the state is built.
+            written = self.writer.submit(self._write, encoded)
+            state = self._state(encoded, panel)
+            written.result()
             self._read = (new, data)
-            return self._state(encoded, panel)
+            return state
 
     def _history(self, op: str, text: str) -> str:
         """The text undo or redo goes back to (the stacks move once it is accepted)."""

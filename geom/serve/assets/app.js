@@ -23,6 +23,37 @@ const H = () => S.state.panel.height;
 const pitch = () => Math.max(Number($("pitch").value) || 1, 0.01);
 const round6 = (v) => Math.round(v * 1e6) / 1e6;
 const snap = (v) => ($("snap").checked ? round6(Math.round(v / pitch()) * pitch()) : round6(v));
+const ALIGN_PX = 8; // how near (screen pixels) a centre line pulls a dragged part onto it
+
+// The point (x, y) mm snapped: onto another opening's centre line when the pointer is
+// within ALIGN_PX of it, else onto the grid. Returns [x, y, the lines it sits on].
+function place(x, y, skip) {
+  const tol = (ALIGN_PX * S.view[2]) / $("view").clientWidth;
+  const st = S.state;
+  const centres = [...st.places.filter((p) => p.entry !== skip), ...st.holes, ...st.slots];
+  let bx = null, by = null;
+  for (const o of centres) {
+    if (Math.abs(o.x - x) < tol && (bx === null || Math.abs(o.x - x) < Math.abs(bx - x))) bx = o.x;
+    if (Math.abs(o.y - y) < tol && (by === null || Math.abs(o.y - y) < Math.abs(by - y))) by = o.y;
+  }
+  return [bx ?? snap(x), by ?? snap(y), [bx, by]];
+}
+
+function guides(lines) {
+  const svg = $("view");
+  let g = document.getElementById("guides");
+  if (!g) {
+    g = document.createElementNS("http://www.w3.org/2000/svg", "g");
+    g.id = "guides";
+    svg.appendChild(g);
+  }
+  const [gx, gy] = lines || [null, null];
+  const { width, height } = S.state.panel;
+  let out = "";
+  if (gx !== null) out += `<line class="guide" vector-effect="non-scaling-stroke" x1="${gx}" y1="0" x2="${gx}" y2="${height}"/>`;
+  if (gy !== null) out += `<line class="guide" vector-effect="non-scaling-stroke" x1="0" y1="${height - gy}" x2="${width}" y2="${height - gy}"/>`;
+  g.innerHTML = out;
+}
 
 // --- the server ------------------------------------------------------------------------
 
@@ -246,8 +277,9 @@ function renderSide() {
   const checks = fit.checks.map(
     (c) => [`${c.ok ? "ok" : "FAIL"} ${esc(c.name)}`, esc(c.message)],
   );
+  const ways = (fit.ways_out || []).map((w) => ["way out", esc(w.text)]);
   $("fit").innerHTML =
-    `<h2>fit report</h2><table>${[...rows, ...checks]
+    `<h2>fit report</h2><table>${[...rows, ...checks, ...ways]
       .map(([a, b]) => `<tr><td>${a}</td><td>${b}</td></tr>`)
       .join("")}</table>`;
 }
@@ -337,8 +369,10 @@ document.addEventListener("pointermove", (e) => {
     setView();
   } else if (d.kind === "move") {
     const p = svgPoint(e.clientX, e.clientY);
-    const x = snap(d.place.x + (p.x - d.start.x));
-    const y = snap(d.place.y - (p.y - d.start.y));
+    const [x, y, lines] = place(
+      d.place.x + (p.x - d.start.x), d.place.y - (p.y - d.start.y), d.place.entry,
+    );
+    guides(lines);
     d.to = [x, y];
     d.moved = d.moved || x !== d.place.x || y !== d.place.y;
     const g = document.querySelector(`.place[data-entry="${CSS.escape(d.place.entry)}"]`);
@@ -352,6 +386,7 @@ document.addEventListener("pointerup", (e) => {
   const d = S.drag;
   S.drag = null;
   if (!d) return;
+  if (S.state && S.state.panel) guides(null);
   if (d.kind === "pan" && !d.moved) {
     S.selected = null;
     render();
@@ -364,9 +399,9 @@ document.addEventListener("pointerup", (e) => {
     const inside =
       e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom;
     if (inside) {
-      const [x, y] = toModel(e.clientX, e.clientY);
+      const [x, y] = place(...toModel(e.clientX, e.clientY), null);
       const before = placeCount();
-      edit({ op: "add", part: d.part, x: snap(x), y: snap(y), select: () => `place[${before}]` });
+      edit({ op: "add", part: d.part, x, y, select: () => `place[${before}]` });
     }
   }
 });
@@ -392,9 +427,10 @@ function ghostAt(e) {
     ghost.setAttribute("r", "4");
     svg.appendChild(ghost);
   }
-  const [x, y] = toModel(e.clientX, e.clientY);
-  ghost.setAttribute("cx", snap(x));
-  ghost.setAttribute("cy", H() - snap(y));
+  const [x, y, lines] = place(...toModel(e.clientX, e.clientY), null);
+  guides(lines);
+  ghost.setAttribute("cx", x);
+  ghost.setAttribute("cy", H() - y);
 }
 
 // --- the palette ----------------------------------------------------------------------
