@@ -171,6 +171,7 @@ function render() {
   const out = [];
   out.push(`<path class="outline" vector-effect="non-scaling-stroke" d="${pathOf(st.outline)}"/>`);
   out.push(gridPath(st.panel.width, h));
+  out.push(rulers(st.panel.width, h));
   for (const p of st.places) {
     const [x0, y0, x1, y1] = p.flange;
     const cls = ["place", p.entry === S.selected ? "sel" : "", bad.has(p.entry) ? "bad" : ""];
@@ -210,6 +211,18 @@ function gridPath(w, h) {
   for (let x = step; x < w; x += step) d += `M${x} 0V${h}`;
   for (let y = step; y < h; y += step) d += `M0 ${h - y}H${w}`;
   return `<path class="gridline" vector-effect="non-scaling-stroke" d="${d}"/>`;
+}
+
+function rulers(w, h) {
+  // Figures in mm along the bottom and left edges, every 10, 20, 50, 100 ... mm.
+  const nice = [10, 20, 50, 100, 200, 500, 1000];
+  const major = nice.find((m) => Math.max(w, h) / m <= 20) || 1000;
+  let out = '<g class="ruler">';
+  for (let x = 0; x <= w + 1e-9; x += major) out += `<text x="${x}" y="${h}" dy="1.2em">${x}</text>`;
+  for (let y = major; y <= h + 1e-9; y += major) {
+    out += `<text x="0" dx="-0.4em" y="${h - y}" dy="0.35em" text-anchor="end">${y}</text>`;
+  }
+  return out + "</g>";
 }
 
 function markOf(v, h, written) {
