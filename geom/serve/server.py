@@ -13,6 +13,7 @@ import hmac
 import json
 import secrets
 import threading
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -67,6 +68,21 @@ class Handler(BaseHTTPRequestHandler):
     # --- routing -------------------------------------------------------------------------
 
     def do_GET(self) -> None:
+        self._answer(self._get)
+
+    def do_POST(self) -> None:
+        self._answer(self._post)
+
+    def _answer(self, route: Callable[[], None]) -> None:
+        """Route the request; a bug in geom is a 500 with its one line, never a dropped
+        connection or a traceback on the server's stderr."""
+        try:
+            route()
+        except Exception as exc:  # the request is answered whatever went wrong
+            self.close_connection = True
+            self._json(500, {"error": f"geom: internal error: {type(exc).__name__}: {exc}"})
+
+    def _get(self) -> None:
         path = self._path()
         if path is None:
             return
@@ -101,7 +117,7 @@ class Handler(BaseHTTPRequestHandler):
         except Refused as exc:
             self._json(exc.status, {"error": exc.message, "state": exc.state})
 
-    def do_POST(self) -> None:
+    def _post(self) -> None:
         path = self._path()
         if path is None:
             return

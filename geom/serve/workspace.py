@@ -103,15 +103,22 @@ class Workspace:
     # --- reading -----------------------------------------------------------------------
 
     def raw(self) -> bytes:
+        """FILE's bytes; Refused (404, the reader's line) when it cannot be read."""
+        return self._stat_raw()[1]
+
+    def _stat_raw(self) -> tuple[int, bytes]:
+        where = str(self.path)
         try:
-            return self.path.read_bytes()
+            with self.path.open("rb") as handle:
+                return os.fstat(handle.fileno()).st_mtime_ns, handle.read()
         except OSError as exc:
-            raise Refused(404, f"geom: {self.path}: unreadable ({exc.strerror})") from None
+            problem = f"unreadable ({exc.strerror})"
+            raise Refused(404, _line(where, "(file)", where, problem, "a readable file")) from None
 
     def version(self) -> dict[str, Any]:
         """The file's version and modification time (ns): what the page polls."""
-        raw = self.raw()
-        return {"version": version_of(raw), "mtime_ns": self.path.stat().st_mtime_ns}
+        mtime, raw = self._stat_raw()
+        return {"version": version_of(raw), "mtime_ns": mtime}
 
     def text(self, raw: bytes) -> str:
         """FILE's bytes as text; not UTF-8 is the file reader's InputError."""
