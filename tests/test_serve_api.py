@@ -325,6 +325,16 @@ def test_export_dxf_is_geom_panels_bytes(tmp_path: Path) -> None:
     assert data == (tmp_path / "out" / "front-panel.dxf").read_bytes()
 
 
+def test_export_takes_geom_panels_dxf_options(tmp_path: Path) -> None:
+    path = tmp_path / "front.toml"
+    path.write_text(SMALL)
+    assert main(["panel", str(path), "-o", str(tmp_path / "out"), "--dxf-version", "r12"]) == 0
+    with serving(path) as client:
+        status, data = client.request("GET", "/api/export/dxf?version=r12")
+        assert status == 200 and data == (tmp_path / "out" / "front-panel.dxf").read_bytes()
+        assert client.request("GET", "/api/export/dxf?version=r14")[0] == 400
+
+
 def test_export_of_a_failing_layout_is_withheld(small: tuple[Path, Client]) -> None:
     _, client = small
     client.edit(op="add", part="770-744/064-000", x=92.55, y=50.0)

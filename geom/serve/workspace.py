@@ -19,7 +19,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from geom.data.atomic import write_bytes
 from geom.data.checked import read_toml_text
@@ -39,6 +39,9 @@ from geom.panel.layout import plan_flat, rules_for
 from geom.panel.model import Panel, load_panel
 from geom.serve import textedit
 from geom.serve.textedit import NotEditable
+
+if TYPE_CHECKING:
+    from geom.dxf.writer import DxfVersion
 
 ENTRY = re.compile(r"^place\[(\d+)\]$")
 """An editable entry: a `[[place]]` (an `[[array]]`'s parts are edited in the file)."""
@@ -133,9 +136,11 @@ class Workspace:
     def read(self, text: str) -> dict[str, Any]:
         """The data of `text` as the file reader reads it (the last one kept: an edit
         reads the file it changes once)."""
-        if self._read is None or self._read[0] != text:
-            self._read = (text, read_toml_text(self.path, text))
-        return self._read[1]
+        cached = self._read  # one look: another request may replace it meanwhile
+        if cached is None or cached[0] != text:
+            cached = (text, read_toml_text(self.path, text))
+            self._read = cached
+        return cached[1]
 
     def load(self, text: str, data: dict[str, Any] | None = None) -> Panel:
         """The panel of `text` (already read: `data`) as the file reader reads it;
@@ -294,6 +299,10 @@ class Workspace:
     def dxf(self, version: str, explode: bool, force: bool) -> tuple[str, bytes]:
         """The panel DXF `geom panel FILE` writes (name, bytes); Refused (409) when the
         layout fails and not `force`, as `geom panel` withholds it."""
+        if version not in ("r12", "r2000"):
+            raise Refused(
+                400, _line("request", "version", version, "not a DXF version", "r12 or r2000")
+            )
         raw = self.raw()
         try:
             panel = self.load(self.text(raw))
@@ -311,7 +320,7 @@ class Workspace:
             path = write_panel_dxf(
                 panel,
                 Path(tmp) / name,
-                "r12" if version == "r12" else "r2000",
+                cast("DxfVersion", version),
                 explode,
                 forced=bool(violations),
             )
