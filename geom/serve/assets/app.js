@@ -23,6 +23,7 @@ const H = () => S.state.panel.height;
 const pitch = () => Math.max(Number($("pitch").value) || 1, 0.01);
 const round6 = (v) => Math.round(v * 1e6) / 1e6;
 const snap = (v) => ($("snap").checked ? round6(Math.round(v / pitch()) * pitch()) : round6(v));
+const POLL_MS = 200; // how often the page asks whether FILE changed
 const ALIGN_PX = 8; // how near (screen pixels) a centre line pulls a dragged part onto it
 
 // The point (x, y) mm snapped: onto another opening's centre line when the pointer is
@@ -111,7 +112,7 @@ async function poll() {
       showError(`geom: the server is not answering (${e})`);
     }
   }
-  setTimeout(poll, 250);
+  setTimeout(poll, POLL_MS);
 }
 
 function showError(text) {
@@ -154,6 +155,8 @@ function apply(state) {
   if (first || !S.view) fitView();
   if (S.selected && !state.places.some((p) => p.entry === S.selected)) S.selected = null;
   render();
+  // When this version was drawn, in ms since the epoch (for tests and scripts).
+  window.geom.drawn = { version: state.version, at: performance.timeOrigin + performance.now() };
 }
 
 function badEntries() {
@@ -565,5 +568,5 @@ window.addEventListener("resize", setView);
 
 Promise.all([loadState(), loadLibrary()]).then(() => {
   window.geom.ready = true;
-  setTimeout(poll, 250);
+  setTimeout(poll, POLL_MS);
 });
