@@ -21,7 +21,9 @@ from geom.serve.server import Server
 from geom.serve.workspace import Workspace
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium (the test extra)")
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.actions.action_builder import ActionBuilder  # noqa: E402
+from selenium.webdriver.common.actions.wheel_input import ScrollOrigin  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
@@ -256,6 +258,49 @@ def test_side_panel_keys_and_undo_edit_the_file(browser: Any, serve: Any) -> Non
     body.send_keys(Keys.CONTROL, "y")
     assert last_edit(browser, before)["ok"]
     assert "rotation = 90" in path.read_text()
+
+
+def test_zoom_pan_fit_and_duplicate(browser: Any, serve: Any) -> None:
+    path = serve(SMALL)
+    view = browser.find_element(By.ID, "view")
+
+    def box() -> list[float]:
+        text = browser.execute_script("return arguments[0].getAttribute('viewBox')", view)
+        return [float(v) for v in text.split()]
+
+    whole = box()
+    sx, sy = browser.execute_script("return window.geom.toScreen(100, 50)")
+    actions = ActionChains(browser)
+    actions.scroll_from_origin(ScrollOrigin.from_element(view), 0, -300).perform()  # zoom in
+    zoomed = box()
+    assert zoomed[2] < whole[2] and zoomed[3] < whole[3]
+    drag = ActionBuilder(browser)
+    drag.pointer_action.move_to_location(int(sx), int(sy) + 300).pointer_down()
+    drag.pointer_action.move_to_location(int(sx) + 100, int(sy) + 300).pointer_up()
+    drag.perform()
+    panned = box()
+    assert panned[0] < zoomed[0] and panned[2:] == zoomed[2:]
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys("f")
+    assert box() == whole
+    sx, sy = browser.execute_script("return window.geom.toScreen(50, 50)")
+    click = ActionBuilder(browser)
+    click.pointer_action.move_to_location(int(sx), int(sy)).click()
+    click.perform()
+    until(browser, "return window.geom.S.selected === 'place[0]'")
+    before = edits(browser)
+    body.send_keys(Keys.CONTROL, "d")
+    assert last_edit(browser, before)["ok"]
+    # To its right: its flange's width (the 770-744's, 47 mm) and one 5 mm grid step.
+    flange = browser.execute_script(
+        "const f = window.geom.S.state.places[0].flange; return f[2] - f[0]"
+    )
+    x = round(round((50 + flange + 5) / 5) * 5, 6)
+    assert (
+        path.read_text()
+        == SMALL + f'\n[[place]]\npart = "770-744/064-000"\nx = {float(x)}\ny = 50.0\n'
+    )
+    assert browser.execute_script("return window.geom.S.selected") == "place[1]"
 
 
 def test_the_palette_search_filters_by_id_name_and_family(browser: Any, serve: Any) -> None:
