@@ -129,6 +129,21 @@ def frame_of(face: cq.Face) -> FaceFrame:
     return FaceFrame(face, plane, x1 - x0, y1 - y0)
 
 
+def centred(frame: FaceFrame) -> FaceFrame:
+    """The same face and axes with the origin at the centre of its bounding box (a box's
+    faces, as Tayda's drill tool measures them)."""
+    plane = frame.plane
+    origin = frame.world(frame.width / 2, frame.height / 2)
+    return FaceFrame(
+        frame.face, cq.Plane(origin, plane.xDir, plane.zDir), frame.width, frame.height
+    )
+
+
+def as_shape(solid: Any) -> cq.Shape:
+    """An OCP solid (geom.cad.box) as the enclosure `find_face` and `wall` take."""
+    return cq.Shape.cast(solid)
+
+
 def _box_2d(shape: cq.Shape) -> tuple[float, float, float, float]:
     """The exact bounding box in X and Y (OpenCascade's optimal box, no gap)."""
     from OCP.Bnd import Bnd_Box

@@ -35,7 +35,7 @@ import numpy as np
 from geom.cad import enclosure as kernel
 from geom.data.checked import RESOLUTION_MM
 from geom.dxf.writer import DxfVersion, Note, write_dxf
-from geom.errors import InputError, Plain
+from geom.errors import MISSING, InputError, Plain
 from geom.model.advice import NO_ADVICE, Advice
 from geom.model.bend import Frame3
 from geom.model.body import wing_plate
@@ -142,7 +142,10 @@ class CutPlan:
     """How the openings were cut: "flat wall" (`kernel.cut_through`, every opening
     through one flat wall of one thickness) or "one boolean" (`kernel.cut`)."""
     notes: list[str] = field(default_factory=list)
-    """What reading the enclosure noted (closed shells read as a solid)."""
+    """What reading the enclosure noted (closed shells read as a solid; a box's assumed
+    numbers)."""
+    lid: Any = None
+    """A library box's lid (below its open end), into the assembly; None for a STEP."""
 
     @property
     def frame(self) -> kernel.FaceFrame:
@@ -167,12 +170,45 @@ class CutFiles:
     """The ways out of the fits that fail (geom.panel.ways_out)."""
 
 
-def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
-    """Read, measure, check and cut (in memory); bad input raises InputError."""
+def plan_cut(enclosure: Path | None, layout: CutLayout) -> CutPlan:
+    """Read (or, for a layout naming a library box and no `enclosure`, build:
+    geom.cad.box), measure, check and cut (in memory); bad input raises InputError."""
+    if layout.box is not None:
+        if enclosure is not None:
+            raise InputError(
+                "command line",
+                "ENCLOSURE",
+                str(enclosure),
+                f"given with a layout that names a box ({layout.box.model})",
+                "no STEP file: geom builds the box the layout names",
+            )
+        from geom.cad.box import build
+
+        solids = build(layout.box)
+        plan = plan_on(kernel.as_shape(solids.body), Path(layout.box.model), layout)
+        plan.lid = kernel.as_shape(solids.lid)
+        plan.notes = [_assumed_note(layout)] if layout.box.assumed else []
+        return plan
+    if enclosure is None:
+        raise InputError(
+            "command line",
+            "ENCLOSURE",
+            MISSING,
+            f"missing: {layout.path.name} names no box",
+            'a STEP file, or [box] model = "1590BB" in the layout',
+        )
     solid, notes = kernel.read_step(enclosure)
     plan = plan_on(solid, enclosure, layout)
     plan.notes = list(notes)
     return plan
+
+
+def _assumed_note(layout: CutLayout) -> str:
+    """What no source gives about the layout's box: verify it on the box."""
+    box = layout.box
+    assert box is not None
+    fields = ", ".join(f"{f} {box.values[f].value:g}" for f in box.assumed)
+    return f"box {box.model}: assumed, verify on the box before cutting: {fields}"
 
 
 def conditions_of(layout: CutLayout) -> Conditions:
@@ -205,7 +241,10 @@ def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None =
         )
     faces = []
     for f in layout.faces:
-        if select is None:
+        if layout.box is not None:  # a box's face: Tayda's frame, from its centre
+            where = f"{layout.path}:face {f.name} of box {layout.box.model}"
+            frame = kernel.centred(kernel.find_face(solid, where, None, f.point, f.normal))
+        elif select is None:
             frame = kernel.find_face(solid, str(layout.path), f.select, f.point, f.normal)
         else:
             frame = kernel.find_face(solid, "panelLayout", select)
@@ -622,6 +661,8 @@ def write_cut(
                 [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)],
             )
             components = [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)]
+            if plan.lid is not None:
+                components.append(Component(f"{product} lid", plan.lid.wrapped, PLATE_COLOUR))
             for c in plan.cuts:
                 for name, body, colour in c.bodies:
                     components.append(Component(f"{c.entry} {name}", body.wrapped, colour))
@@ -662,10 +703,11 @@ def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
     face's note below it (mm)."""
     f = face.frame
     count = sum(1 for c in plan.cuts if c.face == face.name)
+    origin = "centre" if plan.layout.box is not None else "lower-left"
     lines = [
-        f"{plan.enclosure.name}, face {face.layout.select or 'by point'}: {mm(f.width)} x "
+        f"{plan.enclosure.name}, face {face_text(plan.layout, face.layout)}: {mm(f.width)} x "
         f"{mm(f.height)} mm, {count} openings; face frame seen from outside, "
-        f"origin lower-left, Y up, mm; {KERF_NOTE}",
+        f"origin {origin}, Y up, mm; {KERF_NOTE}",
     ]
     if forced:
         lines.insert(0, FORCED_NOTE)
@@ -674,6 +716,11 @@ def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
         Note(text, 0.0, -3 * NOTE_HEIGHT_MM - i * 1.6 * NOTE_HEIGHT_MM, NOTE_HEIGHT_MM)
         for i, text in enumerate(lines)
     ]
+
+
+def face_text(layout: CutLayout, face: FaceLayout) -> str:
+    """How a face is named in notes: a box's letter, the selector, or "by point"."""
+    return face.name if layout.box is not None else face.select or "by point"
 
 
 def _face_record(face: CutFace) -> dict[str, Any]:
@@ -726,6 +773,7 @@ def cut_report(plan: CutPlan, advice: Advice = NO_ADVICE) -> dict[str, Any]:
     )
     return {
         "enclosure": str(plan.enclosure),
+        **({"box": layout.box.record()} if layout.box is not None else {}),
         "layout": str(layout.path),
         **where,
         "coating_mm": {"min": layout.coating.min, "max": layout.coating.max},
