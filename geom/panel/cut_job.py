@@ -100,6 +100,8 @@ class Cut:
     room: float = kernel.OVERSHOOT_MM
     edge: float = math.nan
     off_face: float = 0.0
+    past: float = 0.0
+    """How far the opening reaches past the face's boundary (mm; 0 on the face)."""
     plate: float = 0.0
     """The finished plate the body's wings sit for (mm, `wing_plate`)."""
     flange_off: float = 0.0
@@ -396,11 +398,12 @@ class EnclosureFaces:
                     Violation(
                         Rule.EDGE,
                         f"{c.entry} runs off the face: its contour crosses the face's "
-                        f"boundary (edge distance 0 mm) and {mm(c.off_face)} mm2 of it lies "
-                        "outside the face (or in an opening already there)",
+                        f"boundary by up to {mm(c.past)} mm (edge distance 0 mm) and "
+                        f"{mm(c.off_face)} mm2 of it lies outside the face (or in an opening "
+                        "already there)",
                         (c.entry,),
                         at,
-                        {"off_face_mm2": c.off_face, "edge": 0.0},
+                        {"off_face_mm2": c.off_face, "edge": 0.0, "past_edge_mm": c.past},
                         (c.face,),
                     )
                 )
@@ -487,6 +490,7 @@ def _measure(
     """Edge distance, then the wall under every point (thinnest, thickest)."""
     cut.edge, cut.off_face = kernel.boundary_distance(frame, cut.contour)
     if cut.off_face:
+        cut.past = kernel.reach_past(frame, cut.contour)
         return
     rays = [kernel.wall(solid, frame.world(x, y), frame.normal) for x, y in points]
     if any(r is None for r in rays):
