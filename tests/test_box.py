@@ -416,3 +416,58 @@ def test_box_faces_are_named_a_to_e(tmp_path: Path, geom: Any, face: str, messag
     )
     run = geom("cut", layout, "-o", tmp_path / "out")
     assert run.code == 2 and message in run.err
+
+
+def _places(tmp: Path, name: str, places: dict[str, list[tuple[str, float, float]]]) -> Path:
+    text = '[box]\nmodel = "1590BB"\n'
+    for face, entries in places.items():
+        text += f'\n[[face]]\nname = "{face}"\n'
+        for part, x, y in entries:
+            text += f'[[face.place]]\npart = "{part}"\nx = {x}\ny = {y}\n'
+    path = tmp / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_bodies_on_face_a_and_a_side_collide_across_faces(tmp_path: Path, geom: Any) -> None:
+    """An M12 gland (body 20.5 mm square, 15 mm deep) under face A at y = 40 and one on
+    face B at its centre: behind the walls, the first reaches y = 40 + 10.25 and the
+    second reaches in from face B's inside, 59.75 - 1.31 / 2 - 2.26 - 15 < 50.25 at the
+    same height."""
+    layout = _places(
+        tmp_path, "glands", {"A": [("gland-M12", 0.0, 40.0)], "B": [("gland-M12", 0.0, 0.0)]}
+    )
+    run = geom("cut", layout, "-o", tmp_path / "out")
+    assert run.code == 1
+    report = json.loads((tmp_path / "out" / "glands-report.json").read_text())
+    (v,) = report["violations"]
+    assert v["rule"] == "body_collision"
+    assert v["entries"] == ["face[0].place[0]", "face[1].place[0]"] and v["faces"] == ["A", "B"]
+
+
+def test_a_body_deeper_than_the_box_meets_the_lid(tmp_path: Path, geom: Any) -> None:
+    """A 22 mm pushbutton (60 mm deep) under face A of a 30 mm body reaches through the
+    open end into the 4 mm lid: the shared part lies 30 .. 34 mm behind face A."""
+    layout = _places(tmp_path, "deep", {"A": [("pushbutton-22-22.5", 0.0, 0.0)]})
+    run = geom("cut", layout, "-o", tmp_path / "out")
+    assert run.code == 1 and "with the box's lid" in run.out
+    report = json.loads((tmp_path / "out" / "deep-report.json").read_text())
+    (v,) = report["violations"]
+    assert v["rule"] == "body_collision" and v["figures"]["volume_mm3"] > 0.1
+    assert v["figures"]["depth_mm"] == pytest.approx([30.0, 34.0], abs=1e-6)
+
+
+def test_a_box_with_assumed_numbers_says_so(tmp_path: Path, geom: Any) -> None:
+    layout = tmp_path / "b125.toml"
+    layout.write_text(
+        '[box]\nmodel = "125B"\n[[face]]\nname = "A"\n[[face.hole]]\n'
+        "x = 0\ny = 0\ndiameter = 12.2\n"
+    )
+    run = geom("cut", layout, "-o", tmp_path / "out")
+    assert run.code == 0
+    assert (
+        "geom: note: box 125B: assumed, verify on the box before cutting: length 121.5" in run.err
+    )
+    report = json.loads((tmp_path / "out" / "b125-report.json").read_text())
+    assert report["box"]["wall"] == {"value": 2.5, "source": "assumed"}
+    assert any("box 125B: assumed" in n for n in report["notes"])

@@ -187,8 +187,8 @@ def plan_cut(enclosure: Path | None, layout: CutLayout) -> CutPlan:
         from geom.cad.box import build
 
         solids = build(layout.box)
-        plan = plan_on(kernel.as_shape(solids.body), Path(layout.box.model), layout)
-        plan.lid = kernel.as_shape(solids.lid)
+        lid = kernel.as_shape(solids.lid)
+        plan = plan_on(kernel.as_shape(solids.body), Path(layout.box.model), layout, lid=lid)
         plan.notes = [_assumed_note(layout)] if layout.box.assumed else []
         return plan
     if enclosure is None:
@@ -228,11 +228,13 @@ def _table(layout: CutLayout) -> str:
     return "enclosure" if layout.several else "face"
 
 
-def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None) -> CutPlan:
+def plan_on(
+    solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None, lid: Any = None
+) -> CutPlan:
     """Measure, check and cut `layout` into `solid` (an OpenCascade solid through
     cadquery; `enclosure` names it in the report), on the layout's faces or, for a
     one-face layout, on the face `select` (a CadQuery string selector) picks; bad input
-    raises InputError."""
+    raises InputError. A library box's `lid` is checked against the bodies too."""
     if select is not None and len(layout.faces) > 1:
         raise InputError(
             "panelLayout",
@@ -307,7 +309,7 @@ def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None =
             _measure(solid, frame, cut, points)
             cuts.append(cut)
 
-    cut_plan = CutPlan(layout, enclosure, solid, faces, cuts, [])
+    cut_plan = CutPlan(layout, enclosure, solid, faces, cuts, [], lid=lid)
     done = plan(
         EnclosureFaces(cut_plan), layout.places, conditions, kernel=EnclosureKernel(cut_plan)
     )
@@ -578,7 +580,37 @@ def _collisions(plan: CutPlan) -> list[Violation]:
                         (c.face,),
                     )
                 )
+            out += _against_lid(plan, c, name, body, frame)
     return out
+
+
+def _against_lid(plan: CutPlan, c: Cut, name: str, body: Any, frame: Any) -> list[Violation]:
+    """A library box's lid against a body (its common volume, as against the enclosure):
+    a body deeper than the box reaches through the open end into the lid."""
+    if plan.lid is None or not kernel.meet(kernel.box(body), kernel.box(plan.lid)):
+        return []
+    try:
+        volume, depth = kernel.collision(body, plan.lid, [], frame)
+    except kernel.Undecided as exc:
+        message = f"{c.entry}: the body {name} could not be measured against the lid ({exc})"
+        return [
+            Violation(
+                Rule.BODY_COLLISION, message, (c.entry,), ((c.x, c.y),), {"solid": name}, (c.face,)
+            )
+        ]
+    if volume <= COLLISION_MM3 or depth is None:
+        return []
+    return [
+        Violation(
+            Rule.BODY_COLLISION,
+            f"{c.entry}: the body {name} shares {mm(volume)} mm3 with the box's lid, "
+            f"{mm(depth[0])} .. {mm(depth[1])} mm behind the face",
+            (c.entry,),
+            ((c.x, c.y),),
+            {"volume_mm3": volume, "depth_mm": [depth[0], depth[1]], "solid": name},
+            (c.face,),
+        )
+    ]
 
 
 def _relative(tool: Any, cut: Cut, frame: kernel.FaceFrame) -> tuple[float, ...]:
