@@ -471,3 +471,15 @@ def test_a_box_with_assumed_numbers_says_so(tmp_path: Path, geom: Any) -> None:
     report = json.loads((tmp_path / "out" / "b125-report.json").read_text())
     assert report["box"]["wall"] == {"value": 2.5, "source": "assumed"}
     assert any("box 125B: assumed" in n for n in report["notes"])
+
+
+def test_the_box_report_validates_against_the_report_schema(fuzz: tuple[Path, int]) -> None:
+    import jsonschema
+
+    schema = json.loads((ROOT / "geom" / "output" / "report.schema.json").read_text())
+    out, _ = fuzz
+    report = json.loads((out / "fuzz-report.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(report)
+    assert report["box"]["model"] == "1590BB" and [f["name"] for f in report["faces"]] == list(
+        "ABCDE"
+    )
