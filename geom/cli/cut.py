@@ -31,6 +31,8 @@ MAX_LISTED = 50
 def add_cut(sub: Any) -> None:
     cut = sub.add_parser(
         "cut",
+        usage="%(prog)s [-h] [-o DIR] [--force] [--dxf-version {r2000,r12}] [--explode] "
+        "[ENCLOSURE] LAYOUT",
         help="cut a layout's openings into faces of an enclosure (STEP)",
         description="Cut the openings of LAYOUT (TOML: [face], [[place]], [[array]], "
         "[[hole]], [[slot]], each with an optional label; or [enclosure] and [[face]] "
