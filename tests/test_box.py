@@ -483,3 +483,40 @@ def test_the_box_report_validates_against_the_report_schema(fuzz: tuple[Path, in
     assert report["box"]["model"] == "1590BB" and [f["name"] for f in report["faces"]] == list(
         "ABCDE"
     )
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_box_has_faces_a_to_e_of_the_drafted_sizes(
+    tmp_path: Path, geom: Any, model: str
+) -> None:
+    """A 3 mm hole at each face's centre cuts; each face DXF's REFERENCE outline is the
+    face's flat centred on the origin: A the top plan (each side in by the inset), B and D
+    the width less two corner radii, C and E the length less two, SLOPE tall."""
+    box = find_box(model, "test", "model")
+    text = f'[box]\nmodel = "{model}"\n'
+    for face in "ABCDE":
+        text += f'[[face]]\nname = "{face}"\n[[face.hole]]\nx = 0\ny = 0\ndiameter = 3\n'
+    layout = tmp_path / "all.toml"
+    layout.write_text(text, encoding="utf-8")
+    run = geom("cut", layout, "-o", tmp_path / "out")
+    assert run.code == 0, run.out + run.err
+    inset = box.body_height * math.tan(math.radians(box.draft))
+    slope = box.body_height / math.cos(math.radians(box.draft))
+    sides = {
+        "A": (box.width - 2 * inset, box.length - 2 * inset),
+        "B": (box.width - 2 * box.corner_radius, slope),
+        "C": (box.length - 2 * box.corner_radius, slope),
+        "D": (box.width - 2 * box.corner_radius, slope),
+        "E": (box.length - 2 * box.corner_radius, slope),
+    }
+    for face, (w, h) in sides.items():
+        doc = read_dxf(tmp_path / "out" / f"all-{face}-face.dxf")
+        points = [
+            (p[0], p[1])
+            for e in doc.modelspace()
+            if e.dxf.layer == "REFERENCE" and e.dxftype() == "LWPOLYLINE"
+            for p in e.get_points()
+        ]
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        assert (min(xs), max(xs)) == pytest.approx((-w / 2, w / 2), abs=1e-6), face
+        assert (min(ys), max(ys)) == pytest.approx((-h / 2, h / 2), abs=1e-6), face
