@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from measure import read as read_dxf
+from measure import texts
 
 from geom.data.boxes import FIELDS, find_box, load_boxes, read_box_file
 from geom.errors import InputError
@@ -471,6 +472,8 @@ def test_a_box_with_assumed_numbers_says_so(tmp_path: Path, geom: Any) -> None:
     report = json.loads((tmp_path / "out" / "b125-report.json").read_text())
     assert report["box"]["wall"] == {"value": 2.5, "source": "assumed"}
     assert any("box 125B: assumed" in n for n in report["notes"])
+    notes = texts(tmp_path / "out" / "b125-A-face.dxf", "NOTES")
+    assert any("box 125B: assumed, verify on the box before cutting" in t for t in notes)
 
 
 def test_the_box_report_validates_against_the_report_schema(fuzz: tuple[Path, int]) -> None:

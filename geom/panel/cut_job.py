@@ -745,6 +745,8 @@ def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
         f"{mm(f.height)} mm, {count} openings; face frame seen from outside, "
         f"origin {origin}, Y up, mm; {KERF_NOTE}",
     ]
+    if plan.layout.box is not None and plan.layout.box.assumed:
+        lines.append(_assumed_note(plan.layout))
     if forced:
         lines.insert(0, FORCED_NOTE)
     own = [c.note for c in plan.cuts if c.face == face.name and c.note is not None]
