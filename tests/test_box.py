@@ -523,3 +523,24 @@ def test_every_box_has_faces_a_to_e_of_the_drafted_sizes(
         xs, ys = [x for x, _ in points], [y for _, y in points]
         assert (min(xs), max(xs)) == pytest.approx((-w / 2, w / 2), abs=1e-6), face
         assert (min(ys), max(ys)) == pytest.approx((-h / 2, h / 2), abs=1e-6), face
+
+
+def test_the_api_and_the_cadquery_plugin_take_a_box(tmp_path: Path) -> None:
+    """`geom.box_solids` gives the body and lid; `panelLayout` on the body cuts a box
+    layout as `geom cut` does (the volume read back from the result) and checks the lid."""
+    cq = pytest.importorskip("cadquery")
+    import geom
+    import geom.cq
+
+    box = geom.box_solids("1590BB")
+    assert _valid(box["body"]) and _valid(box["lid"])
+    layout = box_layout(tmp_path, {"A": [(0.0, -30.0, 12.2)], "B": [(-20.0, 0.0, 9.7)]}, "two")
+    body = cq.Workplane().add(cq.Solid(box["body"]))
+    done = body.panelLayout(str(layout))
+    removed = _volume(box["body"]) - _volume(done.val().wrapped)
+    assert removed == pytest.approx((12.2**2 + 9.7**2) * math.pi / 4 * BB["wall"], rel=1e-9)
+    deep = _places(tmp_path, "deep", {"A": [("pushbutton-22-22.5", 0.0, 0.0)]})
+    with pytest.raises(geom.cq.LayoutError, match="with the box's lid"):
+        body.panelLayout(str(deep))
+    with pytest.raises(InputError, match="not a box of the library"):
+        geom.box_solids("1590Q")
