@@ -544,3 +544,29 @@ def test_the_api_and_the_cadquery_plugin_take_a_box(tmp_path: Path) -> None:
         body.panelLayout(str(deep))
     with pytest.raises(InputError, match="not a box of the library"):
         geom.box_solids("1590Q")
+
+
+def test_a_box_needs_face_tables(tmp_path: Path, geom: Any) -> None:
+    layout = tmp_path / "one.toml"
+    layout.write_text(
+        '[box]\nmodel = "1590BB"\n[face]\nselect = ">Z"\n[[hole]]\nx = 0\ny = 0\ndiameter = 5\n'
+    )
+    run = geom("cut", layout, "-o", tmp_path / "out")
+    assert run.code == 2
+    assert (
+        f"{layout}:face: '[face]' is a single face with [box]; allowed [[face]] tables" in run.err
+    )
+
+
+def test_the_same_box_layout_writes_the_same_bytes(
+    fuzz: tuple[Path, int], tmp_path: Path, geom: Any
+) -> None:
+    out, _ = fuzz
+    layout = box_layout(tmp_path, HOLES, "fuzz")
+    assert geom("cut", layout, "-o", tmp_path / "again").code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "again").iterdir())
+    for name in names:
+        if name.endswith("-report.json"):  # it names the layout's own path
+            continue
+        assert (out / name).read_bytes() == (tmp_path / "again" / name).read_bytes(), name
