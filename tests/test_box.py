@@ -287,6 +287,9 @@ def test_box_layout_cuts_one_valid_solid_less_every_hole_through_the_wall(
     before = _drafted_volume(0, 30, 0, box) - _drafted_volume(0, 30 - box.wall, across, box)
     holes = sum(math.pi * d * d / 4 for entries in HOLES.values() for _, _, d in entries)
     assert _volume(cut) == pytest.approx(before - holes * BB["wall"], rel=1e-9)
+    body, lid = _solids(_read_step(out / "fuzz-assembly.step"))  # the cut body, the lid
+    assert _volume(body) == pytest.approx(_volume(cut), rel=1e-12)
+    assert _bounds(lid) == pytest.approx((-47, -59.75, -4, 47, 59.75, 0), abs=1e-6)
 
 
 # Each face's frame in the world: its centre, X and Y (seen from outside, lid off, A up).

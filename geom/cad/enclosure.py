@@ -320,7 +320,7 @@ def reach_past(frame: FaceFrame, contour: Sequence[Vertex]) -> float:
 
 
 REACH_PIECES = 16
-"""A line of a contour is sampled at this many pieces when measuring its reach (mm)."""
+"""A line of a contour is sampled in this many pieces when measuring its reach."""
 
 
 def _samples(contour: Sequence[Vertex]) -> list[tuple[float, float]]:
