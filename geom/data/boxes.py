@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from geom.data.checked import MAX_TEXT, Table, read_toml
+from geom.data.checked import Table, read_toml
 from geom.data.templates import template_dirs
 from geom.errors import InputError
 
@@ -94,11 +94,14 @@ class Box:
         return (dx * half, dy * half, h / 2), (dx * math.cos(a), dy * math.cos(a), math.sin(a))
 
     def record(self) -> dict[str, object]:
-        """The box as a report lists it: model, each number with its source."""
+        """The box as a report lists it: model, each number with its source, and what
+        each source is."""
+        used = {v.source: f"{v.kind}: {v.text}" for v in self.values.values() if v.kind != ASSUMED}
         return {
             "model": self.model,
             "file": self.path.name,
             **{f: {"value": v.value, "source": v.source} for f, v in self.values.items()},
+            "sources": dict(sorted(used.items())),
         }
 
 
@@ -173,7 +176,6 @@ def _value(table: Table, field: str, sources: Mapping[str, tuple[str, str]]) -> 
         raise entry.error("source", source, "not a key of [sources]", " or ".join(known))
     entry.done()
     kind, text = sources.get(source, (ASSUMED, "assumed: verify on the box"))
-    assert len(text) <= MAX_TEXT
     return Value(value, source, text, kind)
 
 
