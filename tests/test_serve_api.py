@@ -349,7 +349,14 @@ def test_bent_panels_and_enclosure_faces_are_refused(tmp_path: Path, capsys: Any
     )
     face = tmp_path / "lid.toml"
     face.write_text('[face]\nselect = ">Z"\n')
-    for path, what in ((bent, "a bent panel"), (face, "an enclosure face layout")):
+    box = tmp_path / "pedal.toml"
+    box.write_text('[box]\nmodel = "1590BB"\n')
+    cases = (
+        (bent, "a bent panel"),
+        (face, "an enclosure face layout"),
+        (box, "an enclosure face layout"),
+    )
+    for path, what in cases:
         capsys.readouterr()
         assert main(["serve", str(path), "--port", "0"]) == 2
         err = capsys.readouterr().err

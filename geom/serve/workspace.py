@@ -72,7 +72,7 @@ def version_of(raw: bytes) -> str:
 
 def flat_only(path: Path, data: dict[str, Any]) -> None:
     """Refuse what `geom serve` does not serve yet: a bent panel, an enclosure's faces."""
-    if "panel" not in data and ("face" in data or "faces" in data):
+    if "panel" not in data and any(key in data for key in ("face", "faces", "box")):
         raise InputError(
             str(path),
             "face",
