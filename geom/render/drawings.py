@@ -11,10 +11,16 @@ from geom.output import OutputSet
 from geom.render.bent_drawing import write_bent_drawing
 from geom.render.panel_drawing import PanelDrawingFiles, write_panel_drawing
 
-DRAWING_SUFFIXES = tuple(
-    f"-{kind}-drawing.{ext}" for kind in ("panel", "flat") for ext in ("pdf", "dxf", "svg", "png")
+DRAWING_SUFFIXES = (
+    *(
+        f"-{kind}-drawing.{ext}"
+        for kind in ("panel", "flat")
+        for ext in ("pdf", "dxf", "svg", "png")
+    ),
+    "-holes.csv",
 )
-"""The drawings' names after the panel's: a flat panel's, and a bent panel's flat pattern."""
+"""The drawings' names after the panel's: a flat panel's, a bent panel's flat pattern, and
+the flat panel's drilling table."""
 
 
 def drawing_names(panel: PanelView) -> list[str]:
@@ -35,5 +41,10 @@ def draw_panel(
     made = write(panel, outputs.staged(panel_dxf), outputs.staged(bom_csv), outputs.dir)
     final = outputs.final
     return replace(
-        made, dxf=final(made.dxf), pdf=final(made.pdf), svg=final(made.svg), png=final(made.png)
+        made,
+        dxf=final(made.dxf),
+        pdf=final(made.pdf),
+        svg=final(made.svg),
+        png=final(made.png),
+        holes=outputs.final_of(made.holes),
     )

@@ -366,7 +366,7 @@ def text_table(
     for cx, (title, w) in zip(xs, columns, strict=True):
         sheet.text(fit_text(title, w - 1), cx, y + 0.3 * TEXT_MM)
     width = sum(w for _, w in columns)
-    sheet.line(x, y - 0.6, x + width, y - 0.6)
+    sheet.line(x, y - 0.3, x + width, y - 0.3)  # clear of the text boxes above and below
     for row in rows:
         y -= pitch
         spill = not any(row[1:])  # a lone first cell (a "... more" row) runs on
