@@ -288,17 +288,16 @@ def _lines(top: float, floor: float = BORDER + 2) -> int:
     return max(int((top - floor) / (TEXT_MM * LINE_PITCH)), 0)
 
 
-def _layout(om: Measured) -> tuple[float, Box, float]:
-    """The scale, the view's paper region and the top of the BOM and notes column (paper
-    mm) for an outline: the view left of the BOM and notes, or across the sheet above
-    them when that allows a larger standard scale (a wide, low panel)."""
+def _layout(om: Measured) -> tuple[float, Box]:
+    """The scale and the view's paper region (mm) for an outline: the view left of the
+    BOM and notes, or across the sheet above them when that allows a larger standard
+    scale (a wide, low panel)."""
     side = fit_scale(om.width, om.height, PANEL_VIEW, VIEW_MARGIN)
     wide = fit_scale(om.width, om.height, WIDE_VIEW, VIEW_MARGIN)
     if wide <= side:
-        return side, PANEL_VIEW, PANEL_RIGHT[3] - 2
+        return side, PANEL_VIEW
     top = A3_H - BORDER
-    view = (BORDER, top - (om.height * wide + VIEW_MARGIN + 10), A3_W - BORDER, top)
-    return wide, view, view[1] - 2
+    return wide, (BORDER, top - (om.height * wide + VIEW_MARGIN + 10), A3_W - BORDER, top)
 
 
 def _names(entries: list[Any], kinds: list[str]) -> list[tuple[str, str]]:
@@ -375,7 +374,7 @@ def write_panel_drawing(
     place_ids = {id(p) for p in panel.places}
     kinds = ["C" if id(e) in place_ids else "S" if id(e) in slot_ids else "H" for e in entries]
     om = outline.m
-    s, view, right_top = _layout(om)
+    s, view = _layout(om)
     doc = sheet_document(s)
     sheet = Sheet(doc, s, om.centre, view, drop=-4.0)
     msp = doc.modelspace()
@@ -460,31 +459,34 @@ def write_panel_drawing(
         ("part", 36),
         ("x", 16),
         ("y", 16),
-        ("cut as drawn (mm)", 51),
+        ("cut as drawn (mm)", 54),
         ("R", 9),
     ]
     hole_columns = [("hole", 10), ("label", 27), ("x", 16), ("y", 16), ("dia.", 12)]
     slot_columns = [
         ("slot", 9),
         ("label", 12),
-        ("x", 14),
-        ("y", 14),
+        ("x", 16),
+        ("y", 16),
         ("L x W", 23),
         ("ang.", 9),
-        ("tol.", 14),
+        ("tol.", 15),
     ]
     listed = {"C": _lines(top) - 1}
     room = _lines(top)  # holes then slots share the second column
     listed["H"] = room - 1 if not rows["S"] else max(room // 2, room - len(rows["S"]) - 3) - 1
     text_table(sheet, 14.0, top, cut_columns, _clip(rows["C"], listed["C"], report))
-    y = text_table(sheet, 170.0, top, hole_columns, _clip(rows["H"], listed["H"], report))
+    y = text_table(sheet, 172.0, top, hole_columns, _clip(rows["H"], listed["H"], report))
     if rows["S"]:
         listed["S"] = _lines(y - 2) - 1
-        text_table(sheet, 170.0, y - 2, slot_columns, _clip(rows["S"], listed["S"], report))
+        text_table(sheet, 172.0, y - 2, slot_columns, _clip(rows["S"], listed["S"], report))
     with bom_csv.open(encoding="utf-8", newline="") as handle:
         bom = list(csv.DictReader(handle))
     x0, _, x1, _ = PANEL_RIGHT
-    top = right_top
+    top = PANEL_RIGHT[3] - 2
+    if view[2] > x0:  # the view across the sheet: BOM and notes from under the width
+        below = text_extent(px, py - 22, heading, HEADING_MM)
+        top = oy0 - 17 if below[2] < x0 else below[1] - 2
     forced = FORCED_NOTE in dxf_notes(source)
     if forced:
         detail = f"written with --force; layout rules fail (see {report})"
