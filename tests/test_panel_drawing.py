@@ -384,10 +384,9 @@ def test_a_2u_front_is_drawn_at_1_to_2_with_clear_unique_labels(tmp_path: Path) 
     outline = max(cut, key=lambda r: r.width)
     assert outline.width == pytest.approx(482.6 / 2 * MM_PT, abs=0.3)
     assert outline.height == pytest.approx(88.1 / 2 * MM_PT, abs=0.3)
-    # The names in the view (above the tables): one each, the user's S1 .. S4 once.
-    header = min(r.y0 for r, t in spans if t == "cutout")
-    names = [t for r, t in spans if r.y1 < header and t not in {"482.60", "88.10"}]
-    names = [t for t in names if not t.startswith("PANEL ")]
+    # The names in the view (above its heading): one each, the user's S1 .. S4 once.
+    heading = min(r.y0 for r, t in spans if t.startswith("PANEL trial, front view"))
+    names = [t for r, t in spans if r.y1 < heading and t not in {"482.60", "88.10"}]
     assert len(names) == len(set(names)) == 23
     assert {"S1", "S2", "S3", "S4", "X1", "X2"} <= set(names)
 

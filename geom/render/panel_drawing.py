@@ -503,7 +503,7 @@ def write_panel_drawing(
         sheet,
         x0 + 2,
         top - 2,
-        [("BOM: part", 34), ("qty", 10), ("name", 90)],
+        [("BOM: part", 38), ("qty", 10), ("name", 86)],
         _clip(bom_rows, bom_room, report),
     )
     stated = [
