@@ -37,8 +37,9 @@ def add_cut(sub: Any) -> None:
         "each fit, edge distances to the face's boundary, webs, flanges and bodies between "
         "parts on a face and across faces, and bodies against the enclosure checked; write "
         "DIR/<name>-cut.step, <name>-assembly.step, <name>-face.dxf (one "
-        "<name>-<face>-face.dxf per face) and <name>-report.json (<name> = LAYOUT's "
-        "stem). All sizes in "
+        "<name>-<face>-face.dxf per face), the 1:1 drilling template <name>-template.pdf, "
+        "Tayda's drill-tool text <name>-tayda.txt (round holes only) and <name>-report.json "
+        "(<name> = LAYOUT's stem). All sizes in "
         "millimetres. Exit status: 0 ok, 1 a rule or fit fails (the DXF and STEP files "
         "are withheld unless --force; the report is written), 2 bad input.",
     )
@@ -53,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from geom.model.layout import where_text
     from geom.panel.cut_job import data_sheet_notes, plan_cut, write_cut
     from geom.panel.cut_layout import load_cut_layout
+    from geom.render.template_pdf import face_templates, template_name
 
     layout = load_cut_layout(args.layout)
     plan = plan_cut(args.enclosure, layout)  # bad input raises here: nothing written
@@ -63,7 +65,16 @@ def run(args: argparse.Namespace) -> int:
     warn_dxf(args)
     version = cast("DxfVersion", args.dxf_version)
     with output_set(args.output) as outputs:
-        files = write_cut(plan, outputs, force=args.force, version=version, explode=args.explode)
+        name = template_name(layout.name)
+        files = write_cut(
+            plan, outputs, force=args.force, version=version, explode=args.explode, also=[name]
+        )
+        titles = [
+            f"{layout.name}: face {f.name if layout.several else f.layout.select or 'by point'}"
+            for f in plan.faces
+        ]
+        faces = list(zip(titles, files.dxfs, strict=True)) if files.dxfs else []
+        template = face_templates(outputs, layout.name, faces)
     for face in plan.faces:
         f, count = face.frame, sum(1 for c in plan.cuts if c.face == face.name)
         named = f"{face.name} ({face.layout.select or 'by point'})" if layout.several else ""
@@ -91,7 +102,9 @@ def run(args: argparse.Namespace) -> int:
         print("  layout ok")
     for name in outputs.removed:
         print(f"  removed {name} of an earlier run (it does not match this layout)")
-    for path in (files.step, files.assembly, *files.dxfs, files.report):
+    if files.tayda.refused:
+        print(f"  no Tayda text: {files.tayda.refused}")
+    for path in (files.step, files.assembly, *files.dxfs, template, files.tayda.file, files.report):
         if path is not None:
             print(f"  wrote {path}")
     return 1 if files.violations or plan.result is None else 0

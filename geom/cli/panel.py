@@ -28,9 +28,10 @@ def add_panel(sub: Any) -> None:
         description="Check the layout of the panel file FILE (every part's fit on the "
         "panel's sheet and coating, webs and edge distances, flanges, bodies, plugs, "
         "slots) and write DIR/<name>-panel.dxf, <name>-panel.step, <name>-assembly.step, "
-        "the panel drawing <name>-panel-drawing.pdf, .dxf, .svg and .png, <name>-bom.csv "
-        "and <name>-report.json (<name> = the file's stem); a panel with [[flange]] "
-        "entries: <name>-flat.dxf (the flat pattern), <name>-folded.step, "
+        "the panel drawing <name>-panel-drawing.pdf, .dxf, .svg and .png, the 1:1 drilling "
+        "template <name>-template.pdf, Tayda's drill-tool text <name>-tayda.txt (round holes "
+        "only), <name>-bom.csv and <name>-report.json (<name> = the file's stem); a panel "
+        "with [[flange]] entries: <name>-flat.dxf (the flat pattern), <name>-folded.step, "
         "<name>-assembly.step and <name>-flat-drawing.*, after the bend rules. All sizes "
         "in millimetres. Exit status: 0 layout ok, 1 a rule is broken (the DXF, STEP and "
         "drawing files are withheld unless --force; BOM and report are written), 2 bad "
@@ -93,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
                 also=drawings,
             )
         made = draw_panel(panel, files.dxf, files.bom, outputs)
-    drawing = [made.pdf, made.dxf, made.svg, made.png] if made else []
+    drawing = [made.pdf, made.dxf, made.svg, made.png, made.template] if made else []
     print(
         f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, sheet "
         f"{band(panel.sheet.min, panel.sheet.max)} mm {panel.process}, {len(panel.places)} "
@@ -119,7 +120,10 @@ def run(args: argparse.Namespace) -> int:
         print("  layout ok")
     for name in outputs.removed:
         print(f"  removed {name} of an earlier run (it does not match this layout)")
-    for path in (files.dxf, files.step, files.assembly, *drawing, files.bom, files.report):
+    if files.tayda.refused:
+        print(f"  no Tayda text: {files.tayda.refused}")
+    tayda = files.tayda.file
+    for path in (files.dxf, files.step, files.assembly, *drawing, tayda, files.bom, files.report):
         if path is not None:
             print(f"  wrote {path}")
     return 1 if files.violations else 0

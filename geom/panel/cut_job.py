@@ -62,6 +62,7 @@ from geom.panel.cut_layout import CutLayout, FaceLayout
 from geom.panel.job import PLATE_COLOUR, body_solids, cutout_note, slot_contour
 from geom.panel.layout import plain_openings
 from geom.panel.model import SHOPS, Slot
+from geom.panel.tayda import NO_TAYDA, TaydaFiles, face_letter, tayda_name, unlettered, write_tayda
 from geom.panel.ways_out import layout_advice
 
 COLLISION_MM3 = 0.1
@@ -165,6 +166,8 @@ class CutFiles:
     """Every face DXF written (one per face)."""
     advice: Advice = NO_ADVICE
     """The ways out of the fits that fail (geom.panel.ways_out)."""
+    tayda: TaydaFiles = NO_TAYDA
+    """Tayda's drill-tool text (final path) or why it was not written."""
 
 
 def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
@@ -572,6 +575,7 @@ def write_cut(
     force: bool = False,
     version: DxfVersion = "r2000",
     explode: bool = False,
+    also: Sequence[str] = (),
 ) -> CutFiles:
     """Write the report, and the CAM files through the output gate (geom.output.gate):
     when every rule holds and the enclosure could be cut, or with `force` (marked), into
@@ -629,6 +633,7 @@ def write_cut(
             assembly = write_step(target, f"{product} assembly", components)
         dxf = dxfs[0] if dxfs else None
         forced = dxf is not None and verdict.forced
+        tayda = cut_tayda(plan, outputs, write=dxf is not None, forced=forced)
         advice = layout_advice([c.fit for c in plan.cuts if c.fit is not None])
         document = cut_report(plan, advice)
         document["ok"] = verdict.holds  # no solid cut: cannot be decided, fails
@@ -639,11 +644,14 @@ def write_cut(
             "dxf": [d.name for d in dxfs] if plan.layout.several else (dxf.name if dxf else None),
             "dxf_version": version,
             "exploded": explode,
+            "tayda": tayda.file.name if tayda.file else None,
+            "tayda_refused": tayda.refused,
             "withheld": verdict.withheld,
             "removed_stale": [],
             "refused": refused,
         }
-        report = outputs.report(f"{stem}-report.json", document, cam)
+        covers = [*cam, tayda_name(stem), *also]
+        report = outputs.report(f"{stem}-report.json", document, covers)
     final = outputs.final_of
     return CutFiles(
         violations,
@@ -654,6 +662,20 @@ def write_cut(
         forced,
         tuple(outputs.final(d) for d in dxfs),
         advice,
+        TaydaFiles(final(tayda.file), tayda.refused),
+    )
+
+
+def cut_tayda(plan: CutPlan, outputs: OutputSet, *, write: bool, forced: bool) -> TaydaFiles:
+    """The layout's Tayda text (geom.panel.tayda): each opening on its face's letter,
+    from the centre of the face's bounding box in its frame."""
+    several = plan.layout.several
+    letters = {f.name: face_letter(f.name, several) or "" for f in plan.faces}
+    centres = {letters[f.name]: (f.frame.width / 2, f.frame.height / 2) for f in plan.faces}
+    openings = [(c.entry, letters[c.face], c.contour) for c in plan.cuts]
+    refused = unlettered(letters, several)
+    return write_tayda(
+        outputs, plan.layout.name, openings, centres, write=write, forced=forced, refused=refused
     )
 
 

@@ -42,6 +42,7 @@ from geom.model.units import band, mm
 from geom.output import OutputSet, Verdict, decide, opened
 from geom.panel.layout import check_layout, rules_for
 from geom.panel.model import Panel, Placed, Slot
+from geom.panel.tayda import NO_TAYDA, TaydaFiles, tayda_name, write_tayda
 from geom.panel.ways_out import panel_advice
 
 CAM_SUFFIXES = ("-panel.dxf", "-panel.step", "-assembly.step")
@@ -87,6 +88,8 @@ class PanelFiles:
     """The CAM files were written only because of `force` (and say so)."""
     advice: Advice = NO_ADVICE
     """The ways out of the violations (geom.panel.ways_out)."""
+    tayda: TaydaFiles = NO_TAYDA
+    """Tayda's drill-tool text (final path) or why it was not written."""
 
     @property
     def ok(self) -> bool:
@@ -256,6 +259,7 @@ def finish_panel(
     DXF's name in its `files` table, listing `listed` and the BOM with their SHA-256)."""
     dxf, step_file, assembly = cam
     forced = dxf is not None and verdict.forced
+    tayda = panel_tayda(panel, outputs, write=dxf is not None, forced=forced)
     bom = write_text(outputs.path(f"{panel.name}-bom.csv"), bom_csv(panel))
     advice = panel_advice(panel) if violations else NO_ADVICE
     document = with_forced(report_of(panel, violations, advice), forced)
@@ -265,11 +269,14 @@ def finish_panel(
         "step": step_file.name if step_file else None,
         "assembly": assembly.name if assembly else None,
         "bom": bom.name,
+        "tayda": tayda.file.name if tayda.file else None,
+        "tayda_refused": tayda.refused,
         "withheld": verdict.withheld,
         "removed_stale": [],
         "refused": refused,
     }
-    report = outputs.report(f"{panel.name}-report.json", document, [*listed, bom.name])
+    covers = [*listed, bom.name, tayda_name(panel.name)]
+    report = outputs.report(f"{panel.name}-report.json", document, covers)
     return PanelFiles(
         violations,
         outputs.final_of(dxf),
@@ -280,7 +287,31 @@ def finish_panel(
         refused,
         forced,
         advice,
+        TaydaFiles(outputs.final_of(tayda.file), tayda.refused),
     )
+
+
+def panel_tayda(panel: Panel, outputs: OutputSet, *, write: bool, forced: bool) -> TaydaFiles:
+    """A flat panel's Tayda text (geom.panel.tayda): face A, from the panel's centre;
+    every opening in `opening_contours`' order, own fixing holes named as `geom cut`
+    names them. A bent panel has none."""
+    if panel.bends is not None:
+        why = "a bent panel has no Tayda text: its flat pattern is no face of a box"
+        return write_tayda(outputs, panel.name, [], {}, write=write, forced=forced, refused=why)
+    own = [
+        f"{p.entry}.holes[{i}]"
+        for p in panel.places
+        for i, _ in enumerate(part_hole_contours(panel, p))
+    ]
+    entries = [
+        *(p.entry for p in panel.places),
+        *own,
+        *(h.entry for h in panel.holes),
+        *(s.entry for s in panel.slots),
+    ]
+    openings = [(e, "A", c) for e, c in zip(entries, opening_contours(panel), strict=True)]
+    centre = {"A": (panel.width / 2, panel.height / 2)}
+    return write_tayda(outputs, panel.name, openings, centre, write=write, forced=forced)
 
 
 def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:

@@ -79,6 +79,8 @@ class PanelDrawingFiles:
     svg: Path
     png: Path
     revision: str
+    template: Path | None = None
+    """The 1:1 drilling template (geom.render.template_pdf), when written with it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +94,13 @@ class _Opening:
 def read_cut_contours(path: Path) -> list[list[Vertex]]:
     """Every closed contour on layer CUT of a DXF file (any form geom writes), in file
     order, as (x, y, bulge) vertices."""
-    return [c for c, _ in _read_cut(ezdxf.readfile(path))]
+    return [c for c, _ in read_layer(ezdxf.readfile(path))]
 
 
-def _read_cut(doc: Any) -> list[tuple[list[Vertex], tuple[float, float, float] | None]]:
-    """Every closed contour on layer CUT of a DXF document, in file order, as (x, y,
+def read_layer(
+    doc: Any, layer: str = CUT_LAYER
+) -> list[tuple[list[Vertex], tuple[float, float, float] | None]]:
+    """Every closed contour on layer `layer` (CUT) of a DXF document, in file order, as (x, y,
     bulge) vertices (a circle as two half-circle arcs), each with the centre x, y and
     radius (mm) of the CIRCLE it was written as, exactly (rebuilt from its half arcs a
     radius may differ in the last bit), None for any other entity. Reads what geom
@@ -104,7 +108,7 @@ def _read_cut(doc: Any) -> list[tuple[list[Vertex], tuple[float, float, float] |
     into closed loops (exploded, within JOIN_MM)."""
     out: list[tuple[list[Vertex], tuple[float, float, float] | None]] = []
     loose: list[Any] = []
-    entities: Any = doc.modelspace().query(f"*[layer=='{CUT_LAYER}']")
+    entities: Any = doc.modelspace().query(f"*[layer=='{layer}']")
     for e in entities:
         kind = e.dxftype()
         if kind == "CIRCLE":
@@ -295,7 +299,7 @@ def write_panel_drawing(
     coating, material, finish, general tolerance, notes). A panel DXF marked "FIT FAILS -
     forced" (written with --force) gives a marked drawing."""
     source = ezdxf.readfile(panel_dxf)
-    written = _read_cut(source)
+    written = read_layer(source)
     contours = [c for c, _ in written]
     measured = [_Opening(c, measure(c)) for c in contours]
     outline = max(measured, key=lambda o: o.m.width * o.m.height)

@@ -1,0 +1,76 @@
+"""`geom tayda FILE`: a `geom cut` layout from Tayda's drill-tool text (mm)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+from typing import Any
+
+from geom.errors import InputError
+
+FACE = re.compile(r"^([A-Ea-e])=(.+)$")
+
+
+def add_tayda(sub: Any) -> None:
+    tayda = sub.add_parser(
+        "tayda",
+        help="read Tayda's drill-tool text into a geom cut layout",
+        description="Read FILE, the text Tayda's box-drill tool exports (one round hole per "
+        "line, tab-separated: face A-E, diameter, x, y in mm from the face's centre, +X "
+        "right and +Y up seen from outside), and write LAYOUT, a `geom cut` layout with one "
+        "[[face]] per letter (named by it) and a [[face.hole]] per hole, its x and y moved "
+        "to the face frame's lower-left corner as `geom cut` measures the face on "
+        "ENCLOSURE. Tayda's text names no box: give each letter's face of ENCLOSURE with "
+        "--face. Exit status: 0 written, 2 bad input (nothing written).",
+    )
+    tayda.add_argument("file", metavar="FILE", type=Path, help="Tayda's drill-tool text")
+    tayda.add_argument(
+        "--enclosure", metavar="STEP", type=Path, required=True, help="the enclosure (STEP)"
+    )
+    tayda.add_argument(
+        "--face",
+        metavar="LETTER=SELECTOR",
+        action="append",
+        default=[],
+        required=True,
+        help="the face of ENCLOSURE that a letter names, a CadQuery string selector, e.g. "
+        "--face A='>Z' (repeat for each letter the text uses)",
+    )
+    tayda.add_argument(
+        "-o", "--output", metavar="LAYOUT", type=Path, required=True, help="layout to write"
+    )
+    tayda.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from geom.data.atomic import write_text
+    from geom.data.tayda import read_tayda
+    from geom.panel.tayda import check_holes, face_sizes, layout_text
+
+    selects: dict[str, str] = {}
+    for given in args.face:
+        found = FACE.match(given)
+        if found is None or found.group(1).upper() in selects:
+            raise InputError(
+                "command line",
+                "--face",
+                given,
+                "not a new LETTER=SELECTOR",
+                "each of A to E once, e.g. --face A='>Z'",
+            )
+        selects[found.group(1).upper()] = found.group(2)
+    holes = read_tayda(args.file)
+    used = {h.face for h in holes}
+    sizes = face_sizes(args.enclosure, {k: v for k, v in selects.items() if k in used}, "--face")
+    check_holes(holes, sizes, str(args.file))
+    if args.output.suffix != ".toml":
+        raise InputError(
+            "command line", "--output", str(args.output), "not a .toml file", "LAYOUT.toml"
+        )
+    text = layout_text(holes, sizes, selects, args.file.name)
+    path = write_text(args.output, text)
+    faces = ", ".join(sorted(used))
+    print(f"tayda {args.file.name}: {len(holes)} holes on faces {faces}")
+    print(f"  wrote {path}")
+    return 0
