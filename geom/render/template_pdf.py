@@ -296,7 +296,6 @@ def _seams(shape: Any, pen: _Pen, tile: _Tile) -> None:
         shape.draw_circle(pen.point(x, y), MARK_MM * PT)
         shape.draw_line(pen.point(x - 2 * MARK_MM, y), pen.point(x + 2 * MARK_MM, y))
         shape.draw_line(pen.point(x, y - 2 * MARK_MM), pen.point(x, y + 2 * MARK_MM))
-    if marks:
         shape.finish(width=0.15 * PT, color=MARKS, closePath=False)
 
 
