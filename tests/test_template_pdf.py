@@ -91,6 +91,20 @@ def window(page: Any) -> Any:
     return pymupdf.Rect(r.x0 / PT, r.y0 / PT, r.x1 / PT, r.y1 / PT)
 
 
+def drilled(doc: Any) -> dict[tuple[float, float], float]:
+    """Every hole drawn wholly inside the window of some page: its centre from the
+    outline's lower-left corner, Y up (to 0.01 mm), and its diameter (mm)."""
+    found = {}
+    for page in doc:
+        box, clip = outline(page), window(page)
+        left, bottom = box.x0 / PT, box.y1 / PT
+        for x, y, d in circles(page):
+            inside = clip.x0 <= x - d / 2 and x + d / 2 <= clip.x1
+            if inside and clip.y0 <= y - d / 2 and y + d / 2 <= clip.y1:
+                found[round(x - left, 2), round(bottom - y, 2)] = d
+    return found
+
+
 @pytest.fixture
 def one_hole(geom: Callable[..., Any], tmp_path: Path) -> Path:
     """A 120 x 80 mm panel with a 12.2 mm hole at (30, 20) and a 7.2 mm one at (90, 55)."""
@@ -156,32 +170,23 @@ def test_a_19_inch_panel_is_tiled_with_overlap(geom: Callable[..., Any], tmp_pat
     assert geom("panel", path, "-o", tmp_path / "out").code == 0
     doc = pymupdf.open(tmp_path / "out" / "rack-template.pdf")
     assert len(doc) >= 3
-    seen: dict[tuple[float, float], int] = {}
+    assert drilled(doc) == {(x, y): pytest.approx(d, abs=0.02) for x, y, d in holes}
     spans, marks = [], []
     for page in doc:
         box, clip = outline(page), window(page)
         assert (box.width / PT, box.height / PT) == pytest.approx((482.6, 88.0), abs=0.02)
         left, bottom = box.x0 / PT, box.y1 / PT
-
-        def panel_xy(x: float, y: float, left: float = left, bottom: float = bottom) -> Any:
-            return round(x - left, 2), round(bottom - y, 2)
-
-        for x, y, d in circles(page):
-            if clip.x0 <= x - d / 2 and x + d / 2 <= clip.x1:
-                key = panel_xy(x, y)
-                seen[key] = seen.get(key, 0) + 1
-                assert d == pytest.approx(dict(((h[0], h[1]), h[2]) for h in holes)[key], abs=0.02)
         spans.append((clip.x0 - left, clip.x1 - left))
         marks.append(
             {
-                panel_xy(
-                    (d["rect"].x0 + d["rect"].x1) / 2 / PT, (d["rect"].y0 + d["rect"].y1) / 2 / PT
+                (
+                    round((d["rect"].x0 + d["rect"].x1) / 2 / PT - left, 2),
+                    round(bottom - (d["rect"].y0 + d["rect"].y1) / 2 / PT, 2),
                 )
                 for d in paths(page, BLUE)
                 if [i[0] for i in d["items"]][:4] == ["c"] * 4
             }
         )
-    assert set(seen) == {(x, y) for x, y, _ in holes}
     for (_, right), (left, _) in itertools.pairwise(spans):
         assert right - left >= 10.0
     for a, b in itertools.pairwise(marks):
@@ -211,3 +216,36 @@ def test_failing_panel_withholds_the_template_and_tayda(
     report = json.loads((out / "front-report.json").read_text(encoding="utf-8"))
     listed = {o["file"] for o in report["outputs"]}
     assert {"front-template.pdf", "front-tayda.txt"} <= listed
+
+
+def test_a_bent_panel_prints_its_flat_pattern(geom: Callable[..., Any], tmp_path: Path) -> None:
+    """The channel of docs/bends.md with a 6 mm hole on its base: the template's
+    outline is the flat pattern's blank (the extents of the flat DXF's CUT layer, read
+    with ezdxf), its holes the DXF's CIRCLEs; no Tayda text (a flat pattern is no face
+    of a box)."""
+    import ezdxf
+    import ezdxf.bbox
+    from test_docs import channel
+
+    path = tmp_path / "channel.toml"
+    hole = "[[hole]]\nx = 50.0\ny = 40.0\ndiameter = 6.0\n"  # on the base
+    path.write_text(channel() + hole, encoding="utf-8")
+    out = tmp_path / "out"
+    assert geom("panel", path, "-o", out).code == 0
+    msp = ezdxf.readfile(out / "channel-flat.dxf").modelspace()
+    extents = ezdxf.bbox.extents(msp.query("*[layer=='CUT']"))
+    x0, y0 = extents.extmin.x, extents.extmin.y
+    holes = {
+        (round(e.dxf.center.x - x0, 2), round(e.dxf.center.y - y0, 2)): 2 * e.dxf.radius
+        for e in msp.query("CIRCLE[layer=='CUT']")
+    }
+    doc = pymupdf.open(out / "channel-template.pdf")
+    assert holes and drilled(doc) == {k: pytest.approx(d, abs=0.02) for k, d in holes.items()}
+    for page in doc:
+        box = outline(page)
+        assert (box.width / PT, box.height / PT) == pytest.approx(
+            (extents.size.x, extents.size.y), abs=0.02
+        )
+        assert "(flat pattern)" in page.get_text()
+    report = json.loads((out / "channel-report.json").read_text(encoding="utf-8"))
+    assert report["files"]["tayda"] is None and "bent" in report["files"]["tayda_refused"]
