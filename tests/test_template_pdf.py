@@ -249,3 +249,20 @@ def test_a_bent_panel_prints_its_flat_pattern(geom: Callable[..., Any], tmp_path
         assert "(flat pattern)" in page.get_text()
     report = json.loads((out / "channel-report.json").read_text(encoding="utf-8"))
     assert report["files"]["tayda"] is None and "bent" in report["files"]["tayda_refused"]
+
+
+@pytest.mark.parametrize("options", [["--explode"], ["--dxf-version", "r12"]])
+def test_every_dxf_form_gives_the_same_template(
+    geom: Callable[..., Any], tmp_path: Path, options: list[str]
+) -> None:
+    """The template reads the DXF as written: exploded into LINE and ARC entities, or
+    R12 POLYLINEs, the same outline and holes."""
+    path = panel_file(tmp_path, 120.0, 80.0, [(30.0, 20.0, 12.2), (90.0, 55.0, 7.2)])
+    assert geom("panel", path, "-o", tmp_path / "out", *options).code == 0
+    doc = pymupdf.open(tmp_path / "out" / "front-template.pdf")
+    box = outline(doc[0])
+    assert (box.width / PT, box.height / PT) == pytest.approx((120.0, 80.0), abs=0.02)
+    assert drilled(doc) == {
+        (30.0, 20.0): pytest.approx(12.2, abs=0.02),
+        (90.0, 55.0): pytest.approx(7.2, abs=0.02),
+    }
