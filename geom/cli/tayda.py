@@ -44,9 +44,10 @@ def add_tayda(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geom.data.atomic import write_text
+    from geom.data.atomic import prepare_dir, write_text
     from geom.data.tayda import read_tayda
-    from geom.panel.tayda import check_holes, face_sizes, layout_text
+    from geom.panel.model import STEM
+    from geom.panel.tayda import check_faces, check_within, face_sizes, layout_text
 
     selects: dict[str, str] = {}
     for given in args.face:
@@ -60,17 +61,22 @@ def run(args: argparse.Namespace) -> int:
                 "each of A to E once, e.g. --face A='>Z'",
             )
         selects[found.group(1).upper()] = found.group(2)
+    output: Path = args.output
+    if output.suffix != ".toml" or not STEM.match(output.stem):
+        raise InputError(
+            "command line",
+            "--output",
+            str(output),
+            "not a .toml file with a safe stem",
+            "LAYOUT.toml, a stem of letters, digits, '.', '_' and '-' (up to 100)",
+        )
     holes = read_tayda(args.file)
+    check_faces(holes, selects, str(args.file))
     used = {h.face for h in holes}
     sizes = face_sizes(args.enclosure, {k: v for k, v in selects.items() if k in used}, "--face")
-    check_holes(holes, sizes, str(args.file))
-    if args.output.suffix != ".toml":
-        raise InputError(
-            "command line", "--output", str(args.output), "not a .toml file", "LAYOUT.toml"
-        )
-    text = layout_text(holes, sizes, selects, args.file.name)
-    path = write_text(args.output, text)
-    faces = ", ".join(sorted(used))
-    print(f"tayda {args.file.name}: {len(holes)} holes on faces {faces}")
+    check_within(holes, sizes, str(args.file))
+    prepare_dir(output.parent)
+    path = write_text(output, layout_text(holes, sizes, selects, args.file.name))
+    print(f"tayda {args.file.name}: {len(holes)} holes on faces {', '.join(sorted(used))}")
     print(f"  wrote {path}")
     return 0

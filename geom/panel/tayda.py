@@ -158,13 +158,10 @@ def face_sizes(
     }
 
 
-def check_holes(
-    holes: Sequence[TaydaHole], sizes: Mapping[str, tuple[float, float]], where: str
-) -> None:
-    """Every hole's face was given a selector, and its circle lies within the face's
-    bounding box; else InputError naming the hole's line."""
+def check_faces(holes: Sequence[TaydaHole], selects: Mapping[str, str], where: str) -> None:
+    """Every face letter the holes use was given a face of the enclosure."""
     for h in holes:
-        if h.face not in sizes:
+        if h.face not in selects:
             raise InputError(
                 where,
                 f"line {h.line}.face",
@@ -172,6 +169,13 @@ def check_holes(
                 "not given a face of the enclosure",
                 f"--face {h.face}=SELECTOR, a CadQuery selector (e.g. --face {h.face}='>Z')",
             )
+
+
+def check_within(
+    holes: Sequence[TaydaHole], sizes: Mapping[str, tuple[float, float]], where: str
+) -> None:
+    """Every hole's circle lies within its face's bounding box (`sizes`: width, height)."""
+    for h in holes:
         width, height = sizes[h.face]
         r = h.diameter / 2
         if abs(h.x) + r > width / 2 or abs(h.y) + r > height / 2:
