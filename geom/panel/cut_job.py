@@ -40,7 +40,7 @@ from geom.model.advice import NO_ADVICE, Advice
 from geom.model.bend import Frame3
 from geom.model.body import wing_plate
 from geom.model.conditions import Conditions, Shop
-from geom.model.contour import Vertex, circle, circle_of, rounded_rect
+from geom.model.contour import Vertex, bounds, circle, circle_of, rounded_rect
 from geom.model.fit import Fit, evaluate
 from geom.model.layout import (
     FaceRules,
@@ -671,12 +671,19 @@ def cut_tayda(plan: CutPlan, outputs: OutputSet, *, write: bool, forced: bool) -
     from the centre of the face's bounding box in its frame."""
     several = plan.layout.several
     letters = {f.name: face_letter(f.name, several) or "" for f in plan.faces}
-    centres = {letters[f.name]: (f.frame.width / 2, f.frame.height / 2) for f in plan.faces}
+    centres = {letters[f.name]: _centre(f.frame) for f in plan.faces}
     openings = [(c.entry, letters[c.face], c.contour) for c in plan.cuts]
     refused = unlettered(letters, several)
     return write_tayda(
         outputs, plan.layout.name, openings, centres, write=write, forced=forced, refused=refused
     )
+
+
+def _centre(frame: kernel.FaceFrame) -> tuple[float, float]:
+    """The centre of the face's bounding box in its frame (mm): where Tayda's text
+    measures from, wherever the frame's origin lies."""
+    x0, y0, x1, y1 = bounds(kernel.face_contours(frame)[0])
+    return (x0 + x1) / 2, (y0 + y1) / 2
 
 
 def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
