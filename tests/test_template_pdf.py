@@ -266,3 +266,16 @@ def test_every_dxf_form_gives_the_same_template(
         (30.0, 20.0): pytest.approx(12.2, abs=0.02),
         (90.0, 55.0): pytest.approx(7.2, abs=0.02),
     }
+
+
+def test_the_api_writes_the_same_template_and_tayda_text(
+    geom: Callable[..., Any], tmp_path: Path
+) -> None:
+    """`geom.build_panel` (the API's door) writes the CLI's bytes."""
+    import geom as api
+
+    path = panel_file(tmp_path, 120.0, 80.0, [(30.0, 20.0, 12.2)])
+    assert geom("panel", path, "-o", tmp_path / "cli").code == 0
+    api.build_panel(api.load_panel(path), tmp_path / "api")
+    for name in ("front-template.pdf", "front-tayda.txt"):
+        assert (tmp_path / "api" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes()
