@@ -162,3 +162,18 @@ def test_bad_tayda_input_exits_2_and_writes_nothing(
     run = geom("tayda", bad, "--enclosure", box, "--face", "A=>Z", "-o", back)
     assert run.code == 2 and not back.exists()
     assert "a hole reaching past face A, 154 x 94 mm" in run.err
+
+
+def test_faces_not_named_a_to_e_get_no_tayda_text(
+    cut: tuple[Path, Path, Path], geom: Callable[..., Any], tmp_path: Path
+) -> None:
+    box, layout, _ = cut
+    named = tmp_path / "named.toml"
+    text = layout.read_text(encoding="utf-8")
+    named.write_text(text.replace('name = "A"', 'name = "lid"'), encoding="utf-8")
+    run = geom("cut", box, named, "-o", tmp_path / "out")
+    assert run.code == 0
+    assert not (tmp_path / "out" / "named-tayda.txt").exists()
+    report = json.loads((tmp_path / "out" / "named-report.json").read_text(encoding="utf-8"))
+    assert report["files"]["tayda_refused"] == ("Tayda's text names faces A to E, not: lid")
+    assert (tmp_path / "out" / "named-template.pdf").exists()

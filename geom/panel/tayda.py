@@ -99,7 +99,7 @@ def unlettered(names: Iterable[str], several: bool) -> str | None:
     other = [n for n in names if face_letter(n, several) is None]
     if not other:
         return None
-    return f"Tayda's text names faces A to E; faces {', '.join(other)} are named otherwise"
+    return f"Tayda's text names faces A to E, not: {', '.join(other)}"
 
 
 # --- reading -------------------------------------------------------------------------
