@@ -45,7 +45,7 @@ def add_cut(sub: Any) -> None:
     )
     cut.add_argument("enclosure", metavar="ENCLOSURE", type=Path, help="enclosure (STEP)")
     cut.add_argument("layout", metavar="LAYOUT", type=Path, help="layout file (TOML)")
-    output_args(cut, "the DXF and STEP files even when a rule is broken")
+    output_args(cut, "the DXF, STEP, template and Tayda files even when a rule is broken")
     dxf_format_args(cut)
     cut.set_defaults(run=run)
 
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             if files.forced
             else "withheld (--force writes them)"
         )
-        print(f"  {len(files.violations)} violations; DXF and STEP {state}")
+        print(f"  {len(files.violations)} violations; DXF, STEP and template {state}")
     elif plan.result is None:
         print("  no valid solid could be cut; DXF and STEP not written")
     else:

@@ -38,7 +38,9 @@ def add_panel(sub: Any) -> None:
         "input.",
     )
     panel.add_argument("file", metavar="FILE", type=Path, help="panel file (TOML)")
-    output_args(panel, "the DXF, STEP and drawing files even when a layout rule is broken")
+    output_args(
+        panel, "the DXF, STEP, drawing, template and Tayda files even when a layout rule is broken"
+    )
     dxf_format_args(panel)
     panel.add_argument(
         "--bend-marks",
@@ -115,7 +117,9 @@ def run(args: argparse.Namespace) -> int:
             if files.forced
             else "withheld (--force writes them)"
         )
-        print(f"  {len(files.violations)} layout violations; DXF, STEP and drawing {state}")
+        print(
+            f"  {len(files.violations)} layout violations; DXF, STEP, drawing and template {state}"
+        )
     else:
         print("  layout ok")
     for name in outputs.removed:
