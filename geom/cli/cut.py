@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from geom.model.layout import where_text
     from geom.panel.cut_job import data_sheet_notes, face_text, plan_cut, write_cut
     from geom.panel.cut_layout import load_cut_layout
-    from geom.render.template_pdf import face_templates, template_name
+    from geom.render.template_pdf import TemplateFace, face_templates, template_name
 
     if len(args.files) > 2:
         raise InputError(
@@ -89,11 +89,14 @@ def run(args: argparse.Namespace) -> int:
         files = write_cut(
             plan, outputs, force=args.force, version=version, explode=args.explode, also=[name]
         )
-        titles = [
-            f"{layout.name}: face {f.name if layout.several else face_text(layout, f.layout)}"
-            for f in plan.faces
-        ]
-        faces = list(zip(titles, files.dxfs, strict=True)) if files.dxfs else []
+        faces = [
+            TemplateFace(
+                f"{layout.name}: face {f.name if layout.several else face_text(layout, f.layout)}",
+                dxf,
+                f.name if layout.box is not None else None,  # a box's faces: its net first
+            )
+            for f, dxf in zip(plan.faces if files.dxfs else [], files.dxfs, strict=True)
+        ]  # no DXF (withheld): no template
         template = face_templates(outputs, layout.name, faces)
     for face in plan.faces:
         f, count = face.frame, sum(1 for c in plan.cuts if c.face == face.name)

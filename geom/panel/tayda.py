@@ -107,31 +107,38 @@ def unlettered(names: Iterable[str], several: bool) -> str | None:
 
 def layout_text(
     holes: Iterable[TaydaHole],
-    sizes: Mapping[str, tuple[float, float]],
-    selects: Mapping[str, str],
     source: str,
+    *,
+    box: str | None = None,
+    sizes: Mapping[str, tuple[float, float]] | None = None,
+    selects: Mapping[str, str] | None = None,
 ) -> str:
     """A `geom cut` layout (TOML) of Tayda `holes`: one [[face]] per letter (in A to E
-    order) named by it, selected by `selects[letter]`, each hole a [[face.hole]] moved
-    from the face's centre to its frame's lower-left corner (`sizes[letter]`: the face's
-    width and height, mm)."""
+    order) named by it, each hole a [[face.hole]]. On a library `box` (its model) the
+    faces are the box's and x, y stay from each face's centre; else each face is
+    selected by `selects[letter]` and its holes move from the face's centre to its
+    frame's lower-left corner (`sizes[letter]`: the face's width and height, mm)."""
     by_face: dict[str, list[TaydaHole]] = {}
     for h in holes:
         by_face.setdefault(h.face, []).append(h)
     lines = [f"# Read from Tayda's drill-tool text {source} by `geom tayda`; mm."]
+    if box is not None:
+        lines += ["", "[box]", f"model = {json.dumps(box)}"]
     for letter in FACES:
         if letter not in by_face:
             continue
-        width, height = sizes[letter]
         lines += ["", "[[face]]", f"name = {json.dumps(letter)}"]
-        lines.append(f"select = {json.dumps(selects[letter])}")
+        dx = dy = 0.0
+        if box is None:
+            assert sizes is not None and selects is not None
+            lines.append(f"select = {json.dumps(selects[letter])}")
+            dx, dy = sizes[letter][0] / 2, sizes[letter][1] / 2
         for h in by_face[letter]:
-            x, y = h.x + width / 2, h.y + height / 2
             lines += [
                 "",
                 "[[face.hole]]",
-                f"x = {_toml_number(x)}",
-                f"y = {_toml_number(y)}",
+                f"x = {_toml_number(h.x + dx)}",
+                f"y = {_toml_number(h.y + dy)}",
                 f"diameter = {_toml_number(h.diameter)}",
             ]
     return "\n".join(lines) + "\n"

@@ -73,11 +73,14 @@ class TemplateFace:
 
     title: str
     dxf: Path
+    letter: str | None = None
+    """A box's face (A to E): drawn on the unfolded box's page too."""
 
 
 @dataclass(frozen=True, slots=True)
 class _Face:
     title: str
+    letter: str | None
     outline: list[Vertex]
     cut: list[list[Vertex]]
     existing: list[list[Vertex]]
@@ -93,9 +96,11 @@ def template_name(stem: str) -> str:
 
 
 def write_template(out_dir: Path, stem: str, faces: Sequence[TemplateFace]) -> Path:
-    """Write `<stem>-template.pdf` into `out_dir`: every face's pages in order."""
+    """Write `<stem>-template.pdf` into `out_dir`: every face's pages in order, after
+    the unfolded box when the faces are a box's (lettered)."""
     read = [_read(f) for f in faces]
     pages = [(face, tile) for face in read for tile in _tiles(face)]
+    net = {f.letter: f for f in read if f.letter is not None}
     doc = pymupdf.open()  # type: ignore[no-untyped-call]
     doc.set_metadata(
         {
@@ -106,19 +111,22 @@ def write_template(out_dir: Path, stem: str, faces: Sequence[TemplateFace]) -> P
             "modDate": "",
         }
     )
-    for k, (face, tile) in enumerate(pages, start=1):
-        _page(doc, face, tile, f"page {k} of {len(pages)}")
+    count = len(pages) + (1 if net else 0)
+    if net:
+        _net_page(doc, stem, net, f"page 1 of {count}")
+    for k, (face, tile) in enumerate(pages, start=count - len(pages) + 1):
+        _page(doc, face, tile, f"page {k} of {count}")
     return write_bytes(out_dir / template_name(stem), pdf_bytes(doc))
 
 
-def face_templates(outputs: OutputSet, stem: str, faces: Sequence[tuple[str, Path]]) -> Path | None:
-    """The template of faces (title, final DXF path) whose DXFs `outputs` staged: staged
-    beside them, its final path returned; None when no DXF was written (withheld). Its
-    name is claimed either way (an earlier run's template must not pass for this one)."""
+def face_templates(outputs: OutputSet, stem: str, faces: Sequence[TemplateFace]) -> Path | None:
+    """The template of `faces` (their final DXF paths) whose DXFs `outputs` staged:
+    staged beside them, its final path returned; None when no DXF was written (withheld).
+    Its name is claimed either way (an earlier run's template must not pass for this)."""
     outputs.claim(template_name(stem))
     if not faces:
         return None
-    staged = [TemplateFace(title, outputs.staged(dxf)) for title, dxf in faces]
+    staged = [TemplateFace(f.title, outputs.staged(f.dxf), f.letter) for f in faces]
     return outputs.final(write_template(outputs.dir, stem, staged))
 
 
@@ -134,6 +142,7 @@ def _read(face: TemplateFace) -> _Face:
     outline = max([*cut, *reference], key=area)
     return _Face(
         face.title,
+        face.letter,
         outline,
         [c for c in cut if c is not outline],
         [c for c in reference if c is not outline],
@@ -189,6 +198,8 @@ def _tiles(face: _Face) -> list[_Tile]:
 class _Pen:
     """Model mm (Y up) to page points (Y down) on one tile."""
 
+    scale = 1.0
+
     def __init__(self, tile: _Tile) -> None:
         self.tile = tile
 
@@ -219,10 +230,10 @@ def _page(doc: Any, face: _Face, tile: _Tile, numbered: str) -> None:
     shape.totalcont = clip + shape.totalcont + shape.text_cont + "\nQ\n"
     shape.text_cont = ""
     shape.commit()
-    _furniture(page, face, tile, numbered)
+    _face_furniture(page, face, tile, numbered)
 
 
-def _contour(shape: Any, pen: _Pen, contour: Sequence[Vertex]) -> None:
+def _contour(shape: Any, pen: _Pen | _NetPen, contour: Sequence[Vertex]) -> None:
     """A closed contour of lines and bulge arcs (arcs as cubic Beziers, 90 degrees at
     most each)."""
     n = len(contour)
@@ -251,12 +262,12 @@ def _contour(shape: Any, pen: _Pen, contour: Sequence[Vertex]) -> None:
             a = b
 
 
-def _opening(shape: Any, pen: _Pen, contour: list[Vertex]) -> None:
-    """An opening to cut, its centre-punch cross and its size."""
+def _opening(shape: Any, pen: _Pen | _NetPen, contour: list[Vertex], sized: bool = True) -> None:
+    """An opening to cut, its centre-punch cross and (`sized`) its size."""
     found = circle_of(contour)
     if found is not None:
         x, y, r = found
-        shape.draw_circle(pen.point(x, y), r * PT)
+        shape.draw_circle(pen.point(x, y), r * pen.scale * PT)
         reach, label = r, f"\u00d8{mm(2 * r, 2)}"
     else:
         _contour(shape, pen, contour)
@@ -268,6 +279,8 @@ def _opening(shape: Any, pen: _Pen, contour: list[Vertex]) -> None:
     shape.draw_line(pen.point(x - arm, y), pen.point(x + arm, y))
     shape.draw_line(pen.point(x, y - arm), pen.point(x, y + arm))
     shape.finish(width=0.15 * PT, color=MARKS, closePath=False)
+    if not sized:
+        return
     corner = reach * math.sqrt(0.5) + 1.0
     at = pen.point(x + corner, y + corner)
     shape.insert_text(at, label, fontsize=TEXT_MM * PT, color=MARKS)
@@ -299,26 +312,117 @@ def _seams(shape: Any, pen: _Pen, tile: _Tile) -> None:
         shape.finish(width=0.15 * PT, color=MARKS, closePath=False)
 
 
-def _furniture(page: Any, face: _Face, tile: _Tile, numbered: str) -> None:
-    """The title, the printing note, the rulers, the page's place among the tiles."""
+# --- the unfolded box ------------------------------------------------------------------
+
+NET = {
+    "A": (0, 0, 0.0),
+    "B": (0, 1, 180.0),
+    "C": (-1, 0, -90.0),
+    "D": (0, -1, 0.0),
+    "E": (1, 0, 90.0),
+}
+"""Where each face of a box lies in its net (column and row from A, the row upward) and
+how far it turns (degrees counter-clockwise): each side's edge at A toward A, as the
+faces' frames have it (docs/boxes.md)."""
+NET_SCALES = (1.0, 0.5, 0.4, 0.25, 0.2, 0.1)
+"""The net's scales, largest first (ISO 5455's reductions)."""
+NET_GAP_MM = 2.0
+"""Paper between neighbouring faces of the net."""
+
+
+class _NetPen:
+    """A face's frame to the net's page: about its bounding box's centre, turned,
+    scaled, centred at `at` (mm from the page's top-left corner)."""
+
+    def __init__(self, face: _Face, turn: float, scale: float, at: tuple[float, float]) -> None:
+        x0, y0, x1, y1 = face.box
+        self.centre = ((x0 + x1) / 2, (y0 + y1) / 2)
+        self.cos, self.sin = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+        self.scale = scale
+        self.at = at
+
+    def point(self, x: float, y: float) -> Any:
+        dx, dy = x - self.centre[0], y - self.centre[1]
+        rx, ry = dx * self.cos - dy * self.sin, dx * self.sin + dy * self.cos
+        return _at(self.at[0] + rx * self.scale, self.at[1] - ry * self.scale)
+
+
+def _net_page(doc: Any, stem: str, faces: dict[str, _Face], numbered: str) -> None:
+    """The box unfolded, seen from outside: B above A, D below, C left, E right, every
+    face's outline and openings (crosses, no sizes) at one scale that fits the window."""
+
+    def extent(letter: str) -> tuple[float, float]:
+        """The face's width and height on the page before scaling (0 when absent)."""
+        if letter not in faces:
+            return 0.0, 0.0
+        x0, y0, x1, y1 = faces[letter].box
+        turned = NET[letter][2] in (90.0, -90.0)
+        return (y1 - y0, x1 - x0) if turned else (x1 - x0, y1 - y0)
+
+    (wa, ha), (_, hb), (wc, _), (_, hd), (we, _) = (extent(k) for k in "ABCDE")
+    width = wc + wa + we + 2 * NET_GAP_MM
+    height = hb + ha + hd + 2 * NET_GAP_MM
+    room = (WINDOW[2] - WINDOW[0], WINDOW[3] - WINDOW[1])
+    scale = next((s for s in NET_SCALES if width * s <= room[0] and height * s <= room[1]), 0.05)
+    # A's centre: the net centred in the window.
+    ax = (WINDOW[0] + WINDOW[2]) / 2 + (wc - we) / 2 * scale
+    ay = (WINDOW[1] + WINDOW[3]) / 2 + (hb - hd) / 2 * scale
+    page = doc.new_page(-1, PAGE[0] * PT, PAGE[1] * PT)
     shape = page.new_shape()
+    for letter, face in sorted(faces.items()):
+        column, row, turn = NET[letter]
+        w, h = extent(letter)
+        dx = column * ((wa + w) / 2 + NET_GAP_MM)
+        dy = row * ((ha + h) / 2 + NET_GAP_MM)
+        at = (ax + dx * scale, ay - dy * scale)
+        pen = _NetPen(face, turn, scale, at)
+        _contour(shape, pen, face.outline)
+        shape.finish(width=LINE_MM * PT, color=OUTLINE, closePath=True)
+        for contour in face.existing:
+            _contour(shape, pen, contour)
+            shape.finish(width=LINE_MM * PT, color=EXISTING, dashes="[2 2] 0", closePath=True)
+        for contour in face.cut:
+            _opening(shape, pen, contour, sized=False)
+        size = min(TITLE_MM * 2, h * scale / 2)
+        corner = _at(at[0] - w * scale / 2 + 1.0, at[1] - h * scale / 2 + size + 0.5)
+        shape.insert_text(corner, letter, fontsize=size * PT, color=EXISTING)
+    shape.commit()
+    ratio = f"1:{mm(1 / scale, 0)}" if scale < 1 else "1:1"
+    header = (
+        f"{stem}: the box unfolded, seen from outside",
+        f"faces A to E at {ratio}, {numbered}: an overview; drill from the 1:1 pages that follow",
+    )
+    _furniture(page, header, any(f.forced for f in faces.values()))
+
+
+def _face_furniture(page: Any, face: _Face, tile: _Tile, numbered: str) -> None:
+    """A face's page: its title, its size and place among the tiles, the rest as every
+    page has it."""
     x0, y0, x1, y1 = face.box
-
-    def text(
-        x: float, y: float, words: str, size: float = TEXT_MM, colour: Colour = OUTLINE
-    ) -> None:
-        shape.insert_text(_at(x, y), words, fontsize=size * PT, color=colour)
-
-    text(10.0, 16.0, face.title, TITLE_MM)
     placed = (
         f", row {tile.row + 1} of {tile.rows}, column {tile.column + 1} of {tile.columns}: "
         f"overlap {mm(OVERLAP_MM, 0)} mm, align the marks"
         if tile.rows * tile.columns > 1
         else ""
     )
-    text(10.0, 22.0, f"{mm(x1 - x0, 2)} x {mm(y1 - y0, 2)} mm, 1:1, {numbered}{placed}")
+    header = (face.title, f"{mm(x1 - x0, 2)} x {mm(y1 - y0, 2)} mm, 1:1, {numbered}{placed}")
+    _furniture(page, header, face.forced)
+
+
+def _furniture(page: Any, header: tuple[str, str], forced: bool) -> None:
+    """The title and a line under it, the printing note, the rulers; `FIT FAILS -
+    forced` when `forced`."""
+    shape = page.new_shape()
+
+    def text(
+        x: float, y: float, words: str, size: float = TEXT_MM, colour: Colour = OUTLINE
+    ) -> None:
+        shape.insert_text(_at(x, y), words, fontsize=size * PT, color=colour)
+
+    text(10.0, 16.0, header[0], TITLE_MM)
+    text(10.0, 22.0, header[1])
     text(10.0, 28.0, f"{PRINT_NOTE}: {CHECK_NOTE}", TEXT_MM)
-    if face.forced:
+    if forced:
         text(120.0, 16.0, FORCED_NOTE, TITLE_MM * 0.8, CUT)
     # The rulers: each one line of exactly RULER_MM, ticks every 10 mm apart from it.
     hx, hy = RULER_H
