@@ -15,7 +15,7 @@ from typing import Any
 
 import pymupdf
 import pytest
-from test_template_pdf import PT, circles, outline, panel_file
+from test_template_pdf import BLACK, PT, circles, outline, panel_file
 
 from geom.data.tayda import TaydaHole, read_tayda, tayda_text
 from geom.errors import InputError
@@ -177,3 +177,91 @@ def test_faces_not_named_a_to_e_get_no_tayda_text(
     report = json.loads((tmp_path / "out" / "named-report.json").read_text(encoding="utf-8"))
     assert report["files"]["tayda_refused"] == ("Tayda's text names faces A to E, not: lid")
     assert (tmp_path / "out" / "named-template.pdf").exists()
+
+
+BOX_HOLES = {
+    "A": [(0.0, -30.0, 12.2), (20.0, 25.0, 7.2)],
+    "B": [(-20.0, 0.0, 9.7)],
+    "C": [(30.0, 0.0, 8.0)],
+}
+
+
+@pytest.fixture(scope="module")
+def boxed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """`geom cut` of a 1590BB layout (no STEP: the library box), holes on A, B and C."""
+    from geom.cli import main
+
+    tmp = tmp_path_factory.mktemp("boxed")
+    text = '[box]\nmodel = "1590BB"\n'
+    for letter, holes in BOX_HOLES.items():
+        text += f'[[face]]\nname = "{letter}"\n'
+        text += "".join(f"[[face.hole]]\nx = {x}\ny = {y}\ndiameter = {d}\n" for x, y, d in holes)
+    layout = tmp / "fuzz.toml"
+    layout.write_text(text, encoding="utf-8")
+    assert main(["cut", str(layout), "-o", str(tmp / "out")]) == 0
+    return layout, tmp / "out"
+
+
+def test_a_box_layout_is_written_as_placed(boxed: tuple[Path, Path]) -> None:
+    """A box's faces are framed from their centres: the text repeats the layout's x, y."""
+    _, out = boxed
+    expected = "".join(
+        f"{letter}\t{d:g}\t{x:g}\t{y:g}\n"
+        for letter, holes in BOX_HOLES.items()
+        for x, y, d in holes
+    )
+    assert (out / "fuzz-tayda.txt").read_text(encoding="utf-8") == expected
+
+
+def test_a_box_layout_reads_back_through_box(
+    boxed: tuple[Path, Path], geom: Callable[..., Any], tmp_path: Path
+) -> None:
+    from geom.panel.cut_layout import load_cut_layout
+
+    layout, out = boxed
+    back = tmp_path / "back.toml"
+    assert geom("tayda", out / "fuzz-tayda.txt", "--box", "1590BB", "-o", back).code == 0
+    before, after = load_cut_layout(layout), load_cut_layout(back)
+    assert after.box is not None and after.box.model == "1590BB"
+    assert [f.name for f in after.faces] == [f.name for f in before.faces]
+    for a, b in zip(before.faces, after.faces, strict=True):
+        assert [(h.x, h.y, h.diameter) for h in b.holes] == [
+            (pytest.approx(h.x, abs=0.01), pytest.approx(h.y, abs=0.01), h.diameter)
+            for h in a.holes
+        ]
+
+
+def _loop(d: dict[str, Any]) -> bool:
+    """A black path whose last point is back at its first: an outline."""
+    items = d["items"]
+    closed = len(items) > 2 and abs(items[0][1] - items[-1][-1]) < 1e-3
+    return closed and d.get("color") == BLACK
+
+
+def test_a_box_template_opens_with_the_box_unfolded(boxed: tuple[Path, Path]) -> None:
+    """Page 1: faces A, B and C at 1:1 (a 1590BB's net fits A4), each outline the size of
+    its face DXF's REFERENCE outline (read with ezdxf), B above A, C left of A. Then one
+    page per face, each hole where the layout puts it from the outline's centre."""
+    import ezdxf
+    import ezdxf.bbox
+
+    _, out = boxed
+    sizes = {}
+    for letter in BOX_HOLES:
+        msp = ezdxf.readfile(out / f"fuzz-{letter}-face.dxf").modelspace()
+        extents = ezdxf.bbox.extents(msp.query("*[layer=='REFERENCE']"))
+        sizes[letter] = (extents.size.x, extents.size.y)
+    net, *pages = pymupdf.open(out / "fuzz-template.pdf")
+    assert "the box unfolded" in net.get_text() and len(pages) == 3
+    closed = [d["rect"] for d in net.get_drawings() if _loop(d)]
+    found = {(round(r.width / PT, 1), round(r.height / PT, 1)): r for r in closed}
+    a = found[tuple(round(v, 1) for v in sizes["A"])]
+    b = found[tuple(round(v, 1) for v in sizes["B"])]  # turned half a turn: same extents
+    c = found[tuple(round(v, 1) for v in reversed(sizes["C"]))]  # a quarter turn
+    assert b.y1 <= a.y0 and c.x1 <= a.x0
+    for page, (letter, holes) in zip(pages, BOX_HOLES.items(), strict=True):
+        box = outline(page)
+        assert (box.width / PT, box.height / PT) == pytest.approx(sizes[letter], abs=0.02)
+        cx, cy = (box.x0 + box.x1) / 2 / PT, (box.y0 + box.y1) / 2 / PT
+        drawn = sorted((round(x - cx, 2), round(cy - y, 2), d) for x, y, d in circles(page))
+        assert drawn == [(x, y, pytest.approx(d, abs=0.02)) for x, y, d in sorted(holes)]
