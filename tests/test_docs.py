@@ -298,6 +298,7 @@ def test_geom_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> No
         "panel",
         "cut",
         "tayda",
+        "serve",
     }
     assert all(re.search(rf"\b{name}\b", text) for name in _subcommands())
     assert "snap-in panel parts" not in text
