@@ -29,6 +29,8 @@ SHOWN = 3
 
 @dataclass(frozen=True, slots=True)
 class TaydaFiles:
+    """Tayda's text as a run wrote it, or why it did not."""
+
     file: Path | None
     """The staged text, None when not written."""
     refused: str | None
