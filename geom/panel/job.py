@@ -213,6 +213,7 @@ def run_panel(
                     panel_notes(panel, forced=verdict.forced),
                     version=version,
                     explode=explode,
+                    texts=panel.texts,
                 )
             except LintError as exc:
                 if verdict.holds:

@@ -134,7 +134,7 @@ def plan_flat(panel: Panel) -> Plan:
     """The flat panel's plan: every fit and every rule (geom.model.layout.plan)."""
     if panel.bends is not None:
         raise ValueError(f"panel {panel.name} has flanges: geom.panel.bent_layout.plan_bent")
-    return plan(FlatSheet(panel), panel.places, conditions_of(panel))
+    return plan(FlatSheet(panel), panel.places, conditions_of(panel), texts=panel.texts)
 
 
 def check_layout(panel: Panel) -> list[Violation]:

@@ -27,9 +27,11 @@ from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Conditions, Sho
 from geom.model.contour import Shape
 from geom.model.fit import Fit, evaluate
 from geom.model.layout import Placement
+from geom.model.lettering import Legend, Lettering
 from geom.model.part import Part
 from geom.model.tolerance import Size
 from geom.panel.flanges import Bends, face_bounds, off_flange, read_bends
+from geom.panel.texts import legends, read_legends, read_texts
 
 Process = Literal["laser", "punch"]
 PROCESSES: tuple[Process, ...] = ("laser", "punch")
@@ -66,6 +68,8 @@ class Hole:
     diameter: float
     face: str = "base"
     label: str = ""
+    legend: Legend | None = None
+    """The text to engrave or print above it (None: none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +134,8 @@ class Panel:
     """The general tolerance for dimensions without their own, e.g. "ISO 2768-m"."""
     notes: tuple[str, ...] = ()
     """Free notes for the shop, each one line."""
+    texts: tuple[Lettering, ...] = ()
+    """Every ``[[text]]`` entry, then every legend (geom.panel.texts)."""
 
     def cut(self, placed: Placed) -> Shape:
         """The drawn cutout of a placed part, before its rotation."""
@@ -244,6 +250,12 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
     slots = read_slots(
         top, (width, height), face_bounds(bends), len(places) + len(holes), slot_on_sheet
     )
+    texts = read_texts(top, (width, height))
+    texts += legends(places, fits, [(h.entry, h.x, h.y, h.diameter, h.legend) for h in holes])
+    if bends is not None and texts:
+        raise top.error(
+            texts[0].entry, texts[0].text, "text on a bent panel", "text on a flat panel only"
+        )
     top.done()
     unique_labels(top, [*places, *holes, *slots])
 
@@ -270,6 +282,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         finish=finish,
         general_tolerance=general_tolerance,
         notes=notes,
+        texts=tuple(texts),
     )
 
 
@@ -368,8 +381,9 @@ def read_openings(
         y = entry.must_number("y", 0.0, height, low_open=False)
         rotation = entry.rotation()
         label = entry.label() if labelled else ""
+        legend = read_legends(entry)[0] if labelled else None
         entry.done()
-        add(entry, Placed(top.path(f"place[{i}]"), part, x, y, rotation, face, label))
+        add(entry, Placed(top.path(f"place[{i}]"), part, x, y, rotation, face, label, legend))
 
     for i, raw in enumerate(top.array("array")):
         entry = Entry(raw, top.where, top.path(f"array[{i}]."))
@@ -383,6 +397,7 @@ def read_openings(
         pitch_y = entry.number("pitch_y", 0.0, MAX_PANEL_MM, required=rows > 1) or 0.0
         rotation = entry.rotation()
         prefix = entry.label() if labelled else ""
+        legend_of = read_legends(entry, cols * rows) if labelled else [None] * (cols * rows)
         entry.done()
         if cols * rows + len(places) + len(holes) > MAX_OPENINGS:
             raise entry.error(
@@ -396,7 +411,8 @@ def read_openings(
                 name = top.path(f"array[{i}][r{r},c{c}]")
                 label = f"{prefix}{r * cols + c + 1}" if prefix else ""
                 at = (x + c * pitch_x, y + r * pitch_y)
-                add(entry, Placed(name, part, *at, rotation, face, label))
+                legend = legend_of[r * cols + c]
+                add(entry, Placed(name, part, *at, rotation, face, label, legend))
 
     for i, raw in enumerate(top.array("hole")):
         entry = Entry(raw, top.where, top.path(f"hole[{i}]."))
@@ -405,8 +421,9 @@ def read_openings(
         y = entry.must_number("y", 0.0, height, low_open=False)
         diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
         label = entry.label() if labelled else ""
+        legend = read_legends(entry)[0] if labelled else None
         entry.done()
-        hole = Hole(top.path(f"hole[{i}]"), x, y, diameter, face, label)
+        hole = Hole(top.path(f"hole[{i}]"), x, y, diameter, face, label, legend)
         check_hole(entry, hole)
         holes.append(hole)
         _count(entry, len(places) + len(holes), scope)
