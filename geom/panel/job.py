@@ -463,6 +463,20 @@ def panel_report(
             }
             for s in panel.slots
         ],
+        "texts": [
+            {
+                "entry": t.entry,
+                "text": t.text,
+                "process": t.process,
+                "x": t.x,
+                "y": t.y,
+                "height": t.height,
+                "rotation": t.rotation,
+                "align": t.align,
+                "box_mm": list(t.box) if t.paths else None,
+            }
+            for t in panel.texts
+        ],
         "assumed": assumed,
         "notes": notes,
         "shop_notes": list(panel.notes),

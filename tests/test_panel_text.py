@@ -1,0 +1,240 @@
+"""Text on a panel, measured from the DXF `geom panel` wrote: engraved text is strokes
+(LINE / LWPOLYLINE) on ENGRAVE, printed text closed loops on PRINT, never TEXT or MTEXT
+on a layer a shop makes; the letters stand `height` mm tall (cap height) where `align`
+puts them; text nearer an opening than its clearance fails `text_clearance`; same input,
+same bytes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import ezdxf
+import pytest
+
+from geom.dxf.lint import check
+from geom.errors import LintError
+
+PANEL = """
+[panel]
+width = 100.0
+height = 60.0
+sheet = 1.5
+process = "laser"
+
+[[hole]]
+x = 30.0
+y = 20.0
+diameter = 8.0
+"""
+MADE = ("CUT", "ENGRAVE", "PRINT")
+
+
+def text(body: str) -> str:
+    return f"\n[[text]]\n{body}\n"
+
+
+def run(geom: Any, tmp_path: Path, toml: str, out: str = "out") -> tuple[Any, Path]:
+    path = tmp_path / "p.toml"
+    path.write_text(toml)
+    return geom("panel", path, "-o", tmp_path / out), tmp_path / out / "p-panel.dxf"
+
+
+def on(dxf: Path, layer: str) -> list[Any]:
+    return [e for e in ezdxf.readfile(dxf).modelspace() if e.dxf.layer == layer]
+
+
+def points(entities: list[Any]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for e in entities:
+        if e.dxftype() == "LINE":
+            out += [(e.dxf.start.x, e.dxf.start.y), (e.dxf.end.x, e.dxf.end.y)]
+        else:
+            out += [(x, y) for x, y in e.get_points("xy")]
+    return out
+
+
+def extent(entities: list[Any]) -> tuple[float, float, float, float]:
+    pts = points(entities)
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def no_live_text(dxf: Path) -> None:
+    live = [e for e in ezdxf.readfile(dxf).modelspace() if e.dxftype() in ("TEXT", "MTEXT")]
+    assert live, "the NOTES layer keeps its TEXT (a sanity check of the reader)"
+    assert not [e for e in live if e.dxf.layer.upper() in MADE]
+
+
+def test_engraved_power_is_strokes_on_engrave(geom: Any, tmp_path: Path) -> None:
+    body = 'text = "POWER"\nx = 50.0\ny = 30.0\nheight = 5.0'
+    result, dxf = run(geom, tmp_path, PANEL + text(body))
+    assert result.code == 0, result.err
+    strokes = on(dxf, "ENGRAVE")
+    assert strokes and {e.dxftype() for e in strokes} <= {"LINE", "LWPOLYLINE"}
+    assert not on(dxf, "PRINT")
+    no_live_text(dxf)
+    x0, y0, x1, y1 = extent(strokes)
+    # Left-aligned on the baseline: the first letter's left side at x, P..R stand on the
+    # baseline and reach the cap line, 5 mm up.
+    assert x0 == pytest.approx(50.0, abs=1e-9)
+    assert (y0, y1) == pytest.approx((30.0, 35.0), abs=1e-9)
+    assert 20.0 < x1 - x0 < 30.0  # five capitals about a cap height wide each
+
+
+@pytest.mark.parametrize(
+    ("align", "anchor"),
+    [("center", ("mid", "base")), ("right middle", ("right", "mid")), ("left", ("left", "base"))],
+)
+def test_align_puts_the_ink_at_x_y(
+    geom: Any, tmp_path: Path, align: str, anchor: tuple[str, str]
+) -> None:
+    body = f'text = "HELL"\nx = 60.0\ny = 40.0\nheight = 4.0\nalign = "{align}"'
+    result, dxf = run(geom, tmp_path, PANEL + text(body))
+    assert result.code == 0, result.err
+    x0, y0, x1, y1 = extent(on(dxf, "ENGRAVE"))
+    x = {"left": x0, "mid": (x0 + x1) / 2, "right": x1}[anchor[0]]
+    y = {"base": y0, "mid": (y0 + y1) / 2}[anchor[1]]
+    assert (x, y) == pytest.approx((60.0, 40.0), abs=1e-9)
+    assert y1 - y0 == pytest.approx(4.0, abs=1e-9)
+
+
+def test_turned_text_runs_up(geom: Any, tmp_path: Path) -> None:
+    body = 'text = "HELL"\nx = 80.0\ny = 10.0\nheight = 4.0\nrotation = 90'
+    result, dxf = run(geom, tmp_path, PANEL + text(body))
+    assert result.code == 0, result.err
+    x0, y0, x1, y1 = extent(on(dxf, "ENGRAVE"))
+    assert (x0, x1, y0) == pytest.approx((76.0, 80.0, 10.0), abs=1e-9)
+    assert y1 - y0 > 10.0
+
+
+def test_printed_power_is_closed_loops_on_print(geom: Any, tmp_path: Path) -> None:
+    body = 'text = "POWER"\nx = 50.0\ny = 30.0\nheight = 5.0\nprocess = "print"'
+    result, dxf = run(geom, tmp_path, PANEL + text(body))
+    assert result.code == 0, result.err
+    loops = on(dxf, "PRINT")
+    assert loops and not on(dxf, "ENGRAVE")
+    assert all(e.dxftype() == "LWPOLYLINE" and e.closed for e in loops)
+    assert all(len(e) >= 3 for e in loops)
+    no_live_text(dxf)
+    # P, W, E, R and the O's two rings: at least 6 loops; a round O overshoots the cap
+    # and base lines by a few per cent, as a typeface's round letters do.
+    assert len(loops) >= 6
+    x0, y0, x1, y1 = extent(loops)
+    assert x0 == pytest.approx(50.0, abs=1e-9)
+    assert y0 == pytest.approx(30.0, abs=0.03 * 5.0)
+    assert y1 - y0 == pytest.approx(5.0, rel=0.05)
+
+
+def test_text_1_mm_from_an_opening_fails_the_rule(geom: Any, tmp_path: Path) -> None:
+    # The hole's right side is at x = 34; "HELL" starts with a straight H at x = 35.
+    body = 'text = "HELL"\nx = 35.0\ny = 18.0\nheight = 4.0'
+    result, dxf = run(geom, tmp_path, PANEL + text(body))
+    assert result.code == 1
+    assert "text_clearance" in result.out + result.err
+    assert not dxf.exists()
+    report = json.loads((dxf.parent / "p-report.json").read_text())
+    [v] = [v for v in report["violations"] if v["rule"] == "text_clearance"]
+    assert v["entries"] == ["text[0]", "hole[0]"]
+    assert v["figures"]["clearance"] == pytest.approx(1.0, abs=1e-9)
+    assert v["figures"]["min_clearance"] == 2.0
+
+
+def test_printed_text_keeps_3_mm(geom: Any, tmp_path: Path) -> None:
+    # 2.5 mm passes an engraving (2 mm) but not a print (3 mm, Tayda's figure).
+    body = 'text = "HELL"\nx = 36.5\ny = 18.0\nheight = 4.0'
+    assert run(geom, tmp_path, PANEL + text(body))[0].code == 0
+    printed = run(geom, tmp_path, PANEL + text(body + '\nprocess = "print"'), "print")[0]
+    assert printed.code == 1 and "text_clearance" in printed.out + printed.err
+
+
+def test_text_off_the_panel_fails(geom: Any, tmp_path: Path) -> None:
+    body = 'text = "POWER"\nx = 90.0\ny = 30.0\nheight = 5.0'
+    result, _ = run(geom, tmp_path, PANEL + text(body))
+    assert result.code == 1 and "text_off_sheet" in result.out + result.err
+
+
+def test_hole_legend_sits_centred_above(geom: Any, tmp_path: Path) -> None:
+    toml = PANEL + 'legend = "PWR"\nlegend_height = 3.5\n'
+    result, dxf = run(geom, tmp_path, toml)
+    assert result.code == 0, result.err
+    x0, y0, x1, y1 = extent(on(dxf, "ENGRAVE"))
+    # Centred on the hole; lowest point 2 mm (engrave clearance) + 1 mm over its top (24).
+    assert (x0 + x1) / 2 == pytest.approx(30.0, abs=1e-9)
+    assert y0 == pytest.approx(27.0, abs=1e-9)
+    assert y1 - y0 == pytest.approx(3.5, abs=1e-9)
+
+
+def test_array_legends_one_per_part(geom: Any, tmp_path: Path) -> None:
+    toml = """
+[panel]
+width = 200.0
+height = 80.0
+sheet = 1.5
+process = "laser"
+shop_tolerance = 0.05
+
+[[array]]
+part = "770-744/064-000"
+x = 50.0
+y = 30.0
+cols = 2
+rows = 1
+pitch_x = 70.0
+legend = ["IN", "OUT"]
+legend_process = "print"
+"""
+    result, dxf = run(geom, tmp_path, toml)
+    assert result.code == 0, result.err
+    report = json.loads((dxf.parent / "p-report.json").read_text())
+    texts = {t["entry"]: t for t in report["texts"]}
+    assert texts["array[0][r0,c0].legend"]["text"] == "IN"
+    assert texts["array[0][r0,c1].legend"]["text"] == "OUT"
+    loops = on(dxf, "PRINT")
+    assert all(e.closed for e in loops)
+    left = [e for e in loops if extent([e])[2] < 85.0]
+    right = [e for e in loops if extent([e])[0] > 85.0]
+    assert (extent(left)[0] + extent(left)[2]) / 2 == pytest.approx(50.0, abs=1e-9)
+    assert (extent(right)[0] + extent(right)[2]) / 2 == pytest.approx(120.0, abs=1e-9)
+
+
+def test_same_input_same_bytes(geom: Any, tmp_path: Path) -> None:
+    toml = PANEL + 'legend = "PWR"\n' + text('text = "Mains 230V~"\nx = 5\ny = 50\nheight = 3')
+    toml += text('text = "Gain"\nx = 60\ny = 50\nheight = 3\nprocess = "print"')
+    first = run(geom, tmp_path, toml, "a")[1]
+    second = run(geom, tmp_path, toml, "b")[1]
+    assert first.read_bytes() == second.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "problem"),
+    [
+        ('text = "POWER"\nx = 5\ny = 5\nheight = 3\nalign = "top"', "text[0].align", "not a known"),
+        ('text = "Ω"\nx = 5\ny = 5\nheight = 3', "text[0].text", "which the fonts do not draw"),
+        ('text = "A"\nx = 5\ny = 5\nheight = 0', "text[0].height", ""),
+        ('text = "A"\nx = 5\ny = 5\nheight = 3\nprocess = "paint"', "text[0].process", ""),
+    ],
+)
+def test_bad_text_is_one_line_exit_2(
+    geom: Any, tmp_path: Path, body: str, field: str, problem: str
+) -> None:
+    result, dxf = run(geom, tmp_path, PANEL + text(body))
+    assert result.code == 2
+    [line] = result.err.strip().splitlines()
+    assert line.startswith(f"geom: {tmp_path / 'p.toml'}:{field}: ") and problem in line
+    assert not dxf.parent.exists() or not any(dxf.parent.iterdir())
+
+
+def test_lint_refuses_live_text_and_open_print() -> None:
+    doc = ezdxf.new()
+    doc.modelspace().add_text("POWER", dxfattribs={"layer": "ENGRAVE"})
+    with pytest.raises(LintError, match="TEXT on layer ENGRAVE"):
+        check(doc, "t.dxf")
+    doc = ezdxf.new()
+    doc.modelspace().add_lwpolyline([(0, 0), (1, 0), (1, 1)], dxfattribs={"layer": "PRINT"})
+    with pytest.raises(LintError, match="not a closed outline"):
+        check(doc, "t.dxf")
+    doc = ezdxf.new()
+    doc.modelspace().add_lwpolyline([(0, 0), (1, 0), (1, 1)], dxfattribs={"layer": "ENGRAVE"})
+    check(doc, "t.dxf")  # an open stroke is what an engraver follows
