@@ -121,7 +121,7 @@ def test_printed_power_is_closed_loops_on_print(geom: Any, tmp_path: Path) -> No
     # P, W, E, R and the O's two rings: at least 6 loops; a round O overshoots the cap
     # and base lines by a few per cent, as a typeface's round letters do.
     assert len(loops) >= 6
-    x0, y0, x1, y1 = extent(loops)
+    x0, y0, _x1, y1 = extent(loops)
     assert x0 == pytest.approx(50.0, abs=1e-9)
     assert y0 == pytest.approx(30.0, abs=0.03 * 5.0)
     assert y1 - y0 == pytest.approx(5.0, rel=0.05)
@@ -238,3 +238,13 @@ def test_lint_refuses_live_text_and_open_print() -> None:
     doc = ezdxf.new()
     doc.modelspace().add_lwpolyline([(0, 0), (1, 0), (1, 1)], dxfattribs={"layer": "ENGRAVE"})
     check(doc, "t.dxf")  # an open stroke is what an engraver follows
+
+
+def test_drawing_shows_the_text_as_written(geom: Any, tmp_path: Path) -> None:
+    toml = PANEL + 'legend = "PWR"\n' + text('text = "Gain"\nx = 60\ny = 40\nheight = 3')
+    toml += text('text = "Out"\nx = 60\ny = 20\nheight = 3\nprocess = "print"')
+    result, dxf = run(geom, tmp_path, toml)
+    assert result.code == 0, result.err
+    drawing = dxf.parent / "p-panel-drawing.dxf"
+    for layer in ("ENGRAVE", "PRINT"):
+        assert sorted(points(on(drawing, layer))) == sorted(points(on(dxf, layer)))
