@@ -29,7 +29,7 @@ from geom.dxf.layers import (
 from geom.dxf.writer import add_contour, add_lettering, write_document
 from geom.model.contour import Circle, CircleNotch, Vertex
 from geom.model.layout import Placement
-from geom.model.lettering import Lettering
+from geom.model.lettering import Lettering, Process
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.panel_view import HoleView, PanelView, SlotView
 from geom.model.units import band, mm
@@ -179,7 +179,7 @@ def dxf_lettering(doc: Any) -> list[Lettering]:
             path = tuple((float(x), float(y)) for x, y in e.get_points("xy"))
         else:
             path = tuple((float(v.dxf.location[0]), float(v.dxf.location[1])) for v in e.vertices)
-        process = "print" if layer == PRINT_LAYER else "engrave"
+        process: Process = "print" if layer == PRINT_LAYER else "engrave"
         out.append(Lettering("", "", 0.0, 0.0, 0.0, 0, "", process, (path,)))
     return out
 
