@@ -4,7 +4,8 @@
 built or written: the outline, sheet, coating, masking, process and shop, rule overrides,
 what the shop's drawing states (material, finish, general tolerance, notes), every placed
 part (from ``[[place]]`` and expanded ``[[array]]`` entries) with the cut drawn for this
-panel's sheet and coating, every plain hole and every slot, each with its optional label.
+panel's sheet and coating, every plain hole and every slot, each with its optional label
+and legend, and every text (geom.panel.texts).
 A bad value raises `InputError`
 ``<file>:<entry>.<field>: <value> is <problem>; allowed <range>``. All sizes in mm.
 """
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
-from geom.data.checked import Table, allowed_range, number, read_toml
+from geom.data.checked import Table, allowed_range, number, quarter_turn, read_toml
 from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM
 from geom.data.templates import Catalog, load_catalog
 from geom.errors import GeomDeprecationWarning, InputError
@@ -575,18 +576,7 @@ class Entry(Table):
 
     def rotation(self, key: str = "rotation") -> int:
         """Degrees counter-clockwise, a multiple of 90 in -360 .. 360; returned as 0..270."""
-        raw = self.get(key, required=False)
-        if raw is None:
-            return 0
-        allowed = "0, 90, 180 or 270 (a multiple of 90 in -360 .. 360)"
-        if isinstance(raw, str):
-            raise self.error(key, raw, "not a number", allowed)
-        value = number(
-            self.where, self.path(key), raw, -360.0, 360.0, low_open=False, unit="degrees"
-        )
-        if value % 90:
-            raise self.error(key, raw, "not a multiple of 90 degrees", allowed)
-        return int(value) % 360
+        return quarter_turn(self, key)
 
     def label(self) -> str:
         """An optional `label`: one line of 1 to MAX_LABEL characters ("" when absent)."""

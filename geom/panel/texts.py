@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from geom.data.checked import Table, number
+from geom.data.checked import Table, quarter_turn
 from geom.model.fit import Fit
 from geom.model.layout import Placement
 from geom.model.lettering import (
@@ -51,7 +51,7 @@ def read_texts(top: Table, bounds: tuple[float, float]) -> list[Lettering]:
         x = entry.must_number("x", 0.0, bounds[0], low_open=False)
         y = entry.must_number("y", 0.0, bounds[1], low_open=False)
         height = entry.must_number("height", 0.0, MAX_HEIGHT_MM)
-        rotation = _rotation(entry)
+        rotation = quarter_turn(entry)
         align = _align(entry)
         process = _process(entry, "process")
         entry.done()
@@ -146,19 +146,3 @@ def _align(entry: Table) -> str:
         allowed = " or ".join(f'"{h}"' for h in HORIZONTAL) + ', each optionally + " middle"'
         raise entry.error("align", raw, "not a known alignment", allowed)
     return full
-
-
-def _rotation(entry: Table) -> int:
-    """Degrees counter-clockwise, a multiple of 90 in -360 .. 360; returned as 0..270."""
-    raw = entry.get("rotation", required=False)
-    if raw is None:
-        return 0
-    allowed = "0, 90, 180 or 270 (a multiple of 90 in -360 .. 360)"
-    if isinstance(raw, str):
-        raise entry.error("rotation", raw, "not a number", allowed)
-    value = number(
-        entry.where, entry.path("rotation"), raw, -360.0, 360.0, low_open=False, unit="degrees"
-    )
-    if value % 90:
-        raise entry.error("rotation", raw, "not a multiple of 90 degrees", allowed)
-    return int(value) % 360
