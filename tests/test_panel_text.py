@@ -248,3 +248,51 @@ def test_drawing_shows_the_text_as_written(geom: Any, tmp_path: Path) -> None:
     drawing = dxf.parent / "p-panel-drawing.dxf"
     for layer in ("ENGRAVE", "PRINT"):
         assert sorted(points(on(drawing, layer))) == sorted(points(on(dxf, layer)))
+
+
+BENT = """
+[panel]
+width = 200.0
+height = 80.0
+sheet = 1.5
+process = "laser"
+
+[[flange]]
+edge = "bottom"
+height = 40.0
+angle = 90.0
+direction = "down"
+
+[[text]]
+text = "BASE"
+x = 100.0
+y = 40.0
+height = 5.0
+align = "center"
+"""
+
+
+def test_bent_panel_engraves_on_the_flat_pattern(geom: Any, tmp_path: Path) -> None:
+    path = tmp_path / "b.toml"
+    path.write_text(BENT)
+    result = geom("panel", path, "-o", tmp_path / "out")
+    assert result.code == 0, result.err
+    flat = tmp_path / "out" / "b-flat.dxf"
+    x0, y0, x1, y1 = extent(on(flat, "ENGRAVE"))
+    # The base's frame is the flat pattern's, moved up by the developed flange (no side
+    # flanges: x unchanged); a cap height of 5 mm.
+    assert (x0 + x1) / 2 == pytest.approx(100.0, abs=1e-9)
+    assert y1 - y0 == pytest.approx(5.0, abs=1e-9)
+    no_live_text(flat)
+    drawing = tmp_path / "out" / "b-flat-drawing.dxf"
+    assert sorted(points(on(drawing, "ENGRAVE"))) == sorted(points(on(flat, "ENGRAVE")))
+
+
+def test_text_over_a_bend_fails(geom: Any, tmp_path: Path) -> None:
+    path = tmp_path / "b.toml"
+    path.write_text(BENT + text('text = "LOW"\nface = "bottom"\nx = 20\ny = 0.5\nheight = 4'))
+    result = geom("panel", path, "-o", tmp_path / "out")
+    assert result.code == 1
+    report = json.loads((tmp_path / "out" / "b-report.json").read_text())
+    [v] = [v for v in report["violations"] if v["entries"] == ["text[1]"]]
+    assert v["rule"] == "bend.zone" and v["faces"] == ["bottom"]

@@ -251,12 +251,8 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
     slots = read_slots(
         top, (width, height), face_bounds(bends), len(places) + len(holes), slot_on_sheet
     )
-    texts = read_texts(top, (width, height))
-    texts += legends(places, fits, [(h.entry, h.x, h.y, h.diameter, h.legend) for h in holes])
-    if bends is not None and texts:
-        raise top.error(
-            texts[0].entry, texts[0].text, "text on a bent panel", "text on a flat panel only"
-        )
+    texts = read_texts(top, lambda entry: _face_of(entry, face_bounds(bends), (width, height)))
+    texts += legends(places, fits, holes)
     top.done()
     unique_labels(top, [*places, *holes, *slots])
 
@@ -432,7 +428,7 @@ def read_openings(
 
 
 def _face_of(
-    entry: Entry, faces: Mapping[str, tuple[float, float]] | None, bounds: tuple[float, float]
+    entry: Table, faces: Mapping[str, tuple[float, float]] | None, bounds: tuple[float, float]
 ) -> tuple[str, float, float]:
     """The entry's face ("base" on a flat panel) and the x, y range of its frame (mm)."""
     if not faces:

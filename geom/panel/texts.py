@@ -8,8 +8,8 @@ than its process's text clearance above the top of what the opening shows on the
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, cast
 
 from geom.data.checked import Table, quarter_turn
 from geom.model.fit import Fit
@@ -38,8 +38,30 @@ LEGEND_GAP_MM = 1.0
 """Room a legend keeps beyond the text clearance, so float noise never breaks the rule."""
 
 
-def read_texts(top: Table, bounds: tuple[float, float]) -> list[Lettering]:
-    """Every ``[[text]]``: `text`, `x`, `y` within `bounds` (the outline), `height` (cap
+class Hole(Protocol):
+    """What a legend needs of a plain hole (geom.panel.model.Hole)."""
+
+    @property
+    def entry(self) -> str: ...
+    @property
+    def x(self) -> float: ...
+    @property
+    def y(self) -> float: ...
+    @property
+    def diameter(self) -> float: ...
+    @property
+    def face(self) -> str: ...
+    @property
+    def legend(self) -> Legend | None: ...
+
+
+FaceOf = Callable[[Table], tuple[str, float, float]]
+"""An entry's face and the x, y range of its frame (mm): "base" and the outline on a flat
+panel; on a bent panel the entry's `face`."""
+
+
+def read_texts(top: Table, face_of: FaceOf) -> list[Lettering]:
+    """Every ``[[text]]``: `text`, `x`, `y` within its face (`face_of`), `height` (cap
     height), optional `rotation` (a multiple of 90), `align` and `process`."""
     raws = top.array("text")
     if len(raws) > MAX_TEXTS:
@@ -48,8 +70,9 @@ def read_texts(top: Table, bounds: tuple[float, float]) -> list[Lettering]:
     for i, raw in enumerate(raws):
         entry = Table(raw, top.where, top.path(f"text[{i}]."))
         text = _words(entry, "text")
-        x = entry.must_number("x", 0.0, bounds[0], low_open=False)
-        y = entry.must_number("y", 0.0, bounds[1], low_open=False)
+        face, x_max, y_max = face_of(entry)
+        x = entry.must_number("x", 0.0, x_max, low_open=False)
+        y = entry.must_number("y", 0.0, y_max, low_open=False)
         height = entry.must_number("height", 0.0, MAX_HEIGHT_MM)
         rotation = quarter_turn(entry)
         align = _align(entry)
@@ -57,7 +80,9 @@ def read_texts(top: Table, bounds: tuple[float, float]) -> list[Lettering]:
         entry.done()
         name = top.path(f"text[{i}]")
         out.append(
-            letter(name, text, x, y, height, rotation=rotation, align=align, process=process)
+            letter(
+                name, text, x, y, height, rotation=rotation, align=align, process=process, face=face
+            )
         )
     return out
 
@@ -93,10 +118,10 @@ def read_legends(entry: Table, count: int = 1) -> list[Legend | None]:
 def legends(
     places: Sequence[Placement],
     fits: Mapping[str, Fit],
-    holes: Sequence[tuple[str, float, float, float, Legend | None]],
+    holes: Sequence[Hole],
 ) -> list[Lettering]:
-    """The legend of each part (file order), then of each hole (entry, x, y, diameter,
-    legend), placed by the module's rule."""
+    """The legend of each part (file order), then of each hole, placed by the module's
+    rule in the opening's face."""
     out: list[Lettering] = []
     for p in places:
         if p.legend is not None:
@@ -104,15 +129,17 @@ def legends(
             tall = max(
                 cut.width if p.turned else cut.height, mount.width if p.turned else mount.height
             )
-            out.append(_above(f"{p.entry}.legend", p.legend, p.x, p.y + tall / 2))
-    for entry, x, y, diameter, legend in holes:
-        if legend is not None:
-            out.append(_above(f"{entry}.legend", legend, x, y + diameter / 2))
+            out.append(_above(f"{p.entry}.legend", p.legend, p.x, p.y + tall / 2, p.face))
+    for h in holes:
+        if h.legend is not None:
+            out.append(_above(f"{h.entry}.legend", h.legend, h.x, h.y + h.diameter / 2, h.face))
     return out
 
 
-def _above(name: str, legend: Legend, x: float, top: float) -> Lettering:
-    t = letter(name, legend.text, x, top, legend.height, align="center", process=legend.process)
+def _above(name: str, legend: Legend, x: float, top: float, face: str) -> Lettering:
+    t = letter(
+        name, legend.text, x, top, legend.height, align="center", process=legend.process, face=face
+    )
     if not t.paths:
         return t
     lowest = top + CLEARANCES[legend.process].value + LEGEND_GAP_MM
