@@ -296,3 +296,14 @@ def test_text_over_a_bend_fails(geom: Any, tmp_path: Path) -> None:
     report = json.loads((tmp_path / "out" / "b-report.json").read_text())
     [v] = [v for v in report["violations"] if v["entries"] == ["text[1]"]]
     assert v["rule"] == "bend.zone" and v["faces"] == ["bottom"]
+
+
+@pytest.mark.parametrize("extra", ['legend = "X"\n', '\n[[text]]\ntext = "A"\nx = 1\ny = 1\n'])
+def test_a_cut_layout_takes_no_text_yet(tmp_path: Path, extra: str) -> None:
+    from geom.errors import InputError
+    from geom.panel.cut_layout import load_cut_layout
+
+    path = tmp_path / "lid.toml"
+    path.write_text('[face]\nselect = ">Z"\n\n[[hole]]\nx = 10\ny = 10\ndiameter = 5\n' + extra)
+    with pytest.raises(InputError, match="not a known field"):
+        load_cut_layout(path)

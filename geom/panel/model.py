@@ -231,6 +231,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         hole_on_sheet,
         face_bounds(bends),
         labelled=True,
+        legends=True,
     )
 
     def slot_on_sheet(entry: Entry, slot: Slot) -> None:
@@ -329,6 +330,7 @@ def read_openings(
     faces: Mapping[str, tuple[float, float]] | None = None,
     *,
     labelled: bool = False,
+    legends: bool = False,
 ) -> tuple[list[Placed], list[Hole]]:
     """Every ``[[place]]``, expanded ``[[array]]`` and ``[[hole]]`` of a panel file or a
     cut layout: x, y (mm) within `bounds`, one template per part id (a template path is
@@ -337,7 +339,8 @@ def read_openings(
     `faces` (a bent panel: face name to its x, y range), each entry may name its `face`
     and its x, y lie in that face's frame. `labelled`: each entry may carry a `label` (an
     array's is a prefix, numbered from 1 row by row: the row at y left to right, then the
-    one above; pitches are > 0)."""
+    one above; pitches are > 0). `legends`: each entry may carry a `legend`
+    (geom.panel.texts.read_legends; a panel file's, not yet a cut layout's)."""
 
     def face_of(entry: Entry) -> tuple[str, float, float]:
         return _face_of(entry, faces, bounds)
@@ -378,7 +381,7 @@ def read_openings(
         y = entry.must_number("y", 0.0, height, low_open=False)
         rotation = entry.rotation()
         label = entry.label() if labelled else ""
-        legend = read_legends(entry)[0] if labelled else None
+        legend = read_legends(entry)[0] if legends else None
         entry.done()
         add(entry, Placed(top.path(f"place[{i}]"), part, x, y, rotation, face, label, legend))
 
@@ -394,7 +397,7 @@ def read_openings(
         pitch_y = entry.number("pitch_y", 0.0, MAX_PANEL_MM, required=rows > 1) or 0.0
         rotation = entry.rotation()
         prefix = entry.label() if labelled else ""
-        legend_of = read_legends(entry, cols * rows) if labelled else [None] * (cols * rows)
+        legend_of = read_legends(entry, cols * rows) if legends else [None] * (cols * rows)
         entry.done()
         if cols * rows + len(places) + len(holes) > MAX_OPENINGS:
             raise entry.error(
@@ -418,7 +421,7 @@ def read_openings(
         y = entry.must_number("y", 0.0, height, low_open=False)
         diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
         label = entry.label() if labelled else ""
-        legend = read_legends(entry)[0] if labelled else None
+        legend = read_legends(entry)[0] if legends else None
         entry.done()
         hole = Hole(top.path(f"hole[{i}]"), x, y, diameter, face, label, legend)
         check_hole(entry, hole)
