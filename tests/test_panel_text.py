@@ -307,3 +307,27 @@ def test_a_cut_layout_takes_no_text_yet(tmp_path: Path, extra: str) -> None:
     path.write_text('[face]\nselect = ">Z"\n\n[[hole]]\nx = 10\ny = 10\ndiameter = 5\n' + extra)
     with pytest.raises(InputError, match="not a known field"):
         load_cut_layout(path)
+
+
+def test_two_texts_over_each_other_fail(geom: Any, tmp_path: Path) -> None:
+    toml = PANEL + text('text = "GAIN"\nx = 60\ny = 40\nheight = 5')
+    toml += text('text = "TONE"\nx = 62\ny = 42\nheight = 5')
+    result, _ = run(geom, tmp_path, toml)
+    assert result.code == 1
+    report = json.loads((tmp_path / "out" / "p-report.json").read_text())
+    [v] = report["violations"]
+    assert v["rule"] == "text_clearance" and v["entries"] == ["text[0]", "text[1]"]
+
+
+def test_r12_and_explode_keep_text_as_polylines(geom: Any, tmp_path: Path) -> None:
+    toml = PANEL + text('text = "Gain"\nx = 60\ny = 40\nheight = 3')
+    toml += text('text = "Out"\nx = 60\ny = 20\nheight = 3\nprocess = "print"')
+    path = tmp_path / "p.toml"
+    path.write_text(toml)
+    out = tmp_path / "out"
+    result = geom("panel", path, "-o", out, "--dxf-version", "r12", "--explode")
+    assert result.code == 0, result.err
+    dxf = out / "p-panel.dxf"
+    assert {e.dxftype() for e in on(dxf, "ENGRAVE")} == {"POLYLINE"}
+    assert all(e.dxftype() == "POLYLINE" and e.is_closed for e in on(dxf, "PRINT"))
+    assert {e.dxftype() for e in on(dxf, "CUT")} <= {"LINE", "ARC", "CIRCLE"}

@@ -692,8 +692,8 @@ def _texts(
     plan: Plan, texts: list[Lettering], ops: list[Opening], flanges: list[Solid]
 ) -> list[Violation]:
     """Each text (its ink box) on the sheet, at least its process's clearance
-    (lettering.CLEARANCES) from every opening's exact shape, and not under a part's
-    flange, where nobody would see it."""
+    (lettering.CLEARANCES) from every opening's exact shape, not under a part's flange,
+    where nobody would see it, and not over another text."""
     if not texts:
         return []
     out: list[Violation] = []
@@ -720,13 +720,19 @@ def _texts(
         others.append(Opening(p.entry, x0 + w / 2, y0 + h / 2, w, h, 0.0, p.face, "flange"))
     n = len(texts)
     widest = max(CLEARANCES[t.process].value for t in texts)
-    for i, j in near_pairs([b.box for b in boxes] + [o.box for o in others], widest):
-        if i >= n or j < n:
+    every = boxes + others
+    for i, j in near_pairs([o.box for o in every], widest):
+        if i >= n:
             continue
-        t, o = texts[i], others[j - n]
+        t, o = texts[i], every[j]
         g = gap(boxes[i], o)
         rule = CLEARANCES[t.process]
-        if o.kind == "flange" and g < -EPS_MM:
+        at = (texts[j].x, texts[j].y) if j < n else (o.x, o.y)
+        if o.kind == "text" and g < -EPS_MM:
+            text = f'overlaps {o.entry} ("{texts[j].text}")'
+        elif o.kind == "text":
+            continue
+        elif o.kind == "flange" and g < -EPS_MM:
             text = f"lies under the flange of {o.entry}, hidden"
         elif o.kind != "flange" and g < rule.value - EPS_MM:
             text = (
@@ -742,8 +748,8 @@ def _texts(
                 Rule.TEXT_CLEARANCE,
                 f'{t.entry} ("{t.text}") {text}',
                 (t.entry, o.entry),
-                ((t.x, t.y), (o.x, o.y)),
-                {"clearance": g, "min_clearance": rule.value},
+                ((t.x, t.y), at),
+                {"clearance": g, "min_clearance": 0.0 if j < n else rule.value},
                 (t.face, o.face),
             )
         )
