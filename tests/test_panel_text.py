@@ -331,3 +331,15 @@ def test_r12_and_explode_keep_text_as_polylines(geom: Any, tmp_path: Path) -> No
     assert {e.dxftype() for e in on(dxf, "ENGRAVE")} == {"POLYLINE"}
     assert all(e.dxftype() == "POLYLINE" and e.is_closed for e in on(dxf, "PRINT"))
     assert {e.dxftype() for e in on(dxf, "CUT")} <= {"LINE", "ARC", "CIRCLE"}
+
+
+def test_the_file_sets_the_text_clearance(geom: Any, tmp_path: Path) -> None:
+    toml = PANEL.replace('process = "laser"', 'process = "laser"\nmin_text_clearance = 0.5')
+    toml += 'legend = "PWR"\n' + text('text = "HELL"\nx = 35.0\ny = 12.0\nheight = 4.0')
+    result, dxf = run(geom, tmp_path, toml)
+    assert result.code == 0, result.err  # 1 mm from the hole, 0.5 mm asked
+    report = json.loads((dxf.parent / "p-report.json").read_text())
+    assert report["rules_mm"]["text_clearance_engrave"] == 0.5
+    assert report["rules_mm"]["text_clearance_print_source"] == "panel.min_text_clearance"
+    legend = [e for e in on(dxf, "ENGRAVE") if extent([e])[1] > 24.0]
+    assert extent(legend)[1] == pytest.approx(24.0 + 0.5 + 1.0, abs=1e-9)

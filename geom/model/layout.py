@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal, Protocol
@@ -37,7 +37,7 @@ from geom.model.bend import Box3, Frame3, box_in, penetration
 from geom.model.conditions import Conditions
 from geom.model.contour import circle_of
 from geom.model.fit import Fit, evaluate
-from geom.model.lettering import CLEARANCES, Legend, Lettering
+from geom.model.lettering import CLEARANCES, Clearance, Legend, Lettering, Process
 from geom.model.part import Part
 from geom.model.tolerance import Size
 from geom.model.units import mm
@@ -350,6 +350,8 @@ class Plan:
     violations: list[Violation] = field(default_factory=list)
     texts: tuple[Lettering, ...] = ()
     """Engraved and printed text (geom.model.lettering): kept clear of openings."""
+    clearances: Mapping[Process, Clearance] = field(default_factory=lambda: dict(CLEARANCES))
+    """The text clearance by process."""
 
     def at(self, k: int) -> tuple[float, float]:
         p = self.placements[k]
@@ -362,6 +364,7 @@ def plan(
     conditions: Conditions,
     kernel: Kernel | None = None,
     texts: Sequence[Lettering] = (),
+    clearances: Mapping[Process, Clearance] = CLEARANCES,
 ) -> Plan:
     """Every part's fit and every rule of `surface` (see the module's docstring), in a
     fixed order: fits (by part id), each face's rules (face order), parts colliding
@@ -386,6 +389,7 @@ def plan(
         (*part_openings(places, fits), *surface.openings()),
         tuple(found_solids),
         texts=tuple(texts),
+        clearances=clearances,
     )
     out = result.violations
     out += _fit_rules(result)
@@ -692,7 +696,7 @@ def _texts(
     plan: Plan, texts: list[Lettering], ops: list[Opening], flanges: list[Solid]
 ) -> list[Violation]:
     """Each text (its ink box) on the sheet, at least its process's clearance
-    (lettering.CLEARANCES) from every opening's exact shape, not under a part's flange,
+    (`plan.clearances`) from every opening's exact shape, not under a part's flange,
     where nobody would see it, and not over another text."""
     if not texts:
         return []
@@ -719,14 +723,14 @@ def _texts(
         w, h = x1 - x0, y1 - y0
         others.append(Opening(p.entry, x0 + w / 2, y0 + h / 2, w, h, 0.0, p.face, "flange"))
     n = len(texts)
-    widest = max(CLEARANCES[t.process].value for t in texts)
+    widest = max(plan.clearances[t.process].value for t in texts)
     every = boxes + others
     for i, j in near_pairs([o.box for o in every], widest):
         if i >= n:
             continue
         t, o = texts[i], every[j]
         g = gap(boxes[i], o)
-        rule = CLEARANCES[t.process]
+        rule = plan.clearances[t.process]
         at = (texts[j].x, texts[j].y) if j < n else (o.x, o.y)
         if o.kind == "text" and g < -EPS_MM:
             text = f'overlaps {o.entry} ("{texts[j].text}")'

@@ -45,7 +45,13 @@ from geom.model.layout import (
 from geom.model.tolerance import Size
 from geom.model.units import mm
 from geom.panel.flanges import Bends
-from geom.panel.layout import FlatSheet, conditions_of, plain_openings, rules_for
+from geom.panel.layout import (
+    FlatSheet,
+    conditions_of,
+    plain_openings,
+    rules_for,
+    text_clearances,
+)
 from geom.panel.model import Panel, edge_distance
 
 CUT_SOURCE = "default 2.5 t + r: PTC Creo sheet-metal design rule MIN_CUT_TO_BEND"
@@ -196,7 +202,13 @@ def plan_bent(panel: Panel) -> Plan:
     """The bent panel's plan: fits, each face's rules, parts colliding across faces, the
     bend rules, the folded part's collisions with the sheet (in that order)."""
     bends_of(panel)
-    return plan(BentSheet(panel), panel.places, conditions_of(panel), texts=panel.texts)
+    return plan(
+        BentSheet(panel),
+        panel.places,
+        conditions_of(panel),
+        texts=panel.texts,
+        clearances=text_clearances(panel),
+    )
 
 
 def check_bent(panel: Panel) -> list[Violation]:

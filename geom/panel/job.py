@@ -40,7 +40,7 @@ from geom.model.part import Part
 from geom.model.report import fit_report, no_way_out_report, ways_out_report, with_forced
 from geom.model.units import band, mm
 from geom.output import OutputSet, Verdict, decide, opened
-from geom.panel.layout import check_layout, rules_for
+from geom.panel.layout import check_layout, rules_for, text_clearances
 from geom.panel.model import Panel, Placed, Slot
 from geom.panel.ways_out import panel_advice
 
@@ -424,6 +424,11 @@ def panel_report(
             "min_web_source": rules.web_source,
             "min_edge": rules.min_edge,
             "min_edge_source": rules.edge_source,
+            **{
+                f"text_clearance_{process}{key}": value
+                for process, c in text_clearances(panel).items()
+                for key, value in (("", c.value), ("_source", c.source))
+            },
         },
         "counts": {
             "cutouts": len(panel.places),

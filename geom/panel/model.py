@@ -137,6 +137,9 @@ class Panel:
     """Free notes for the shop, each one line."""
     texts: tuple[Lettering, ...] = ()
     """Every ``[[text]]`` entry, then every legend (geom.panel.texts)."""
+    min_text_clearance: float | None = None
+    """User override of the text clearance of both processes (None: the defaults,
+    geom.model.lettering.CLEARANCES)."""
 
     def cut(self, placed: Placed) -> Shape:
         """The drawn cutout of a placed part, before its rotation."""
@@ -177,6 +180,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
     conditions = Conditions(sheet, coating, masked, target, shop)
     min_web = panel.number("min_web", 0.0, MAX_RULE_MM, low_open=False, required=False)
     min_edge = panel.number("min_edge", 0.0, MAX_RULE_MM, low_open=False, required=False)
+    text_gap = panel.number("min_text_clearance", 0.0, MAX_RULE_MM, low_open=False, required=False)
     material = panel.text("material", required=False)
     finish = panel.text("finish", required=False)
     general_tolerance = panel.text("general_tolerance", required=False)
@@ -253,7 +257,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         top, (width, height), face_bounds(bends), len(places) + len(holes), slot_on_sheet
     )
     texts = read_texts(top, lambda entry: _face_of(entry, face_bounds(bends), (width, height)))
-    texts += legends(places, fits, holes)
+    texts += legends(places, fits, holes, text_gap)
     top.done()
     unique_labels(top, [*places, *holes, *slots])
 
@@ -281,6 +285,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         general_tolerance=general_tolerance,
         notes=notes,
         texts=tuple(texts),
+        min_text_clearance=text_gap,
     )
 
 

@@ -119,9 +119,11 @@ def legends(
     places: Sequence[Placement],
     fits: Mapping[str, Fit],
     holes: Sequence[Hole],
+    clearance: float | None = None,
 ) -> list[Lettering]:
     """The legend of each part (file order), then of each hole, placed by the module's
-    rule in the opening's face."""
+    rule in the opening's face; `clearance`: the file's text clearance (None: the
+    process's default)."""
     out: list[Lettering] = []
     for p in places:
         if p.legend is not None:
@@ -129,20 +131,25 @@ def legends(
             tall = max(
                 cut.width if p.turned else cut.height, mount.width if p.turned else mount.height
             )
-            out.append(_above(f"{p.entry}.legend", p.legend, p.x, p.y + tall / 2, p.face))
+            top = p.y + tall / 2
+            out.append(_above(f"{p.entry}.legend", p.legend, p.x, top, p.face, clearance))
     for h in holes:
         if h.legend is not None:
-            out.append(_above(f"{h.entry}.legend", h.legend, h.x, h.y + h.diameter / 2, h.face))
+            top = h.y + h.diameter / 2
+            out.append(_above(f"{h.entry}.legend", h.legend, h.x, top, h.face, clearance))
     return out
 
 
-def _above(name: str, legend: Legend, x: float, top: float, face: str) -> Lettering:
+def _above(
+    name: str, legend: Legend, x: float, top: float, face: str, clearance: float | None
+) -> Lettering:
     t = letter(
         name, legend.text, x, top, legend.height, align="center", process=legend.process, face=face
     )
     if not t.paths:
         return t
-    lowest = top + CLEARANCES[legend.process].value + LEGEND_GAP_MM
+    keep = CLEARANCES[legend.process].value if clearance is None else clearance
+    lowest = top + keep + LEGEND_GAP_MM
     return moved(t, 0.0, lowest - t.box[1])
 
 
