@@ -12,6 +12,8 @@ from typing import Any
 
 import ezdxf
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geom.dxf.lint import check
 from geom.errors import LintError
@@ -343,3 +345,35 @@ def test_the_file_sets_the_text_clearance(geom: Any, tmp_path: Path) -> None:
     assert report["rules_mm"]["text_clearance_print_source"] == "panel.min_text_clearance"
     legend = [e for e in on(dxf, "ENGRAVE") if extent([e])[1] > 24.0]
     assert extent(legend)[1] == pytest.approx(24.0 + 0.5 + 1.0, abs=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.text(st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=12).filter(
+        str.strip
+    ),
+    st.floats(0.5, 20),
+    st.sampled_from(["left", "center", "right", "left middle", "right middle"]),
+    st.sampled_from([0, 90, 180, 270]),
+    st.sampled_from(["engrave", "print"]),
+)
+def test_any_printable_text_lints_clean_where_align_puts_it(
+    words: str, height: float, align: str, rotation: int, process: str
+) -> None:
+    from geom.dxf.writer import add_lettering, new_document
+    from geom.model.lettering import letter
+
+    t = letter(
+        "text[0]", words, 50.0, 50.0, height, rotation=rotation, align=align, process=process
+    )
+    doc = new_document()
+    add_lettering(doc, [t])
+    check(doc, "t.dxf")  # strokes on ENGRAVE, closed loops on PRINT, nothing degenerate
+    # Turn the ink back upright about the reference point: the aligned side at x = 50.
+    back = {0: (1, 0, 0, 1), 90: (0, 1, -1, 0), 180: (-1, 0, 0, -1), 270: (0, -1, 1, 0)}
+    a, b, c, d = back[rotation]
+    xs = [50 + a * (x - 50) + b * (y - 50) for path in t.paths for x, y in path]
+    side = {"left": min(xs), "center": (min(xs) + max(xs)) / 2, "right": max(xs)}
+    assert side[align.split()[0]] == pytest.approx(50.0, abs=1e-9)
+    ys = [50 + c * (x - 50) + d * (y - 50) for path in t.paths for x, y in path]
+    assert max(ys) - min(ys) <= 2.0 * height  # descenders and accents stay near the line
