@@ -54,7 +54,10 @@ CLEARANCES: dict[Process, Clearance] = {
         "assumed, verify with the shop: Schaeffer's Front Panel Designer warns that the "
         "in-fill paint of an engraving next to an opening runs into it",
     ),
-    "print": Clearance(3.0, "Tayda Electronics' UV-printing guideline: artwork 3 mm from holes"),
+    "print": Clearance(
+        3.0,
+        "Tayda Electronics, UV Printing Service File Preparation Guide: artwork 3 mm from holes",
+    ),
 }
 """The text clearance rule's default by process."""
 
