@@ -377,3 +377,16 @@ def test_any_printable_text_lints_clean_where_align_puts_it(
     assert side[align.split()[0]] == pytest.approx(50.0, abs=1e-9)
     ys = [50 + c * (x - 50) + d * (y - 50) for path in t.paths for x, y in path]
     assert max(ys) - min(ys) <= 2.0 * height  # descenders and accents stay near the line
+
+
+def test_the_api_checks_and_writes_text_as_the_cli_does(tmp_path: Path) -> None:
+    from geom import api
+
+    path = tmp_path / "p.toml"
+    path.write_text(PANEL + text('text = "HELL"\nx = 35.0\ny = 18.0\nheight = 4.0'))
+    panel = api.load_panel(path)
+    assert [v.rule for v in api.check_panel(panel)] == ["text_clearance"]
+    path.write_text(PANEL + text('text = "HELL"\nx = 60.0\ny = 18.0\nheight = 4.0'))
+    files = api.build_panel(api.load_panel(path), tmp_path / "out")
+    assert files.ok and files.dxf is not None
+    assert extent(on(files.dxf, "ENGRAVE"))[:2] == pytest.approx((60.0, 18.0), abs=1e-9)
