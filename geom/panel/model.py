@@ -388,7 +388,9 @@ def read_openings(
         label = entry.label() if labelled else ""
         legend = read_legends(entry)[0] if legends else None
         entry.done()
-        add(entry, Placed(top.path(f"place[{i}]"), part, x, y, rotation, face, label, legend))
+        add(
+            entry, Placed(top.path(f"place[{i}]"), part, x, y, rotation, face, label, legend=legend)
+        )
 
     for i, raw in enumerate(top.array("array")):
         entry = Entry(raw, top.where, top.path(f"array[{i}]."))
@@ -417,7 +419,7 @@ def read_openings(
                 label = f"{prefix}{r * cols + c + 1}" if prefix else ""
                 at = (x + c * pitch_x, y + r * pitch_y)
                 legend = legend_of[r * cols + c]
-                add(entry, Placed(name, part, *at, rotation, face, label, legend))
+                add(entry, Placed(name, part, *at, rotation, face, label, legend=legend))
 
     for i, raw in enumerate(top.array("hole")):
         entry = Entry(raw, top.where, top.path(f"hole[{i}]."))
@@ -428,7 +430,7 @@ def read_openings(
         label = entry.label() if labelled else ""
         legend = read_legends(entry)[0] if legends else None
         entry.done()
-        hole = Hole(top.path(f"hole[{i}]"), x, y, diameter, face, label, legend)
+        hole = Hole(top.path(f"hole[{i}]"), x, y, diameter, face, label, legend=legend)
         check_hole(entry, hole)
         holes.append(hole)
         _count(entry, len(places) + len(holes), scope)
