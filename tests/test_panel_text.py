@@ -390,3 +390,20 @@ def test_the_api_checks_and_writes_text_as_the_cli_does(tmp_path: Path) -> None:
     files = api.build_panel(api.load_panel(path), tmp_path / "out")
     assert files.ok and files.dxf is not None
     assert extent(on(files.dxf, "ENGRAVE"))[:2] == pytest.approx((60.0, 18.0), abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "problem"),
+    [
+        ("legend_height = 3\n", "hole[0].legend_height", "given without a legend"),
+        ('legend = ["A", "B"]\n', "hole[0].legend", "a list of 2 texts for 1 opening"),
+        ('legend = "A"\nlegend_process = "paint"\n', "hole[0].legend_process", "not a known"),
+    ],
+)
+def test_bad_legend_is_one_line_exit_2(
+    geom: Any, tmp_path: Path, extra: str, field: str, problem: str
+) -> None:
+    result, _ = run(geom, tmp_path, PANEL + extra)
+    assert result.code == 2
+    [line] = result.err.strip().splitlines()
+    assert line.startswith(f"geom: {tmp_path / 'p.toml'}:{field}: ") and problem in line

@@ -104,8 +104,8 @@ def read_legends(entry: Table, count: int = 1) -> list[Legend | None]:
             raise entry.error(
                 "legend",
                 raw,
-                f"a list of {len(raw)} texts for {count} parts",
-                f"one text, or a list of {count} texts (one per part, in label order)",
+                f"a list of {len(raw)} texts for {count} opening{'s' if count > 1 else ''}",
+                f"one text, or a list of {count} (one per part of an array, in label order)",
             )
         items = Table({f"[{i}]": v for i, v in enumerate(raw)}, entry.where, entry.path("legend"))
         texts = [_words(items, f"[{i}]") for i in range(count)]
