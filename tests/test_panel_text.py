@@ -407,3 +407,20 @@ def test_bad_legend_is_one_line_exit_2(
     assert result.code == 2
     [line] = result.err.strip().splitlines()
     assert line.startswith(f"geom: {tmp_path / 'p.toml'}:{field}: ") and problem in line
+
+
+def test_serve_shows_the_text_the_dxf_holds(geom: Any, tmp_path: Path) -> None:
+    from geom.data.templates import load_catalog
+    from geom.serve.workspace import Workspace
+
+    toml = PANEL + 'legend = "PWR"\n' + text('text = "HELL"\nx = 35.0\ny = 18.0\nheight = 4.0')
+    assert run(geom, tmp_path, toml)[0].code == 1  # HELL is 1 mm from the hole
+    state = Workspace(tmp_path / "p.toml", load_catalog()).state()
+    assert [t["entry"] for t in state["texts"]] == ["text[0]", "hole[0].legend"]
+    assert [v["rule"] for v in state["violations"]] == ["text_clearance"]
+    drawn = [tuple(p) for t in state["texts"] for path in t["paths"] for p in path]
+    forced = geom("panel", tmp_path / "p.toml", "-o", tmp_path / "forced", "--force")
+    assert forced.code == 1
+    written = points(on(tmp_path / "forced" / "p-panel.dxf", "ENGRAVE"))
+    flat = [v for p in sorted(drawn) for v in p]
+    assert flat == pytest.approx([v for p in sorted(written) for v in p], abs=1e-9)
