@@ -215,3 +215,24 @@ def test_inline_circles_on_an_enclosure_face(geom: Callable[..., Run], tmp_path:
     (gripped,) = [c for c in checks["place[1]"] if c["name"] == "grip"]
     assert plain == {"name": "grip", "applies": False, "reason": plain["reason"]}
     assert gripped["ok"] is True and "finished plate 2.000 mm" in gripped["message"]
+
+
+def test_the_pots_body_in_the_assembly_is_its_can(geom: Callable[..., Run], tmp_path: Path) -> None:
+    """The assembly STEP's pot, read back with CadQuery: 16.0 mm across behind the plate
+    (the can, Bourns 0502) where its nut in front is 12 mm (assumed), reaching from its
+    nut's front (2 mm, assumed) down to 22 mm behind it (assumed depth): the 3D body is
+    the box the layout checks."""
+    cq = pytest.importorskip("cadquery")
+    apart = "".join(f'[[place]]\npart = "{POT}"\nx = {x}\ny = 30\n' for x in (40.0, 40.0 + CAN))
+    assert geom("panel", _panel(tmp_path, apart, "apart"), "-o", tmp_path / "o").code == 0
+    assy = cq.Assembly.importStep(str(tmp_path / "o" / "apart-assembly.step"))
+    bodies = [c.obj.moved(c.loc) for c in assy.children if c.name.startswith(POT)]
+    bodies.sort(key=lambda b: b.BoundingBox().center.x)
+    assert len(bodies) == 2
+    for x, body in zip((40.0, 40.0 + CAN), bodies, strict=True):
+        box = body.BoundingBox()
+        assert (box.xmin, box.xmax) == pytest.approx((x - CAN / 2, x + CAN / 2), abs=1e-6)
+        assert (box.zmin, box.zmax) == pytest.approx((2.0 - 22.0, 2.0), abs=1e-6)
+        front = body.intersect(cq.Solid.makeBox(100, 100, 2, cq.Vector(x - 50, -20, 0)))
+        fb = front.BoundingBox()
+        assert fb.xmax - fb.xmin == pytest.approx(12.0, abs=1e-6)
