@@ -236,3 +236,31 @@ def test_the_pots_body_in_the_assembly_is_its_can(geom: Callable[..., Run], tmp_
         front = body.intersect(cq.Solid.makeBox(100, 100, 2, cq.Vector(x - 50, -20, 0)))
         fb = front.BoundingBox()
         assert fb.xmax - fb.xmin == pytest.approx(12.0, abs=1e-6)
+
+
+def test_a_jack_on_the_front_reaching_the_footswitch_on_the_lid_collides(
+    geom: Callable[..., Run], tmp_path: Path
+) -> None:
+    """test_cut's box: lid (>Z, frame origin (-77, -47, 25)), front (<Y, frame origin
+    (-77, -50, -22), y up). The 3PDT at lid (77, 20): its body 17 x 17 (assumed) from the
+    wall's back (z 23) down to 25 + 14 - 42.15 = -3.15 (its front 14 above the lid, its
+    42.15 total height), x -8.5 .. 8.5, y -35.5 .. -18.5. The jack at front (77, 34):
+    its housing 18 x 20 (assumed) from the wall's back (y -48) in to -50 + 35 - 3 = -18,
+    x -9 .. 9, z 2 .. 22. The boxes' least push apart: along x 8.5 + 9 = 17.5, along y
+    -18 + 35.5 = 17.5, along z 22 + 3.15 = 25.15: 17.5 mm."""
+    layout = tmp_path / "fsjack.toml"
+    layout.write_text(
+        '[enclosure]\n[[face]]\nname = "lid"\nselect = ">Z"\n'
+        '[[face.place]]\npart = "pedal-3pdt"\nx = 77\ny = 20\n'
+        '[[face]]\nname = "front"\nselect = "<Y"\n'
+        '[[face.place]]\npart = "pedal-jack-6.35"\nx = 77\ny = 34\n',
+        encoding="utf-8",
+    )
+    run = geom("cut", _enclosure(tmp_path), layout, "-o", tmp_path / "out")
+    assert run.code == 1
+    report = json.loads((tmp_path / "out" / "fsjack-report.json").read_text(encoding="utf-8"))
+    (found,) = report["violations"]
+    assert found["rule"] == "body_collision"
+    assert found["entries"] == ["face[0].place[0]", "face[1].place[0]"]
+    assert found["faces"] == ["lid", "front"]
+    assert found["figures"]["depth"] == pytest.approx(17.5, abs=1e-9)
