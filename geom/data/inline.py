@@ -365,7 +365,7 @@ def shape_part(
         if grips
         else {"min": quote(RESOLUTION_MM, NOT_GIVEN), "max": quote(MAX_PLATE_MM, NOT_GIVEN)}
     )
-    door = "on the command line" if where == CLI else f"in {where}"
+    door = "on the command line" if where == CLI else "in the panel or layout file"
     data: dict[str, Any] = {
         "sources": {
             given: f"values given {door}",
