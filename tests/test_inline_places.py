@@ -101,6 +101,7 @@ def test_an_inline_part_is_checked_as_a_template_part(
         ("diameter = -3", "place[0].diameter", "-3"),
         ("grip = [0.5, 40]", "place[0].grip[1]", "40"),
         ("grip = 3", "place[0].grip", "3"),
+        ("grip = [3, 1]", "place[0].grip", "[3, 1]"),
         ('shape = "hexagon"', "place[0].shape", "'hexagon'"),
         ("tolerance = 9", "place[0].tolerance", "9"),
         ("diametr = 4", "place[0].diametr", "'diametr'"),
@@ -264,3 +265,26 @@ def test_a_jack_on_the_front_reaching_the_footswitch_on_the_lid_collides(
     assert found["entries"] == ["face[0].place[0]", "face[1].place[0]"]
     assert found["faces"] == ["lid", "front"]
     assert found["figures"]["depth"] == pytest.approx(17.5, abs=1e-9)
+
+
+def test_two_pots_14_mm_apart_collide_on_face_a_of_a_1590bb(
+    geom: Callable[..., Run], tmp_path: Path
+) -> None:
+    """The acceptance on a library box (no STEP file): two 16 mm pots 14 mm apart on face
+    A, x from its centre; their cans share 2 mm. An inline 12.2 mm circle beside them
+    is cut and its grip check does not apply."""
+    layout = tmp_path / "fuzz.toml"
+    layout.write_text(
+        '[box]\nmodel = "1590BB"\n[[face]]\nname = "A"\n'
+        + _pots("face.place", -7.0, 20.0)
+        + '[[face.place]]\nshape = "circle"\ndiameter = 12.2\ntolerance = 0.3\nx = 0\ny = -30\n',
+        encoding="utf-8",
+    )
+    run = geom("cut", layout, "-o", tmp_path / "out")
+    assert run.code == 1, run.out + run.err
+    report = json.loads((tmp_path / "out" / "fuzz-report.json").read_text(encoding="utf-8"))
+    found = _body_collision(report)
+    assert found["entries"] == ["face[0].place[0]", "face[0].place[1]"]
+    assert found["faces"] == ["A", "A"]
+    assert found["figures"]["overlap_x"] == pytest.approx(CAN - 14.0, abs=1e-9)
+    assert [v["rule"] for v in report["violations"]] == ["body_collision"]

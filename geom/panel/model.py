@@ -449,6 +449,8 @@ def inline_part(entry: Entry, catalog: Catalog) -> Part:
                 "grip", grip, "not a pair", f"[min, max] in mm, 0 < min <= max <= {MAX_PLATE_MM:g}"
             )
         fields["grip_min"], fields["grip_max"] = grip
+        if all(isinstance(v, int | float) for v in grip) and grip[0] > grip[1]:
+            raise entry.error("grip", grip, "a falling range", "[min, max] with min <= max")
     given = [f"{v:g}" for n in SHAPE_FIELDS[kind] if isinstance(v := fields[n], int | float)]
     fields["id"] = entry.text("id", required=False) or "-".join([kind, "x".join(given)])
     fields["name"] = None
