@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from geom.data.checked import Table, allowed_range, number, read_toml
 from geom.data.inline import INLINE_SHAPES, shape_collar_fields, shape_part
@@ -137,8 +137,12 @@ class Panel:
         return self.fits[placed.part.id].cut
 
 
-def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
-    """Read and validate a panel file; every part it names comes from `catalog`."""
+def load_panel(
+    path: Path, catalog: Catalog | None = None, data: dict[str, Any] | None = None
+) -> Panel:
+    """Read and validate a panel file; every part it names comes from `catalog`. `data`:
+    the file's would-be content as read (geom.data.checked.read_toml_text), validated as
+    if read from `path` (the same messages)."""
     where = str(path)
     stem = path.stem
     if not STEM.match(stem):
@@ -149,7 +153,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
             "not a safe file name for the outputs",
             "a stem of letters, digits, '.', '_' and '-' (up to 100, not starting with '.')",
         )
-    data = read_toml(path)
+    data = read_toml(path) if data is None else data
     top = Entry(data, where, "")
     panel = top.must_table("panel")
     width = panel.must_number("width", 0.0, MAX_PANEL_MM)
