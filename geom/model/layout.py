@@ -62,6 +62,8 @@ class Rule(StrEnum):
     HOLE_UNDER_FLANGE = "hole_under_flange"
     SLOT_UNDER_FLANGE = "slot_under_flange"
     SLOT_TOLERANCE = "slot_tolerance"
+    HOLE_TOO_SMALL = "hole_too_small"
+    INNER_RADIUS = "inner_radius"
     BEND_ZONE = "bend.zone"
     BEND_CUT_DISTANCE = "bend.cut_distance"
     BEND_FLANGE_HEIGHT = "bend.flange_height"
@@ -86,11 +88,16 @@ class Violation:
     figures: dict[str, Any] = field(default_factory=dict)
     faces: tuple[str, ...] = ()
     """The face of each entry (same order); () for a rule about the surface itself."""
+    profile: str = ""
+    """The shop profile whose rule is broken ("" when the rule is no profile's)."""
+    source: str = ""
+    """Where that rule's figure comes from (with `profile`)."""
 
 
 def violation_record(v: Violation) -> dict[str, Any]:
-    """A violation as every report writes it."""
-    return {
+    """A violation as every report writes it; a shop profile's rule adds `profile` and
+    `source`."""
+    record: dict[str, Any] = {
         "rule": str(v.rule),
         "message": v.message,
         "entries": list(v.entries),
@@ -98,6 +105,9 @@ def violation_record(v: Violation) -> dict[str, Any]:
         "positions_mm": [list(xy) for xy in v.positions],
         "figures": v.figures,
     }
+    if v.profile:
+        record |= {"profile": v.profile, "source": v.source}
+    return record
 
 
 def where_text(v: Violation, *, faces: bool = False) -> str:
@@ -152,6 +162,9 @@ class Opening:
     owner: int = -1
     tolerance: float | None = None
     """A slot's stated tolerance (+/- mm), None when it states none."""
+    fixed: str = ""
+    """The standard that fixes where it sits (a preset's mounting hole or slot): the edge
+    rule of thumb gives way to it ("" for any other opening; `fixed_edge_notes`)."""
 
     @property
     def box(self) -> Box:
@@ -166,13 +179,28 @@ class Opening:
 @dataclass(frozen=True, slots=True)
 class FaceRules:
     """The web and edge an opening must keep (mm), where each comes from, and what its
-    face's boundary is called in messages."""
+    face's boundary is called in messages; the smallest hole (or slot width) and inner
+    corner radius the shop cuts (0: no such rule). `profile`: the shop profile the
+    sources cite ("profile <name>: ..."; geom.model.shop)."""
 
     min_web: float
     min_edge: float
     web_source: str
     edge_source: str
     boundary: str = "the outline"
+    min_hole: float = 0.0
+    hole_source: str = ""
+    min_inner_radius: float = 0.0
+    radius_source: str = ""
+    profile: str = ""
+
+    def by(self, source: str) -> tuple[str, str]:
+        """The profile behind `source` and its own source text (a violation's `profile`
+        and `source`): ("", "") unless `source` cites the profile."""
+        head = f"profile {self.profile}: "
+        if self.profile and source.startswith(head):
+            return self.profile, source.removeprefix(head)
+        return "", ""
 
 
 def gap(a: Opening, b: Opening) -> float:
@@ -300,7 +328,8 @@ class Surface(Protocol):
         ...
 
     def rules(self, opening: Opening) -> FaceRules:
-        """The web and edge `opening` must keep."""
+        """The web and edge `opening` must keep, the smallest hole and inner corner the
+        shop cuts (geom.model.shop.Profile.rules)."""
         ...
 
     def edge(self, opening: Opening) -> float | None:
@@ -513,21 +542,78 @@ def _webs_and_edges(surface: Surface, ops: list[Opening]) -> list[Violation]:
                     ((a.x, a.y), (b.x, b.y)),
                     {"web": g, "min_web": ra.min_web},
                     (a.face, b.face),
+                    *ra.by(ra.web_source),
                 )
             )
     for o, r in zip(ops, rules, strict=True):
         d = surface.edge(o)
-        if d is not None and d < r.min_edge - EPS_MM:
+        if d is None or d >= r.min_edge - EPS_MM or (o.fixed and d >= -EPS_MM):
+            continue  # a standard's position wins over the rule (fixed_edge_notes)
+        out.append(
+            Violation(
+                Rule.EDGE,
+                f"{o.entry} is {mm(d)} mm from {r.boundary}, less than the "
+                f"{mm(r.min_edge)} mm minimum ({r.edge_source})",
+                (o.entry,),
+                ((o.x, o.y),),
+                {"edge": d, "min_edge": r.min_edge},
+                (o.face,),
+                *r.by(r.edge_source),
+            )
+        )
+    return out + _cuttable(ops, rules)
+
+
+def _cuttable(ops: list[Opening], rules: list[FaceRules]) -> list[Violation]:
+    """Holes and slots narrower than the shop's smallest hole; cutouts whose inner corners
+    are sharper than its cutter leaves (a milled panel)."""
+    out: list[Violation] = []
+    for o, r in zip(ops, rules, strict=True):
+        if o.kind in ("hole", "slot"):
+            size = min(o.width, o.height)
+            if size < r.min_hole - EPS_MM:
+                name = f"a {mm(size)} mm hole" if o.kind == "hole" else f"{mm(size)} mm wide"
+                out.append(
+                    Violation(
+                        Rule.HOLE_TOO_SMALL,
+                        f"{o.entry} is {name}, smaller than the {mm(r.min_hole)} mm the "
+                        f"shop cuts ({r.hole_source})",
+                        (o.entry,),
+                        ((o.x, o.y),),
+                        {"diameter": size, "min_hole": r.min_hole},
+                        (o.face,),
+                        *r.by(r.hole_source),
+                    )
+                )
+        elif o.kind == "cutout" and o.radius < r.min_inner_radius - EPS_MM:
             out.append(
                 Violation(
-                    Rule.EDGE,
-                    f"{o.entry} is {mm(d)} mm from {r.boundary}, less than the "
-                    f"{mm(r.min_edge)} mm minimum ({r.edge_source})",
+                    Rule.INNER_RADIUS,
+                    f"{o.entry}: its cutout's corners are R {mm(o.radius)} mm, sharper than "
+                    f"the R {mm(r.min_inner_radius)} mm the shop's cutter leaves "
+                    f"({r.radius_source})",
                     (o.entry,),
                     ((o.x, o.y),),
-                    {"edge": d, "min_edge": r.min_edge},
+                    {"corner_radius": o.radius, "min_inner_radius": r.min_inner_radius},
                     (o.face,),
+                    *r.by(r.radius_source),
                 )
+            )
+    return out
+
+
+def fixed_edge_notes(surface: Surface, openings: Iterable[Opening]) -> list[str]:
+    """A note per opening whose position a standard fixes (`Opening.fixed`) nearer its
+    face's boundary than the edge rule: the standard wins, and the note gives both
+    figures."""
+    out = []
+    for o in openings:
+        d = surface.edge(o) if o.fixed else None
+        r = surface.rules(o)
+        if d is not None and -EPS_MM <= d < r.min_edge - EPS_MM:
+            out.append(
+                f"{o.entry}: {mm(d)} mm from {r.boundary}, less than the {mm(r.min_edge)} mm "
+                f"minimum ({r.edge_source}); {o.fixed} fixes where it sits, so the standard wins"
             )
     return out
 
