@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal, Protocol
 
@@ -34,7 +34,7 @@ import numpy as np
 
 from geom.model.bend import Box3, Frame3, box_in, penetration
 from geom.model.conditions import Conditions
-from geom.model.contour import circle_of
+from geom.model.contour import circle_of, inner_corner
 from geom.model.fit import Fit, evaluate
 from geom.model.part import Part
 from geom.model.tolerance import Size
@@ -95,19 +95,18 @@ class Violation:
 
 
 def violation_record(v: Violation) -> dict[str, Any]:
-    """A violation as every report writes it; a shop profile's rule adds `profile` and
-    `source`."""
-    record: dict[str, Any] = {
+    """A violation as every report writes it; `profile` and `source` null unless the rule
+    is a shop profile's."""
+    return {
         "rule": str(v.rule),
         "message": v.message,
         "entries": list(v.entries),
         "faces": list(v.faces),
         "positions_mm": [list(xy) for xy in v.positions],
         "figures": v.figures,
+        "profile": v.profile or None,
+        "source": v.source or None,
     }
-    if v.profile:
-        record |= {"profile": v.profile, "source": v.source}
-    return record
 
 
 def where_text(v: Violation, *, faces: bool = False) -> str:
@@ -165,6 +164,9 @@ class Opening:
     fixed: str = ""
     """The standard that fixes where it sits (a preset's mounting hole or slot): the edge
     rule of thumb gives way to it ("" for any other opening; `fixed_edge_notes`)."""
+    corner: float | None = None
+    """A cutout's tightest inside corner (mm, geom.model.contour.inner_corner); None: its
+    `radius` (a rounded rectangle)."""
 
     @property
     def box(self) -> Box:
@@ -421,11 +423,13 @@ def part_openings(places: Sequence[Placement], fits: Sequence[Fit]) -> list[Open
     """Every part's cutout (as drawn, turned), then every part's own fixing holes."""
     cutouts: list[Opening] = []
     own: list[Opening] = []
+    corners: dict[int, float] = {}
     for k, (p, fit) in enumerate(zip(places, fits, strict=True)):
         c = fit.cut
         w, h = (c.height, c.width) if p.turned else (c.width, c.height)
         r = min(c.corner_radius, w / 2, h / 2)
-        cutouts.append(Opening(p.entry, p.x, p.y, w, h, r, p.face, "cutout", k))
+        corner = corners.setdefault(id(fit), inner_corner(c.contour()))
+        cutouts.append(Opening(p.entry, p.x, p.y, w, h, r, p.face, "cutout", k, corner=corner))
         for i, contour in enumerate(fit.hole_contours(p.x, p.y, p.rotation)):
             circle = circle_of(contour)
             assert circle is not None, "a part's fixing hole is a circle"
@@ -512,10 +516,7 @@ def _face_rules(plan: Plan, face: str) -> list[Violation]:
     found += _slots(plan, flanges, [o for o in ops if o.kind == "slot"])
     if not where:
         return found
-    return [
-        Violation(v.rule, v.message + where, v.entries, v.positions, v.figures, v.faces)
-        for v in found
-    ]
+    return [replace(v, message=v.message + where) for v in found]
 
 
 def _face(plan: Plan, s: Solid) -> str:
@@ -585,21 +586,25 @@ def _cuttable(ops: list[Opening], rules: list[FaceRules]) -> list[Violation]:
                         *r.by(r.hole_source),
                     )
                 )
-        elif o.kind == "cutout" and o.radius < r.min_inner_radius - EPS_MM:
+        elif o.kind == "cutout" and (corner := _corner(o)) < r.min_inner_radius - EPS_MM:
             out.append(
                 Violation(
                     Rule.INNER_RADIUS,
-                    f"{o.entry}: its cutout's corners are R {mm(o.radius)} mm, sharper than "
-                    f"the R {mm(r.min_inner_radius)} mm the shop's cutter leaves "
+                    f"{o.entry}: its cutout's tightest inside corner is R {mm(corner)} mm, "
+                    f"sharper than the R {mm(r.min_inner_radius)} mm the shop's cutter leaves "
                     f"({r.radius_source})",
                     (o.entry,),
                     ((o.x, o.y),),
-                    {"corner_radius": o.radius, "min_inner_radius": r.min_inner_radius},
+                    {"corner_radius": corner, "min_inner_radius": r.min_inner_radius},
                     (o.face,),
                     *r.by(r.radius_source),
                 )
             )
     return out
+
+
+def _corner(o: Opening) -> float:
+    return o.radius if o.corner is None else o.corner
 
 
 def fixed_edge_notes(surface: Surface, openings: Iterable[Opening]) -> list[str]:
