@@ -157,6 +157,7 @@ def test_the_same_thing_has_the_same_key_on_every_surface(
 ) -> None:
     """The keys each surface writes for what they share, listed side by side."""
     shared = {"schema", "ok", "forced", "coating_mm", "violations", "files", "outputs"}
+    shared.add("shop_profile")
     keys = {name: set(report) for name, report in surfaces.items()}
     for name, found in keys.items():
         assert shared <= found, (name, shared - found)

@@ -201,3 +201,27 @@ def test_every_shipped_profile_reads_and_cites_every_figure() -> None:
     assert (punch.web.at(2.0), punch.edge.at(2.0), punch.shop.tolerance) == (4.0, 4.0, 0.127)
     assert punch.min_hole.at(3.0) == pytest.approx(3.8) and punch.min_hole.at(0.5) == 1.2
     assert laser.cut_to_bend.at(1.5, 1.5) == pytest.approx(2.5 * 1.5 + 1.5)
+
+
+def test_the_api_and_the_cadquery_plugin_name_the_profile_too(tmp_path: Path) -> None:
+    """The same 0.8 mm hole through geom.api (a panel file) and Workplane.panelLayout (a
+    layout file on a 2 mm walled box): the rule, the profile and its source."""
+    import geom.api
+
+    path = _write(tmp_path, "small", _panel('process = "laser"', HOLE.format(d=0.8)))
+    (v,) = geom.api.check_panel(geom.api.load_panel(path))
+    assert (v.rule, v.profile, v.source) == (
+        "hole_too_small",
+        "laser-default",
+        "hole >= t, Dumaco's DXF design guidelines (laser)",
+    )
+    cq = pytest.importorskip("cadquery")
+    import geom.cq
+
+    box = cq.Workplane().box(100, 60, 30).cut(cq.Workplane().box(96, 56, 26))
+    lid = _write(tmp_path, "lid", '[face]\nselect = ">Z"\n' + HOLE.format(d=0.8))
+    with pytest.raises(geom.cq.LayoutError) as raised:
+        box.panelLayout(lid)
+    (record,) = raised.value.report["violations"]
+    assert (record["rule"], record["profile"]) == ("hole_too_small", "laser-default")
+    assert "profile laser-default" in str(raised.value)

@@ -84,7 +84,7 @@ def load_profile(path: Path) -> Profile:
     tolerance = head.must_table("tolerance")
     shop = Shop(
         tolerance.must_number("value", 0.0, MAX_TOLERANCE_MM),
-        f"{path.stem}: {_source(tolerance)}",
+        f"profile {path.stem}: {_source(tolerance)}",
     )
     tolerance.done()
     head.done()

@@ -733,6 +733,7 @@ def cut_report(plan: CutPlan, advice: Advice = NO_ADVICE) -> dict[str, Any]:
         "layout": str(layout.path),
         **where,
         "coating_mm": {"min": layout.coating.min, "max": layout.coating.max},
+        "shop_profile": {"name": layout.rules_profile.name, "title": layout.rules_profile.title},
         "cut_method": plan.method,
         "notes": [*plan.notes, *data_sheet_notes(plan)],
         "volume": {
