@@ -278,7 +278,12 @@ def panel_layout(
         raise InputError(
             WHERE, "workplane", f"{len(solids)} solids", "not one solid", "one solid, the enclosure"
         )
-    plan = plan_on(solids[0], Path("workplane"), loaded, select)
+    lid = None
+    if loaded.box is not None:  # the chain's solid is taken as the box, its lid checked too
+        from geom.cad.box import build
+
+        lid = cq.Shape.cast(build(loaded.box).lid)
+    plan = plan_on(solids[0], Path("workplane"), loaded, select, lid=lid)
     report = cut_report(plan)
     if plan.violations and not force:
         several = loaded.several

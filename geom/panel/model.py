@@ -399,6 +399,7 @@ def read_openings(
     faces: Mapping[str, tuple[float, float]] | None = None,
     *,
     labelled: bool = False,
+    low: float = 0.0,
 ) -> tuple[list[Placed], list[Hole]]:
     """Every ``[[place]]``, expanded ``[[array]]`` and ``[[hole]]`` of a panel file or a
     cut layout: x, y (mm) within `bounds`, one template per part id (a template path is
@@ -407,7 +408,8 @@ def read_openings(
     `faces` (a bent panel: face name to its x, y range), each entry may name its `face`
     and its x, y lie in that face's frame. `labelled`: each entry may carry a `label` (an
     array's is a prefix, numbered from 1 row by row: the row at y left to right, then the
-    one above; pitches are > 0)."""
+    one above; pitches are > 0). `low`: the least x and y (a frame centred on its face
+    takes negative ones)."""
 
     def face_of(entry: Entry) -> tuple[str, float, float]:
         return _face_of(entry, faces, bounds)
@@ -444,8 +446,8 @@ def read_openings(
         entry = Entry(raw, top.where, top.path(f"place[{i}]."))
         part = resolve(entry)
         face, width, height = face_of(entry)
-        x = entry.must_number("x", 0.0, width, low_open=False)
-        y = entry.must_number("y", 0.0, height, low_open=False)
+        x = entry.must_number("x", low, width, low_open=False)
+        y = entry.must_number("y", low, height, low_open=False)
         rotation = entry.rotation()
         label = entry.label() if labelled else ""
         entry.done()
@@ -455,8 +457,8 @@ def read_openings(
         entry = Entry(raw, top.where, top.path(f"array[{i}]."))
         part = resolve(entry)
         face, width, height = face_of(entry)
-        x = entry.must_number("x", 0.0, width, low_open=False)
-        y = entry.must_number("y", 0.0, height, low_open=False)
+        x = entry.must_number("x", low, width, low_open=False)
+        y = entry.must_number("y", low, height, low_open=False)
         cols = entry.integer("cols", 1, MAX_ARRAY_SIDE)
         rows = entry.integer("rows", 1, MAX_ARRAY_SIDE)
         pitch_x = entry.number("pitch_x", 0.0, MAX_PANEL_MM, required=cols > 1) or 0.0
@@ -481,8 +483,8 @@ def read_openings(
     for i, raw in enumerate(top.array("hole")):
         entry = Entry(raw, top.where, top.path(f"hole[{i}]."))
         face, width, height = face_of(entry)
-        x = entry.must_number("x", 0.0, width, low_open=False)
-        y = entry.must_number("y", 0.0, height, low_open=False)
+        x = entry.must_number("x", low, width, low_open=False)
+        y = entry.must_number("y", low, height, low_open=False)
         diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
         label = entry.label() if labelled else ""
         entry.done()
@@ -512,18 +514,20 @@ def read_slots(
     counted: int,
     check: Callable[[Entry, Slot], None] = lambda entry, slot: None,
     scope: str = "panel",
+    low: float = 0.0,
 ) -> list[Slot]:
     """Every ``[[slot]]`` of a panel file or a cut layout's face: centre within its
     face's frame (`faces` as in read_openings), length >= width (mm), the long axis at a
     multiple of 90 degrees, an optional +/- tolerance and label; `check` sees each slot
     as it is read (the whole slot on the sheet). `counted`: openings read before (for
-    MAX_OPENINGS); `scope` names the panel or the face in errors."""
+    MAX_OPENINGS); `scope` names the panel or the face in errors; `low` the least x and
+    y."""
     slots: list[Slot] = []
     for i, raw in enumerate(top.array("slot")):
         entry = Entry(raw, top.where, top.path(f"slot[{i}]."))
         face, width, height = _face_of(entry, faces, bounds)
-        x = entry.must_number("x", 0.0, width, low_open=False)
-        y = entry.must_number("y", 0.0, height, low_open=False)
+        x = entry.must_number("x", low, width, low_open=False)
+        y = entry.must_number("y", low, height, low_open=False)
         w = entry.must_number("width", 0.0, MAX_HOLE_MM)
         length = entry.must_number("length", 0.0, MAX_PANEL_MM)
         if length < w:
