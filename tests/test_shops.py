@@ -225,3 +225,19 @@ def test_the_api_and_the_cadquery_plugin_name_the_profile_too(tmp_path: Path) ->
     (record,) = raised.value.report["violations"]
     assert (record["rule"], record["profile"]) == ("hole_too_small", "laser-default")
     assert "profile laser-default" in str(raised.value)
+
+
+def test_what_the_shop_holds_is_the_profiles_too(geom: Callable[..., Run], tmp_path: Path) -> None:
+    """A slot asking +/-0.05 mm of the laser default's +/-0.1 mm (gosnapcut's published
+    figure): slot_tolerance names the profile and the source; stated in the file, the
+    figure is the file's and no profile's."""
+    slot = "[[slot]]\nx = 50.0\ny = 30.0\nlength = 10.0\nwidth = 6.5\ntolerance = 0.05\n"
+    path = _write(tmp_path, "slot", _panel('process = "laser"', slot))
+    assert geom("panel", path, "-o", tmp_path / "out").code == 1
+    (v,) = _report(tmp_path / "out")["violations"]
+    assert (v["rule"], v["profile"]) == ("slot_tolerance", "laser-default")
+    assert v["source"] == "+/-0.1 mm, gosnapcut's published laser-cutting tolerance"
+    path.write_text(_panel('process = "laser"\nshop_tolerance = 0.06', slot))
+    assert geom("panel", path, "-o", tmp_path / "out2").code == 1
+    (v,) = _report(tmp_path / "out2")["violations"]
+    assert (v["rule"], v["profile"], v["source"]) == ("slot_tolerance", None, None)

@@ -85,6 +85,7 @@ def load_profile(path: Path) -> Profile:
     shop = Shop(
         tolerance.must_number("value", 0.0, MAX_TOLERANCE_MM),
         f"profile {path.stem}: {_source(tolerance)}",
+        path.stem,
     )
     tolerance.done()
     head.done()

@@ -490,7 +490,9 @@ def _fit_rules(plan: Plan) -> list[Violation]:
     for ks in firsts:
         fit = plan.fits[ks[0]]
         pid = plan.placements[ks[0]].part.id
+        shop = fit.conditions.shop
         for check in fit.failures():
+            by = shop.cited() if shop is not None and check.name == "shop_process" else ("", "")
             out.append(
                 Violation(
                     fit_rule(check.name),
@@ -499,6 +501,7 @@ def _fit_rules(plan: Plan) -> list[Violation]:
                     tuple(plan.at(k) for k in ks),
                     dict(check.figures),
                     tuple(plan.placements[k].face for k in ks),
+                    *by,
                 )
             )
     return out
@@ -756,6 +759,7 @@ def _slots(plan: Plan, flanges: list[Solid], slots: list[Opening]) -> list[Viola
                     ((slot.x, slot.y),),
                     {"shop_tolerance": shop.tolerance, "tolerance": slot.tolerance},
                     (slot.face,),
+                    *shop.cited(),
                 )
             )
     return out
