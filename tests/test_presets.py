@@ -56,7 +56,7 @@ def test_eurorack_8_hp_on_2_mm(geom: Callable[..., Run], tmp_path: Path) -> None
     assert "standard wins: preset.hole[0]: 1.400 mm from the outline" in run.out
 
 
-@pytest.mark.parametrize(("hp", "width"), [(10, 50.5), (12, 60.6), (42, 213.0)])
+@pytest.mark.parametrize(("hp", "width"), [(2, 9.8), (10, 50.5), (12, 60.6), (42, 213.0)])
 def test_eurorack_wider_than_10_hp_has_two_pairs(
     geom: Callable[..., Run], tmp_path: Path, hp: int, width: float
 ) -> None:
@@ -101,6 +101,7 @@ def test_19_inch_fronts_pass_the_default_rules(
     ("head", "field"),
     [
         ('preset = "eurorack"\nhp = 9\nsheet = 2.0', "panel.hp"),
+        ('preset = "eurorack"\nhp = 1\nsheet = 2.0', "panel.hp"),
         ('preset = "eurorack"\nhp = 8\nwidth = 40.0\nsheet = 2.0', "panel.width"),
         ('preset = "19in"\nsheet = 2.0', "panel.units"),
         ('preset = "19in"\nunits = 2\nhp = 8\nsheet = 2.0', "panel.hp"),

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 HP_MM = 5.08
 EURORACK_HEIGHT_MM = 128.5
 EURORACK_WIDTHS = {
-    1: 5.0,
     2: 9.8,
     4: 20.0,
     6: 30.0,
@@ -40,7 +39,8 @@ EURORACK_WIDTHS = {
     28: 141.9,
     42: 213.0,
 }
-"""Panel width (mm) by HP, Doepfer's A-100 table."""
+"""Panel width (mm) by HP, Doepfer's A-100 table; its 1 HP (5.0 mm) is left out: the
+mounting hole at 7.5 mm lies beyond that panel's right edge."""
 EURORACK_HOLE_MM = 3.2
 EURORACK_HOLE_X_MM = 7.5
 EURORACK_HOLE_Y_MM = 3.0
