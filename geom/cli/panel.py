@@ -55,7 +55,7 @@ def add_panel(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from geom.model.layout import where_text
     from geom.panel.bent_job import run_bent
-    from geom.panel.job import data_sheet_notes, run_panel
+    from geom.panel.job import data_sheet_notes, run_panel, standard_notes
     from geom.panel.model import load_panel
     from geom.render.drawings import draw_panel, drawing_names
 
@@ -108,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
     for note in data_sheet_notes(panel):
         print(f"  data sheet wins: {note}")
+    for note in standard_notes(panel):
+        print(f"  standard wins: {note}")
     print_ways_out(files.advice.ways_out, files.advice.no_way_out)
     if files.refused:
         print(f"  {len(files.violations)} layout violations; {files.refused}")

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal, Protocol
 
@@ -35,7 +35,7 @@ import numpy as np
 
 from geom.model.bend import Box3, Frame3, box_in, penetration
 from geom.model.conditions import Conditions
-from geom.model.contour import circle_of
+from geom.model.contour import circle_of, inner_corner
 from geom.model.fit import Fit, evaluate
 from geom.model.lettering import CLEARANCES, Clearance, Legend, Lettering, Process
 from geom.model.part import Part
@@ -64,6 +64,8 @@ class Rule(StrEnum):
     HOLE_UNDER_FLANGE = "hole_under_flange"
     SLOT_UNDER_FLANGE = "slot_under_flange"
     SLOT_TOLERANCE = "slot_tolerance"
+    HOLE_TOO_SMALL = "hole_too_small"
+    INNER_RADIUS = "inner_radius"
     BEND_ZONE = "bend.zone"
     BEND_CUT_DISTANCE = "bend.cut_distance"
     BEND_FLANGE_HEIGHT = "bend.flange_height"
@@ -90,10 +92,15 @@ class Violation:
     figures: dict[str, Any] = field(default_factory=dict)
     faces: tuple[str, ...] = ()
     """The face of each entry (same order); () for a rule about the surface itself."""
+    profile: str = ""
+    """The shop profile whose rule is broken ("" when the rule is no profile's)."""
+    source: str = ""
+    """Where that rule's figure comes from (with `profile`)."""
 
 
 def violation_record(v: Violation) -> dict[str, Any]:
-    """A violation as every report writes it."""
+    """A violation as every report writes it; `profile` and `source` null unless the rule
+    is a shop profile's."""
     return {
         "rule": str(v.rule),
         "message": v.message,
@@ -101,6 +108,8 @@ def violation_record(v: Violation) -> dict[str, Any]:
         "faces": list(v.faces),
         "positions_mm": [list(xy) for xy in v.positions],
         "figures": v.figures,
+        "profile": v.profile or None,
+        "source": v.source or None,
     }
 
 
@@ -158,6 +167,12 @@ class Opening:
     owner: int = -1
     tolerance: float | None = None
     """A slot's stated tolerance (+/- mm), None when it states none."""
+    fixed: str = ""
+    """The standard that fixes where it sits (a preset's mounting hole or slot): the edge
+    rule of thumb gives way to it ("" for any other opening; `fixed_edge_notes`)."""
+    corner: float | None = None
+    """A cutout's tightest inside corner (mm, geom.model.contour.inner_corner); None: its
+    `radius` (a rounded rectangle)."""
 
     @property
     def box(self) -> Box:
@@ -172,13 +187,28 @@ class Opening:
 @dataclass(frozen=True, slots=True)
 class FaceRules:
     """The web and edge an opening must keep (mm), where each comes from, and what its
-    face's boundary is called in messages."""
+    face's boundary is called in messages; the smallest hole (or slot width) and inner
+    corner radius the shop cuts (0: no such rule). `profile`: the shop profile the
+    sources cite ("profile <name>: ..."; geom.model.shop)."""
 
     min_web: float
     min_edge: float
     web_source: str
     edge_source: str
     boundary: str = "the outline"
+    min_hole: float = 0.0
+    hole_source: str = ""
+    min_inner_radius: float = 0.0
+    radius_source: str = ""
+    profile: str = ""
+
+    def by(self, source: str) -> tuple[str, str]:
+        """The profile behind `source` and its own source text (a violation's `profile`
+        and `source`): ("", "") unless `source` cites the profile."""
+        head = f"profile {self.profile}: "
+        if self.profile and source.startswith(head):
+            return self.profile, source.removeprefix(head)
+        return "", ""
 
 
 def gap(a: Opening, b: Opening) -> float:
@@ -307,7 +337,8 @@ class Surface(Protocol):
         ...
 
     def rules(self, opening: Opening) -> FaceRules:
-        """The web and edge `opening` must keep."""
+        """The web and edge `opening` must keep, the smallest hole and inner corner the
+        shop cuts (geom.model.shop.Profile.rules)."""
         ...
 
     def edge(self, opening: Opening) -> float | None:
@@ -407,11 +438,13 @@ def part_openings(places: Sequence[Placement], fits: Sequence[Fit]) -> list[Open
     """Every part's cutout (as drawn, turned), then every part's own fixing holes."""
     cutouts: list[Opening] = []
     own: list[Opening] = []
+    corners: dict[int, float] = {}
     for k, (p, fit) in enumerate(zip(places, fits, strict=True)):
         c = fit.cut
         w, h = (c.height, c.width) if p.turned else (c.width, c.height)
         r = min(c.corner_radius, w / 2, h / 2)
-        cutouts.append(Opening(p.entry, p.x, p.y, w, h, r, p.face, "cutout", k))
+        corner = corners.setdefault(id(fit), inner_corner(c.contour()))
+        cutouts.append(Opening(p.entry, p.x, p.y, w, h, r, p.face, "cutout", k, corner=corner))
         for i, contour in enumerate(fit.hole_contours(p.x, p.y, p.rotation)):
             circle = circle_of(contour)
             assert circle is not None, "a part's fixing hole is a circle"
@@ -472,7 +505,9 @@ def _fit_rules(plan: Plan) -> list[Violation]:
     for ks in firsts:
         fit = plan.fits[ks[0]]
         pid = plan.placements[ks[0]].part.id
+        shop = fit.conditions.shop
         for check in fit.failures():
+            by = shop.cited() if shop is not None and check.name == "shop_process" else ("", "")
             out.append(
                 Violation(
                     fit_rule(check.name),
@@ -481,6 +516,7 @@ def _fit_rules(plan: Plan) -> list[Violation]:
                     tuple(plan.at(k) for k in ks),
                     dict(check.figures),
                     tuple(plan.placements[k].face for k in ks),
+                    *by,
                 )
             )
     return out
@@ -499,10 +535,7 @@ def _face_rules(plan: Plan, face: str) -> list[Violation]:
     found += _texts(plan, [t for t in plan.texts if t.face == face], ops, flanges)
     if not where:
         return found
-    return [
-        Violation(v.rule, v.message + where, v.entries, v.positions, v.figures, v.faces)
-        for v in found
-    ]
+    return [replace(v, message=v.message + where) for v in found]
 
 
 def _face(plan: Plan, s: Solid) -> str:
@@ -529,21 +562,82 @@ def _webs_and_edges(surface: Surface, ops: list[Opening]) -> list[Violation]:
                     ((a.x, a.y), (b.x, b.y)),
                     {"web": g, "min_web": ra.min_web},
                     (a.face, b.face),
+                    *ra.by(ra.web_source),
                 )
             )
     for o, r in zip(ops, rules, strict=True):
         d = surface.edge(o)
-        if d is not None and d < r.min_edge - EPS_MM:
+        if d is None or d >= r.min_edge - EPS_MM or (o.fixed and d >= -EPS_MM):
+            continue  # a standard's position wins over the rule (fixed_edge_notes)
+        out.append(
+            Violation(
+                Rule.EDGE,
+                f"{o.entry} is {mm(d)} mm from {r.boundary}, less than the "
+                f"{mm(r.min_edge)} mm minimum ({r.edge_source})",
+                (o.entry,),
+                ((o.x, o.y),),
+                {"edge": d, "min_edge": r.min_edge},
+                (o.face,),
+                *r.by(r.edge_source),
+            )
+        )
+    return out + _cuttable(ops, rules)
+
+
+def _cuttable(ops: list[Opening], rules: list[FaceRules]) -> list[Violation]:
+    """Holes and slots narrower than the shop's smallest hole; cutouts whose inner corners
+    are sharper than its cutter leaves (a milled panel)."""
+    out: list[Violation] = []
+    for o, r in zip(ops, rules, strict=True):
+        if o.kind in ("hole", "slot"):
+            size = min(o.width, o.height)
+            if size < r.min_hole - EPS_MM:
+                name = f"a {mm(size)} mm hole" if o.kind == "hole" else f"{mm(size)} mm wide"
+                out.append(
+                    Violation(
+                        Rule.HOLE_TOO_SMALL,
+                        f"{o.entry} is {name}, smaller than the {mm(r.min_hole)} mm the "
+                        f"shop cuts ({r.hole_source})",
+                        (o.entry,),
+                        ((o.x, o.y),),
+                        {"diameter": size, "min_hole": r.min_hole},
+                        (o.face,),
+                        *r.by(r.hole_source),
+                    )
+                )
+        elif o.kind == "cutout" and (corner := _corner(o)) < r.min_inner_radius - EPS_MM:
             out.append(
                 Violation(
-                    Rule.EDGE,
-                    f"{o.entry} is {mm(d)} mm from {r.boundary}, less than the "
-                    f"{mm(r.min_edge)} mm minimum ({r.edge_source})",
+                    Rule.INNER_RADIUS,
+                    f"{o.entry}: its cutout's tightest inside corner is R {mm(corner)} mm, "
+                    f"sharper than the R {mm(r.min_inner_radius)} mm the shop's cutter leaves "
+                    f"({r.radius_source})",
                     (o.entry,),
                     ((o.x, o.y),),
-                    {"edge": d, "min_edge": r.min_edge},
+                    {"corner_radius": corner, "min_inner_radius": r.min_inner_radius},
                     (o.face,),
+                    *r.by(r.radius_source),
                 )
+            )
+    return out
+
+
+def _corner(o: Opening) -> float:
+    return o.radius if o.corner is None else o.corner
+
+
+def fixed_edge_notes(surface: Surface, openings: Iterable[Opening]) -> list[str]:
+    """A note per opening whose position a standard fixes (`Opening.fixed`) nearer its
+    face's boundary than the edge rule: the standard wins, and the note gives both
+    figures."""
+    out = []
+    for o in openings:
+        d = surface.edge(o) if o.fixed else None
+        r = surface.rules(o)
+        if d is not None and -EPS_MM <= d < r.min_edge - EPS_MM:
+            out.append(
+                f"{o.entry}: {mm(d)} mm from {r.boundary}, less than the {mm(r.min_edge)} mm "
+                f"minimum ({r.edge_source}); {o.fixed} fixes where it sits, so the standard wins"
             )
     return out
 
@@ -681,6 +775,7 @@ def _slots(plan: Plan, flanges: list[Solid], slots: list[Opening]) -> list[Viola
                     ((slot.x, slot.y),),
                     {"shop_tolerance": shop.tolerance, "tolerance": slot.tolerance},
                     (slot.face,),
+                    *shop.cited(),
                 )
             )
     return out

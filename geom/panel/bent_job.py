@@ -34,7 +34,6 @@ from geom.model.notes import FORCED_NOTE
 from geom.model.units import mm
 from geom.output import OutputSet, decide, opened
 from geom.panel.bent_layout import (
-    CUT_SOURCE,
     HEIGHT_SOURCE,
     bends_of,
     check_bent,
@@ -283,6 +282,9 @@ def bent_report(
             }
             for f in metal.flanges
         ],
-        "rules": {"min_cut_to_bend": CUT_SOURCE, "min_flange_height": HEIGHT_SOURCE},
+        "rules": {
+            "min_cut_to_bend": panel.rules_profile.cite(panel.rules_profile.cut_to_bend.source),
+            "min_flange_height": HEIGHT_SOURCE,
+        },
     }
     return document

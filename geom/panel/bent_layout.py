@@ -2,9 +2,10 @@
 each flange a face in its own frame, every layout rule on each face as on a flat panel,
 and its own rules, the bend rules, each with a default and an override:
 
-- `bend.cut_distance`: every cutout and hole keeps >= 2.5 t + r from each bend zone (the
-  line where the bend starts), measured in the flat pattern (PTC Creo's sheet-metal
-  design rule MIN_CUT_TO_BEND; override `[bend] min_cut_to_bend`);
+- `bend.cut_distance`: every cutout and hole keeps the shop profile's cut-to-bend
+  distance from each bend zone (the line where the bend starts), measured in the flat
+  pattern (the default profiles: 2.5 t + r, PTC Creo's sheet-metal design rule
+  MIN_CUT_TO_BEND; override `[bend] min_cut_to_bend`);
 - `bend.zone`: no cutout or hole reaches into a bend zone (it would deform when bent);
 - `bend.flange_height`: every flange's outside height >= 1.5 t + r (PTC Creo's minimum
   wall height; override `[bend] min_flange_height`);
@@ -54,7 +55,6 @@ from geom.panel.layout import (
 )
 from geom.panel.model import Panel, edge_distance
 
-CUT_SOURCE = "default 2.5 t + r: PTC Creo sheet-metal design rule MIN_CUT_TO_BEND"
 HEIGHT_SOURCE = "default 1.5 t + r: PTC Creo sheet-metal design rule, minimum wall height"
 
 
@@ -144,11 +144,15 @@ def face_openings(panel: Panel) -> list[FaceOpening]:
     return out
 
 
-def min_cut_to_bend(panel: Panel, flange: Flange) -> tuple[float, str]:
+def min_cut_to_bend(panel: Panel, flange: Flange) -> tuple[float, str, str]:
+    """The least distance from a cut to `flange`'s bend zone (mm), its source and the
+    shop profile it comes from ("" for the file's override)."""
     bends = bends_of(panel)
     if bends.min_cut_to_bend is not None:
-        return bends.min_cut_to_bend, "panel.bend.min_cut_to_bend"
-    return 2.5 * panel.sheet.max + flange.radius, CUT_SOURCE
+        return bends.min_cut_to_bend, "panel.bend.min_cut_to_bend", ""
+    profile = panel.rules_profile
+    figure = profile.cut_to_bend
+    return figure.at(panel.sheet.max, flange.radius), profile.cite(figure.source), profile.name
 
 
 def min_flange_height(panel: Panel, flange: Flange) -> tuple[float, str]:
@@ -237,7 +241,7 @@ def _bend_rules(panel: Panel) -> list[Violation]:
         for f, (zx0, zy0, zx1, zy1) in zones:
             zone = Opening("zone", (zx0 + zx1) / 2, (zy0 + zy1) / 2, zx1 - zx0, zy1 - zy0, 0.0)
             d = gap(o.shape, zone)
-            least, source = min_cut_to_bend(panel, f)
+            least, source, profile = min_cut_to_bend(panel, f)
             on = "" if o.face == BASE else f" on the {o.face} flange"
             if d < -EPS_MM:
                 out.append(
@@ -261,6 +265,8 @@ def _bend_rules(panel: Panel) -> list[Violation]:
                         ((o.x, o.y),),
                         {"distance": d, "min_cut_to_bend": least, "bend": f.edge},
                         (o.face,),
+                        profile,
+                        source.removeprefix(f"profile {profile}: ") if profile else "",
                     )
                 )
     for t in panel.texts:

@@ -3,9 +3,10 @@
 `plan_cut` reads the enclosure and finds each face (bad input raises `InputError` before
 anything is written), measures the wall under every opening with a ray, and checks the
 layout on the enclosure's faces as on any surface (geom.model.layout.plan): each part's
-fit with the wall as the sheet, each opening against its face's real boundary (edge >=
-1.5 t, laser default, t the thickest wall under the opening; existing openings count as
-boundary), the webs between new openings (>= t), flanges, plugs and bodies of parts on
+fit with the wall as the sheet, each opening against its face's real boundary (the shop
+profile's edge, default the laser's 1.5 t, t the thickest wall under the opening; existing
+openings count as boundary), the webs between new openings (default >= t), the smallest
+hole and inner corner the shop cuts, flanges, plugs and bodies of parts on
 one face and across faces, and each body against the cut enclosure (a common volume over
 COLLISION_MM3: the kernel's part of the plan). `write_cut` writes into a directory:
 
@@ -61,7 +62,7 @@ from geom.output import OutputSet, decide, opened
 from geom.panel.cut_layout import CutLayout, FaceLayout
 from geom.panel.job import PLATE_COLOUR, body_solids, cutout_note, slot_contour
 from geom.panel.layout import plain_openings
-from geom.panel.model import SHOPS, Slot
+from geom.panel.model import Slot
 from geom.panel.tayda import NO_TAYDA, TaydaFiles, face_letter, tayda_name, unlettered, write_tayda
 from geom.panel.ways_out import layout_advice
 
@@ -219,7 +220,7 @@ def _assumed_note(layout: CutLayout) -> str:
 def conditions_of(layout: CutLayout) -> Conditions:
     """The layout's coating, masking, target and shop (the sheet is measured)."""
     shop = (
-        SHOPS["laser"]
+        layout.rules_profile.shop
         if layout.shop_tolerance is None
         else Shop(layout.shop_tolerance, f"{layout.path.name}: {_table(layout)}.shop_tolerance")
     )
@@ -357,20 +358,19 @@ class EnclosureFaces:
         return plain_openings(layout.holes, layout.slots)
 
     def rules(self, opening: Opening) -> FaceRules:
-        """web >= t and edge >= 1.5 t, t the thickest wall under the opening (or the
-        layout's overrides)."""
+        """The shop profile's rules with t the thickest wall under the opening (web and
+        edge: or the layout's overrides)."""
         layout = self.cut_plan.layout
         cut = self._cut(opening.entry) if opening.kind != "flange" else None
         t = cut.wall[1] if cut is not None and cut.wall is not None else 0.0
-        min_edge = 1.5 * t if layout.min_edge is None else layout.min_edge
         table = _table(layout)
-        source = "laser default: edge >= 1.5 t" if layout.min_edge is None else f"{table}.min_edge"
-        return FaceRules(
-            min_web=t if layout.min_web is None else layout.min_web,
-            min_edge=min_edge,
-            web_source="web >= t" if layout.min_web is None else f"{table}.min_web",
-            edge_source=f"{source}, t = {mm(t)} mm measured",
+        web, edge = layout.min_web, layout.min_edge
+        return layout.rules_profile.rules(
+            t,
+            min_web=None if web is None else (web, f"{table}.min_web"),
+            min_edge=None if edge is None else (edge, f"{table}.min_edge"),
             boundary=BOUNDARY,
+            measured=f", t = {mm(t)} mm measured",
         )
 
     def edge(self, opening: Opening) -> float | None:
@@ -822,10 +822,14 @@ def data_sheet_notes(plan: CutPlan) -> list[str]:
     """Where the data sheet wins over the web rule: a part's own fixing holes nearer its
     cutout than the wall t measured under it (or `min_web`; geom.model.layout.own_web_notes)."""
     layout, out = plan.layout, []
+    profile = layout.rules_profile
     for c in plan.cuts:
         if c.fit is not None and c.wall is not None:
-            source = "web >= t, t measured" if layout.min_web is None else "face.min_web"
-            least = c.wall[1] if layout.min_web is None else layout.min_web
+            if layout.min_web is None:
+                least = profile.web.at(c.wall[1])
+                source = f"{profile.cite(profile.web.source)}, t measured"
+            else:
+                least, source = layout.min_web, "face.min_web"
             out += own_web_notes([c.fit], least, source)
     return list(dict.fromkeys(out))
 
@@ -844,6 +848,7 @@ def cut_report(plan: CutPlan, advice: Advice = NO_ADVICE) -> dict[str, Any]:
         "layout": str(layout.path),
         **where,
         "coating_mm": {"min": layout.coating.min, "max": layout.coating.max},
+        "shop_profile": {"name": layout.rules_profile.name, "title": layout.rules_profile.title},
         "cut_method": plan.method,
         "notes": [*plan.notes, *data_sheet_notes(plan)],
         "volume": {

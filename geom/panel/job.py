@@ -32,15 +32,16 @@ from geom.data.atomic import write_text
 from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.errors import LintError
 from geom.model.advice import NO_ADVICE, Advice
+from geom.model.bend import BASE
 from geom.model.body import wing_plate
 from geom.model.contour import Shape, Vertex, circle, rounded_rect
-from geom.model.layout import Violation, own_web_notes, violation_record
+from geom.model.layout import Violation, fixed_edge_notes, own_web_notes, violation_record
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
 from geom.model.part import Part
 from geom.model.report import fit_report, no_way_out_report, ways_out_report, with_forced
 from geom.model.units import band, mm
 from geom.output import OutputSet, Verdict, decide, opened
-from geom.panel.layout import check_layout, rules_for, text_clearances
+from geom.panel.layout import FlatSheet, check_layout, plain_openings, rules_for, text_clearances
 from geom.panel.model import Panel, Placed, Slot
 from geom.panel.tayda import NO_TAYDA, TaydaFiles, tayda_name, write_tayda
 from geom.panel.ways_out import panel_advice
@@ -435,12 +436,19 @@ def data_sheet_notes(panel: Panel) -> list[str]:
     return own_web_notes(panel.fits.values(), rules.min_web, rules.web_source)
 
 
+def standard_notes(panel: Panel) -> list[str]:
+    """Where a standard wins over the edge rule: a preset's mounting holes or slots,
+    which the standard puts nearer the outline (geom.model.layout.fixed_edge_notes)."""
+    ops = plain_openings(panel.holes, panel.slots, BASE)
+    return fixed_edge_notes(FlatSheet(panel), ops)
+
+
 def panel_report(
     panel: Panel, violations: tuple[Violation, ...], advice: Advice = NO_ADVICE
 ) -> dict[str, Any]:
     rules = rules_for(panel)
     assumed = sorted({a for p in panel.places for a in p.part.assumed})
-    notes = [KERF_NOTE, *_part_notes(panel), *data_sheet_notes(panel)]
+    notes = [KERF_NOTE, *_part_notes(panel), *data_sheet_notes(panel), *standard_notes(panel)]
     if any(p.part.cut_assumed for p in panel.places):
         notes.insert(0, VERIFY_NOTE)
     return {
@@ -466,12 +474,21 @@ def panel_report(
             "min_web_source": rules.web_source,
             "min_edge": rules.min_edge,
             "min_edge_source": rules.edge_source,
+            "min_hole": rules.min_hole,
+            "min_hole_source": rules.hole_source,
+            "min_inner_radius": rules.min_inner_radius or None,
+            "min_inner_radius_source": rules.radius_source or None,
             **{
                 f"text_clearance_{process}{key}": value
                 for process, c in text_clearances(panel).items()
                 for key, value in (("", c.value), ("_source", c.source))
             },
         },
+        "shop_profile": {
+            "name": panel.rules_profile.name,
+            "title": panel.rules_profile.title,
+        },
+        "preset": panel.preset or None,
         "counts": {
             "cutouts": len(panel.places),
             "holes": len(panel.holes),

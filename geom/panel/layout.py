@@ -1,11 +1,12 @@
 """The flat panel as a surface of the layout model (geom.model.layout): one face, "base",
-its outline, its sheet band, and the web and edge rules of its process. All sizes in mm.
+its outline, its sheet band, and the rules of its shop profile (geom.model.shop; web and
+edge overridable in the panel file with min_web / min_edge). All sizes in mm.
 
-Rules (defaults per process, overridable in the panel file with min_web / min_edge):
-- laser: web between openings >= t, opening to the outline >= 1.5 t;
-- punch: web and edge >= 2 t;
+The default profiles (no `shop` in the file), t the thickest sheet of the band:
+- laser: web between openings >= t, opening to the outline >= 1.5 t, hole >= t;
+- punch: web and edge >= 2 t, hole >= max(1.2 t + 0.2, 1.2).
 
-t the thickest sheet of the band. Every other rule (fits, flanges, plugs, bodies, holes
+Every other rule (fits, flanges, plugs, bodies, holes
 and slots under flanges, slot tolerances) is the layout model's, the same on every
 surface.
 """
@@ -39,18 +40,13 @@ FLAT = Frame3(np.zeros(3), np.array([1.0, 0, 0]), np.array([0, 1.0, 0]), np.arra
 
 
 def rules_for(panel: Panel) -> FaceRules:
-    """The process defaults (web and edge in sheets t, the thickest of the sheet band),
-    unless the file overrides them."""
-    t = panel.sheet.max
-    if panel.process == "laser":
-        web, edge, text = t, 1.5 * t, "laser default: web >= t, edge >= 1.5 t"
-    else:
-        web, edge, text = 2 * t, 2 * t, "punch default: web and edge >= 2 t"
-    return FaceRules(
-        min_web=web if panel.min_web is None else panel.min_web,
-        min_edge=edge if panel.min_edge is None else panel.min_edge,
-        web_source="panel.min_web" if panel.min_web is not None else text,
-        edge_source="panel.min_edge" if panel.min_edge is not None else text,
+    """The shop profile's rules on the thickest sheet of the band, web and edge unless
+    the file overrides them."""
+    web, edge = panel.min_web, panel.min_edge
+    return panel.rules_profile.rules(
+        panel.sheet.max,
+        min_web=None if web is None else (web, "panel.min_web"),
+        min_edge=None if edge is None else (edge, "panel.min_edge"),
     )
 
 
@@ -78,13 +74,29 @@ def plain_openings(
     for hole in holes:
         if face is None or hole.face == face:
             d = hole.diameter
-            out.append(Opening(hole.entry, hole.x, hole.y, d, d, d / 2, hole.face, "hole"))
+            out.append(
+                Opening(
+                    hole.entry, hole.x, hole.y, d, d, d / 2, hole.face, "hole", fixed=hole.standard
+                )
+            )
     for slot in slots:
         if face is None or slot.face == face:
             w, h = slot.size
             r = slot.width / 2
             out.append(
-                Opening(slot.entry, slot.x, slot.y, w, h, r, slot.face, "slot", -1, slot.tolerance)
+                Opening(
+                    slot.entry,
+                    slot.x,
+                    slot.y,
+                    w,
+                    h,
+                    r,
+                    slot.face,
+                    "slot",
+                    -1,
+                    slot.tolerance,
+                    slot.standard,
+                )
             )
     return out
 

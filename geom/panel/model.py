@@ -22,6 +22,7 @@ from typing import Any, Literal, cast
 
 from geom.data.checked import Table, allowed_range, number, quarter_turn, read_toml
 from geom.data.inline import INLINE_SHAPES, shape_collar_fields, shape_part
+from geom.data.shops import default_profile, profile_named
 from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM, SHAPE_FIELDS
 from geom.data.templates import Catalog, load_catalog
 from geom.errors import GeomDeprecationWarning, InputError
@@ -31,17 +32,15 @@ from geom.model.fit import Fit, evaluate
 from geom.model.layout import Placement
 from geom.model.lettering import Legend, Lettering
 from geom.model.part import Part
+from geom.model.shop import Profile
 from geom.model.tolerance import Size
 from geom.panel.flanges import Bends, face_bounds, off_flange, read_bends
+from geom.panel.presets import EURORACK_WIDTHS, MAX_UNITS, PRESETS, Preset, eurorack, rack
 from geom.panel.texts import legends, read_legends, read_texts
 
 Process = Literal["laser", "punch"]
 PROCESSES: tuple[Process, ...] = ("laser", "punch")
-SHOPS: Mapping[Process, Shop] = {
-    "laser": Shop(0.1, "laser default: +/-0.1 mm, gosnapcut's published laser-cutting tolerance"),
-    "punch": Shop(0.127, "punch default: +/-0.127 mm (0.005 in), Xometry's sheet-metal tolerance"),
-}
-"""What a shop holds when the panel file does not say (`shop_tolerance`), by process."""
+"""A panel file's `process`: each picks its default shop profile (geom.data.shops)."""
 
 MAX_PANEL_MM = 3000.0
 """Larger than any standard sheet (3000 x 1500 mm): a larger outline is a unit slip."""
@@ -72,6 +71,8 @@ class Hole:
     label: str = ""
     legend: Legend | None = None
     """The text to engrave or print above it (None: none)."""
+    standard: str = ""
+    """The standard that fixes where it sits (a preset's mounting hole), else ""."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,8 @@ class Slot:
     tolerance: float | None = None
     label: str = ""
     face: str = "base"
+    standard: str = ""
+    """The standard that fixes where it sits (a preset's rack slot), else ""."""
 
     @property
     def size(self) -> tuple[float, float]:
@@ -114,9 +117,10 @@ class Panel:
     """Per face."""
     masked: bool
     """Openings masked from the coating (edges bare, faces coated)."""
-    process: Process
+    process: str
+    """The profile's process: "laser", "punch" or "mill"."""
     shop: Shop
-    """What the shop holds: the file's `shop_tolerance`, else the process's published figure."""
+    """What the shop holds: the file's `shop_tolerance`, else the profile's figure."""
     target: Target
     min_web: float | None
     """User override of the process default (None: the default, see geom.panel.layout)."""
@@ -141,6 +145,16 @@ class Panel:
     min_text_clearance: float | None = None
     """User override of the text clearance of both processes (None: the defaults,
     geom.model.lettering.CLEARANCES)."""
+    profile: Profile | None = None
+    """The shop's rules (`shop`, else the process's default profile); set by load_panel."""
+    preset: str = ""
+    """"eurorack" or "19in" when the outline and mounting holes come from a preset."""
+
+    @property
+    def rules_profile(self) -> Profile:
+        """The shop profile (always set on a panel read by load_panel)."""
+        assert self.profile is not None, "a panel read by load_panel has its profile"
+        return self.profile
 
     def cut(self, placed: Placed) -> Shape:
         """The drawn cutout of a placed part, before its rotation."""
@@ -166,18 +180,22 @@ def load_panel(
     data = read_toml(path) if data is None else data
     top = Entry(data, where, "")
     panel = top.must_table("panel")
-    width = panel.must_number("width", 0.0, MAX_PANEL_MM)
-    height = panel.must_number("height", 0.0, MAX_PANEL_MM)
+    preset_name, preset = read_preset(panel)
+    if preset is None:
+        width = panel.must_number("width", 0.0, MAX_PANEL_MM)
+        height = panel.must_number("height", 0.0, MAX_PANEL_MM)
+    else:
+        width, height = preset.width, preset.height
     radius = panel.number(
         "corner_radius", 0.0, min(width, height) / 2, low_open=False, required=False
     )
     sheet = _sheet(panel)
     coating = band_field(panel, "coating", 0.0, MAX_COATING_MM, low_open=False) or BARE
     masked = panel.flag("masked")
-    process = cast(Process, panel.text("process", choices=PROCESSES))
+    profile = read_profile(panel, path)
     shop_tolerance = panel.number("shop_tolerance", 0.0, MAX_TOLERANCE_MM, required=False)
     shop = (
-        SHOPS[process]
+        profile.shop
         if shop_tolerance is None
         else Shop(shop_tolerance, f"{path.name}: panel.shop_tolerance")
     )
@@ -265,6 +283,9 @@ def load_panel(
     texts += legends(places, fits, holes, text_gap)
     top.done()
     unique_labels(top, [*places, *holes, *slots])
+    if preset is not None:
+        holes = [*preset_holes(preset), *holes]
+        slots = [*preset_slots(preset), *slots]
 
     return Panel(
         path=path,
@@ -275,7 +296,7 @@ def load_panel(
         sheet=sheet,
         coating=coating,
         masked=masked,
-        process=process,
+        process=profile.process,
         shop=shop,
         target=target,
         min_web=min_web,
@@ -291,7 +312,66 @@ def load_panel(
         notes=notes,
         texts=tuple(texts),
         min_text_clearance=text_gap,
+        profile=profile,
+        preset=preset_name,
     )
+
+
+def read_profile(table: Entry, path: Path) -> Profile:
+    """The shop profile of a panel file's [panel] or a layout's settings: `shop` (a
+    profile name, or a profile file relative to `path`), else the default profile of
+    `process`; with both, the profile's process must be `process`."""
+    name = table.text("shop", required=False)
+    process = table.text("process", required=not name, choices=PROCESSES)
+    if not name:
+        return default_profile(process)
+    profile = profile_named(name, table.where, table.path("shop"), path)
+    if process and process != profile.process:
+        raise table.error(
+            "process",
+            process,
+            f"not the process of shop profile {profile.name} ({profile.process})",
+            f'process = "{profile.process}", or no process (the profile gives it)',
+        )
+    return profile
+
+
+def read_preset(panel: Entry) -> tuple[str, Preset | None]:
+    """`preset = "eurorack"` with `hp`, or `"19in"` with `units`; ("", None) without one.
+    A preset gives the outline: `width` and `height` are then not fields."""
+    name = panel.text("preset", required=False, choices=PRESETS)
+    if not name:
+        return "", None
+    for key in ("width", "height"):
+        if panel.has(key):
+            raise panel.error(
+                key, panel.get(key), f"given with preset {name}", "the preset's outline only"
+            )
+    if name == "eurorack":
+        hp = panel.integer("hp", 1, max(EURORACK_WIDTHS))
+        if hp not in EURORACK_WIDTHS:
+            raise panel.error(
+                "hp",
+                hp,
+                "not a width of Doepfer's A-100 table",
+                ", ".join(str(n) for n in EURORACK_WIDTHS),
+            )
+        return name, eurorack(hp)
+    return name, rack(panel.integer("units", 1, MAX_UNITS))
+
+
+def preset_holes(preset: Preset) -> list[Hole]:
+    return [
+        Hole(f"preset.hole[{i}]", x, y, d, standard=preset.standard)
+        for i, (x, y, d) in enumerate(preset.holes)
+    ]
+
+
+def preset_slots(preset: Preset) -> list[Slot]:
+    return [
+        Slot(f"preset.slot[{i}]", x, y, length, w, 0, standard=preset.standard)
+        for i, (x, y, length, w) in enumerate(preset.slots)
+    ]
 
 
 def edge_distance(
