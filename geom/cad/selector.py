@@ -233,6 +233,8 @@ class _Parser:
 
     def _atom(self) -> Select:
         kind, value = self._peek()
+        if kind == "end":
+            raise SelectorError("ending too early")
         if kind in ("vector", "word") and (kind == "vector" or value in AXES):
             d = self._direction()
             return _along(d)
