@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from geom.cad.selector import SelectorError, facts, select
+from geom.cad.selector import centre as centre_of
 from geom.errors import InputError
 from geom.model.contour import Vertex
 
@@ -118,11 +119,6 @@ def _is_plane(face: Any) -> bool:
     from OCP.GeomAbs import GeomAbs_Plane
 
     return bool(BRepAdaptor_Surface(face).GetType() == GeomAbs_Plane)
-
-
-def _centre(face: Any) -> Any:
-    """The centre of area of a face (a gp_Vec, mm)."""
-    return facts(face).centre
 
 
 def _normal_at(face: Any, point: Any) -> Any:
@@ -268,7 +264,7 @@ def frame_of(face: Any) -> FaceFrame:
     """The face's frame (the module's docstring)."""
     from OCP.gp import gp_Vec
 
-    centre = _centre(face)
+    centre = centre_of(face)
     n = _normal_at(face, centre).Normalized()
     if abs(n.Z()) >= max(abs(n.X()), abs(n.Y())):
         x_dir = gp_Vec(1, 0, 0).Subtracted(n.Multiplied(n.X())).Normalized()
@@ -714,7 +710,7 @@ class FaceBoxes:
         for face in faces(solid):
             level: tuple[float, int] | None = None
             if _is_plane(face):
-                centre = _centre(face)
+                centre = centre_of(face)
                 normal = _normal_at(face, centre)
                 if abs(abs(normal.Dot(n)) - 1) < PARALLEL:
                     level = (centre.Subtracted(origin).Dot(n), 1 if normal.Dot(n) > 0 else -1)

@@ -95,11 +95,10 @@ class FaceFacts:
 def facts(face: Any) -> FaceFacts:
     """The kind, centre and normal of an OCP face."""
     from OCP.BRepAdaptor import BRepAdaptor_Surface
-    from OCP.BRepGProp import BRepGProp, BRepGProp_Face
+    from OCP.BRepGProp import BRepGProp_Face
     from OCP.BRepTools import BRepTools
     from OCP.GeomAbs import GeomAbs_SurfaceType as S
     from OCP.gp import gp_Pnt, gp_Vec
-    from OCP.GProp import GProp_GProps
 
     kinds = {
         S.GeomAbs_Plane: "PLANE",
@@ -114,16 +113,24 @@ def facts(face: Any) -> FaceFacts:
         S.GeomAbs_OffsetSurface: "OFFSET",
     }
     kind = kinds.get(BRepAdaptor_Surface(face).GetType(), "OTHER")
-    props = GProp_GProps()
-    BRepGProp.SurfaceProperties_s(face, props)
-    centre = gp_Vec(props.CentreOfMass().XYZ())
     normal = None
     if kind == "PLANE":
         u0, u1, v0, v1 = BRepTools.UVBounds_s(face)
         p, n = gp_Pnt(), gp_Vec()
         BRepGProp_Face(face).Normal(0.5 * (u0 + u1), 0.5 * (v0 + v1), p, n)
         normal = n.Normalized()
-    return FaceFacts(kind, centre, normal)
+    return FaceFacts(kind, centre(face), normal)
+
+
+def centre(face: Any) -> Any:
+    """The centre of area of an OCP face (a gp_Vec, mm; OpenCascade's BRepGProp)."""
+    from OCP.BRepGProp import BRepGProp
+    from OCP.gp import gp_Vec
+    from OCP.GProp import GProp_GProps
+
+    props = GProp_GProps()
+    BRepGProp.SurfaceProperties_s(face, props)
+    return gp_Vec(props.CentreOfMass().XYZ())
 
 
 Select = Callable[[Sequence[FaceFacts]], set[int]]
