@@ -186,6 +186,18 @@ def body_solids(part: Part, sheet: Band | None = None, coating: Band = 0.0) -> d
     return {b.spec.name: b.shape for b in build(build_body(part, plate))}
 
 
+def box_solids(model: str) -> dict[str, Any]:
+    """A die-cast box of the library ([boxes](docs/boxes.md)) as OpenCascade solids
+    (`OCP.TopoDS.TopoDS_Solid`): "body" (drafted walls, open at Z = 0, face A at the
+    body's height) and "lid" (below Z = 0), mm. An unknown model is an `InputError`
+    listing the library."""
+    from geom.cad.box import build
+    from geom.data.boxes import find_box
+
+    solids = build(find_box(model, "box_solids", "model"))
+    return {"body": solids.body, "lid": solids.lid}
+
+
 def load_panel(path: str | Path) -> Panel:
     """A panel file (TOML), read and checked: outline, sheet, coating, every part's fit."""
     from geom.panel.model import load_panel as load

@@ -280,7 +280,12 @@ def panel_layout(
         raise InputError(
             WHERE, "workplane", f"{len(solids)} solids", "not one solid", "one solid, the enclosure"
         )
-    plan = plan_on(solids[0].wrapped, Path("workplane"), loaded, select)
+    lid = None
+    if loaded.box is not None:  # the chain's solid is taken as the box, its lid checked too
+        from geom.cad.box import build
+
+        lid = build(loaded.box).lid
+    plan = plan_on(solids[0].wrapped, Path("workplane"), loaded, select, lid=lid)
     report = cut_report(plan)
     if plan.violations and not force:
         several = loaded.several

@@ -277,6 +277,13 @@ def frame_of(face: Any) -> FaceFrame:
     return frame_at(face, origin, _xyz(x_dir), _xyz(n), x1 - x0, y1 - y0)
 
 
+def centred(frame: FaceFrame) -> FaceFrame:
+    """The same face and axes with the origin at the centre of its bounding box (a box's
+    faces, as Tayda's drill tool measures them)."""
+    origin = frame.world(frame.width / 2, frame.height / 2)
+    return frame_at(frame.face, origin, frame.x_dir, frame.normal, frame.width, frame.height)
+
+
 def _box_2d(shape: Any) -> tuple[float, float, float, float]:
     """The exact bounding box in X and Y (OpenCascade's optimal box, no gap)."""
     from OCP.Bnd import Bnd_Box
@@ -457,6 +464,61 @@ def boundary_distance(frame: FaceFrame, contour: Sequence[Vertex]) -> tuple[floa
         if dist.IsDone():
             best = min(best, float(dist.Value()))
     return best, 0.0
+
+
+def reach_past(frame: FaceFrame, contour: Sequence[Vertex]) -> float:
+    """How far (mm) an opening drawn in the face's frame reaches past the face's
+    boundary: the largest distance from a point of its contour to the face (0 inside;
+    OpenCascade's BRepExtrema_DistShapeShape), the contour sampled every degree of arc
+    and in REACH_PIECES along each line."""
+    from OCP.BRepBuilderAPI import BRepBuilderAPI_MakeVertex
+    from OCP.BRepExtrema import BRepExtrema_DistShapeShape
+    from OCP.gp import gp_Pnt
+
+    best = 0.0
+    for x, y in _samples(contour):
+        point = BRepBuilderAPI_MakeVertex(gp_Pnt(*frame.world(x, y))).Vertex()
+        dist = BRepExtrema_DistShapeShape(frame.face, point)
+        if dist.IsDone():
+            best = max(best, float(dist.Value()))
+    return best
+
+
+REACH_PIECES = 16
+"""A line of a contour is sampled in this many pieces when measuring its reach."""
+
+
+def _samples(contour: Sequence[Vertex]) -> list[tuple[float, float]]:
+    """Points along a closed contour (bulges as arcs): one per degree of arc, REACH_PIECES
+    per line."""
+    out = []
+    n = len(contour)
+    for i in range(n):
+        x0, y0, b = contour[i]
+        x1, y1, _ = contour[(i + 1) % n]
+        if not b:
+            out += [
+                (x0 + (x1 - x0) * k / REACH_PIECES, y0 + (y1 - y0) * k / REACH_PIECES)
+                for k in range(REACH_PIECES)
+            ]
+            continue
+        theta = 4 * math.atan(b)  # the arc's sweep, signed (counter-clockwise > 0)
+        chord = math.hypot(x1 - x0, y1 - y0)
+        r = chord / (2 * math.sin(abs(theta) / 2))
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        sagitta_to_centre = r * math.cos(theta / 2) * math.copysign(1, theta)
+        cx = mx - (y1 - y0) / chord * sagitta_to_centre
+        cy = my + (x1 - x0) / chord * sagitta_to_centre
+        start = math.atan2(y0 - cy, x0 - cx)
+        steps = max(1, math.ceil(math.degrees(abs(theta))))
+        out += [
+            (
+                cx + r * math.cos(start + theta * k / steps),
+                cy + r * math.sin(start + theta * k / steps),
+            )
+            for k in range(steps)
+        ]
+    return out
 
 
 # --- cutting and measuring --------------------------------------------------------------

@@ -44,6 +44,19 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise InputError(
             where, "(file)", f"byte {exc.start}", "not UTF-8 text", "a UTF-8 TOML file"
         ) from None
+    return read_toml_text(path, text)
+
+
+def read_toml_text(path: Path, text: str) -> dict[str, Any]:
+    """The data of `text`, the would-be content of the TOML file `path` (the edit a
+    workspace checks before writing it); malformed or oversized text is the `InputError`
+    `read_toml` gives for the same file."""
+    where = str(path)
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            where, "(file)", f"{size} bytes", "too large", f"at most {MAX_FILE_BYTES} bytes"
+        )
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

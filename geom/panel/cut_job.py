@@ -35,7 +35,7 @@ import numpy as np
 from geom.cad import enclosure as kernel
 from geom.data.checked import RESOLUTION_MM
 from geom.dxf.writer import DxfVersion, Note, write_dxf
-from geom.errors import InputError, Plain
+from geom.errors import MISSING, InputError, Plain
 from geom.model.advice import NO_ADVICE, Advice
 from geom.model.bend import Frame3
 from geom.model.body import wing_plate
@@ -100,6 +100,8 @@ class Cut:
     room: float = kernel.OVERSHOOT_MM
     edge: float = math.nan
     off_face: float = 0.0
+    past: float = 0.0
+    """How far the opening reaches past the face's boundary (mm; 0 on the face)."""
     plate: float = 0.0
     """The finished plate the body's wings sit for (mm, `wing_plate`)."""
     flange_off: float = 0.0
@@ -142,7 +144,10 @@ class CutPlan:
     """How the openings were cut: "flat wall" (`kernel.cut_through`, every opening
     through one flat wall of one thickness) or "one boolean" (`kernel.cut`)."""
     notes: list[str] = field(default_factory=list)
-    """What reading the enclosure noted (closed shells read as a solid)."""
+    """What reading the enclosure noted (closed shells read as a solid; a box's assumed
+    numbers)."""
+    lid: Any = None
+    """A library box's lid (below its open end), into the assembly; None for a STEP."""
 
     @property
     def frame(self) -> kernel.FaceFrame:
@@ -167,12 +172,44 @@ class CutFiles:
     """The ways out of the fits that fail (geom.panel.ways_out)."""
 
 
-def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
-    """Read, measure, check and cut (in memory); bad input raises InputError."""
+def plan_cut(enclosure: Path | None, layout: CutLayout) -> CutPlan:
+    """Read (or, for a layout naming a library box and no `enclosure`, build:
+    geom.cad.box), measure, check and cut (in memory); bad input raises InputError."""
+    if layout.box is not None:
+        if enclosure is not None:
+            raise InputError(
+                "command line",
+                "ENCLOSURE",
+                str(enclosure),
+                f"given with a layout that names a box ({layout.box.model})",
+                "no STEP file: geom builds the box the layout names",
+            )
+        from geom.cad.box import build
+
+        solids = build(layout.box)
+        plan = plan_on(solids.body, Path(layout.box.model), layout, lid=solids.lid)
+        plan.notes = [_assumed_note(layout)] if layout.box.assumed else []
+        return plan
+    if enclosure is None:
+        raise InputError(
+            "command line",
+            "ENCLOSURE",
+            MISSING,
+            f"missing: {layout.path.name} names no box",
+            'a STEP file, or [box] model = "1590BB" in the layout',
+        )
     solid, notes = kernel.read_step(enclosure)
     plan = plan_on(solid, enclosure, layout)
     plan.notes = list(notes)
     return plan
+
+
+def _assumed_note(layout: CutLayout) -> str:
+    """What no source gives about the layout's box: verify it on the box."""
+    box = layout.box
+    assert box is not None
+    fields = ", ".join(f"{f} {box.values[f].value:g}" for f in box.assumed)
+    return f"box {box.model}: assumed, verify on the box before cutting: {fields}"
 
 
 def conditions_of(layout: CutLayout) -> Conditions:
@@ -190,11 +227,13 @@ def _table(layout: CutLayout) -> str:
     return "enclosure" if layout.several else "face"
 
 
-def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None) -> CutPlan:
+def plan_on(
+    solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None, lid: Any = None
+) -> CutPlan:
     """Measure, check and cut `layout` into `solid` (an OCP solid; `enclosure` names
     it in the report), on the layout's faces or, for a one-face layout, on the face
     `select` (a CadQuery string selector, geom.cad.selector) picks; bad input raises
-    InputError."""
+    InputError. A library box's `lid` (an OCP solid) is checked against the bodies too."""
     if select is not None and len(layout.faces) > 1:
         raise InputError(
             "panelLayout",
@@ -205,7 +244,10 @@ def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None =
         )
     faces = []
     for f in layout.faces:
-        if select is None:
+        if layout.box is not None:  # a box's face: Tayda's frame, from its centre
+            where = f"{layout.path}:face {f.name} of box {layout.box.model}"
+            frame = kernel.centred(kernel.find_face(solid, where, None, f.point, f.normal))
+        elif select is None:
             frame = kernel.find_face(solid, str(layout.path), f.select, f.point, f.normal)
         else:
             frame = kernel.find_face(solid, "panelLayout", select)
@@ -266,7 +308,7 @@ def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None =
             _measure(solid, frame, cut, points)
             cuts.append(cut)
 
-    cut_plan = CutPlan(layout, enclosure, solid, faces, cuts, [])
+    cut_plan = CutPlan(layout, enclosure, solid, faces, cuts, [], lid=lid)
     done = plan(
         EnclosureFaces(cut_plan), layout.places, conditions, kernel=EnclosureKernel(cut_plan)
     )
@@ -353,11 +395,12 @@ class EnclosureFaces:
                     Violation(
                         Rule.EDGE,
                         f"{c.entry} runs off the face: its contour crosses the face's "
-                        f"boundary (edge distance 0 mm) and {mm(c.off_face)} mm2 of it lies "
-                        "outside the face (or in an opening already there)",
+                        f"boundary by up to {mm(c.past)} mm (edge distance 0 mm) and "
+                        f"{mm(c.off_face)} mm2 of it lies outside the face (or in an opening "
+                        "already there)",
                         (c.entry,),
                         at,
-                        {"off_face_mm2": c.off_face, "edge": 0.0},
+                        {"off_face_mm2": c.off_face, "edge": 0.0, "past_edge_mm": c.past},
                         (c.face,),
                     )
                 )
@@ -444,6 +487,7 @@ def _measure(
     """Edge distance, then the wall under every point (thinnest, thickest)."""
     cut.edge, cut.off_face = kernel.boundary_distance(frame, cut.contour)
     if cut.off_face:
+        cut.past = kernel.reach_past(frame, cut.contour)
         return
     rays = [kernel.wall(solid, frame.world(x, y), frame.normal) for x, y in points]
     if any(r is None for r in rays):
@@ -531,7 +575,37 @@ def _collisions(plan: CutPlan) -> list[Violation]:
                         (c.face,),
                     )
                 )
+            out += _against_lid(plan, c, name, body, frame)
     return out
+
+
+def _against_lid(plan: CutPlan, c: Cut, name: str, body: Any, frame: Any) -> list[Violation]:
+    """A library box's lid against a body (its common volume, as against the enclosure):
+    a body deeper than the box reaches through the open end into the lid."""
+    if plan.lid is None or not kernel.meet(kernel.box(body), kernel.box(plan.lid)):
+        return []
+    try:
+        volume, depth = kernel.collision(body, plan.lid, [], frame)
+    except kernel.Undecided as exc:
+        message = f"{c.entry}: the body {name} could not be measured against the lid ({exc})"
+        return [
+            Violation(
+                Rule.BODY_COLLISION, message, (c.entry,), ((c.x, c.y),), {"solid": name}, (c.face,)
+            )
+        ]
+    if volume <= COLLISION_MM3 or depth is None:
+        return []
+    return [
+        Violation(
+            Rule.BODY_COLLISION,
+            f"{c.entry}: the body {name} shares {mm(volume)} mm3 with the box's lid, "
+            f"{mm(depth[0])} .. {mm(depth[1])} mm behind the face",
+            (c.entry,),
+            ((c.x, c.y),),
+            {"volume_mm3": volume, "depth_mm": [depth[0], depth[1]], "solid": name},
+            (c.face,),
+        )
+    ]
 
 
 def _relative(tool: Any, cut: Cut, frame: kernel.FaceFrame) -> tuple[float, ...]:
@@ -609,6 +683,8 @@ def write_cut(
                 [Component(product, cut, PLATE_COLOUR)],
             )
             components = [Component(product, cut, PLATE_COLOUR)]
+            if plan.lid is not None:
+                components.append(Component(f"{product} lid", plan.lid, PLATE_COLOUR))
             for c in plan.cuts:
                 for name, body, colour in c.bodies:
                     components.append(Component(f"{c.entry} {name}", body, colour))
@@ -649,11 +725,14 @@ def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
     face's note below it (mm)."""
     f = face.frame
     count = sum(1 for c in plan.cuts if c.face == face.name)
+    origin = "centre" if plan.layout.box is not None else "lower-left"
     lines = [
-        f"{plan.enclosure.name}, face {face.layout.select or 'by point'}: {mm(f.width)} x "
+        f"{plan.enclosure.name}, face {face_text(plan.layout, face.layout)}: {mm(f.width)} x "
         f"{mm(f.height)} mm, {count} openings; face frame seen from outside, "
-        f"origin lower-left, Y up, mm; {KERF_NOTE}",
+        f"origin {origin}, Y up, mm; {KERF_NOTE}",
     ]
+    if plan.layout.box is not None and plan.layout.box.assumed:
+        lines.append(_assumed_note(plan.layout))
     if forced:
         lines.insert(0, FORCED_NOTE)
     own = [c.note for c in plan.cuts if c.face == face.name and c.note is not None]
@@ -661,6 +740,11 @@ def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
         Note(text, 0.0, -3 * NOTE_HEIGHT_MM - i * 1.6 * NOTE_HEIGHT_MM, NOTE_HEIGHT_MM)
         for i, text in enumerate(lines)
     ]
+
+
+def face_text(layout: CutLayout, face: FaceLayout) -> str:
+    """How a face is named in notes: a box's letter, the selector, or "by point"."""
+    return face.name if layout.box is not None else face.select or "by point"
 
 
 def _face_record(face: CutFace) -> dict[str, Any]:
@@ -709,6 +793,7 @@ def cut_report(plan: CutPlan, advice: Advice = NO_ADVICE) -> dict[str, Any]:
     )
     return {
         "enclosure": str(plan.enclosure),
+        **({"box": layout.box.record()} if layout.box is not None else {}),
         "layout": str(layout.path),
         **where,
         "coating_mm": {"min": layout.coating.min, "max": layout.coating.max},

@@ -8,8 +8,10 @@ optional `label`, unique in the file), with x, y in the face's own frame (docs/c
 Several faces of one enclosure: an ``[enclosure]`` table (coating, masking, target,
 shop and rule overrides for every face) and one ``[[face]]`` table per face (its
 `name`, its selector or point and normal, its own ``[[face.place]]``,
-``[[face.array]]``, ``[[face.hole]]`` and ``[[face.slot]]``). The wall is not in the
-file: `geom cut` measures it. A bad value raises `InputError`
+``[[face.array]]``, ``[[face.hole]]`` and ``[[face.slot]]``). A box of the library
+instead of a STEP file: ``[box] model = "1590BB"`` (geom.data.boxes) and ``[[face]]``
+tables named "A" to "E" with no selector, x, y from the face's centre (docs/boxes.md).
+The wall is not in the file: `geom cut` measures it. A bad value raises `InputError`
 ``<file>:<entry>.<field>: <value> is <problem>; allowed <range>``. mm.
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from geom.data.boxes import FACES, Box, find_box
 from geom.data.checked import read_toml
 from geom.data.template_schema import MAX_TOLERANCE_MM
 from geom.data.templates import Catalog, load_catalog
@@ -73,6 +76,8 @@ class CutLayout:
     min_edge: float | None
     several: bool = False
     """Written as ``[[face]]`` tables (one output DXF per face)."""
+    box: Box | None = None
+    """The library box the layout names (``[box]``): geom builds it, no STEP file."""
 
     @property
     def places(self) -> tuple[Placed, ...]:
@@ -100,6 +105,7 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
         )
     top = Entry(read_toml(path), where, "")
     several = isinstance(top.get("face", required=False), list)
+    box = _box(top, several)
     if several:
         settings = top.sub(top.get("enclosure", required=False) or {}, "enclosure")
     else:
@@ -121,7 +127,7 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
                 raise table.error(
                     "name", name, "not a new, safe face name", "a name unique in the file"
                 )
-            faces.append(_face(table, path, catalog, name))
+            faces.append(_face(table, path, catalog, name, box=box))
             table.done()
     else:
         faces.append(_face(settings, path, catalog, "face", top))
@@ -139,7 +145,25 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
         min_web=min_web,
         min_edge=min_edge,
         several=several,
+        box=box,
     )
+
+
+def _box(top: Entry, several: bool) -> Box | None:
+    """The ``[box]`` table's box (None without one); it needs ``[[face]]`` tables."""
+    table = top.table("box", required=False)
+    if table is None:
+        return None
+    box = find_box(table.text("model"), table.where, table.path("model"))
+    table.done()
+    if not several:
+        raise top.error(
+            "face",
+            "[face]",
+            "a single face with [box]",
+            '[[face]] tables, each named "A" to "E"',
+        )
+    return box
 
 
 def _plain(faces: list[FaceLayout]) -> list[Hole | Slot]:
@@ -148,10 +172,19 @@ def _plain(faces: list[FaceLayout]) -> list[Hole | Slot]:
 
 
 def _face(
-    face: Entry, path: Path, catalog: Catalog, name: str, entries: Entry | None = None
+    face: Entry,
+    path: Path,
+    catalog: Catalog,
+    name: str,
+    entries: Entry | None = None,
+    box: Box | None = None,
 ) -> FaceLayout:
     """The face's selector (or point and normal) and the openings on it: read from
-    `entries` (the file's top level in a one-face file), else from the face's table."""
+    `entries` (the file's top level in a one-face file), else from the face's table. On
+    a `box` the face is named "A" .. "E", its plane comes from the box and its x, y from
+    its centre."""
+    if box is not None:
+        return _box_face(face, path, catalog, name, box)
     select = face.text("select", required=False) or None
     point = _vector(face, "point", unit=False)
     normal = _vector(face, "normal", unit=True)
@@ -167,9 +200,32 @@ def _face(
             'select = ">Z", or point = [x, y, z] and normal = [nx, ny, nz]',
         )
     top = face if entries is None else entries
+    return _openings(top, path, catalog, FaceLayout(name, select, point, normal, (), ()))
+
+
+def _box_face(face: Entry, path: Path, catalog: Catalog, name: str, box: Box) -> FaceLayout:
+    """A face of a library box: named "A" .. "E", no selector (the box gives its plane),
+    x, y from the face's centre."""
+    if name not in FACES:
+        raise face.error("name", name, f"not a face of a box ({box.model})", ", ".join(FACES))
+    for key in ("select", "point", "normal"):
+        if face.has(key):
+            raise face.error(
+                key, face.get(key), "given for a face of a [box]", "no selector: the name"
+            )
+    point, normal = box.face_plane(name)
+    found = FaceLayout(name, None, point, normal, (), ())
+    return _openings(face, path, catalog, found, low=-MAX_PANEL_MM)
+
+
+def _openings(
+    top: Entry, path: Path, catalog: Catalog, face: FaceLayout, low: float = 0.0
+) -> FaceLayout:
+    """`face` with the openings of the table `top` (x, y from `low` to MAX_PANEL_MM)."""
+    name = face.name
     bounds = (MAX_PANEL_MM, MAX_PANEL_MM)  # the face's own size is known once it is found
-    places, holes = read_openings(top, path, catalog, bounds, "face", labelled=True)
-    slots = read_slots(top, bounds, {}, len(places) + len(holes), scope="face")
+    places, holes = read_openings(top, path, catalog, bounds, "face", labelled=True, low=low)
+    slots = read_slots(top, bounds, {}, len(places) + len(holes), scope="face", low=low)
     places = [replace(p, face=name) for p in places]
     holes = [replace(h, face=name) for h in holes]
     slots = [replace(s, face=name) for s in slots]
@@ -181,7 +237,7 @@ def _face(
             "one or more [[place]], [[array]], [[hole]] or [[slot]] entries, e.g. "
             '[[place]] part = "gland-M20" x = 30 y = 30',
         )
-    return FaceLayout(name, select, point, normal, tuple(places), tuple(holes), tuple(slots))
+    return replace(face, places=tuple(places), holes=tuple(holes), slots=tuple(slots))
 
 
 def _vector(face: Entry, key: str, *, unit: bool) -> tuple[float, float, float] | None:

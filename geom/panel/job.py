@@ -207,12 +207,8 @@ def run_panel(
         outputs.claim(*cam)
         if verdict.write:
             try:
-                dxf = write_dxf(
-                    outputs.path(cam[0]),
-                    [outline_contour(panel), *opening_contours(panel)],
-                    panel_notes(panel, forced=verdict.forced),
-                    version=version,
-                    explode=explode,
+                dxf = write_panel_dxf(
+                    panel, outputs.path(cam[0]), version, explode, forced=verdict.forced
                 )
             except LintError as exc:
                 if verdict.holds:
@@ -233,6 +229,20 @@ def run_panel(
             [*cam, *also],
             panel_report,
         )
+
+
+def write_panel_dxf(
+    panel: Panel, path: Path, version: DxfVersion, explode: bool, *, forced: bool
+) -> Path:
+    """The flat panel's DXF at `path`: the outline, every opening, the notes (`forced`:
+    marked FORCED_NOTE). `geom panel` and `geom serve`'s export write it alike."""
+    return write_dxf(
+        path,
+        [outline_contour(panel), *opening_contours(panel)],
+        panel_notes(panel, forced=forced),
+        version=version,
+        explode=explode,
+    )
 
 
 ReportOf = Callable[[Panel, tuple[Violation, ...], Advice], dict[str, Any]]

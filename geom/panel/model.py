@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from geom.data.checked import Table, allowed_range, number, read_toml
 from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM
@@ -136,8 +136,12 @@ class Panel:
         return self.fits[placed.part.id].cut
 
 
-def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
-    """Read and validate a panel file; every part it names comes from `catalog`."""
+def load_panel(
+    path: Path, catalog: Catalog | None = None, data: dict[str, Any] | None = None
+) -> Panel:
+    """Read and validate a panel file; every part it names comes from `catalog`. `data`:
+    the file's would-be content as read (geom.data.checked.read_toml_text), validated as
+    if read from `path` (the same messages)."""
     where = str(path)
     stem = path.stem
     if not STEM.match(stem):
@@ -148,7 +152,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
             "not a safe file name for the outputs",
             "a stem of letters, digits, '.', '_' and '-' (up to 100, not starting with '.')",
         )
-    data = read_toml(path)
+    data = read_toml(path) if data is None else data
     top = Entry(data, where, "")
     panel = top.must_table("panel")
     width = panel.must_number("width", 0.0, MAX_PANEL_MM)
@@ -319,6 +323,7 @@ def read_openings(
     faces: Mapping[str, tuple[float, float]] | None = None,
     *,
     labelled: bool = False,
+    low: float = 0.0,
 ) -> tuple[list[Placed], list[Hole]]:
     """Every ``[[place]]``, expanded ``[[array]]`` and ``[[hole]]`` of a panel file or a
     cut layout: x, y (mm) within `bounds`, one template per part id (a template path is
@@ -327,7 +332,8 @@ def read_openings(
     `faces` (a bent panel: face name to its x, y range), each entry may name its `face`
     and its x, y lie in that face's frame. `labelled`: each entry may carry a `label` (an
     array's is a prefix, numbered from 1 row by row: the row at y left to right, then the
-    one above; pitches are > 0)."""
+    one above; pitches are > 0). `low`: the least x and y (a frame centred on its face
+    takes negative ones)."""
 
     def face_of(entry: Entry) -> tuple[str, float, float]:
         return _face_of(entry, faces, bounds)
@@ -364,8 +370,8 @@ def read_openings(
         entry = Entry(raw, top.where, top.path(f"place[{i}]."))
         part = resolve(entry)
         face, width, height = face_of(entry)
-        x = entry.must_number("x", 0.0, width, low_open=False)
-        y = entry.must_number("y", 0.0, height, low_open=False)
+        x = entry.must_number("x", low, width, low_open=False)
+        y = entry.must_number("y", low, height, low_open=False)
         rotation = entry.rotation()
         label = entry.label() if labelled else ""
         entry.done()
@@ -375,8 +381,8 @@ def read_openings(
         entry = Entry(raw, top.where, top.path(f"array[{i}]."))
         part = resolve(entry)
         face, width, height = face_of(entry)
-        x = entry.must_number("x", 0.0, width, low_open=False)
-        y = entry.must_number("y", 0.0, height, low_open=False)
+        x = entry.must_number("x", low, width, low_open=False)
+        y = entry.must_number("y", low, height, low_open=False)
         cols = entry.integer("cols", 1, MAX_ARRAY_SIDE)
         rows = entry.integer("rows", 1, MAX_ARRAY_SIDE)
         pitch_x = entry.number("pitch_x", 0.0, MAX_PANEL_MM, required=cols > 1) or 0.0
@@ -401,8 +407,8 @@ def read_openings(
     for i, raw in enumerate(top.array("hole")):
         entry = Entry(raw, top.where, top.path(f"hole[{i}]."))
         face, width, height = face_of(entry)
-        x = entry.must_number("x", 0.0, width, low_open=False)
-        y = entry.must_number("y", 0.0, height, low_open=False)
+        x = entry.must_number("x", low, width, low_open=False)
+        y = entry.must_number("y", low, height, low_open=False)
         diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
         label = entry.label() if labelled else ""
         entry.done()
@@ -432,18 +438,20 @@ def read_slots(
     counted: int,
     check: Callable[[Entry, Slot], None] = lambda entry, slot: None,
     scope: str = "panel",
+    low: float = 0.0,
 ) -> list[Slot]:
     """Every ``[[slot]]`` of a panel file or a cut layout's face: centre within its
     face's frame (`faces` as in read_openings), length >= width (mm), the long axis at a
     multiple of 90 degrees, an optional +/- tolerance and label; `check` sees each slot
     as it is read (the whole slot on the sheet). `counted`: openings read before (for
-    MAX_OPENINGS); `scope` names the panel or the face in errors."""
+    MAX_OPENINGS); `scope` names the panel or the face in errors; `low` the least x and
+    y."""
     slots: list[Slot] = []
     for i, raw in enumerate(top.array("slot")):
         entry = Entry(raw, top.where, top.path(f"slot[{i}]."))
         face, width, height = _face_of(entry, faces, bounds)
-        x = entry.must_number("x", 0.0, width, low_open=False)
-        y = entry.must_number("y", 0.0, height, low_open=False)
+        x = entry.must_number("x", low, width, low_open=False)
+        y = entry.must_number("y", low, height, low_open=False)
         w = entry.must_number("width", 0.0, MAX_HOLE_MM)
         length = entry.must_number("length", 0.0, MAX_PANEL_MM)
         if length < w:
