@@ -11,7 +11,8 @@ one order, with one `Violation` type and one set of rule codes (`Rule`):
 - per face: the web between openings, each opening's distance from the boundary, flanges
   overlapping on the front, a flange hanging off the sheet, mated plugs without room,
   bodies colliding behind the sheet, holes and slots under a neighbour's flange, a
-  slot's tolerance tighter than the shop holds;
+  slot's tolerance tighter than the shop holds, text (geom.model.lettering) off the
+  sheet, nearer an opening than its process's clearance or under a flange;
 - across faces: each part's envelopes (flange, plug, bodies) as oriented boxes in space
   must not overlap another face's part (exact for boxes);
 - the surface's own rules, then what only a CAD kernel can decide (`Kernel`: bodies
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal, Protocol
@@ -36,6 +37,7 @@ from geom.model.bend import Box3, Frame3, box_in, penetration
 from geom.model.conditions import Conditions
 from geom.model.contour import circle_of
 from geom.model.fit import Fit, evaluate
+from geom.model.lettering import CLEARANCES, Clearance, Legend, Lettering, Process
 from geom.model.part import Part
 from geom.model.tolerance import Size
 from geom.model.units import mm
@@ -67,6 +69,8 @@ class Rule(StrEnum):
     BEND_FLANGE_HEIGHT = "bend.flange_height"
     BEND_FLANGE_COLLISION = "bend.flange_collision"
     BEND_BODY_COLLISION = "bend.body_collision"
+    TEXT_CLEARANCE = "text_clearance"
+    TEXT_OFF_SHEET = "text_off_sheet"
 
 
 def fit_rule(check: str) -> str:
@@ -126,13 +130,15 @@ class Placement:
     edge, or an enclosure face by its name."""
     label: str = ""
     """The shop's name for it on the drawing ("" when the file gives none)."""
+    legend: Legend | None = None
+    """The text to engrave or print above it (None: none)."""
 
     @property
     def turned(self) -> bool:
         return self.rotation in (90, 270)
 
 
-OpeningKind = Literal["cutout", "hole", "slot", "flange"]
+OpeningKind = Literal["cutout", "hole", "slot", "flange", "text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,8 +241,9 @@ def footprint(placed: Placement, width: float, height: float) -> Box:
 
 def bodies(part: Part) -> list[tuple[float, float, float]]:
     """The envelopes behind and through the plate as (width, height, depth from the
-    flange front): the part's own, and for a part mounted through a frame, the frame's."""
-    out = [(part.width, part.height, part.depth)]
+    flange front): the part's own ([rear] when given, else its envelope's width x
+    height), and for a part mounted through a frame, the frame's."""
+    out = [(*part.rear_size, part.depth)]
     if part.frame is not None:
         out.append((part.frame.width, part.frame.height, part.frame.depth))
     return out
@@ -342,6 +349,10 @@ class Plan:
     and slots."""
     solids: tuple[Solid, ...]
     violations: list[Violation] = field(default_factory=list)
+    texts: tuple[Lettering, ...] = ()
+    """Engraved and printed text (geom.model.lettering): kept clear of openings."""
+    clearances: Mapping[Process, Clearance] = field(default_factory=lambda: dict(CLEARANCES))
+    """The text clearance by process."""
 
     def at(self, k: int) -> tuple[float, float]:
         p = self.placements[k]
@@ -353,6 +364,8 @@ def plan(
     placements: Sequence[Placement],
     conditions: Conditions,
     kernel: Kernel | None = None,
+    texts: Sequence[Lettering] = (),
+    clearances: Mapping[Process, Clearance] = CLEARANCES,
 ) -> Plan:
     """Every part's fit and every rule of `surface` (see the module's docstring), in a
     fixed order: fits (by part id), each face's rules (face order), parts colliding
@@ -376,6 +389,8 @@ def plan(
         tuple(fits),
         (*part_openings(places, fits), *surface.openings()),
         tuple(found_solids),
+        texts=tuple(texts),
+        clearances=clearances,
     )
     out = result.violations
     out += _fit_rules(result)
@@ -481,6 +496,7 @@ def _face_rules(plan: Plan, face: str) -> list[Violation]:
     found += _flanges_off(plan, flanges)
     found += _holes_under_flanges(plan, flanges, [o for o in ops if o.kind == "hole"])
     found += _slots(plan, flanges, [o for o in ops if o.kind == "slot"])
+    found += _texts(plan, [t for t in plan.texts if t.face == face], ops, flanges)
     if not where:
         return found
     return [
@@ -667,6 +683,81 @@ def _slots(plan: Plan, flanges: list[Solid], slots: list[Opening]) -> list[Viola
                     (slot.face,),
                 )
             )
+    return out
+
+
+def text_box(t: Lettering) -> Opening:
+    """A text as the rectangle its ink fills (kind "text", sharp corners): measured from
+    it, a text never seems to leave more room than its letters do."""
+    x0, y0, x1, y1 = t.box
+    return Opening(t.entry, (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0, 0.0, t.face, "text")
+
+
+def _texts(
+    plan: Plan, texts: list[Lettering], ops: list[Opening], flanges: list[Solid]
+) -> list[Violation]:
+    """Each text (its ink box) on the sheet, at least its process's clearance
+    (`plan.clearances`) from every opening's exact shape, not under a part's flange,
+    where nobody would see it, and not over another text."""
+    if not texts:
+        return []
+    out: list[Violation] = []
+    boxes = [text_box(t) for t in texts]
+    for t, b in zip(texts, boxes, strict=True):
+        d = plan.surface.edge(b)
+        if d is not None and d < -EPS_MM:
+            out.append(
+                Violation(
+                    Rule.TEXT_OFF_SHEET,
+                    f'{t.entry} ("{t.text}") crosses {plan.surface.rules(b).boundary} '
+                    f"by {mm(-d)} mm",
+                    (t.entry,),
+                    ((t.x, t.y),),
+                    {"overhang": -d},
+                    (t.face,),
+                )
+            )
+    others = list(ops)
+    for s in flanges:
+        p = plan.placements[s.owner]
+        x0, y0, x1, y1 = s.box
+        w, h = x1 - x0, y1 - y0
+        others.append(Opening(p.entry, x0 + w / 2, y0 + h / 2, w, h, 0.0, p.face, "flange"))
+    n = len(texts)
+    widest = max(plan.clearances[t.process].value for t in texts)
+    every = boxes + others
+    for i, j in near_pairs([o.box for o in every], widest):
+        if i >= n:
+            continue
+        t, o = texts[i], every[j]
+        g = gap(boxes[i], o)
+        rule = plan.clearances[t.process]
+        at = (texts[j].x, texts[j].y) if j < n else (o.x, o.y)
+        if o.kind == "text" and g < -EPS_MM:
+            text = f'overlaps {o.entry} ("{texts[j].text}")'
+        elif o.kind == "text":
+            continue
+        elif o.kind == "flange" and g < -EPS_MM:
+            text = f"lies under the flange of {o.entry}, hidden"
+        elif o.kind != "flange" and g < rule.value - EPS_MM:
+            text = (
+                f"overlaps {o.entry}"
+                if g < 0
+                else f"is {mm(g)} mm from {o.entry}, less than the {mm(rule.value)} mm "
+                f"{t.process} clearance ({rule.source})"
+            )
+        else:
+            continue
+        out.append(
+            Violation(
+                Rule.TEXT_CLEARANCE,
+                f'{t.entry} ("{t.text}") {text}',
+                (t.entry, o.entry),
+                ((t.x, t.y), at),
+                {"clearance": g, "min_clearance": 0.0 if j < n else rule.value},
+                (t.face, o.face),
+            )
+        )
     return out
 
 

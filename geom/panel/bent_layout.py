@@ -40,11 +40,18 @@ from geom.model.layout import (
     gap,
     plan,
     solid_boxes,
+    text_box,
 )
 from geom.model.tolerance import Size
 from geom.model.units import mm
 from geom.panel.flanges import Bends
-from geom.panel.layout import FlatSheet, conditions_of, plain_openings, rules_for
+from geom.panel.layout import (
+    FlatSheet,
+    conditions_of,
+    plain_openings,
+    rules_for,
+    text_clearances,
+)
 from geom.panel.model import Panel, edge_distance
 
 CUT_SOURCE = "default 2.5 t + r: PTC Creo sheet-metal design rule MIN_CUT_TO_BEND"
@@ -195,7 +202,13 @@ def plan_bent(panel: Panel) -> Plan:
     """The bent panel's plan: fits, each face's rules, parts colliding across faces, the
     bend rules, the folded part's collisions with the sheet (in that order)."""
     bends_of(panel)
-    return plan(BentSheet(panel), panel.places, conditions_of(panel))
+    return plan(
+        BentSheet(panel),
+        panel.places,
+        conditions_of(panel),
+        texts=panel.texts,
+        clearances=text_clearances(panel),
+    )
 
 
 def check_bent(panel: Panel) -> list[Violation]:
@@ -248,6 +261,29 @@ def _bend_rules(panel: Panel) -> list[Violation]:
                         ((o.x, o.y),),
                         {"distance": d, "min_cut_to_bend": least, "bend": f.edge},
                         (o.face,),
+                    )
+                )
+    for t in panel.texts:
+        box = text_box(t)
+        corners = [
+            metal.to_flat(t.face, x, y) for x, y in ((box.x, box.y), box.box[:2], box.box[2:])
+        ]
+        (cx, cy), (ax, ay), (bx, by) = corners
+        flat = Opening(t.entry, cx, cy, abs(bx - ax), abs(by - ay), 0.0)
+        for f, (zx0, zy0, zx1, zy1) in zones:
+            zone = Opening("zone", (zx0 + zx1) / 2, (zy0 + zy1) / 2, zx1 - zx0, zy1 - zy0, 0.0)
+            d = gap(flat, zone)
+            if d < -EPS_MM:
+                on = "" if t.face == BASE else f" on the {t.face} flange"
+                out.append(
+                    Violation(
+                        Rule.BEND_ZONE,
+                        f'{t.entry} ("{t.text}"){on} reaches {mm(-d)} mm into the zone of the '
+                        f"{f.edge} bend (the letters would stretch when bent)",
+                        (t.entry,),
+                        ((t.x, t.y),),
+                        {"distance": d, "bend": f.edge},
+                        (t.face,),
                     )
                 )
     return out

@@ -40,7 +40,7 @@ from geom.model.part import Part
 from geom.model.report import fit_report, no_way_out_report, ways_out_report, with_forced
 from geom.model.units import band, mm
 from geom.output import OutputSet, Verdict, decide, opened
-from geom.panel.layout import check_layout, rules_for
+from geom.panel.layout import check_layout, rules_for, text_clearances
 from geom.panel.model import Panel, Placed, Slot
 from geom.panel.ways_out import panel_advice
 
@@ -234,14 +234,16 @@ def run_panel(
 def write_panel_dxf(
     panel: Panel, path: Path, version: DxfVersion, explode: bool, *, forced: bool
 ) -> Path:
-    """The flat panel's DXF at `path`: the outline, every opening, the notes (`forced`:
-    marked FORCED_NOTE). `geom panel` and `geom serve`'s export write it alike."""
+    """The flat panel's DXF at `path`: the outline, every opening, the text (ENGRAVE,
+    PRINT), the notes (`forced`: marked FORCED_NOTE). `geom panel` and `geom serve`'s
+    export write it alike."""
     return write_dxf(
         path,
         [outline_contour(panel), *opening_contours(panel)],
         panel_notes(panel, forced=forced),
         version=version,
         explode=explode,
+        texts=panel.texts,
     )
 
 
@@ -433,6 +435,11 @@ def panel_report(
             "min_web_source": rules.web_source,
             "min_edge": rules.min_edge,
             "min_edge_source": rules.edge_source,
+            **{
+                f"text_clearance_{process}{key}": value
+                for process, c in text_clearances(panel).items()
+                for key, value in (("", c.value), ("_source", c.source))
+            },
         },
         "counts": {
             "cutouts": len(panel.places),
@@ -471,6 +478,20 @@ def panel_report(
                 "tolerance": s.tolerance,
             }
             for s in panel.slots
+        ],
+        "texts": [
+            {
+                "entry": t.entry,
+                "text": t.text,
+                "process": t.process,
+                "x": t.x,
+                "y": t.y,
+                "height": t.height,
+                "rotation": t.rotation,
+                "align": t.align,
+                "box_mm": list(t.box) if t.paths else None,
+            }
+            for t in panel.texts
         ],
         "assumed": assumed,
         "notes": notes,

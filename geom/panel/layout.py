@@ -29,6 +29,7 @@ from geom.model.layout import (
     part_openings,
     plan,
 )
+from geom.model.lettering import CLEARANCES, PROCESSES, Clearance, Process
 from geom.model.tolerance import Size
 from geom.model.units import band
 from geom.panel.model import Hole, Panel, Slot, edge_distance
@@ -51,6 +52,15 @@ def rules_for(panel: Panel) -> FaceRules:
         web_source="panel.min_web" if panel.min_web is not None else text,
         edge_source="panel.min_edge" if panel.min_edge is not None else text,
     )
+
+
+def text_clearances(panel: Panel) -> dict[Process, Clearance]:
+    """The text clearance of each process: the defaults (geom.model.lettering), unless
+    the file overrides both with `min_text_clearance`."""
+    if panel.min_text_clearance is None:
+        return dict(CLEARANCES)
+    given = Clearance(panel.min_text_clearance, "panel.min_text_clearance")
+    return {process: given for process in PROCESSES}
 
 
 def conditions_of(panel: Panel) -> Conditions:
@@ -134,7 +144,13 @@ def plan_flat(panel: Panel) -> Plan:
     """The flat panel's plan: every fit and every rule (geom.model.layout.plan)."""
     if panel.bends is not None:
         raise ValueError(f"panel {panel.name} has flanges: geom.panel.bent_layout.plan_bent")
-    return plan(FlatSheet(panel), panel.places, conditions_of(panel))
+    return plan(
+        FlatSheet(panel),
+        panel.places,
+        conditions_of(panel),
+        texts=panel.texts,
+        clearances=text_clearances(panel),
+    )
 
 
 def check_layout(panel: Panel) -> list[Violation]:

@@ -4,7 +4,8 @@
 built or written: the outline, sheet, coating, masking, process and shop, rule overrides,
 what the shop's drawing states (material, finish, general tolerance, notes), every placed
 part (from ``[[place]]`` and expanded ``[[array]]`` entries) with the cut drawn for this
-panel's sheet and coating, every plain hole and every slot, each with its optional label.
+panel's sheet and coating, every plain hole and every slot, each with its optional label
+and legend, and every text (geom.panel.texts).
 A bad value raises `InputError`
 ``<file>:<entry>.<field>: <value> is <problem>; allowed <range>``. All sizes in mm.
 """
@@ -19,17 +20,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from geom.data.checked import Table, allowed_range, number, read_toml
-from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM
+from geom.data.checked import Table, allowed_range, number, quarter_turn, read_toml
+from geom.data.inline import INLINE_SHAPES, shape_collar_fields, shape_part
+from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM, SHAPE_FIELDS
 from geom.data.templates import Catalog, load_catalog
 from geom.errors import GeomDeprecationWarning, InputError
 from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Conditions, Shop, Target
 from geom.model.contour import Shape
 from geom.model.fit import Fit, evaluate
 from geom.model.layout import Placement
+from geom.model.lettering import Legend, Lettering
 from geom.model.part import Part
 from geom.model.tolerance import Size
 from geom.panel.flanges import Bends, face_bounds, off_flange, read_bends
+from geom.panel.texts import legends, read_legends, read_texts
 
 Process = Literal["laser", "punch"]
 PROCESSES: tuple[Process, ...] = ("laser", "punch")
@@ -66,6 +70,8 @@ class Hole:
     diameter: float
     face: str = "base"
     label: str = ""
+    legend: Legend | None = None
+    """The text to engrave or print above it (None: none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +136,11 @@ class Panel:
     """The general tolerance for dimensions without their own, e.g. "ISO 2768-m"."""
     notes: tuple[str, ...] = ()
     """Free notes for the shop, each one line."""
+    texts: tuple[Lettering, ...] = ()
+    """Every ``[[text]]`` entry, then every legend (geom.panel.texts)."""
+    min_text_clearance: float | None = None
+    """User override of the text clearance of both processes (None: the defaults,
+    geom.model.lettering.CLEARANCES)."""
 
     def cut(self, placed: Placed) -> Shape:
         """The drawn cutout of a placed part, before its rotation."""
@@ -174,6 +185,7 @@ def load_panel(
     conditions = Conditions(sheet, coating, masked, target, shop)
     min_web = panel.number("min_web", 0.0, MAX_RULE_MM, low_open=False, required=False)
     min_edge = panel.number("min_edge", 0.0, MAX_RULE_MM, low_open=False, required=False)
+    text_gap = panel.number("min_text_clearance", 0.0, MAX_RULE_MM, low_open=False, required=False)
     material = panel.text("material", required=False)
     finish = panel.text("finish", required=False)
     general_tolerance = panel.text("general_tolerance", required=False)
@@ -228,6 +240,7 @@ def load_panel(
         hole_on_sheet,
         face_bounds(bends),
         labelled=True,
+        legends=True,
     )
 
     def slot_on_sheet(entry: Entry, slot: Slot) -> None:
@@ -248,6 +261,8 @@ def load_panel(
     slots = read_slots(
         top, (width, height), face_bounds(bends), len(places) + len(holes), slot_on_sheet
     )
+    texts = read_texts(top, lambda entry: _face_of(entry, face_bounds(bends), (width, height)))
+    texts += legends(places, fits, holes, text_gap)
     top.done()
     unique_labels(top, [*places, *holes, *slots])
 
@@ -274,6 +289,8 @@ def load_panel(
         finish=finish,
         general_tolerance=general_tolerance,
         notes=notes,
+        texts=tuple(texts),
+        min_text_clearance=text_gap,
     )
 
 
@@ -323,6 +340,7 @@ def read_openings(
     faces: Mapping[str, tuple[float, float]] | None = None,
     *,
     labelled: bool = False,
+    legends: bool = False,
     low: float = 0.0,
 ) -> tuple[list[Placed], list[Hole]]:
     """Every ``[[place]]``, expanded ``[[array]]`` and ``[[hole]]`` of a panel file or a
@@ -333,7 +351,8 @@ def read_openings(
     and its x, y lie in that face's frame. `labelled`: each entry may carry a `label` (an
     array's is a prefix, numbered from 1 row by row: the row at y left to right, then the
     one above; pitches are > 0). `low`: the least x and y (a frame centred on its face
-    takes negative ones)."""
+    takes negative ones). `legends`: each entry may carry a `legend`
+    (geom.panel.texts.read_legends; a panel file's, not yet a cut layout's)."""
 
     def face_of(entry: Entry) -> tuple[str, float, float]:
         return _face_of(entry, faces, bounds)
@@ -343,6 +362,16 @@ def read_openings(
     holes: list[Hole] = []
 
     def resolve(entry: Entry) -> Part:
+        if entry.has("shape"):
+            part = inline_part(entry, catalog)
+            if parts.setdefault(part.id, part) != part:
+                raise entry.error(
+                    "id",
+                    part.id,
+                    f"the id of a second, different part on this {scope}",
+                    'an id of its own for each different inline part (id = "...")',
+                )
+            return part
         name = entry.text("part")
         try:
             if name.endswith(".toml") and not Path(name).is_absolute():
@@ -374,8 +403,11 @@ def read_openings(
         y = entry.must_number("y", low, height, low_open=False)
         rotation = entry.rotation()
         label = entry.label() if labelled else ""
+        legend = read_legends(entry)[0] if legends else None
         entry.done()
-        add(entry, Placed(top.path(f"place[{i}]"), part, x, y, rotation, face, label))
+        add(
+            entry, Placed(top.path(f"place[{i}]"), part, x, y, rotation, face, label, legend=legend)
+        )
 
     for i, raw in enumerate(top.array("array")):
         entry = Entry(raw, top.where, top.path(f"array[{i}]."))
@@ -389,6 +421,7 @@ def read_openings(
         pitch_y = entry.number("pitch_y", 0.0, MAX_PANEL_MM, required=rows > 1) or 0.0
         rotation = entry.rotation()
         prefix = entry.label() if labelled else ""
+        legend_of = read_legends(entry, cols * rows) if legends else [None] * (cols * rows)
         entry.done()
         if cols * rows + len(places) + len(holes) > MAX_OPENINGS:
             raise entry.error(
@@ -402,7 +435,8 @@ def read_openings(
                 name = top.path(f"array[{i}][r{r},c{c}]")
                 label = f"{prefix}{r * cols + c + 1}" if prefix else ""
                 at = (x + c * pitch_x, y + r * pitch_y)
-                add(entry, Placed(name, part, *at, rotation, face, label))
+                legend = legend_of[r * cols + c]
+                add(entry, Placed(name, part, *at, rotation, face, label, legend=legend))
 
     for i, raw in enumerate(top.array("hole")):
         entry = Entry(raw, top.where, top.path(f"hole[{i}]."))
@@ -411,16 +445,55 @@ def read_openings(
         y = entry.must_number("y", low, height, low_open=False)
         diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
         label = entry.label() if labelled else ""
+        legend = read_legends(entry)[0] if legends else None
         entry.done()
-        hole = Hole(top.path(f"hole[{i}]"), x, y, diameter, face, label)
+        hole = Hole(top.path(f"hole[{i}]"), x, y, diameter, face, label, legend=legend)
         check_hole(entry, hole)
         holes.append(hole)
         _count(entry, len(places) + len(holes), scope)
     return places, holes
 
 
+def inline_part(entry: Entry, catalog: Catalog) -> Part:
+    """A plain part given in the entry itself (``shape``, the shape's sizes, ``tolerance``,
+    optional ``grip = [min, max]``, ``depth``, ``flange_width``/``flange_height``, the
+    collar's sizes and ``id``), built by the one builder of every door that gives a part
+    by its shape (geom.data.inline.shape_part). Without ``grip`` the grip check does not
+    apply; without ``id`` the part is named by its shape and sizes (``circle-12.2``)."""
+    if entry.has("part"):
+        raise entry.error(
+            "part", entry.get("part"), "given with shape", "either part or shape with its sizes"
+        )
+    kind = entry.text("shape", choices=INLINE_SHAPES)
+    keys = [*SHAPE_FIELDS[kind], "tolerance", "depth", "flange_width", "flange_height"]
+    keys += [*shape_collar_fields(kind), "collar_minus"]
+    fields: dict[str, object] = {"shape": kind}
+    for key in keys:
+        fields[key] = entry.get(key, required=False)
+    grip = entry.get("grip", required=False)
+    if grip is not None:
+        if not isinstance(grip, list) or len(grip) != 2:
+            raise entry.error(
+                "grip", grip, "not a pair", f"[min, max] in mm, 0 < min <= max <= {MAX_PLATE_MM:g}"
+            )
+        fields["grip_min"], fields["grip_max"] = grip
+        if all(isinstance(v, int | float) for v in grip) and grip[0] > grip[1]:
+            raise entry.error("grip", grip, "a falling range", "[min, max] with min <= max")
+    given = [f"{v:g}" for n in SHAPE_FIELDS[kind] if isinstance(v := fields[n], int | float)]
+    fields["id"] = entry.text("id", required=False) or "-".join([kind, "x".join(given)])
+    fields["name"] = None
+    grips = {"grip_min": "grip[0]", "grip_max": "grip[1]"}
+    return shape_part(
+        fields,
+        catalog,
+        where=entry.where,
+        name=lambda field: entry.path(grips.get(field, field)),
+        grip_optional=True,
+    )
+
+
 def _face_of(
-    entry: Entry, faces: Mapping[str, tuple[float, float]] | None, bounds: tuple[float, float]
+    entry: Table, faces: Mapping[str, tuple[float, float]] | None, bounds: tuple[float, float]
 ) -> tuple[str, float, float]:
     """The entry's face ("base" on a flat panel) and the x, y range of its frame (mm)."""
     if not faces:
@@ -566,18 +639,7 @@ class Entry(Table):
 
     def rotation(self, key: str = "rotation") -> int:
         """Degrees counter-clockwise, a multiple of 90 in -360 .. 360; returned as 0..270."""
-        raw = self.get(key, required=False)
-        if raw is None:
-            return 0
-        allowed = "0, 90, 180 or 270 (a multiple of 90 in -360 .. 360)"
-        if isinstance(raw, str):
-            raise self.error(key, raw, "not a number", allowed)
-        value = number(
-            self.where, self.path(key), raw, -360.0, 360.0, low_open=False, unit="degrees"
-        )
-        if value % 90:
-            raise self.error(key, raw, "not a multiple of 90 degrees", allowed)
-        return int(value) % 360
+        return quarter_turn(self, key)
 
     def label(self) -> str:
         """An optional `label`: one line of 1 to MAX_LABEL characters ("" when absent)."""

@@ -22,11 +22,14 @@ from geom.data.atomic import write_bytes
 from geom.dxf.layers import (
     CUT_LAYER,
     DIM_LAYER,
+    ENGRAVE_LAYER,
     NOTES_LAYER,
+    PRINT_LAYER,
 )
-from geom.dxf.writer import add_contour, write_document
+from geom.dxf.writer import add_contour, add_lettering, write_document
 from geom.model.contour import Circle, CircleNotch, Vertex
 from geom.model.layout import Placement
+from geom.model.lettering import Lettering, Process
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.panel_view import HoleView, PanelView, SlotView
 from geom.model.units import band, mm
@@ -162,6 +165,23 @@ def _vertex(v: Any) -> Vertex:
     """An R12 POLYLINE vertex as (x, y, bulge)."""
     x, y, _ = v.dxf.location
     return float(x), float(y), float(v.dxf.bulge)
+
+
+def dxf_lettering(doc: Any) -> list[Lettering]:
+    """The engraved strokes and printed outlines of a DXF document as written (any form
+    geom writes: LWPOLYLINE, or POLYLINE in R12), each path a text of its own (mm)."""
+    out: list[Lettering] = []
+    for e in doc.modelspace():
+        layer, kind = str(e.dxf.layer).upper(), e.dxftype()
+        if layer not in (ENGRAVE_LAYER, PRINT_LAYER) or kind not in ("LWPOLYLINE", "POLYLINE"):
+            continue
+        if kind == "LWPOLYLINE":
+            path = tuple((float(x), float(y)) for x, y in e.get_points("xy"))
+        else:
+            path = tuple((float(v.dxf.location[0]), float(v.dxf.location[1])) for v in e.vertices)
+        process: Process = "print" if layer == PRINT_LAYER else "engrave"
+        out.append(Lettering("", "", 0.0, 0.0, 0.0, 0, "", process, (path,)))
+    return out
 
 
 def dxf_notes(doc: Any) -> list[str]:
@@ -320,6 +340,7 @@ def write_panel_drawing(
             add_contour(msp, contour, {"layer": CUT_LAYER})
         else:
             msp.add_circle(circle[:2], circle[2], dxfattribs={"layer": CUT_LAYER})
+    add_lettering(doc, dxf_lettering(source))
     # Overall size below and left of the outline, measured from its contour.
     msp.add_linear_dim(
         base=(om.centre[0], om.y0 - 10.0 / s),
