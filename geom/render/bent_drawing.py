@@ -23,7 +23,7 @@ from geom.dxf.layers import (
     DIM_LAYER,
     PLATE_LAYER,
 )
-from geom.dxf.writer import add_contour, write_document
+from geom.dxf.writer import add_contour, add_lettering, write_document
 from geom.model.bend import Edge, SheetMetal
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.panel_view import PanelView
@@ -34,6 +34,7 @@ from geom.render.panel_drawing import (
     PanelDrawingFiles,
     _clip,
     _lines,
+    dxf_lettering,
     dxf_notes,
     panel_revision,
     read_cut_contours,
@@ -50,6 +51,7 @@ from geom.render.sheet import (
     dim_mm,
     fit_scale,
     forced_box,
+    lettering_box,
     measure,
     scale_text,
     sheet_document,
@@ -81,7 +83,8 @@ def write_bent_drawing(
     metal = _metal(panel)
     contours = read_cut_contours(flat_dxf)
     blank = max((measure(c) for c in contours), key=lambda m: m.width * m.height)
-    source = ezdxf.readfile(flat_dxf).modelspace()
+    flat = ezdxf.readfile(flat_dxf)
+    source = flat.modelspace()
     bend_lines = [
         (e.dxf.layer, (e.dxf.start.x, e.dxf.start.y), (e.dxf.end.x, e.dxf.end.y))
         for e in source.query("LINE")
@@ -95,6 +98,8 @@ def write_bent_drawing(
     msp = doc.modelspace()
     for contour in contours:
         add_contour(msp, contour, {"layer": CUT_LAYER})
+    lettering = dxf_lettering(flat)
+    add_lettering(doc, lettering)
     bx0, by0 = sheet.paper(blank.x0, blank.y0)
     bx1, by1 = sheet.paper(blank.x1, blank.y1)
     edge = 0.3
@@ -105,6 +110,7 @@ def write_bent_drawing(
         (bx0 - edge, by1 - edge, bx1 + edge, by1 + edge),
         (bx0, by0 - 16, bx1, by0 - 1),  # the overall width and its dimension
         (bx0 - 16, by0, bx0 - 1, by1),  # the overall height and its dimension
+        *(lettering_box(sheet, t.box) for t in lettering),
     ]
     for layer, start, end in bend_lines:
         (ax, ay), (ex, ey) = sheet.paper(*start), sheet.paper(*end)

@@ -23,11 +23,14 @@ from geom.data.atomic import write_bytes, write_text
 from geom.dxf.layers import (
     CUT_LAYER,
     DIM_LAYER,
+    ENGRAVE_LAYER,
     NOTES_LAYER,
+    PRINT_LAYER,
 )
-from geom.dxf.writer import add_contour, write_document
+from geom.dxf.writer import add_contour, add_lettering, write_document
 from geom.model.contour import Circle, CircleNotch, Vertex
 from geom.model.layout import Placement
+from geom.model.lettering import Lettering, Process
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.panel_view import HoleView, PanelView, SlotView
 from geom.model.units import band, mm
@@ -46,6 +49,7 @@ from geom.render.sheet import (
     dim_mm,
     fit_scale,
     forced_box,
+    lettering_box,
     measure,
     scale_text,
     sheet_document,
@@ -95,6 +99,8 @@ class PanelDrawingFiles:
     revision: str
     holes: Path | None = None
     """The drilling table, `<name>-holes.csv` (a flat panel's)."""
+    template: Path | None = None
+    """The 1:1 drilling template (geom.render.template_pdf), when written with it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,11 +114,13 @@ class _Opening:
 def read_cut_contours(path: Path) -> list[list[Vertex]]:
     """Every closed contour on layer CUT of a DXF file (any form geom writes), in file
     order, as (x, y, bulge) vertices."""
-    return [c for c, _ in _read_cut(ezdxf.readfile(path))]
+    return [c for c, _ in read_layer(ezdxf.readfile(path))]
 
 
-def _read_cut(doc: Any) -> list[tuple[list[Vertex], tuple[float, float, float] | None]]:
-    """Every closed contour on layer CUT of a DXF document, in file order, as (x, y,
+def read_layer(
+    doc: Any, layer: str = CUT_LAYER
+) -> list[tuple[list[Vertex], tuple[float, float, float] | None]]:
+    """Every closed contour on layer `layer` (CUT) of a DXF document, in file order, as (x, y,
     bulge) vertices (a circle as two half-circle arcs), each with the centre x, y and
     radius (mm) of the CIRCLE it was written as, exactly (rebuilt from its half arcs a
     radius may differ in the last bit), None for any other entity. Reads what geom
@@ -120,7 +128,7 @@ def _read_cut(doc: Any) -> list[tuple[list[Vertex], tuple[float, float, float] |
     into closed loops (exploded, within JOIN_MM)."""
     out: list[tuple[list[Vertex], tuple[float, float, float] | None]] = []
     loose: list[Any] = []
-    entities: Any = doc.modelspace().query(f"*[layer=='{CUT_LAYER}']")
+    entities: Any = doc.modelspace().query(f"*[layer=='{layer}']")
     for e in entities:
         kind = e.dxftype()
         if kind == "CIRCLE":
@@ -178,6 +186,23 @@ def _vertex(v: Any) -> Vertex:
     """An R12 POLYLINE vertex as (x, y, bulge)."""
     x, y, _ = v.dxf.location
     return float(x), float(y), float(v.dxf.bulge)
+
+
+def dxf_lettering(doc: Any) -> list[Lettering]:
+    """The engraved strokes and printed outlines of a DXF document as written (any form
+    geom writes: LWPOLYLINE, or POLYLINE in R12), each path a text of its own (mm)."""
+    out: list[Lettering] = []
+    for e in doc.modelspace():
+        layer, kind = str(e.dxf.layer).upper(), e.dxftype()
+        if layer not in (ENGRAVE_LAYER, PRINT_LAYER) or kind not in ("LWPOLYLINE", "POLYLINE"):
+            continue
+        if kind == "LWPOLYLINE":
+            path = tuple((float(x), float(y)) for x, y in e.get_points("xy"))
+        else:
+            path = tuple((float(v.dxf.location[0]), float(v.dxf.location[1])) for v in e.vertices)
+        process: Process = "print" if layer == PRINT_LAYER else "engrave"
+        out.append(Lettering("", "", 0.0, 0.0, 0.0, 0, "", process, (path,)))
+    return out
 
 
 def dxf_notes(doc: Any) -> list[str]:
@@ -362,7 +387,7 @@ def write_panel_drawing(
     coating, material, finish, general tolerance, notes). A panel DXF marked "FIT FAILS -
     forced" (written with --force) gives a marked drawing."""
     source = ezdxf.readfile(panel_dxf)
-    written = _read_cut(source)
+    written = read_layer(source)
     contours = [c for c, _ in written]
     measured = [_Opening(c, measure(c)) for c in contours]
     outline = max(measured, key=lambda o: o.m.width * o.m.height)
@@ -383,6 +408,8 @@ def write_panel_drawing(
             add_contour(msp, contour, {"layer": CUT_LAYER})
         else:
             msp.add_circle(circle[:2], circle[2], dxfattribs={"layer": CUT_LAYER})
+    lettering = dxf_lettering(source)
+    add_lettering(doc, lettering)
     # Overall size below and left of the outline, measured from its contour.
     msp.add_linear_dim(
         base=(om.centre[0], om.y0 - 10.0 / s),
@@ -430,7 +457,7 @@ def write_panel_drawing(
     sheet.text(heading, px, py - 22, HEADING_MM)
     # The view names every opening (its label, else its reference), each name in the
     # first free place around it, clear of every opening, the outline, the overall
-    # dimensions, the heading and the names placed before it.
+    # dimensions, the heading, the panel's lettering and the names placed before it.
     boxes = [_paper_box(sheet, o.m) for o in openings]
     ox0, oy0, ox1, oy1 = _paper_box(sheet, om)
     edge = 0.3
@@ -443,6 +470,7 @@ def write_panel_drawing(
         (ox0, oy0 - 16, ox1, oy0 - 1),  # the overall width and its dimension
         (ox0 - 16, oy0, ox0 - 1, oy1),  # the overall height and its dimension
         text_extent(px, py - 22, heading, HEADING_MM),
+        *(lettering_box(sheet, t.box) for t in lettering),
     ]
     placer = Placer(sheet, obstacles, view)
     for box, (_, mark) in zip(boxes, names, strict=True):

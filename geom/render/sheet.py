@@ -140,6 +140,13 @@ def text_extent(px: float, py: float, text: str, height: float = TEXT_MM) -> Box
     return px, py - 0.45 * height, px + text_width(text, height), py + 1.45 * height
 
 
+def lettering_box(sheet: Sheet, box: Box) -> Box:
+    """A lettering's ink extent (model mm) on the paper (mm)."""
+    x0, y0 = sheet.paper(box[0], box[1])
+    x1, y1 = sheet.paper(box[2], box[3])
+    return x0, y0, x1, y1
+
+
 def overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
