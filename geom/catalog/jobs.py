@@ -310,6 +310,9 @@ def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
             drawing.png,
             template,
         ]
+        if drawing.holes is not None:
+            roles["holes_csv"] = drawing.holes.name
+            written.append(drawing.holes)
         outputs.finish()  # the report, with every file of the panel
         return Result(path.stem, "panel", True, _names(written), _since(start), data=data)
     except JobFailed as exc:
