@@ -24,7 +24,13 @@ from ezdxf.addons import r12export
 from ezdxf.math import Vec2, bulge_to_arc
 
 from geom.data.atomic import write_bytes
-from geom.dxf.layers import CUT_LAYER, NOTES_LAYER, REFERENCE_LAYER
+from geom.dxf.layers import (
+    COUNTERSINK_LAYER,
+    CUT_LAYER,
+    NOTES_LAYER,
+    REFERENCE_LAYER,
+    THREAD_LAYER,
+)
 from geom.dxf.lint import check
 from geom.model.contour import Vertex, circle_of
 
@@ -45,6 +51,21 @@ class Note:
     height: float = 2.5
 
 
+MARK_LAYERS = {COUNTERSINK_LAYER: 4, THREAD_LAYER: 2}
+"""The layers of `Mark`s and their colours (cyan, yellow)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A circle for people on its own layer (a countersink's or a thread's diameter
+    around a hole on `CUT`): layer, centre (x, y) and radius, mm."""
+
+    layer: str
+    x: float
+    y: float
+    radius: float
+
+
 def write_dxf(
     path: Path,
     contours: Sequence[Sequence[Vertex]],
@@ -53,10 +74,11 @@ def write_dxf(
     version: DxfVersion = "r2000",
     explode: bool = False,
     reference: Sequence[Sequence[Vertex]] = (),
+    marks: Sequence[Mark] = (),
 ) -> Path:
     """Write `contours` (closed, counter-clockwise) on `CUT`, `reference` (closed
-    contours already there, not to cut) on `REFERENCE` and `notes` on `NOTES` to `path`
-    (see `write_document`)."""
+    contours already there, not to cut) on `REFERENCE`, `marks` on their layers and
+    `notes` on `NOTES` to `path` (see `write_document`)."""
     doc = new_document()
     doc.layers.add(CUT_LAYER, color=1)
     doc.layers.add(NOTES_LAYER, color=5)
@@ -68,6 +90,10 @@ def write_dxf(
     cut = {"layer": CUT_LAYER}
     for contour in contours:
         add_contour(msp, contour, cut, explode=explode)
+    for layer in dict.fromkeys(m.layer for m in marks):
+        doc.layers.add(layer, color=MARK_LAYERS[layer])
+    for m in marks:
+        msp.add_circle((m.x, m.y), m.radius, dxfattribs={"layer": m.layer})
     for note in notes:
         msp.add_text(
             note.text, height=note.height, dxfattribs={"layer": NOTES_LAYER}

@@ -35,6 +35,7 @@ import numpy as np
 from geom.model.bend import Box3, Frame3, box_in, penetration
 from geom.model.conditions import Conditions
 from geom.model.contour import circle_of
+from geom.model.fastener import Fastener
 from geom.model.fit import Fit, evaluate
 from geom.model.part import Part
 from geom.model.tolerance import Size
@@ -62,6 +63,11 @@ class Rule(StrEnum):
     HOLE_UNDER_FLANGE = "hole_under_flange"
     SLOT_UNDER_FLANGE = "slot_under_flange"
     SLOT_TOLERANCE = "slot_tolerance"
+    COUNTERSINK_DEPTH = "countersink.depth"
+    COUNTERSINK_EDGE = "countersink.edge"
+    TAPPED_SHEET = "tapped.sheet"
+    PEM_SHEET = "pem.sheet"
+    PEM_EDGE = "pem.edge"
     BEND_ZONE = "bend.zone"
     BEND_CUT_DISTANCE = "bend.cut_distance"
     BEND_FLANGE_HEIGHT = "bend.flange_height"
@@ -152,6 +158,8 @@ class Opening:
     owner: int = -1
     tolerance: float | None = None
     """A slot's stated tolerance (+/- mm), None when it states none."""
+    fastener: Fastener | None = None
+    """A countersunk, tapped or PEM hole's data (None: any other opening)."""
 
     @property
     def box(self) -> Box:
@@ -481,6 +489,7 @@ def _face_rules(plan: Plan, face: str) -> list[Violation]:
     found += _flanges_off(plan, flanges)
     found += _holes_under_flanges(plan, flanges, [o for o in ops if o.kind == "hole"])
     found += _slots(plan, flanges, [o for o in ops if o.kind == "slot"])
+    found += _fasteners(plan, [o for o in ops if o.fastener is not None])
     if not where:
         return found
     return [
@@ -516,6 +525,8 @@ def _webs_and_edges(surface: Surface, ops: list[Opening]) -> list[Violation]:
                 )
             )
     for o, r in zip(ops, rules, strict=True):
+        if o.fastener is not None and o.fastener.min_edge is not None:
+            continue  # the fastener's data sheet wins: rule pem.edge
         d = surface.edge(o)
         if d is not None and d < r.min_edge - EPS_MM:
             out.append(
@@ -666,6 +677,71 @@ def _slots(plan: Plan, flanges: list[Solid], slots: list[Opening]) -> list[Viola
                     {"shop_tolerance": shop.tolerance, "tolerance": slot.tolerance},
                     (slot.face,),
                 )
+            )
+    return out
+
+
+COUNTERSINK_EDGE_T = 4.0
+COUNTERSINK_EDGE_SOURCE = "countersink to edge >= 4 t (npd-solutions sheet-metal design guide)"
+COUNTERSINK_DEPTH_SOURCE = "the cone ends inside the sheet (assumed: no land below it required)"
+
+
+def _fasteners(plan: Plan, holes: list[Opening]) -> list[Violation]:
+    """Countersunk, tapped and PEM holes against the thinnest sheet of the band and the
+    face's boundary: the countersink's cone inside the sheet and its rim >= 4 t from the
+    edge; a thread's and a PEM fastener's least sheet; a PEM fastener's centre to the
+    edge from its data sheet. No sheet known: each check fails with that reason."""
+    out: list[Violation] = []
+    sheet = plan.conditions.sheet
+    surface = plan.surface
+
+    def fail(rule: Rule, o: Opening, text: str, figures: dict[str, Any]) -> None:
+        out.append(Violation(rule, text, (o.entry,), ((o.x, o.y),), figures, (o.face,)))
+
+    for o in holes:
+        f = o.fastener
+        assert f is not None
+        what = f"{o.entry} ({f.note})"
+        if sheet is None:
+            rule = Rule.COUNTERSINK_DEPTH if f.kind == "countersunk" else Rule(f"{f.kind}.sheet")
+            fail(rule, o, f"{what}: the sheet is not known, so it cannot be checked", {})
+            continue
+        t = sheet.min
+        if f.kind == "countersunk" and f.depth > t + EPS_MM:
+            fail(
+                Rule.COUNTERSINK_DEPTH,
+                o,
+                f"{what}: the cone is {mm(f.depth)} mm deep, deeper than the "
+                f"{mm(t)} mm sheet ({COUNTERSINK_DEPTH_SOURCE}; {f.source})",
+                {"depth": f.depth, "sheet": t},
+            )
+        d = surface.edge(o)
+        if f.kind == "countersunk" and f.countersink is not None and d is not None:
+            rim = d - (f.countersink - o.width) / 2
+            need = COUNTERSINK_EDGE_T * sheet.max
+            if rim < need - EPS_MM:
+                fail(
+                    Rule.COUNTERSINK_EDGE,
+                    o,
+                    f"{what}: the countersink is {mm(rim)} mm from the edge, less than "
+                    f"{mm(need)} mm ({COUNTERSINK_EDGE_SOURCE})",
+                    {"edge": rim, "min_edge": need},
+                )
+        if f.min_sheet is not None and t < f.min_sheet - EPS_MM:
+            fail(
+                Rule(f"{f.kind}.sheet"),
+                o,
+                f"{what}: the {mm(t)} mm sheet is thinner than {mm(f.min_sheet)} mm "
+                f"({f.min_sheet_source})",
+                {"sheet": t, "min_sheet": f.min_sheet},
+            )
+        if f.min_edge is not None and d is not None and d + o.width / 2 < f.min_edge - EPS_MM:
+            fail(
+                Rule.PEM_EDGE,
+                o,
+                f"{what}: its centre is {mm(d + o.width / 2)} mm from the edge, less than "
+                f"{mm(f.min_edge)} mm (the data sheet wins: {f.source})",
+                {"edge": d + o.width / 2, "min_edge": f.min_edge},
             )
     return out
 

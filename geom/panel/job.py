@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from geom.data.atomic import write_text
-from geom.dxf.writer import DxfVersion, Note, write_dxf
+from geom.dxf.layers import COUNTERSINK_LAYER, THREAD_LAYER
+from geom.dxf.writer import DxfVersion, Mark, Note, write_dxf
 from geom.errors import LintError
 from geom.model.advice import NO_ADVICE, Advice
 from geom.model.body import wing_plate
@@ -145,6 +146,7 @@ def panel_notes(panel: Panel, forced: bool = False) -> list[Note]:
     `forced` (a layout rule fails) adds FORCED_NOTE above the outline, at least twice
     the text height and 1/50 of the panel's width (mm): large enough to see at once."""
     notes = [cutout_note(p, panel.cut(p)) for p in panel.places]
+    notes += hole_notes(panel)
     lines = [
         f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, corner R "
         f"{mm(panel.corner_radius)} mm, sheet {band(panel.sheet.min, panel.sheet.max)} mm, "
@@ -165,6 +167,31 @@ def panel_notes(panel: Panel, forced: bool = False) -> list[Note]:
         Note(text, 0.0, -3 * NOTE_HEIGHT_MM - i * 1.6 * NOTE_HEIGHT_MM, NOTE_HEIGHT_MM)
         for i, text in enumerate(lines)
     ]
+
+
+def hole_marks(panel: Panel) -> list[Mark]:
+    """A circle of each countersink (on COUNTERSINK) and of each tapped hole's nominal
+    thread (on THREAD), about its hole, in file order."""
+    out: list[Mark] = []
+    for h in panel.holes:
+        f = h.fastener
+        if f is not None and f.countersink is not None:
+            out.append(Mark(COUNTERSINK_LAYER, h.x, h.y, f.countersink / 2))
+        elif f is not None and f.major is not None:
+            out.append(Mark(THREAD_LAYER, h.x, h.y, f.major / 2))
+    return out
+
+
+def hole_notes(panel: Panel) -> list[Note]:
+    """Each countersunk, tapped or PEM hole's note (`Hole.note`) to the right of it."""
+    out: list[Note] = []
+    for h in panel.holes:
+        f = h.fastener
+        if f is not None:
+            reach = max(h.diameter, f.countersink or 0.0, f.major or 0.0) / 2
+            size = NOTE_HEIGHT_MM / 2
+            out.append(Note(h.note, h.x + reach + size / 2, h.y - size / 2, size))
+    return out
 
 
 def shop_lines(panel: Panel) -> list[str]:
@@ -242,6 +269,7 @@ def write_panel_dxf(
         panel_notes(panel, forced=forced),
         version=version,
         explode=explode,
+        marks=hole_marks(panel),
     )
 
 

@@ -68,7 +68,21 @@ def plain_openings(
     for hole in holes:
         if face is None or hole.face == face:
             d = hole.diameter
-            out.append(Opening(hole.entry, hole.x, hole.y, d, d, d / 2, hole.face, "hole"))
+            out.append(
+                Opening(
+                    hole.entry,
+                    hole.x,
+                    hole.y,
+                    d,
+                    d,
+                    d / 2,
+                    hole.face,
+                    "hole",
+                    -1,
+                    None,
+                    hole.fastener,
+                )
+            )
     for slot in slots:
         if face is None or slot.face == face:
             w, h = slot.size

@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from geom.data.checked import Table, allowed_range, number, read_toml
+from geom.data.holes import fastener
 from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM
 from geom.data.templates import Catalog, load_catalog
 from geom.errors import GeomDeprecationWarning, InputError
 from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Conditions, Shop, Target
 from geom.model.contour import Shape
+from geom.model.fastener import HOLE_KINDS, Fastener, HoleKind
 from geom.model.fit import Fit, evaluate
 from geom.model.layout import Placement
 from geom.model.part import Part
@@ -58,7 +60,8 @@ EDGE_EPS_MM = 1e-9
 
 @dataclass(frozen=True, slots=True)
 class Hole:
-    """A plain round hole: centre (x, y) and diameter, mm."""
+    """A round hole: centre (x, y) and the diameter cut, mm. `fastener`: a countersunk,
+    tapped or PEM hole's data (None: a plain hole)."""
 
     entry: str
     x: float
@@ -66,6 +69,16 @@ class Hole:
     diameter: float
     face: str = "base"
     label: str = ""
+    fastener: Fastener | None = None
+
+    @property
+    def kind(self) -> HoleKind:
+        return "plain" if self.fastener is None else self.fastener.kind
+
+    @property
+    def note(self) -> str:
+        """What the shop reads beside the hole ("countersunk M3 90° Ø6.73"; "" plain)."""
+        return "" if self.fastener is None else self.fastener.note
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,10 +422,12 @@ def read_openings(
         face, width, height = face_of(entry)
         x = entry.must_number("x", low, width, low_open=False)
         y = entry.must_number("y", low, height, low_open=False)
-        diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
+        kind = cast(HoleKind, entry.text("kind", required=False, choices=HOLE_KINDS) or "plain")
+        made = None if kind == "plain" else fastener(kind, entry)
+        diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM) if made is None else made.hole
         label = entry.label() if labelled else ""
         entry.done()
-        hole = Hole(top.path(f"hole[{i}]"), x, y, diameter, face, label)
+        hole = Hole(top.path(f"hole[{i}]"), x, y, diameter, face, label, made)
         check_hole(entry, hole)
         holes.append(hole)
         _count(entry, len(places) + len(holes), scope)
