@@ -169,6 +169,19 @@ def panel_notes(panel: Panel, forced: bool = False) -> list[Note]:
     ]
 
 
+def countersinks(panel: Panel, thickness: float) -> tuple[tuple[int, float, float], ...]:
+    """(index in `opening_contours`, radius at the face, depth) of each countersunk hole
+    whose cone ends inside a `thickness` sheet (mm)."""
+    first = len(panel.places) + sum(len(part_hole_contours(panel, p)) for p in panel.places)
+    return tuple(
+        (first + i, h.fastener.countersink / 2, h.fastener.depth)
+        for i, h in enumerate(panel.holes)
+        if h.fastener is not None
+        and h.fastener.countersink is not None
+        and 0.0 < h.fastener.depth < thickness
+    )
+
+
 def hole_marks(panel: Panel) -> list[Mark]:
     """A circle of each countersink (on COUNTERSINK) and of each tapped hole's nominal
     thread (on THREAD), about its hole, in file order."""
@@ -327,7 +340,8 @@ def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:
     from geom.cad.prism_step import Prism
     from geom.cad.step import Component, write_step
 
-    prism = Prism(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
+    t = panel.sheet.nominal
+    prism = Prism(outline_contour(panel), opening_contours(panel), t, countersinks(panel, t))
     product = f"panel {panel.name}"
     step_file = write_prism_step(out_dir / f"{panel.name}-panel.step", product, prism)
     plate = Component(product, stand_in(prism), PLATE_COLOUR, prism=prism)

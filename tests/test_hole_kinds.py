@@ -1,0 +1,133 @@
+"""Countersunk, tapped and PEM holes, measured on the files `geom panel` writes: the hole
+on CUT, the countersink or thread on its own layer, the note on NOTES, the countersink's
+cone in the STEP, and each hole kind's rule. Expected sizes come from the sources' own
+numbers (Fabworks / RMFG countersink charts, DIN 336, ISO 261), not from geom."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import ezdxf
+import pytest
+
+from geom.cli import main
+
+M3_HOLE = 3.40  # Fabworks: M3 x 90 deg CS hole 0.134 in; RMFG: 3.40 mm
+M3_SINK = 0.265 * 25.4  # Fabworks: outer diameter 0.265 in = 6.731 mm (RMFG: 6.73 mm)
+
+
+def panel(tmp_path: Path, hole: str, sheet: float = 2.0, x: float = 20.0) -> Path:
+    path = tmp_path / "p.toml"
+    path.write_text(
+        f'[panel]\nwidth = 60.0\nheight = 40.0\nsheet = {sheet}\nprocess = "laser"\n\n'
+        f"[[hole]]\nx = {x}\ny = 20.0\n{hole}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def run(path: Path, out: Path) -> int:
+    return main(["panel", str(path), "-o", str(out)])
+
+
+def circles(dxf: Path, layer: str) -> list[float]:
+    doc = ezdxf.readfile(dxf)
+    return [e.dxf.radius * 2 for e in doc.modelspace().query(f'CIRCLE[layer=="{layer}"]')]
+
+
+def test_m3_countersunk_cuts_3_4_and_draws_its_countersink(tmp_path: Path) -> None:
+    assert run(panel(tmp_path, 'kind = "countersunk"\nscrew = "M3"'), tmp_path / "o") == 0
+    dxf = tmp_path / "o" / "p-panel.dxf"
+    assert circles(dxf, "CUT") == pytest.approx([M3_HOLE])
+    assert circles(dxf, "COUNTERSINK") == pytest.approx([M3_SINK], abs=0.005)
+    doc = ezdxf.readfile(dxf)
+    notes = [e.dxf.text for e in doc.modelspace().query('TEXT[layer=="NOTES"]')]
+    assert "countersunk M3 90° Ø6.73" in notes
+    assert not doc.modelspace().query('TEXT[layer=="CUT"]')
+
+
+def test_m3_countersunk_step_cone_measures_6_73(tmp_path: Path) -> None:
+    from OCP.BRepAdaptor import BRepAdaptor_Surface
+    from OCP.BRepBndLib import BRepBndLib
+    from OCP.BRepCheck import BRepCheck_Analyzer
+    from OCP.BRepGProp import BRepGProp
+    from OCP.Bnd import Bnd_Box
+    from OCP.GeomAbs import GeomAbs_Cone
+    from OCP.GProp import GProp_GProps
+    from OCP.STEPControl import STEPControl_Reader
+    from OCP.TopAbs import TopAbs_FACE
+    from OCP.TopExp import TopExp_Explorer
+    from OCP.TopoDS import TopoDS
+
+    assert run(panel(tmp_path, 'kind = "countersunk"\nscrew = "M3"'), tmp_path / "o") == 0
+    reader = STEPControl_Reader()
+    reader.ReadFile(str(tmp_path / "o" / "p-panel.step"))
+    reader.TransferRoots()
+    shape = reader.OneShape()
+    assert BRepCheck_Analyzer(shape).IsValid()
+    box = Bnd_Box()
+    found = 0
+    explorer = TopExp_Explorer(shape, TopAbs_FACE)
+    while explorer.More():
+        face = TopoDS.Face_s(explorer.Current())
+        if BRepAdaptor_Surface(face).GetType() == GeomAbs_Cone:
+            BRepBndLib.Add_s(face, box)
+            found += 1
+        explorer.Next()
+    assert found
+    x0, y0, z0, x1, y1, z1 = box.Get()
+    assert x1 - x0 == pytest.approx(M3_SINK, abs=0.005)  # the cone's rim at the face
+    depth = (M3_SINK - M3_HOLE) / 2  # 90 degrees: as deep as it is wide per side
+    assert (z0, z1) == pytest.approx((-depth, 0.0), abs=1e-3)
+    props = GProp_GProps()
+    BRepGProp.VolumeProperties_s(shape, props)
+    big, small = M3_SINK / 2, M3_HOLE / 2
+    frustum = math.pi * depth / 3 * (big * big + big * small + small * small)
+    expected = 60 * 40 * 2 - math.pi * small**2 * (2 - depth) - frustum
+    assert props.Mass() == pytest.approx(expected, rel=1e-3)
+
+
+def test_tapped_and_pem_holes_cut_their_drill_and_hole(tmp_path: Path) -> None:
+    assert run(panel(tmp_path, 'kind = "tapped"\nthread = "M3"'), tmp_path / "t") == 0
+    dxf = tmp_path / "t" / "p-panel.dxf"
+    assert circles(dxf, "CUT") == pytest.approx([2.5])  # DIN 336: M3 tap drill 2.5 mm
+    assert circles(dxf, "THREAD") == pytest.approx([3.0])
+    assert run(panel(tmp_path, 'kind = "pem"\npart = "CLS-M3-1"'), tmp_path / "p") == 0
+    assert circles(tmp_path / "p" / "p-panel.dxf", "CUT") == pytest.approx([4.22])
+
+
+@pytest.mark.parametrize(
+    ("hole", "sheet", "x", "rule"),
+    [
+        ('kind = "countersunk"\nscrew = "M3"', 1.5, 20.0, "countersink.depth"),
+        ('kind = "countersunk"\nscrew = "M3"', 2.0, 10.0, "countersink.edge"),
+        ('kind = "tapped"\nthread = "M4"', 2.0, 20.0, "tapped.sheet"),
+        ('kind = "pem"\npart = "CLS-M3-1"', 0.8, 20.0, "pem.sheet"),
+        ('kind = "pem"\npart = "CLS-M3-1"', 1.0, 4.5, "pem.edge"),
+    ],
+)
+def test_each_kind_fails_its_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], hole: str, sheet: float, x: float, rule: str
+) -> None:
+    assert run(panel(tmp_path, hole, sheet, x), tmp_path / "o") == 1
+    out = capsys.readouterr().out
+    assert f"FAIL {rule}: hole[0]" in out
+    assert not (tmp_path / "o" / "p-panel.dxf").exists()
+
+
+def test_pem_data_sheet_wins_over_the_edge_rule(tmp_path: Path) -> None:
+    # 4.9 mm from centre to edge: the CLS-M3-1 data sheet's 4.8 holds; the laser rule of
+    # thumb (1.5 t from the 4.22 mm hole's rim: 3.0 + 2.11 = 5.11 mm) would fail it.
+    path = panel(tmp_path, 'kind = "pem"\npart = "CLS-M3-1"', 2.0, 4.9)
+    assert run(path, tmp_path / "o") == 0
+
+
+def test_unknown_screw_size_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = panel(tmp_path, 'kind = "countersunk"\nscrew = "M7"')
+    assert run(path, tmp_path / "o") == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [
+        f"geom: {path}:hole[0].screw: 'M7' is not a known size; allowed M2, M2.5, M3, M4, M5, M6"
+    ]
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
