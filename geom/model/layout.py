@@ -243,8 +243,9 @@ def footprint(placed: Placement, width: float, height: float) -> Box:
 
 def bodies(part: Part) -> list[tuple[float, float, float]]:
     """The envelopes behind and through the plate as (width, height, depth from the
-    flange front): the part's own, and for a part mounted through a frame, the frame's."""
-    out = [(part.width, part.height, part.depth)]
+    flange front): the part's own ([rear] when given, else its envelope's width x
+    height), and for a part mounted through a frame, the frame's."""
+    out = [(*part.rear_size, part.depth)]
     if part.frame is not None:
         out.append((part.frame.width, part.frame.height, part.frame.depth))
     return out

@@ -21,7 +21,8 @@ from typing import Any, Literal, cast
 
 from geom.data.checked import Table, allowed_range, number, read_toml
 from geom.data.holes import fastener
-from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM
+from geom.data.inline import INLINE_SHAPES, shape_collar_fields, shape_part
+from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM, SHAPE_FIELDS
 from geom.data.templates import Catalog, load_catalog
 from geom.errors import GeomDeprecationWarning, InputError
 from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Conditions, Shop, Target
@@ -356,6 +357,16 @@ def read_openings(
     holes: list[Hole] = []
 
     def resolve(entry: Entry) -> Part:
+        if entry.has("shape"):
+            part = inline_part(entry, catalog)
+            if parts.setdefault(part.id, part) != part:
+                raise entry.error(
+                    "id",
+                    part.id,
+                    f"the id of a second, different part on this {scope}",
+                    'an id of its own for each different inline part (id = "...")',
+                )
+            return part
         name = entry.text("part")
         try:
             if name.endswith(".toml") and not Path(name).is_absolute():
@@ -432,6 +443,44 @@ def read_openings(
         holes.append(hole)
         _count(entry, len(places) + len(holes), scope)
     return places, holes
+
+
+def inline_part(entry: Entry, catalog: Catalog) -> Part:
+    """A plain part given in the entry itself (``shape``, the shape's sizes, ``tolerance``,
+    optional ``grip = [min, max]``, ``depth``, ``flange_width``/``flange_height``, the
+    collar's sizes and ``id``), built by the one builder of every door that gives a part
+    by its shape (geom.data.inline.shape_part). Without ``grip`` the grip check does not
+    apply; without ``id`` the part is named by its shape and sizes (``circle-12.2``)."""
+    if entry.has("part"):
+        raise entry.error(
+            "part", entry.get("part"), "given with shape", "either part or shape with its sizes"
+        )
+    kind = entry.text("shape", choices=INLINE_SHAPES)
+    keys = [*SHAPE_FIELDS[kind], "tolerance", "depth", "flange_width", "flange_height"]
+    keys += [*shape_collar_fields(kind), "collar_minus"]
+    fields: dict[str, object] = {"shape": kind}
+    for key in keys:
+        fields[key] = entry.get(key, required=False)
+    grip = entry.get("grip", required=False)
+    if grip is not None:
+        if not isinstance(grip, list) or len(grip) != 2:
+            raise entry.error(
+                "grip", grip, "not a pair", f"[min, max] in mm, 0 < min <= max <= {MAX_PLATE_MM:g}"
+            )
+        fields["grip_min"], fields["grip_max"] = grip
+        if all(isinstance(v, int | float) for v in grip) and grip[0] > grip[1]:
+            raise entry.error("grip", grip, "a falling range", "[min, max] with min <= max")
+    given = [f"{v:g}" for n in SHAPE_FIELDS[kind] if isinstance(v := fields[n], int | float)]
+    fields["id"] = entry.text("id", required=False) or "-".join([kind, "x".join(given)])
+    fields["name"] = None
+    grips = {"grip_min": "grip[0]", "grip_max": "grip[1]"}
+    return shape_part(
+        fields,
+        catalog,
+        where=entry.where,
+        name=lambda field: entry.path(grips.get(field, field)),
+        grip_optional=True,
+    )
 
 
 def _face_of(
