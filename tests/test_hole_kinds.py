@@ -5,6 +5,7 @@ numbers (Fabworks / RMFG countersink charts, DIN 336, ISO 261), not from geom.""
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -132,3 +133,70 @@ def test_unknown_screw_size_is_one_line(tmp_path: Path, capsys: pytest.CaptureFi
         f"geom: {path}:hole[0].screw: 'M7' is not a known size; allowed M2, M2.5, M3, M4, M5, M6"
     ]
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def test_report_lists_each_holes_kind_and_note(tmp_path: Path) -> None:
+    assert run(panel(tmp_path, 'kind = "tapped"\nthread = "M3"'), tmp_path / "o") == 0
+    report = json.loads((tmp_path / "o" / "p-report.json").read_text(encoding="utf-8"))
+    (hole,) = report["holes"]
+    assert (hole["kind"], hole["note"], hole["diameter"]) == (
+        "tapped",
+        "tapped M3x0.5, tap drill Ø2.5",
+        2.5,
+    )
+
+
+BENT = """[panel]
+width = 100.0
+height = 60.0
+sheet = {sheet}
+process = "laser"
+
+[[flange]]
+edge = "bottom"
+height = 30.0
+angle = 90.0
+direction = "down"
+
+[[hole]]
+face = "bottom"
+x = 50.0
+y = 15.0
+kind = "countersunk"
+screw = "M3"
+"""
+
+
+@pytest.mark.parametrize(("sheet", "rc"), [(1.5, 1), (2.0, 0)])
+def test_bent_panel_keeps_the_countersink_rule_on_its_flange(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sheet: float, rc: int
+) -> None:
+    path = tmp_path / "b.toml"
+    path.write_text(BENT.format(sheet=sheet), encoding="utf-8")
+    assert main(["panel", str(path), "-o", str(tmp_path / "o")]) == rc
+    out = capsys.readouterr().out
+    assert ("FAIL countersink.depth: hole[0]" in out) == (rc == 1)
+    if rc == 0:
+        dxf = next((tmp_path / "o").glob("*.dxf"))
+        assert M3_HOLE in [round(d, 6) for d in circles(dxf, "CUT")]
+
+
+@pytest.mark.parametrize(("wall", "rc"), [(1.5, 1), (2.0, 0)])
+def test_enclosure_face_measures_the_wall_under_the_countersink(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], wall: float, rc: int
+) -> None:
+    cq = pytest.importorskip("cadquery")
+    outer = cq.Workplane().box(100, 60, 30)
+    solid = outer.cut(cq.Workplane().box(100 - 2 * wall, 60 - 2 * wall, 30 - 2 * wall))
+    step = tmp_path / "box.step"
+    solid.val().exportStep(str(step))
+    lid = tmp_path / "lid.toml"
+    lid.write_text(
+        '[face]\nselect = ">Z"\n\n[[hole]]\nx = 50.0\ny = 30.0\nkind = "countersunk"\nscrew = "M3"\n',
+        encoding="utf-8",
+    )
+    assert main(["cut", str(step), str(lid), "-o", str(tmp_path / "o")]) == rc
+    out = capsys.readouterr().out
+    assert ("FAIL countersink.depth: hole[0]" in out) == (rc == 1)
+    if rc == 0:
+        assert circles(tmp_path / "o" / "lid-face.dxf", "CUT") == pytest.approx([M3_HOLE])

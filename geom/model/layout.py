@@ -308,6 +308,10 @@ class Surface(Protocol):
         fixing holes come from the plan)."""
         ...
 
+    def wall(self, opening: Opening) -> Size | None:
+        """The sheet (or the measured wall) under a hole or slot; None: none found."""
+        ...
+
     def rules(self, opening: Opening) -> FaceRules:
         """The web and edge `opening` must keep."""
         ...
@@ -693,7 +697,6 @@ def _fasteners(plan: Plan, holes: list[Opening]) -> list[Violation]:
     edge; a thread's and a PEM fastener's least sheet; a PEM fastener's centre to the
     edge from its data sheet. No sheet known: each check fails with that reason."""
     out: list[Violation] = []
-    sheet = plan.conditions.sheet
     surface = plan.surface
 
     def fail(rule: Rule, o: Opening, text: str, figures: dict[str, Any]) -> None:
@@ -703,6 +706,7 @@ def _fasteners(plan: Plan, holes: list[Opening]) -> list[Violation]:
         f = o.fastener
         assert f is not None
         what = f"{o.entry} ({f.note})"
+        sheet = surface.wall(o)
         if sheet is None:
             rule = Rule.COUNTERSINK_DEPTH if f.kind == "countersunk" else Rule(f"{f.kind}.sheet")
             fail(rule, o, f"{what}: the sheet is not known, so it cannot be checked", {})

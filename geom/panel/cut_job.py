@@ -353,6 +353,11 @@ class EnclosureFaces:
         layout = self.cut_plan.layout
         return plain_openings(layout.holes, layout.slots)
 
+    def wall(self, opening: Opening) -> Size | None:
+        """The wall measured under the opening (None: no wall, or off the face)."""
+        wall = self._cut(opening.entry).wall
+        return None if wall is None else Size.between(*wall)
+
     def rules(self, opening: Opening) -> FaceRules:
         """web >= t and edge >= 1.5 t, t the thickest wall under the opening (or the
         layout's overrides)."""

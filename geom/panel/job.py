@@ -42,7 +42,7 @@ from geom.model.report import fit_report, no_way_out_report, ways_out_report, wi
 from geom.model.units import band, mm
 from geom.output import OutputSet, Verdict, decide, opened
 from geom.panel.layout import check_layout, rules_for
-from geom.panel.model import Panel, Placed, Slot
+from geom.panel.model import Hole, Panel, Placed, Slot
 from geom.panel.ways_out import panel_advice
 
 CAM_SUFFIXES = ("-panel.dxf", "-panel.step", "-assembly.step")
@@ -180,6 +180,21 @@ def countersinks(panel: Panel, thickness: float) -> tuple[tuple[int, float, floa
         and h.fastener.countersink is not None
         and 0.0 < h.fastener.depth < thickness
     )
+
+
+def hole_record(h: Hole) -> dict[str, Any]:
+    """A hole as the report lists it; a countersunk, tapped or PEM hole adds its `kind`
+    and `note` (a plain hole's record is as before)."""
+    record: dict[str, Any] = {
+        "entry": h.entry,
+        "label": h.label or None,
+        "x": h.x,
+        "y": h.y,
+        "diameter": h.diameter,
+    }
+    if h.fastener is not None:
+        record |= {"kind": h.kind, "note": h.note}
+    return record
 
 
 def hole_marks(panel: Panel) -> list[Mark]:
@@ -497,10 +512,7 @@ def panel_report(
             }
             for p in panel.places
         ],
-        "holes": [
-            {"entry": h.entry, "label": h.label or None, "x": h.x, "y": h.y, "diameter": h.diameter}
-            for h in panel.holes
-        ],
+        "holes": [hole_record(h) for h in panel.holes],
         "slots": [
             {
                 "entry": s.entry,
