@@ -11,6 +11,7 @@ from pathlib import Path
 
 import ezdxf
 import pytest
+from measure import freecad
 
 from geom.cli import main
 
@@ -191,12 +192,36 @@ def test_enclosure_face_measures_the_wall_under_the_countersink(
     step = tmp_path / "box.step"
     solid.val().exportStep(str(step))
     lid = tmp_path / "lid.toml"
-    lid.write_text(
-        '[face]\nselect = ">Z"\n\n[[hole]]\nx = 50.0\ny = 30.0\nkind = "countersunk"\nscrew = "M3"\n',
-        encoding="utf-8",
-    )
+    hole = 'x = 50.0\ny = 30.0\nkind = "countersunk"\nscrew = "M3"\n'
+    lid.write_text(f'[face]\nselect = ">Z"\n\n[[hole]]\n{hole}', encoding="utf-8")
     assert main(["cut", str(step), str(lid), "-o", str(tmp_path / "o")]) == rc
     out = capsys.readouterr().out
     assert ("FAIL countersink.depth: hole[0]" in out) == (rc == 1)
     if rc == 0:
         assert circles(tmp_path / "o" / "lid-face.dxf", "CUT") == pytest.approx([M3_HOLE])
+
+
+FREECAD = """
+import json, os
+import Part
+shape = Part.read(os.environ["GEOM_STEP"])
+cones = [f for s in shape.Solids for f in s.Faces if f.Surface.TypeId == "Part::GeomCone"]
+print("GEOM_RESULT " + json.dumps({
+    "solids": [{"valid": s.isValid(), "volume": s.Volume} for s in shape.Solids],
+    "cone_widths": [f.BoundBox.XLength for f in cones],
+}))
+"""
+
+
+@pytest.mark.freecad
+def test_freecad_reads_the_countersunk_plate_as_one_valid_solid(tmp_path: Path) -> None:
+    assert run(panel(tmp_path, 'kind = "countersunk"\nscrew = "M3"'), tmp_path / "o") == 0
+    found = freecad(FREECAD, tmp_path, GEOM_STEP=str(tmp_path / "o" / "p-panel.step"))
+    (solid,) = found["solids"]
+    assert solid["valid"]
+    depth = (M3_SINK - M3_HOLE) / 2
+    big, small = M3_SINK / 2, M3_HOLE / 2
+    frustum = math.pi * depth / 3 * (big * big + big * small + small * small)
+    expected = 60 * 40 * 2 - math.pi * small**2 * (2 - depth) - frustum
+    assert solid["volume"] == pytest.approx(expected, rel=1e-3)
+    assert found["cone_widths"] and max(found["cone_widths"]) == pytest.approx(M3_SINK, abs=0.005)
