@@ -38,15 +38,17 @@ def circles(dxf: Path, layer: str) -> list[float]:
     return [e.dxf.radius * 2 for e in doc.modelspace().query(f'CIRCLE[layer=="{layer}"]')]
 
 
+def notes(dxf: Path) -> list[str]:
+    return [e.dxf.text for e in ezdxf.readfile(dxf).modelspace().query('TEXT[layer=="NOTES"]')]
+
+
 def test_m3_countersunk_cuts_3_4_and_draws_its_countersink(tmp_path: Path) -> None:
     assert run(panel(tmp_path, 'kind = "countersunk"\nscrew = "M3"'), tmp_path / "o") == 0
     dxf = tmp_path / "o" / "p-panel.dxf"
     assert circles(dxf, "CUT") == pytest.approx([M3_HOLE])
     assert circles(dxf, "COUNTERSINK") == pytest.approx([M3_SINK], abs=0.005)
-    doc = ezdxf.readfile(dxf)
-    notes = [e.dxf.text for e in doc.modelspace().query('TEXT[layer=="NOTES"]')]
-    assert "countersunk M3 90° Ø6.73" in notes
-    assert not doc.modelspace().query('TEXT[layer=="CUT"]')
+    assert "countersunk M3 90° Ø6.73" in notes(dxf)
+    assert not ezdxf.readfile(dxf).modelspace().query('TEXT[layer=="CUT"]')
 
 
 def test_m3_countersunk_step_cone_measures_6_73(tmp_path: Path) -> None:
@@ -180,6 +182,8 @@ def test_bent_panel_keeps_the_countersink_rule_on_its_flange(
     if rc == 0:
         dxf = next((tmp_path / "o").glob("*.dxf"))
         assert M3_HOLE in [round(d, 6) for d in circles(dxf, "CUT")]
+        assert circles(dxf, "COUNTERSINK") == pytest.approx([M3_SINK], abs=0.005)
+        assert "countersunk M3 90° Ø6.73" in notes(dxf)
 
 
 @pytest.mark.parametrize(("wall", "rc"), [(1.5, 1), (2.0, 0)])
@@ -198,7 +202,10 @@ def test_enclosure_face_measures_the_wall_under_the_countersink(
     out = capsys.readouterr().out
     assert ("FAIL countersink.depth: hole[0]" in out) == (rc == 1)
     if rc == 0:
-        assert circles(tmp_path / "o" / "lid-face.dxf", "CUT") == pytest.approx([M3_HOLE])
+        dxf = tmp_path / "o" / "lid-face.dxf"
+        assert circles(dxf, "CUT") == pytest.approx([M3_HOLE])
+        assert circles(dxf, "COUNTERSINK") == pytest.approx([M3_SINK], abs=0.005)
+        assert "countersunk M3 90° Ø6.73" in notes(dxf)
 
 
 FREECAD = """

@@ -20,7 +20,15 @@ from geom.dxf.layers import (
     CUT_LAYER,
     NOTES_LAYER,
 )
-from geom.dxf.writer import DxfVersion, Note, add_contour, new_document, write_document
+from geom.dxf.writer import (
+    DxfVersion,
+    Mark,
+    Note,
+    add_contour,
+    add_marks,
+    new_document,
+    write_document,
+)
 from geom.model.contour import Vertex
 
 Marks = Literal["layer", "colour"]
@@ -50,6 +58,7 @@ def write_flat(
     marks: Marks = "layer",
     version: DxfVersion = "r2000",
     explode: bool = False,
+    circles: Sequence[Mark] = (),
 ) -> Path:
     """Write the flat pattern: `contours` (closed, counter-clockwise) on CUT, the bend
     lines as `marks` says, the bend texts and `notes` on NOTES (geom.dxf.writer's lint,
@@ -82,6 +91,7 @@ def write_flat(
             dxfattribs={"layer": NOTES_LAYER, "rotation": 0.0 if horizontal else 90.0},
         )
         text.set_placement((x + 2.0, y + 1.0) if horizontal else (x - 1.0, y + 2.0))
+    add_marks(doc, circles)
     for note in notes:
         msp.add_text(
             note.text, height=note.height, dxfattribs={"layer": NOTES_LAYER}

@@ -74,10 +74,10 @@ def write_dxf(
     version: DxfVersion = "r2000",
     explode: bool = False,
     reference: Sequence[Sequence[Vertex]] = (),
-    marks: Sequence[Mark] = (),
+    circles: Sequence[Mark] = (),
 ) -> Path:
     """Write `contours` (closed, counter-clockwise) on `CUT`, `reference` (closed
-    contours already there, not to cut) on `REFERENCE`, `marks` on their layers and
+    contours already there, not to cut) on `REFERENCE`, `circles` on their layers and
     `notes` on `NOTES` to `path` (see `write_document`)."""
     doc = new_document()
     doc.layers.add(CUT_LAYER, color=1)
@@ -90,15 +90,21 @@ def write_dxf(
     cut = {"layer": CUT_LAYER}
     for contour in contours:
         add_contour(msp, contour, cut, explode=explode)
-    for layer in dict.fromkeys(m.layer for m in marks):
-        doc.layers.add(layer, color=MARK_LAYERS[layer])
-    for m in marks:
-        msp.add_circle((m.x, m.y), m.radius, dxfattribs={"layer": m.layer})
+    add_marks(doc, circles)
     for note in notes:
         msp.add_text(
             note.text, height=note.height, dxfattribs={"layer": NOTES_LAYER}
         ).set_placement((note.x, note.y))
     return write_document(path, doc, version=version)
+
+
+def add_marks(doc: Any, circles: Sequence[Mark]) -> None:
+    """Each `Mark` as a CIRCLE on its layer (the layers added as used)."""
+    for layer in dict.fromkeys(m.layer for m in circles):
+        doc.layers.add(layer, color=MARK_LAYERS[layer])
+    msp = doc.modelspace()
+    for m in circles:
+        msp.add_circle((m.x, m.y), m.radius, dxfattribs={"layer": m.layer})
 
 
 def add_contour(

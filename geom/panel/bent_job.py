@@ -40,6 +40,7 @@ from geom.panel.bent_layout import (
     min_cut_to_bend,
     min_flange_height,
 )
+from geom.panel.hole_cam import hole_marks, hole_notes
 from geom.panel.job import (
     NOTE_HEIGHT_MM,
     PLATE_COLOUR,
@@ -49,7 +50,7 @@ from geom.panel.job import (
     panel_notes,
     panel_report,
 )
-from geom.panel.model import Panel
+from geom.panel.model import Hole, Panel
 
 SUFFIXES = ("-flat.dxf", "-folded.step", "-assembly.step")
 
@@ -112,7 +113,16 @@ def write_flat_dxf(
         size = max(2 * NOTE_HEIGHT_MM, panel.width / 50)
         top = max(v[1] for v in metal.outline()) + dy
         notes.append(Note(FORCED_NOTE, 0.0, top + size / 2, size))
-    return write_flat(path, contours, bends, notes, marks=marks, version=version, explode=explode)
+
+    def at(hole: Hole) -> tuple[float, float]:
+        x, y = metal.to_flat(hole.face, hole.x, hole.y)
+        return x + dx, y + dy
+
+    notes += hole_notes(panel.holes, at)
+    circles = hole_marks(panel.holes, at)
+    return write_flat(
+        path, contours, bends, notes, marks=marks, version=version, explode=explode, circles=circles
+    )
 
 
 def write_folded_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:

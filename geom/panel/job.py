@@ -29,8 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from geom.data.atomic import write_text
-from geom.dxf.layers import COUNTERSINK_LAYER, THREAD_LAYER
-from geom.dxf.writer import DxfVersion, Mark, Note, write_dxf
+from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.errors import LintError
 from geom.model.advice import NO_ADVICE, Advice
 from geom.model.body import wing_plate
@@ -41,6 +40,7 @@ from geom.model.part import Part
 from geom.model.report import fit_report, no_way_out_report, ways_out_report, with_forced
 from geom.model.units import band, mm
 from geom.output import OutputSet, Verdict, decide, opened
+from geom.panel.hole_cam import hole_marks, hole_notes
 from geom.panel.layout import check_layout, rules_for
 from geom.panel.model import Hole, Panel, Placed, Slot
 from geom.panel.ways_out import panel_advice
@@ -146,7 +146,6 @@ def panel_notes(panel: Panel, forced: bool = False) -> list[Note]:
     `forced` (a layout rule fails) adds FORCED_NOTE above the outline, at least twice
     the text height and 1/50 of the panel's width (mm): large enough to see at once."""
     notes = [cutout_note(p, panel.cut(p)) for p in panel.places]
-    notes += hole_notes(panel)
     lines = [
         f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, corner R "
         f"{mm(panel.corner_radius)} mm, sheet {band(panel.sheet.min, panel.sheet.max)} mm, "
@@ -195,31 +194,6 @@ def hole_record(h: Hole) -> dict[str, Any]:
     if h.fastener is not None:
         record |= {"kind": h.kind, "note": h.note}
     return record
-
-
-def hole_marks(panel: Panel) -> list[Mark]:
-    """A circle of each countersink (on COUNTERSINK) and of each tapped hole's nominal
-    thread (on THREAD), about its hole, in file order."""
-    out: list[Mark] = []
-    for h in panel.holes:
-        f = h.fastener
-        if f is not None and f.countersink is not None:
-            out.append(Mark(COUNTERSINK_LAYER, h.x, h.y, f.countersink / 2))
-        elif f is not None and f.major is not None:
-            out.append(Mark(THREAD_LAYER, h.x, h.y, f.major / 2))
-    return out
-
-
-def hole_notes(panel: Panel) -> list[Note]:
-    """Each countersunk, tapped or PEM hole's note (`Hole.note`) to the right of it."""
-    out: list[Note] = []
-    for h in panel.holes:
-        f = h.fastener
-        if f is not None:
-            reach = max(h.diameter, f.countersink or 0.0, f.major or 0.0) / 2
-            size = NOTE_HEIGHT_MM / 2
-            out.append(Note(h.note, h.x + reach + size / 2, h.y - size / 2, size))
-    return out
 
 
 def shop_lines(panel: Panel) -> list[str]:
@@ -294,10 +268,10 @@ def write_panel_dxf(
     return write_dxf(
         path,
         [outline_contour(panel), *opening_contours(panel)],
-        panel_notes(panel, forced=forced),
+        [*panel_notes(panel, forced=forced), *hole_notes(panel.holes)],
         version=version,
         explode=explode,
-        marks=hole_marks(panel),
+        circles=hole_marks(panel.holes),
     )
 
 
