@@ -51,7 +51,17 @@ def test_m3_countersunk_cuts_3_4_and_draws_its_countersink(tmp_path: Path) -> No
     assert not ezdxf.readfile(dxf).modelspace().query('TEXT[layer=="CUT"]')
 
 
-def test_m3_countersunk_step_cone_measures_6_73(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("hole", "size", "sink", "angle"),
+    [
+        ('screw = "M3"', M3_HOLE, M3_SINK, 90.0),
+        # Fabworks: #4 x 82 deg CS, hole 0.129 in, outer diameter 0.255 in
+        ('screw = "#4"\nstandard = "imperial"', 0.129 * 25.4, 0.255 * 25.4, 82.0),
+    ],
+)
+def test_countersunk_step_cone_measures_its_countersink(
+    tmp_path: Path, hole: str, size: float, sink: float, angle: float
+) -> None:
     from OCP.Bnd import Bnd_Box
     from OCP.BRepAdaptor import BRepAdaptor_Surface
     from OCP.BRepBndLib import BRepBndLib
@@ -64,7 +74,8 @@ def test_m3_countersunk_step_cone_measures_6_73(tmp_path: Path) -> None:
     from OCP.TopExp import TopExp_Explorer
     from OCP.TopoDS import TopoDS
 
-    assert run(panel(tmp_path, 'kind = "countersunk"\nscrew = "M3"'), tmp_path / "o") == 0
+    assert run(panel(tmp_path, f'kind = "countersunk"\n{hole}'), tmp_path / "o") == 0
+    assert circles(tmp_path / "o" / "p-panel.dxf", "CUT") == pytest.approx([size], abs=1e-9)
     reader = STEPControl_Reader()
     reader.ReadFile(str(tmp_path / "o" / "p-panel.step"))
     reader.TransferRoots()
@@ -75,19 +86,21 @@ def test_m3_countersunk_step_cone_measures_6_73(tmp_path: Path) -> None:
     explorer = TopExp_Explorer(shape, TopAbs_FACE)
     while explorer.More():
         face = TopoDS.Face_s(explorer.Current())
-        if BRepAdaptor_Surface(face).GetType() == GeomAbs_Cone:
+        surface = BRepAdaptor_Surface(face)
+        if surface.GetType() == GeomAbs_Cone:
+            assert math.degrees(surface.Cone().SemiAngle()) == pytest.approx(angle / 2)
             BRepBndLib.Add_s(face, box)
             found += 1
         explorer.Next()
     assert found
     x0, y0, z0, x1, y1, z1 = box.Get()
     rim = (x1 - x0, y1 - y0)  # the cone's rim at the face, across in x and in y
-    assert rim == pytest.approx((M3_SINK, M3_SINK), abs=0.005)
-    depth = (M3_SINK - M3_HOLE) / 2  # 90 degrees: as deep as it is wide per side
+    assert rim == pytest.approx((sink, sink), abs=0.005)
+    depth = (sink - size) / 2 / math.tan(math.radians(angle / 2))
     assert (z0, z1) == pytest.approx((-depth, 0.0), abs=1e-3)
     props = GProp_GProps()
     BRepGProp.VolumeProperties_s(shape, props)
-    big, small = M3_SINK / 2, M3_HOLE / 2
+    big, small = sink / 2, size / 2
     frustum = math.pi * depth / 3 * (big * big + big * small + small * small)
     expected = 60 * 40 * 2 - math.pi * small**2 * (2 - depth) - frustum
     assert props.Mass() == pytest.approx(expected, rel=1e-3)
