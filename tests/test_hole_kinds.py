@@ -245,3 +245,14 @@ def test_freecad_reads_the_countersunk_plate_as_one_valid_solid(tmp_path: Path) 
     expected = 60 * 40 * 2 - math.pi * small**2 * (2 - depth) - frustum
     assert solid["volume"] == pytest.approx(expected, rel=1e-3)
     assert found["cone_widths"] and max(found["cone_widths"]) == pytest.approx(M3_SINK, abs=0.005)
+
+
+def test_two_countersinks_keep_8_t_between_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Centres 20 mm apart: rims 20 - 6.73 = 13.27 mm apart, under 8 x 2 = 16 mm.
+    second = '[[hole]]\nx = 35.0\ny = 20.0\nkind = "countersunk"\nscrew = "M3"'
+    path = panel(tmp_path, f'kind = "countersunk"\nscrew = "M3"\n\n{second}', 2.0, 15.0)
+    assert run(path, tmp_path / "o") == 1
+    out = capsys.readouterr().out
+    assert "FAIL countersink.web: the countersinks of hole[0] and hole[1] are 13.270 mm" in out

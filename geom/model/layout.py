@@ -65,6 +65,7 @@ class Rule(StrEnum):
     SLOT_TOLERANCE = "slot_tolerance"
     COUNTERSINK_DEPTH = "countersink.depth"
     COUNTERSINK_EDGE = "countersink.edge"
+    COUNTERSINK_WEB = "countersink.web"
     TAPPED_SHEET = "tapped.sheet"
     PEM_SHEET = "pem.sheet"
     PEM_EDGE = "pem.edge"
@@ -688,6 +689,8 @@ def _slots(plan: Plan, flanges: list[Solid], slots: list[Opening]) -> list[Viola
 
 COUNTERSINK_EDGE_T = 4.0
 COUNTERSINK_EDGE_SOURCE = "countersink to edge >= 4 t (npd-solutions sheet-metal design guide)"
+COUNTERSINK_WEB_T = 8.0
+COUNTERSINK_WEB_SOURCE = "between countersinks >= 8 t (npd-solutions sheet-metal design guide)"
 COUNTERSINK_DEPTH_SOURCE = "the cone ends inside the sheet (assumed: no land below it required)"
 
 
@@ -748,7 +751,39 @@ def _fasteners(plan: Plan, holes: list[Opening]) -> list[Violation]:
                 f"{mm(f.min_edge)} mm (the data sheet wins: {f.source})",
                 {"edge": d + o.width / 2, "min_edge": f.min_edge},
             )
+    sinks = [o for o in holes if o.fastener is not None and o.fastener.countersink is not None]
+    return out + _countersink_webs(surface, sinks)
+
+
+def _countersink_webs(surface: Surface, sinks: list[Opening]) -> list[Violation]:
+    """Two countersinks' rims at least 8 t apart (t the thicker sheet under them)."""
+    out: list[Violation] = []
+    walls = [surface.wall(o) for o in sinks]
+    rims = [Opening(o.entry, o.x, o.y, _sink(o), _sink(o), _sink(o) / 2) for o in sinks]
+    widest = COUNTERSINK_WEB_T * max((w.max for w in walls if w is not None), default=0.0)
+    for i, j in near_pairs([r.box for r in rims], widest):
+        a, b, wa, wb = sinks[i], sinks[j], walls[i], walls[j]
+        if wa is None or wb is None:
+            continue  # no sheet: countersink.depth already fails for it
+        need, g = COUNTERSINK_WEB_T * max(wa.max, wb.max), gap(rims[i], rims[j])
+        if g < need - EPS_MM:
+            out.append(
+                Violation(
+                    Rule.COUNTERSINK_WEB,
+                    f"the countersinks of {a.entry} and {b.entry} are {mm(g)} mm apart, less "
+                    f"than {mm(need)} mm ({COUNTERSINK_WEB_SOURCE})",
+                    (a.entry, b.entry),
+                    ((a.x, a.y), (b.x, b.y)),
+                    {"web": g, "min_web": need},
+                    (a.face, b.face),
+                )
+            )
     return out
+
+
+def _sink(o: Opening) -> float:
+    assert o.fastener is not None and o.fastener.countersink is not None
+    return o.fastener.countersink
 
 
 def solid_boxes(plan: Plan) -> list[Box3]:
