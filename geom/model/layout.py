@@ -11,7 +11,8 @@ one order, with one `Violation` type and one set of rule codes (`Rule`):
 - per face: the web between openings, each opening's distance from the boundary, flanges
   overlapping on the front, a flange hanging off the sheet, mated plugs without room,
   bodies colliding behind the sheet, holes and slots under a neighbour's flange, a
-  slot's tolerance tighter than the shop holds;
+  slot's tolerance tighter than the shop holds, a countersunk, tapped or PEM hole
+  against the sheet under it and the face's boundary (geom.model.fastener);
 - across faces: each part's envelopes (flange, plug, bodies) as oriented boxes in space
   must not overlap another face's part (exact for boxes);
 - the surface's own rules, then what only a CAD kernel can decide (`Kernel`: bodies
