@@ -131,6 +131,8 @@ def test_each_kind_fails_its_rule(
     assert run(panel(tmp_path, hole, sheet, x), tmp_path / "o") == 1
     out = capsys.readouterr().out
     assert f"FAIL {rule}: hole[0]" in out
+    if rule == "countersink.edge":  # the shop profile's figure, cited
+        assert "profile laser-default: 4 t, npd-solutions sheet-metal design guide" in out
     assert not (tmp_path / "o" / "p-panel.dxf").exists()
 
 

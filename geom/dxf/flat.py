@@ -25,11 +25,13 @@ from geom.dxf.writer import (
     Mark,
     Note,
     add_contour,
+    add_lettering,
     add_marks,
     new_document,
     write_document,
 )
 from geom.model.contour import Vertex
+from geom.model.lettering import Lettering
 
 Marks = Literal["layer", "colour"]
 MARKS: tuple[Marks, ...] = ("layer", "colour")
@@ -58,11 +60,13 @@ def write_flat(
     marks: Marks = "layer",
     version: DxfVersion = "r2000",
     explode: bool = False,
+    texts: Sequence[Lettering] = (),
     circles: Sequence[Mark] = (),
 ) -> Path:
     """Write the flat pattern: `contours` (closed, counter-clockwise) on CUT, the bend
-    lines as `marks` says, the bend texts and `notes` on NOTES (geom.dxf.writer's lint,
-    units and fixed metadata)."""
+    lines as `marks` says, `texts` (in the flat pattern's frame) on ENGRAVE and PRINT, `circles`
+    on their layers, the
+    bend texts and `notes` on NOTES (geom.dxf.writer's lint, units and fixed metadata)."""
     doc = new_document()
     doc.layers.add(CUT_LAYER, color=1)
     doc.layers.add(NOTES_LAYER, color=5)
@@ -75,6 +79,7 @@ def write_flat(
     cut = {"layer": CUT_LAYER}
     for contour in contours:
         add_contour(msp, contour, cut, explode=explode)
+    add_lettering(doc, texts)
     for bend in bends:
         attribs: dict[str, str | int]
         if marks == "layer":

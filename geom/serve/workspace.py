@@ -432,6 +432,15 @@ def panel_state(panel: Panel) -> dict[str, Any]:
             }
             for s in panel.slots
         ],
+        "texts": [
+            {
+                "entry": t.entry,
+                "text": t.text,
+                "process": t.process,
+                "paths": [[list(p) for p in path] for path in t.paths],
+            }
+            for t in panel.texts
+        ],
         "ok": not result.violations,
         "violations": [violation_record(v) for v in result.violations],
         "fits": {pid: fit_report(fit) for pid, fit in panel.fits.items()},
