@@ -192,8 +192,7 @@ def plan_cut(enclosure: Path | None, layout: CutLayout) -> CutPlan:
         from geom.cad.box import build
 
         solids = build(layout.box)
-        lid = kernel.as_shape(solids.lid)
-        plan = plan_on(kernel.as_shape(solids.body), Path(layout.box.model), layout, lid=lid)
+        plan = plan_on(solids.body, Path(layout.box.model), layout, lid=solids.lid)
         plan.notes = [_assumed_note(layout)] if layout.box.assumed else []
         return plan
     if enclosure is None:
@@ -236,10 +235,10 @@ def _table(layout: CutLayout) -> str:
 def plan_on(
     solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None, lid: Any = None
 ) -> CutPlan:
-    """Measure, check and cut `layout` into `solid` (an OpenCascade solid through
-    cadquery; `enclosure` names it in the report), on the layout's faces or, for a
-    one-face layout, on the face `select` (a CadQuery string selector) picks; bad input
-    raises InputError. A library box's `lid` is checked against the bodies too."""
+    """Measure, check and cut `layout` into `solid` (an OCP solid; `enclosure` names
+    it in the report), on the layout's faces or, for a one-face layout, on the face
+    `select` (a CadQuery string selector, geom.cad.selector) picks; bad input raises
+    InputError. A library box's `lid` (an OCP solid) is checked against the bodies too."""
     if select is not None and len(layout.faces) > 1:
         raise InputError(
             "panelLayout",
@@ -343,12 +342,8 @@ class EnclosureFaces:
         return [f.name for f in self.cut_plan.faces]
 
     def frame(self, face: str) -> Frame3:
-        plane = self.cut_plan.face(face).frame.plane
-
-        def vec(v: Any) -> np.ndarray:
-            return np.array([v.x, v.y, v.z])
-
-        return Frame3(vec(plane.origin), vec(plane.xDir), vec(plane.yDir), vec(plane.zDir))
+        f = self.cut_plan.face(face).frame
+        return Frame3(np.array(f.origin), np.array(f.x_dir), np.array(f.y_dir), np.array(f.normal))
 
     def sheet(self, placement: Placement) -> Size | None:
         wall = self._cut(placement.entry).wall
@@ -467,7 +462,7 @@ class EnclosureKernel:
             except kernel.Undecided:
                 result = None
             if result is not None and kernel.valid_solid(result):
-                cp.result = result if result.Volume() < cp.solid.Volume() else None
+                cp.result = result if kernel.volume(result) < kernel.volume(cp.solid) else None
         if cp.result is None:
             out.append(
                 Violation(
@@ -626,18 +621,8 @@ def _relative(tool: Any, cut: Cut, frame: kernel.FaceFrame) -> tuple[float, ...]
     """A tool's bounding box relative to the opening's centre on the face (mm, to 1e-9):
     tools are made from the opening's own outline, so equal boxes are equal tools."""
     centre = frame.world(cut.x, cut.y)
-    box = tool.BoundingBox()
-    return tuple(
-        round(v, 9)
-        for v in (
-            box.xmin - centre.x,
-            box.ymin - centre.y,
-            box.zmin - centre.z,
-            box.xmax - centre.x,
-            box.ymax - centre.y,
-            box.zmax - centre.z,
-        )
-    )
+    box = kernel.tight_box(tool)
+    return tuple(round(v - centre[i % 3], 9) for i, v in enumerate(box))
 
 
 # --- the files --------------------------------------------------------------------------
@@ -703,17 +688,18 @@ def write_cut(
                     )
                 )
             product = f"{plan.enclosure.stem} cut"
+            cut = kernel.solids(plan.result)[0]
             step = write_step(
                 outputs.path(f"{stem}-cut.step"),
                 product,
-                [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)],
+                [Component(product, cut, PLATE_COLOUR)],
             )
-            components = [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)]
+            components = [Component(product, cut, PLATE_COLOUR)]
             if plan.lid is not None:
-                components.append(Component(f"{product} lid", plan.lid.wrapped, PLATE_COLOUR))
+                components.append(Component(f"{product} lid", plan.lid, PLATE_COLOUR))
             for c in plan.cuts:
                 for name, body, colour in c.bodies:
-                    components.append(Component(f"{c.entry} {name}", body.wrapped, colour))
+                    components.append(Component(f"{c.entry} {name}", body, colour))
             target = outputs.path(f"{stem}-assembly.step")
             assembly = write_step(target, f"{product} assembly", components)
         dxf = dxfs[0] if dxfs else None
@@ -800,17 +786,13 @@ def face_text(layout: CutLayout, face: FaceLayout) -> str:
 
 def _face_record(face: CutFace) -> dict[str, Any]:
     f, layout = face.frame, face.layout
-
-    def vec(v: Any) -> list[float]:
-        return [v.x, v.y, v.z]
-
     return {
         "select": layout.select,
         "point": list(layout.point) if layout.point else None,
-        "origin": vec(f.plane.origin),
-        "x_dir": vec(f.plane.xDir),
-        "y_dir": vec(f.plane.yDir),
-        "normal": vec(f.plane.zDir),
+        "origin": list(f.origin),
+        "x_dir": list(f.x_dir),
+        "y_dir": list(f.y_dir),
+        "normal": list(f.normal),
         "width": f.width,
         "height": f.height,
     }
@@ -860,8 +842,8 @@ def cut_report(plan: CutPlan, advice: Advice = NO_ADVICE) -> dict[str, Any]:
         "cut_method": plan.method,
         "notes": [*plan.notes, *data_sheet_notes(plan)],
         "volume": {
-            "before": plan.solid.Volume(),
-            "after": plan.result.Volume() if plan.result is not None else None,
+            "before": kernel.volume(plan.solid),
+            "after": kernel.volume(plan.result) if plan.result is not None else None,
         },
         "openings": [
             {
