@@ -258,3 +258,19 @@ def test_two_countersinks_keep_8_t_between_them(
     assert run(path, tmp_path / "o") == 1
     out = capsys.readouterr().out
     assert "FAIL countersink.web: the countersinks of hole[0] and hole[1] are 13.270 mm" in out
+
+
+@pytest.mark.parametrize(
+    ("hole", "cut"),
+    [
+        ('kind = "tapped"\nthread = "M2.5"', 2.05),  # DIN 336
+        ('kind = "countersunk"\nscrew = "M2.5"', 2.90),  # RMFG chart
+        ('kind = "pem"\npart = "CLS-M2.5-1"', 4.22),
+        ('kind = "pem"\npart = "FH-M3"', 3.0),  # JNP clinch stud table
+    ],
+)
+def test_sizes_with_a_point_in_their_name_read_as_one_size(
+    tmp_path: Path, hole: str, cut: float
+) -> None:
+    assert run(panel(tmp_path, hole, 2.0, 30.0), tmp_path / "o") == 0
+    assert circles(tmp_path / "o" / "p-panel.dxf", "CUT") == pytest.approx([cut])

@@ -84,13 +84,14 @@ def fastener(kind: HoleKind, entry: Table) -> Fastener:
     data = _table("pem")
     part = _size(entry, "part", data, ("source",))
     row = data[part]
+    source = row.get("source", data["source"])
     return Fastener(
         "pem",
         part,
         float(row["hole"]),
         f"PEM {part} ({row['thread']}), hole Ø{_g(row['hole'])}",
-        data["source"],
+        source,
         min_sheet=float(row["min_sheet"]),
-        min_sheet_source=f"{part} data sheet ({data['source']})",
+        min_sheet_source=f"{part} data sheet ({source})",
         min_edge=float(row["min_edge"]),
     )
