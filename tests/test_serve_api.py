@@ -342,6 +342,50 @@ def test_export_of_a_failing_layout_is_withheld(small: tuple[Path, Client]) -> N
     assert status == 409 and "withheld" in body["error"]
 
 
+OUTPUTS = {
+    "step": ("front-panel.step", "model/step"),
+    "assembly": ("front-assembly.step", "model/step"),
+    "drawing": ("front-panel-drawing.pdf", "application/pdf"),
+}
+
+
+def test_every_export_is_geom_panels_bytes(tmp_path: Path) -> None:
+    """The plate STEP, the assembly and the drawing PDF from the page are the files `geom
+    panel FILE -o DIR` writes for the same file, byte for byte."""
+    path = tmp_path / "front.toml"
+    path.write_text(SMALL)
+    assert main(["panel", str(path), "-o", str(tmp_path / "out")]) == 0
+    with serving(path) as client:
+        for kind, (name, content_type) in OUTPUTS.items():
+            conn = http.client.HTTPConnection("127.0.0.1", client.port, timeout=120)
+            conn.request("GET", f"/api/export/{kind}")
+            reply = conn.getresponse()
+            data = reply.read()
+            conn.close()
+            assert reply.status == 200, data[:200]
+            assert reply.getheader("Content-Type") == content_type
+            assert f'filename="{name}"' in (reply.getheader("Content-Disposition") or "")
+            assert data == (tmp_path / "out" / name).read_bytes(), kind
+        status, body = client.json("GET", "/api/export/gerber")
+        assert status == 404 and "export: 'gerber' is not an output" in body["error"]
+    assert path.read_text() == SMALL
+
+
+def test_exports_of_a_failing_layout_are_withheld_unless_forced(tmp_path: Path) -> None:
+    path = tmp_path / "front.toml"
+    path.write_text(SMALL)
+    with serving(path) as client:
+        status, _ = client.edit(op="add", part="770-744/064-000", x=92.55, y=50.0)
+        assert status == 200
+        assert main(["panel", str(path), "-o", str(tmp_path / "out"), "--force"]) == 1
+        for kind in OUTPUTS:
+            status, body = client.json("GET", f"/api/export/{kind}")
+            assert status == 409 and "withheld (force=1" in body["error"], kind
+        status, data = client.request("GET", "/api/export/drawing?force=1")
+    assert status == 200
+    assert data == (tmp_path / "out" / "front-panel-drawing.pdf").read_bytes()
+
+
 def test_bent_panels_and_enclosure_faces_are_refused(tmp_path: Path, capsys: Any) -> None:
     bent = tmp_path / "channel.toml"
     bent.write_text(

@@ -37,6 +37,7 @@ from geom.panel.job import (
 )
 from geom.panel.layout import plan_flat, rules_for
 from geom.panel.model import Panel, load_panel
+from geom.panelset import write_panel_set
 from geom.serve import textedit
 from geom.serve.textedit import NotEditable
 
@@ -47,6 +48,11 @@ ENTRY = re.compile(r"^place\[(\d+)\]$")
 """An editable entry: a `[[place]]` (an `[[array]]`'s parts are edited in the file)."""
 OPS = ("add", "move", "rotate", "label", "set", "duplicate", "delete", "undo", "redo")
 """The edits POST /api/edit takes (docs/serve.md)."""
+EXPORTS = ("step", "assembly", "drawing")
+"""The files GET /api/export/KIND serves besides the DXF: the plate STEP, the assembly
+STEP, the drawing (PDF), as `geom panel` writes them."""
+Exported = tuple[str, bytes] | str
+"""One export: its file name and bytes, or the one line saying why it is not written."""
 
 
 class Refused(Exception):
@@ -101,6 +107,8 @@ class Workspace:
         self.undone: list[Change] = []
         self.done: list[Change] = []
         self._read: tuple[str, dict[str, Any]] | None = None
+        self.exporting = threading.Lock()
+        self._exported: tuple[tuple[str, str, bool, bool], dict[str, Exported]] | None = None
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="geom-serve-write")
 
     # --- reading -----------------------------------------------------------------------
@@ -325,6 +333,68 @@ class Workspace:
                 forced=bool(violations),
             )
             return name, path.read_bytes()
+
+    def export(self, kind: str, version: str, explode: bool, force: bool) -> tuple[str, bytes]:
+        """One file of the set `geom panel FILE -o DIR` writes with these options (name,
+        bytes): `kind` one of EXPORTS. The whole set is written into a temporary folder by
+        geom.panelset, the command's own code path, and kept for the next export of the
+        same file and options. Refused (409) when the layout fails and not `force`, as
+        `geom panel` withholds it."""
+        if kind not in EXPORTS:
+            raise Refused(
+                404, _line("request", "export", kind, "not an output", ", ".join(EXPORTS))
+            )
+        if version not in ("r12", "r2000"):
+            raise Refused(
+                400, _line("request", "version", version, "not a DXF version", "r12 or r2000")
+            )
+        raw = self.raw()
+        key = (version_of(raw), version, explode, force)
+        with self.exporting:
+            cached = self._exported
+            if cached is None or cached[0] != key:
+                cached = (key, self._write_set(raw, version, explode, force))
+                self._exported = cached
+        found = cached[1][kind]
+        if isinstance(found, str):
+            raise Refused(409, found)
+        return found
+
+    def _write_set(
+        self, raw: bytes, version: str, explode: bool, force: bool
+    ) -> dict[str, Exported]:
+        """Every export of FILE's bytes `raw` (kind: name and bytes, or why it is not
+        written)."""
+        try:
+            panel = self.load(self.text(raw))
+        except InputError as exc:
+            raise Refused(422, f"geom: {exc}") from None
+        with tempfile.TemporaryDirectory(prefix="geom-serve-") as tmp:
+            written = write_panel_set(
+                panel,
+                Path(tmp) / "out",
+                version=cast("DxfVersion", version),
+                explode=explode,
+                force=force,
+            )
+            files, drawing = written.files, written.drawing
+            paths = {
+                "step": files.step,
+                "assembly": files.assembly,
+                "drawing": drawing.pdf if drawing else None,
+            }
+            if files.refused:
+                why = f"geom: {self.path}: {files.refused}"
+            else:
+                why = (
+                    f"geom: {self.path}: {len(files.violations)} layout violations; the "
+                    "DXF, STEP and drawing are withheld (force=1 writes them marked FIT "
+                    "FAILS - forced)"
+                )
+            return {
+                kind: (path.name, path.read_bytes()) if path else why
+                for kind, path in paths.items()
+            }
 
 
 def _line(where: str, field: str, value: object, problem: str, allowed: str) -> str:

@@ -519,10 +519,11 @@ $("violations").addEventListener("click", (e) => {
     render();
   }
 });
-$("export").addEventListener("click", async (e) => {
-  if (S.state && S.state.ok) return; // the browser downloads it
+$("exports").addEventListener("click", async (e) => {
+  const a = e.target.closest("a.export");
+  if (!a || (S.state && S.state.ok)) return; // the browser downloads it
   e.preventDefault();
-  const r = await fetch("/api/export/dxf");
+  const r = await fetch(a.getAttribute("href"));
   if (!r.ok) showError((await r.json()).error);
 });
 
