@@ -223,8 +223,9 @@ def build_panel(
     force: bool = False,
 ) -> PanelFiles:
     """Write the panel's DXF, plate STEP, assembly STEP, panel drawing (PDF, DXF, SVG,
-    PNG), BOM and report into `out_dir` (created if needed), as `geom panel` does: the
-    DXF, STEP and drawing files only when the layout holds, or with `force` (then
+    PNG), 1:1 drilling template, Tayda text (round holes only), BOM and report into
+    `out_dir` (created if needed), as `geom panel` does: the DXF, STEP, drawing,
+    template and Tayda files only when the layout holds, or with `force` (then
     marked)."""
     from geom.panelset import write_panel_set
 

@@ -105,7 +105,16 @@ def test_the_plan_finds_the_same_codes_on_a_face_and_across_faces() -> None:
     assert {v.entries for v in across} == {("a", "c"), ("b", "c")}
     assert all(v.rule == Rule.BODY_COLLISION for v in across)
     record = violation_record(across[0])
-    assert list(record) == ["rule", "message", "entries", "faces", "positions_mm", "figures"]
+    assert list(record) == [
+        "rule",
+        "message",
+        "entries",
+        "faces",
+        "positions_mm",
+        "figures",
+        "profile",
+        "source",
+    ]
 
 
 # --- the same positions on a flat panel and on an enclosure's lid --------------------------

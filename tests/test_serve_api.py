@@ -346,6 +346,7 @@ OUTPUTS = {
     "step": ("front-panel.step", "model/step"),
     "assembly": ("front-assembly.step", "model/step"),
     "drawing": ("front-panel-drawing.pdf", "application/pdf"),
+    "template": ("front-template.pdf", "application/pdf"),
 }
 
 

@@ -23,6 +23,7 @@ from geom.cli.cut import add_cut
 from geom.cli.panel import add_panel
 from geom.cli.parts import add_build, add_list_check_cutout
 from geom.cli.serve import add_serve
+from geom.cli.tayda import add_tayda
 from geom.errors import (
     MISSING,
     GeomDeprecationWarning,
@@ -148,5 +149,6 @@ def _build_parser() -> argparse.ArgumentParser:
     add_preview(sub)
     add_panel(sub)
     add_cut(sub)
+    add_tayda(sub)
     add_serve(sub)
     return parser

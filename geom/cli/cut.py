@@ -41,9 +41,10 @@ def add_cut(sub: Any) -> None:
         "each fit, edge distances to the face's boundary, webs, flanges and bodies between "
         "parts on a face and across faces, and bodies against the enclosure checked; write "
         "DIR/<name>-cut.step, <name>-assembly.step, <name>-face.dxf (one "
-        "<name>-<face>-face.dxf per face) and <name>-report.json (<name> = LAYOUT's "
-        'stem). A layout with [box] model = "1590BB" and [[face]] tables named A to E '
-        "needs no ENCLOSURE: geom builds the box. All sizes in "
+        "<name>-<face>-face.dxf per face), the 1:1 drilling template <name>-template.pdf, "
+        "Tayda's drill-tool text <name>-tayda.txt (round holes only) and <name>-report.json "
+        '(<name> = LAYOUT\'s stem). A layout with [box] model = "1590BB" and [[face]] '
+        "tables named A to E needs no ENCLOSURE: geom builds the box. All sizes in "
         "millimetres. Exit status: 0 ok, 1 a rule or fit fails (the DXF and STEP files "
         "are withheld unless --force; the report is written), 2 bad input.",
     )
@@ -54,7 +55,7 @@ def add_cut(sub: Any) -> None:
         nargs="+",
         help="the enclosure (STEP; none when the layout names a [box]) and the layout file (TOML)",
     )
-    output_args(cut, "the DXF and STEP files even when a rule is broken")
+    output_args(cut, "the DXF, STEP, template and Tayda files even when a rule is broken")
     dxf_format_args(cut)
     cut.set_defaults(run=run)
 
@@ -63,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from geom.model.layout import where_text
     from geom.panel.cut_job import data_sheet_notes, face_text, plan_cut, write_cut
     from geom.panel.cut_layout import load_cut_layout
+    from geom.render.template_pdf import TemplateFace, face_templates, template_name
 
     if len(args.files) > 2:
         raise InputError(
@@ -83,7 +85,19 @@ def run(args: argparse.Namespace) -> int:
     warn_dxf(args)
     version = cast("DxfVersion", args.dxf_version)
     with output_set(args.output) as outputs:
-        files = write_cut(plan, outputs, force=args.force, version=version, explode=args.explode)
+        name = template_name(layout.name)
+        files = write_cut(
+            plan, outputs, force=args.force, version=version, explode=args.explode, also=[name]
+        )
+        faces = [
+            TemplateFace(
+                f"{layout.name}: face {f.name if layout.several else face_text(layout, f.layout)}",
+                dxf,
+                f.name if layout.box is not None else None,  # a box's faces: its net first
+            )
+            for f, dxf in zip(plan.faces if files.dxfs else [], files.dxfs, strict=True)
+        ]  # no DXF (withheld): no template
+        template = face_templates(outputs, layout.name, faces)
     for face in plan.faces:
         f, count = face.frame, sum(1 for c in plan.cuts if c.face == face.name)
         text = face_text(layout, face.layout)
@@ -105,14 +119,16 @@ def run(args: argparse.Namespace) -> int:
             if files.forced
             else "withheld (--force writes them)"
         )
-        print(f"  {len(files.violations)} violations; DXF and STEP {state}")
+        print(f"  {len(files.violations)} violations; DXF, STEP and template {state}")
     elif plan.result is None:
         print("  no valid solid could be cut; DXF and STEP not written")
     else:
         print("  layout ok")
     for name in outputs.removed:
         print(f"  removed {name} of an earlier run (it does not match this layout)")
-    for path in (files.step, files.assembly, *files.dxfs, files.report):
+    if files.tayda.refused:
+        print(f"  no Tayda text: {files.tayda.refused}")
+    for path in (files.step, files.assembly, *files.dxfs, template, files.tayda.file, files.report):
         if path is not None:
             print(f"  wrote {path}")
     return 1 if files.violations or plan.result is None else 0

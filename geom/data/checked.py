@@ -262,6 +262,21 @@ class Table:
                 raise self.error(key, key, "not a known field", ", ".join(sorted(self.seen)))
 
 
+def quarter_turn(table: Table, key: str = "rotation") -> int:
+    """An optional angle at `key`: degrees counter-clockwise, a multiple of 90 in
+    -360 .. 360, returned as 0..270 (0 when absent)."""
+    raw = table.get(key, required=False)
+    if raw is None:
+        return 0
+    allowed = "0, 90, 180 or 270 (a multiple of 90 in -360 .. 360)"
+    if isinstance(raw, str):
+        raise table.error(key, raw, "not a number", allowed)
+    value = number(table.where, table.path(key), raw, -360.0, 360.0, low_open=False, unit="degrees")
+    if value % 90:
+        raise table.error(key, raw, "not a multiple of 90 degrees", allowed)
+    return int(value) % 360
+
+
 def number_band(
     where: str, field: str, text: str, low: float, high: float, *, low_open: bool
 ) -> Size:

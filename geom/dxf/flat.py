@@ -20,8 +20,16 @@ from geom.dxf.layers import (
     CUT_LAYER,
     NOTES_LAYER,
 )
-from geom.dxf.writer import DxfVersion, Note, add_contour, new_document, write_document
+from geom.dxf.writer import (
+    DxfVersion,
+    Note,
+    add_contour,
+    add_lettering,
+    new_document,
+    write_document,
+)
 from geom.model.contour import Vertex
+from geom.model.lettering import Lettering
 
 Marks = Literal["layer", "colour"]
 MARKS: tuple[Marks, ...] = ("layer", "colour")
@@ -50,10 +58,11 @@ def write_flat(
     marks: Marks = "layer",
     version: DxfVersion = "r2000",
     explode: bool = False,
+    texts: Sequence[Lettering] = (),
 ) -> Path:
     """Write the flat pattern: `contours` (closed, counter-clockwise) on CUT, the bend
-    lines as `marks` says, the bend texts and `notes` on NOTES (geom.dxf.writer's lint,
-    units and fixed metadata)."""
+    lines as `marks` says, `texts` (in the flat pattern's frame) on ENGRAVE and PRINT, the
+    bend texts and `notes` on NOTES (geom.dxf.writer's lint, units and fixed metadata)."""
     doc = new_document()
     doc.layers.add(CUT_LAYER, color=1)
     doc.layers.add(NOTES_LAYER, color=5)
@@ -66,6 +75,7 @@ def write_flat(
     cut = {"layer": CUT_LAYER}
     for contour in contours:
         add_contour(msp, contour, cut, explode=explode)
+    add_lettering(doc, texts)
     for bend in bends:
         attribs: dict[str, str | int]
         if marks == "layer":

@@ -22,3 +22,7 @@ BEND_LAYER = "BEND"
 REFERENCE_LAYER = "REFERENCE"
 """Geometry that is already there (an enclosure face's outline, the openings already in
 it): for people and for lining up, never cut (never on `CUT`)."""
+ENGRAVE_LAYER = "ENGRAVE"
+"""Text to engrave: single strokes (open polylines of straight segments), never live text."""
+PRINT_LAYER = "PRINT"
+"""Text to print (UV print, silkscreen): closed outlines the printer fills, never live text."""

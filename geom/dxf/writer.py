@@ -6,6 +6,9 @@
   a fixing hole, a panel hole) is one CIRCLE in every form, the entity punch CAM gives a
   round tool and every importer reads. Text goes on layer `NOTES`; geometry that is
   already there (an enclosure face's outline and openings) on `REFERENCE`, never on `CUT`.
+- Text for the shop to make is geometry, never live text: engraved strokes as open
+  LWPOLYLINEs on `ENGRAVE`, printed outlines as closed LWPOLYLINEs on `PRINT`, straight
+  segments only, in every form (R12 turns them into POLYLINEs).
 - Nominal geometry: no kerf. Same input, same bytes: fixed header times and GUIDs.
 """
 
@@ -24,9 +27,10 @@ from ezdxf.addons import r12export
 from ezdxf.math import Vec2, bulge_to_arc
 
 from geom.data.atomic import write_bytes
-from geom.dxf.layers import CUT_LAYER, NOTES_LAYER, REFERENCE_LAYER
+from geom.dxf.layers import CUT_LAYER, ENGRAVE_LAYER, NOTES_LAYER, PRINT_LAYER, REFERENCE_LAYER
 from geom.dxf.lint import check
 from geom.model.contour import Vertex, circle_of
+from geom.model.lettering import Lettering
 
 DxfVersion = Literal["r2000", "r12"]
 CUT_TYPES_R2000 = frozenset({"LWPOLYLINE", "CIRCLE"})
@@ -53,10 +57,11 @@ def write_dxf(
     version: DxfVersion = "r2000",
     explode: bool = False,
     reference: Sequence[Sequence[Vertex]] = (),
+    texts: Sequence[Lettering] = (),
 ) -> Path:
     """Write `contours` (closed, counter-clockwise) on `CUT`, `reference` (closed
-    contours already there, not to cut) on `REFERENCE` and `notes` on `NOTES` to `path`
-    (see `write_document`)."""
+    contours already there, not to cut) on `REFERENCE`, `texts` on `ENGRAVE` and `PRINT`
+    (`add_lettering`) and `notes` on `NOTES` to `path` (see `write_document`)."""
     doc = new_document()
     doc.layers.add(CUT_LAYER, color=1)
     doc.layers.add(NOTES_LAYER, color=5)
@@ -68,6 +73,7 @@ def write_dxf(
     cut = {"layer": CUT_LAYER}
     for contour in contours:
         add_contour(msp, contour, cut, explode=explode)
+    add_lettering(doc, texts)
     for note in notes:
         msp.add_text(
             note.text, height=note.height, dxfattribs={"layer": NOTES_LAYER}
@@ -90,6 +96,19 @@ def add_contour(
         msp.add_lwpolyline(
             [(x, y, 0, 0, b) for x, y, b in contour], format="xyseb", close=True, dxfattribs=attribs
         )
+
+
+def add_lettering(doc: Any, texts: Sequence[Lettering]) -> None:
+    """Each text's paths on its layer: engraved strokes as open LWPOLYLINEs on `ENGRAVE`
+    (colour 7), printed outlines as closed LWPOLYLINEs on `PRINT` (colour 3); the layers
+    only when used."""
+    msp = doc.modelspace()
+    for t in texts:
+        layer = PRINT_LAYER if t.closed else ENGRAVE_LAYER
+        if layer not in doc.layers:
+            doc.layers.add(layer, color=3 if t.closed else 7)
+        for path in t.paths:
+            msp.add_lwpolyline(path, format="xy", close=t.closed, dxfattribs={"layer": layer})
 
 
 def new_document() -> Any:

@@ -3,9 +3,10 @@
 `plan_cut` reads the enclosure and finds each face (bad input raises `InputError` before
 anything is written), measures the wall under every opening with a ray, and checks the
 layout on the enclosure's faces as on any surface (geom.model.layout.plan): each part's
-fit with the wall as the sheet, each opening against its face's real boundary (edge >=
-1.5 t, laser default, t the thickest wall under the opening; existing openings count as
-boundary), the webs between new openings (>= t), flanges, plugs and bodies of parts on
+fit with the wall as the sheet, each opening against its face's real boundary (the shop
+profile's edge, default the laser's 1.5 t, t the thickest wall under the opening; existing
+openings count as boundary), the webs between new openings (default >= t), the smallest
+hole and inner corner the shop cuts, flanges, plugs and bodies of parts on
 one face and across faces, and each body against the cut enclosure (a common volume over
 COLLISION_MM3: the kernel's part of the plan). `write_cut` writes into a directory:
 
@@ -40,7 +41,7 @@ from geom.model.advice import NO_ADVICE, Advice
 from geom.model.bend import Frame3
 from geom.model.body import wing_plate
 from geom.model.conditions import Conditions, Shop
-from geom.model.contour import Vertex, circle, circle_of, rounded_rect
+from geom.model.contour import Vertex, bounds, circle, circle_of, rounded_rect
 from geom.model.fit import Fit, evaluate
 from geom.model.layout import (
     FaceRules,
@@ -61,7 +62,8 @@ from geom.output import OutputSet, decide, opened
 from geom.panel.cut_layout import CutLayout, FaceLayout
 from geom.panel.job import PLATE_COLOUR, body_solids, cutout_note, slot_contour
 from geom.panel.layout import plain_openings
-from geom.panel.model import SHOPS, Slot
+from geom.panel.model import Slot
+from geom.panel.tayda import NO_TAYDA, TaydaFiles, face_letter, tayda_name, unlettered, write_tayda
 from geom.panel.ways_out import layout_advice
 
 COLLISION_MM3 = 0.1
@@ -170,6 +172,8 @@ class CutFiles:
     """Every face DXF written (one per face)."""
     advice: Advice = NO_ADVICE
     """The ways out of the fits that fail (geom.panel.ways_out)."""
+    tayda: TaydaFiles = NO_TAYDA
+    """Tayda's drill-tool text (final path) or why it was not written."""
 
 
 def plan_cut(enclosure: Path | None, layout: CutLayout) -> CutPlan:
@@ -187,8 +191,7 @@ def plan_cut(enclosure: Path | None, layout: CutLayout) -> CutPlan:
         from geom.cad.box import build
 
         solids = build(layout.box)
-        lid = kernel.as_shape(solids.lid)
-        plan = plan_on(kernel.as_shape(solids.body), Path(layout.box.model), layout, lid=lid)
+        plan = plan_on(solids.body, Path(layout.box.model), layout, lid=solids.lid)
         plan.notes = [_assumed_note(layout)] if layout.box.assumed else []
         return plan
     if enclosure is None:
@@ -216,7 +219,7 @@ def _assumed_note(layout: CutLayout) -> str:
 def conditions_of(layout: CutLayout) -> Conditions:
     """The layout's coating, masking, target and shop (the sheet is measured)."""
     shop = (
-        SHOPS["laser"]
+        layout.rules_profile.shop
         if layout.shop_tolerance is None
         else Shop(layout.shop_tolerance, f"{layout.path.name}: {_table(layout)}.shop_tolerance")
     )
@@ -231,10 +234,10 @@ def _table(layout: CutLayout) -> str:
 def plan_on(
     solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None, lid: Any = None
 ) -> CutPlan:
-    """Measure, check and cut `layout` into `solid` (an OpenCascade solid through
-    cadquery; `enclosure` names it in the report), on the layout's faces or, for a
-    one-face layout, on the face `select` (a CadQuery string selector) picks; bad input
-    raises InputError. A library box's `lid` is checked against the bodies too."""
+    """Measure, check and cut `layout` into `solid` (an OCP solid; `enclosure` names
+    it in the report), on the layout's faces or, for a one-face layout, on the face
+    `select` (a CadQuery string selector, geom.cad.selector) picks; bad input raises
+    InputError. A library box's `lid` (an OCP solid) is checked against the bodies too."""
     if select is not None and len(layout.faces) > 1:
         raise InputError(
             "panelLayout",
@@ -338,12 +341,8 @@ class EnclosureFaces:
         return [f.name for f in self.cut_plan.faces]
 
     def frame(self, face: str) -> Frame3:
-        plane = self.cut_plan.face(face).frame.plane
-
-        def vec(v: Any) -> np.ndarray:
-            return np.array([v.x, v.y, v.z])
-
-        return Frame3(vec(plane.origin), vec(plane.xDir), vec(plane.yDir), vec(plane.zDir))
+        f = self.cut_plan.face(face).frame
+        return Frame3(np.array(f.origin), np.array(f.x_dir), np.array(f.y_dir), np.array(f.normal))
 
     def sheet(self, placement: Placement) -> Size | None:
         wall = self._cut(placement.entry).wall
@@ -354,20 +353,19 @@ class EnclosureFaces:
         return plain_openings(layout.holes, layout.slots)
 
     def rules(self, opening: Opening) -> FaceRules:
-        """web >= t and edge >= 1.5 t, t the thickest wall under the opening (or the
-        layout's overrides)."""
+        """The shop profile's rules with t the thickest wall under the opening (web and
+        edge: or the layout's overrides)."""
         layout = self.cut_plan.layout
         cut = self._cut(opening.entry) if opening.kind != "flange" else None
         t = cut.wall[1] if cut is not None and cut.wall is not None else 0.0
-        min_edge = 1.5 * t if layout.min_edge is None else layout.min_edge
         table = _table(layout)
-        source = "laser default: edge >= 1.5 t" if layout.min_edge is None else f"{table}.min_edge"
-        return FaceRules(
-            min_web=t if layout.min_web is None else layout.min_web,
-            min_edge=min_edge,
-            web_source="web >= t" if layout.min_web is None else f"{table}.min_web",
-            edge_source=f"{source}, t = {mm(t)} mm measured",
+        web, edge = layout.min_web, layout.min_edge
+        return layout.rules_profile.rules(
+            t,
+            min_web=None if web is None else (web, f"{table}.min_web"),
+            min_edge=None if edge is None else (edge, f"{table}.min_edge"),
             boundary=BOUNDARY,
+            measured=f", t = {mm(t)} mm measured",
         )
 
     def edge(self, opening: Opening) -> float | None:
@@ -458,7 +456,7 @@ class EnclosureKernel:
             except kernel.Undecided:
                 result = None
             if result is not None and kernel.valid_solid(result):
-                cp.result = result if result.Volume() < cp.solid.Volume() else None
+                cp.result = result if kernel.volume(result) < kernel.volume(cp.solid) else None
         if cp.result is None:
             out.append(
                 Violation(
@@ -617,18 +615,8 @@ def _relative(tool: Any, cut: Cut, frame: kernel.FaceFrame) -> tuple[float, ...]
     """A tool's bounding box relative to the opening's centre on the face (mm, to 1e-9):
     tools are made from the opening's own outline, so equal boxes are equal tools."""
     centre = frame.world(cut.x, cut.y)
-    box = tool.BoundingBox()
-    return tuple(
-        round(v, 9)
-        for v in (
-            box.xmin - centre.x,
-            box.ymin - centre.y,
-            box.zmin - centre.z,
-            box.xmax - centre.x,
-            box.ymax - centre.y,
-            box.zmax - centre.z,
-        )
-    )
+    box = kernel.tight_box(tool)
+    return tuple(round(v - centre[i % 3], 9) for i, v in enumerate(box))
 
 
 # --- the files --------------------------------------------------------------------------
@@ -647,6 +635,7 @@ def write_cut(
     force: bool = False,
     version: DxfVersion = "r2000",
     explode: bool = False,
+    also: Sequence[str] = (),
 ) -> CutFiles:
     """Write the report, and the CAM files through the output gate (geom.output.gate):
     when every rule holds and the enclosure could be cut, or with `force` (marked), into
@@ -691,21 +680,23 @@ def write_cut(
                     )
                 )
             product = f"{plan.enclosure.stem} cut"
+            cut = kernel.solids(plan.result)[0]
             step = write_step(
                 outputs.path(f"{stem}-cut.step"),
                 product,
-                [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)],
+                [Component(product, cut, PLATE_COLOUR)],
             )
-            components = [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)]
+            components = [Component(product, cut, PLATE_COLOUR)]
             if plan.lid is not None:
-                components.append(Component(f"{product} lid", plan.lid.wrapped, PLATE_COLOUR))
+                components.append(Component(f"{product} lid", plan.lid, PLATE_COLOUR))
             for c in plan.cuts:
                 for name, body, colour in c.bodies:
-                    components.append(Component(f"{c.entry} {name}", body.wrapped, colour))
+                    components.append(Component(f"{c.entry} {name}", body, colour))
             target = outputs.path(f"{stem}-assembly.step")
             assembly = write_step(target, f"{product} assembly", components)
         dxf = dxfs[0] if dxfs else None
         forced = dxf is not None and verdict.forced
+        tayda = cut_tayda(plan, outputs, write=dxf is not None, forced=forced)
         advice = layout_advice([c.fit for c in plan.cuts if c.fit is not None])
         document = cut_report(plan, advice)
         document["ok"] = verdict.holds  # no solid cut: cannot be decided, fails
@@ -716,11 +707,14 @@ def write_cut(
             "dxf": [d.name for d in dxfs] if plan.layout.several else (dxf.name if dxf else None),
             "dxf_version": version,
             "exploded": explode,
+            "tayda": tayda.file.name if tayda.file else None,
+            "tayda_refused": tayda.refused,
             "withheld": verdict.withheld,
             "removed_stale": [],
             "refused": refused,
         }
-        report = outputs.report(f"{stem}-report.json", document, cam)
+        covers = [*cam, tayda_name(stem), *also]
+        report = outputs.report(f"{stem}-report.json", document, covers)
     final = outputs.final_of
     return CutFiles(
         violations,
@@ -731,7 +725,28 @@ def write_cut(
         forced,
         tuple(outputs.final(d) for d in dxfs),
         advice,
+        TaydaFiles(final(tayda.file), tayda.refused),
     )
+
+
+def cut_tayda(plan: CutPlan, outputs: OutputSet, *, write: bool, forced: bool) -> TaydaFiles:
+    """The layout's Tayda text (geom.panel.tayda): each opening on its face's letter,
+    from the centre of the face's bounding box in its frame."""
+    several = plan.layout.several
+    letters = {f.name: face_letter(f.name, several) or "" for f in plan.faces}
+    centres = {letters[f.name]: _centre(f.frame) for f in plan.faces}
+    openings = [(c.entry, letters[c.face], c.contour) for c in plan.cuts]
+    refused = unlettered(letters, several)
+    return write_tayda(
+        outputs, plan.layout.name, openings, centres, write=write, forced=forced, refused=refused
+    )
+
+
+def _centre(frame: kernel.FaceFrame) -> tuple[float, float]:
+    """The centre of the face's bounding box in its frame (mm): where Tayda's text
+    measures from, wherever the frame's origin lies."""
+    x0, y0, x1, y1 = bounds(kernel.face_contours(frame)[0])
+    return (x0 + x1) / 2, (y0 + y1) / 2
 
 
 def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
@@ -763,17 +778,13 @@ def face_text(layout: CutLayout, face: FaceLayout) -> str:
 
 def _face_record(face: CutFace) -> dict[str, Any]:
     f, layout = face.frame, face.layout
-
-    def vec(v: Any) -> list[float]:
-        return [v.x, v.y, v.z]
-
     return {
         "select": layout.select,
         "point": list(layout.point) if layout.point else None,
-        "origin": vec(f.plane.origin),
-        "x_dir": vec(f.plane.xDir),
-        "y_dir": vec(f.plane.yDir),
-        "normal": vec(f.plane.zDir),
+        "origin": list(f.origin),
+        "x_dir": list(f.x_dir),
+        "y_dir": list(f.y_dir),
+        "normal": list(f.normal),
         "width": f.width,
         "height": f.height,
     }
@@ -793,10 +804,14 @@ def data_sheet_notes(plan: CutPlan) -> list[str]:
     """Where the data sheet wins over the web rule: a part's own fixing holes nearer its
     cutout than the wall t measured under it (or `min_web`; geom.model.layout.own_web_notes)."""
     layout, out = plan.layout, []
+    profile = layout.rules_profile
     for c in plan.cuts:
         if c.fit is not None and c.wall is not None:
-            source = "web >= t, t measured" if layout.min_web is None else "face.min_web"
-            least = c.wall[1] if layout.min_web is None else layout.min_web
+            if layout.min_web is None:
+                least = profile.web.at(c.wall[1])
+                source = f"{profile.cite(profile.web.source)}, t measured"
+            else:
+                least, source = layout.min_web, "face.min_web"
             out += own_web_notes([c.fit], least, source)
     return list(dict.fromkeys(out))
 
@@ -815,11 +830,12 @@ def cut_report(plan: CutPlan, advice: Advice = NO_ADVICE) -> dict[str, Any]:
         "layout": str(layout.path),
         **where,
         "coating_mm": {"min": layout.coating.min, "max": layout.coating.max},
+        "shop_profile": {"name": layout.rules_profile.name, "title": layout.rules_profile.title},
         "cut_method": plan.method,
         "notes": [*plan.notes, *data_sheet_notes(plan)],
         "volume": {
-            "before": plan.solid.Volume(),
-            "after": plan.result.Volume() if plan.result is not None else None,
+            "before": kernel.volume(plan.solid),
+            "after": kernel.volume(plan.result) if plan.result is not None else None,
         },
         "openings": [
             {

@@ -2,7 +2,8 @@
 
 A layout file is a panel file (docs/panels.md) whose ``[panel]`` table is replaced by
 ``[face]``: which planar face of the enclosure (a CadQuery string selector, or a point
-and a normal) and the face's coating, masking, target and shop. ``[[place]]``,
+and a normal) and the face's coating, masking, target and shop (`shop`: a shop profile,
+geom.data.shops; default the laser profile). ``[[place]]``,
 ``[[array]]``, ``[[hole]]`` and ``[[slot]]`` read as in panel files (each with its
 optional `label`, unique in the file), with x, y in the face's own frame (docs/cut.md).
 Several faces of one enclosure: an ``[enclosure]`` table (coating, masking, target,
@@ -22,10 +23,12 @@ from pathlib import Path
 
 from geom.data.boxes import FACES, Box, find_box
 from geom.data.checked import read_toml
+from geom.data.shops import default_profile, profile_named
 from geom.data.template_schema import MAX_TOLERANCE_MM
 from geom.data.templates import Catalog, load_catalog
 from geom.errors import MISSING, InputError
 from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Target
+from geom.model.shop import Profile
 from geom.model.tolerance import Size
 from geom.panel.model import (
     MAX_PANEL_MM,
@@ -78,6 +81,13 @@ class CutLayout:
     """Written as ``[[face]]`` tables (one output DXF per face)."""
     box: Box | None = None
     """The library box the layout names (``[box]``): geom builds it, no STEP file."""
+    profile: Profile | None = None
+    """The shop's rules: the file's `shop`, else the laser default (set by the reader)."""
+
+    @property
+    def rules_profile(self) -> Profile:
+        assert self.profile is not None, "a layout read by load_cut_layout has its profile"
+        return self.profile
 
     @property
     def places(self) -> tuple[Placed, ...]:
@@ -114,6 +124,12 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
     masked = settings.flag("masked")
     target = settings.text("target", required=False, choices=TARGETS) or "mid"
     shop_tolerance = settings.number("shop_tolerance", 0.0, MAX_TOLERANCE_MM, required=False)
+    shop = settings.text("shop", required=False)
+    profile = (
+        profile_named(shop, where, settings.path("shop"), path)
+        if shop
+        else default_profile("laser")
+    )
     min_web = settings.number("min_web", 0.0, MAX_RULE_MM, low_open=False, required=False)
     min_edge = settings.number("min_edge", 0.0, MAX_RULE_MM, low_open=False, required=False)
     catalog = load_catalog() if catalog is None else catalog
@@ -146,6 +162,7 @@ def load_cut_layout(path: Path, catalog: Catalog | None = None) -> CutLayout:
         min_edge=min_edge,
         several=several,
         box=box,
+        profile=profile,
     )
 
 

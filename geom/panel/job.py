@@ -32,16 +32,18 @@ from geom.data.atomic import write_text
 from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.errors import LintError
 from geom.model.advice import NO_ADVICE, Advice
+from geom.model.bend import BASE
 from geom.model.body import wing_plate
 from geom.model.contour import Shape, Vertex, circle, rounded_rect
-from geom.model.layout import Violation, own_web_notes, violation_record
+from geom.model.layout import Violation, fixed_edge_notes, own_web_notes, violation_record
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
 from geom.model.part import Part
 from geom.model.report import fit_report, no_way_out_report, ways_out_report, with_forced
 from geom.model.units import band, mm
 from geom.output import OutputSet, Verdict, decide, opened
-from geom.panel.layout import check_layout, rules_for
+from geom.panel.layout import FlatSheet, check_layout, plain_openings, rules_for, text_clearances
 from geom.panel.model import Panel, Placed, Slot
+from geom.panel.tayda import NO_TAYDA, TaydaFiles, tayda_name, write_tayda
 from geom.panel.ways_out import panel_advice
 
 CAM_SUFFIXES = ("-panel.dxf", "-panel.step", "-assembly.step")
@@ -87,6 +89,8 @@ class PanelFiles:
     """The CAM files were written only because of `force` (and say so)."""
     advice: Advice = NO_ADVICE
     """The ways out of the violations (geom.panel.ways_out)."""
+    tayda: TaydaFiles = NO_TAYDA
+    """Tayda's drill-tool text (final path) or why it was not written."""
 
     @property
     def ok(self) -> bool:
@@ -234,14 +238,16 @@ def run_panel(
 def write_panel_dxf(
     panel: Panel, path: Path, version: DxfVersion, explode: bool, *, forced: bool
 ) -> Path:
-    """The flat panel's DXF at `path`: the outline, every opening, the notes (`forced`:
-    marked FORCED_NOTE). `geom panel` and `geom serve`'s export write it alike."""
+    """The flat panel's DXF at `path`: the outline, every opening, the text (ENGRAVE,
+    PRINT), the notes (`forced`: marked FORCED_NOTE). `geom panel` and `geom serve`'s
+    export write it alike."""
     return write_dxf(
         path,
         [outline_contour(panel), *opening_contours(panel)],
         panel_notes(panel, forced=forced),
         version=version,
         explode=explode,
+        texts=panel.texts,
     )
 
 
@@ -266,6 +272,7 @@ def finish_panel(
     DXF's name in its `files` table, listing `listed` and the BOM with their SHA-256)."""
     dxf, step_file, assembly = cam
     forced = dxf is not None and verdict.forced
+    tayda = panel_tayda(panel, outputs, write=dxf is not None, forced=forced)
     bom = write_text(outputs.path(f"{panel.name}-bom.csv"), bom_csv(panel))
     advice = panel_advice(panel) if violations else NO_ADVICE
     document = with_forced(report_of(panel, violations, advice), forced)
@@ -275,11 +282,14 @@ def finish_panel(
         "step": step_file.name if step_file else None,
         "assembly": assembly.name if assembly else None,
         "bom": bom.name,
+        "tayda": tayda.file.name if tayda.file else None,
+        "tayda_refused": tayda.refused,
         "withheld": verdict.withheld,
         "removed_stale": [],
         "refused": refused,
     }
-    report = outputs.report(f"{panel.name}-report.json", document, [*listed, bom.name])
+    covers = [*listed, bom.name, tayda_name(panel.name)]
+    report = outputs.report(f"{panel.name}-report.json", document, covers)
     return PanelFiles(
         violations,
         outputs.final_of(dxf),
@@ -290,7 +300,31 @@ def finish_panel(
         refused,
         forced,
         advice,
+        TaydaFiles(outputs.final_of(tayda.file), tayda.refused),
     )
+
+
+def panel_tayda(panel: Panel, outputs: OutputSet, *, write: bool, forced: bool) -> TaydaFiles:
+    """A flat panel's Tayda text (geom.panel.tayda): face A, from the panel's centre;
+    every opening in `opening_contours`' order, own fixing holes named as `geom cut`
+    names them. A bent panel has none."""
+    if panel.bends is not None:
+        why = "a bent panel has no Tayda text: its flat pattern is no face of a box"
+        return write_tayda(outputs, panel.name, [], {}, write=write, forced=forced, refused=why)
+    own = [
+        f"{p.entry}.holes[{i}]"
+        for p in panel.places
+        for i, _ in enumerate(part_hole_contours(panel, p))
+    ]
+    entries = [
+        *(p.entry for p in panel.places),
+        *own,
+        *(h.entry for h in panel.holes),
+        *(s.entry for s in panel.slots),
+    ]
+    openings = [(e, "A", c) for e, c in zip(entries, opening_contours(panel), strict=True)]
+    centre = {"A": (panel.width / 2, panel.height / 2)}
+    return write_tayda(outputs, panel.name, openings, centre, write=write, forced=forced)
 
 
 def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:
@@ -402,12 +436,19 @@ def data_sheet_notes(panel: Panel) -> list[str]:
     return own_web_notes(panel.fits.values(), rules.min_web, rules.web_source)
 
 
+def standard_notes(panel: Panel) -> list[str]:
+    """Where a standard wins over the edge rule: a preset's mounting holes or slots,
+    which the standard puts nearer the outline (geom.model.layout.fixed_edge_notes)."""
+    ops = plain_openings(panel.holes, panel.slots, BASE)
+    return fixed_edge_notes(FlatSheet(panel), ops)
+
+
 def panel_report(
     panel: Panel, violations: tuple[Violation, ...], advice: Advice = NO_ADVICE
 ) -> dict[str, Any]:
     rules = rules_for(panel)
     assumed = sorted({a for p in panel.places for a in p.part.assumed})
-    notes = [KERF_NOTE, *_part_notes(panel), *data_sheet_notes(panel)]
+    notes = [KERF_NOTE, *_part_notes(panel), *data_sheet_notes(panel), *standard_notes(panel)]
     if any(p.part.cut_assumed for p in panel.places):
         notes.insert(0, VERIFY_NOTE)
     return {
@@ -433,7 +474,21 @@ def panel_report(
             "min_web_source": rules.web_source,
             "min_edge": rules.min_edge,
             "min_edge_source": rules.edge_source,
+            "min_hole": rules.min_hole,
+            "min_hole_source": rules.hole_source,
+            "min_inner_radius": rules.min_inner_radius or None,
+            "min_inner_radius_source": rules.radius_source or None,
+            **{
+                f"text_clearance_{process}{key}": value
+                for process, c in text_clearances(panel).items()
+                for key, value in (("", c.value), ("_source", c.source))
+            },
         },
+        "shop_profile": {
+            "name": panel.rules_profile.name,
+            "title": panel.rules_profile.title,
+        },
+        "preset": panel.preset or None,
         "counts": {
             "cutouts": len(panel.places),
             "holes": len(panel.holes),
@@ -471,6 +526,20 @@ def panel_report(
                 "tolerance": s.tolerance,
             }
             for s in panel.slots
+        ],
+        "texts": [
+            {
+                "entry": t.entry,
+                "text": t.text,
+                "process": t.process,
+                "x": t.x,
+                "y": t.y,
+                "height": t.height,
+                "rotation": t.rotation,
+                "align": t.align,
+                "box_mm": list(t.box) if t.paths else None,
+            }
+            for t in panel.texts
         ],
         "assumed": assumed,
         "notes": notes,

@@ -4,7 +4,8 @@
 built or written: the outline, sheet, coating, masking, process and shop, rule overrides,
 what the shop's drawing states (material, finish, general tolerance, notes), every placed
 part (from ``[[place]]`` and expanded ``[[array]]`` entries) with the cut drawn for this
-panel's sheet and coating, every plain hole and every slot, each with its optional label.
+panel's sheet and coating, every plain hole and every slot, each with its optional label
+and legend, and every text (geom.panel.texts).
 A bad value raises `InputError`
 ``<file>:<entry>.<field>: <value> is <problem>; allowed <range>``. All sizes in mm.
 """
@@ -19,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from geom.data.checked import Table, allowed_range, number, read_toml
+from geom.data.checked import Table, allowed_range, number, quarter_turn, read_toml
 from geom.data.inline import INLINE_SHAPES, shape_collar_fields, shape_part
+from geom.data.shops import default_profile, profile_named
 from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM, SHAPE_FIELDS
 from geom.data.templates import Catalog, load_catalog
 from geom.errors import GeomDeprecationWarning, InputError
@@ -28,17 +30,17 @@ from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Conditions, Sho
 from geom.model.contour import Shape
 from geom.model.fit import Fit, evaluate
 from geom.model.layout import Placement
+from geom.model.lettering import Legend, Lettering
 from geom.model.part import Part
+from geom.model.shop import Profile
 from geom.model.tolerance import Size
 from geom.panel.flanges import Bends, face_bounds, off_flange, read_bends
+from geom.panel.presets import EURORACK_WIDTHS, MAX_UNITS, PRESETS, Preset, eurorack, rack
+from geom.panel.texts import legends, read_legends, read_texts
 
 Process = Literal["laser", "punch"]
 PROCESSES: tuple[Process, ...] = ("laser", "punch")
-SHOPS: Mapping[Process, Shop] = {
-    "laser": Shop(0.1, "laser default: +/-0.1 mm, gosnapcut's published laser-cutting tolerance"),
-    "punch": Shop(0.127, "punch default: +/-0.127 mm (0.005 in), Xometry's sheet-metal tolerance"),
-}
-"""What a shop holds when the panel file does not say (`shop_tolerance`), by process."""
+"""A panel file's `process`: each picks its default shop profile (geom.data.shops)."""
 
 MAX_PANEL_MM = 3000.0
 """Larger than any standard sheet (3000 x 1500 mm): a larger outline is a unit slip."""
@@ -67,6 +69,10 @@ class Hole:
     diameter: float
     face: str = "base"
     label: str = ""
+    legend: Legend | None = None
+    """The text to engrave or print above it (None: none)."""
+    standard: str = ""
+    """The standard that fixes where it sits (a preset's mounting hole), else ""."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,8 @@ class Slot:
     tolerance: float | None = None
     label: str = ""
     face: str = "base"
+    standard: str = ""
+    """The standard that fixes where it sits (a preset's rack slot), else ""."""
 
     @property
     def size(self) -> tuple[float, float]:
@@ -109,9 +117,10 @@ class Panel:
     """Per face."""
     masked: bool
     """Openings masked from the coating (edges bare, faces coated)."""
-    process: Process
+    process: str
+    """The profile's process: "laser", "punch" or "mill"."""
     shop: Shop
-    """What the shop holds: the file's `shop_tolerance`, else the process's published figure."""
+    """What the shop holds: the file's `shop_tolerance`, else the profile's figure."""
     target: Target
     min_web: float | None
     """User override of the process default (None: the default, see geom.panel.layout)."""
@@ -131,6 +140,21 @@ class Panel:
     """The general tolerance for dimensions without their own, e.g. "ISO 2768-m"."""
     notes: tuple[str, ...] = ()
     """Free notes for the shop, each one line."""
+    texts: tuple[Lettering, ...] = ()
+    """Every ``[[text]]`` entry, then every legend (geom.panel.texts)."""
+    min_text_clearance: float | None = None
+    """User override of the text clearance of both processes (None: the defaults,
+    geom.model.lettering.CLEARANCES)."""
+    profile: Profile | None = None
+    """The shop's rules (`shop`, else the process's default profile); set by load_panel."""
+    preset: str = ""
+    """"eurorack" or "19in" when the outline and mounting holes come from a preset."""
+
+    @property
+    def rules_profile(self) -> Profile:
+        """The shop profile (always set on a panel read by load_panel)."""
+        assert self.profile is not None, "a panel read by load_panel has its profile"
+        return self.profile
 
     def cut(self, placed: Placed) -> Shape:
         """The drawn cutout of a placed part, before its rotation."""
@@ -156,18 +180,22 @@ def load_panel(
     data = read_toml(path) if data is None else data
     top = Entry(data, where, "")
     panel = top.must_table("panel")
-    width = panel.must_number("width", 0.0, MAX_PANEL_MM)
-    height = panel.must_number("height", 0.0, MAX_PANEL_MM)
+    preset_name, preset = read_preset(panel)
+    if preset is None:
+        width = panel.must_number("width", 0.0, MAX_PANEL_MM)
+        height = panel.must_number("height", 0.0, MAX_PANEL_MM)
+    else:
+        width, height = preset.width, preset.height
     radius = panel.number(
         "corner_radius", 0.0, min(width, height) / 2, low_open=False, required=False
     )
     sheet = _sheet(panel)
     coating = band_field(panel, "coating", 0.0, MAX_COATING_MM, low_open=False) or BARE
     masked = panel.flag("masked")
-    process = cast(Process, panel.text("process", choices=PROCESSES))
+    profile = read_profile(panel, path)
     shop_tolerance = panel.number("shop_tolerance", 0.0, MAX_TOLERANCE_MM, required=False)
     shop = (
-        SHOPS[process]
+        profile.shop
         if shop_tolerance is None
         else Shop(shop_tolerance, f"{path.name}: panel.shop_tolerance")
     )
@@ -175,6 +203,7 @@ def load_panel(
     conditions = Conditions(sheet, coating, masked, target, shop)
     min_web = panel.number("min_web", 0.0, MAX_RULE_MM, low_open=False, required=False)
     min_edge = panel.number("min_edge", 0.0, MAX_RULE_MM, low_open=False, required=False)
+    text_gap = panel.number("min_text_clearance", 0.0, MAX_RULE_MM, low_open=False, required=False)
     material = panel.text("material", required=False)
     finish = panel.text("finish", required=False)
     general_tolerance = panel.text("general_tolerance", required=False)
@@ -229,6 +258,7 @@ def load_panel(
         hole_on_sheet,
         face_bounds(bends),
         labelled=True,
+        legends=True,
     )
 
     def slot_on_sheet(entry: Entry, slot: Slot) -> None:
@@ -249,8 +279,13 @@ def load_panel(
     slots = read_slots(
         top, (width, height), face_bounds(bends), len(places) + len(holes), slot_on_sheet
     )
+    texts = read_texts(top, lambda entry: _face_of(entry, face_bounds(bends), (width, height)))
+    texts += legends(places, fits, holes, text_gap)
     top.done()
     unique_labels(top, [*places, *holes, *slots])
+    if preset is not None:
+        holes = [*preset_holes(preset), *holes]
+        slots = [*preset_slots(preset), *slots]
 
     return Panel(
         path=path,
@@ -261,7 +296,7 @@ def load_panel(
         sheet=sheet,
         coating=coating,
         masked=masked,
-        process=process,
+        process=profile.process,
         shop=shop,
         target=target,
         min_web=min_web,
@@ -275,7 +310,68 @@ def load_panel(
         finish=finish,
         general_tolerance=general_tolerance,
         notes=notes,
+        texts=tuple(texts),
+        min_text_clearance=text_gap,
+        profile=profile,
+        preset=preset_name,
     )
+
+
+def read_profile(table: Entry, path: Path) -> Profile:
+    """The shop profile of a panel file's [panel] or a layout's settings: `shop` (a
+    profile name, or a profile file relative to `path`), else the default profile of
+    `process`; with both, the profile's process must be `process`."""
+    name = table.text("shop", required=False)
+    process = table.text("process", required=not name, choices=PROCESSES)
+    if not name:
+        return default_profile(process)
+    profile = profile_named(name, table.where, table.path("shop"), path)
+    if process and process != profile.process:
+        raise table.error(
+            "process",
+            process,
+            f"not the process of shop profile {profile.name} ({profile.process})",
+            f'process = "{profile.process}", or no process (the profile gives it)',
+        )
+    return profile
+
+
+def read_preset(panel: Entry) -> tuple[str, Preset | None]:
+    """`preset = "eurorack"` with `hp`, or `"19in"` with `units`; ("", None) without one.
+    A preset gives the outline: `width` and `height` are then not fields."""
+    name = panel.text("preset", required=False, choices=PRESETS)
+    if not name:
+        return "", None
+    for key in ("width", "height"):
+        if panel.has(key):
+            raise panel.error(
+                key, panel.get(key), f"given with preset {name}", "the preset's outline only"
+            )
+    if name == "eurorack":
+        hp = panel.integer("hp", 1, max(EURORACK_WIDTHS))
+        if hp not in EURORACK_WIDTHS:
+            raise panel.error(
+                "hp",
+                hp,
+                "not a width of Doepfer's A-100 table",
+                ", ".join(str(n) for n in EURORACK_WIDTHS),
+            )
+        return name, eurorack(hp)
+    return name, rack(panel.integer("units", 1, MAX_UNITS))
+
+
+def preset_holes(preset: Preset) -> list[Hole]:
+    return [
+        Hole(f"preset.hole[{i}]", x, y, d, standard=preset.standard)
+        for i, (x, y, d) in enumerate(preset.holes)
+    ]
+
+
+def preset_slots(preset: Preset) -> list[Slot]:
+    return [
+        Slot(f"preset.slot[{i}]", x, y, length, w, 0, standard=preset.standard)
+        for i, (x, y, length, w) in enumerate(preset.slots)
+    ]
 
 
 def edge_distance(
@@ -324,6 +420,7 @@ def read_openings(
     faces: Mapping[str, tuple[float, float]] | None = None,
     *,
     labelled: bool = False,
+    legends: bool = False,
     low: float = 0.0,
 ) -> tuple[list[Placed], list[Hole]]:
     """Every ``[[place]]``, expanded ``[[array]]`` and ``[[hole]]`` of a panel file or a
@@ -334,7 +431,8 @@ def read_openings(
     and its x, y lie in that face's frame. `labelled`: each entry may carry a `label` (an
     array's is a prefix, numbered from 1 row by row: the row at y left to right, then the
     one above; pitches are > 0). `low`: the least x and y (a frame centred on its face
-    takes negative ones)."""
+    takes negative ones). `legends`: each entry may carry a `legend`
+    (geom.panel.texts.read_legends; a panel file's, not yet a cut layout's)."""
 
     def face_of(entry: Entry) -> tuple[str, float, float]:
         return _face_of(entry, faces, bounds)
@@ -385,8 +483,11 @@ def read_openings(
         y = entry.must_number("y", low, height, low_open=False)
         rotation = entry.rotation()
         label = entry.label() if labelled else ""
+        legend = read_legends(entry)[0] if legends else None
         entry.done()
-        add(entry, Placed(top.path(f"place[{i}]"), part, x, y, rotation, face, label))
+        add(
+            entry, Placed(top.path(f"place[{i}]"), part, x, y, rotation, face, label, legend=legend)
+        )
 
     for i, raw in enumerate(top.array("array")):
         entry = Entry(raw, top.where, top.path(f"array[{i}]."))
@@ -400,6 +501,7 @@ def read_openings(
         pitch_y = entry.number("pitch_y", 0.0, MAX_PANEL_MM, required=rows > 1) or 0.0
         rotation = entry.rotation()
         prefix = entry.label() if labelled else ""
+        legend_of = read_legends(entry, cols * rows) if legends else [None] * (cols * rows)
         entry.done()
         if cols * rows + len(places) + len(holes) > MAX_OPENINGS:
             raise entry.error(
@@ -413,7 +515,8 @@ def read_openings(
                 name = top.path(f"array[{i}][r{r},c{c}]")
                 label = f"{prefix}{r * cols + c + 1}" if prefix else ""
                 at = (x + c * pitch_x, y + r * pitch_y)
-                add(entry, Placed(name, part, *at, rotation, face, label))
+                legend = legend_of[r * cols + c]
+                add(entry, Placed(name, part, *at, rotation, face, label, legend=legend))
 
     for i, raw in enumerate(top.array("hole")):
         entry = Entry(raw, top.where, top.path(f"hole[{i}]."))
@@ -422,8 +525,9 @@ def read_openings(
         y = entry.must_number("y", low, height, low_open=False)
         diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
         label = entry.label() if labelled else ""
+        legend = read_legends(entry)[0] if legends else None
         entry.done()
-        hole = Hole(top.path(f"hole[{i}]"), x, y, diameter, face, label)
+        hole = Hole(top.path(f"hole[{i}]"), x, y, diameter, face, label, legend=legend)
         check_hole(entry, hole)
         holes.append(hole)
         _count(entry, len(places) + len(holes), scope)
@@ -469,7 +573,7 @@ def inline_part(entry: Entry, catalog: Catalog) -> Part:
 
 
 def _face_of(
-    entry: Entry, faces: Mapping[str, tuple[float, float]] | None, bounds: tuple[float, float]
+    entry: Table, faces: Mapping[str, tuple[float, float]] | None, bounds: tuple[float, float]
 ) -> tuple[str, float, float]:
     """The entry's face ("base" on a flat panel) and the x, y range of its frame (mm)."""
     if not faces:
@@ -615,18 +719,7 @@ class Entry(Table):
 
     def rotation(self, key: str = "rotation") -> int:
         """Degrees counter-clockwise, a multiple of 90 in -360 .. 360; returned as 0..270."""
-        raw = self.get(key, required=False)
-        if raw is None:
-            return 0
-        allowed = "0, 90, 180 or 270 (a multiple of 90 in -360 .. 360)"
-        if isinstance(raw, str):
-            raise self.error(key, raw, "not a number", allowed)
-        value = number(
-            self.where, self.path(key), raw, -360.0, 360.0, low_open=False, unit="degrees"
-        )
-        if value % 90:
-            raise self.error(key, raw, "not a multiple of 90 degrees", allowed)
-        return int(value) % 360
+        return quarter_turn(self, key)
 
     def label(self) -> str:
         """An optional `label`: one line of 1 to MAX_LABEL characters ("" when absent)."""

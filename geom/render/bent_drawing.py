@@ -23,7 +23,7 @@ from geom.dxf.layers import (
     DIM_LAYER,
     PLATE_LAYER,
 )
-from geom.dxf.writer import add_contour, write_document
+from geom.dxf.writer import add_contour, add_lettering, write_document
 from geom.model.bend import Edge, SheetMetal
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.panel_view import PanelView
@@ -34,6 +34,7 @@ from geom.render.panel_drawing import (
     PanelDrawingFiles,
     _clip,
     _lines,
+    dxf_lettering,
     dxf_notes,
     panel_revision,
     read_cut_contours,
@@ -87,7 +88,8 @@ def write_bent_drawing(
     metal = _metal(panel)
     contours = read_cut_contours(flat_dxf)
     blank = max((measure(c) for c in contours), key=lambda m: m.width * m.height)
-    source = ezdxf.readfile(flat_dxf).modelspace()
+    flat = ezdxf.readfile(flat_dxf)
+    source = flat.modelspace()
     bend_lines = [
         (e.dxf.layer, (e.dxf.start.x, e.dxf.start.y), (e.dxf.end.x, e.dxf.end.y))
         for e in source.query("LINE")
@@ -101,6 +103,7 @@ def write_bent_drawing(
     msp = doc.modelspace()
     for contour in contours:
         add_contour(msp, contour, {"layer": CUT_LAYER})
+    add_lettering(doc, dxf_lettering(flat))
     for i, (layer, start, end) in enumerate(bend_lines, 1):  # the flanges' order
         msp.add_line(start, end, dxfattribs={"layer": layer})
         lx, ly = sheet.paper((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)

@@ -22,11 +22,14 @@ from geom.data.atomic import write_bytes
 from geom.dxf.layers import (
     CUT_LAYER,
     DIM_LAYER,
+    ENGRAVE_LAYER,
     NOTES_LAYER,
+    PRINT_LAYER,
 )
-from geom.dxf.writer import add_contour, write_document
+from geom.dxf.writer import add_contour, add_lettering, write_document
 from geom.model.contour import Circle, CircleNotch, Vertex
 from geom.model.layout import Placement
+from geom.model.lettering import Lettering, Process
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.panel_view import HoleView, PanelView, SlotView
 from geom.model.units import band, mm
@@ -79,6 +82,8 @@ class PanelDrawingFiles:
     svg: Path
     png: Path
     revision: str
+    template: Path | None = None
+    """The 1:1 drilling template (geom.render.template_pdf), when written with it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +97,13 @@ class _Opening:
 def read_cut_contours(path: Path) -> list[list[Vertex]]:
     """Every closed contour on layer CUT of a DXF file (any form geom writes), in file
     order, as (x, y, bulge) vertices."""
-    return [c for c, _ in _read_cut(ezdxf.readfile(path))]
+    return [c for c, _ in read_layer(ezdxf.readfile(path))]
 
 
-def _read_cut(doc: Any) -> list[tuple[list[Vertex], tuple[float, float, float] | None]]:
-    """Every closed contour on layer CUT of a DXF document, in file order, as (x, y,
+def read_layer(
+    doc: Any, layer: str = CUT_LAYER
+) -> list[tuple[list[Vertex], tuple[float, float, float] | None]]:
+    """Every closed contour on layer `layer` (CUT) of a DXF document, in file order, as (x, y,
     bulge) vertices (a circle as two half-circle arcs), each with the centre x, y and
     radius (mm) of the CIRCLE it was written as, exactly (rebuilt from its half arcs a
     radius may differ in the last bit), None for any other entity. Reads what geom
@@ -104,7 +111,7 @@ def _read_cut(doc: Any) -> list[tuple[list[Vertex], tuple[float, float, float] |
     into closed loops (exploded, within JOIN_MM)."""
     out: list[tuple[list[Vertex], tuple[float, float, float] | None]] = []
     loose: list[Any] = []
-    entities: Any = doc.modelspace().query(f"*[layer=='{CUT_LAYER}']")
+    entities: Any = doc.modelspace().query(f"*[layer=='{layer}']")
     for e in entities:
         kind = e.dxftype()
         if kind == "CIRCLE":
@@ -162,6 +169,23 @@ def _vertex(v: Any) -> Vertex:
     """An R12 POLYLINE vertex as (x, y, bulge)."""
     x, y, _ = v.dxf.location
     return float(x), float(y), float(v.dxf.bulge)
+
+
+def dxf_lettering(doc: Any) -> list[Lettering]:
+    """The engraved strokes and printed outlines of a DXF document as written (any form
+    geom writes: LWPOLYLINE, or POLYLINE in R12), each path a text of its own (mm)."""
+    out: list[Lettering] = []
+    for e in doc.modelspace():
+        layer, kind = str(e.dxf.layer).upper(), e.dxftype()
+        if layer not in (ENGRAVE_LAYER, PRINT_LAYER) or kind not in ("LWPOLYLINE", "POLYLINE"):
+            continue
+        if kind == "LWPOLYLINE":
+            path = tuple((float(x), float(y)) for x, y in e.get_points("xy"))
+        else:
+            path = tuple((float(v.dxf.location[0]), float(v.dxf.location[1])) for v in e.vertices)
+        process: Process = "print" if layer == PRINT_LAYER else "engrave"
+        out.append(Lettering("", "", 0.0, 0.0, 0.0, 0, "", process, (path,)))
+    return out
 
 
 def dxf_notes(doc: Any) -> list[str]:
@@ -295,7 +319,7 @@ def write_panel_drawing(
     coating, material, finish, general tolerance, notes). A panel DXF marked "FIT FAILS -
     forced" (written with --force) gives a marked drawing."""
     source = ezdxf.readfile(panel_dxf)
-    written = _read_cut(source)
+    written = read_layer(source)
     contours = [c for c, _ in written]
     measured = [_Opening(c, measure(c)) for c in contours]
     outline = max(measured, key=lambda o: o.m.width * o.m.height)
@@ -320,6 +344,7 @@ def write_panel_drawing(
             add_contour(msp, contour, {"layer": CUT_LAYER})
         else:
             msp.add_circle(circle[:2], circle[2], dxfattribs={"layer": CUT_LAYER})
+    add_lettering(doc, dxf_lettering(source))
     # Overall size below and left of the outline, measured from its contour.
     msp.add_linear_dim(
         base=(om.centre[0], om.y0 - 10.0 / s),

@@ -25,7 +25,12 @@ from geom.serve.workspace import Refused, Workspace, library
 ASSETS = Path(__file__).parent / "assets"
 SHIPPED = {"app.js": "text/javascript", "app.css": "text/css"}
 """The page's assets (geom/serve/assets), each with its content type."""
-EXPORT_TYPES = {"step": "model/step", "assembly": "model/step", "drawing": "application/pdf"}
+EXPORT_TYPES = {
+    "step": "model/step",
+    "assembly": "model/step",
+    "drawing": "application/pdf",
+    "template": "application/pdf",
+}
 """The content type of each export besides the DXF (geom.serve.workspace.EXPORTS)."""
 TOKEN_HEADER = "X-Geom-Token"
 MAX_BODY = 64 * 1024

@@ -42,6 +42,7 @@ from geom.panel.model import Panel, load_panel
 from geom.panelset import write_panel_set
 from geom.serve import textedit
 from geom.serve.surface import (
+    IDENTITY,
     Affine,
     face_at,
     face_maps,
@@ -60,9 +61,9 @@ ENTRY = re.compile(r"^place\[(\d+)\]$")
 """An editable entry: a `[[place]]` (an `[[array]]`'s parts are edited in the file)."""
 OPS = ("add", "move", "rotate", "label", "set", "duplicate", "delete", "undo", "redo")
 """The edits POST /api/edit takes (docs/serve.md)."""
-EXPORTS = ("step", "assembly", "drawing")
+EXPORTS = ("step", "assembly", "drawing", "template")
 """The files GET /api/export/KIND serves besides the DXF: the plate STEP, the assembly
-STEP, the drawing (PDF), as `geom panel` writes them."""
+STEP, the drawing (PDF), the 1:1 drilling template (PDF), as `geom panel` writes them."""
 Exported = tuple[str, bytes] | str
 """One export: its file name and bytes, or the one line saying why it is not written."""
 
@@ -418,6 +419,7 @@ class Workspace:
                 "step": files.step,
                 "assembly": files.assembly,
                 "drawing": drawing.pdf if drawing else None,
+                "template": drawing.template if drawing else None,
             }
             if files.refused:
                 why = f"geom: {self.path}: {files.refused}"
@@ -557,6 +559,19 @@ def panel_state(panel: Panel) -> dict[str, Any]:
                 "contour": moved(maps[s.face], on_face[s.entry]),
             }
             for s in panel.slots
+        ],
+        "texts": [
+            {
+                "entry": t.entry,
+                "text": t.text,
+                "process": t.process,
+                "face": t.face,
+                "paths": [
+                    [list(to_view(maps.get(t.face, IDENTITY), *p)) for p in path]
+                    for path in t.paths
+                ],
+            }
+            for t in panel.texts
         ],
         "ok": not result.violations,
         "violations": [violation_view(panel, v) for v in result.violations],

@@ -211,6 +211,13 @@ function render() {
         `d="${pathOf(o.contour)}"/>`,
     );
   }
+  for (const t of st.texts || []) {
+    // Engraved strokes as lines, printed outlines filled: the letters the DXF holds.
+    const close = t.process === "print" ? "Z" : "";
+    const d = t.paths.map((p) => `M${p.map(([x, y]) => `${x} ${h - y}`).join("L")}${close}`);
+    const cls = ["lettering", t.process, bad.has(t.entry) ? "bad" : ""].join(" ");
+    out.push(`<path class="${cls}" vector-effect="non-scaling-stroke" d="${d.join("")}"/>`);
+  }
   const written = new Set(); // one figure per place on the view; the list has them all
   for (const v of st.violations) out.push(markOf(v, h, written));
   svg.innerHTML = out.join("");
