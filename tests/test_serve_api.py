@@ -456,6 +456,12 @@ def test_a_bent_panel_is_served_as_its_flat_pattern(tmp_path: Path) -> None:
         assert max(ys) < zone[1]
         status, data = client.request("GET", "/api/export/dxf?force=1")
         assert status == 200 and data == (tmp_path / "out" / "channel-flat.dxf").read_bytes()
+        for kind, name in (
+            ("step", "channel-folded.step"),
+            ("drawing", "channel-flat-drawing.pdf"),
+        ):
+            status, data = client.request("GET", f"/api/export/{kind}?force=1")
+            assert status == 200 and data == (tmp_path / "out" / name).read_bytes(), kind
         # dragged 10 mm right and 4 mm down in the view: the face's frame, written back
         status, after = client.edit(
             op="move", entry="place[0]", x=place["vx"] + 10, y=place["vy"] - 4, frame="view"
