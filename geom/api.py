@@ -227,18 +227,12 @@ def build_panel(
     `out_dir` (created if needed), as `geom panel` does: the DXF, STEP, drawing,
     template and Tayda files only when the layout holds, or with `force` (then
     marked)."""
-    from geom.output import output_set
-    from geom.panel.bent_job import run_bent
-    from geom.panel.job import run_panel
-    from geom.render.drawings import draw_panel, drawing_names
+    from geom.panelset import write_panel_set
 
-    run = run_panel if panel.bends is None else run_bent
-    dxf_version = _version(version)
-    with output_set(Path(out_dir)) as outputs:
-        also = drawing_names(panel)
-        files = run(panel, outputs, version=dxf_version, explode=explode, force=force, also=also)
-        draw_panel(panel, files.dxf, files.bom, outputs)
-    return files
+    out = Path(out_dir)
+    return write_panel_set(
+        panel, out, version=_version(version), explode=explode, force=force
+    ).files
 
 
 # --- arguments --------------------------------------------------------------------------

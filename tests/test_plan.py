@@ -70,6 +70,9 @@ class Box:
     def openings(self) -> list[Opening]:
         return []
 
+    def wall(self, opening: Opening) -> Size | None:
+        return Size.exact(2.0)
+
     def rules(self, opening: Opening) -> FaceRules:
         return FaceRules(2.0, 0.0, "web >= t", "none", "the face's boundary")
 

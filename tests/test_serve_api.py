@@ -342,25 +342,149 @@ def test_export_of_a_failing_layout_is_withheld(small: tuple[Path, Client]) -> N
     assert status == 409 and "withheld" in body["error"]
 
 
-def test_bent_panels_and_enclosure_faces_are_refused(tmp_path: Path, capsys: Any) -> None:
-    bent = tmp_path / "channel.toml"
-    bent.write_text(
-        SMALL + '\n[[flange]]\nedge = "bottom"\nheight = 20.0\nangle = 90.0\ndirection = "down"\n'
-    )
+OUTPUTS = {
+    "step": ("front-panel.step", "model/step"),
+    "assembly": ("front-assembly.step", "model/step"),
+    "drawing": ("front-panel-drawing.pdf", "application/pdf"),
+    "template": ("front-template.pdf", "application/pdf"),
+}
+
+
+def test_every_export_is_geom_panels_bytes(tmp_path: Path) -> None:
+    """The plate STEP, the assembly and the drawing PDF from the page are the files `geom
+    panel FILE -o DIR` writes for the same file, byte for byte."""
+    path = tmp_path / "front.toml"
+    path.write_text(SMALL)
+    assert main(["panel", str(path), "-o", str(tmp_path / "out")]) == 0
+    with serving(path) as client:
+        for kind, (name, content_type) in OUTPUTS.items():
+            conn = http.client.HTTPConnection("127.0.0.1", client.port, timeout=120)
+            conn.request("GET", f"/api/export/{kind}")
+            reply = conn.getresponse()
+            data = reply.read()
+            conn.close()
+            assert reply.status == 200, data[:200]
+            assert reply.getheader("Content-Type") == content_type
+            assert f'filename="{name}"' in (reply.getheader("Content-Disposition") or "")
+            assert data == (tmp_path / "out" / name).read_bytes(), kind
+        status, body = client.json("GET", "/api/export/gerber")
+        assert status == 404 and "export: 'gerber' is not an output" in body["error"]
+    assert path.read_text() == SMALL
+
+
+def test_exports_of_a_failing_layout_are_withheld_unless_forced(tmp_path: Path) -> None:
+    path = tmp_path / "front.toml"
+    path.write_text(SMALL)
+    with serving(path) as client:
+        status, _ = client.edit(op="add", part="770-744/064-000", x=92.55, y=50.0)
+        assert status == 200
+        assert main(["panel", str(path), "-o", str(tmp_path / "out"), "--force"]) == 1
+        for kind in OUTPUTS:
+            status, body = client.json("GET", f"/api/export/{kind}")
+            assert status == 409 and "withheld (force=1" in body["error"], kind
+        status, data = client.request("GET", "/api/export/drawing?force=1")
+    assert status == 200
+    assert data == (tmp_path / "out" / "front-panel-drawing.pdf").read_bytes()
+
+
+def test_enclosure_faces_are_refused(tmp_path: Path, capsys: Any) -> None:
     face = tmp_path / "lid.toml"
     face.write_text('[face]\nselect = ">Z"\n')
     box = tmp_path / "pedal.toml"
     box.write_text('[box]\nmodel = "1590BB"\n')
-    cases = (
-        (bent, "a bent panel"),
-        (face, "an enclosure face layout"),
-        (box, "an enclosure face layout"),
-    )
-    for path, what in cases:
+    for path in (face, box):
         capsys.readouterr()
         assert main(["serve", str(path), "--port", "0"]) == 2
         err = capsys.readouterr().err
-        assert err.count("\n") == 1 and f"'{what}' is not served yet" in err
+        assert err.count("\n") == 1 and "'an enclosure face layout' is not served yet" in err
+
+
+BENT = """\
+# A channel: a base and a bottom flange.
+[panel]
+width = 200.0
+height = 80.0
+sheet = 1.5
+process = "laser"
+shop_tolerance = 0.05
+
+[[flange]]
+edge = "bottom"
+height = 40.0
+angle = 90.0
+direction = "down"
+
+# on the flange
+[[place]]
+part = "770-744/064-000"
+face = "bottom"   # its frame
+x = 100.0
+y = 22.0
+"""
+
+
+def test_a_bent_panel_is_served_as_its_flat_pattern(tmp_path: Path) -> None:
+    """The view is the flat pattern: the faces, the bend zone, the openings where the flat
+    DXF has them; the verdict is `geom panel`'s; the DXF is its flat DXF."""
+    import ezdxf
+
+    path = tmp_path / "channel.toml"
+    path.write_text(BENT)
+    code = main(["panel", str(path), "-o", str(tmp_path / "out"), "--force"])
+    report = json.loads((tmp_path / "out" / "channel-report.json").read_text())
+    doc = ezdxf.readfile(tmp_path / "out" / "channel-flat.dxf")
+    with serving(path) as client:
+        status, state = client.json("GET", "/api/state")
+        assert status == 200 and state["error"] is None and state["panel"]["bent"]
+        assert [f["name"] for f in state["faces"]] == ["base", "bottom"]
+        assert [b["edge"] for b in state["bends"]] == ["bottom"]
+        rules = [v["rule"] for v in state["violations"]]
+        assert rules == [v["rule"] for v in report["violations"]]
+        assert (code == 0) == state["ok"]
+        # the blank and the cutout where the flat DXF has them (mm)
+        box = ezdxf.bbox.extents(doc.modelspace().query("*[layer=='CUT']"))
+        assert state["view"]["width"] == pytest.approx(box.extmax.x - box.extmin.x, abs=1e-6)
+        assert state["view"]["height"] == pytest.approx(box.extmax.y - box.extmin.y, abs=1e-6)
+        (place,) = state["places"]
+        assert (place["face"], place["x"], place["y"]) == ("bottom", 100.0, 22.0)
+        xs = [v[0] for v in place["cutout"]]
+        ys = [v[1] for v in place["cutout"]]
+        assert place["vx"] == pytest.approx((min(xs) + max(xs)) / 2, abs=1e-6)
+        assert place["vy"] == pytest.approx((min(ys) + max(ys)) / 2, abs=1e-6)
+        # the bottom flange unfolds below the base: its part lies below the bend zone
+        zone = state["bends"][0]["zone"]
+        assert max(ys) < zone[1]
+        status, data = client.request("GET", "/api/export/dxf?force=1")
+        assert status == 200 and data == (tmp_path / "out" / "channel-flat.dxf").read_bytes()
+        for kind, name in (
+            ("step", "channel-folded.step"),
+            ("drawing", "channel-flat-drawing.pdf"),
+        ):
+            status, data = client.request("GET", f"/api/export/{kind}?force=1")
+            assert status == 200 and data == (tmp_path / "out" / name).read_bytes(), kind
+        # dragged 10 mm right and 4 mm down in the view: the face's frame, written back
+        status, after = client.edit(
+            op="move", entry="place[0]", x=place["vx"] + 10, y=place["vy"] - 4, frame="view"
+        )
+        assert status == 200, after
+        moved = after["places"][0]
+        assert moved["vx"] == pytest.approx(place["vx"] + 10, abs=1e-6)
+        assert moved["vy"] == pytest.approx(place["vy"] - 4, abs=1e-6)
+        text = path.read_text()
+        assert (
+            text.replace(f"x = {moved['x']!r}", "x = 100.0").replace(
+                f"y = {moved['y']!r}", "y = 22.0"
+            )
+            == BENT
+        )
+        # a part dropped on the flange is placed on it, in its frame
+        status, added = client.edit(
+            op="add", part="770-744/064-000", x=place["vx"] - 60, y=place["vy"], frame="view"
+        )
+        assert status == 200, added
+        new = added["places"][1]
+        assert new["face"] == "bottom" and new["y"] == pytest.approx(22.0, abs=1e-6)
+        assert 'face = "bottom"' in path.read_text().split("[[place]]")[-1]
 
 
 def test_a_missing_or_broken_file_is_one_line(tmp_path: Path, capsys: Any) -> None:

@@ -11,7 +11,7 @@ from geom.cli.options import dxf_format_args, output_args, print_ways_out, warn_
 from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import band, mm
-from geom.output import output_set
+from geom.panelset import write_panel_set
 
 if TYPE_CHECKING:
     from geom.dxf.flat import Marks
@@ -54,10 +54,8 @@ def add_panel(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from geom.model.layout import where_text
-    from geom.panel.bent_job import run_bent
-    from geom.panel.job import data_sheet_notes, run_panel, standard_notes
+    from geom.panel.job import data_sheet_notes, standard_notes
     from geom.panel.model import load_panel
-    from geom.render.drawings import draw_panel, drawing_names
 
     panel = load_panel(args.file)
     if not (panel.places or panel.holes or panel.slots):
@@ -73,29 +71,15 @@ def run(args: argparse.Namespace) -> int:
 
         print(f"geom: note: {R12_UNITS_NOTE}", file=sys.stderr)
     version = cast("DxfVersion", args.dxf_version)
-    with output_set(args.output) as outputs:
-        drawings = drawing_names(panel)
-        if panel.bends is not None:
-            marks = cast("Marks", args.bend_marks)
-            files = run_bent(
-                panel,
-                outputs,
-                version=version,
-                explode=args.explode,
-                force=args.force,
-                marks=marks,
-                also=drawings,
-            )
-        else:
-            files = run_panel(
-                panel,
-                outputs,
-                version=version,
-                explode=args.explode,
-                force=args.force,
-                also=drawings,
-            )
-        made = draw_panel(panel, files.dxf, files.bom, outputs)
+    written = write_panel_set(
+        panel,
+        args.output,
+        version=version,
+        explode=args.explode,
+        force=args.force,
+        marks=cast("Marks", args.bend_marks),
+    )
+    files, made = written.files, written.drawing
     drawing = [made.pdf, made.dxf, made.svg, made.png, made.template] if made else []
     print(
         f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, sheet "
@@ -124,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         print("  layout ok")
-    for name in outputs.removed:
+    for name in written.removed:
         print(f"  removed {name} of an earlier run (it does not match this layout)")
     if files.tayda.refused:
         print(f"  no Tayda text: {files.tayda.refused}")

@@ -1,4 +1,4 @@
-"""`geom serve FILE`: a flat panel file in a live browser workspace (geom.serve, loaded
+"""`geom serve FILE`: a panel file (flat or bent) in a live browser workspace (geom.serve, loaded
 only by this command)."""
 
 from __future__ import annotations
@@ -16,15 +16,16 @@ DEFAULT_PORT = 8765
 def add_serve(sub: Any) -> None:
     serve = sub.add_parser(
         "serve",
-        help="edit a flat panel file in the browser, with the layout's verdict always on",
-        description="Serve the flat panel file FILE as a page: the panel at true scale "
-        "(mm), the parts library, placing and moving parts, and the verdict of the same "
-        "layout check `geom panel` runs after every edit. Every accepted edit is written "
-        "back to FILE (its comments and order kept); an edit of FILE in a text editor "
-        "shows in the page. Bent panels and enclosure faces are not served yet. Stop it "
-        "with Ctrl-C. Exit status: 0 stopped, 2 bad input.",
+        help="edit a panel file in the browser, with the layout's verdict always on",
+        description="Serve the panel file FILE as a page: the panel at true scale (mm; a "
+        "bent panel as its flat pattern with its faces and bends), the parts library, "
+        "placing and moving parts, and the verdict of the same layout check `geom panel` "
+        "runs after every edit. Every accepted edit is written back to FILE (its comments "
+        "and order kept); an edit of FILE in a text editor shows in the page; the DXF, "
+        "STEP, assembly and drawing download as `geom panel` writes them. Enclosure faces "
+        "are not served yet. Stop it with Ctrl-C. Exit status: 0 stopped, 2 bad input.",
     )
-    serve.add_argument("file", metavar="FILE", type=Path, help="flat panel file (TOML)")
+    serve.add_argument("file", metavar="FILE", type=Path, help="panel file, flat or bent (TOML)")
     serve.add_argument(
         "--port",
         type=int,

@@ -22,9 +22,11 @@ from geom.dxf.layers import (
 )
 from geom.dxf.writer import (
     DxfVersion,
+    Mark,
     Note,
     add_contour,
     add_lettering,
+    add_marks,
     new_document,
     write_document,
 )
@@ -59,9 +61,11 @@ def write_flat(
     version: DxfVersion = "r2000",
     explode: bool = False,
     texts: Sequence[Lettering] = (),
+    circles: Sequence[Mark] = (),
 ) -> Path:
     """Write the flat pattern: `contours` (closed, counter-clockwise) on CUT, the bend
-    lines as `marks` says, `texts` (in the flat pattern's frame) on ENGRAVE and PRINT, the
+    lines as `marks` says, `texts` (in the flat pattern's frame) on ENGRAVE and PRINT, `circles`
+    on their layers, the
     bend texts and `notes` on NOTES (geom.dxf.writer's lint, units and fixed metadata)."""
     doc = new_document()
     doc.layers.add(CUT_LAYER, color=1)
@@ -92,6 +96,7 @@ def write_flat(
             dxfattribs={"layer": NOTES_LAYER, "rotation": 0.0 if horizontal else 90.0},
         )
         text.set_placement((x + 2.0, y + 1.0) if horizontal else (x - 1.0, y + 2.0))
+    add_marks(doc, circles)
     for note in notes:
         msp.add_text(
             note.text, height=note.height, dxfattribs={"layer": NOTES_LAYER}

@@ -27,7 +27,15 @@ from ezdxf.addons import r12export
 from ezdxf.math import Vec2, bulge_to_arc
 
 from geom.data.atomic import write_bytes
-from geom.dxf.layers import CUT_LAYER, ENGRAVE_LAYER, NOTES_LAYER, PRINT_LAYER, REFERENCE_LAYER
+from geom.dxf.layers import (
+    COUNTERSINK_LAYER,
+    CUT_LAYER,
+    ENGRAVE_LAYER,
+    NOTES_LAYER,
+    PRINT_LAYER,
+    REFERENCE_LAYER,
+    THREAD_LAYER,
+)
 from geom.dxf.lint import check
 from geom.model.contour import Vertex, circle_of
 from geom.model.lettering import Lettering
@@ -49,6 +57,21 @@ class Note:
     height: float = 2.5
 
 
+MARK_LAYERS = {COUNTERSINK_LAYER: 4, THREAD_LAYER: 2}
+"""The layers of `Mark`s and their colours (cyan, yellow)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A circle for people on its own layer (a countersink's or a thread's diameter
+    around a hole on `CUT`): layer, centre (x, y) and radius, mm."""
+
+    layer: str
+    x: float
+    y: float
+    radius: float
+
+
 def write_dxf(
     path: Path,
     contours: Sequence[Sequence[Vertex]],
@@ -58,10 +81,12 @@ def write_dxf(
     explode: bool = False,
     reference: Sequence[Sequence[Vertex]] = (),
     texts: Sequence[Lettering] = (),
+    circles: Sequence[Mark] = (),
 ) -> Path:
     """Write `contours` (closed, counter-clockwise) on `CUT`, `reference` (closed
     contours already there, not to cut) on `REFERENCE`, `texts` on `ENGRAVE` and `PRINT`
-    (`add_lettering`) and `notes` on `NOTES` to `path` (see `write_document`)."""
+    (`add_lettering`), `circles` on their layers (`add_marks`) and `notes` on `NOTES` to
+    `path` (see `write_document`)."""
     doc = new_document()
     doc.layers.add(CUT_LAYER, color=1)
     doc.layers.add(NOTES_LAYER, color=5)
@@ -74,11 +99,21 @@ def write_dxf(
     for contour in contours:
         add_contour(msp, contour, cut, explode=explode)
     add_lettering(doc, texts)
+    add_marks(doc, circles)
     for note in notes:
         msp.add_text(
             note.text, height=note.height, dxfattribs={"layer": NOTES_LAYER}
         ).set_placement((note.x, note.y))
     return write_document(path, doc, version=version)
+
+
+def add_marks(doc: Any, circles: Sequence[Mark]) -> None:
+    """Each `Mark` as a CIRCLE on its layer (the layers added as used)."""
+    for layer in dict.fromkeys(m.layer for m in circles):
+        doc.layers.add(layer, color=MARK_LAYERS[layer])
+    msp = doc.modelspace()
+    for m in circles:
+        msp.add_circle((m.x, m.y), m.radius, dxfattribs={"layer": m.layer})
 
 
 def add_contour(

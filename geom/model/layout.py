@@ -12,7 +12,9 @@ one order, with one `Violation` type and one set of rule codes (`Rule`):
   overlapping on the front, a flange hanging off the sheet, mated plugs without room,
   bodies colliding behind the sheet, holes and slots under a neighbour's flange, a
   slot's tolerance tighter than the shop holds, text (geom.model.lettering) off the
-  sheet, nearer an opening than its process's clearance or under a flange;
+  sheet, nearer an opening than its process's clearance or under a flange, a
+  countersunk, tapped or PEM hole against the sheet under it and the face's boundary
+  (geom.model.fastener);
 - across faces: each part's envelopes (flange, plug, bodies) as oriented boxes in space
   must not overlap another face's part (exact for boxes);
 - the surface's own rules, then what only a CAD kernel can decide (`Kernel`: bodies
@@ -36,6 +38,7 @@ import numpy as np
 from geom.model.bend import Box3, Frame3, box_in, penetration
 from geom.model.conditions import Conditions
 from geom.model.contour import circle_of, inner_corner
+from geom.model.fastener import Fastener
 from geom.model.fit import Fit, evaluate
 from geom.model.lettering import CLEARANCES, Clearance, Legend, Lettering, Process
 from geom.model.part import Part
@@ -66,6 +69,12 @@ class Rule(StrEnum):
     SLOT_TOLERANCE = "slot_tolerance"
     HOLE_TOO_SMALL = "hole_too_small"
     INNER_RADIUS = "inner_radius"
+    COUNTERSINK_DEPTH = "countersink.depth"
+    COUNTERSINK_EDGE = "countersink.edge"
+    COUNTERSINK_WEB = "countersink.web"
+    TAPPED_SHEET = "tapped.sheet"
+    PEM_SHEET = "pem.sheet"
+    PEM_EDGE = "pem.edge"
     BEND_ZONE = "bend.zone"
     BEND_CUT_DISTANCE = "bend.cut_distance"
     BEND_FLANGE_HEIGHT = "bend.flange_height"
@@ -173,6 +182,8 @@ class Opening:
     corner: float | None = None
     """A cutout's tightest inside corner (mm, geom.model.contour.inner_corner); None: its
     `radius` (a rounded rectangle)."""
+    fastener: Fastener | None = None
+    """A countersunk, tapped or PEM hole's data (None: any other opening)."""
 
     @property
     def box(self) -> Box:
@@ -201,6 +212,10 @@ class FaceRules:
     min_inner_radius: float = 0.0
     radius_source: str = ""
     profile: str = ""
+    min_countersink_edge: float = 0.0
+    """A countersink's rim to the boundary (mm); with no `countersink_source`, 4 t
+    (COUNTERSINK_EDGE_SOURCE), t the thickest sheet under the hole."""
+    countersink_source: str = ""
 
     def by(self, source: str) -> tuple[str, str]:
         """The profile behind `source` and its own source text (a violation's `profile`
@@ -334,6 +349,10 @@ class Surface(Protocol):
     def openings(self) -> Sequence[Opening]:
         """The plain holes and slots, each on its face (the parts' own cutouts and
         fixing holes come from the plan)."""
+        ...
+
+    def wall(self, opening: Opening) -> Size | None:
+        """The sheet (or the measured wall) under a hole or slot; None: none found."""
         ...
 
     def rules(self, opening: Opening) -> FaceRules:
@@ -533,6 +552,7 @@ def _face_rules(plan: Plan, face: str) -> list[Violation]:
     found += _holes_under_flanges(plan, flanges, [o for o in ops if o.kind == "hole"])
     found += _slots(plan, flanges, [o for o in ops if o.kind == "slot"])
     found += _texts(plan, [t for t in plan.texts if t.face == face], ops, flanges)
+    found += _fasteners(plan, [o for o in ops if o.fastener is not None])
     if not where:
         return found
     return [replace(v, message=v.message + where) for v in found]
@@ -566,6 +586,8 @@ def _webs_and_edges(surface: Surface, ops: list[Opening]) -> list[Violation]:
                 )
             )
     for o, r in zip(ops, rules, strict=True):
+        if o.fastener is not None and o.fastener.min_edge is not None:
+            continue  # the fastener's data sheet wins: rule pem.edge
         d = surface.edge(o)
         if d is None or d >= r.min_edge - EPS_MM or (o.fixed and d >= -EPS_MM):
             continue  # a standard's position wins over the rule (fixed_edge_notes)
@@ -854,6 +876,117 @@ def _texts(
             )
         )
     return out
+
+
+COUNTERSINK_EDGE_T = 4.0
+COUNTERSINK_EDGE_SOURCE = "countersink to edge >= 4 t (npd-solutions sheet-metal design guide)"
+COUNTERSINK_WEB_T = 8.0
+COUNTERSINK_WEB_SOURCE = "between countersinks >= 8 t (npd-solutions sheet-metal design guide)"
+COUNTERSINK_DEPTH_SOURCE = "the cone ends inside the sheet (assumed: no land below it required)"
+
+
+def _fasteners(plan: Plan, holes: list[Opening]) -> list[Violation]:
+    """Countersunk, tapped and PEM holes against the thinnest sheet of the band and the
+    face's boundary: the countersink's cone inside the sheet and its rim >= 4 t from the
+    edge; a thread's and a PEM fastener's least sheet; a PEM fastener's centre to the
+    edge from its data sheet. No sheet known: each check fails with that reason."""
+    out: list[Violation] = []
+    surface = plan.surface
+
+    def fail(
+        rule: Rule,
+        o: Opening,
+        text: str,
+        figures: dict[str, Any],
+        cited: tuple[str, str] = ("", ""),
+    ) -> None:
+        out.append(Violation(rule, text, (o.entry,), ((o.x, o.y),), figures, (o.face,), *cited))
+
+    for o in holes:
+        f = o.fastener
+        assert f is not None
+        what = f"{o.entry} ({f.note})"
+        sheet = surface.wall(o)
+        if sheet is None:
+            rule = Rule.COUNTERSINK_DEPTH if f.kind == "countersunk" else Rule(f"{f.kind}.sheet")
+            fail(rule, o, f"{what}: the sheet is not known, so it cannot be checked", {})
+            continue
+        t = sheet.min
+        if f.kind == "countersunk" and f.depth > t + EPS_MM:
+            fail(
+                Rule.COUNTERSINK_DEPTH,
+                o,
+                f"{what}: the cone is {mm(f.depth)} mm deep, deeper than the "
+                f"{mm(t)} mm sheet ({COUNTERSINK_DEPTH_SOURCE}; {f.source})",
+                {"depth": f.depth, "sheet": t},
+            )
+        d = surface.edge(o)
+        if f.kind == "countersunk" and f.countersink is not None and d is not None:
+            rim = d - (f.countersink - o.width) / 2
+            r = surface.rules(o)
+            need, source = (
+                (r.min_countersink_edge, r.countersink_source)
+                if r.countersink_source
+                else (COUNTERSINK_EDGE_T * sheet.max, COUNTERSINK_EDGE_SOURCE)
+            )
+            if rim < need - EPS_MM:
+                fail(
+                    Rule.COUNTERSINK_EDGE,
+                    o,
+                    f"{what}: the countersink is {mm(rim)} mm from the edge, less than "
+                    f"{mm(need)} mm ({source})",
+                    {"edge": rim, "min_edge": need},
+                    r.by(source),
+                )
+        if f.min_sheet is not None and t < f.min_sheet - EPS_MM:
+            fail(
+                Rule(f"{f.kind}.sheet"),
+                o,
+                f"{what}: the {mm(t)} mm sheet is thinner than {mm(f.min_sheet)} mm "
+                f"({f.min_sheet_source})",
+                {"sheet": t, "min_sheet": f.min_sheet},
+            )
+        if f.min_edge is not None and d is not None and d + o.width / 2 < f.min_edge - EPS_MM:
+            fail(
+                Rule.PEM_EDGE,
+                o,
+                f"{what}: its centre is {mm(d + o.width / 2)} mm from the edge, less than "
+                f"{mm(f.min_edge)} mm (the data sheet wins: {f.source})",
+                {"edge": d + o.width / 2, "min_edge": f.min_edge},
+            )
+    sinks = [o for o in holes if o.fastener is not None and o.fastener.countersink is not None]
+    return out + _countersink_webs(surface, sinks)
+
+
+def _countersink_webs(surface: Surface, sinks: list[Opening]) -> list[Violation]:
+    """Two countersinks' rims at least 8 t apart (t the thicker sheet under them)."""
+    out: list[Violation] = []
+    walls = [surface.wall(o) for o in sinks]
+    rims = [Opening(o.entry, o.x, o.y, _sink(o), _sink(o), _sink(o) / 2) for o in sinks]
+    widest = COUNTERSINK_WEB_T * max((w.max for w in walls if w is not None), default=0.0)
+    for i, j in near_pairs([r.box for r in rims], widest):
+        a, b, wa, wb = sinks[i], sinks[j], walls[i], walls[j]
+        if wa is None or wb is None:
+            continue  # no sheet: countersink.depth already fails for it
+        need, g = COUNTERSINK_WEB_T * max(wa.max, wb.max), gap(rims[i], rims[j])
+        if g < need - EPS_MM:
+            out.append(
+                Violation(
+                    Rule.COUNTERSINK_WEB,
+                    f"the countersinks of {a.entry} and {b.entry} are {mm(g)} mm apart, less "
+                    f"than {mm(need)} mm ({COUNTERSINK_WEB_SOURCE})",
+                    (a.entry, b.entry),
+                    ((a.x, a.y), (b.x, b.y)),
+                    {"web": g, "min_web": need},
+                    (a.face, b.face),
+                )
+            )
+    return out
+
+
+def _sink(o: Opening) -> float:
+    assert o.fastener is not None and o.fastener.countersink is not None
+    return o.fastener.countersink
 
 
 def solid_boxes(plan: Plan) -> list[Box3]:

@@ -32,8 +32,8 @@ class Figure:
 @dataclass(frozen=True, slots=True)
 class Profile:
     """One shop's rules. `min_inner_radius` None: the process cuts sharp inner corners
-    (laser, punch) and no corner rule applies. The countersink figures are stored for
-    countersunk holes; no check reads them yet."""
+    (laser, punch) and no corner rule applies. `countersink_edge` is rule
+    countersink.edge's figure; `countersink_bend` is stored, no check reads it yet."""
 
     name: str
     title: str
@@ -84,4 +84,6 @@ class Profile:
             min_inner_radius=0.0 if corner is None else corner.at(t),
             radius_source="" if corner is None else cited(corner),
             profile=self.name,
+            min_countersink_edge=self.countersink_edge.at(t),
+            countersink_source=cited(self.countersink_edge),
         )

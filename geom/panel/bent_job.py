@@ -41,6 +41,7 @@ from geom.panel.bent_layout import (
     min_cut_to_bend,
     min_flange_height,
 )
+from geom.panel.hole_cam import hole_marks, hole_notes
 from geom.panel.job import (
     NOTE_HEIGHT_MM,
     PLATE_COLOUR,
@@ -50,7 +51,7 @@ from geom.panel.job import (
     panel_notes,
     panel_report,
 )
-from geom.panel.model import Panel
+from geom.panel.model import Hole, Panel
 
 SUFFIXES = ("-flat.dxf", "-folded.step", "-assembly.step")
 
@@ -114,8 +115,22 @@ def write_flat_dxf(
         top = max(v[1] for v in metal.outline()) + dy
         notes.append(Note(FORCED_NOTE, 0.0, top + size / 2, size))
     lettering = [flat_lettering(metal, t, dx, dy) for t in panel.texts]
+
+    def at(hole: Hole) -> tuple[float, float]:
+        x, y = metal.to_flat(hole.face, hole.x, hole.y)
+        return x + dx, y + dy
+
+    notes += hole_notes(panel.holes, at)
     return write_flat(
-        path, contours, bends, notes, marks=marks, version=version, explode=explode, texts=lettering
+        path,
+        contours,
+        bends,
+        notes,
+        marks=marks,
+        version=version,
+        explode=explode,
+        texts=lettering,
+        circles=hole_marks(panel.holes, at),
     )
 
 

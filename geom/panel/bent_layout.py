@@ -183,6 +183,9 @@ class BentSheet:
     def openings(self) -> Sequence[Opening]:
         return plain_openings(self.panel.holes, self.panel.slots)
 
+    def wall(self, opening: Opening) -> Size | None:
+        return self.panel.sheet
+
     def rules(self, opening: Opening) -> FaceRules:
         return rules_for(self.panel)
 

@@ -60,6 +60,7 @@ from geom.model.tolerance import Size
 from geom.model.units import band, mm
 from geom.output import OutputSet, decide, opened
 from geom.panel.cut_layout import CutLayout, FaceLayout
+from geom.panel.hole_cam import hole_marks, hole_notes
 from geom.panel.job import PLATE_COLOUR, body_solids, cutout_note, slot_contour
 from geom.panel.layout import plain_openings
 from geom.panel.model import Slot
@@ -351,6 +352,11 @@ class EnclosureFaces:
     def openings(self) -> Sequence[Opening]:
         layout = self.cut_plan.layout
         return plain_openings(layout.holes, layout.slots)
+
+    def wall(self, opening: Opening) -> Size | None:
+        """The wall measured under the opening (None: no wall, or off the face)."""
+        wall = self._cut(opening.entry).wall
+        return None if wall is None else Size.between(*wall)
 
     def rules(self, opening: Opening) -> FaceRules:
         """The shop profile's rules with t the thickest wall under the opening (web and
@@ -669,14 +675,16 @@ def write_cut(
             refused = "DXF and STEP not written even with --force: no valid solid could be cut"
         elif verdict.write:
             for face, name in zip(plan.faces, names, strict=True):
+                holes = face.layout.holes
                 dxfs.append(
                     write_dxf(
                         outputs.path(name),
                         [c.contour for c in plan.cuts if c.face == face.name],
-                        _notes(plan, face, forced=verdict.forced),
+                        [*_notes(plan, face, forced=verdict.forced), *hole_notes(holes)],
                         version=version,
                         explode=explode,
                         reference=kernel.face_contours(face.frame),
+                        circles=hole_marks(holes),
                     )
                 )
             product = f"{plan.enclosure.stem} cut"

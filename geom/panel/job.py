@@ -41,8 +41,9 @@ from geom.model.part import Part
 from geom.model.report import fit_report, no_way_out_report, ways_out_report, with_forced
 from geom.model.units import band, mm
 from geom.output import OutputSet, Verdict, decide, opened
+from geom.panel.hole_cam import hole_marks, hole_notes
 from geom.panel.layout import FlatSheet, check_layout, plain_openings, rules_for, text_clearances
-from geom.panel.model import Panel, Placed, Slot
+from geom.panel.model import Hole, Panel, Placed, Slot
 from geom.panel.tayda import NO_TAYDA, TaydaFiles, tayda_name, write_tayda
 from geom.panel.ways_out import panel_advice
 
@@ -171,6 +172,34 @@ def panel_notes(panel: Panel, forced: bool = False) -> list[Note]:
     ]
 
 
+def countersinks(panel: Panel, thickness: float) -> tuple[tuple[int, float, float], ...]:
+    """(index in `opening_contours`, radius at the face, depth) of each countersunk hole
+    whose cone ends inside a `thickness` sheet (mm)."""
+    first = len(panel.places) + sum(len(part_hole_contours(panel, p)) for p in panel.places)
+    return tuple(
+        (first + i, h.fastener.countersink / 2, h.fastener.depth)
+        for i, h in enumerate(panel.holes)
+        if h.fastener is not None
+        and h.fastener.countersink is not None
+        and 0.0 < h.fastener.depth < thickness
+    )
+
+
+def hole_record(h: Hole) -> dict[str, Any]:
+    """A hole as the report lists it; a countersunk, tapped or PEM hole adds its `kind`
+    and `note` (a plain hole's record is as before)."""
+    record: dict[str, Any] = {
+        "entry": h.entry,
+        "label": h.label or None,
+        "x": h.x,
+        "y": h.y,
+        "diameter": h.diameter,
+    }
+    if h.fastener is not None:
+        record |= {"kind": h.kind, "note": h.note}
+    return record
+
+
 def shop_lines(panel: Panel) -> list[str]:
     """What the panel file states for the shop: material, finish, general tolerance and
     its free notes, one line each (only those given)."""
@@ -244,10 +273,11 @@ def write_panel_dxf(
     return write_dxf(
         path,
         [outline_contour(panel), *opening_contours(panel)],
-        panel_notes(panel, forced=forced),
+        [*panel_notes(panel, forced=forced), *hole_notes(panel.holes)],
         version=version,
         explode=explode,
         texts=panel.texts,
+        circles=hole_marks(panel.holes),
     )
 
 
@@ -333,7 +363,8 @@ def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:
     from geom.cad.prism_step import Prism
     from geom.cad.step import Component, write_step
 
-    prism = Prism(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
+    t = panel.sheet.nominal
+    prism = Prism(outline_contour(panel), opening_contours(panel), t, countersinks(panel, t))
     product = f"panel {panel.name}"
     step_file = write_prism_step(out_dir / f"{panel.name}-panel.step", product, prism)
     plate = Component(product, stand_in(prism), PLATE_COLOUR, prism=prism)
@@ -510,10 +541,7 @@ def panel_report(
             }
             for p in panel.places
         ],
-        "holes": [
-            {"entry": h.entry, "label": h.label or None, "x": h.x, "y": h.y, "diameter": h.diameter}
-            for h in panel.holes
-        ],
+        "holes": [hole_record(h) for h in panel.holes],
         "slots": [
             {
                 "entry": s.entry,

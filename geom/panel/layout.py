@@ -76,7 +76,16 @@ def plain_openings(
             d = hole.diameter
             out.append(
                 Opening(
-                    hole.entry, hole.x, hole.y, d, d, d / 2, hole.face, "hole", fixed=hole.standard
+                    hole.entry,
+                    hole.x,
+                    hole.y,
+                    d,
+                    d,
+                    d / 2,
+                    hole.face,
+                    "hole",
+                    fixed=hole.standard,
+                    fastener=hole.fastener,
                 )
             )
     for slot in slots:
@@ -126,6 +135,9 @@ class FlatSheet:
 
     def openings(self) -> Sequence[Opening]:
         return plain_openings(self.panel.holes, self.panel.slots)
+
+    def wall(self, opening: Opening) -> Size | None:
+        return self.panel.sheet
 
     def rules(self, opening: Opening) -> FaceRules:
         return rules_for(self.panel)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from geom.data.checked import Table, allowed_range, number, quarter_turn, read_toml
+from geom.data.holes import fastener
 from geom.data.inline import INLINE_SHAPES, shape_collar_fields, shape_part
 from geom.data.shops import default_profile, profile_named
 from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM, SHAPE_FIELDS
@@ -28,6 +29,7 @@ from geom.data.templates import Catalog, load_catalog
 from geom.errors import GeomDeprecationWarning, InputError
 from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Conditions, Shop, Target
 from geom.model.contour import Shape
+from geom.model.fastener import HOLE_KINDS, Fastener, HoleKind
 from geom.model.fit import Fit, evaluate
 from geom.model.layout import Placement
 from geom.model.lettering import Legend, Lettering
@@ -61,7 +63,8 @@ EDGE_EPS_MM = 1e-9
 
 @dataclass(frozen=True, slots=True)
 class Hole:
-    """A plain round hole: centre (x, y) and diameter, mm."""
+    """A round hole: centre (x, y) and the diameter cut, mm. `fastener`: a countersunk,
+    tapped or PEM hole's data (None: a plain hole)."""
 
     entry: str
     x: float
@@ -73,6 +76,16 @@ class Hole:
     """The text to engrave or print above it (None: none)."""
     standard: str = ""
     """The standard that fixes where it sits (a preset's mounting hole), else ""."""
+    fastener: Fastener | None = None
+
+    @property
+    def kind(self) -> HoleKind:
+        return "plain" if self.fastener is None else self.fastener.kind
+
+    @property
+    def note(self) -> str:
+        """What the shop reads beside the hole ("countersunk M3 90° Ø6.73"; "" plain)."""
+        return "" if self.fastener is None else self.fastener.note
 
 
 @dataclass(frozen=True, slots=True)
@@ -523,11 +536,15 @@ def read_openings(
         face, width, height = face_of(entry)
         x = entry.must_number("x", low, width, low_open=False)
         y = entry.must_number("y", low, height, low_open=False)
-        diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
+        kind = cast(HoleKind, entry.text("kind", required=False, choices=HOLE_KINDS) or "plain")
+        made = None if kind == "plain" else fastener(kind, entry)
+        diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM) if made is None else made.hole
         label = entry.label() if labelled else ""
         legend = read_legends(entry)[0] if legends else None
         entry.done()
-        hole = Hole(top.path(f"hole[{i}]"), x, y, diameter, face, label, legend=legend)
+        hole = Hole(
+            top.path(f"hole[{i}]"), x, y, diameter, face, label, legend=legend, fastener=made
+        )
         check_hole(entry, hole)
         holes.append(hole)
         _count(entry, len(places) + len(holes), scope)

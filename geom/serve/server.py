@@ -25,6 +25,13 @@ from geom.serve.workspace import Refused, Workspace, library
 ASSETS = Path(__file__).parent / "assets"
 SHIPPED = {"app.js": "text/javascript", "app.css": "text/css"}
 """The page's assets (geom/serve/assets), each with its content type."""
+EXPORT_TYPES = {
+    "step": "model/step",
+    "assembly": "model/step",
+    "drawing": "application/pdf",
+    "template": "application/pdf",
+}
+"""The content type of each export besides the DXF (geom.serve.workspace.EXPORTS)."""
 TOKEN_HEADER = "X-Geom-Token"
 MAX_BODY = 64 * 1024
 """Bytes of one edit request: far more than any edit needs."""
@@ -110,6 +117,20 @@ class Handler(BaseHTTPRequestHandler):
                     200,
                     data,
                     "application/dxf",
+                    {"Content-Disposition": f'attachment; filename="{name}"'},
+                )
+            elif path.startswith("/api/export/"):
+                kind = path[len("/api/export/") :]
+                name, data = ws.export(
+                    kind,
+                    query.get("version", ["r2000"])[0],
+                    query.get("explode", ["0"])[0] == "1",
+                    query.get("force", ["0"])[0] == "1",
+                )
+                self._send(
+                    200,
+                    data,
+                    EXPORT_TYPES[kind],
                     {"Content-Disposition": f'attachment; filename="{name}"'},
                 )
             else:

@@ -27,7 +27,7 @@ from typing import Any
 HEADER = re.compile(r"^[ \t]*\[\[?[ \t]*([A-Za-z0-9_.-]+)[ \t]*\]\]?[ \t]*(#.*)?$")
 """A table or array-of-tables header line: `[panel]`, `[[place]]` (bare names)."""
 PLACE = "place"
-FIELDS = ("part", "x", "y", "rotation", "label")
+FIELDS = ("part", "face", "x", "y", "rotation", "label")
 """The fields of a `[[place]]` entry an edit may set, in the order a new entry has them."""
 _VALUE = r"""("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s#]+)"""
 

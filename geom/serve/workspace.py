@@ -25,9 +25,11 @@ from geom.data.atomic import write_bytes
 from geom.data.checked import read_toml_text
 from geom.data.templates import Catalog, template_dirs
 from geom.errors import InputError
+from geom.model.bend import BASE
 from geom.model.contour import Vertex, circle
-from geom.model.layout import violation_record
 from geom.model.report import fit_report
+from geom.panel.bent_job import flat_shift
+from geom.panel.bent_layout import face_openings, plan_bent
 from geom.panel.job import (
     cutout_contour,
     outline_contour,
@@ -37,7 +39,19 @@ from geom.panel.job import (
 )
 from geom.panel.layout import plan_flat, rules_for
 from geom.panel.model import Panel, load_panel
+from geom.panelset import write_panel_set
 from geom.serve import textedit
+from geom.serve.surface import (
+    IDENTITY,
+    Affine,
+    face_at,
+    face_maps,
+    moved,
+    surface_state,
+    to_face,
+    to_view,
+    violation_view,
+)
 from geom.serve.textedit import NotEditable
 
 if TYPE_CHECKING:
@@ -47,6 +61,11 @@ ENTRY = re.compile(r"^place\[(\d+)\]$")
 """An editable entry: a `[[place]]` (an `[[array]]`'s parts are edited in the file)."""
 OPS = ("add", "move", "rotate", "label", "set", "duplicate", "delete", "undo", "redo")
 """The edits POST /api/edit takes (docs/serve.md)."""
+EXPORTS = ("step", "assembly", "drawing", "template")
+"""The files GET /api/export/KIND serves besides the DXF: the plate STEP, the assembly
+STEP, the drawing (PDF), the 1:1 drilling template (PDF), as `geom panel` writes them."""
+Exported = tuple[str, bytes] | str
+"""One export: its file name and bytes, or the one line saying why it is not written."""
 
 
 class Refused(Exception):
@@ -70,23 +89,15 @@ def version_of(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
-def flat_only(path: Path, data: dict[str, Any]) -> None:
-    """Refuse what `geom serve` does not serve yet: a bent panel, an enclosure's faces."""
+def no_faces(path: Path, data: dict[str, Any]) -> None:
+    """Refuse what `geom serve` does not serve yet: an enclosure's faces."""
     if "panel" not in data and any(key in data for key in ("face", "faces", "box")):
         raise InputError(
             str(path),
             "face",
             "an enclosure face layout",
             "not served yet",
-            "a flat panel file (geom cut FILE writes an enclosure's faces)",
-        )
-    if "flange" in data:
-        raise InputError(
-            str(path),
-            "flange",
-            "a bent panel",
-            "not served yet",
-            "a flat panel file without [[flange]] (geom panel FILE writes a bent panel)",
+            "a panel file, flat or bent (geom cut FILE writes an enclosure's faces)",
         )
 
 
@@ -101,6 +112,8 @@ class Workspace:
         self.undone: list[Change] = []
         self.done: list[Change] = []
         self._read: tuple[str, dict[str, Any]] | None = None
+        self.exporting = threading.Lock()
+        self._exported: tuple[tuple[str, str, bool, bool], dict[str, Exported]] | None = None
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="geom-serve-write")
 
     # --- reading -----------------------------------------------------------------------
@@ -146,7 +159,7 @@ class Workspace:
         """The panel of `text` (already read: `data`) as the file reader reads it;
         InputError when refused."""
         data = self.read(text) if data is None else data
-        flat_only(self.path, data)
+        no_faces(self.path, data)
         return load_panel(self.path, self.catalog, data)
 
     def state(self) -> dict[str, Any]:
@@ -197,6 +210,8 @@ class Workspace:
                 new = self._history(op, old)
                 data = self.read(new)
             else:
+                if request.get("frame") == "view":
+                    request = self._from_view(op, old, request)
                 new, data = self._edited(op, old, request)
             try:
                 panel = self.load(new, data)
@@ -216,6 +231,32 @@ class Workspace:
             written.result()
             self._read = (new, data)
             return state
+
+    def _from_view(self, op: str, text: str, request: dict[str, Any]) -> dict[str, Any]:
+        """The request with its x and y (given in the view, geom.serve.surface) in the
+        face's frame: the face of the entry moved or duplicated, the face under the point
+        for a part added (a face other than the base written as `face`)."""
+        x, y = request.get("x"), request.get("y")
+        numbers = (int, float)
+        if not (isinstance(x, numbers) and isinstance(y, numbers)) or True in (
+            x is True,
+            y is True,
+        ):
+            return request  # not numbers: the request is refused as it is
+        try:
+            panel = self.load(text)
+        except InputError as exc:
+            raise Refused(422, f"geom: {exc}") from None
+        out = {k: v for k, v in request.items() if k != "frame"}
+        if op == "add":
+            face = face_at(panel, float(x), float(y))
+            if face != BASE:
+                out["face"] = face
+        else:
+            entry = request.get("entry")
+            face = next((p.face for p in panel.places if p.entry == entry), BASE)
+        out["x"], out["y"] = to_face(face_maps(panel)[face], float(x), float(y))
+        return out
 
     def _history(self, op: str, text: str) -> str:
         """The text undo or redo goes back to (the stacks move once it is accepted)."""
@@ -243,6 +284,7 @@ class Workspace:
             source = data["place"][index]
             fields = {
                 "part": source.get("part"),
+                "face": source.get("face"),
                 **fields,
                 "rotation": source.get("rotation"),
             }
@@ -308,6 +350,8 @@ class Workspace:
             panel = self.load(self.text(raw))
         except InputError as exc:
             raise Refused(422, f"geom: {exc}") from None
+        if panel.bends is not None:  # the flat pattern, with the set
+            return self.export("dxf", version, explode, force)
         violations = plan_flat(panel).violations
         if violations and not force:
             raise Refused(
@@ -326,6 +370,70 @@ class Workspace:
             )
             return name, path.read_bytes()
 
+    def export(self, kind: str, version: str, explode: bool, force: bool) -> tuple[str, bytes]:
+        """One file of the set `geom panel FILE -o DIR` writes with these options (name,
+        bytes): `kind` one of EXPORTS. The whole set is written into a temporary folder by
+        geom.panelset, the command's own code path, and kept for the next export of the
+        same file and options. Refused (409) when the layout fails and not `force`, as
+        `geom panel` withholds it."""
+        if kind not in (*EXPORTS, "dxf"):
+            raise Refused(
+                404, _line("request", "export", kind, "not an output", ", ".join(EXPORTS))
+            )
+        if version not in ("r12", "r2000"):
+            raise Refused(
+                400, _line("request", "version", version, "not a DXF version", "r12 or r2000")
+            )
+        raw = self.raw()
+        key = (version_of(raw), version, explode, force)
+        with self.exporting:
+            cached = self._exported
+            if cached is None or cached[0] != key:
+                cached = (key, self._write_set(raw, version, explode, force))
+                self._exported = cached
+        found = cached[1][kind]
+        if isinstance(found, str):
+            raise Refused(409, found)
+        return found
+
+    def _write_set(
+        self, raw: bytes, version: str, explode: bool, force: bool
+    ) -> dict[str, Exported]:
+        """Every export of FILE's bytes `raw` (kind: name and bytes, or why it is not
+        written)."""
+        try:
+            panel = self.load(self.text(raw))
+        except InputError as exc:
+            raise Refused(422, f"geom: {exc}") from None
+        with tempfile.TemporaryDirectory(prefix="geom-serve-") as tmp:
+            written = write_panel_set(
+                panel,
+                Path(tmp) / "out",
+                version=cast("DxfVersion", version),
+                explode=explode,
+                force=force,
+            )
+            files, drawing = written.files, written.drawing
+            paths = {
+                "dxf": files.dxf,
+                "step": files.step,
+                "assembly": files.assembly,
+                "drawing": drawing.pdf if drawing else None,
+                "template": drawing.template if drawing else None,
+            }
+            if files.refused:
+                why = f"geom: {self.path}: {files.refused}"
+            else:
+                why = (
+                    f"geom: {self.path}: {len(files.violations)} layout violations; the "
+                    "DXF, STEP and drawing are withheld (force=1 writes them marked FIT "
+                    "FAILS - forced)"
+                )
+            return {
+                kind: (path.name, path.read_bytes()) if path else why
+                for kind, path in paths.items()
+            }
+
 
 def _line(where: str, field: str, value: object, problem: str, allowed: str) -> str:
     return f"geom: {InputError(where, field, value, problem, allowed)}"
@@ -335,7 +443,7 @@ def _fields(op: str, request: dict[str, Any]) -> dict[str, object]:
     """The `[[place]]` fields an edit sets (None: remove the field); values are written
     as given and the file reader decides."""
     wanted = {
-        "add": ("part", "x", "y", "rotation", "label"),
+        "add": ("part", "face", "x", "y", "rotation", "label"),
         "move": ("x", "y"),
         "rotate": ("rotation",),
         "label": ("label",),
@@ -364,30 +472,44 @@ def _fields(op: str, request: dict[str, Any]) -> dict[str, object]:
 
 
 def panel_state(panel: Panel) -> dict[str, Any]:
-    """What the page draws and lists: the panel, its outline and openings as contours
-    (vertices x, y, bulge in mm), every placement, the plan's verdict and each part's
-    fit report."""
+    """What the page draws and lists: the panel, its view (geom.serve.surface: a bent
+    panel's flat pattern with its faces and bends), its outline and openings as contours
+    in the view (vertices x, y, bulge in mm), every placement (x, y in its face's frame as
+    the file has them; vx, vy in the view), the plan's verdict and each part's fit
+    report."""
     start = time.perf_counter()
-    result = plan_flat(panel)
+    bent = panel.bends is not None
+    result = plan_bent(panel) if bent else plan_flat(panel)
     plan_ms = (time.perf_counter() - start) * 1000
     rules = rules_for(panel)
+    maps = face_maps(panel)
+    on_face = _face_contours(panel)
     places = []
     for p in panel.places:
-        mount = p.part.mount
+        mount, m = p.part.mount, maps[p.face]
         w, h = (mount.height, mount.width) if p.turned else (mount.width, mount.height)
+        corners = [
+            to_view(m, p.x + sx * w / 2, p.y + sy * h / 2) for sx in (-1, 1) for sy in (-1, 1)
+        ]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        vx, vy = to_view(m, p.x, p.y)
+        own = [c for key, c in on_face.items() if key.startswith(f"{p.entry}.holes[")]
         places.append(
             {
                 "entry": p.entry,
                 "editable": ENTRY.match(p.entry) is not None,
                 "part": p.part.id,
                 "name": p.part.name,
+                "face": p.face,
                 "x": p.x,
                 "y": p.y,
+                "vx": vx,
+                "vy": vy,
                 "rotation": p.rotation,
                 "label": p.label,
-                "cutout": _contour(cutout_contour(panel, p)),
-                "holes": [_contour(c) for c in part_hole_contours(panel, p)],
-                "flange": [p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2],
+                "cutout": moved(m, on_face[p.entry]),
+                "holes": [moved(m, c) for c in own],
+                "flange": [min(xs), min(ys), max(xs), max(ys)],
             }
         )
     return {
@@ -399,23 +521,27 @@ def panel_state(panel: Panel) -> dict[str, Any]:
             "sheet_mm": {"min": panel.sheet.min, "max": panel.sheet.max},
             "coating_mm": {"min": panel.coating.min, "max": panel.coating.max},
             "process": panel.process,
+            "bent": bent,
         },
+        **surface_state(panel),
         "rules_mm": {
             "min_web": rules.min_web,
             "min_web_source": rules.web_source,
             "min_edge": rules.min_edge,
             "min_edge_source": rules.edge_source,
         },
-        "outline": _contour(outline_contour(panel)),
+        "outline": _outline(panel),
         "places": places,
         "holes": [
             {
                 "entry": h.entry,
                 "label": h.label,
+                "face": h.face,
                 "x": h.x,
                 "y": h.y,
+                **_view_xy(maps[h.face], h.x, h.y),
                 "diameter": h.diameter,
-                "contour": _contour(circle(h.diameter, h.x, h.y)),
+                "contour": moved(maps[h.face], on_face[h.entry]),
             }
             for h in panel.holes
         ],
@@ -423,12 +549,14 @@ def panel_state(panel: Panel) -> dict[str, Any]:
             {
                 "entry": s.entry,
                 "label": s.label,
+                "face": s.face,
                 "x": s.x,
                 "y": s.y,
+                **_view_xy(maps[s.face], s.x, s.y),
                 "length": s.length,
                 "width": s.width,
                 "angle": s.angle,
-                "contour": _contour(slot_contour(s)),
+                "contour": moved(maps[s.face], on_face[s.entry]),
             }
             for s in panel.slots
         ],
@@ -437,15 +565,49 @@ def panel_state(panel: Panel) -> dict[str, Any]:
                 "entry": t.entry,
                 "text": t.text,
                 "process": t.process,
-                "paths": [[list(p) for p in path] for path in t.paths],
+                "face": t.face,
+                "paths": [
+                    [list(to_view(maps.get(t.face, IDENTITY), *p)) for p in path]
+                    for path in t.paths
+                ],
             }
             for t in panel.texts
         ],
         "ok": not result.violations,
-        "violations": [violation_record(v) for v in result.violations],
+        "violations": [violation_view(panel, v) for v in result.violations],
         "fits": {pid: fit_report(fit) for pid, fit in panel.fits.items()},
         "plan_ms": round(plan_ms, 3),
     }
+
+
+def _view_xy(m: Affine, x: float, y: float) -> dict[str, float]:
+    vx, vy = to_view(m, x, y)
+    return {"vx": vx, "vy": vy}
+
+
+def _outline(panel: Panel) -> list[list[float]]:
+    """The sheet's outline in the view: a flat panel's, a bent panel's blank."""
+    if panel.bends is None:
+        return _contour(outline_contour(panel))
+    dx, dy = flat_shift(panel.bends.metal)
+    return [[x + dx, y + dy, b] for x, y, b in panel.bends.metal.outline()]
+
+
+def _face_contours(panel: Panel) -> dict[str, list[Vertex]]:
+    """Every opening's contour in its face's frame, by entry (a part's fixing holes as
+    `place[N].holes[i]`)."""
+    if panel.bends is not None:
+        return {o.entry: o.contour for o in face_openings(panel)}
+    out: dict[str, list[Vertex]] = {}
+    for p in panel.places:
+        out[p.entry] = cutout_contour(panel, p)
+        for i, c in enumerate(part_hole_contours(panel, p)):
+            out[f"{p.entry}.holes[{i}]"] = c
+    for h in panel.holes:
+        out[h.entry] = circle(h.diameter, h.x, h.y)
+    for s in panel.slots:
+        out[s.entry] = slot_contour(s)
+    return out
 
 
 def _contour(vertices: list[Vertex]) -> list[list[float]]:

@@ -15,11 +15,11 @@ const S = {
   drag: null,
 };
 // For scripts and tests: the last edit's round trip and every one measured.
-window.geom = { S, timings: [], last: null, toScreen, toModel, ready: false };
+window.geom = { S, timings: [], last: null, toScreen, toModel, fitView, ready: false };
 
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const fmt = (v) => (Math.round(v * 1000) / 1000).toString();
-const H = () => S.state.panel.height;
+const H = () => S.state.view.height;
 const pitch = () => Math.max(Number($("pitch").value) || 1, 0.01);
 const round6 = (v) => Math.round(v * 1e6) / 1e6;
 const snap = (v) => ($("snap").checked ? round6(Math.round(v / pitch()) * pitch()) : round6(v));
@@ -34,8 +34,8 @@ function place(x, y, skip) {
   const centres = [...st.places.filter((p) => p.entry !== skip), ...st.holes, ...st.slots];
   let bx = null, by = null;
   for (const o of centres) {
-    if (Math.abs(o.x - x) < tol && (bx === null || Math.abs(o.x - x) < Math.abs(bx - x))) bx = o.x;
-    if (Math.abs(o.y - y) < tol && (by === null || Math.abs(o.y - y) < Math.abs(by - y))) by = o.y;
+    if (Math.abs(o.vx - x) < tol && (bx === null || Math.abs(o.vx - x) < Math.abs(bx - x))) bx = o.vx;
+    if (Math.abs(o.vy - y) < tol && (by === null || Math.abs(o.vy - y) < Math.abs(by - y))) by = o.vy;
   }
   return [bx ?? snap(x), by ?? snap(y), [bx, by]];
 }
@@ -49,7 +49,7 @@ function guides(lines) {
     svg.appendChild(g);
   }
   const [gx, gy] = lines || [null, null];
-  const { width, height } = S.state.panel;
+  const { width, height } = S.state.view;
   let out = "";
   if (gx !== null) out += `<line class="guide" vector-effect="non-scaling-stroke" x1="${gx}" y1="0" x2="${gx}" y2="${height}"/>`;
   if (gy !== null) out += `<line class="guide" vector-effect="non-scaling-stroke" x1="0" y1="${height - gy}" x2="${width}" y2="${height - gy}"/>`;
@@ -169,12 +169,25 @@ function render() {
   const st = S.state;
   if (!st || !st.panel) return;
   const svg = $("view");
-  const h = st.panel.height;
+  const h = st.view.height;
   const bad = badEntries();
   const out = [];
   out.push(`<path class="outline" vector-effect="non-scaling-stroke" d="${pathOf(st.outline)}"/>`);
-  out.push(gridPath(st.panel.width, h));
-  out.push(rulers(st.panel.width, h));
+  for (const f of st.faces) {
+    out.push(`<path class="face" data-face="${esc(f.name)}" vector-effect="non-scaling-stroke" d="${pathOf(f.region)}"/>`);
+  }
+  for (const b of st.bends) {
+    const [x0, y0, x1, y1] = b.zone;
+    const [[ax, ay], [bx, by]] = b.line;
+    out.push(
+      `<g class="bend ${esc(b.direction)}" data-edge="${esc(b.edge)}">` +
+        `<rect class="bendzone" vector-effect="non-scaling-stroke" x="${x0}" y="${h - y1}" width="${x1 - x0}" height="${y1 - y0}"/>` +
+        `<line class="bendline" vector-effect="non-scaling-stroke" x1="${ax}" y1="${h - ay}" x2="${bx}" y2="${h - by}"/>` +
+        `<text class="bendtext" x="${(ax + bx) / 2}" y="${h - (ay + by) / 2}">${esc(`${b.direction} ${b.angle}°`)}</text></g>`,
+    );
+  }
+  out.push(gridPath(st.view.width, h));
+  out.push(rulers(st.view.width, h));
   for (const p of st.places) {
     const [x0, y0, x1, y1] = p.flange;
     const cls = ["place", p.entry === S.selected ? "sel" : "", bad.has(p.entry) ? "bad" : ""];
@@ -188,7 +201,7 @@ function render() {
       out.push(`<path class="cut" vector-effect="non-scaling-stroke" d="${pathOf(c)}"/>`);
     }
     const text = p.label || p.part;
-    out.push(`<text class="label" x="${p.x}" y="${h - y1 - 1}">${esc(text)}</text>`);
+    out.push(`<text class="label" x="${p.vx}" y="${h - y1 - 1}">${esc(text)}</text>`);
     out.push("</g>");
   }
   for (const o of [...st.holes, ...st.slots]) {
@@ -208,7 +221,7 @@ function render() {
   const written = new Set(); // one figure per place on the view; the list has them all
   for (const v of st.violations) out.push(markOf(v, h, written));
   svg.innerHTML = out.join("");
-  svg.style.fontSize = `${Math.max(st.panel.width, h) / 100}px`;
+  svg.style.fontSize = `${Math.max(st.view.width, h) / 100}px`;
   setView();
   renderVerdict();
   renderSide();
@@ -236,7 +249,7 @@ function rulers(w, h) {
 }
 
 function markOf(v, h, written) {
-  const pts = v.positions_mm;
+  const pts = v.view_mm;
   const figure = Object.entries(v.figures || {}).find(([, x]) => typeof x === "number");
   const key = JSON.stringify(pts.slice(0, 2));
   const text = written.has(key) ? "" : `${v.rule}${figure ? ` ${figure[0] === v.rule ? "" : `${figure[0]} `}${fmt(figure[1])}` : ""}`;
@@ -278,7 +291,8 @@ function renderSide() {
   const p = selectedPlace();
   $("props").hidden = !p;
   if (!p) return;
-  $("sel-entry").textContent = `${p.entry}${p.label ? ` (${p.label})` : ""}`;
+  const on = p.face === "base" ? "" : ` on the ${p.face} flange, x y in its frame`;
+  $("sel-entry").textContent = `${p.entry}${p.label ? ` (${p.label})` : ""}${on}`;
   const fields = { part: p.part, x: fmt(p.x), y: fmt(p.y), rotation: p.rotation, label: p.label };
   for (const [k, v] of Object.entries(fields)) {
     const input = $(`f-${k}`);
@@ -310,7 +324,7 @@ function renderSide() {
 // --- the view: zoom, pan, coordinates ---------------------------------------------------
 
 function fitView() {
-  const { width, height } = S.state.panel;
+  const { width, height } = S.state.view;
   const m = Math.max(width, height) * 0.05;
   S.view = [-m, -m, width + 2 * m, height + 2 * m];
   setView();
@@ -393,13 +407,13 @@ document.addEventListener("pointermove", (e) => {
   } else if (d.kind === "move") {
     const p = svgPoint(e.clientX, e.clientY);
     const [x, y, lines] = place(
-      d.place.x + (p.x - d.start.x), d.place.y - (p.y - d.start.y), d.place.entry,
+      d.place.vx + (p.x - d.start.x), d.place.vy - (p.y - d.start.y), d.place.entry,
     );
     guides(lines);
     d.to = [x, y];
-    d.moved = d.moved || x !== d.place.x || y !== d.place.y;
+    d.moved = d.moved || x !== d.place.vx || y !== d.place.vy;
     const g = document.querySelector(`.place[data-entry="${CSS.escape(d.place.entry)}"]`);
-    if (g) g.setAttribute("transform", `translate(${x - d.place.x} ${d.place.y - y})`);
+    if (g) g.setAttribute("transform", `translate(${x - d.place.vx} ${d.place.vy - y})`);
   } else if (d.kind === "add") {
     ghostAt(e);
   }
@@ -414,7 +428,7 @@ document.addEventListener("pointerup", (e) => {
     S.selected = null;
     render();
   } else if (d.kind === "move" && d.moved) {
-    edit({ op: "move", entry: d.place.entry, x: d.to[0], y: d.to[1] });
+    edit({ op: "move", entry: d.place.entry, x: d.to[0], y: d.to[1], frame: "view" });
   } else if (d.kind === "add") {
     const ghost = document.getElementById("ghost");
     if (ghost) ghost.remove();
@@ -424,7 +438,7 @@ document.addEventListener("pointerup", (e) => {
     if (inside) {
       const [x, y] = place(...toModel(e.clientX, e.clientY), null);
       const before = placeCount();
-      edit({ op: "add", part: d.part, x, y, select: () => `place[${before}]` });
+      edit({ op: "add", part: d.part, x, y, frame: "view", select: () => `place[${before}]` });
     }
   }
 });
@@ -526,10 +540,11 @@ $("violations").addEventListener("click", (e) => {
     render();
   }
 });
-$("export").addEventListener("click", async (e) => {
-  if (S.state && S.state.ok) return; // the browser downloads it
+$("exports").addEventListener("click", async (e) => {
+  const a = e.target.closest("a.export");
+  if (!a || (S.state && S.state.ok)) return; // the browser downloads it
   e.preventDefault();
-  const r = await fetch("/api/export/dxf");
+  const r = await fetch(a.getAttribute("href"));
   if (!r.ok) showError((await r.json()).error);
 });
 
@@ -543,7 +558,9 @@ function duplicate() {
   if (!p) return;
   const w = p.flange[2] - p.flange[0];
   const before = placeCount();
-  editSelected("duplicate", { x: snap(p.x + w + pitch()), y: p.y, select: () => `place[${before}]` });
+  editSelected("duplicate", {
+    x: snap(p.vx + w + pitch()), y: p.vy, frame: "view", select: () => `place[${before}]`,
+  });
 }
 
 document.addEventListener("keydown", (e) => {
@@ -560,7 +577,7 @@ document.addEventListener("keydown", (e) => {
   else if (ctrl && e.key.toLowerCase() === "d") duplicate();
   else if (e.key in arrows && p) {
     const [dx, dy] = arrows[e.key];
-    editSelected("move", { x: round6(p.x + dx * step), y: round6(p.y + dy * step) });
+    editSelected("move", { x: round6(p.vx + dx * step), y: round6(p.vy + dy * step), frame: "view" });
   } else if (e.key === "r" || e.key === "R") rotate();
   else if (e.key === "Delete" || e.key === "Backspace") editSelected("delete");
   else if (e.key === "Escape") {
