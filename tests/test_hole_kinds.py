@@ -5,6 +5,7 @@ numbers (Fabworks / RMFG countersink charts, DIN 336, ISO 261), not from geom.""
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from pathlib import Path
@@ -49,6 +50,10 @@ def test_m3_countersunk_cuts_3_4_and_draws_its_countersink(tmp_path: Path) -> No
     assert circles(dxf, "COUNTERSINK") == pytest.approx([M3_SINK], abs=0.005)
     assert "countersunk M3 90° Ø6.73" in notes(dxf)
     assert not ezdxf.readfile(dxf).modelspace().query('TEXT[layer=="CUT"]')
+    with (tmp_path / "o" / "p-holes.csv").open(encoding="utf-8", newline="") as f:
+        (row,) = list(csv.DictReader(f))
+    assert (row["kind"], row["x"], row["y"], row["size"]) == ("hole", "20.000", "20.000", "3.400")
+    assert row["thread_or_countersink"] == "countersunk M3 90° Ø6.73"
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from geom.model.tolerance import Size
 
 
 class HoleView(Protocol):
-    """A plain round hole: centre, diameter (mm), its face and label."""
+    """A round hole: centre, diameter (mm), its face, label and note (its kind)."""
 
     @property
     def entry(self) -> str: ...
@@ -30,6 +30,10 @@ class HoleView(Protocol):
     def face(self) -> str: ...
     @property
     def label(self) -> str: ...
+    @property
+    def note(self) -> str:
+        """What the shop reads beside the hole (countersink, thread, fastener; "" plain)."""
+        ...
 
 
 class SlotView(Protocol):

@@ -442,8 +442,9 @@ def write_panel_drawing(
             continue
         if kind == "H":
             rows[kind].append([ref, label, dim_mm(cx), dim_mm(cy), dim_mm(o.m.width)])
-            what = "fixing" if isinstance(entry, _OwnHole) else "hole"
-            drill.append([mark, what, _f3(cx), _f3(cy), _f3(o.m.width), "", "front"])
+            own = isinstance(entry, _OwnHole)
+            what, note = ("fixing", "") if own else ("hole", entry.note)
+            drill.append([mark, what, _f3(cx), _f3(cy), _f3(o.m.width), note, "front"])
             continue
         turned = entry.angle in (90, 270)
         along, across = (o.m.height, o.m.width) if turned else (o.m.width, o.m.height)
