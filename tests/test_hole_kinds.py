@@ -177,14 +177,15 @@ process = "laser"
 
 [[flange]]
 edge = "bottom"
-height = 30.0
+height = 40.0
 angle = 90.0
 direction = "down"
 
+# its countersink's rim 20 - 3.37 - (t + r) = 12.6 mm from the bend (countersink.bend)
 [[hole]]
 face = "bottom"
 x = 50.0
-y = 15.0
+y = 20.0
 kind = "countersunk"
 screw = "M3"
 """
@@ -204,6 +205,42 @@ def test_bent_panel_keeps_the_countersink_rule_on_its_flange(
         assert M3_HOLE in [round(d, 6) for d in circles(dxf, "CUT")]
         assert circles(dxf, "COUNTERSINK") == pytest.approx([M3_SINK], abs=0.005)
         assert "countersunk M3 90° Ø6.73" in notes(dxf)
+
+
+@pytest.mark.parametrize(
+    ("y", "kind", "fails"),
+    [
+        (14.0, 'kind = "countersunk"\nscrew = "M3"', True),
+        (18.0, 'kind = "countersunk"\nscrew = "M3"', False),
+        (14.0, "diameter = 3.4", False),
+    ],
+)
+def test_a_countersink_keeps_4_t_plus_r_from_a_bend(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], y: float, kind: str, fails: bool
+) -> None:
+    """A 2 mm sheet bent at R 2: the bend starts r + t = 4 mm inside the outline. An M3
+    countersink at y = 14 has its hole's edge 14 - 1.7 - 4 = 8.3 mm from it (cut to bend:
+    2.5 t + r = 7 mm, met) and its rim 14 - 6.731 / 2 - 4 = 6.63 mm (countersink to bend:
+    4 t + r = 10 mm, not met); at y = 18 the rim is 10.63 mm away; a plain 3.4 mm hole at
+    y = 14 passes."""
+    path = tmp_path / "b.toml"
+    path.write_text(
+        '[panel]\nwidth = 100.0\nheight = 60.0\nsheet = 2.0\nprocess = "laser"\n\n'
+        '[[flange]]\nedge = "bottom"\nheight = 30.0\nangle = 90.0\ndirection = "down"\n'
+        f"radius = 2.0\n\n[[hole]]\nx = 50.0\ny = {y}\n{kind}\n",
+        encoding="utf-8",
+    )
+    assert main(["panel", str(path), "-o", str(tmp_path / "o")]) == (1 if fails else 0)
+    out = capsys.readouterr().out
+    assert ("FAIL countersink.bend: hole[0]" in out) == fails
+    assert "bend.cut_distance" not in out
+    if fails:
+        report = json.loads((tmp_path / "o" / "b-report.json").read_text(encoding="utf-8"))
+        (v,) = report["violations"]
+        rim = y - M3_SINK / 2 - 4.0
+        assert v["figures"]["distance"] == pytest.approx(rim, abs=1e-3)
+        assert v["figures"]["min_countersink_to_bend"] == pytest.approx(10.0)
+        assert v["profile"] == "laser-default" and "npd-solutions" in v["source"]
 
 
 @pytest.mark.parametrize(("wall", "rc"), [(1.5, 1), (2.0, 0)])

@@ -72,6 +72,7 @@ class Rule(StrEnum):
     COUNTERSINK_DEPTH = "countersink.depth"
     COUNTERSINK_EDGE = "countersink.edge"
     COUNTERSINK_WEB = "countersink.web"
+    COUNTERSINK_BEND = "countersink.bend"
     TAPPED_SHEET = "tapped.sheet"
     PEM_SHEET = "pem.sheet"
     PEM_EDGE = "pem.edge"

@@ -33,7 +33,7 @@ class Figure:
 class Profile:
     """One shop's rules. `min_inner_radius` None: the process cuts sharp inner corners
     (laser, punch) and no corner rule applies. `countersink_edge` is rule
-    countersink.edge's figure; `countersink_bend` is stored, no check reads it yet."""
+    countersink.edge's figure, `countersink_bend` rule countersink.bend's."""
 
     name: str
     title: str

@@ -155,6 +155,30 @@ def min_cut_to_bend(panel: Panel, flange: Flange) -> tuple[float, str, str]:
     return figure.at(panel.sheet.max, flange.radius), profile.cite(figure.source), profile.name
 
 
+def _countersink_to_bend(panel: Panel, o: FaceOpening, f: Flange, rim: float) -> list[Violation]:
+    """Rule countersink.bend: a countersink's rim `rim` mm from `f`'s bend line keeps
+    the shop profile's countersink-to-bend distance (the cone would deform when bent)."""
+    profile = panel.rules_profile
+    figure = profile.countersink_bend
+    least = figure.at(panel.sheet.max, f.radius)
+    if rim >= least - EPS_MM:
+        return []
+    on = "" if o.face == BASE else f" on the {o.face} flange"
+    return [
+        Violation(
+            Rule.COUNTERSINK_BEND,
+            f"{o.entry}{on}: its countersink is {mm(rim)} mm from the {f.edge} bend line, "
+            f"less than the {mm(least)} mm minimum ({profile.cite(figure.source)})",
+            (o.entry,),
+            ((o.x, o.y),),
+            {"distance": rim, "min_countersink_to_bend": least, "bend": f.edge},
+            (o.face,),
+            profile.name,
+            figure.source,
+        )
+    ]
+
+
 def min_flange_height(panel: Panel, flange: Flange) -> tuple[float, str]:
     bends = bends_of(panel)
     if bends.min_flange_height is not None:
@@ -240,6 +264,7 @@ def _bend_rules(panel: Panel) -> list[Violation]:
                 )
             )
     zones = [(f, metal.bend_zone(f.edge)) for f in metal.flanges]
+    sinks = {h.entry: h.fastener for h in panel.holes if h.fastener is not None}
     for o in face_openings(panel):
         for f, (zx0, zy0, zx1, zy1) in zones:
             zone = Opening("zone", (zx0 + zx1) / 2, (zy0 + zy1) / 2, zx1 - zx0, zy1 - zy0, 0.0)
@@ -272,6 +297,9 @@ def _bend_rules(panel: Panel) -> list[Violation]:
                         source.removeprefix(f"profile {profile}: ") if profile else "",
                     )
                 )
+            sink = sinks.get(o.entry)
+            if sink is not None and sink.countersink is not None and d >= -EPS_MM:
+                out += _countersink_to_bend(panel, o, f, d - (sink.countersink - o.shape.width) / 2)
     for t in panel.texts:
         box = text_box(t)
         corners = [
