@@ -5,9 +5,9 @@ loadfile` from pyproject.toml: each file's tests run in one worker process, in a
 beside other files, so no test may depend on what ran before it in its process; `-n 0`
 runs everything in one process):
 - Files go under `tmp_path` / `tmp_path_factory`, never a shared path.
-- The full catalog (`geom build --all`, every shipped part and panel) is built at most
-  once per worker: use the session fixture `catalog` (its folder and its summary)
-  rather than building it again. Pool, progress and failure variants use
+- The full catalog (`geom build --all`, every shipped part and panel) is built once per
+  run, shared by the workers: use the session fixture `catalog` (its folder and its
+  summary) rather than building it again. Pool, progress and failure variants use
   `small_templates` (two parts and one panel) with `geom build --all --templates DIR`.
 - Expensive per-template work parametrized over `TEMPLATE_IDS` is shared through a
   module or session fixture (compute once, assert per part); a module fixture is
@@ -28,6 +28,7 @@ runs everything in one process):
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import json
@@ -79,15 +80,25 @@ def geom(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
 @pytest.fixture(scope="session")
 def catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The full catalog (`geom build --all`: every shipped part and panel, 2 workers),
-    built once per test process: its folder and the summary it printed."""
+    built once per test run: its folder and the summary it printed. Read only. Under
+    pytest-xdist the first worker that needs it builds it in the run's temporary folder
+    (under a lock: a worker that needs it meanwhile waits) and the others read it."""
     from geom.catalog import Options, build_all
     from geom.model.conditions import Conditions
 
-    out = tmp_path_factory.mktemp("catalog")
-    stream = io.StringIO()
-    summary = build_all(Options(out, Conditions(), 1.0, 200), jobs=2, out=stream)
-    assert not summary.failures, stream.getvalue()
-    return out, stream.getvalue()
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    out, summary = shared / "catalog", shared / "catalog-summary.txt"
+    with (shared / "catalog.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not summary.exists():  # written last: the folder is whole
+            shutil.rmtree(out, ignore_errors=True)  # a build that failed before
+            stream = io.StringIO()
+            built = build_all(Options(out, Conditions(), 1.0, 200), jobs=2, out=stream)
+            assert not built.failures, stream.getvalue()
+            summary.write_text(stream.getvalue(), encoding="utf-8")
+    return out, summary.read_text(encoding="utf-8")
 
 
 SMALL_PARTS = ("770-744_064-000.toml", "neutrik-d.toml")
