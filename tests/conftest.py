@@ -5,6 +5,12 @@ loadfile` from pyproject.toml: each file's tests run in one worker process, in a
 beside other files, so no test may depend on what ran before it in its process; `-n 0`
 runs everything in one process):
 - Files go under `tmp_path` / `tmp_path_factory`, never a shared path.
+- A CLI test runs geom in-process: the `geom` fixture (`geom("check", ...)`: exit code,
+  stdout, stderr), about 0.7 CPU-s cheaper than `python -m geom` per run (3 s when the
+  run loads OpenCascade). A test that needs a process of its own (a lock, a kill, runs
+  side by side) uses `geom_forked`: forked from a pre-imported interpreter. Only a test
+  of the start itself (what an import prints, hash seed, time zone, the command line,
+  an optional extra missing) starts `python -m geom` or `python -c`.
 - The full catalog (`geom build --all`, every shipped part and panel) is built once per
   run, shared by the workers: use the session fixture `catalog` (its folder and its
   summary) rather than building it again. Pool, progress and failure variants use
@@ -40,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import forked
 import hypothesis
 import pytest
 from hypothesis import seed, settings
@@ -75,6 +82,24 @@ def geom(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def geom_forked(tmp_path: Path) -> Callable[..., forked.Run]:
+    """Start `geom ARGS` as a process of its own, forked from an interpreter that has
+    imported geom and OpenCascade (tests/forked.py): for a test that needs a separate
+    process (a lock, a kill, an exit by a signal, runs side by side) but not the
+    interpreter's start. `env` replaces the environment; `.wait()` gives the exit status,
+    then `.stderr` what it printed there."""
+    count = 0
+
+    def start(*args: str | Path, env: dict[str, str] | None = None) -> forked.Run:
+        nonlocal count
+        count += 1
+        stderr = tmp_path / f"geom-forked-{count}.stderr"
+        return forked.Run(args, dict(os.environ) if env is None else env, stderr)
+
+    return start
 
 
 @pytest.fixture(scope="session")
