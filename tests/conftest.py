@@ -186,8 +186,36 @@ def _node_name(item: pytest.Item) -> str:
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
+LONG_FILES = (
+    "test_docs.py",
+    "test_catalog.py",
+    "test_properties.py",
+    "test_drawing.py",
+    "test_fit3d.py",
+    "test_output_sets.py",
+    "test_preview.py",
+    "test_cutout_dxf.py",
+    "test_cut.py",
+    "test_bends.py",
+    "test_step_good_citizen.py",
+    "test_kill.py",
+    "test_step_body.py",
+    "test_panel_files.py",
+    "test_api.py",
+    "test_cq_plugin.py",
+)
+"""The test files that take longest (a full run's time per file, longest first; the two
+that need the catalog first, as they wait for its build). pytest-xdist hands out files
+in collection order (`--no-loadscope-reorder`; by default it orders them by their number
+of tests, which put the long few-test files last and left one worker running them alone
+at the end), so the long ones go first and the short ones fill in. A new file that
+takes more than ~30 s goes in here."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     _seed_and_count_properties(items)
+    rank = {name: i for i, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: ties keep order
 
 
 def _seed_and_count_properties(items: list[pytest.Item]) -> None:
