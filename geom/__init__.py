@@ -8,6 +8,7 @@ need them, on first use. See docs/api.md for examples.
 from geom.api import (
     Band,
     body_solids,
+    box_solids,
     build_panel,
     check_fit,
     check_panel,
@@ -46,6 +47,7 @@ __all__ = [
     "Size",
     "__version__",
     "body_solids",
+    "box_solids",
     "build_panel",
     "check_fit",
     "check_panel",

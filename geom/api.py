@@ -186,6 +186,18 @@ def body_solids(part: Part, sheet: Band | None = None, coating: Band = 0.0) -> d
     return {b.spec.name: b.shape for b in build(build_body(part, plate))}
 
 
+def box_solids(model: str) -> dict[str, Any]:
+    """A die-cast box of the library ([boxes](docs/boxes.md)) as OpenCascade solids
+    (`OCP.TopoDS.TopoDS_Solid`): "body" (drafted walls, open at Z = 0, face A at the
+    body's height) and "lid" (below Z = 0), mm. An unknown model is an `InputError`
+    listing the library."""
+    from geom.cad.box import build
+    from geom.data.boxes import find_box
+
+    solids = build(find_box(model, "box_solids", "model"))
+    return {"body": solids.body, "lid": solids.lid}
+
+
 def load_panel(path: str | Path) -> Panel:
     """A panel file (TOML), read and checked: outline, sheet, coating, every part's fit."""
     from geom.panel.model import load_panel as load
@@ -211,21 +223,16 @@ def build_panel(
     force: bool = False,
 ) -> PanelFiles:
     """Write the panel's DXF, plate STEP, assembly STEP, panel drawing (PDF, DXF, SVG,
-    PNG), BOM and report into `out_dir` (created if needed), as `geom panel` does: the
-    DXF, STEP and drawing files only when the layout holds, or with `force` (then
+    PNG), 1:1 drilling template, Tayda text (round holes only), BOM and report into
+    `out_dir` (created if needed), as `geom panel` does: the DXF, STEP, drawing,
+    template and Tayda files only when the layout holds, or with `force` (then
     marked)."""
-    from geom.output import output_set
-    from geom.panel.bent_job import run_bent
-    from geom.panel.job import run_panel
-    from geom.render.drawings import draw_panel, drawing_names
+    from geom.panelset import write_panel_set
 
-    run = run_panel if panel.bends is None else run_bent
-    dxf_version = _version(version)
-    with output_set(Path(out_dir)) as outputs:
-        also = drawing_names(panel)
-        files = run(panel, outputs, version=dxf_version, explode=explode, force=force, also=also)
-        draw_panel(panel, files.dxf, files.bom, outputs)
-    return files
+    out = Path(out_dir)
+    return write_panel_set(
+        panel, out, version=_version(version), explode=explode, force=force
+    ).files
 
 
 # --- arguments --------------------------------------------------------------------------

@@ -147,9 +147,11 @@ def panel_cutout(
         walls.append((thinnest, thickest))
         # The cutting tools of `geom cut` (geom.cad.enclosure.tool): the part's outline
         # and its own holes, from 1 mm outside the face to `room` past the wall.
-        on = kernel.FaceFrame(face, frame, 0.0, 0.0)
+        on = kernel.frame_at(
+            face.wrapped, point.toTuple(), self.plane.xDir.toTuple(), normal.toTuple()
+        )
         for contour in [drawn.cut.contour(0.0, 0.0, rotation), *holes]:
-            tools.append(kernel.tool(on, contour, thickest + room))
+            tools.append(cq.Shape.cast(kernel.tool(on, contour, thickest + room)))
 
     failing = [(i, f) for i, f in enumerate(fits) if not f.ok]
     if failing and not force:
@@ -278,7 +280,12 @@ def panel_layout(
         raise InputError(
             WHERE, "workplane", f"{len(solids)} solids", "not one solid", "one solid, the enclosure"
         )
-    plan = plan_on(solids[0], Path("workplane"), loaded, select)
+    lid = None
+    if loaded.box is not None:  # the chain's solid is taken as the box, its lid checked too
+        from geom.cad.box import build
+
+        lid = build(loaded.box).lid
+    plan = plan_on(solids[0].wrapped, Path("workplane"), loaded, select, lid=lid)
     report = cut_report(plan)
     if plan.violations and not force:
         several = loaded.several
@@ -290,12 +297,12 @@ def panel_layout(
         )
     if plan.result is None:
         raise CutError("panelLayout: the boolean left no valid solid")
-    cut = plan.result.Solids()[0]
+    cut = cq.Solid(kernel.solids(plan.result)[0])
     assembly = cq.Assembly(name=loaded.name)
     assembly.add(cut, name="enclosure cut", color=cq.Color(*PLATE_COLOUR))
     for c in plan.cuts:
         for name, body, colour in c.bodies:
-            assembly.add(body, name=f"{c.entry} {name}", color=cq.Color(*colour))
+            assembly.add(cq.Shape.cast(body), name=f"{c.entry} {name}", color=cq.Color(*colour))
     result = self.newObject([cut])
     setattr(result, "geomAssembly", assembly)  # noqa: B010 (new attributes on cq's class)
     setattr(result, "geomReport", report)  # noqa: B010
@@ -371,9 +378,7 @@ def _wall(solid: cq.Shape, point: cq.Vector, normal: cq.Vector) -> tuple[float, 
     """The wall under `point` along -`normal`, and the gap behind it to the solid's next
     face (inf when there is none), mm: the ray of `geom.cad.enclosure.wall`, which
     `geom cut` measures with too."""
-    from geom.cad.enclosure import wall
-
-    measured = wall(solid, point, normal)
+    measured = kernel.wall(solid.wrapped, point.toTuple(), normal.toTuple())
     if measured is None:
         at = f"({mm(point.x)}, {mm(point.y)}, {mm(point.z)})"
         raise InputError(

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Debian programs the tests use as independent readers (FreeCAD imports our DXF/STEP;
 # OpenSCAD imports the panel DXF; headless chromium opens the catalog's index.html and
-# screenshots it; LibreCAD renders a bent panel's flat pattern DXF to PDF).
+# screenshots it, and chromium-driver lets Selenium drive it against `geom serve`; LibreCAD
+# renders a bent panel's flat pattern DXF to PDF).
 # Installs only what is missing and only when it can (root with apt-get); otherwise the
 # tests that need a program skip and say why. Never fails the build by itself.
 set -u
 want=()
 command -v freecadcmd >/dev/null 2>&1 || want+=(freecad-python3)
 command -v chromium >/dev/null 2>&1 || want+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || want+=(chromium-driver)
 command -v librecad >/dev/null 2>&1 || want+=(librecad)
 command -v openscad >/dev/null 2>&1 || want+=(openscad)
 ((${#want[@]})) || exit 0

@@ -198,14 +198,17 @@ def texts(path: Path, layer: str) -> list[str]:
 def placed_envelope(part: Any, owner: Any) -> tuple[float, float, float, float, float, float]:
     """Where the README's placement convention puts the envelope of `owner` (the part or
     the frame it mounts through): x, y and z ranges in mm, panel front face at Z = 0,
-    the mount's flange on it, a framed part's front `[body] front` above the frame's."""
+    the mount's flange on it, a framed part's front `[body] front` above the frame's,
+    the body behind the plate ([rear]) where it is wider than the front."""
     flange = part.fit.flange_thickness
     front = flange if owner is part.mount else flange + (owner.body.front if owner.body else 0.0)
+    rear = owner.rear or (0.0, 0.0)  # the body behind the plate ([rear]), when wider
+    width, height = max(owner.width, rear[0]), max(owner.height, rear[1])
     return (
-        -owner.width / 2,
-        owner.width / 2,
-        -owner.height / 2,
-        owner.height / 2,
+        -width / 2,
+        width / 2,
+        -height / 2,
+        height / 2,
         front - owner.depth,
         front,
     )

@@ -44,8 +44,8 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_the_docs_hold_six_scripts() -> None:
-    assert len(SCRIPTS) == 6
+def test_the_docs_hold_seven_scripts() -> None:
+    assert len(SCRIPTS) == 7
 
 
 def test_first_script_writes_what_it_says(folder: Path) -> None:
@@ -119,6 +119,16 @@ def test_sketch_and_layout_script_cuts_both_ways(folder: Path) -> None:
     assert float(lines[0].split()[0]) == pytest.approx(2 * area * 2.0, abs=1e-3)
     assert lines[1].startswith("True ['enclosure cut', 'place[0] 770-744/064-000")
     assert (folder / "lid-assembly.step").is_file()
+
+
+def test_box_script_cuts_the_box_geom_builds(folder: Path) -> None:
+    """A 12.2 mm hole in face A and a 9.7 mm hole in face B of a 1590BB, whose wall is
+    2.26 mm (templates/boxes/hammond-1590.toml): the holes' areas times the wall."""
+    pytest.importorskip("cadquery")
+    done = _run(SCRIPTS[6], folder)
+    assert done.returncode == 0, done.stderr
+    removed = float(done.stdout.split()[0])
+    assert removed == pytest.approx((12.2**2 + 9.7**2) * math.pi / 4 * 2.26, abs=1e-3)
 
 
 def test_every_public_name_exists_and_errors_are_geom_errors(tmp_path: Path) -> None:

@@ -591,13 +591,14 @@ def test_r12_exploded_flat_pattern_measures_the_same(tmp_path: Path, geom: Geom)
 
 def test_the_catalog_builds_a_bent_panel_with_its_drawing(tmp_path: Path) -> None:
     from geom.catalog.jobs import Options, build_panel
+    from geom.data.shops import default_profile
     from geom.data.templates import load_catalog
     from geom.model.conditions import BARE, Conditions
     from geom.model.tolerance import Size
-    from geom.panel.model import SHOPS
 
     path = write(tmp_path, "channel", U_CHANNEL)
-    conditions = Conditions(Size.exact(T), BARE, False, "mid", SHOPS["laser"])  # panels: own
+    shop = default_profile("laser").shop
+    conditions = Conditions(Size.exact(T), BARE, False, "mid", shop)  # panels: own
     options = Options(tmp_path / "out", conditions, 1.0, 50)
     (tmp_path / "out").mkdir()
     result = build_panel(path, load_catalog(), options)

@@ -46,6 +46,7 @@ PANEL_SUFFIXES = (
     "-panel-drawing.dxf",
     "-panel-drawing.svg",
     "-panel-drawing.png",
+    "-template.pdf",
 )
 
 

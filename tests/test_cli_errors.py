@@ -436,7 +436,7 @@ def test_errors_cross_process_boundaries_whole() -> None:
     for error in (
         InputError("a.toml", "cutout.width", -41.5, "out of range", "0.001 <= x <= 1000 mm"),
         InputError("a.toml", "panel.width", MISSING, "missing", "a number"),
-        MissingExtra("geom cut", "cadquery", "cadquery"),
+        MissingExtra("geom.cq (the CadQuery plugin)", "CadQuery", "cadquery"),
     ):
         copy = pickle.loads(pickle.dumps(error))
         assert type(copy) is type(error) and str(copy) == str(error)

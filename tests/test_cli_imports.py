@@ -1,8 +1,8 @@
 """Commands that need no 3D (`list`, `check` without --3d, `cutout`) never import cadquery
-or OCP; `geom body` loads OCP only, never cadquery (the 1.5 s budget). `import geom` and
-`import geom.cli` load none of ezdxf, OCP, PyMuPDF and cadquery. Each case runs in a fresh
-interpreter and its sys.modules is inspected afterwards. The import contracts of
-pyproject.toml (layers, which modules load which library, no cycles) hold."""
+or OCP; `geom body` (the 1.5 s budget) and `geom cut` load OCP only, never cadquery.
+`import geom` and `import geom.cli` load none of ezdxf, OCP, PyMuPDF and cadquery. Each
+case runs in a fresh interpreter and its sys.modules is inspected afterwards. The import
+contracts of pyproject.toml (layers, which modules load which library, no cycles) hold."""
 
 from __future__ import annotations
 
@@ -57,6 +57,27 @@ def test_no_cad_kernel_without_3d(args: list[str], tmp_path: Path) -> None:
 
 def test_body_loads_ocp_but_not_cadquery(tmp_path: Path) -> None:
     assert _loaded(["body", "770-744", "-o", str(tmp_path)]) == {"OCP"}
+
+
+def test_cut_loads_ocp_but_not_cadquery(tmp_path: Path) -> None:
+    """`geom cut` selects, measures and cuts a face with OCP alone, CadQuery installed
+    or not: a 60 x 40 x 20 mm box with 2 mm walls (OCP's primitives and STEP writer), a
+    3 mm hole in its lid."""
+    from OCP.BRepAlgoAPI import BRepAlgoAPI_Cut
+    from OCP.BRepPrimAPI import BRepPrimAPI_MakeBox
+    from OCP.gp import gp_Pnt
+    from OCP.STEPControl import STEPControl_AsIs, STEPControl_Writer
+
+    outer = BRepPrimAPI_MakeBox(gp_Pnt(0, 0, 0), 60, 40, 20).Shape()
+    inner = BRepPrimAPI_MakeBox(gp_Pnt(2, 2, 2), 56, 36, 16).Shape()
+    writer = STEPControl_Writer()
+    writer.Transfer(BRepAlgoAPI_Cut(outer, inner).Shape(), STEPControl_AsIs)
+    writer.Write(str(tmp_path / "box.step"))
+    lid = tmp_path / "lid.toml"
+    lid.write_text('[face]\nselect = ">Z"\n[[hole]]\nx = 30.0\ny = 20.0\ndiameter = 3.0\n')
+    out = tmp_path / "out"
+    assert _loaded(["cut", str(tmp_path / "box.step"), str(lid), "-o", str(out)]) == {"OCP"}
+    assert (out / "lid-cut.step").is_file()
 
 
 HEAVY = ("ezdxf", "OCP", "pymupdf", "cadquery")

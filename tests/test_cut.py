@@ -336,14 +336,15 @@ def test_the_face_frame_is_seen_from_outside(
     from geom.cad.enclosure import find_face
 
     box = cq.Workplane().box(160, 100, 50).val()
-    frame = find_face(box, "t", select)
-    assert frame.plane.xDir.toTuple() == pytest.approx(x_dir, abs=1e-12)
-    assert frame.plane.yDir.toTuple() == pytest.approx(y_dir, abs=1e-12)
+    frame = find_face(box.wrapped, "t", select)
+    assert frame.x_dir == pytest.approx(x_dir, abs=1e-12)
+    assert frame.y_dir == pytest.approx(y_dir, abs=1e-12)
     # The origin is the face's lower-left corner seen from outside: every vertex has
     # x, y >= 0 in the frame.
-    for v in frame.face.Vertices():
-        local = frame.plane.toLocalCoords(cq.Vector(*v.toTuple()))
-        assert local.x >= -1e-9 and local.y >= -1e-9 and abs(local.z) < 1e-9
+    for v in cq.Face(frame.face).Vertices():
+        d = cq.Vector(*v.toTuple()) - cq.Vector(*frame.origin)
+        x, y, z = (d.dot(cq.Vector(*a)) for a in (frame.x_dir, frame.y_dir, frame.normal))
+        assert x >= -1e-9 and y >= -1e-9 and abs(z) < 1e-9
 
 
 # --- D: the flat wall cut without a boolean -------------------------------------------------
@@ -353,7 +354,7 @@ def _kernel_case(tmp: Path) -> tuple[Any, Any, Any]:
     from geom.cad import enclosure as kernel
 
     solid = read_step(enclosure(tmp)).Solids()[0]
-    frame = kernel.find_face(solid, "test", ">Z")
+    frame = kernel.find_face(solid.wrapped, "test", ">Z")
     return kernel, solid, frame
 
 
@@ -371,12 +372,13 @@ def test_the_flat_wall_cut_equals_the_boolean(tmp_path: Path) -> None:
         (rounded_rect(w, h, r, rotation=90), 110.0, 50.0),
         (circle(10.0), 80.0, 20.0),
     ]
-    faces = kernel.FaceBoxes.of(solid, frame)
-    through = kernel.cut_through(solid, frame, openings, 2.0, faces)
+    faces = kernel.FaceBoxes.of(solid.wrapped, frame)
+    through = kernel.cut_through(solid.wrapped, frame, openings, 2.0, faces)
     made = kernel.Tools(frame)
-    boolean = kernel.cut(solid, [made.at(c, 3.0, x, y) for c, x, y in openings])
+    boolean = kernel.cut(solid.wrapped, [made.at(c, 3.0, x, y) for c, x, y in openings])
     expected = solid.Volume() - (2 * area + math.pi * 25) * 2.0
     assert through is not None and kernel.valid_solid(through) and kernel.valid_solid(boolean)
+    through, boolean = cq.Shape.cast(through), cq.Shape.cast(boolean)
     assert through.Volume() == pytest.approx(expected, rel=1e-12)
     assert boolean.Volume() == pytest.approx(expected, rel=1e-12)
     assert len(through.Faces()) == len(boolean.Faces())
@@ -393,7 +395,7 @@ def test_the_flat_wall_cut_gives_way_to_the_boolean(tmp_path: Path) -> None:
 
     w, h, r, area = cut_area()
     step = enclosure(tmp_path, hole=True)
-    solid = read_step(step).Solids()[0]
+    solid = read_step(step).Solids()[0].wrapped
     frame = kernel.find_face(solid, "test", ">Z")
     faces = kernel.FaceBoxes.of(solid, frame)
     rect = rounded_rect(w, h, r)

@@ -297,6 +297,8 @@ def test_geom_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> No
     assert set(_subcommands()) == {"list", "check", "cutout", "body", "build", "preview"} | {
         "panel",
         "cut",
+        "tayda",
+        "serve",
     }
     assert all(re.search(rf"\b{name}\b", text) for name in _subcommands())
     assert "snap-in panel parts" not in text

@@ -41,7 +41,7 @@ def test_every_template_fits_over_its_whole_plate_range(template_id: str) -> Non
     for target in ("mid", "nominal"):
         fit = fit_of(part, snap.grip, BARE, target)
         assert fit.ok, fit.failures()
-        assert fit.clearance.min >= 0
+        assert fit.clearance.min >= -1e-12  # 1e-12 mm: float noise (7.2 + 0.15 - 0.15)
         if snap.mounting != "snap-in":
             continue
         for name, opening in fit.opening.items():

@@ -20,14 +20,14 @@ from geom.output import recover
 MOMENTS = [
     "write:1",  # the DXF staged
     "write:3",  # ... the plate and assembly STEP
-    "write:5",  # ... the BOM and the first drawing file
-    "write:7",
-    "write:9",  # every file and the report staged, no journal yet
+    "write:5",  # ... the Tayda text and the BOM
+    "write:7",  # ... the first drawing files
+    "write:11",  # every file (the drawing's four and the template too) and the report staged
     "commit:1",  # the journal written: the set is committed, nothing moved yet
     "rename:1",
     "rename:4",
     "rename:8",
-    "rename:9",  # every file moved, the staging folder not yet removed
+    "rename:11",  # every file moved, the staging folder not yet removed
 ]
 REAL = "commit:1"
 """The moment whose killed run is `python -m geom` started from nothing."""

@@ -83,6 +83,15 @@ def _dsub(flange_w: float, flange_h: float, pitch: float, source: str) -> dict[s
     }
 
 
+def _pedal(hole: float, source: str) -> dict[str, Any]:
+    return {
+        "part.mounting": "nut",
+        "cutout.shape": "circle",
+        "cutout.diameter": _q(hole, source),
+        "cutout.tolerance": _q(0.3, ASSUMED),  # no band found
+    }
+
+
 EXPECTED: dict[str, dict[str, Any]] = {
     # Schneider eRef ZB5AA334C0: hole 22.3 +0.4/0; IDEC XW: notch bottom 24.1 from the
     # far edge, R0.8; the notch width 3.2 is only given with Eaton's 22.5 hole.
@@ -169,6 +178,31 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "grip.min": _q(0.8, "apem-kl"),
         "grip.max": _q(4.6, "apem-kl"),
     },
+    # Pedal parts: holes from the builders' drilling templates (RWL DRILLING.md: footswitch
+    # 12.2, pots 7.2-7.4, jacks 9.5-9.7, power jack 7.4, 5 mm bezel 6.5, mini toggle 6.6;
+    # pedal-bench: slimline DC jack 8.1); no band, grip or body but the 16 mm pot's can
+    # (Bourns 0502: 16.0, nut SW 10), the 9 mm pot's width (ALPS RK09: 9.8) and the
+    # footswitch's total height (smalldevices listing: 42.15) is published.
+    "pedal-3pdt": {
+        **_pedal(12.2, "rwl-drilling"),
+        "envelope.depth": [_q(42.15, "smalldevices-3pdt")],
+    },
+    "pedal-pot-16": {
+        **_pedal(7.2, "rwl-drilling"),
+        "rear.width": _q(16.0, "bourns-0502"),
+        "rear.height": _q(16.0, "bourns-0502"),
+        "nut.across_flats": _q(10.0, "bourns-0502"),
+    },
+    "pedal-pot-9": {**_pedal(7.2, "rwl-drilling"), "rear.width": _q(9.8, "alps-rk09")},
+    "pedal-jack-6.35": _pedal(9.5, "rwl-drilling"),
+    "pedal-dc-2.1": {
+        **_pedal(7.4, "rwl-drilling"),
+        "cutout.diameter": _q(7.4, "rwl-drilling", band=(0.0, 0.7)),  # up to 8.1
+    },
+    "pedal-dc-2.1-12": _pedal(12.0, ASSUMED),  # 12 mm: unconfirmed
+    "pedal-led-5": _pedal(6.5, "rwl-drilling"),
+    "pedal-led-3": _pedal(4.8, ASSUMED),  # no source found
+    "pedal-toggle-mini": _pedal(6.6, "rwl-drilling"),
 }
 # The plug shells of E, A and B (NopSCADlib: 18 x 9.26, 26.25 x 9.26, 40 x 9.26).
 for _pid, _w in (("dsub-E9", 18.0), ("dsub-A15", 26.25), ("dsub-B25", 40.0)):
@@ -193,6 +227,12 @@ SOURCE_DOCUMENTS = {
     "schurter-6100.4115": "6100.4115",
     "openscad-iec": "OpenSCAD",
     "apem-kl": "APEM KL",
+    "rwl-drilling": "DRILLING.md",
+    "pedal-bench": "pedal-bench",
+    "smalldevices-3pdt": "smalldevices.com.au",
+    "bourns-0502": "Bourns 0502",
+    "alps-rk09": "RK09",
+    "threads": "ISO 261",
 }
 """Each source key and a words its description must hold: the original document."""
 
@@ -221,7 +261,7 @@ def _bare_numbers(node: Any, path: str = "") -> list[str]:
 
 def test_every_library_row_has_its_sources_numbers_here() -> None:
     assert sorted(EXPECTED) == IDS
-    assert len(LIBRARY_FILES) == 7 and len(IDS) == 2 + 6 + 8 + 5 + 1 + 1 + 1
+    assert len(LIBRARY_FILES) == 8 and len(IDS) == 2 + 6 + 8 + 5 + 1 + 1 + 1 + 9
 
 
 def test_every_id_is_unique() -> None:

@@ -36,6 +36,9 @@ def test_wheel_ships_templates_and_lists_them_outside_the_checkout(tmp_path: Pat
     shipped = sorted(n for n in names if n.startswith("geom/templates/"))
     expected = sorted(f"geom/templates/{p.name}" for p in (ROOT / "templates").glob("*.toml"))
     assert set(expected) <= set(shipped)
+    # `geom serve`'s page works offline: its assets ship in the package.
+    page = {f"geom/serve/assets/{n}" for n in ("index.html", "app.js", "app.css")}
+    assert page <= set(names)
 
     site = tmp_path / "site"
     subprocess.run(

@@ -131,9 +131,11 @@ def test_plug_has_no_room(tmp_path: Path) -> None:
 
 
 def test_hole_under_flange(tmp_path: Path) -> None:
-    # A 1 mm hole 0.645 mm above the cutout (web allowed down to 0.5 mm), under the flange.
+    # A 1 mm hole 0.645 mm above the cutout (web allowed down to 0.5 mm), under the flange;
+    # on a shop that cuts 1 mm holes in 1.5 mm (SendCutSend: 0.5 t; the laser default's
+    # hole >= t would fail it too).
     body = _place("770-744", 100, 100) + "[[hole]]\nx = 100.0\ny = 109.0\ndiameter = 1.0\n"
-    found = _rules(tmp_path, body, "min_web = 0.5")
+    found = _rules(tmp_path, body, 'min_web = 0.5\nshop = "sendcutsend"')
     assert found == {"hole_under_flange": [("place[0]", "hole[0]")]}
 
 
@@ -176,9 +178,10 @@ def test_slot_under_flange(
 ) -> None:
     # The 770-744's flange is 18.5 mm high: it reaches y = 109.25 above a cutout centred
     # at 100. A 4 x 1 slot centred at y = 109 spans 108.5 .. 109.5 (under it); at 110,
-    # 109.5 .. 110.5 (clear). Its web to the 15.55 mm cutout (top 107.775) is >= 0.5 mm.
+    # 109.5 .. 110.5 (clear). Its web to the 15.55 mm cutout (top 107.775) is >= 0.5 mm;
+    # a shop that cuts a 1 mm slot in 1.5 mm (SendCutSend: 0.5 t).
     body = _place("770-744", 100, 100) + _slot(100.0, y, 4.0, 1.0)
-    assert _rules(tmp_path, body, "min_web = 0.5") == rules
+    assert _rules(tmp_path, body, 'min_web = 0.5\nshop = "sendcutsend"') == rules
 
 
 @pytest.mark.parametrize(

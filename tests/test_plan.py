@@ -70,6 +70,9 @@ class Box:
     def openings(self) -> list[Opening]:
         return []
 
+    def wall(self, opening: Opening) -> Size | None:
+        return Size.exact(2.0)
+
     def rules(self, opening: Opening) -> FaceRules:
         return FaceRules(2.0, 0.0, "web >= t", "none", "the face's boundary")
 
@@ -105,7 +108,16 @@ def test_the_plan_finds_the_same_codes_on_a_face_and_across_faces() -> None:
     assert {v.entries for v in across} == {("a", "c"), ("b", "c")}
     assert all(v.rule == Rule.BODY_COLLISION for v in across)
     record = violation_record(across[0])
-    assert list(record) == ["rule", "message", "entries", "faces", "positions_mm", "figures"]
+    assert list(record) == [
+        "rule",
+        "message",
+        "entries",
+        "faces",
+        "positions_mm",
+        "figures",
+        "profile",
+        "source",
+    ]
 
 
 # --- the same positions on a flat panel and on an enclosure's lid --------------------------

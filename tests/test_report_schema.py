@@ -157,11 +157,12 @@ def test_the_same_thing_has_the_same_key_on_every_surface(
 ) -> None:
     """The keys each surface writes for what they share, listed side by side."""
     shared = {"schema", "ok", "forced", "coating_mm", "violations", "files", "outputs"}
+    shared.add("shop_profile")
     keys = {name: set(report) for name, report in surfaces.items()}
     for name, found in keys.items():
         assert shared <= found, (name, shared - found)
     records = {name: [set(v) for v in report["violations"]] for name, report in surfaces.items()}
-    expected = {"rule", "message", "entries", "positions_mm", "figures"}
+    expected = {"rule", "message", "entries", "positions_mm", "figures", "profile", "source"}
     for name, found_records in records.items():
         assert found_records and all(r - {"faces"} == expected for r in found_records), name
     edge = {

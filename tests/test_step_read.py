@@ -61,7 +61,12 @@ def box(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, Path]:
     writer.Write(str(tmp / "box.step"))
     layout = tmp / "lid.toml"
     layout.write_text(LAYOUT, encoding="utf-8")
-    return (tmp / "box.step").read_bytes(), layout
+    # OpenCascade's writer stamps the time in FILE_NAME: a fixed one keeps the damaged
+    # files of the tests below the same in every run.
+    stamp = rb"'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d'"
+    text, count = re.subn(stamp, b"'2000-01-01T00:00:00'", (tmp / "box.step").read_bytes())
+    assert count == 1
+    return text, layout
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
@@ -228,6 +233,23 @@ def test_random_damage_is_bad_input_or_read(
             refused.append(line)
     assert len(refused) >= 15
     assert any("reader cannot read (it crashed: SIGSEGV)" in line for line in refused)
+
+
+def test_a_reader_that_never_ends_is_stopped(
+    box: tuple[bytes, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OpenCascade's reader loops forever on some damaged files: the forked child still
+    busy after the limit is killed and the file is unreadable, with the limit named
+    (here a reader that never returns and a limit of 0.2 s)."""
+    from geom.cad import step_read
+
+    def forever(data: bytes) -> tuple[str, object]:
+        while True:
+            pass
+
+    monkeypatch.setattr(step_read, "_read", forever)
+    monkeypatch.setattr(step_read, "READ_LIMIT_S", 0.2)
+    assert step_read._forked(box[0]) == ("unreadable", "it was still reading after 0.2 s")
 
 
 def test_open_shell_is_bad_input(box: tuple[bytes, Path], tmp_path: Path, capsys: Any) -> None:

@@ -39,6 +39,9 @@ class Prism:
     outline: Contour
     openings: Sequence[Contour]
     thickness: float
+    countersinks: tuple[tuple[int, float, float], ...] = ()
+    """(opening index, radius at Z = 0, depth) of each countersunk round opening: its cone
+    narrows from that radius at the face to the hole's at Z = -depth (0 < depth < t)."""
 
 
 def real(value: float) -> str:
@@ -151,10 +154,15 @@ def shell_records(prism: Prism, first: int) -> tuple[int, list[str]]:
         axes = r.placement((s.cx, s.cy, z), up, x_axis)
         return r.add(f"CIRCLE('',#{axes},{real(s.radius)})"), s.bulge > 0
 
+    sinks = {k: (radius, depth) for k, radius, depth in prism.countersinks}
     for k, contour in enumerate((prism.outline, *prism.openings)):
         outline = k == 0
         segments = _segments(contour)
         n = len(segments)
+        if k - 1 in sinks and not outline:
+            radius, depth = sinks[k - 1]
+            _countersunk(r, segments, radius, depth, t, faces, top_bounds, bottom_bounds)
+            continue
         top = [r.add(f"VERTEX_POINT('',#{r.point(s.x0, s.y0, 0.0)})") for s in segments]
         bottom = [r.add(f"VERTEX_POINT('',#{r.point(s.x0, s.y0, -t)})") for s in segments]
         vertical = []
@@ -206,6 +214,79 @@ def shell_records(prism: Prism, first: int) -> tuple[int, list[str]]:
         faces.append(r.add(f"ADVANCED_FACE('',({refs}),#{plane},.T.)"))
     shell = r.add(f"CLOSED_SHELL('',({','.join(f'#{f}' for f in faces)}))")
     return shell, r.lines
+
+
+def _countersunk(
+    r: _Records,
+    segments: list[_Segment],
+    radius: float,
+    depth: float,
+    t: float,
+    faces: list[int],
+    top_bounds: list[int],
+    bottom_bounds: list[int],
+) -> None:
+    """A round opening (arcs about one centre) with a countersink: per arc, a conical
+    face from `radius` at Z = 0 down to the hole at Z = -`depth`, then a cylindrical face
+    down to Z = -t. Adds the faces and the opening's loops on the front and back faces."""
+    up, x_axis = r.direction(0.0, 0.0, 1.0), r.direction(1.0, 0.0, 0.0)
+    n = len(segments)
+    cx, cy, hole = segments[0].cx, segments[0].cy, segments[0].radius
+    scale = radius / hole
+
+    def at(s: _Segment, z: float, grow: float) -> tuple[float, float, float]:
+        return cx + (s.x0 - cx) * grow, cy + (s.y0 - cy) * grow, z
+
+    levels = ((0.0, scale, radius), (-depth, 1.0, hole), (-t, 1.0, hole))
+    rings = [
+        [r.add(f"VERTEX_POINT('',#{r.point(*at(s, z, g))})") for s in segments]
+        for z, g, _ in levels
+    ]
+    rims: list[list[int]] = []
+    for (z, _, rad), ends in zip(levels, rings, strict=True):
+        edges = []
+        for i, s in enumerate(segments):
+            axes = r.placement((cx, cy, z), up, x_axis)
+            circle = r.add(f"CIRCLE('',#{axes},{real(rad)})")
+            edge = f"EDGE_CURVE('',#{ends[i]},#{ends[(i + 1) % n]},#{circle},{_bool(s.bulge > 0)})"
+            edges.append(r.add(edge))
+        rims.append(edges)
+    risers: list[list[int]] = []  # per band (cone, then cylinder): bottom to top per vertex
+    for upper, lower in ((0, 1), (1, 2)):
+        edges = []
+        for i, s in enumerate(segments):
+            (x1, y1, z1), (x0, y0, z0) = at(s, *levels[upper][:2]), at(s, *levels[lower][:2])
+            length = math.dist((x0, y0, z0), (x1, y1, z1))
+            d = r.direction((x1 - x0) / length, (y1 - y0) / length, (z1 - z0) / length)
+            vector = r.add(f"VECTOR('',#{d},1.)")
+            line = r.add(f"LINE('',#{r.point(x0, y0, z0)},#{vector})")
+            edges.append(r.add(f"EDGE_CURVE('',#{rings[lower][i]},#{rings[upper][i]},#{line},.T.)"))
+        risers.append(edges)
+
+    def oriented(edge: int, forward: bool) -> int:
+        return r.add(f"ORIENTED_EDGE('',*,*,#{edge},{_bool(forward)})")
+
+    def bound(edges: list[int]) -> int:
+        loop = r.add(f"EDGE_LOOP('',({','.join(f'#{e}' for e in edges)}))")
+        return r.add(f"FACE_BOUND('',#{loop},.T.)")
+
+    semi = math.atan((radius - hole) / depth)
+    cone_axes = r.placement((cx, cy, 0.0), up, x_axis)
+    cone = r.add(f"CONICAL_SURFACE('',#{cone_axes},{real(radius)},{real(semi)})")
+    cylinder = r.add(
+        f"CYLINDRICAL_SURFACE('',#{r.placement((cx, cy, 0.0), up, x_axis)},{real(hole)})"
+    )
+    for band, (surface, upper, lower) in enumerate(((cone, 0, 1), (cylinder, 1, 2))):
+        side = risers[band]
+        for i, s in enumerate(segments):
+            j = (i + 1) % n
+            loop = [(side[i], True), (rims[upper][i], True), (side[j], False)]
+            loop += [(rims[lower][i], False)]
+            face_bound = bound([oriented(e, f) for e, f in loop])
+            sense = _bool(not s.bulge > 0)  # the surface's normal points off its axis
+            faces.append(r.add(f"ADVANCED_FACE('',(#{face_bound}),#{surface},{sense})"))
+    top_bounds.append(bound([oriented(e, False) for e in reversed(rims[0])]))
+    bottom_bounds.append(bound([oriented(e, True) for e in rims[2]]))
 
 
 _RECORD = re.compile(r"^#(\d+)\s*=\s*((?:[^;']|'[^']*')*);[ \t]*\r?\n", re.MULTILINE)

@@ -10,7 +10,8 @@ changed character), which no Python `except` catches. So a file is read in three
 2. OpenCascade's reader in a child process (forked when no other Python thread runs,
    as in the CLI; else a new interpreter, which imports OCP again), which sends the
    shape back as OpenCascade's binary BRep (BinTools): a crash there is the child's, and
-   is bad input naming the signal;
+   is bad input naming the signal; a child still reading after READ_LIMIT_S (the
+   reader loops forever on some damaged files) is stopped, and the file is bad input;
 3. the shape's solids; with none, the closed shells read as the solid they bound (the
    largest the outside, any shell inside it a cavity) with a note saying so; an open
    shell, or faces in no shell, is bad input.
@@ -39,6 +40,9 @@ from geom.errors import InputError
 BOM = b"\xef\xbb\xbf"
 """The UTF-8 byte-order mark some editors put before the header."""
 ALLOWED = "a STEP file (ISO 10303-21) holding one solid, the enclosure"
+READ_LIMIT_S = 120.0
+"""How long OpenCascade's reader may take on one file, seconds: an enclosure of a few MB
+reads in seconds; a reader still busy after this is looping on a damaged file."""
 
 _STRING = re.compile(r"'(?:[^']|'')*'", re.DOTALL)
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -204,6 +208,10 @@ def _forked(data: bytes) -> tuple[str, Any]:
     child.start()
     send.close()
     try:
+        if not receive.poll(READ_LIMIT_S):
+            child.kill()
+            child.join()
+            return "unreadable", _too_long()
         outcome: tuple[str, Any] | None = receive.recv()
     except EOFError:
         outcome = None
@@ -220,13 +228,25 @@ def _fresh(data: bytes) -> tuple[str, Any]:
     outcome pickled on its stdout): when other threads run, or no fork exists. Slower:
     it imports OCP."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    done = subprocess.run(
-        [sys.executable, "-m", __name__], input=data, capture_output=True, env=env, check=False
-    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", __name__],
+            input=data,
+            capture_output=True,
+            env=env,
+            check=False,
+            timeout=READ_LIMIT_S,
+        )
+    except subprocess.TimeoutExpired:  # run() has killed the child
+        return "unreadable", _too_long()
     if done.returncode != 0:
         return "crashed", _died(done.returncode)
     outcome: tuple[str, Any] = pickle.loads(done.stdout)  # our own child's answer
     return outcome
+
+
+def _too_long() -> str:
+    return f"it was still reading after {READ_LIMIT_S:g} s"
 
 
 def _died(code: int | None) -> str:

@@ -256,7 +256,7 @@ def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
     from geom.panel.job import run_panel
     from geom.panel.model import load_panel
     from geom.render.bent_drawing import write_bent_drawing
-    from geom.render.drawings import drawing_names
+    from geom.render.drawings import drawing_names, panel_template
     from geom.render.panel_drawing import write_panel_drawing
     from geom.render.preview import write_preview
 
@@ -275,6 +275,7 @@ def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
             "panel_step": files.step,
             "assembly_step": files.assembly,
             "bom": files.bom,
+            "tayda": files.tayda.file,
             "report": files.report,
         }
         for role, file in named.items():
@@ -289,6 +290,7 @@ def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
         )
         draw = write_panel_drawing if panel.bends is None else write_bent_drawing
         drawing = draw(panel, files.dxf, files.bom, options.out_dir)
+        template = panel_template(panel, files.dxf, options.out_dir)
         roles.update(
             preview_svg=pics.svg.name,
             preview_png=pics.png.name,
@@ -296,9 +298,21 @@ def build_panel(path: Path, catalog: Catalog, options: Options) -> Result:
             drawing_dxf=drawing.dxf.name,
             drawing_svg=drawing.svg.name,
             drawing_png=drawing.png.name,
+            template_pdf=template.name,
         )
         data["revision"] = drawing.revision
-        written += [pics.svg, pics.png, drawing.pdf, drawing.dxf, drawing.svg, drawing.png]
+        written += [
+            pics.svg,
+            pics.png,
+            drawing.pdf,
+            drawing.dxf,
+            drawing.svg,
+            drawing.png,
+            template,
+        ]
+        if drawing.holes is not None:
+            roles["holes_csv"] = drawing.holes.name
+            written.append(drawing.holes)
         outputs.finish()  # the report, with every file of the panel
         return Result(path.stem, "panel", True, _names(written), _since(start), data=data)
     except JobFailed as exc:

@@ -22,6 +22,8 @@ from geom.cli.catalog import add_preview
 from geom.cli.cut import add_cut
 from geom.cli.panel import add_panel
 from geom.cli.parts import add_build, add_list_check_cutout
+from geom.cli.serve import add_serve
+from geom.cli.tayda import add_tayda
 from geom.errors import (
     MISSING,
     GeomDeprecationWarning,
@@ -147,4 +149,6 @@ def _build_parser() -> argparse.ArgumentParser:
     add_preview(sub)
     add_panel(sub)
     add_cut(sub)
+    add_tayda(sub)
+    add_serve(sub)
     return parser

@@ -11,7 +11,7 @@ from geom.cli.options import dxf_format_args, output_args, print_ways_out, warn_
 from geom.data.atomic import prepare_dir
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import band, mm
-from geom.output import output_set
+from geom.panelset import write_panel_set
 
 if TYPE_CHECKING:
     from geom.dxf.flat import Marks
@@ -28,16 +28,19 @@ def add_panel(sub: Any) -> None:
         description="Check the layout of the panel file FILE (every part's fit on the "
         "panel's sheet and coating, webs and edge distances, flanges, bodies, plugs, "
         "slots) and write DIR/<name>-panel.dxf, <name>-panel.step, <name>-assembly.step, "
-        "the panel drawing <name>-panel-drawing.pdf, .dxf, .svg and .png, <name>-bom.csv "
-        "and <name>-report.json (<name> = the file's stem); a panel with [[flange]] "
-        "entries: <name>-flat.dxf (the flat pattern), <name>-folded.step, "
+        "the panel drawing <name>-panel-drawing.pdf, .dxf, .svg and .png, the 1:1 drilling "
+        "template <name>-template.pdf, Tayda's drill-tool text <name>-tayda.txt (round holes "
+        "only), <name>-bom.csv and <name>-report.json (<name> = the file's stem); a panel "
+        "with [[flange]] entries: <name>-flat.dxf (the flat pattern), <name>-folded.step, "
         "<name>-assembly.step and <name>-flat-drawing.*, after the bend rules. All sizes "
         "in millimetres. Exit status: 0 layout ok, 1 a rule is broken (the DXF, STEP and "
         "drawing files are withheld unless --force; BOM and report are written), 2 bad "
         "input.",
     )
     panel.add_argument("file", metavar="FILE", type=Path, help="panel file (TOML)")
-    output_args(panel, "the DXF, STEP and drawing files even when a layout rule is broken")
+    output_args(
+        panel, "the DXF, STEP, drawing, template and Tayda files even when a layout rule is broken"
+    )
     dxf_format_args(panel)
     panel.add_argument(
         "--bend-marks",
@@ -51,10 +54,8 @@ def add_panel(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from geom.model.layout import where_text
-    from geom.panel.bent_job import run_bent
-    from geom.panel.job import data_sheet_notes, run_panel
+    from geom.panel.job import data_sheet_notes, standard_notes
     from geom.panel.model import load_panel
-    from geom.render.drawings import draw_panel, drawing_names
 
     panel = load_panel(args.file)
     if not (panel.places or panel.holes or panel.slots):
@@ -70,30 +71,16 @@ def run(args: argparse.Namespace) -> int:
 
         print(f"geom: note: {R12_UNITS_NOTE}", file=sys.stderr)
     version = cast("DxfVersion", args.dxf_version)
-    with output_set(args.output) as outputs:
-        drawings = drawing_names(panel)
-        if panel.bends is not None:
-            marks = cast("Marks", args.bend_marks)
-            files = run_bent(
-                panel,
-                outputs,
-                version=version,
-                explode=args.explode,
-                force=args.force,
-                marks=marks,
-                also=drawings,
-            )
-        else:
-            files = run_panel(
-                panel,
-                outputs,
-                version=version,
-                explode=args.explode,
-                force=args.force,
-                also=drawings,
-            )
-        made = draw_panel(panel, files.dxf, files.bom, outputs)
-    drawing = [made.pdf, made.dxf, made.svg, made.png] if made else []
+    written = write_panel_set(
+        panel,
+        args.output,
+        version=version,
+        explode=args.explode,
+        force=args.force,
+        marks=cast("Marks", args.bend_marks),
+    )
+    files, made = written.files, written.drawing
+    drawing = [made.pdf, made.dxf, made.svg, made.png, made.template] if made else []
     print(
         f"panel {panel.name}: {mm(panel.width)} x {mm(panel.height)} mm, sheet "
         f"{band(panel.sheet.min, panel.sheet.max)} mm {panel.process}, {len(panel.places)} "
@@ -105,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  ... {len(files.violations) - MAX_LISTED} more in {files.report.name}")
     for note in data_sheet_notes(panel):
         print(f"  data sheet wins: {note}")
+    for note in standard_notes(panel):
+        print(f"  standard wins: {note}")
     print_ways_out(files.advice.ways_out, files.advice.no_way_out)
     if files.refused:
         print(f"  {len(files.violations)} layout violations; {files.refused}")
@@ -114,12 +103,17 @@ def run(args: argparse.Namespace) -> int:
             if files.forced
             else "withheld (--force writes them)"
         )
-        print(f"  {len(files.violations)} layout violations; DXF, STEP and drawing {state}")
+        print(
+            f"  {len(files.violations)} layout violations; DXF, STEP, drawing and template {state}"
+        )
     else:
         print("  layout ok")
-    for name in outputs.removed:
+    for name in written.removed:
         print(f"  removed {name} of an earlier run (it does not match this layout)")
-    for path in (files.dxf, files.step, files.assembly, *drawing, files.bom, files.report):
+    if files.tayda.refused:
+        print(f"  no Tayda text: {files.tayda.refused}")
+    tayda = files.tayda.file
+    for path in (files.dxf, files.step, files.assembly, *drawing, tayda, files.bom, files.report):
         if path is not None:
             print(f"  wrote {path}")
     return 1 if files.violations else 0

@@ -246,6 +246,7 @@ def _print_fit(fit: Fit) -> None:
         print(f"  {NO_COLLAR_NOTE}")
     for check in fit.checks:
         status = "ok  " if check.ok else "FAIL" if check.verified else "UNVERIFIED"
+        status = status if check.applies else f"{NOT_APPLICABLE:<4}"
         print(f"  {status} {check.name:<18} {check.message}")
     print_ways_out(fit.ways_out, fit.no_way_out)
     if part.assumed:

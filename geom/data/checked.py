@@ -44,6 +44,19 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise InputError(
             where, "(file)", f"byte {exc.start}", "not UTF-8 text", "a UTF-8 TOML file"
         ) from None
+    return read_toml_text(path, text)
+
+
+def read_toml_text(path: Path, text: str) -> dict[str, Any]:
+    """The data of `text`, the would-be content of the TOML file `path` (the edit a
+    workspace checks before writing it); malformed or oversized text is the `InputError`
+    `read_toml` gives for the same file."""
+    where = str(path)
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            where, "(file)", f"{size} bytes", "too large", f"at most {MAX_FILE_BYTES} bytes"
+        )
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -247,6 +260,21 @@ class Table:
         for key in self.data:
             if key not in self.seen:
                 raise self.error(key, key, "not a known field", ", ".join(sorted(self.seen)))
+
+
+def quarter_turn(table: Table, key: str = "rotation") -> int:
+    """An optional angle at `key`: degrees counter-clockwise, a multiple of 90 in
+    -360 .. 360, returned as 0..270 (0 when absent)."""
+    raw = table.get(key, required=False)
+    if raw is None:
+        return 0
+    allowed = "0, 90, 180 or 270 (a multiple of 90 in -360 .. 360)"
+    if isinstance(raw, str):
+        raise table.error(key, raw, "not a number", allowed)
+    value = number(table.where, table.path(key), raw, -360.0, 360.0, low_open=False, unit="degrees")
+    if value % 90:
+        raise table.error(key, raw, "not a multiple of 90 degrees", allowed)
+    return int(value) % 360
 
 
 def number_band(

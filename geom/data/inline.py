@@ -7,12 +7,18 @@ placeholder, and the checks that rest on it are unverified, never passed (mm).""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from geom.data.checked import number
-from geom.data.template_schema import MAX_PART_MM, MAX_POLES, MAX_TOLERANCE_MM, SHAPE_FIELDS
+from geom.data.checked import RESOLUTION_MM, number
+from geom.data.template_schema import (
+    MAX_PART_MM,
+    MAX_PLATE_MM,
+    MAX_POLES,
+    MAX_TOLERANCE_MM,
+    SHAPE_FIELDS,
+)
 from geom.data.templates import Catalog, part_from_data
 from geom.errors import MISSING, GeomDeprecationWarning, InputError
 from geom.model.contour import shape_of
@@ -101,13 +107,11 @@ def deprecated(old: str, new: str, meaning: str) -> None:
     )
 
 
-def _number(
-    option: str, text: str | None, low: float, high: float, *, low_open: bool = True
-) -> float:
+def _number(option: str, text: object, low: float, high: float, *, low_open: bool = True) -> float:
     return number(CLI, option, text, low, high, low_open=low_open)
 
 
-def _whole(option: str, text: str | None, low: int, high: int) -> int:
+def _whole(option: str, text: object, low: int, high: int) -> int:
     return int(number(CLI, option, text, low, high, low_open=False, integer=True))
 
 
@@ -263,7 +267,7 @@ def inline_part(fields: Mapping[str, str | None], catalog: Catalog) -> Part:
     return part_from_data(data, CLI, catalog)
 
 
-def _connector(fields: Mapping[str, str | None], quote: Any) -> dict[str, Any]:
+def _connector(fields: Mapping[str, object], quote: Any) -> dict[str, Any]:
     """[part] poles and pin_spacing, when given (connectors only)."""
     out: dict[str, Any] = {}
     if fields.get("poles") is not None:
@@ -286,76 +290,90 @@ def _shape_envelope(kind: str, sizes: Mapping[str, float]) -> tuple[float, float
         return biggest, biggest
 
 
-def shape_part(fields: Mapping[str, str | None], catalog: Catalog) -> Part:
+def shape_part(
+    fields: Mapping[str, object],
+    catalog: Catalog,
+    *,
+    where: str = CLI,
+    name: Callable[[str], str] = option,
+    grip_optional: bool = False,
+) -> Part:
     """A hole given by its shape (`--shape`, its fields, --tolerance, the grip range),
     through the same validation as a template. Without --flange-width/--flange-height
     the flange is assumed 2 mm past the shape on every side; without a collar the
-    checks that rest on one do not run and the report says so."""
+    checks that rest on one do not run and the report says so.
+
+    The one builder of every door that gives a part by its shape: the command line
+    (option text, errors naming `--diameter`) and a panel file's or cut layout's
+    ``[[place]]`` (TOML values; `where` the file, `name` the entry's field). With
+    `grip_optional` the grip range may be left out: a placeholder (NOT_GIVEN) on which
+    no check rests, and the grip check does not apply (geom.model.fit)."""
     kind = str(fields.get("shape"))
     if kind not in INLINE_SHAPES:
-        raise InputError(CLI, "--shape", kind, "not a known shape", ", ".join(INLINE_SHAPES))
+        raise InputError(where, name("shape"), kind, "not a known shape", ", ".join(INLINE_SHAPES))
     names = SHAPE_FIELDS[kind]
     corner = ("corner_radius", "notch_corner_radius")
-    for name in (*[n for n in names if n not in corner], "tolerance", "grip_min", "grip_max"):
-        if fields.get(name) is None:
-            unit = "a whole number" if name == "sides" else "a number in mm"
-            if name == "side_angle":
+    grip_given = fields.get("grip_min") is not None or fields.get("grip_max") is not None
+    grips = ("grip_min", "grip_max") if grip_given or not grip_optional else ()
+    for field in (*[n for n in names if n not in corner], "tolerance", *grips):
+        if fields.get(field) is None:
+            unit = "a whole number" if field == "sides" else "a number in mm"
+            if field == "side_angle":
                 unit = "a number in degrees"
-            raise InputError(CLI, option(name), MISSING, f"missing for a {kind} hole", unit)
+            raise InputError(where, name(field), MISSING, f"missing for a {kind} hole", unit)
     given = "inline"
 
     def quote(value: float, source: str = given, **more: float) -> dict[str, Any]:
         return {"value": value, **more, "source": source}
 
+    def size(field: str, low: float = 0.0, high: float = MAX_PART_MM, **kw: Any) -> float:
+        return number(where, name(field), fields.get(field), low, high, **kw)
+
     cut: dict[str, Any] = {"shape": kind}
     sizes: dict[str, float] = {}
-    for name in names:
-        text = fields.get(name)
-        if text is None:  # a corner radius: sharp, assumed
-            cut[name] = quote(0.0, ASSUMED)
-            sizes[name] = 0.0
+    for field in names:
+        if fields.get(field) is None:  # a corner radius: sharp, assumed
+            cut[field] = quote(0.0, ASSUMED)
+            sizes[field] = 0.0
             continue
-        if name == "sides":
-            sizes[name] = _whole("--sides", text, 3, 64)
-        elif name == "side_angle":
-            sizes[name] = number(CLI, "--side-angle", text, 0.0, 45.0, low_open=False, unit="deg")
+        if field == "sides":
+            sizes[field] = size("sides", 3, 64, low_open=False, integer=True)
+        elif field == "side_angle":
+            sizes[field] = size("side_angle", 0.0, 45.0, low_open=False, unit="deg")
         else:
-            low_open = name not in corner
-            sizes[name] = _number(option(name), text, 0.0, MAX_PART_MM, low_open=low_open)
-        cut[name] = quote(sizes[name])
-    cut["tolerance"] = quote(_number("--tolerance", fields.get("tolerance"), 0.0, MAX_TOLERANCE_MM))
+            sizes[field] = size(field, low_open=field not in corner)
+        cut[field] = quote(sizes[field])
+    cut["tolerance"] = quote(size("tolerance", 0.0, MAX_TOLERANCE_MM))
     env_w, env_h = _shape_envelope(kind, sizes)
     a = INLINE_ASSUMED
     envelope: dict[str, Any] = {}
     for axis, extent in (("width", env_w), ("height", env_h)):
-        text = fields.get(f"flange_{axis}")
         envelope[axis] = (
             quote(extent + 2 * a["flange_cover_width"], ASSUMED)
-            if text is None
-            else quote(_number(f"--flange-{axis}", text, 0.0, MAX_PART_MM))
+            if fields.get(f"flange_{axis}") is None
+            else quote(size(f"flange_{axis}"))
         )
-    depth = fields.get("depth")
     envelope["depth"] = [
-        quote(INLINE_DEPTH_MM, ASSUMED)
-        if depth is None
-        else quote(_number("--depth", depth, 0.0, MAX_PART_MM))
+        quote(INLINE_DEPTH_MM, ASSUMED) if fields.get("depth") is None else quote(size("depth"))
     ]
     envelope["depth_policy"] = "max"
-    collar, collar_given = _shape_collar(kind, sizes, fields, quote)
+    collar, collar_given = _shape_collar(kind, sizes, fields, quote, size)
     span = fields.get("latch_span")
     mounting = "snap-in" if span is not None else "nut" if kind in ROUND_SHAPES else "clamp"
-    grip = {
-        "min": quote(_number("--grip-min", fields.get("grip_min"), 0.0, MAX_PART_MM)),
-        "max": quote(_number("--grip-max", fields.get("grip_max"), 0.0, MAX_PART_MM)),
-    }
+    grip = (
+        {"min": quote(size("grip_min")), "max": quote(size("grip_max"))}
+        if grips
+        else {"min": quote(RESOLUTION_MM, NOT_GIVEN), "max": quote(MAX_PLATE_MM, NOT_GIVEN)}
+    )
+    door = "on the command line" if where == CLI else "in the panel or layout file"
     data: dict[str, Any] = {
         "sources": {
-            given: "values given on the command line",
-            NOT_GIVEN: "a placeholder: not given on the command line, no check rests on it",
+            given: f"values given {door}",
+            NOT_GIVEN: f"a placeholder: not given {door}, no check rests on it",
         },
         "part": {
             "id": fields["id"],
-            "name": fields["name"] or f"inline {kind} hole {fields['id']}",
+            "name": fields.get("name") or f"inline {kind} hole {fields['id']}",
             "kind": f"{kind} hole",
             "manufacturer": "(inline)",
             "mounting": mounting,
@@ -373,13 +391,39 @@ def shape_part(fields: Mapping[str, str | None], catalog: Catalog) -> Part:
     if span is not None:
         data["latch"] = {
             "axis": "width",
-            "span": quote(_number("--latch-span", span, 0.0, MAX_PART_MM)),
+            "span": quote(size("latch_span")),
             "min_catch": quote(a["min_catch"], ASSUMED),
         }
-    part = part_from_data(data, CLI, catalog)
+    try:
+        part = part_from_data(data, where, catalog)
+    except InputError as exc:  # a rule between fields (grip min over max, ...): the door's names
+        if where == CLI:
+            raise
+        raise InputError(
+            where, _field_of(exc.field, name), exc.value, exc.problem, exc.allowed
+        ) from None
     if collar_given or part.snap is None:
         return part
     return replace(part, snap=replace(part.snap, collar_given=False))
+
+
+def _field_of(template_field: str, name: Callable[[str], str]) -> str:
+    """The door's name of a template field an inline part's check names (mm fields)."""
+    table, _, rest = template_field.partition(".")
+    field = rest.split(".")[0]  # grip.max.value: the grip's max
+    if table == "part":
+        return name(field)
+    if table == "grip":
+        return name(f"grip_{field}")
+    if table == "cutout":
+        return name(field)
+    if table == "collar":
+        return name(f"collar_{field}")
+    if table == "envelope":
+        return name("depth" if field.startswith("depth") else f"flange_{field}")
+    if table == "latch":
+        return name(f"latch_{field}")
+    return name(template_field)
 
 
 INLINE_DEPTH_MM = 20.0
@@ -387,39 +431,44 @@ INLINE_DEPTH_MM = 20.0
 front (mm), for the simplified body and the layout's keep-out only."""
 
 
+def _collar_sizes(kind: str) -> tuple[str, ...]:
+    """The cutout's sizes a shape's collar gives (round shapes: the diameter alone)."""
+    if kind in ROUND_SHAPES:
+        return ("diameter",)
+    return ("across_flats",) if kind == "polygon" else ("width", "height")
+
+
+def shape_collar_fields(kind: str) -> tuple[str, ...]:
+    """The inline fields of a shape's collar: `collar_diameter`, or `collar_width` and
+    `collar_height` (a rect also `collar_corner_radius`), or `collar_across_flats`."""
+    sizes = tuple(f"collar_{n}" for n in _collar_sizes(kind))
+    return (*sizes, "collar_corner_radius") if kind == "rect" else sizes
+
+
 def _shape_collar(
-    kind: str, sizes: Mapping[str, float], fields: Mapping[str, str | None], quote: Any
+    kind: str,
+    sizes: Mapping[str, float],
+    fields: Mapping[str, object],
+    quote: Any,
+    size: Callable[..., float],
 ) -> tuple[dict[str, Any], bool]:
     """The collar of a hole given by its shape: --collar-diameter (round shapes) or
     --collar-width and --collar-height, each with --collar-minus; without them a
-    placeholder of the cutout's sizes (NOT_GIVEN) and False."""
-    minus = (
-        _number("--collar-minus", fields["collar_minus"], 0.0, MAX_PART_MM, low_open=False)
-        if fields.get("collar_minus") is not None
-        else 0.0
-    )
-    if kind in ROUND_SHAPES:
-        names: tuple[str, ...] = ("diameter",)
-    elif kind == "polygon":
-        names = ("across_flats",)
-    else:
-        names = ("width", "height")
-    keys = {n: "collar_diameter" if n == "diameter" else f"collar_{n}" for n in names}
-    texts = {n: fields.get(k) for n, k in keys.items()}
+    placeholder of the cutout's sizes (NOT_GIVEN) and False. `size(field, ...)` reads
+    one field as a number in mm."""
+    minus = size("collar_minus", low_open=False) if fields.get("collar_minus") is not None else 0.0
+    keys = dict(zip(_collar_sizes(kind), shape_collar_fields(kind), strict=False))
     collar: dict[str, Any] = {}
-    given = all(t is not None for t in texts.values())
-    for n, text in texts.items():
+    given = all(fields.get(k) is not None for k in keys.values())
+    for n, key in keys.items():
         if given:
-            assert text is not None
-            value = _number(option(keys[n]), text, 0.0, MAX_PART_MM)
-            collar[n] = quote(value, minus=minus)
+            collar[n] = quote(size(key), minus=minus)
         else:
             collar[n] = quote(sizes[n], NOT_GIVEN)
     if kind == "rect":
-        radius = fields.get("collar_corner_radius")
         collar["corner_radius"] = (
-            quote(_number("--collar-corner-radius", radius, 0.0, MAX_PART_MM, low_open=False))
-            if radius is not None
+            quote(size("collar_corner_radius", low_open=False))
+            if fields.get("collar_corner_radius") is not None
             else quote(sizes["corner_radius"], NOT_GIVEN)
         )
     return collar, given

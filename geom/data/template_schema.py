@@ -221,6 +221,7 @@ def parse_template(data: Mapping[str, Any], where: str) -> RawTemplate:
     )
     envelope.done()
     fields["plug"] = _parse_plug(top)
+    fields["rear"] = _parse_rear(top, mounting)
 
     snap = None
     if mounting != "frame":
@@ -279,6 +280,21 @@ def _parse_plug(top: _Table) -> Plug | None:
     )
     table.done()
     return plug
+
+
+def _parse_rear(top: _Table, mounting: str) -> tuple[float, float] | None:
+    """The optional [rear] table: width x height of the body behind the plate (mm)."""
+    table = top.table("rear", required=False)
+    if table is None:
+        return None
+    if mounting == "frame":
+        raise top.error("rear", "rear", "not used by a part that mounts through a frame", "")
+    rear = (
+        table.quoted("width", 0.0, MAX_PART_MM).nominal,
+        table.quoted("height", 0.0, MAX_PART_MM).nominal,
+    )
+    table.done()
+    return rear
 
 
 def _parse_mount(top: _Table, mounting: Mounting, flange_w: float, flange_h: float) -> SnapIn:

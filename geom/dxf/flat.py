@@ -20,8 +20,18 @@ from geom.dxf.layers import (
     CUT_LAYER,
     NOTES_LAYER,
 )
-from geom.dxf.writer import DxfVersion, Note, add_contour, new_document, write_document
+from geom.dxf.writer import (
+    DxfVersion,
+    Mark,
+    Note,
+    add_contour,
+    add_lettering,
+    add_marks,
+    new_document,
+    write_document,
+)
 from geom.model.contour import Vertex
+from geom.model.lettering import Lettering
 
 Marks = Literal["layer", "colour"]
 MARKS: tuple[Marks, ...] = ("layer", "colour")
@@ -50,10 +60,13 @@ def write_flat(
     marks: Marks = "layer",
     version: DxfVersion = "r2000",
     explode: bool = False,
+    texts: Sequence[Lettering] = (),
+    circles: Sequence[Mark] = (),
 ) -> Path:
     """Write the flat pattern: `contours` (closed, counter-clockwise) on CUT, the bend
-    lines as `marks` says, the bend texts and `notes` on NOTES (geom.dxf.writer's lint,
-    units and fixed metadata)."""
+    lines as `marks` says, `texts` (in the flat pattern's frame) on ENGRAVE and PRINT, `circles`
+    on their layers, the
+    bend texts and `notes` on NOTES (geom.dxf.writer's lint, units and fixed metadata)."""
     doc = new_document()
     doc.layers.add(CUT_LAYER, color=1)
     doc.layers.add(NOTES_LAYER, color=5)
@@ -66,6 +79,7 @@ def write_flat(
     cut = {"layer": CUT_LAYER}
     for contour in contours:
         add_contour(msp, contour, cut, explode=explode)
+    add_lettering(doc, texts)
     for bend in bends:
         attribs: dict[str, str | int]
         if marks == "layer":
@@ -82,6 +96,7 @@ def write_flat(
             dxfattribs={"layer": NOTES_LAYER, "rotation": 0.0 if horizontal else 90.0},
         )
         text.set_placement((x + 2.0, y + 1.0) if horizontal else (x - 1.0, y + 2.0))
+    add_marks(doc, circles)
     for note in notes:
         msp.add_text(
             note.text, height=note.height, dxfattribs={"layer": NOTES_LAYER}

@@ -22,3 +22,13 @@ BEND_LAYER = "BEND"
 REFERENCE_LAYER = "REFERENCE"
 """Geometry that is already there (an enclosure face's outline, the openings already in
 it): for people and for lining up, never cut (never on `CUT`)."""
+ENGRAVE_LAYER = "ENGRAVE"
+"""Text to engrave: single strokes (open polylines of straight segments), never live text."""
+PRINT_LAYER = "PRINT"
+"""Text to print (UV print, silkscreen): closed outlines the printer fills, never live text."""
+COUNTERSINK_LAYER = "COUNTERSINK"
+"""A countersunk hole's countersink: a CIRCLE of its diameter at the face (never cut: the
+hole itself is on `CUT`, the size in text on `NOTES`)."""
+THREAD_LAYER = "THREAD"
+"""A tapped hole's thread: a CIRCLE of its nominal diameter (never cut: the tap drill is on
+`CUT`, the thread in text on `NOTES`)."""

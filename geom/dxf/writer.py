@@ -6,6 +6,9 @@
   a fixing hole, a panel hole) is one CIRCLE in every form, the entity punch CAM gives a
   round tool and every importer reads. Text goes on layer `NOTES`; geometry that is
   already there (an enclosure face's outline and openings) on `REFERENCE`, never on `CUT`.
+- Text for the shop to make is geometry, never live text: engraved strokes as open
+  LWPOLYLINEs on `ENGRAVE`, printed outlines as closed LWPOLYLINEs on `PRINT`, straight
+  segments only, in every form (R12 turns them into POLYLINEs).
 - Nominal geometry: no kerf. Same input, same bytes: fixed header times and GUIDs.
 """
 
@@ -24,9 +27,18 @@ from ezdxf.addons import r12export
 from ezdxf.math import Vec2, bulge_to_arc
 
 from geom.data.atomic import write_bytes
-from geom.dxf.layers import CUT_LAYER, NOTES_LAYER, REFERENCE_LAYER
+from geom.dxf.layers import (
+    COUNTERSINK_LAYER,
+    CUT_LAYER,
+    ENGRAVE_LAYER,
+    NOTES_LAYER,
+    PRINT_LAYER,
+    REFERENCE_LAYER,
+    THREAD_LAYER,
+)
 from geom.dxf.lint import check
 from geom.model.contour import Vertex, circle_of
+from geom.model.lettering import Lettering
 
 DxfVersion = Literal["r2000", "r12"]
 CUT_TYPES_R2000 = frozenset({"LWPOLYLINE", "CIRCLE"})
@@ -45,6 +57,21 @@ class Note:
     height: float = 2.5
 
 
+MARK_LAYERS = {COUNTERSINK_LAYER: 4, THREAD_LAYER: 2}
+"""The layers of `Mark`s and their colours (cyan, yellow)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A circle for people on its own layer (a countersink's or a thread's diameter
+    around a hole on `CUT`): layer, centre (x, y) and radius, mm."""
+
+    layer: str
+    x: float
+    y: float
+    radius: float
+
+
 def write_dxf(
     path: Path,
     contours: Sequence[Sequence[Vertex]],
@@ -53,10 +80,13 @@ def write_dxf(
     version: DxfVersion = "r2000",
     explode: bool = False,
     reference: Sequence[Sequence[Vertex]] = (),
+    texts: Sequence[Lettering] = (),
+    circles: Sequence[Mark] = (),
 ) -> Path:
     """Write `contours` (closed, counter-clockwise) on `CUT`, `reference` (closed
-    contours already there, not to cut) on `REFERENCE` and `notes` on `NOTES` to `path`
-    (see `write_document`)."""
+    contours already there, not to cut) on `REFERENCE`, `texts` on `ENGRAVE` and `PRINT`
+    (`add_lettering`), `circles` on their layers (`add_marks`) and `notes` on `NOTES` to
+    `path` (see `write_document`)."""
     doc = new_document()
     doc.layers.add(CUT_LAYER, color=1)
     doc.layers.add(NOTES_LAYER, color=5)
@@ -68,11 +98,22 @@ def write_dxf(
     cut = {"layer": CUT_LAYER}
     for contour in contours:
         add_contour(msp, contour, cut, explode=explode)
+    add_lettering(doc, texts)
+    add_marks(doc, circles)
     for note in notes:
         msp.add_text(
             note.text, height=note.height, dxfattribs={"layer": NOTES_LAYER}
         ).set_placement((note.x, note.y))
     return write_document(path, doc, version=version)
+
+
+def add_marks(doc: Any, circles: Sequence[Mark]) -> None:
+    """Each `Mark` as a CIRCLE on its layer (the layers added as used)."""
+    for layer in dict.fromkeys(m.layer for m in circles):
+        doc.layers.add(layer, color=MARK_LAYERS[layer])
+    msp = doc.modelspace()
+    for m in circles:
+        msp.add_circle((m.x, m.y), m.radius, dxfattribs={"layer": m.layer})
 
 
 def add_contour(
@@ -90,6 +131,19 @@ def add_contour(
         msp.add_lwpolyline(
             [(x, y, 0, 0, b) for x, y, b in contour], format="xyseb", close=True, dxfattribs=attribs
         )
+
+
+def add_lettering(doc: Any, texts: Sequence[Lettering]) -> None:
+    """Each text's paths on its layer: engraved strokes as open LWPOLYLINEs on `ENGRAVE`
+    (colour 7), printed outlines as closed LWPOLYLINEs on `PRINT` (colour 3); the layers
+    only when used."""
+    msp = doc.modelspace()
+    for t in texts:
+        layer = PRINT_LAYER if t.closed else ENGRAVE_LAYER
+        if layer not in doc.layers:
+            doc.layers.add(layer, color=3 if t.closed else 7)
+        for path in t.paths:
+            msp.add_lwpolyline(path, format="xy", close=t.closed, dxfattribs={"layer": layer})
 
 
 def new_document() -> Any:

@@ -258,7 +258,9 @@ def _sheet(subject: Subject, base: Change, free: Input | None) -> _Try:
         return _Try((), "no sheet given: the check already takes every sheet that grips")
     fits = subject.fits(base)
     if not fits:
-        return _Try((), "no part grips it: the sheet sets only the web and edge minimums")
+        return _Try(
+            (), "no part grips it: the sheet sets only the layout minimums (web, edge, hole)"
+        )
     coating = cond.coating
     low = max(f.part.fit.grip.min - 2 * coating.min for f in fits)
     high = min(f.part.fit.grip.max - 2 * coating.max for f in fits)

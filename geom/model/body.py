@@ -15,7 +15,9 @@ the plate (too thick) or a gap under it (too thin).
 
 The front (mating) face carries the pole openings (round, `poles` of them at
 `pin_spacing`, centred, along the width) and the coding pocket; both, the wing size and
-the colour come from the template's [body] table (all assumed).
+the colour come from the template's [body] table (all assumed). A part with a [rear]
+table (a pot's can, a jack's housing) has that block behind the plate, from the plate's
+back face (Z = -t) down to the rear.
 
 A part mounted through a frame (770-1242 in 770-317) is the frame's body plus its own:
 a block of the data sheet's width x height x depth, in the frame's window, its front face
@@ -213,6 +215,8 @@ def _snap_in_solid(
     flange = Prism(part.width, part.height, 0.0, 0.0, 0.0, 0.0, ft)
     collar = Prism(cw, ch, snap.collar_corner_radius, 0.0, 0.0, rear, ft, _collar_outline(snap))
     add = [flange, collar]
+    if part.rear is not None and rear < wing_top:  # the can, housing or switch body
+        add.append(Prism(*part.rear, 0.0, 0.0, 0.0, rear, wing_top))
 
     along_width = snap.latch_axis == "width"
     half_collar = (cw if along_width else ch) / 2
@@ -296,7 +300,8 @@ def _finish_solid(
 ) -> SolidSpec:
     """The part's solid from its prisms, with its front features and window cut (mm)."""
     cw, ch = collar
-    envelope = Box(-part.width / 2, part.width / 2, -part.height / 2, part.height / 2, rear, ft)
+    half_w, half_h = max(part.width, part.rear_size[0]) / 2, max(part.height, part.rear_size[1]) / 2
+    envelope = Box(-half_w, half_w, -half_h, half_h, rear, ft)
     cut, poles = _front_features(part, spec, ft, cw, ch, snap.collar_corner_radius, where)
     if snap.window is not None:
         win = snap.window

@@ -33,6 +33,9 @@ class Check:
     message: str
     figures: dict[str, Any] = field(default_factory=dict)
     verified: bool = True
+    applies: bool = True
+    """False: the check does not run for this part (`message` says why); it neither
+    passes nor fails, and reports write `"applies": false` with the reason, no `ok`."""
 
 
 RESTS_ON: dict[str, tuple[str, ...]] = {
@@ -309,6 +312,17 @@ def check_holes(hole: Size, part: Part, snap: SnapIn) -> list[Check]:
         figures = {"screw_diameter": screw, "hole_min": hole.min}
         out.append(Check("screw_passes", passes, message, figures))
     return out
+
+
+GRIP_NOT_GIVEN = (
+    "does not apply: no grip range given (give grip = [min, max], the finished plate the "
+    "part holds, to check it)"
+)
+
+
+def no_grip() -> Check:
+    """The grip check of a part given without a grip range: it does not apply."""
+    return Check("grip", True, GRIP_NOT_GIVEN, {}, applies=False)
 
 
 def check_grip(sheet: Size, conditions: Conditions, grip: Size) -> Check:

@@ -34,10 +34,19 @@ BARE = Size.exact(0.0)
 @dataclass(frozen=True, slots=True)
 class Shop:
     """What the shop holds on a cut: +/- `tolerance` mm, and where that figure comes from
-    (the command line, a panel file, or a published figure)."""
+    (the command line, a panel file, or a published figure); `profile`: the shop profile
+    it is from ("" when a file or the command line states it)."""
 
     tolerance: float
     source: str
+    profile: str = ""
+
+    def cited(self) -> tuple[str, str]:
+        """The profile and its own source text (a violation's `profile` and `source`):
+        ("", "") when the figure is no profile's."""
+        if not self.profile:
+            return "", ""
+        return self.profile, self.source.removeprefix(f"profile {self.profile}: ")
 
 
 @dataclass(frozen=True, slots=True)

@@ -132,6 +132,40 @@ def segments(contour: list[Vertex]) -> list[Line | Arc]:
     return out
 
 
+def inner_corner(contour: Sequence[Vertex]) -> float:
+    """The tightest corner a cutter inside the opening `contour` must follow (mm): the
+    smallest radius of the arcs that bend towards the opening's inside (its rounded
+    corners; a circle's own radius), 0 at a sharp corner whose inside angle is under
+    180 degrees (a cutter cannot reach into it). Reflex corners and arcs that bend away
+    (a notch's mouth) a cutter follows at any radius. Either orientation."""
+    n = len(contour)
+    area = 0.0  # twice the signed area: the polygon's, plus each arc's circular segment
+    for i, (x0, y0, bulge) in enumerate(contour):
+        x1, y1, _ = contour[(i + 1) % n]
+        area += x0 * y1 - x1 * y0
+        if bulge:
+            sweep = abs(4 * math.atan(bulge))
+            r = math.hypot(x1 - x0, y1 - y0) / (2 * math.sin(sweep / 2))
+            area += math.copysign(r * r * (sweep - math.sin(sweep)), bulge)
+    turn = 1.0 if area > 0 else -1.0  # counter-clockwise: the inside is on the left
+    tangents: list[tuple[float, float, float, float]] = []  # start and end direction
+    best = math.inf
+    for i, (x0, y0, bulge) in enumerate(contour):
+        x1, y1, _ = contour[(i + 1) % n]
+        chord = math.atan2(y1 - y0, x1 - x0)
+        sweep = 4 * math.atan(bulge)
+        tangents.append((chord - sweep / 2, 0.0, chord + sweep / 2, 0.0))
+        if bulge and bulge * turn > 0:
+            length = math.hypot(x1 - x0, y1 - y0)
+            best = min(best, length / (2 * abs(math.sin(sweep / 2))))
+    for i in range(n):
+        before, after = tangents[i - 1][2], tangents[i][0]
+        bend = math.atan2(math.sin(after - before), math.cos(after - before))
+        if bend * turn > 1e-6:  # a sharp turn towards the inside
+            return 0.0
+    return best
+
+
 def _degrees(angle: float) -> float:
     """`angle` (radians) in degrees in [0, 360), float noise at 360 taken as 0."""
     deg = math.degrees(angle) % 360.0

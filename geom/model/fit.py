@@ -45,6 +45,7 @@ from geom.model.checks import (
     check_overlap,
     check_reach,
     check_shop,
+    no_grip,
     unless_not_given,
 )
 from geom.model.conditions import (
@@ -54,7 +55,7 @@ from geom.model.conditions import (
 )
 from geom.model.contour import Shape, Vertex, bounds, circle, placed
 from geom.model.feasible import feasible
-from geom.model.part import Axis, Part, Rect
+from geom.model.part import NOT_GIVEN, Axis, Part, Rect
 from geom.model.tolerance import Size
 
 
@@ -237,7 +238,8 @@ def evaluate(part: Part, conditions: Conditions) -> Fit:
         checks.append(check_corner(snap.cutout.corner_radius - edge.min, opening, snap))
     if collar:
         checks.append(check_overlap(part, envelope, snap))
-    checks.append(check_grip(sheet, conditions, snap.grip))
+    gripped = part.mount.sources.get("grip.min") != NOT_GIVEN
+    checks.append(check_grip(sheet, conditions, snap.grip) if gripped else no_grip())
     if collar and snap.latch_span is not None:
         shift = None  # a rect's exact push; any other shape: its whole extent's play
         if isinstance(snap.cutout, Rect):

@@ -11,7 +11,10 @@ one order, with one `Violation` type and one set of rule codes (`Rule`):
 - per face: the web between openings, each opening's distance from the boundary, flanges
   overlapping on the front, a flange hanging off the sheet, mated plugs without room,
   bodies colliding behind the sheet, holes and slots under a neighbour's flange, a
-  slot's tolerance tighter than the shop holds;
+  slot's tolerance tighter than the shop holds, text (geom.model.lettering) off the
+  sheet, nearer an opening than its process's clearance or under a flange, a
+  countersunk, tapped or PEM hole against the sheet under it and the face's boundary
+  (geom.model.fastener);
 - across faces: each part's envelopes (flange, plug, bodies) as oriented boxes in space
   must not overlap another face's part (exact for boxes);
 - the surface's own rules, then what only a CAD kernel can decide (`Kernel`: bodies
@@ -25,8 +28,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal, Protocol
 
@@ -34,8 +37,10 @@ import numpy as np
 
 from geom.model.bend import Box3, Frame3, box_in, penetration
 from geom.model.conditions import Conditions
-from geom.model.contour import circle_of
+from geom.model.contour import circle_of, inner_corner
+from geom.model.fastener import Fastener
 from geom.model.fit import Fit, evaluate
+from geom.model.lettering import CLEARANCES, Clearance, Legend, Lettering, Process
 from geom.model.part import Part
 from geom.model.tolerance import Size
 from geom.model.units import mm
@@ -62,11 +67,21 @@ class Rule(StrEnum):
     HOLE_UNDER_FLANGE = "hole_under_flange"
     SLOT_UNDER_FLANGE = "slot_under_flange"
     SLOT_TOLERANCE = "slot_tolerance"
+    HOLE_TOO_SMALL = "hole_too_small"
+    INNER_RADIUS = "inner_radius"
+    COUNTERSINK_DEPTH = "countersink.depth"
+    COUNTERSINK_EDGE = "countersink.edge"
+    COUNTERSINK_WEB = "countersink.web"
+    TAPPED_SHEET = "tapped.sheet"
+    PEM_SHEET = "pem.sheet"
+    PEM_EDGE = "pem.edge"
     BEND_ZONE = "bend.zone"
     BEND_CUT_DISTANCE = "bend.cut_distance"
     BEND_FLANGE_HEIGHT = "bend.flange_height"
     BEND_FLANGE_COLLISION = "bend.flange_collision"
     BEND_BODY_COLLISION = "bend.body_collision"
+    TEXT_CLEARANCE = "text_clearance"
+    TEXT_OFF_SHEET = "text_off_sheet"
 
 
 def fit_rule(check: str) -> str:
@@ -86,10 +101,15 @@ class Violation:
     figures: dict[str, Any] = field(default_factory=dict)
     faces: tuple[str, ...] = ()
     """The face of each entry (same order); () for a rule about the surface itself."""
+    profile: str = ""
+    """The shop profile whose rule is broken ("" when the rule is no profile's)."""
+    source: str = ""
+    """Where that rule's figure comes from (with `profile`)."""
 
 
 def violation_record(v: Violation) -> dict[str, Any]:
-    """A violation as every report writes it."""
+    """A violation as every report writes it; `profile` and `source` null unless the rule
+    is a shop profile's."""
     return {
         "rule": str(v.rule),
         "message": v.message,
@@ -97,6 +117,8 @@ def violation_record(v: Violation) -> dict[str, Any]:
         "faces": list(v.faces),
         "positions_mm": [list(xy) for xy in v.positions],
         "figures": v.figures,
+        "profile": v.profile or None,
+        "source": v.source or None,
     }
 
 
@@ -126,13 +148,15 @@ class Placement:
     edge, or an enclosure face by its name."""
     label: str = ""
     """The shop's name for it on the drawing ("" when the file gives none)."""
+    legend: Legend | None = None
+    """The text to engrave or print above it (None: none)."""
 
     @property
     def turned(self) -> bool:
         return self.rotation in (90, 270)
 
 
-OpeningKind = Literal["cutout", "hole", "slot", "flange"]
+OpeningKind = Literal["cutout", "hole", "slot", "flange", "text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +176,14 @@ class Opening:
     owner: int = -1
     tolerance: float | None = None
     """A slot's stated tolerance (+/- mm), None when it states none."""
+    fixed: str = ""
+    """The standard that fixes where it sits (a preset's mounting hole or slot): the edge
+    rule of thumb gives way to it ("" for any other opening; `fixed_edge_notes`)."""
+    corner: float | None = None
+    """A cutout's tightest inside corner (mm, geom.model.contour.inner_corner); None: its
+    `radius` (a rounded rectangle)."""
+    fastener: Fastener | None = None
+    """A countersunk, tapped or PEM hole's data (None: any other opening)."""
 
     @property
     def box(self) -> Box:
@@ -166,13 +198,32 @@ class Opening:
 @dataclass(frozen=True, slots=True)
 class FaceRules:
     """The web and edge an opening must keep (mm), where each comes from, and what its
-    face's boundary is called in messages."""
+    face's boundary is called in messages; the smallest hole (or slot width) and inner
+    corner radius the shop cuts (0: no such rule). `profile`: the shop profile the
+    sources cite ("profile <name>: ..."; geom.model.shop)."""
 
     min_web: float
     min_edge: float
     web_source: str
     edge_source: str
     boundary: str = "the outline"
+    min_hole: float = 0.0
+    hole_source: str = ""
+    min_inner_radius: float = 0.0
+    radius_source: str = ""
+    profile: str = ""
+    min_countersink_edge: float = 0.0
+    """A countersink's rim to the boundary (mm); with no `countersink_source`, 4 t
+    (COUNTERSINK_EDGE_SOURCE), t the thickest sheet under the hole."""
+    countersink_source: str = ""
+
+    def by(self, source: str) -> tuple[str, str]:
+        """The profile behind `source` and its own source text (a violation's `profile`
+        and `source`): ("", "") unless `source` cites the profile."""
+        head = f"profile {self.profile}: "
+        if self.profile and source.startswith(head):
+            return self.profile, source.removeprefix(head)
+        return "", ""
 
 
 def gap(a: Opening, b: Opening) -> float:
@@ -235,8 +286,9 @@ def footprint(placed: Placement, width: float, height: float) -> Box:
 
 def bodies(part: Part) -> list[tuple[float, float, float]]:
     """The envelopes behind and through the plate as (width, height, depth from the
-    flange front): the part's own, and for a part mounted through a frame, the frame's."""
-    out = [(part.width, part.height, part.depth)]
+    flange front): the part's own ([rear] when given, else its envelope's width x
+    height), and for a part mounted through a frame, the frame's."""
+    out = [(*part.rear_size, part.depth)]
     if part.frame is not None:
         out.append((part.frame.width, part.frame.height, part.frame.depth))
     return out
@@ -299,8 +351,13 @@ class Surface(Protocol):
         fixing holes come from the plan)."""
         ...
 
+    def wall(self, opening: Opening) -> Size | None:
+        """The sheet (or the measured wall) under a hole or slot; None: none found."""
+        ...
+
     def rules(self, opening: Opening) -> FaceRules:
-        """The web and edge `opening` must keep."""
+        """The web and edge `opening` must keep, the smallest hole and inner corner the
+        shop cuts (geom.model.shop.Profile.rules)."""
         ...
 
     def edge(self, opening: Opening) -> float | None:
@@ -342,6 +399,10 @@ class Plan:
     and slots."""
     solids: tuple[Solid, ...]
     violations: list[Violation] = field(default_factory=list)
+    texts: tuple[Lettering, ...] = ()
+    """Engraved and printed text (geom.model.lettering): kept clear of openings."""
+    clearances: Mapping[Process, Clearance] = field(default_factory=lambda: dict(CLEARANCES))
+    """The text clearance by process."""
 
     def at(self, k: int) -> tuple[float, float]:
         p = self.placements[k]
@@ -353,6 +414,8 @@ def plan(
     placements: Sequence[Placement],
     conditions: Conditions,
     kernel: Kernel | None = None,
+    texts: Sequence[Lettering] = (),
+    clearances: Mapping[Process, Clearance] = CLEARANCES,
 ) -> Plan:
     """Every part's fit and every rule of `surface` (see the module's docstring), in a
     fixed order: fits (by part id), each face's rules (face order), parts colliding
@@ -376,6 +439,8 @@ def plan(
         tuple(fits),
         (*part_openings(places, fits), *surface.openings()),
         tuple(found_solids),
+        texts=tuple(texts),
+        clearances=clearances,
     )
     out = result.violations
     out += _fit_rules(result)
@@ -392,11 +457,13 @@ def part_openings(places: Sequence[Placement], fits: Sequence[Fit]) -> list[Open
     """Every part's cutout (as drawn, turned), then every part's own fixing holes."""
     cutouts: list[Opening] = []
     own: list[Opening] = []
+    corners: dict[int, float] = {}
     for k, (p, fit) in enumerate(zip(places, fits, strict=True)):
         c = fit.cut
         w, h = (c.height, c.width) if p.turned else (c.width, c.height)
         r = min(c.corner_radius, w / 2, h / 2)
-        cutouts.append(Opening(p.entry, p.x, p.y, w, h, r, p.face, "cutout", k))
+        corner = corners.setdefault(id(fit), inner_corner(c.contour()))
+        cutouts.append(Opening(p.entry, p.x, p.y, w, h, r, p.face, "cutout", k, corner=corner))
         for i, contour in enumerate(fit.hole_contours(p.x, p.y, p.rotation)):
             circle = circle_of(contour)
             assert circle is not None, "a part's fixing hole is a circle"
@@ -457,7 +524,9 @@ def _fit_rules(plan: Plan) -> list[Violation]:
     for ks in firsts:
         fit = plan.fits[ks[0]]
         pid = plan.placements[ks[0]].part.id
+        shop = fit.conditions.shop
         for check in fit.failures():
+            by = shop.cited() if shop is not None and check.name == "shop_process" else ("", "")
             out.append(
                 Violation(
                     fit_rule(check.name),
@@ -466,6 +535,7 @@ def _fit_rules(plan: Plan) -> list[Violation]:
                     tuple(plan.at(k) for k in ks),
                     dict(check.figures),
                     tuple(plan.placements[k].face for k in ks),
+                    *by,
                 )
             )
     return out
@@ -481,12 +551,11 @@ def _face_rules(plan: Plan, face: str) -> list[Violation]:
     found += _flanges_off(plan, flanges)
     found += _holes_under_flanges(plan, flanges, [o for o in ops if o.kind == "hole"])
     found += _slots(plan, flanges, [o for o in ops if o.kind == "slot"])
+    found += _texts(plan, [t for t in plan.texts if t.face == face], ops, flanges)
+    found += _fasteners(plan, [o for o in ops if o.fastener is not None])
     if not where:
         return found
-    return [
-        Violation(v.rule, v.message + where, v.entries, v.positions, v.figures, v.faces)
-        for v in found
-    ]
+    return [replace(v, message=v.message + where) for v in found]
 
 
 def _face(plan: Plan, s: Solid) -> str:
@@ -513,21 +582,84 @@ def _webs_and_edges(surface: Surface, ops: list[Opening]) -> list[Violation]:
                     ((a.x, a.y), (b.x, b.y)),
                     {"web": g, "min_web": ra.min_web},
                     (a.face, b.face),
+                    *ra.by(ra.web_source),
                 )
             )
     for o, r in zip(ops, rules, strict=True):
+        if o.fastener is not None and o.fastener.min_edge is not None:
+            continue  # the fastener's data sheet wins: rule pem.edge
         d = surface.edge(o)
-        if d is not None and d < r.min_edge - EPS_MM:
+        if d is None or d >= r.min_edge - EPS_MM or (o.fixed and d >= -EPS_MM):
+            continue  # a standard's position wins over the rule (fixed_edge_notes)
+        out.append(
+            Violation(
+                Rule.EDGE,
+                f"{o.entry} is {mm(d)} mm from {r.boundary}, less than the "
+                f"{mm(r.min_edge)} mm minimum ({r.edge_source})",
+                (o.entry,),
+                ((o.x, o.y),),
+                {"edge": d, "min_edge": r.min_edge},
+                (o.face,),
+                *r.by(r.edge_source),
+            )
+        )
+    return out + _cuttable(ops, rules)
+
+
+def _cuttable(ops: list[Opening], rules: list[FaceRules]) -> list[Violation]:
+    """Holes and slots narrower than the shop's smallest hole; cutouts whose inner corners
+    are sharper than its cutter leaves (a milled panel)."""
+    out: list[Violation] = []
+    for o, r in zip(ops, rules, strict=True):
+        if o.kind in ("hole", "slot"):
+            size = min(o.width, o.height)
+            if size < r.min_hole - EPS_MM:
+                name = f"a {mm(size)} mm hole" if o.kind == "hole" else f"{mm(size)} mm wide"
+                out.append(
+                    Violation(
+                        Rule.HOLE_TOO_SMALL,
+                        f"{o.entry} is {name}, smaller than the {mm(r.min_hole)} mm the "
+                        f"shop cuts ({r.hole_source})",
+                        (o.entry,),
+                        ((o.x, o.y),),
+                        {"diameter": size, "min_hole": r.min_hole},
+                        (o.face,),
+                        *r.by(r.hole_source),
+                    )
+                )
+        elif o.kind == "cutout" and (corner := _corner(o)) < r.min_inner_radius - EPS_MM:
             out.append(
                 Violation(
-                    Rule.EDGE,
-                    f"{o.entry} is {mm(d)} mm from {r.boundary}, less than the "
-                    f"{mm(r.min_edge)} mm minimum ({r.edge_source})",
+                    Rule.INNER_RADIUS,
+                    f"{o.entry}: its cutout's tightest inside corner is R {mm(corner)} mm, "
+                    f"sharper than the R {mm(r.min_inner_radius)} mm the shop's cutter leaves "
+                    f"({r.radius_source})",
                     (o.entry,),
                     ((o.x, o.y),),
-                    {"edge": d, "min_edge": r.min_edge},
+                    {"corner_radius": corner, "min_inner_radius": r.min_inner_radius},
                     (o.face,),
+                    *r.by(r.radius_source),
                 )
+            )
+    return out
+
+
+def _corner(o: Opening) -> float:
+    return o.radius if o.corner is None else o.corner
+
+
+def fixed_edge_notes(surface: Surface, openings: Iterable[Opening]) -> list[str]:
+    """A note per opening whose position a standard fixes (`Opening.fixed`) nearer its
+    face's boundary than the edge rule: the standard wins, and the note gives both
+    figures."""
+    out = []
+    for o in openings:
+        d = surface.edge(o) if o.fixed else None
+        r = surface.rules(o)
+        if d is not None and -EPS_MM <= d < r.min_edge - EPS_MM:
+            out.append(
+                f"{o.entry}: {mm(d)} mm from {r.boundary}, less than the {mm(r.min_edge)} mm "
+                f"minimum ({r.edge_source}); {o.fixed} fixes where it sits, so the standard wins"
             )
     return out
 
@@ -665,9 +797,196 @@ def _slots(plan: Plan, flanges: list[Solid], slots: list[Opening]) -> list[Viola
                     ((slot.x, slot.y),),
                     {"shop_tolerance": shop.tolerance, "tolerance": slot.tolerance},
                     (slot.face,),
+                    *shop.cited(),
                 )
             )
     return out
+
+
+def text_box(t: Lettering) -> Opening:
+    """A text as the rectangle its ink fills (kind "text", sharp corners): measured from
+    it, a text never seems to leave more room than its letters do."""
+    x0, y0, x1, y1 = t.box
+    return Opening(t.entry, (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0, 0.0, t.face, "text")
+
+
+def _texts(
+    plan: Plan, texts: list[Lettering], ops: list[Opening], flanges: list[Solid]
+) -> list[Violation]:
+    """Each text (its ink box) on the sheet, at least its process's clearance
+    (`plan.clearances`) from every opening's exact shape, not under a part's flange,
+    where nobody would see it, and not over another text."""
+    if not texts:
+        return []
+    out: list[Violation] = []
+    boxes = [text_box(t) for t in texts]
+    for t, b in zip(texts, boxes, strict=True):
+        d = plan.surface.edge(b)
+        if d is not None and d < -EPS_MM:
+            out.append(
+                Violation(
+                    Rule.TEXT_OFF_SHEET,
+                    f'{t.entry} ("{t.text}") crosses {plan.surface.rules(b).boundary} '
+                    f"by {mm(-d)} mm",
+                    (t.entry,),
+                    ((t.x, t.y),),
+                    {"overhang": -d},
+                    (t.face,),
+                )
+            )
+    others = list(ops)
+    for s in flanges:
+        p = plan.placements[s.owner]
+        x0, y0, x1, y1 = s.box
+        w, h = x1 - x0, y1 - y0
+        others.append(Opening(p.entry, x0 + w / 2, y0 + h / 2, w, h, 0.0, p.face, "flange"))
+    n = len(texts)
+    widest = max(plan.clearances[t.process].value for t in texts)
+    every = boxes + others
+    for i, j in near_pairs([o.box for o in every], widest):
+        if i >= n:
+            continue
+        t, o = texts[i], every[j]
+        g = gap(boxes[i], o)
+        rule = plan.clearances[t.process]
+        at = (texts[j].x, texts[j].y) if j < n else (o.x, o.y)
+        if o.kind == "text" and g < -EPS_MM:
+            text = f'overlaps {o.entry} ("{texts[j].text}")'
+        elif o.kind == "text":
+            continue
+        elif o.kind == "flange" and g < -EPS_MM:
+            text = f"lies under the flange of {o.entry}, hidden"
+        elif o.kind != "flange" and g < rule.value - EPS_MM:
+            text = (
+                f"overlaps {o.entry}"
+                if g < 0
+                else f"is {mm(g)} mm from {o.entry}, less than the {mm(rule.value)} mm "
+                f"{t.process} clearance ({rule.source})"
+            )
+        else:
+            continue
+        out.append(
+            Violation(
+                Rule.TEXT_CLEARANCE,
+                f'{t.entry} ("{t.text}") {text}',
+                (t.entry, o.entry),
+                ((t.x, t.y), at),
+                {"clearance": g, "min_clearance": 0.0 if j < n else rule.value},
+                (t.face, o.face),
+            )
+        )
+    return out
+
+
+COUNTERSINK_EDGE_T = 4.0
+COUNTERSINK_EDGE_SOURCE = "countersink to edge >= 4 t (npd-solutions sheet-metal design guide)"
+COUNTERSINK_WEB_T = 8.0
+COUNTERSINK_WEB_SOURCE = "between countersinks >= 8 t (npd-solutions sheet-metal design guide)"
+COUNTERSINK_DEPTH_SOURCE = "the cone ends inside the sheet (assumed: no land below it required)"
+
+
+def _fasteners(plan: Plan, holes: list[Opening]) -> list[Violation]:
+    """Countersunk, tapped and PEM holes against the thinnest sheet of the band and the
+    face's boundary: the countersink's cone inside the sheet and its rim >= 4 t from the
+    edge; a thread's and a PEM fastener's least sheet; a PEM fastener's centre to the
+    edge from its data sheet. No sheet known: each check fails with that reason."""
+    out: list[Violation] = []
+    surface = plan.surface
+
+    def fail(
+        rule: Rule,
+        o: Opening,
+        text: str,
+        figures: dict[str, Any],
+        cited: tuple[str, str] = ("", ""),
+    ) -> None:
+        out.append(Violation(rule, text, (o.entry,), ((o.x, o.y),), figures, (o.face,), *cited))
+
+    for o in holes:
+        f = o.fastener
+        assert f is not None
+        what = f"{o.entry} ({f.note})"
+        sheet = surface.wall(o)
+        if sheet is None:
+            rule = Rule.COUNTERSINK_DEPTH if f.kind == "countersunk" else Rule(f"{f.kind}.sheet")
+            fail(rule, o, f"{what}: the sheet is not known, so it cannot be checked", {})
+            continue
+        t = sheet.min
+        if f.kind == "countersunk" and f.depth > t + EPS_MM:
+            fail(
+                Rule.COUNTERSINK_DEPTH,
+                o,
+                f"{what}: the cone is {mm(f.depth)} mm deep, deeper than the "
+                f"{mm(t)} mm sheet ({COUNTERSINK_DEPTH_SOURCE}; {f.source})",
+                {"depth": f.depth, "sheet": t},
+            )
+        d = surface.edge(o)
+        if f.kind == "countersunk" and f.countersink is not None and d is not None:
+            rim = d - (f.countersink - o.width) / 2
+            r = surface.rules(o)
+            need, source = (
+                (r.min_countersink_edge, r.countersink_source)
+                if r.countersink_source
+                else (COUNTERSINK_EDGE_T * sheet.max, COUNTERSINK_EDGE_SOURCE)
+            )
+            if rim < need - EPS_MM:
+                fail(
+                    Rule.COUNTERSINK_EDGE,
+                    o,
+                    f"{what}: the countersink is {mm(rim)} mm from the edge, less than "
+                    f"{mm(need)} mm ({source})",
+                    {"edge": rim, "min_edge": need},
+                    r.by(source),
+                )
+        if f.min_sheet is not None and t < f.min_sheet - EPS_MM:
+            fail(
+                Rule(f"{f.kind}.sheet"),
+                o,
+                f"{what}: the {mm(t)} mm sheet is thinner than {mm(f.min_sheet)} mm "
+                f"({f.min_sheet_source})",
+                {"sheet": t, "min_sheet": f.min_sheet},
+            )
+        if f.min_edge is not None and d is not None and d + o.width / 2 < f.min_edge - EPS_MM:
+            fail(
+                Rule.PEM_EDGE,
+                o,
+                f"{what}: its centre is {mm(d + o.width / 2)} mm from the edge, less than "
+                f"{mm(f.min_edge)} mm (the data sheet wins: {f.source})",
+                {"edge": d + o.width / 2, "min_edge": f.min_edge},
+            )
+    sinks = [o for o in holes if o.fastener is not None and o.fastener.countersink is not None]
+    return out + _countersink_webs(surface, sinks)
+
+
+def _countersink_webs(surface: Surface, sinks: list[Opening]) -> list[Violation]:
+    """Two countersinks' rims at least 8 t apart (t the thicker sheet under them)."""
+    out: list[Violation] = []
+    walls = [surface.wall(o) for o in sinks]
+    rims = [Opening(o.entry, o.x, o.y, _sink(o), _sink(o), _sink(o) / 2) for o in sinks]
+    widest = COUNTERSINK_WEB_T * max((w.max for w in walls if w is not None), default=0.0)
+    for i, j in near_pairs([r.box for r in rims], widest):
+        a, b, wa, wb = sinks[i], sinks[j], walls[i], walls[j]
+        if wa is None or wb is None:
+            continue  # no sheet: countersink.depth already fails for it
+        need, g = COUNTERSINK_WEB_T * max(wa.max, wb.max), gap(rims[i], rims[j])
+        if g < need - EPS_MM:
+            out.append(
+                Violation(
+                    Rule.COUNTERSINK_WEB,
+                    f"the countersinks of {a.entry} and {b.entry} are {mm(g)} mm apart, less "
+                    f"than {mm(need)} mm ({COUNTERSINK_WEB_SOURCE})",
+                    (a.entry, b.entry),
+                    ((a.x, a.y), (b.x, b.y)),
+                    {"web": g, "min_web": need},
+                    (a.face, b.face),
+                )
+            )
+    return out
+
+
+def _sink(o: Opening) -> float:
+    assert o.fastener is not None and o.fastener.countersink is not None
+    return o.fastener.countersink
 
 
 def solid_boxes(plan: Plan) -> list[Box3]:

@@ -168,6 +168,15 @@ class Part:
     """The mated plug's envelope in front of the flange ([plug]); None when not given."""
     notes: tuple[Quote, ...] = ()
     """[part] notes: texts from the part's sources, printed with its outputs."""
+    rear: tuple[float, float] | None = None
+    """[rear] width x height: the body behind the plate (a pot's can, a jack's housing,
+    a switch's body), centred on the cutout, down to `depth`; None: the envelope's
+    width x height behind the plate too."""
+
+    @property
+    def rear_size(self) -> tuple[float, float]:
+        """Width x height of the body behind the plate (mm): [rear], else the envelope's."""
+        return self.rear if self.rear is not None else (self.width, self.height)
 
     @property
     def mount(self) -> Part:

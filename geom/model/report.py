@@ -7,9 +7,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from geom.model.advice import WayOut
+from geom.model.checks import Check
 from geom.model.contour import Rect, shape_fields
 from geom.model.fit import Fit
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, MASKED_NOTE, NO_COLLAR_NOTE, VERIFY_NOTE
+from geom.model.part import NOT_GIVEN
 from geom.model.tolerance import Size
 from geom.model.units import deviation, mm
 
@@ -44,7 +46,7 @@ def fit_report(fit: Fit) -> dict[str, Any]:
         "coating_mm": _band(fit.coating),
         "masked": cond.masked,
         "finished_plate_mm": _band(fit.finished_plate),
-        "grip_mm": _band(snap.grip),
+        "grip_mm": _band(snap.grip) if part.mount.sources.get("grip.min") != NOT_GIVEN else None,
         "tolerance_mm": snap.tolerance,
         "mounting": snap.mounting,
         "band_mm": {
@@ -62,21 +64,26 @@ def fit_report(fit: Fit) -> dict[str, Any]:
             else {"value": cond.shop.tolerance, "source": cond.shop.source}
         ),
         "clearance_mm": _band(fit.clearance),
-        "checks": [
-            {
-                "name": c.name,
-                "ok": c.ok,
-                "verified": c.verified,
-                "message": c.message,
-                "figures": c.figures,
-            }
-            for c in fit.checks
-        ],
+        "checks": [check_record(c) for c in fit.checks],
         "ways_out": ways_out_report(fit.ways_out),
         **no_way_out_report(fit.no_way_out),
         "assumed": list(part.assumed),
         "cut_assumed": part.cut_assumed,
         "notes": notes,
+    }
+
+
+def check_record(c: Check) -> dict[str, Any]:
+    """One check as reports write it; a check that does not apply has no `ok`, only
+    `"applies": false` and its reason."""
+    if not c.applies:
+        return {"name": c.name, "applies": False, "reason": c.message}
+    return {
+        "name": c.name,
+        "ok": c.ok,
+        "verified": c.verified,
+        "message": c.message,
+        "figures": c.figures,
     }
 
 

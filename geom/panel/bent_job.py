@@ -18,6 +18,7 @@ written when an opening reaches into a bend zone (no solid can hold it).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +29,11 @@ from geom.model.advice import NO_ADVICE, Advice
 from geom.model.bend import Flange, SheetMetal, bend_notes
 from geom.model.body import wing_plate
 from geom.model.layout import Violation
+from geom.model.lettering import Lettering
 from geom.model.notes import FORCED_NOTE
 from geom.model.units import mm
 from geom.output import OutputSet, decide, opened
 from geom.panel.bent_layout import (
-    CUT_SOURCE,
     HEIGHT_SOURCE,
     bends_of,
     check_bent,
@@ -40,6 +41,7 @@ from geom.panel.bent_layout import (
     min_cut_to_bend,
     min_flange_height,
 )
+from geom.panel.hole_cam import hole_marks, hole_notes
 from geom.panel.job import (
     NOTE_HEIGHT_MM,
     PLATE_COLOUR,
@@ -49,7 +51,7 @@ from geom.panel.job import (
     panel_notes,
     panel_report,
 )
-from geom.panel.model import Panel
+from geom.panel.model import Hole, Panel
 
 SUFFIXES = ("-flat.dxf", "-folded.step", "-assembly.step")
 
@@ -112,7 +114,35 @@ def write_flat_dxf(
         size = max(2 * NOTE_HEIGHT_MM, panel.width / 50)
         top = max(v[1] for v in metal.outline()) + dy
         notes.append(Note(FORCED_NOTE, 0.0, top + size / 2, size))
-    return write_flat(path, contours, bends, notes, marks=marks, version=version, explode=explode)
+    lettering = [flat_lettering(metal, t, dx, dy) for t in panel.texts]
+
+    def at(hole: Hole) -> tuple[float, float]:
+        x, y = metal.to_flat(hole.face, hole.x, hole.y)
+        return x + dx, y + dy
+
+    notes += hole_notes(panel.holes, at)
+    return write_flat(
+        path,
+        contours,
+        bends,
+        notes,
+        marks=marks,
+        version=version,
+        explode=explode,
+        texts=lettering,
+        circles=hole_marks(panel.holes, at),
+    )
+
+
+def flat_lettering(metal: SheetMetal, t: Lettering, dx: float, dy: float) -> Lettering:
+    """A text on a face, in the flat DXF's frame (moved by dx, dy mm)."""
+    paths = tuple(
+        tuple((fx + dx, fy + dy) for fx, fy in (metal.to_flat(t.face, x, y) for x, y in path))
+        for path in t.paths
+    )
+    x, y = metal.to_flat(t.face, t.x, t.y)
+    turned = (t.rotation + metal.turn(t.face)) % 360
+    return replace(t, x=x + dx, y=y + dy, rotation=turned, paths=paths)
 
 
 def write_folded_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:
@@ -267,6 +297,9 @@ def bent_report(
             }
             for f in metal.flanges
         ],
-        "rules": {"min_cut_to_bend": CUT_SOURCE, "min_flange_height": HEIGHT_SOURCE},
+        "rules": {
+            "min_cut_to_bend": panel.rules_profile.cite(panel.rules_profile.cut_to_bend.source),
+            "min_flange_height": HEIGHT_SOURCE,
+        },
     }
     return document

@@ -2,9 +2,10 @@
 each flange a face in its own frame, every layout rule on each face as on a flat panel,
 and its own rules, the bend rules, each with a default and an override:
 
-- `bend.cut_distance`: every cutout and hole keeps >= 2.5 t + r from each bend zone (the
-  line where the bend starts), measured in the flat pattern (PTC Creo's sheet-metal
-  design rule MIN_CUT_TO_BEND; override `[bend] min_cut_to_bend`);
+- `bend.cut_distance`: every cutout and hole keeps the shop profile's cut-to-bend
+  distance from each bend zone (the line where the bend starts), measured in the flat
+  pattern (the default profiles: 2.5 t + r, PTC Creo's sheet-metal design rule
+  MIN_CUT_TO_BEND; override `[bend] min_cut_to_bend`);
 - `bend.zone`: no cutout or hole reaches into a bend zone (it would deform when bent);
 - `bend.flange_height`: every flange's outside height >= 1.5 t + r (PTC Creo's minimum
   wall height; override `[bend] min_flange_height`);
@@ -40,14 +41,20 @@ from geom.model.layout import (
     gap,
     plan,
     solid_boxes,
+    text_box,
 )
 from geom.model.tolerance import Size
 from geom.model.units import mm
 from geom.panel.flanges import Bends
-from geom.panel.layout import FlatSheet, conditions_of, plain_openings, rules_for
+from geom.panel.layout import (
+    FlatSheet,
+    conditions_of,
+    plain_openings,
+    rules_for,
+    text_clearances,
+)
 from geom.panel.model import Panel, edge_distance
 
-CUT_SOURCE = "default 2.5 t + r: PTC Creo sheet-metal design rule MIN_CUT_TO_BEND"
 HEIGHT_SOURCE = "default 1.5 t + r: PTC Creo sheet-metal design rule, minimum wall height"
 
 
@@ -137,11 +144,15 @@ def face_openings(panel: Panel) -> list[FaceOpening]:
     return out
 
 
-def min_cut_to_bend(panel: Panel, flange: Flange) -> tuple[float, str]:
+def min_cut_to_bend(panel: Panel, flange: Flange) -> tuple[float, str, str]:
+    """The least distance from a cut to `flange`'s bend zone (mm), its source and the
+    shop profile it comes from ("" for the file's override)."""
     bends = bends_of(panel)
     if bends.min_cut_to_bend is not None:
-        return bends.min_cut_to_bend, "panel.bend.min_cut_to_bend"
-    return 2.5 * panel.sheet.max + flange.radius, CUT_SOURCE
+        return bends.min_cut_to_bend, "panel.bend.min_cut_to_bend", ""
+    profile = panel.rules_profile
+    figure = profile.cut_to_bend
+    return figure.at(panel.sheet.max, flange.radius), profile.cite(figure.source), profile.name
 
 
 def min_flange_height(panel: Panel, flange: Flange) -> tuple[float, str]:
@@ -172,6 +183,9 @@ class BentSheet:
     def openings(self) -> Sequence[Opening]:
         return plain_openings(self.panel.holes, self.panel.slots)
 
+    def wall(self, opening: Opening) -> Size | None:
+        return self.panel.sheet
+
     def rules(self, opening: Opening) -> FaceRules:
         return rules_for(self.panel)
 
@@ -195,7 +209,13 @@ def plan_bent(panel: Panel) -> Plan:
     """The bent panel's plan: fits, each face's rules, parts colliding across faces, the
     bend rules, the folded part's collisions with the sheet (in that order)."""
     bends_of(panel)
-    return plan(BentSheet(panel), panel.places, conditions_of(panel))
+    return plan(
+        BentSheet(panel),
+        panel.places,
+        conditions_of(panel),
+        texts=panel.texts,
+        clearances=text_clearances(panel),
+    )
 
 
 def check_bent(panel: Panel) -> list[Violation]:
@@ -224,7 +244,7 @@ def _bend_rules(panel: Panel) -> list[Violation]:
         for f, (zx0, zy0, zx1, zy1) in zones:
             zone = Opening("zone", (zx0 + zx1) / 2, (zy0 + zy1) / 2, zx1 - zx0, zy1 - zy0, 0.0)
             d = gap(o.shape, zone)
-            least, source = min_cut_to_bend(panel, f)
+            least, source, profile = min_cut_to_bend(panel, f)
             on = "" if o.face == BASE else f" on the {o.face} flange"
             if d < -EPS_MM:
                 out.append(
@@ -248,6 +268,31 @@ def _bend_rules(panel: Panel) -> list[Violation]:
                         ((o.x, o.y),),
                         {"distance": d, "min_cut_to_bend": least, "bend": f.edge},
                         (o.face,),
+                        profile,
+                        source.removeprefix(f"profile {profile}: ") if profile else "",
+                    )
+                )
+    for t in panel.texts:
+        box = text_box(t)
+        corners = [
+            metal.to_flat(t.face, x, y) for x, y in ((box.x, box.y), box.box[:2], box.box[2:])
+        ]
+        (cx, cy), (ax, ay), (bx, by) = corners
+        flat = Opening(t.entry, cx, cy, abs(bx - ax), abs(by - ay), 0.0)
+        for f, (zx0, zy0, zx1, zy1) in zones:
+            zone = Opening("zone", (zx0 + zx1) / 2, (zy0 + zy1) / 2, zx1 - zx0, zy1 - zy0, 0.0)
+            d = gap(flat, zone)
+            if d < -EPS_MM:
+                on = "" if t.face == BASE else f" on the {t.face} flange"
+                out.append(
+                    Violation(
+                        Rule.BEND_ZONE,
+                        f'{t.entry} ("{t.text}"){on} reaches {mm(-d)} mm into the zone of the '
+                        f"{f.edge} bend (the letters would stretch when bent)",
+                        (t.entry,),
+                        ((t.x, t.y),),
+                        {"distance": d, "bend": f.edge},
+                        (t.face,),
                     )
                 )
     return out

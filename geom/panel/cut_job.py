@@ -3,9 +3,10 @@
 `plan_cut` reads the enclosure and finds each face (bad input raises `InputError` before
 anything is written), measures the wall under every opening with a ray, and checks the
 layout on the enclosure's faces as on any surface (geom.model.layout.plan): each part's
-fit with the wall as the sheet, each opening against its face's real boundary (edge >=
-1.5 t, laser default, t the thickest wall under the opening; existing openings count as
-boundary), the webs between new openings (>= t), flanges, plugs and bodies of parts on
+fit with the wall as the sheet, each opening against its face's real boundary (the shop
+profile's edge, default the laser's 1.5 t, t the thickest wall under the opening; existing
+openings count as boundary), the webs between new openings (default >= t), the smallest
+hole and inner corner the shop cuts, flanges, plugs and bodies of parts on
 one face and across faces, and each body against the cut enclosure (a common volume over
 COLLISION_MM3: the kernel's part of the plan). `write_cut` writes into a directory:
 
@@ -35,12 +36,12 @@ import numpy as np
 from geom.cad import enclosure as kernel
 from geom.data.checked import RESOLUTION_MM
 from geom.dxf.writer import DxfVersion, Note, write_dxf
-from geom.errors import InputError, Plain
+from geom.errors import MISSING, InputError, Plain
 from geom.model.advice import NO_ADVICE, Advice
 from geom.model.bend import Frame3
 from geom.model.body import wing_plate
 from geom.model.conditions import Conditions, Shop
-from geom.model.contour import Vertex, circle, circle_of, rounded_rect
+from geom.model.contour import Vertex, bounds, circle, circle_of, rounded_rect
 from geom.model.fit import Fit, evaluate
 from geom.model.layout import (
     FaceRules,
@@ -59,9 +60,11 @@ from geom.model.tolerance import Size
 from geom.model.units import band, mm
 from geom.output import OutputSet, decide, opened
 from geom.panel.cut_layout import CutLayout, FaceLayout
+from geom.panel.hole_cam import hole_marks, hole_notes
 from geom.panel.job import PLATE_COLOUR, body_solids, cutout_note, slot_contour
 from geom.panel.layout import plain_openings
-from geom.panel.model import SHOPS, Slot
+from geom.panel.model import Slot
+from geom.panel.tayda import NO_TAYDA, TaydaFiles, face_letter, tayda_name, unlettered, write_tayda
 from geom.panel.ways_out import layout_advice
 
 COLLISION_MM3 = 0.1
@@ -100,6 +103,8 @@ class Cut:
     room: float = kernel.OVERSHOOT_MM
     edge: float = math.nan
     off_face: float = 0.0
+    past: float = 0.0
+    """How far the opening reaches past the face's boundary (mm; 0 on the face)."""
     plate: float = 0.0
     """The finished plate the body's wings sit for (mm, `wing_plate`)."""
     flange_off: float = 0.0
@@ -142,7 +147,10 @@ class CutPlan:
     """How the openings were cut: "flat wall" (`kernel.cut_through`, every opening
     through one flat wall of one thickness) or "one boolean" (`kernel.cut`)."""
     notes: list[str] = field(default_factory=list)
-    """What reading the enclosure noted (closed shells read as a solid)."""
+    """What reading the enclosure noted (closed shells read as a solid; a box's assumed
+    numbers)."""
+    lid: Any = None
+    """A library box's lid (below its open end), into the assembly; None for a STEP."""
 
     @property
     def frame(self) -> kernel.FaceFrame:
@@ -165,20 +173,54 @@ class CutFiles:
     """Every face DXF written (one per face)."""
     advice: Advice = NO_ADVICE
     """The ways out of the fits that fail (geom.panel.ways_out)."""
+    tayda: TaydaFiles = NO_TAYDA
+    """Tayda's drill-tool text (final path) or why it was not written."""
 
 
-def plan_cut(enclosure: Path, layout: CutLayout) -> CutPlan:
-    """Read, measure, check and cut (in memory); bad input raises InputError."""
+def plan_cut(enclosure: Path | None, layout: CutLayout) -> CutPlan:
+    """Read (or, for a layout naming a library box and no `enclosure`, build:
+    geom.cad.box), measure, check and cut (in memory); bad input raises InputError."""
+    if layout.box is not None:
+        if enclosure is not None:
+            raise InputError(
+                "command line",
+                "ENCLOSURE",
+                str(enclosure),
+                f"given with a layout that names a box ({layout.box.model})",
+                "no STEP file: geom builds the box the layout names",
+            )
+        from geom.cad.box import build
+
+        solids = build(layout.box)
+        plan = plan_on(solids.body, Path(layout.box.model), layout, lid=solids.lid)
+        plan.notes = [_assumed_note(layout)] if layout.box.assumed else []
+        return plan
+    if enclosure is None:
+        raise InputError(
+            "command line",
+            "ENCLOSURE",
+            MISSING,
+            f"missing: {layout.path.name} names no box",
+            'a STEP file, or [box] model = "1590BB" in the layout',
+        )
     solid, notes = kernel.read_step(enclosure)
     plan = plan_on(solid, enclosure, layout)
     plan.notes = list(notes)
     return plan
 
 
+def _assumed_note(layout: CutLayout) -> str:
+    """What no source gives about the layout's box: verify it on the box."""
+    box = layout.box
+    assert box is not None
+    fields = ", ".join(f"{f} {box.values[f].value:g}" for f in box.assumed)
+    return f"box {box.model}: assumed, verify on the box before cutting: {fields}"
+
+
 def conditions_of(layout: CutLayout) -> Conditions:
     """The layout's coating, masking, target and shop (the sheet is measured)."""
     shop = (
-        SHOPS["laser"]
+        layout.rules_profile.shop
         if layout.shop_tolerance is None
         else Shop(layout.shop_tolerance, f"{layout.path.name}: {_table(layout)}.shop_tolerance")
     )
@@ -190,11 +232,13 @@ def _table(layout: CutLayout) -> str:
     return "enclosure" if layout.several else "face"
 
 
-def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None) -> CutPlan:
-    """Measure, check and cut `layout` into `solid` (an OpenCascade solid through
-    cadquery; `enclosure` names it in the report), on the layout's faces or, for a
-    one-face layout, on the face `select` (a CadQuery string selector) picks; bad input
-    raises InputError."""
+def plan_on(
+    solid: Any, enclosure: Path, layout: CutLayout, select: str | None = None, lid: Any = None
+) -> CutPlan:
+    """Measure, check and cut `layout` into `solid` (an OCP solid; `enclosure` names
+    it in the report), on the layout's faces or, for a one-face layout, on the face
+    `select` (a CadQuery string selector, geom.cad.selector) picks; bad input raises
+    InputError. A library box's `lid` (an OCP solid) is checked against the bodies too."""
     if select is not None and len(layout.faces) > 1:
         raise InputError(
             "panelLayout",
@@ -205,7 +249,10 @@ def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None =
         )
     faces = []
     for f in layout.faces:
-        if select is None:
+        if layout.box is not None:  # a box's face: Tayda's frame, from its centre
+            where = f"{layout.path}:face {f.name} of box {layout.box.model}"
+            frame = kernel.centred(kernel.find_face(solid, where, None, f.point, f.normal))
+        elif select is None:
             frame = kernel.find_face(solid, str(layout.path), f.select, f.point, f.normal)
         else:
             frame = kernel.find_face(solid, "panelLayout", select)
@@ -266,7 +313,7 @@ def plan_on(solid: Any, enclosure: Path, layout: CutLayout, select: str | None =
             _measure(solid, frame, cut, points)
             cuts.append(cut)
 
-    cut_plan = CutPlan(layout, enclosure, solid, faces, cuts, [])
+    cut_plan = CutPlan(layout, enclosure, solid, faces, cuts, [], lid=lid)
     done = plan(
         EnclosureFaces(cut_plan), layout.places, conditions, kernel=EnclosureKernel(cut_plan)
     )
@@ -295,12 +342,8 @@ class EnclosureFaces:
         return [f.name for f in self.cut_plan.faces]
 
     def frame(self, face: str) -> Frame3:
-        plane = self.cut_plan.face(face).frame.plane
-
-        def vec(v: Any) -> np.ndarray:
-            return np.array([v.x, v.y, v.z])
-
-        return Frame3(vec(plane.origin), vec(plane.xDir), vec(plane.yDir), vec(plane.zDir))
+        f = self.cut_plan.face(face).frame
+        return Frame3(np.array(f.origin), np.array(f.x_dir), np.array(f.y_dir), np.array(f.normal))
 
     def sheet(self, placement: Placement) -> Size | None:
         wall = self._cut(placement.entry).wall
@@ -310,21 +353,25 @@ class EnclosureFaces:
         layout = self.cut_plan.layout
         return plain_openings(layout.holes, layout.slots)
 
+    def wall(self, opening: Opening) -> Size | None:
+        """The wall measured under the opening (None: no wall, or off the face)."""
+        wall = self._cut(opening.entry).wall
+        return None if wall is None else Size.between(*wall)
+
     def rules(self, opening: Opening) -> FaceRules:
-        """web >= t and edge >= 1.5 t, t the thickest wall under the opening (or the
-        layout's overrides)."""
+        """The shop profile's rules with t the thickest wall under the opening (web and
+        edge: or the layout's overrides)."""
         layout = self.cut_plan.layout
         cut = self._cut(opening.entry) if opening.kind != "flange" else None
         t = cut.wall[1] if cut is not None and cut.wall is not None else 0.0
-        min_edge = 1.5 * t if layout.min_edge is None else layout.min_edge
         table = _table(layout)
-        source = "laser default: edge >= 1.5 t" if layout.min_edge is None else f"{table}.min_edge"
-        return FaceRules(
-            min_web=t if layout.min_web is None else layout.min_web,
-            min_edge=min_edge,
-            web_source="web >= t" if layout.min_web is None else f"{table}.min_web",
-            edge_source=f"{source}, t = {mm(t)} mm measured",
+        web, edge = layout.min_web, layout.min_edge
+        return layout.rules_profile.rules(
+            t,
+            min_web=None if web is None else (web, f"{table}.min_web"),
+            min_edge=None if edge is None else (edge, f"{table}.min_edge"),
             boundary=BOUNDARY,
+            measured=f", t = {mm(t)} mm measured",
         )
 
     def edge(self, opening: Opening) -> float | None:
@@ -357,11 +404,12 @@ class EnclosureFaces:
                     Violation(
                         Rule.EDGE,
                         f"{c.entry} runs off the face: its contour crosses the face's "
-                        f"boundary (edge distance 0 mm) and {mm(c.off_face)} mm2 of it lies "
-                        "outside the face (or in an opening already there)",
+                        f"boundary by up to {mm(c.past)} mm (edge distance 0 mm) and "
+                        f"{mm(c.off_face)} mm2 of it lies outside the face (or in an opening "
+                        "already there)",
                         (c.entry,),
                         at,
-                        {"off_face_mm2": c.off_face, "edge": 0.0},
+                        {"off_face_mm2": c.off_face, "edge": 0.0, "past_edge_mm": c.past},
                         (c.face,),
                     )
                 )
@@ -414,7 +462,7 @@ class EnclosureKernel:
             except kernel.Undecided:
                 result = None
             if result is not None and kernel.valid_solid(result):
-                cp.result = result if result.Volume() < cp.solid.Volume() else None
+                cp.result = result if kernel.volume(result) < kernel.volume(cp.solid) else None
         if cp.result is None:
             out.append(
                 Violation(
@@ -448,6 +496,7 @@ def _measure(
     """Edge distance, then the wall under every point (thinnest, thickest)."""
     cut.edge, cut.off_face = kernel.boundary_distance(frame, cut.contour)
     if cut.off_face:
+        cut.past = kernel.reach_past(frame, cut.contour)
         return
     rays = [kernel.wall(solid, frame.world(x, y), frame.normal) for x, y in points]
     if any(r is None for r in rays):
@@ -535,25 +584,45 @@ def _collisions(plan: CutPlan) -> list[Violation]:
                         (c.face,),
                     )
                 )
+            out += _against_lid(plan, c, name, body, frame)
     return out
+
+
+def _against_lid(plan: CutPlan, c: Cut, name: str, body: Any, frame: Any) -> list[Violation]:
+    """A library box's lid against a body (its common volume, as against the enclosure):
+    a body deeper than the box reaches through the open end into the lid."""
+    if plan.lid is None or not kernel.meet(kernel.box(body), kernel.box(plan.lid)):
+        return []
+    try:
+        volume, depth = kernel.collision(body, plan.lid, [], frame)
+    except kernel.Undecided as exc:
+        message = f"{c.entry}: the body {name} could not be measured against the lid ({exc})"
+        return [
+            Violation(
+                Rule.BODY_COLLISION, message, (c.entry,), ((c.x, c.y),), {"solid": name}, (c.face,)
+            )
+        ]
+    if volume <= COLLISION_MM3 or depth is None:
+        return []
+    return [
+        Violation(
+            Rule.BODY_COLLISION,
+            f"{c.entry}: the body {name} shares {mm(volume)} mm3 with the box's lid, "
+            f"{mm(depth[0])} .. {mm(depth[1])} mm behind the face",
+            (c.entry,),
+            ((c.x, c.y),),
+            {"volume_mm3": volume, "depth_mm": [depth[0], depth[1]], "solid": name},
+            (c.face,),
+        )
+    ]
 
 
 def _relative(tool: Any, cut: Cut, frame: kernel.FaceFrame) -> tuple[float, ...]:
     """A tool's bounding box relative to the opening's centre on the face (mm, to 1e-9):
     tools are made from the opening's own outline, so equal boxes are equal tools."""
     centre = frame.world(cut.x, cut.y)
-    box = tool.BoundingBox()
-    return tuple(
-        round(v, 9)
-        for v in (
-            box.xmin - centre.x,
-            box.ymin - centre.y,
-            box.zmin - centre.z,
-            box.xmax - centre.x,
-            box.ymax - centre.y,
-            box.zmax - centre.z,
-        )
-    )
+    box = kernel.tight_box(tool)
+    return tuple(round(v - centre[i % 3], 9) for i, v in enumerate(box))
 
 
 # --- the files --------------------------------------------------------------------------
@@ -572,6 +641,7 @@ def write_cut(
     force: bool = False,
     version: DxfVersion = "r2000",
     explode: bool = False,
+    also: Sequence[str] = (),
 ) -> CutFiles:
     """Write the report, and the CAM files through the output gate (geom.output.gate):
     when every rule holds and the enclosure could be cut, or with `force` (marked), into
@@ -605,30 +675,36 @@ def write_cut(
             refused = "DXF and STEP not written even with --force: no valid solid could be cut"
         elif verdict.write:
             for face, name in zip(plan.faces, names, strict=True):
+                holes = face.layout.holes
                 dxfs.append(
                     write_dxf(
                         outputs.path(name),
                         [c.contour for c in plan.cuts if c.face == face.name],
-                        _notes(plan, face, forced=verdict.forced),
+                        [*_notes(plan, face, forced=verdict.forced), *hole_notes(holes)],
                         version=version,
                         explode=explode,
                         reference=kernel.face_contours(face.frame),
+                        circles=hole_marks(holes),
                     )
                 )
             product = f"{plan.enclosure.stem} cut"
+            cut = kernel.solids(plan.result)[0]
             step = write_step(
                 outputs.path(f"{stem}-cut.step"),
                 product,
-                [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)],
+                [Component(product, cut, PLATE_COLOUR)],
             )
-            components = [Component(product, plan.result.Solids()[0].wrapped, PLATE_COLOUR)]
+            components = [Component(product, cut, PLATE_COLOUR)]
+            if plan.lid is not None:
+                components.append(Component(f"{product} lid", plan.lid, PLATE_COLOUR))
             for c in plan.cuts:
                 for name, body, colour in c.bodies:
-                    components.append(Component(f"{c.entry} {name}", body.wrapped, colour))
+                    components.append(Component(f"{c.entry} {name}", body, colour))
             target = outputs.path(f"{stem}-assembly.step")
             assembly = write_step(target, f"{product} assembly", components)
         dxf = dxfs[0] if dxfs else None
         forced = dxf is not None and verdict.forced
+        tayda = cut_tayda(plan, outputs, write=dxf is not None, forced=forced)
         advice = layout_advice([c.fit for c in plan.cuts if c.fit is not None])
         document = cut_report(plan, advice)
         document["ok"] = verdict.holds  # no solid cut: cannot be decided, fails
@@ -639,11 +715,14 @@ def write_cut(
             "dxf": [d.name for d in dxfs] if plan.layout.several else (dxf.name if dxf else None),
             "dxf_version": version,
             "exploded": explode,
+            "tayda": tayda.file.name if tayda.file else None,
+            "tayda_refused": tayda.refused,
             "withheld": verdict.withheld,
             "removed_stale": [],
             "refused": refused,
         }
-        report = outputs.report(f"{stem}-report.json", document, cam)
+        covers = [*cam, tayda_name(stem), *also]
+        report = outputs.report(f"{stem}-report.json", document, covers)
     final = outputs.final_of
     return CutFiles(
         violations,
@@ -654,7 +733,28 @@ def write_cut(
         forced,
         tuple(outputs.final(d) for d in dxfs),
         advice,
+        TaydaFiles(final(tayda.file), tayda.refused),
     )
+
+
+def cut_tayda(plan: CutPlan, outputs: OutputSet, *, write: bool, forced: bool) -> TaydaFiles:
+    """The layout's Tayda text (geom.panel.tayda): each opening on its face's letter,
+    from the centre of the face's bounding box in its frame."""
+    several = plan.layout.several
+    letters = {f.name: face_letter(f.name, several) or "" for f in plan.faces}
+    centres = {letters[f.name]: _centre(f.frame) for f in plan.faces}
+    openings = [(c.entry, letters[c.face], c.contour) for c in plan.cuts]
+    refused = unlettered(letters, several)
+    return write_tayda(
+        outputs, plan.layout.name, openings, centres, write=write, forced=forced, refused=refused
+    )
+
+
+def _centre(frame: kernel.FaceFrame) -> tuple[float, float]:
+    """The centre of the face's bounding box in its frame (mm): where Tayda's text
+    measures from, wherever the frame's origin lies."""
+    x0, y0, x1, y1 = bounds(kernel.face_contours(frame)[0])
+    return (x0 + x1) / 2, (y0 + y1) / 2
 
 
 def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
@@ -662,11 +762,14 @@ def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
     face's note below it (mm)."""
     f = face.frame
     count = sum(1 for c in plan.cuts if c.face == face.name)
+    origin = "centre" if plan.layout.box is not None else "lower-left"
     lines = [
-        f"{plan.enclosure.name}, face {face.layout.select or 'by point'}: {mm(f.width)} x "
+        f"{plan.enclosure.name}, face {face_text(plan.layout, face.layout)}: {mm(f.width)} x "
         f"{mm(f.height)} mm, {count} openings; face frame seen from outside, "
-        f"origin lower-left, Y up, mm; {KERF_NOTE}",
+        f"origin {origin}, Y up, mm; {KERF_NOTE}",
     ]
+    if plan.layout.box is not None and plan.layout.box.assumed:
+        lines.append(_assumed_note(plan.layout))
     if forced:
         lines.insert(0, FORCED_NOTE)
     own = [c.note for c in plan.cuts if c.face == face.name and c.note is not None]
@@ -676,19 +779,20 @@ def _notes(plan: CutPlan, face: CutFace, forced: bool) -> list[Note]:
     ]
 
 
+def face_text(layout: CutLayout, face: FaceLayout) -> str:
+    """How a face is named in notes: a box's letter, the selector, or "by point"."""
+    return face.name if layout.box is not None else face.select or "by point"
+
+
 def _face_record(face: CutFace) -> dict[str, Any]:
     f, layout = face.frame, face.layout
-
-    def vec(v: Any) -> list[float]:
-        return [v.x, v.y, v.z]
-
     return {
         "select": layout.select,
         "point": list(layout.point) if layout.point else None,
-        "origin": vec(f.plane.origin),
-        "x_dir": vec(f.plane.xDir),
-        "y_dir": vec(f.plane.yDir),
-        "normal": vec(f.plane.zDir),
+        "origin": list(f.origin),
+        "x_dir": list(f.x_dir),
+        "y_dir": list(f.y_dir),
+        "normal": list(f.normal),
         "width": f.width,
         "height": f.height,
     }
@@ -708,10 +812,14 @@ def data_sheet_notes(plan: CutPlan) -> list[str]:
     """Where the data sheet wins over the web rule: a part's own fixing holes nearer its
     cutout than the wall t measured under it (or `min_web`; geom.model.layout.own_web_notes)."""
     layout, out = plan.layout, []
+    profile = layout.rules_profile
     for c in plan.cuts:
         if c.fit is not None and c.wall is not None:
-            source = "web >= t, t measured" if layout.min_web is None else "face.min_web"
-            least = c.wall[1] if layout.min_web is None else layout.min_web
+            if layout.min_web is None:
+                least = profile.web.at(c.wall[1])
+                source = f"{profile.cite(profile.web.source)}, t measured"
+            else:
+                least, source = layout.min_web, "face.min_web"
             out += own_web_notes([c.fit], least, source)
     return list(dict.fromkeys(out))
 
@@ -726,14 +834,16 @@ def cut_report(plan: CutPlan, advice: Advice = NO_ADVICE) -> dict[str, Any]:
     )
     return {
         "enclosure": str(plan.enclosure),
+        **({"box": layout.box.record()} if layout.box is not None else {}),
         "layout": str(layout.path),
         **where,
         "coating_mm": {"min": layout.coating.min, "max": layout.coating.max},
+        "shop_profile": {"name": layout.rules_profile.name, "title": layout.rules_profile.title},
         "cut_method": plan.method,
         "notes": [*plan.notes, *data_sheet_notes(plan)],
         "volume": {
-            "before": plan.solid.Volume(),
-            "after": plan.result.Volume() if plan.result is not None else None,
+            "before": kernel.volume(plan.solid),
+            "after": kernel.volume(plan.result) if plan.result is not None else None,
         },
         "openings": [
             {

@@ -32,16 +32,19 @@ from geom.data.atomic import write_text
 from geom.dxf.writer import DxfVersion, Note, write_dxf
 from geom.errors import LintError
 from geom.model.advice import NO_ADVICE, Advice
+from geom.model.bend import BASE
 from geom.model.body import wing_plate
 from geom.model.contour import Shape, Vertex, circle, rounded_rect
-from geom.model.layout import Violation, own_web_notes, violation_record
+from geom.model.layout import Violation, fixed_edge_notes, own_web_notes, violation_record
 from geom.model.notes import FORCED_NOTE, KERF_NOTE, VERIFY_NOTE
 from geom.model.part import Part
 from geom.model.report import fit_report, no_way_out_report, ways_out_report, with_forced
 from geom.model.units import band, mm
 from geom.output import OutputSet, Verdict, decide, opened
-from geom.panel.layout import check_layout, rules_for
-from geom.panel.model import Panel, Placed, Slot
+from geom.panel.hole_cam import hole_marks, hole_notes
+from geom.panel.layout import FlatSheet, check_layout, plain_openings, rules_for, text_clearances
+from geom.panel.model import Hole, Panel, Placed, Slot
+from geom.panel.tayda import NO_TAYDA, TaydaFiles, tayda_name, write_tayda
 from geom.panel.ways_out import panel_advice
 
 CAM_SUFFIXES = ("-panel.dxf", "-panel.step", "-assembly.step")
@@ -87,6 +90,8 @@ class PanelFiles:
     """The CAM files were written only because of `force` (and say so)."""
     advice: Advice = NO_ADVICE
     """The ways out of the violations (geom.panel.ways_out)."""
+    tayda: TaydaFiles = NO_TAYDA
+    """Tayda's drill-tool text (final path) or why it was not written."""
 
     @property
     def ok(self) -> bool:
@@ -167,6 +172,34 @@ def panel_notes(panel: Panel, forced: bool = False) -> list[Note]:
     ]
 
 
+def countersinks(panel: Panel, thickness: float) -> tuple[tuple[int, float, float], ...]:
+    """(index in `opening_contours`, radius at the face, depth) of each countersunk hole
+    whose cone ends inside a `thickness` sheet (mm)."""
+    first = len(panel.places) + sum(len(part_hole_contours(panel, p)) for p in panel.places)
+    return tuple(
+        (first + i, h.fastener.countersink / 2, h.fastener.depth)
+        for i, h in enumerate(panel.holes)
+        if h.fastener is not None
+        and h.fastener.countersink is not None
+        and 0.0 < h.fastener.depth < thickness
+    )
+
+
+def hole_record(h: Hole) -> dict[str, Any]:
+    """A hole as the report lists it; a countersunk, tapped or PEM hole adds its `kind`
+    and `note` (a plain hole's record is as before)."""
+    record: dict[str, Any] = {
+        "entry": h.entry,
+        "label": h.label or None,
+        "x": h.x,
+        "y": h.y,
+        "diameter": h.diameter,
+    }
+    if h.fastener is not None:
+        record |= {"kind": h.kind, "note": h.note}
+    return record
+
+
 def shop_lines(panel: Panel) -> list[str]:
     """What the panel file states for the shop: material, finish, general tolerance and
     its free notes, one line each (only those given)."""
@@ -207,12 +240,8 @@ def run_panel(
         outputs.claim(*cam)
         if verdict.write:
             try:
-                dxf = write_dxf(
-                    outputs.path(cam[0]),
-                    [outline_contour(panel), *opening_contours(panel)],
-                    panel_notes(panel, forced=verdict.forced),
-                    version=version,
-                    explode=explode,
+                dxf = write_panel_dxf(
+                    panel, outputs.path(cam[0]), version, explode, forced=verdict.forced
                 )
             except LintError as exc:
                 if verdict.holds:
@@ -233,6 +262,23 @@ def run_panel(
             [*cam, *also],
             panel_report,
         )
+
+
+def write_panel_dxf(
+    panel: Panel, path: Path, version: DxfVersion, explode: bool, *, forced: bool
+) -> Path:
+    """The flat panel's DXF at `path`: the outline, every opening, the text (ENGRAVE,
+    PRINT), the notes (`forced`: marked FORCED_NOTE). `geom panel` and `geom serve`'s
+    export write it alike."""
+    return write_dxf(
+        path,
+        [outline_contour(panel), *opening_contours(panel)],
+        [*panel_notes(panel, forced=forced), *hole_notes(panel.holes)],
+        version=version,
+        explode=explode,
+        texts=panel.texts,
+        circles=hole_marks(panel.holes),
+    )
 
 
 ReportOf = Callable[[Panel, tuple[Violation, ...], Advice], dict[str, Any]]
@@ -256,6 +302,7 @@ def finish_panel(
     DXF's name in its `files` table, listing `listed` and the BOM with their SHA-256)."""
     dxf, step_file, assembly = cam
     forced = dxf is not None and verdict.forced
+    tayda = panel_tayda(panel, outputs, write=dxf is not None, forced=forced)
     bom = write_text(outputs.path(f"{panel.name}-bom.csv"), bom_csv(panel))
     advice = panel_advice(panel) if violations else NO_ADVICE
     document = with_forced(report_of(panel, violations, advice), forced)
@@ -265,11 +312,14 @@ def finish_panel(
         "step": step_file.name if step_file else None,
         "assembly": assembly.name if assembly else None,
         "bom": bom.name,
+        "tayda": tayda.file.name if tayda.file else None,
+        "tayda_refused": tayda.refused,
         "withheld": verdict.withheld,
         "removed_stale": [],
         "refused": refused,
     }
-    report = outputs.report(f"{panel.name}-report.json", document, [*listed, bom.name])
+    covers = [*listed, bom.name, tayda_name(panel.name)]
+    report = outputs.report(f"{panel.name}-report.json", document, covers)
     return PanelFiles(
         violations,
         outputs.final_of(dxf),
@@ -280,7 +330,31 @@ def finish_panel(
         refused,
         forced,
         advice,
+        TaydaFiles(outputs.final_of(tayda.file), tayda.refused),
     )
+
+
+def panel_tayda(panel: Panel, outputs: OutputSet, *, write: bool, forced: bool) -> TaydaFiles:
+    """A flat panel's Tayda text (geom.panel.tayda): face A, from the panel's centre;
+    every opening in `opening_contours`' order, own fixing holes named as `geom cut`
+    names them. A bent panel has none."""
+    if panel.bends is not None:
+        why = "a bent panel has no Tayda text: its flat pattern is no face of a box"
+        return write_tayda(outputs, panel.name, [], {}, write=write, forced=forced, refused=why)
+    own = [
+        f"{p.entry}.holes[{i}]"
+        for p in panel.places
+        for i, _ in enumerate(part_hole_contours(panel, p))
+    ]
+    entries = [
+        *(p.entry for p in panel.places),
+        *own,
+        *(h.entry for h in panel.holes),
+        *(s.entry for s in panel.slots),
+    ]
+    openings = [(e, "A", c) for e, c in zip(entries, opening_contours(panel), strict=True)]
+    centre = {"A": (panel.width / 2, panel.height / 2)}
+    return write_tayda(outputs, panel.name, openings, centre, write=write, forced=forced)
 
 
 def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:
@@ -289,7 +363,8 @@ def write_panel_steps(panel: Panel, out_dir: Path) -> tuple[Path, Path]:
     from geom.cad.prism_step import Prism
     from geom.cad.step import Component, write_step
 
-    prism = Prism(outline_contour(panel), opening_contours(panel), panel.sheet.nominal)
+    t = panel.sheet.nominal
+    prism = Prism(outline_contour(panel), opening_contours(panel), t, countersinks(panel, t))
     product = f"panel {panel.name}"
     step_file = write_prism_step(out_dir / f"{panel.name}-panel.step", product, prism)
     plate = Component(product, stand_in(prism), PLATE_COLOUR, prism=prism)
@@ -392,12 +467,19 @@ def data_sheet_notes(panel: Panel) -> list[str]:
     return own_web_notes(panel.fits.values(), rules.min_web, rules.web_source)
 
 
+def standard_notes(panel: Panel) -> list[str]:
+    """Where a standard wins over the edge rule: a preset's mounting holes or slots,
+    which the standard puts nearer the outline (geom.model.layout.fixed_edge_notes)."""
+    ops = plain_openings(panel.holes, panel.slots, BASE)
+    return fixed_edge_notes(FlatSheet(panel), ops)
+
+
 def panel_report(
     panel: Panel, violations: tuple[Violation, ...], advice: Advice = NO_ADVICE
 ) -> dict[str, Any]:
     rules = rules_for(panel)
     assumed = sorted({a for p in panel.places for a in p.part.assumed})
-    notes = [KERF_NOTE, *_part_notes(panel), *data_sheet_notes(panel)]
+    notes = [KERF_NOTE, *_part_notes(panel), *data_sheet_notes(panel), *standard_notes(panel)]
     if any(p.part.cut_assumed for p in panel.places):
         notes.insert(0, VERIFY_NOTE)
     return {
@@ -423,7 +505,21 @@ def panel_report(
             "min_web_source": rules.web_source,
             "min_edge": rules.min_edge,
             "min_edge_source": rules.edge_source,
+            "min_hole": rules.min_hole,
+            "min_hole_source": rules.hole_source,
+            "min_inner_radius": rules.min_inner_radius or None,
+            "min_inner_radius_source": rules.radius_source or None,
+            **{
+                f"text_clearance_{process}{key}": value
+                for process, c in text_clearances(panel).items()
+                for key, value in (("", c.value), ("_source", c.source))
+            },
         },
+        "shop_profile": {
+            "name": panel.rules_profile.name,
+            "title": panel.rules_profile.title,
+        },
+        "preset": panel.preset or None,
         "counts": {
             "cutouts": len(panel.places),
             "holes": len(panel.holes),
@@ -445,10 +541,7 @@ def panel_report(
             }
             for p in panel.places
         ],
-        "holes": [
-            {"entry": h.entry, "label": h.label or None, "x": h.x, "y": h.y, "diameter": h.diameter}
-            for h in panel.holes
-        ],
+        "holes": [hole_record(h) for h in panel.holes],
         "slots": [
             {
                 "entry": s.entry,
@@ -461,6 +554,20 @@ def panel_report(
                 "tolerance": s.tolerance,
             }
             for s in panel.slots
+        ],
+        "texts": [
+            {
+                "entry": t.entry,
+                "text": t.text,
+                "process": t.process,
+                "x": t.x,
+                "y": t.y,
+                "height": t.height,
+                "rotation": t.rotation,
+                "align": t.align,
+                "box_mm": list(t.box) if t.paths else None,
+            }
+            for t in panel.texts
         ],
         "assumed": assumed,
         "notes": notes,

@@ -1,11 +1,12 @@
 """The flat panel as a surface of the layout model (geom.model.layout): one face, "base",
-its outline, its sheet band, and the web and edge rules of its process. All sizes in mm.
+its outline, its sheet band, and the rules of its shop profile (geom.model.shop; web and
+edge overridable in the panel file with min_web / min_edge). All sizes in mm.
 
-Rules (defaults per process, overridable in the panel file with min_web / min_edge):
-- laser: web between openings >= t, opening to the outline >= 1.5 t;
-- punch: web and edge >= 2 t;
+The default profiles (no `shop` in the file), t the thickest sheet of the band:
+- laser: web between openings >= t, opening to the outline >= 1.5 t, hole >= t;
+- punch: web and edge >= 2 t, hole >= max(1.2 t + 0.2, 1.2).
 
-t the thickest sheet of the band. Every other rule (fits, flanges, plugs, bodies, holes
+Every other rule (fits, flanges, plugs, bodies, holes
 and slots under flanges, slot tolerances) is the layout model's, the same on every
 surface.
 """
@@ -29,6 +30,7 @@ from geom.model.layout import (
     part_openings,
     plan,
 )
+from geom.model.lettering import CLEARANCES, PROCESSES, Clearance, Process
 from geom.model.tolerance import Size
 from geom.model.units import band
 from geom.panel.model import Hole, Panel, Slot, edge_distance
@@ -38,19 +40,23 @@ FLAT = Frame3(np.zeros(3), np.array([1.0, 0, 0]), np.array([0, 1.0, 0]), np.arra
 
 
 def rules_for(panel: Panel) -> FaceRules:
-    """The process defaults (web and edge in sheets t, the thickest of the sheet band),
-    unless the file overrides them."""
-    t = panel.sheet.max
-    if panel.process == "laser":
-        web, edge, text = t, 1.5 * t, "laser default: web >= t, edge >= 1.5 t"
-    else:
-        web, edge, text = 2 * t, 2 * t, "punch default: web and edge >= 2 t"
-    return FaceRules(
-        min_web=web if panel.min_web is None else panel.min_web,
-        min_edge=edge if panel.min_edge is None else panel.min_edge,
-        web_source="panel.min_web" if panel.min_web is not None else text,
-        edge_source="panel.min_edge" if panel.min_edge is not None else text,
+    """The shop profile's rules on the thickest sheet of the band, web and edge unless
+    the file overrides them."""
+    web, edge = panel.min_web, panel.min_edge
+    return panel.rules_profile.rules(
+        panel.sheet.max,
+        min_web=None if web is None else (web, "panel.min_web"),
+        min_edge=None if edge is None else (edge, "panel.min_edge"),
     )
+
+
+def text_clearances(panel: Panel) -> dict[Process, Clearance]:
+    """The text clearance of each process: the defaults (geom.model.lettering), unless
+    the file overrides both with `min_text_clearance`."""
+    if panel.min_text_clearance is None:
+        return dict(CLEARANCES)
+    given = Clearance(panel.min_text_clearance, "panel.min_text_clearance")
+    return {process: given for process in PROCESSES}
 
 
 def conditions_of(panel: Panel) -> Conditions:
@@ -68,13 +74,38 @@ def plain_openings(
     for hole in holes:
         if face is None or hole.face == face:
             d = hole.diameter
-            out.append(Opening(hole.entry, hole.x, hole.y, d, d, d / 2, hole.face, "hole"))
+            out.append(
+                Opening(
+                    hole.entry,
+                    hole.x,
+                    hole.y,
+                    d,
+                    d,
+                    d / 2,
+                    hole.face,
+                    "hole",
+                    fixed=hole.standard,
+                    fastener=hole.fastener,
+                )
+            )
     for slot in slots:
         if face is None or slot.face == face:
             w, h = slot.size
             r = slot.width / 2
             out.append(
-                Opening(slot.entry, slot.x, slot.y, w, h, r, slot.face, "slot", -1, slot.tolerance)
+                Opening(
+                    slot.entry,
+                    slot.x,
+                    slot.y,
+                    w,
+                    h,
+                    r,
+                    slot.face,
+                    "slot",
+                    -1,
+                    slot.tolerance,
+                    slot.standard,
+                )
             )
     return out
 
@@ -105,6 +136,9 @@ class FlatSheet:
     def openings(self) -> Sequence[Opening]:
         return plain_openings(self.panel.holes, self.panel.slots)
 
+    def wall(self, opening: Opening) -> Size | None:
+        return self.panel.sheet
+
     def rules(self, opening: Opening) -> FaceRules:
         return rules_for(self.panel)
 
@@ -134,7 +168,13 @@ def plan_flat(panel: Panel) -> Plan:
     """The flat panel's plan: every fit and every rule (geom.model.layout.plan)."""
     if panel.bends is not None:
         raise ValueError(f"panel {panel.name} has flanges: geom.panel.bent_layout.plan_bent")
-    return plan(FlatSheet(panel), panel.places, conditions_of(panel))
+    return plan(
+        FlatSheet(panel),
+        panel.places,
+        conditions_of(panel),
+        texts=panel.texts,
+        clearances=text_clearances(panel),
+    )
 
 
 def check_layout(panel: Panel) -> list[Violation]:

@@ -4,7 +4,8 @@
 built or written: the outline, sheet, coating, masking, process and shop, rule overrides,
 what the shop's drawing states (material, finish, general tolerance, notes), every placed
 part (from ``[[place]]`` and expanded ``[[array]]`` entries) with the cut drawn for this
-panel's sheet and coating, every plain hole and every slot, each with its optional label.
+panel's sheet and coating, every plain hole and every slot, each with its optional label
+and legend, and every text (geom.panel.texts).
 A bad value raises `InputError`
 ``<file>:<entry>.<field>: <value> is <problem>; allowed <range>``. All sizes in mm.
 """
@@ -17,27 +18,31 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
-from geom.data.checked import Table, allowed_range, number, read_toml
-from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM
+from geom.data.checked import Table, allowed_range, number, quarter_turn, read_toml
+from geom.data.holes import fastener
+from geom.data.inline import INLINE_SHAPES, shape_collar_fields, shape_part
+from geom.data.shops import default_profile, profile_named
+from geom.data.template_schema import MAX_PLATE_MM, MAX_TOLERANCE_MM, SHAPE_FIELDS
 from geom.data.templates import Catalog, load_catalog
 from geom.errors import GeomDeprecationWarning, InputError
 from geom.model.conditions import BARE, MAX_COATING_MM, TARGETS, Conditions, Shop, Target
 from geom.model.contour import Shape
+from geom.model.fastener import HOLE_KINDS, Fastener, HoleKind
 from geom.model.fit import Fit, evaluate
 from geom.model.layout import Placement
+from geom.model.lettering import Legend, Lettering
 from geom.model.part import Part
+from geom.model.shop import Profile
 from geom.model.tolerance import Size
 from geom.panel.flanges import Bends, face_bounds, off_flange, read_bends
+from geom.panel.presets import EURORACK_WIDTHS, MAX_UNITS, PRESETS, Preset, eurorack, rack
+from geom.panel.texts import legends, read_legends, read_texts
 
 Process = Literal["laser", "punch"]
 PROCESSES: tuple[Process, ...] = ("laser", "punch")
-SHOPS: Mapping[Process, Shop] = {
-    "laser": Shop(0.1, "laser default: +/-0.1 mm, gosnapcut's published laser-cutting tolerance"),
-    "punch": Shop(0.127, "punch default: +/-0.127 mm (0.005 in), Xometry's sheet-metal tolerance"),
-}
-"""What a shop holds when the panel file does not say (`shop_tolerance`), by process."""
+"""A panel file's `process`: each picks its default shop profile (geom.data.shops)."""
 
 MAX_PANEL_MM = 3000.0
 """Larger than any standard sheet (3000 x 1500 mm): a larger outline is a unit slip."""
@@ -58,7 +63,8 @@ EDGE_EPS_MM = 1e-9
 
 @dataclass(frozen=True, slots=True)
 class Hole:
-    """A plain round hole: centre (x, y) and diameter, mm."""
+    """A round hole: centre (x, y) and the diameter cut, mm. `fastener`: a countersunk,
+    tapped or PEM hole's data (None: a plain hole)."""
 
     entry: str
     x: float
@@ -66,6 +72,20 @@ class Hole:
     diameter: float
     face: str = "base"
     label: str = ""
+    legend: Legend | None = None
+    """The text to engrave or print above it (None: none)."""
+    standard: str = ""
+    """The standard that fixes where it sits (a preset's mounting hole), else ""."""
+    fastener: Fastener | None = None
+
+    @property
+    def kind(self) -> HoleKind:
+        return "plain" if self.fastener is None else self.fastener.kind
+
+    @property
+    def note(self) -> str:
+        """What the shop reads beside the hole ("countersunk M3 90° Ø6.73"; "" plain)."""
+        return "" if self.fastener is None else self.fastener.note
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +103,8 @@ class Slot:
     tolerance: float | None = None
     label: str = ""
     face: str = "base"
+    standard: str = ""
+    """The standard that fixes where it sits (a preset's rack slot), else ""."""
 
     @property
     def size(self) -> tuple[float, float]:
@@ -108,9 +130,10 @@ class Panel:
     """Per face."""
     masked: bool
     """Openings masked from the coating (edges bare, faces coated)."""
-    process: Process
+    process: str
+    """The profile's process: "laser", "punch" or "mill"."""
     shop: Shop
-    """What the shop holds: the file's `shop_tolerance`, else the process's published figure."""
+    """What the shop holds: the file's `shop_tolerance`, else the profile's figure."""
     target: Target
     min_web: float | None
     """User override of the process default (None: the default, see geom.panel.layout)."""
@@ -130,14 +153,33 @@ class Panel:
     """The general tolerance for dimensions without their own, e.g. "ISO 2768-m"."""
     notes: tuple[str, ...] = ()
     """Free notes for the shop, each one line."""
+    texts: tuple[Lettering, ...] = ()
+    """Every ``[[text]]`` entry, then every legend (geom.panel.texts)."""
+    min_text_clearance: float | None = None
+    """User override of the text clearance of both processes (None: the defaults,
+    geom.model.lettering.CLEARANCES)."""
+    profile: Profile | None = None
+    """The shop's rules (`shop`, else the process's default profile); set by load_panel."""
+    preset: str = ""
+    """"eurorack" or "19in" when the outline and mounting holes come from a preset."""
+
+    @property
+    def rules_profile(self) -> Profile:
+        """The shop profile (always set on a panel read by load_panel)."""
+        assert self.profile is not None, "a panel read by load_panel has its profile"
+        return self.profile
 
     def cut(self, placed: Placed) -> Shape:
         """The drawn cutout of a placed part, before its rotation."""
         return self.fits[placed.part.id].cut
 
 
-def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
-    """Read and validate a panel file; every part it names comes from `catalog`."""
+def load_panel(
+    path: Path, catalog: Catalog | None = None, data: dict[str, Any] | None = None
+) -> Panel:
+    """Read and validate a panel file; every part it names comes from `catalog`. `data`:
+    the file's would-be content as read (geom.data.checked.read_toml_text), validated as
+    if read from `path` (the same messages)."""
     where = str(path)
     stem = path.stem
     if not STEM.match(stem):
@@ -148,21 +190,25 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
             "not a safe file name for the outputs",
             "a stem of letters, digits, '.', '_' and '-' (up to 100, not starting with '.')",
         )
-    data = read_toml(path)
+    data = read_toml(path) if data is None else data
     top = Entry(data, where, "")
     panel = top.must_table("panel")
-    width = panel.must_number("width", 0.0, MAX_PANEL_MM)
-    height = panel.must_number("height", 0.0, MAX_PANEL_MM)
+    preset_name, preset = read_preset(panel)
+    if preset is None:
+        width = panel.must_number("width", 0.0, MAX_PANEL_MM)
+        height = panel.must_number("height", 0.0, MAX_PANEL_MM)
+    else:
+        width, height = preset.width, preset.height
     radius = panel.number(
         "corner_radius", 0.0, min(width, height) / 2, low_open=False, required=False
     )
     sheet = _sheet(panel)
     coating = band_field(panel, "coating", 0.0, MAX_COATING_MM, low_open=False) or BARE
     masked = panel.flag("masked")
-    process = cast(Process, panel.text("process", choices=PROCESSES))
+    profile = read_profile(panel, path)
     shop_tolerance = panel.number("shop_tolerance", 0.0, MAX_TOLERANCE_MM, required=False)
     shop = (
-        SHOPS[process]
+        profile.shop
         if shop_tolerance is None
         else Shop(shop_tolerance, f"{path.name}: panel.shop_tolerance")
     )
@@ -170,6 +216,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
     conditions = Conditions(sheet, coating, masked, target, shop)
     min_web = panel.number("min_web", 0.0, MAX_RULE_MM, low_open=False, required=False)
     min_edge = panel.number("min_edge", 0.0, MAX_RULE_MM, low_open=False, required=False)
+    text_gap = panel.number("min_text_clearance", 0.0, MAX_RULE_MM, low_open=False, required=False)
     material = panel.text("material", required=False)
     finish = panel.text("finish", required=False)
     general_tolerance = panel.text("general_tolerance", required=False)
@@ -224,6 +271,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         hole_on_sheet,
         face_bounds(bends),
         labelled=True,
+        legends=True,
     )
 
     def slot_on_sheet(entry: Entry, slot: Slot) -> None:
@@ -244,8 +292,13 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
     slots = read_slots(
         top, (width, height), face_bounds(bends), len(places) + len(holes), slot_on_sheet
     )
+    texts = read_texts(top, lambda entry: _face_of(entry, face_bounds(bends), (width, height)))
+    texts += legends(places, fits, holes, text_gap)
     top.done()
     unique_labels(top, [*places, *holes, *slots])
+    if preset is not None:
+        holes = [*preset_holes(preset), *holes]
+        slots = [*preset_slots(preset), *slots]
 
     return Panel(
         path=path,
@@ -256,7 +309,7 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         sheet=sheet,
         coating=coating,
         masked=masked,
-        process=process,
+        process=profile.process,
         shop=shop,
         target=target,
         min_web=min_web,
@@ -270,7 +323,68 @@ def load_panel(path: Path, catalog: Catalog | None = None) -> Panel:
         finish=finish,
         general_tolerance=general_tolerance,
         notes=notes,
+        texts=tuple(texts),
+        min_text_clearance=text_gap,
+        profile=profile,
+        preset=preset_name,
     )
+
+
+def read_profile(table: Entry, path: Path) -> Profile:
+    """The shop profile of a panel file's [panel] or a layout's settings: `shop` (a
+    profile name, or a profile file relative to `path`), else the default profile of
+    `process`; with both, the profile's process must be `process`."""
+    name = table.text("shop", required=False)
+    process = table.text("process", required=not name, choices=PROCESSES)
+    if not name:
+        return default_profile(process)
+    profile = profile_named(name, table.where, table.path("shop"), path)
+    if process and process != profile.process:
+        raise table.error(
+            "process",
+            process,
+            f"not the process of shop profile {profile.name} ({profile.process})",
+            f'process = "{profile.process}", or no process (the profile gives it)',
+        )
+    return profile
+
+
+def read_preset(panel: Entry) -> tuple[str, Preset | None]:
+    """`preset = "eurorack"` with `hp`, or `"19in"` with `units`; ("", None) without one.
+    A preset gives the outline: `width` and `height` are then not fields."""
+    name = panel.text("preset", required=False, choices=PRESETS)
+    if not name:
+        return "", None
+    for key in ("width", "height"):
+        if panel.has(key):
+            raise panel.error(
+                key, panel.get(key), f"given with preset {name}", "the preset's outline only"
+            )
+    if name == "eurorack":
+        hp = panel.integer("hp", 1, max(EURORACK_WIDTHS))
+        if hp not in EURORACK_WIDTHS:
+            raise panel.error(
+                "hp",
+                hp,
+                "not a width of Doepfer's A-100 table",
+                ", ".join(str(n) for n in EURORACK_WIDTHS),
+            )
+        return name, eurorack(hp)
+    return name, rack(panel.integer("units", 1, MAX_UNITS))
+
+
+def preset_holes(preset: Preset) -> list[Hole]:
+    return [
+        Hole(f"preset.hole[{i}]", x, y, d, standard=preset.standard)
+        for i, (x, y, d) in enumerate(preset.holes)
+    ]
+
+
+def preset_slots(preset: Preset) -> list[Slot]:
+    return [
+        Slot(f"preset.slot[{i}]", x, y, length, w, 0, standard=preset.standard)
+        for i, (x, y, length, w) in enumerate(preset.slots)
+    ]
 
 
 def edge_distance(
@@ -319,6 +433,8 @@ def read_openings(
     faces: Mapping[str, tuple[float, float]] | None = None,
     *,
     labelled: bool = False,
+    legends: bool = False,
+    low: float = 0.0,
 ) -> tuple[list[Placed], list[Hole]]:
     """Every ``[[place]]``, expanded ``[[array]]`` and ``[[hole]]`` of a panel file or a
     cut layout: x, y (mm) within `bounds`, one template per part id (a template path is
@@ -327,7 +443,9 @@ def read_openings(
     `faces` (a bent panel: face name to its x, y range), each entry may name its `face`
     and its x, y lie in that face's frame. `labelled`: each entry may carry a `label` (an
     array's is a prefix, numbered from 1 row by row: the row at y left to right, then the
-    one above; pitches are > 0)."""
+    one above; pitches are > 0). `low`: the least x and y (a frame centred on its face
+    takes negative ones). `legends`: each entry may carry a `legend`
+    (geom.panel.texts.read_legends; a panel file's, not yet a cut layout's)."""
 
     def face_of(entry: Entry) -> tuple[str, float, float]:
         return _face_of(entry, faces, bounds)
@@ -337,6 +455,16 @@ def read_openings(
     holes: list[Hole] = []
 
     def resolve(entry: Entry) -> Part:
+        if entry.has("shape"):
+            part = inline_part(entry, catalog)
+            if parts.setdefault(part.id, part) != part:
+                raise entry.error(
+                    "id",
+                    part.id,
+                    f"the id of a second, different part on this {scope}",
+                    'an id of its own for each different inline part (id = "...")',
+                )
+            return part
         name = entry.text("part")
         try:
             if name.endswith(".toml") and not Path(name).is_absolute():
@@ -364,25 +492,29 @@ def read_openings(
         entry = Entry(raw, top.where, top.path(f"place[{i}]."))
         part = resolve(entry)
         face, width, height = face_of(entry)
-        x = entry.must_number("x", 0.0, width, low_open=False)
-        y = entry.must_number("y", 0.0, height, low_open=False)
+        x = entry.must_number("x", low, width, low_open=False)
+        y = entry.must_number("y", low, height, low_open=False)
         rotation = entry.rotation()
         label = entry.label() if labelled else ""
+        legend = read_legends(entry)[0] if legends else None
         entry.done()
-        add(entry, Placed(top.path(f"place[{i}]"), part, x, y, rotation, face, label))
+        add(
+            entry, Placed(top.path(f"place[{i}]"), part, x, y, rotation, face, label, legend=legend)
+        )
 
     for i, raw in enumerate(top.array("array")):
         entry = Entry(raw, top.where, top.path(f"array[{i}]."))
         part = resolve(entry)
         face, width, height = face_of(entry)
-        x = entry.must_number("x", 0.0, width, low_open=False)
-        y = entry.must_number("y", 0.0, height, low_open=False)
+        x = entry.must_number("x", low, width, low_open=False)
+        y = entry.must_number("y", low, height, low_open=False)
         cols = entry.integer("cols", 1, MAX_ARRAY_SIDE)
         rows = entry.integer("rows", 1, MAX_ARRAY_SIDE)
         pitch_x = entry.number("pitch_x", 0.0, MAX_PANEL_MM, required=cols > 1) or 0.0
         pitch_y = entry.number("pitch_y", 0.0, MAX_PANEL_MM, required=rows > 1) or 0.0
         rotation = entry.rotation()
         prefix = entry.label() if labelled else ""
+        legend_of = read_legends(entry, cols * rows) if legends else [None] * (cols * rows)
         entry.done()
         if cols * rows + len(places) + len(holes) > MAX_OPENINGS:
             raise entry.error(
@@ -396,25 +528,69 @@ def read_openings(
                 name = top.path(f"array[{i}][r{r},c{c}]")
                 label = f"{prefix}{r * cols + c + 1}" if prefix else ""
                 at = (x + c * pitch_x, y + r * pitch_y)
-                add(entry, Placed(name, part, *at, rotation, face, label))
+                legend = legend_of[r * cols + c]
+                add(entry, Placed(name, part, *at, rotation, face, label, legend=legend))
 
     for i, raw in enumerate(top.array("hole")):
         entry = Entry(raw, top.where, top.path(f"hole[{i}]."))
         face, width, height = face_of(entry)
-        x = entry.must_number("x", 0.0, width, low_open=False)
-        y = entry.must_number("y", 0.0, height, low_open=False)
-        diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM)
+        x = entry.must_number("x", low, width, low_open=False)
+        y = entry.must_number("y", low, height, low_open=False)
+        kind = cast(HoleKind, entry.text("kind", required=False, choices=HOLE_KINDS) or "plain")
+        made = None if kind == "plain" else fastener(kind, entry)
+        diameter = entry.must_number("diameter", 0.0, MAX_HOLE_MM) if made is None else made.hole
         label = entry.label() if labelled else ""
+        legend = read_legends(entry)[0] if legends else None
         entry.done()
-        hole = Hole(top.path(f"hole[{i}]"), x, y, diameter, face, label)
+        hole = Hole(
+            top.path(f"hole[{i}]"), x, y, diameter, face, label, legend=legend, fastener=made
+        )
         check_hole(entry, hole)
         holes.append(hole)
         _count(entry, len(places) + len(holes), scope)
     return places, holes
 
 
+def inline_part(entry: Entry, catalog: Catalog) -> Part:
+    """A plain part given in the entry itself (``shape``, the shape's sizes, ``tolerance``,
+    optional ``grip = [min, max]``, ``depth``, ``flange_width``/``flange_height``, the
+    collar's sizes and ``id``), built by the one builder of every door that gives a part
+    by its shape (geom.data.inline.shape_part). Without ``grip`` the grip check does not
+    apply; without ``id`` the part is named by its shape and sizes (``circle-12.2``)."""
+    if entry.has("part"):
+        raise entry.error(
+            "part", entry.get("part"), "given with shape", "either part or shape with its sizes"
+        )
+    kind = entry.text("shape", choices=INLINE_SHAPES)
+    keys = [*SHAPE_FIELDS[kind], "tolerance", "depth", "flange_width", "flange_height"]
+    keys += [*shape_collar_fields(kind), "collar_minus"]
+    fields: dict[str, object] = {"shape": kind}
+    for key in keys:
+        fields[key] = entry.get(key, required=False)
+    grip = entry.get("grip", required=False)
+    if grip is not None:
+        if not isinstance(grip, list) or len(grip) != 2:
+            raise entry.error(
+                "grip", grip, "not a pair", f"[min, max] in mm, 0 < min <= max <= {MAX_PLATE_MM:g}"
+            )
+        fields["grip_min"], fields["grip_max"] = grip
+        if all(isinstance(v, int | float) for v in grip) and grip[0] > grip[1]:
+            raise entry.error("grip", grip, "a falling range", "[min, max] with min <= max")
+    given = [f"{v:g}" for n in SHAPE_FIELDS[kind] if isinstance(v := fields[n], int | float)]
+    fields["id"] = entry.text("id", required=False) or "-".join([kind, "x".join(given)])
+    fields["name"] = None
+    grips = {"grip_min": "grip[0]", "grip_max": "grip[1]"}
+    return shape_part(
+        fields,
+        catalog,
+        where=entry.where,
+        name=lambda field: entry.path(grips.get(field, field)),
+        grip_optional=True,
+    )
+
+
 def _face_of(
-    entry: Entry, faces: Mapping[str, tuple[float, float]] | None, bounds: tuple[float, float]
+    entry: Table, faces: Mapping[str, tuple[float, float]] | None, bounds: tuple[float, float]
 ) -> tuple[str, float, float]:
     """The entry's face ("base" on a flat panel) and the x, y range of its frame (mm)."""
     if not faces:
@@ -432,18 +608,20 @@ def read_slots(
     counted: int,
     check: Callable[[Entry, Slot], None] = lambda entry, slot: None,
     scope: str = "panel",
+    low: float = 0.0,
 ) -> list[Slot]:
     """Every ``[[slot]]`` of a panel file or a cut layout's face: centre within its
     face's frame (`faces` as in read_openings), length >= width (mm), the long axis at a
     multiple of 90 degrees, an optional +/- tolerance and label; `check` sees each slot
     as it is read (the whole slot on the sheet). `counted`: openings read before (for
-    MAX_OPENINGS); `scope` names the panel or the face in errors."""
+    MAX_OPENINGS); `scope` names the panel or the face in errors; `low` the least x and
+    y."""
     slots: list[Slot] = []
     for i, raw in enumerate(top.array("slot")):
         entry = Entry(raw, top.where, top.path(f"slot[{i}]."))
         face, width, height = _face_of(entry, faces, bounds)
-        x = entry.must_number("x", 0.0, width, low_open=False)
-        y = entry.must_number("y", 0.0, height, low_open=False)
+        x = entry.must_number("x", low, width, low_open=False)
+        y = entry.must_number("y", low, height, low_open=False)
         w = entry.must_number("width", 0.0, MAX_HOLE_MM)
         length = entry.must_number("length", 0.0, MAX_PANEL_MM)
         if length < w:
@@ -558,18 +736,7 @@ class Entry(Table):
 
     def rotation(self, key: str = "rotation") -> int:
         """Degrees counter-clockwise, a multiple of 90 in -360 .. 360; returned as 0..270."""
-        raw = self.get(key, required=False)
-        if raw is None:
-            return 0
-        allowed = "0, 90, 180 or 270 (a multiple of 90 in -360 .. 360)"
-        if isinstance(raw, str):
-            raise self.error(key, raw, "not a number", allowed)
-        value = number(
-            self.where, self.path(key), raw, -360.0, 360.0, low_open=False, unit="degrees"
-        )
-        if value % 90:
-            raise self.error(key, raw, "not a multiple of 90 degrees", allowed)
-        return int(value) % 360
+        return quarter_turn(self, key)
 
     def label(self) -> str:
         """An optional `label`: one line of 1 to MAX_LABEL characters ("" when absent)."""

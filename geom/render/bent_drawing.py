@@ -23,7 +23,7 @@ from geom.dxf.layers import (
     DIM_LAYER,
     PLATE_LAYER,
 )
-from geom.dxf.writer import add_contour, write_document
+from geom.dxf.writer import add_contour, add_lettering, write_document
 from geom.model.bend import Edge, SheetMetal
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.panel_view import PanelView
@@ -34,6 +34,7 @@ from geom.render.panel_drawing import (
     PanelDrawingFiles,
     _clip,
     _lines,
+    dxf_lettering,
     dxf_notes,
     panel_revision,
     read_cut_contours,
@@ -43,13 +44,18 @@ from geom.render.sheet import (
     BORDER,
     HEADING_MM,
     WRAP,
+    Box,
+    Placer,
     Sheet,
     assumed_box,
     dim_mm,
+    fit_scale,
     forced_box,
+    lettering_box,
     measure,
     scale_text,
     sheet_document,
+    text_extent,
     text_table,
 )
 from geom.version import __version__
@@ -60,17 +66,7 @@ FOLDED_VIEW = (266.0, 150.0, 410.0, 287.0)
 """Paper region of the folded sections."""
 RIGHT = (266.0, 10.0, 410.0, 150.0)
 TITLE = (266.0, 10.0, 410.0, 52.0)
-SCALES = (1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01)
 BEND_LAYERS = (BEND_UP_LAYER, BEND_DOWN_LAYER, BEND_LAYER)
-
-
-def _fit(
-    width: float, height: float, region: tuple[float, float, float, float], margin: float = 30.0
-) -> float:
-    """The largest scale that fits a width x height view with `margin` paper mm to spare."""
-    w, h = region[2] - region[0], region[3] - region[1]
-    fits = (k for k in SCALES if width * k + margin <= w and height * k + margin <= h)
-    return next(fits, SCALES[-1])
 
 
 def _metal(panel: PanelView) -> SheetMetal:
@@ -87,13 +83,14 @@ def write_bent_drawing(
     metal = _metal(panel)
     contours = read_cut_contours(flat_dxf)
     blank = max((measure(c) for c in contours), key=lambda m: m.width * m.height)
-    source = ezdxf.readfile(flat_dxf).modelspace()
+    flat = ezdxf.readfile(flat_dxf)
+    source = flat.modelspace()
     bend_lines = [
         (e.dxf.layer, (e.dxf.start.x, e.dxf.start.y), (e.dxf.end.x, e.dxf.end.y))
         for e in source.query("LINE")
         if e.dxf.layer in BEND_LAYERS
     ]
-    s = _fit(blank.width, blank.height, FLAT_VIEW)
+    s = fit_scale(blank.width, blank.height, FLAT_VIEW, 30.0)
     doc = sheet_document(s)
     for layer, colour in ((BEND_UP_LAYER, 3), (BEND_DOWN_LAYER, 6), (BEND_LAYER, 7)):
         doc.layers.add(layer, color=colour)
@@ -101,10 +98,32 @@ def write_bent_drawing(
     msp = doc.modelspace()
     for contour in contours:
         add_contour(msp, contour, {"layer": CUT_LAYER})
-    for i, (layer, start, end) in enumerate(bend_lines, 1):  # the flanges' order
+    lettering = dxf_lettering(flat)
+    add_lettering(doc, lettering)
+    bx0, by0 = sheet.paper(blank.x0, blank.y0)
+    bx1, by1 = sheet.paper(blank.x1, blank.y1)
+    edge = 0.3
+    taken: list[Box] = [
+        (bx0 - edge, by0 - edge, bx0 + edge, by1 + edge),
+        (bx1 - edge, by0 - edge, bx1 + edge, by1 + edge),
+        (bx0 - edge, by0 - edge, bx1 + edge, by0 + edge),
+        (bx0 - edge, by1 - edge, bx1 + edge, by1 + edge),
+        (bx0, by0 - 16, bx1, by0 - 1),  # the overall width and its dimension
+        (bx0 - 16, by0, bx0 - 1, by1),  # the overall height and its dimension
+        *(lettering_box(sheet, t.box) for t in lettering),
+    ]
+    for layer, start, end in bend_lines:
+        (ax, ay), (ex, ey) = sheet.paper(*start), sheet.paper(*end)
+        taken.append(
+            (min(ax, ex) - edge, min(ay, ey) - edge, max(ax, ex) + edge, max(ay, ey) + edge)
+        )
         msp.add_line(start, end, dxfattribs={"layer": layer})
+    marks = _opening_marks(panel, metal)
+    boxes = [_mark_box(sheet, mark) for _, mark in marks]
+    placer = Placer(sheet, [*taken, *boxes], FLAT_VIEW)
+    for i, (_, start, end) in enumerate(bend_lines, 1):  # the flanges' order
         lx, ly = sheet.paper((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
-        sheet.text(f"B{i}", lx + 1, ly + 1)
+        placer.place(f"B{i}", (lx, ly, lx, ly))
     msp.add_linear_dim(
         base=(blank.centre[0], blank.y0 - 10.0 / s),
         p1=(blank.x0, blank.y0),
@@ -123,12 +142,11 @@ def write_bent_drawing(
         dxfattribs={"layer": DIM_LAYER},
     ).render()
     px, py = sheet.paper(blank.x0, blank.y0)
-    sheet.text(
-        f"PANEL {panel.name}, flat pattern, front view, origin lower-left corner  {scale_text(s)}",
-        px,
-        py - 22,
-        HEADING_MM,
+    heading = (
+        f"PANEL {panel.name}, flat pattern, front view, origin lower-left corner  {scale_text(s)}"
     )
+    sheet.text(heading, px, py - 22, HEADING_MM)
+    placer.taken.append(text_extent(px, py - 22, heading, HEADING_MM))
     rows = [
         [
             f"B{i}",
@@ -162,7 +180,7 @@ def write_bent_drawing(
         ],
         rows,
     )
-    _openings(sheet, panel, metal, top - 3)
+    _openings(sheet, placer, panel.name, marks, boxes, top - 3)
     _folded(sheet, metal)
     _right_column(sheet, panel, flat_dxf, bom_csv, s)
     stem = f"{panel.name}-flat"
@@ -224,16 +242,30 @@ def _opening_marks(
     return [(row, mark) for _, row, mark in sorted(found, key=lambda f: f[0])]
 
 
-def _openings(sheet: Sheet, panel: PanelView, metal: SheetMetal, top: float) -> None:
-    """Each opening's name (its label, else its reference) up and right of it in the flat
-    view, and the opening table under the bends' table, as many rows as the page holds
-    (the rest are in the report)."""
-    marks = _opening_marks(panel, metal)
-    for row, (fx, fy, half) in marks:
-        px, py = sheet.paper(fx + half, fy + half)
-        sheet.text(row[2] if row[2] != "-" else row[1], px + 0.5, py + 0.5)
+def _mark_box(sheet: Sheet, mark: tuple[float, float, float]) -> Box:
+    """An opening's square (paper mm) from its centre and half its largest size (mm)."""
+    fx, fy, half = mark
+    x0, y0 = sheet.paper(fx - half, fy - half)
+    x1, y1 = sheet.paper(fx + half, fy + half)
+    return x0, y0, x1, y1
+
+
+def _openings(
+    sheet: Sheet,
+    placer: Placer,
+    name: str,
+    marks: list[tuple[list[str], tuple[float, float, float]]],
+    boxes: list[Box],
+    top: float,
+) -> None:
+    """Each opening's name (its label, else its reference) in the first free place around
+    it in the flat view (`placer`; `boxes`: the openings' squares), and the opening
+    table under the bends' table, as many rows as the page holds (the rest are in the
+    report)."""
+    for (row, _), box in zip(marks, boxes, strict=True):
+        placer.place(row[2] if row[2] != "-" else row[1], box)
     rows = [row for row, _ in marks]
-    rows = _clip(rows, _lines(top - 1) - 1, f"{panel.name}-report.json") if rows else rows
+    rows = _clip(rows, _lines(top - 1) - 1, f"{name}-report.json") if rows else rows
     heading = "OPENINGS face by face; x, y in the face's frame from its lower-left corner"
     sheet.text(heading, 14.0, top)
     columns = [("face", 16), ("ref", 10), ("label", 14), ("opening", 40), ("x", 18), ("y", 18)]
@@ -254,7 +286,7 @@ def _folded(sheet: Sheet, metal: SheetMetal) -> None:
         contour = metal.section(first, last)
         m = measure(contour)
         region = (x0, y1 - (i + 1) * slot, x1, y1 - i * slot - 8)
-        k = _fit(m.width, m.height, region, margin=8.0)
+        k = fit_scale(m.width, m.height, region, 8.0)
         cx, cy = (region[0] + region[2]) / 2, (region[1] + region[3]) / 2
 
         points = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import math
 import textwrap
 from dataclasses import dataclass
@@ -18,15 +19,18 @@ import ezdxf
 import ezdxf.bbox
 from ezdxf import edgeminer, edgesmith
 
-from geom.data.atomic import write_bytes
+from geom.data.atomic import write_bytes, write_text
 from geom.dxf.layers import (
     CUT_LAYER,
     DIM_LAYER,
+    ENGRAVE_LAYER,
     NOTES_LAYER,
+    PRINT_LAYER,
 )
-from geom.dxf.writer import add_contour, write_document
+from geom.dxf.writer import add_contour, add_lettering, write_document
 from geom.model.contour import Circle, CircleNotch, Vertex
 from geom.model.layout import Placement
+from geom.model.lettering import Lettering, Process
 from geom.model.notes import FORCED_NOTE, KERF_NOTE
 from geom.model.panel_view import HoleView, PanelView, SlotView
 from geom.model.units import band, mm
@@ -37,14 +41,19 @@ from geom.render.sheet import (
     LINE_PITCH,
     TEXT_MM,
     WRAP,
+    Box,
     Measured,
+    Placer,
     Sheet,
     assumed_box,
     dim_mm,
+    fit_scale,
     forced_box,
+    lettering_box,
     measure,
     scale_text,
     sheet_document,
+    text_extent,
     text_table,
 )
 from geom.version import __version__
@@ -62,8 +71,17 @@ PANEL_RIGHT = (272.0, 10.0, 410.0, 287.0)
 PANEL_TITLE = (272.0, 10.0, 410.0, 52.0)
 
 
-PANEL_SCALES = (1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01)
-"""The drawing's files, after the panel's name."""
+WIDE_VIEW = (10.0, 150.0, 410.0, 287.0)
+"""The view's region across the sheet (paper mm), the BOM and notes under it: a wide,
+low panel's, when it allows a larger scale than PANEL_VIEW."""
+
+
+VIEW_MARGIN = 40.0
+"""Paper mm around the view for its overall dimensions."""
+
+
+HOLES_COLUMNS = ("label", "kind", "x", "y", "size", "thread_or_countersink", "face")
+"""The drilling table's columns: `<name>-holes.csv`."""
 JOIN_MM = 1e-6
 """Ends of exploded LINE and ARC entities closer than this join (the DXF lint's tolerance)."""
 MATCH_MM = 1e-6
@@ -79,6 +97,10 @@ class PanelDrawingFiles:
     svg: Path
     png: Path
     revision: str
+    holes: Path | None = None
+    """The drilling table, `<name>-holes.csv` (a flat panel's)."""
+    template: Path | None = None
+    """The 1:1 drilling template (geom.render.template_pdf), when written with it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +114,13 @@ class _Opening:
 def read_cut_contours(path: Path) -> list[list[Vertex]]:
     """Every closed contour on layer CUT of a DXF file (any form geom writes), in file
     order, as (x, y, bulge) vertices."""
-    return [c for c, _ in _read_cut(ezdxf.readfile(path))]
+    return [c for c, _ in read_layer(ezdxf.readfile(path))]
 
 
-def _read_cut(doc: Any) -> list[tuple[list[Vertex], tuple[float, float, float] | None]]:
-    """Every closed contour on layer CUT of a DXF document, in file order, as (x, y,
+def read_layer(
+    doc: Any, layer: str = CUT_LAYER
+) -> list[tuple[list[Vertex], tuple[float, float, float] | None]]:
+    """Every closed contour on layer `layer` (CUT) of a DXF document, in file order, as (x, y,
     bulge) vertices (a circle as two half-circle arcs), each with the centre x, y and
     radius (mm) of the CIRCLE it was written as, exactly (rebuilt from its half arcs a
     radius may differ in the last bit), None for any other entity. Reads what geom
@@ -104,7 +128,7 @@ def _read_cut(doc: Any) -> list[tuple[list[Vertex], tuple[float, float, float] |
     into closed loops (exploded, within JOIN_MM)."""
     out: list[tuple[list[Vertex], tuple[float, float, float] | None]] = []
     loose: list[Any] = []
-    entities: Any = doc.modelspace().query(f"*[layer=='{CUT_LAYER}']")
+    entities: Any = doc.modelspace().query(f"*[layer=='{layer}']")
     for e in entities:
         kind = e.dxftype()
         if kind == "CIRCLE":
@@ -162,6 +186,23 @@ def _vertex(v: Any) -> Vertex:
     """An R12 POLYLINE vertex as (x, y, bulge)."""
     x, y, _ = v.dxf.location
     return float(x), float(y), float(v.dxf.bulge)
+
+
+def dxf_lettering(doc: Any) -> list[Lettering]:
+    """The engraved strokes and printed outlines of a DXF document as written (any form
+    geom writes: LWPOLYLINE, or POLYLINE in R12), each path a text of its own (mm)."""
+    out: list[Lettering] = []
+    for e in doc.modelspace():
+        layer, kind = str(e.dxf.layer).upper(), e.dxftype()
+        if layer not in (ENGRAVE_LAYER, PRINT_LAYER) or kind not in ("LWPOLYLINE", "POLYLINE"):
+            continue
+        if kind == "LWPOLYLINE":
+            path = tuple((float(x), float(y)) for x, y in e.get_points("xy"))
+        else:
+            path = tuple((float(v.dxf.location[0]), float(v.dxf.location[1])) for v in e.vertices)
+        process: Process = "print" if layer == PRINT_LAYER else "engrave"
+        out.append(Lettering("", "", 0.0, 0.0, 0.0, 0, "", process, (path,)))
+    return out
 
 
 def dxf_notes(doc: Any) -> list[str]:
@@ -266,10 +307,61 @@ def _cut_cells(o: _Opening, shape: object) -> tuple[float, float, str, str]:
     return cx, cy, size, dim_mm(max(o.m.radii, default=0.0))
 
 
-def _lines(top: float) -> int:
-    """Text lines (a table's header and rows) that fit from paper y `top` down to the
-    border (2 mm clear)."""
-    return max(int((top - BORDER - 2) / (TEXT_MM * LINE_PITCH)), 0)
+def _lines(top: float, floor: float = BORDER + 2) -> int:
+    """Text lines (a table's header and rows) that fit from paper y `top` down to
+    `floor` (default: the border, 2 mm clear)."""
+    return max(int((top - floor) / (TEXT_MM * LINE_PITCH)), 0)
+
+
+def _layout(om: Measured) -> tuple[float, Box]:
+    """The scale and the view's paper region (mm) for an outline: the view left of the
+    BOM and notes, or across the sheet above them when that allows a larger standard
+    scale (a wide, low panel)."""
+    side = fit_scale(om.width, om.height, PANEL_VIEW, VIEW_MARGIN)
+    wide = fit_scale(om.width, om.height, WIDE_VIEW, VIEW_MARGIN)
+    if wide <= side:
+        return side, PANEL_VIEW
+    top = A3_H - BORDER
+    return wide, (BORDER, top - (om.height * wide + VIEW_MARGIN + 10), A3_W - BORDER, top)
+
+
+def _names(entries: list[Any], kinds: list[str]) -> list[tuple[str, str]]:
+    """Each opening's reference (C1.., H1.., S1.. in order, skipping any name a user's
+    label takes) and the name the view and the drilling table give it: the user's label
+    when no other opening has it, else the reference. A part's own fixing hole is named
+    by its reference (its label cell says whose it is)."""
+    users = [e.label for e in entries if e.label and not isinstance(e, _OwnHole)]
+    taken = set(users)
+    count = {"C": 0, "H": 0, "S": 0}
+    out = []
+    for entry, kind in zip(entries, kinds, strict=True):
+        while True:
+            count[kind] += 1
+            ref = f"{kind}{count[kind]}"
+            if ref not in taken:
+                break
+        own = isinstance(entry, _OwnHole) or not entry.label or users.count(entry.label) > 1
+        out.append((ref, ref if own else entry.label))
+    return out
+
+
+def _paper_box(sheet: Sheet, m: Measured) -> Box:
+    x0, y0 = sheet.paper(m.x0, m.y0)
+    x1, y1 = sheet.paper(m.x1, m.y1)
+    return x0, y0, x1, y1
+
+
+def _f3(value: float) -> str:
+    """mm with 3 decimals, never `-0.000` (the drilling table)."""
+    return mm(value, 3)
+
+
+def _drill_size(o: _Opening) -> str:
+    """A cutout's size in the drilling table (mm): a circle's diameter, its
+    extents W x H for any other shape."""
+    if len(o.contour) == 2 and all(b == 1.0 for _, _, b in o.contour):
+        return _f3(o.m.width)
+    return f"{_f3(o.m.width)} x {_f3(o.m.height)}"
 
 
 def _clip(rows: list[list[str]], room: int, report: str) -> list[list[str]]:
@@ -295,7 +387,7 @@ def write_panel_drawing(
     coating, material, finish, general tolerance, notes). A panel DXF marked "FIT FAILS -
     forced" (written with --force) gives a marked drawing."""
     source = ezdxf.readfile(panel_dxf)
-    written = _read_cut(source)
+    written = read_layer(source)
     contours = [c for c, _ in written]
     measured = [_Opening(c, measure(c)) for c in contours]
     outline = max(measured, key=lambda o: o.m.width * o.m.height)
@@ -307,19 +399,17 @@ def write_panel_drawing(
     place_ids = {id(p) for p in panel.places}
     kinds = ["C" if id(e) in place_ids else "S" if id(e) in slot_ids else "H" for e in entries]
     om = outline.m
-    view_w, view_h = PANEL_VIEW[2] - PANEL_VIEW[0], PANEL_VIEW[3] - PANEL_VIEW[1]
-    s = next(
-        (k for k in PANEL_SCALES if om.width * k + 40 <= view_w and om.height * k + 40 <= view_h),
-        PANEL_SCALES[-1],
-    )
+    s, view = _layout(om)
     doc = sheet_document(s)
-    sheet = Sheet(doc, s, om.centre, PANEL_VIEW, drop=-4.0)
+    sheet = Sheet(doc, s, om.centre, view, drop=-4.0)
     msp = doc.modelspace()
     for contour, circle in written:  # a CIRCLE copied as written, to the last bit
         if circle is None:
             add_contour(msp, contour, {"layer": CUT_LAYER})
         else:
             msp.add_circle(circle[:2], circle[2], dxfattribs={"layer": CUT_LAYER})
+    lettering = dxf_lettering(source)
+    add_lettering(doc, lettering)
     # Overall size below and left of the outline, measured from its contour.
     msp.add_linear_dim(
         base=(om.centre[0], om.y0 - 10.0 / s),
@@ -340,74 +430,91 @@ def write_panel_drawing(
     ).render()
     places = list(panel.places)
     rows: dict[str, list[list[str]]] = {"C": [], "H": [], "S": []}
-    marks: dict[str, list[tuple[str, float, float]]] = {"C": [], "H": [], "S": []}
-    for o, entry, kind in zip(openings, entries, kinds, strict=True):
+    names = _names(entries, kinds)
+    drill: list[list[str]] = []
+    for o, entry, kind, (ref, mark) in zip(openings, entries, kinds, names, strict=True):
         cx, cy = o.m.centre
-        ref = f"{kind}{len(rows[kind]) + 1}"
         label = entry.label or "-"
-        if kind == "C":  # the name above the cutout's upper left corner
-            px, py = sheet.paper(o.m.x0, o.m.y1)
-            marks[kind].append((entry.label or ref, px, py + 1.2))
+        if kind == "C":
             x, y, size, corner = _cut_cells(o, panel.fits[entry.part.id].cut)
             rows[kind].append([ref, label, entry.part.id, dim_mm(x), dim_mm(y), size, corner])
+            drill.append([mark, "opening", _f3(x), _f3(y), _drill_size(o), "", "front"])
             continue
-        px, py = sheet.paper(o.m.x1, o.m.y1)  # holes and slots: up and right of them
-        marks[kind].append((entry.label or ref, px + 0.5, py + 0.5))
         if kind == "H":
             rows[kind].append([ref, label, dim_mm(cx), dim_mm(cy), dim_mm(o.m.width)])
+            what = "fixing" if isinstance(entry, _OwnHole) else "hole"
+            drill.append([mark, what, _f3(cx), _f3(cy), _f3(o.m.width), "", "front"])
             continue
         turned = entry.angle in (90, 270)
         along, across = (o.m.height, o.m.width) if turned else (o.m.width, o.m.height)
         tol = "-" if entry.tolerance is None else f"+/-{dim_mm(entry.tolerance)}"
         slot_size = f"{dim_mm(along)} x {dim_mm(across)}"
         rows[kind].append([ref, label, dim_mm(cx), dim_mm(cy), slot_size, f"{entry.angle}", tol])
+        size = f"{_f3(o.m.width)} x {_f3(o.m.height)}"
+        drill.append([mark, "slot", _f3(cx), _f3(cy), size, "", "front"])
     px, py = sheet.paper(om.x0, om.y0)
-    sheet.text(
-        f"PANEL {panel.name}, front view, origin lower-left corner, Y up  {scale_text(s)}",
-        px,
-        py - 22,
-        HEADING_MM,
-    )
+    heading = f"PANEL {panel.name}, front view, origin lower-left corner, Y up  {scale_text(s)}"
+    sheet.text(heading, px, py - 22, HEADING_MM)
+    # The view names every opening (its label, else its reference), each name in the
+    # first free place around it, clear of every opening, the outline, the overall
+    # dimensions, the heading, the panel's lettering and the names placed before it.
+    boxes = [_paper_box(sheet, o.m) for o in openings]
+    ox0, oy0, ox1, oy1 = _paper_box(sheet, om)
+    edge = 0.3
+    obstacles = [
+        *boxes,
+        (ox0 - edge, oy0 - edge, ox0 + edge, oy1 + edge),
+        (ox1 - edge, oy0 - edge, ox1 + edge, oy1 + edge),
+        (ox0 - edge, oy0 - edge, ox1 + edge, oy0 + edge),
+        (ox0 - edge, oy1 - edge, ox1 + edge, oy1 + edge),
+        (ox0, oy0 - 16, ox1, oy0 - 1),  # the overall width and its dimension
+        (ox0 - 16, oy0, ox0 - 1, oy1),  # the overall height and its dimension
+        text_extent(px, py - 22, heading, HEADING_MM),
+        *(lettering_box(sheet, t.box) for t in lettering),
+    ]
+    placer = Placer(sheet, obstacles, view)
+    for box, (_, mark) in zip(boxes, names, strict=True):
+        placer.place(mark, box)
     # Tables: cutouts, holes and slots under the view, from just under its heading (a
     # low panel leaves the view's lower part empty) or the view region's foot, whichever
     # is higher; as many rows as the sheet holds, the rest in the report. BOM and notes
-    # on the right. The view names every opening.
+    # on the right.
     report = f"{panel.name}-report.json"
-    top = max(PANEL_VIEW[1] - 4, py - 22 - HEADING_MM - 4)
+    top = max(view[1] - 4, py - 22 - HEADING_MM - 4)
     cut_columns = [
-        ("cutout", 11),
-        ("label", 13),
+        ("cutout", 13),
+        ("label", 12),
         ("part", 36),
-        ("x", 15),
-        ("y", 15),
-        ("cut as drawn (mm)", 48),
-        ("R", 10),
+        ("x", 16),
+        ("y", 16),
+        ("cut as drawn (mm)", 54),
+        ("R", 9),
     ]
-    hole_columns = [("hole", 12), ("label", 22), ("x", 20), ("y", 20), ("dia.", 18)]
+    hole_columns = [("hole", 10), ("label", 27), ("x", 16), ("y", 16), ("dia.", 12)]
     slot_columns = [
-        ("slot", 10),
-        ("label", 14),
-        ("x", 18),
-        ("y", 18),
-        ("L x W", 24),
-        ("ang.", 8),
-        ("tol.", 14),
+        ("slot", 9),
+        ("label", 12),
+        ("x", 16),
+        ("y", 16),
+        ("L x W", 23),
+        ("ang.", 9),
+        ("tol.", 15),
     ]
     listed = {"C": _lines(top) - 1}
     room = _lines(top)  # holes then slots share the second column
     listed["H"] = room - 1 if not rows["S"] else max(room // 2, room - len(rows["S"]) - 3) - 1
     text_table(sheet, 14.0, top, cut_columns, _clip(rows["C"], listed["C"], report))
-    y = text_table(sheet, 166.0, top, hole_columns, _clip(rows["H"], listed["H"], report))
+    y = text_table(sheet, 172.0, top, hole_columns, _clip(rows["H"], listed["H"], report))
     if rows["S"]:
         listed["S"] = _lines(y - 2) - 1
-        text_table(sheet, 166.0, y - 2, slot_columns, _clip(rows["S"], listed["S"], report))
-    for kind_marks in marks.values():
-        for text, px, py in kind_marks:
-            sheet.text(text, px, py, TEXT_MM)
+        text_table(sheet, 172.0, y - 2, slot_columns, _clip(rows["S"], listed["S"], report))
     with bom_csv.open(encoding="utf-8", newline="") as handle:
         bom = list(csv.DictReader(handle))
-    x0, _, x1, y1 = PANEL_RIGHT
-    top = y1 - 2
+    x0, _, x1, _ = PANEL_RIGHT
+    top = PANEL_RIGHT[3] - 2
+    if view[2] > x0:  # the view across the sheet: BOM and notes from under the width
+        below = text_extent(px, py - 22, heading, HEADING_MM)
+        top = oy0 - 17 if below[2] < x0 else below[1] - 2
     forced = FORCED_NOTE in dxf_notes(source)
     if forced:
         detail = f"written with --force; layout rules fail (see {report})"
@@ -419,8 +526,13 @@ def write_panel_drawing(
     bom_rows = [
         [r["part"], r["count"], textwrap.shorten(r["name"], 60, placeholder="...")] for r in bom
     ]
+    bom_room = _lines(top - 2, PANEL_TITLE[3] + 2) - 1
     top = text_table(
-        sheet, x0 + 2, top - 2, [("BOM: part", 34), ("qty", 10), ("name", 90)], bom_rows
+        sheet,
+        x0 + 2,
+        top - 2,
+        [("BOM: part", 38), ("qty", 10), ("name", 86)],
+        _clip(bom_rows, bom_room, report),
     )
     stated = [
         f"{name}: {value}."
@@ -449,6 +561,10 @@ def write_panel_drawing(
     for i, note in enumerate(notes, 1):
         wrapped = textwrap.wrap(note, WRAP + 20)
         lines += [f"{i}. {wrapped[0]}", *(f"   {w}" for w in wrapped[1:])]
+    room = _lines(top - 2, PANEL_TITLE[3] + 2)
+    if len(lines) > room:
+        keep = max(room - 1, 0)
+        lines = [*lines[:keep], f"... {len(lines) - keep} more lines in {report}"]
     sheet.lines(lines, x0 + 2, top - 2)
     # Frame and title block.
     sheet.rect(BORDER, BORDER, A3_W - BORDER, A3_H - BORDER)
@@ -488,7 +604,17 @@ def write_panel_drawing(
     png = write_bytes(out_dir / f"{stem}-drawing.png", page_png(pdf))  # the A3 sheet
     path = write_bytes(out_dir / f"{stem}-drawing.pdf", pdf_bytes(pdf))
     svg = write_bytes(out_dir / f"{stem}-drawing.svg", svg_bytes(doc, scale=s, recording=drawn))
-    return PanelDrawingFiles(dxf, path, svg, png, rev)
+    holes = write_text(out_dir / f"{panel.name}-holes.csv", _csv(drill))
+    return PanelDrawingFiles(dxf, path, svg, png, rev, holes)
+
+
+def _csv(rows: list[list[str]]) -> str:
+    """The drilling table: a header (HOLES_COLUMNS) and one line per row, LF ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HOLES_COLUMNS)
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 def panel_revision(panel: PanelView) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ezdxf.fonts import fonts
 from ezdxf.math import Vec2, bulge_to_arc
 
 from geom.dxf.layers import (
@@ -43,6 +44,15 @@ ASSUMED_NOTE = "ASSUMED - verify against the manufacturer's drawing"
 
 WRAP = 54
 """Characters per line of 2.5 mm text in the 100 mm wide notes column."""
+
+
+STANDARD_SCALES = (2.0, 1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01)
+"""The drawing scales of ISO 5455 a drawing picks from, largest first (2:1 for small
+panels; 1:1; then reductions)."""
+
+
+Box = tuple[float, float, float, float]
+"""A rectangle in paper mm: x0, y0, x1, y1."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +108,108 @@ def measure(contour: Sequence[Vertex]) -> Measured:
                 xs.append(centre.x + radius * math.cos(angle))
                 ys.append(centre.y + radius * math.sin(angle))
     return Measured(min(xs), min(ys), max(xs), max(ys), tuple(radii), tuple(centres))
+
+
+def fit_scale(width: float, height: float, region: Box, margin: float) -> float:
+    """The largest of STANDARD_SCALES at which a width x height view (mm) and `margin`
+    paper mm around it (its dimensions) fit `region` (paper mm); the smallest when none
+    does."""
+    w, h = region[2] - region[0], region[3] - region[1]
+    fits = (k for k in STANDARD_SCALES if width * k + margin <= w and height * k + margin <= h)
+    return next(fits, STANDARD_SCALES[-1])
+
+
+def text_width(text: str, height: float = TEXT_MM) -> float:
+    """The width (paper mm) of `text` drawn `height` mm high (cap height) in the font the
+    drawing is rendered with (ezdxf's default): wider than the PDF's searchable text."""
+    return float(fonts.make_font("", height).text_width(text))
+
+
+def fit_text(text: str, width: float, height: float = TEXT_MM) -> str:
+    """`text`, or as much of it as fits `width` paper mm with "..." after it."""
+    if text_width(text, height) <= width:
+        return text
+    while text and text_width(text + "...", height) > width:
+        text = text[:-1]
+    return text + "..."
+
+
+def text_extent(px: float, py: float, text: str, height: float = TEXT_MM) -> Box:
+    """The paper box a text at baseline (px, py) covers: its width, from below its
+    descenders to above its capitals (mm)."""
+    return px, py - 0.45 * height, px + text_width(text, height), py + 1.45 * height
+
+
+def lettering_box(sheet: Sheet, box: Box) -> Box:
+    """A lettering's ink extent (model mm) on the paper (mm)."""
+    x0, y0 = sheet.paper(box[0], box[1])
+    x1, y1 = sheet.paper(box[2], box[3])
+    return x0, y0, x1, y1
+
+
+def overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+class Placer:
+    """Places labels where they cross no text and no drawn geometry (paper mm): the first
+    free one of candidate positions around the labelled box, ring by ring outward; a
+    label moved off its box gets a leader line. Deterministic: the same labels in the
+    same order land in the same places."""
+
+    GAP = 0.8
+    """Paper mm between a label and its box."""
+    RINGS = (0.0, 3.0, 6.0, 10.0, 15.0, 22.0, 30.0)
+    """How far (paper mm) each ring of candidates lies beyond the first."""
+
+    def __init__(self, sheet: Sheet, obstacles: Sequence[Box], region: Box) -> None:
+        self.sheet, self.taken, self.region = sheet, list(obstacles), region
+
+    def place(self, text: str, box: Box, height: float = TEXT_MM) -> tuple[float, float]:
+        """Draw `text` near `box` (paper mm) in the first free place; returns its
+        baseline start. When no candidate is free, the first of the last ring."""
+        w = text_width(text, height)
+        x0, y0, x1, y1 = box
+        g = self.GAP
+        first: tuple[float, float] | None = None
+        for ring in self.RINGS:
+            d = g + ring
+            cy = (y0 + y1) / 2 - 0.5 * height
+            cx = (x0 + x1) / 2 - w / 2
+            for px, py in (
+                (x0, y1 + d + 0.45 * height),  # above, left-aligned
+                (x1 + d, y1 + d * 0.5),  # up and right
+                (x1 + d, cy),  # right
+                (x0 - d - w, cy),  # left
+                (cx, y0 - d - 1.45 * height),  # below
+                (cx, y1 + d + 0.45 * height),  # above, centred
+                (x0 - d - w, y1 + d * 0.5),  # up and left
+                (x1 + d, y0 - d - 1.45 * height),  # down and right
+            ):
+                here = text_extent(px, py, text, height)
+                if first is None and ring == self.RINGS[-1]:
+                    first = (px, py)
+                if self._free(here):
+                    self._draw(text, px, py, height, box, ring > 0)
+                    return px, py
+        assert first is not None
+        self._draw(text, *first, height, box, True)
+        return first
+
+    def _free(self, here: Box) -> bool:
+        rx0, ry0, rx1, ry1 = self.region
+        inside = rx0 <= here[0] and here[2] <= rx1 and ry0 <= here[1] and here[3] <= ry1
+        return inside and not any(overlaps(here, t) for t in self.taken)
+
+    def _draw(self, text: str, px: float, py: float, height: float, box: Box, leader: bool) -> None:
+        here = text_extent(px, py, text, height)
+        self.taken.append(here)
+        self.sheet.text(text, px, py, height)
+        if leader:  # from the text's nearest edge point to the box's nearest point
+            tx = min(max((box[0] + box[2]) / 2, here[0]), here[2])
+            ty = min(max((box[1] + box[3]) / 2, here[1]), here[3])
+            bx, by = min(max(tx, box[0]), box[2]), min(max(ty, box[1]), box[3])
+            self.sheet.line(tx, ty, bx, by)
 
 
 def sheet_document(s: float) -> Any:
@@ -251,18 +363,21 @@ def text_table(
     columns: Sequence[tuple[str, float]],
     rows: Sequence[Sequence[str]],
 ) -> float:
-    """A table of text cells (paper mm): a header, a rule, one line per row."""
+    """A table of text cells (paper mm): a header, a rule, one line per row; a cell
+    wider than its column is cut short with "..."."""
     pitch = TEXT_MM * LINE_PITCH
     y = top - pitch
     xs = [x]
     for _, width in columns[:-1]:
         xs.append(xs[-1] + width)
-    for cx, (title, _) in zip(xs, columns, strict=True):
-        sheet.text(title, cx, y + 0.3 * TEXT_MM)
+    for cx, (title, w) in zip(xs, columns, strict=True):
+        sheet.text(fit_text(title, w - 1), cx, y + 0.3 * TEXT_MM)
     width = sum(w for _, w in columns)
-    sheet.line(x, y - 0.6, x + width, y - 0.6)
+    sheet.line(x, y - 0.3, x + width, y - 0.3)  # clear of the text boxes above and below
     for row in rows:
         y -= pitch
-        for cx, cell in zip(xs, row, strict=True):
-            sheet.text(cell, cx, y + 0.3 * TEXT_MM)
+        spill = not any(row[1:])  # a lone first cell (a "... more" row) runs on
+        widths = [width] if spill else [w for _, w in columns]
+        for cx, cell, w in zip(xs, row, widths, strict=False):
+            sheet.text(fit_text(cell, w - 1), cx, y + 0.3 * TEXT_MM)
     return y - 2

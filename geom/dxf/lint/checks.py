@@ -10,9 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from geom.dxf.layers import CUT_LAYER
+from geom.dxf.layers import CUT_LAYER, ENGRAVE_LAYER, PRINT_LAYER
 from geom.dxf.lint.distances import Best, adjacent, arc_arc, line_arc, line_line
 from geom.dxf.lint.entities import Builder, chain_pieces
+from geom.dxf.lint.marks import lint_marks
 from geom.dxf.lint.problems import TOL_MM, Floats, Ints, Problem
 from geom.dxf.lint.segments import Segs, grid_pairs, segment_arrays
 from geom.errors import LintError
@@ -43,12 +44,15 @@ def lint_file(source: Path | str | bytes) -> list[Problem]:
 
 
 def check(doc: Any, what: str) -> None:
-    """Raise `LintError` naming `what` (e.g. the file), the first problem and the count."""
-    problems = lint(doc)
+    """Raise `LintError` naming `what` (e.g. the file), the first problem and the count:
+    `lint` on CUT, then the text layers (geom.dxf.lint.marks)."""
+    cut = lint(doc)
+    layers = CUT_LAYER if cut else f"{ENGRAVE_LAYER} or {PRINT_LAYER}"
+    problems = cut + lint_marks(doc)
     if problems:
         n = len(problems)
         raise LintError(
-            f"{what}: DXF lint found {n} problem{'s' if n > 1 else ''} on layer {CUT_LAYER}, "
+            f"{what}: DXF lint found {n} problem{'s' if n > 1 else ''} on layer {layers}, "
             f"first {problems[0]}; nothing written (a bug in geom or its geometry)",
             problems,
         )
