@@ -5,9 +5,15 @@ loadfile` from pyproject.toml: each file's tests run in one worker process, in a
 beside other files, so no test may depend on what ran before it in its process; `-n 0`
 runs everything in one process):
 - Files go under `tmp_path` / `tmp_path_factory`, never a shared path.
-- The full catalog (`geom build --all`, every shipped part and panel) is built at most
-  once per worker: use the session fixture `catalog` (its folder and its summary)
-  rather than building it again. Pool, progress and failure variants use
+- A CLI test runs geom in-process: the `geom` fixture (`geom("check", ...)`: exit code,
+  stdout, stderr), about 0.7 CPU-s cheaper than `python -m geom` per run (3 s when the
+  run loads OpenCascade). A test that needs a process of its own (a lock, a kill, runs
+  side by side) uses `geom_forked`: forked from a pre-imported interpreter. Only a test
+  of the start itself (what an import prints, hash seed, time zone, the command line,
+  an optional extra missing) starts `python -m geom` or `python -c`.
+- The full catalog (`geom build --all`, every shipped part and panel) is built once per
+  run, shared by the workers: use the session fixture `catalog` (its folder and its
+  summary) rather than building it again. Pool, progress and failure variants use
   `small_templates` (two parts and one panel) with `geom build --all --templates DIR`.
 - Expensive per-template work parametrized over `TEMPLATE_IDS` is shared through a
   module or session fixture (compute once, assert per part); a module fixture is
@@ -28,6 +34,7 @@ runs everything in one process):
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import json
@@ -39,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import forked
 import hypothesis
 import pytest
 from hypothesis import seed, settings
@@ -76,18 +84,46 @@ def geom(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
     return run
 
 
+@pytest.fixture
+def geom_forked(tmp_path: Path) -> Callable[..., forked.Run]:
+    """Start `geom ARGS` as a process of its own, forked from an interpreter that has
+    imported geom and OpenCascade (tests/forked.py): for a test that needs a separate
+    process (a lock, a kill, an exit by a signal, runs side by side) but not the
+    interpreter's start. `env` replaces the environment; `.wait()` gives the exit status,
+    then `.stderr` what it printed there."""
+    count = 0
+
+    def start(*args: str | Path, env: dict[str, str] | None = None) -> forked.Run:
+        nonlocal count
+        count += 1
+        stderr = tmp_path / f"geom-forked-{count}.stderr"
+        return forked.Run(args, dict(os.environ) if env is None else env, stderr)
+
+    return start
+
+
 @pytest.fixture(scope="session")
 def catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The full catalog (`geom build --all`: every shipped part and panel, 2 workers),
-    built once per test process: its folder and the summary it printed."""
+    built once per test run: its folder and the summary it printed. Read only. Under
+    pytest-xdist the first worker that needs it builds it in the run's temporary folder
+    (under a lock: a worker that needs it meanwhile waits) and the others read it."""
     from geom.catalog import Options, build_all
     from geom.model.conditions import Conditions
 
-    out = tmp_path_factory.mktemp("catalog")
-    stream = io.StringIO()
-    summary = build_all(Options(out, Conditions(), 1.0, 200), jobs=2, out=stream)
-    assert not summary.failures, stream.getvalue()
-    return out, stream.getvalue()
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    out, summary = shared / "catalog", shared / "catalog-summary.txt"
+    with (shared / "catalog.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not summary.exists():  # written last: the folder is whole
+            shutil.rmtree(out, ignore_errors=True)  # a build that failed before
+            stream = io.StringIO()
+            built = build_all(Options(out, Conditions(), 1.0, 200), jobs=2, out=stream)
+            assert not built.failures, stream.getvalue()
+            summary.write_text(stream.getvalue(), encoding="utf-8")
+    return out, summary.read_text(encoding="utf-8")
 
 
 SMALL_PARTS = ("770-744_064-000.toml", "neutrik-d.toml")
@@ -150,8 +186,36 @@ def _node_name(item: pytest.Item) -> str:
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
+LONG_FILES = (
+    "test_docs.py",
+    "test_catalog.py",
+    "test_properties.py",
+    "test_drawing.py",
+    "test_fit3d.py",
+    "test_output_sets.py",
+    "test_preview.py",
+    "test_cutout_dxf.py",
+    "test_cut.py",
+    "test_bends.py",
+    "test_step_good_citizen.py",
+    "test_kill.py",
+    "test_step_body.py",
+    "test_panel_files.py",
+    "test_api.py",
+    "test_cq_plugin.py",
+)
+"""The test files that take longest (a full run's time per file, longest first; the two
+that need the catalog first, as they wait for its build). pytest-xdist hands out files
+in collection order (`--no-loadscope-reorder`; by default it orders them by their number
+of tests, which put the long few-test files last and left one worker running them alone
+at the end), so the long ones go first and the short ones fill in. A new file that
+takes more than ~30 s goes in here."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     _seed_and_count_properties(items)
+    rank = {name: i for i, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: ties keep order
 
 
 def _seed_and_count_properties(items: list[pytest.Item]) -> None:

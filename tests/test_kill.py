@@ -3,7 +3,9 @@ panel's set of the same names: the folder holds the previous set whole, or (once
 next run has completed the committed set, as it does first) the new set whole; the next
 run leaves no staging folder or temporary file. The kills land at exact moments through
 the GEOM_TEST_KILL_AT hook (geom.data.atomic.checkpoint), not at a time: after the k-th
-file staged, after the set's journal is written, after the k-th file moved in."""
+file staged, after the set's journal is written, after the k-th file moved in. The runs
+are real processes; all but the killed run at `REAL` are forked from a pre-imported
+interpreter (tests/forked.py), which saves the start-up and imports of each."""
 
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ MOMENTS = [
     "rename:8",
     "rename:11",  # every file moved, the staging folder not yet removed
 ]
+REAL = "commit:1"
+"""The moment whose killed run is `python -m geom` started from nothing."""
 
 
 def test_a_killed_run_leaves_one_whole_set(tmp_path: Path) -> None:
@@ -35,8 +39,8 @@ def test_a_killed_run_leaves_one_whole_set(tmp_path: Path) -> None:
     assert _start(old, out).wait() == 0
     for moment in MOMENTS:  # the folder holds the 2-hole set before each kill
         assert _one_set(out) == 2
-        killed = _start(new, out, kill_at=moment)
-        assert killed.wait() == -signal.SIGKILL, (moment, killed.communicate()[1])
+        killed = _start(new, out, kill_at=moment, real=moment == REAL)
+        assert killed.wait() == -signal.SIGKILL, (moment, killed.stderr)
         committed = not moment.startswith("write")
         if not committed:  # the previous set untouched; its staging folder beside it
             assert _one_set(out, staged=1) == 2, moment

@@ -8,10 +8,11 @@ import json
 import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from forked import Run
 from measure import cut_loops
 
 from geom.data import atomic
@@ -46,25 +47,23 @@ def _geom(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
     )
 
 
-def test_concurrent_runs_into_one_directory_leave_whole_files(tmp_path: Path) -> None:
+def test_concurrent_runs_into_one_directory_leave_whole_files(
+    tmp_path: Path, geom_forked: Callable[..., Run]
+) -> None:
     """Six processes write the same files at once, with different coatings: every file
     left is one whole DXF / JSON, never a mix."""
     coatings = ["0", "0.02", "0.04", "0.0", "0.03", "0.01"]
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        runs = list(
-            pool.map(
-                lambda c: _geom(
-                    "cutout", "770-744", "--plate", "1", "--coating", c, "-o", str(tmp_path)
-                ),
-                coatings,
-            )
-        )
-    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs]
-    names = sorted(p.name for p in tmp_path.iterdir())
+    out = tmp_path / "out"
+    runs = [
+        geom_forked("cutout", "770-744", "--plate", "1", "--coating", c, "-o", out)
+        for c in coatings
+    ]
+    assert [r.wait() for r in runs] == [0] * 6, [r.stderr for r in runs]
+    names = sorted(p.name for p in out.iterdir())
     assert names == ["770-744_064-000-cutout.dxf", "770-744_064-000-fit.json"]
-    (loop,) = cut_loops(tmp_path / names[0])
+    (loop,) = cut_loops(out / names[0])
     assert loop.closed
-    report = json.loads((tmp_path / names[1]).read_text())
+    report = json.loads((out / names[1]).read_text())
     assert report["part"] == "770-744/064-000"
 
 

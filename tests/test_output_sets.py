@@ -2,18 +2,22 @@
 folder, recovered after a SIGKILL. Two panels with the same name (so the same file
 names) but different holes, `front` with 2 holes and `front` with 5: the folder must
 always hold one of them whole, which its report's SHA-256 list and its DXF's hole count
-show. Killed runs: tests/test_kill.py."""
+show. Killed runs: tests/test_kill.py.
+
+The runs are real processes (their own pid, lock and exit status); all but the first
+round's are forked from a pre-imported interpreter (tests/forked.py), which saves the
+start-up and imports, about 3 s of CPU per run."""
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
+import tempfile
 from pathlib import Path
 
 import ezdxf
 import pytest
+from forked import Run, Started
 
 from geom.data.atomic import KILL_AT, write_text
 from geom.output import output_set
@@ -39,15 +43,19 @@ def _panel(folder: Path, holes: int) -> Path:
     return path
 
 
-def _start(panel: Path, out: Path, kill_at: str | None = None) -> subprocess.Popen[str]:
+def _start(
+    panel: Path, out: Path, kill_at: str | None = None, *, real: bool = False
+) -> Run | Started:
+    """`geom panel PANEL -o OUT` as a process of its own: forked from a pre-imported
+    interpreter, or (`real`) `python -m geom` started from nothing. Its stderr goes to a
+    file beside `out`."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop(KILL_AT, None)
     if kill_at:
         env[KILL_AT] = kill_at
-    command = [sys.executable, "-m", "geom", "panel", str(panel), "-o", str(out)]
-    return subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
+    fd, stderr = tempfile.mkstemp(prefix="stderr-", dir=out.parent)
+    os.close(fd)
+    return (Started if real else Run)(["panel", panel, "-o", out], env, Path(stderr))
 
 
 def _holes_in_dxf(path: Path) -> int:
@@ -72,18 +80,21 @@ def _one_set(out: Path, staged: int = 0) -> int:
 
 def test_two_runs_into_one_folder_leave_one_whole_set(tmp_path: Path) -> None:
     """20 rounds of two runs started together: the second waits for the first (one
-    note line naming it), and the folder ends with one run's complete set."""
+    note line naming it: its pid, and `geom panel` for a run started as `python -m
+    geom`, as the first round's are), and the folder ends with one run's complete set."""
     panels = {2: _panel(tmp_path / "a", 2), 5: _panel(tmp_path / "b", 5)}
     out = tmp_path / "out"
     for round_ in range(20):
         order = (2, 5) if round_ % 2 else (5, 2)
-        runs = [_start(panels[n], out) for n in order]
-        errors = [run.communicate()[1] for run in runs]
-        for run, stderr in zip(runs, errors, strict=True):
+        runs = [_start(panels[n], out, real=round_ == 0) for n in order]
+        codes = [run.wait() for run in runs]
+        for run, code, other in zip(runs, codes, runs[::-1], strict=True):
+            stderr = run.stderr
             assert "Traceback" not in stderr, stderr
-            assert run.returncode == 0, stderr
+            assert code == 0, stderr
             waited = [line for line in stderr.splitlines() if "waiting for" in line]
-            assert len(waited) <= 1 and all("geom panel" in w for w in waited), stderr
+            assert len(waited) <= 1 and all(f"(pid {other.pid})" in w for w in waited), stderr
+            assert round_ > 0 or all("geom panel" in w for w in waited), stderr
         assert _one_set(out) in panels
 
 
