@@ -47,6 +47,7 @@ PANEL_SUFFIXES = (
     "-panel-drawing.svg",
     "-panel-drawing.png",
     "-template.pdf",
+    "-holes.csv",
 )
 
 

@@ -117,7 +117,14 @@ def test_every_command_runs_without_cadquery(tmp_path: Path) -> None:
         assert code == 0, (args, err)
         assert "Traceback" not in err
     cut = sorted(p.name for p in (out / "cut").iterdir())
-    assert cut == ["lid-assembly.step", "lid-cut.step", "lid-face.dxf", "lid-report.json"]
+    assert cut == [
+        "lid-assembly.step",
+        "lid-cut.step",
+        "lid-face.dxf",
+        "lid-report.json",
+        "lid-tayda.txt",
+        "lid-template.pdf",
+    ]
     report = json.loads((out / "cut" / "lid-report.json").read_text(encoding="utf-8"))
     assert report["ok"] and report["openings"][0]["wall"] == {"min": 2.0, "max": 2.0}
     removed = report["volume"]["before"] - report["volume"]["after"]

@@ -302,7 +302,7 @@ def test_violations_withhold_cam_files(tmp_path: Path, capsys: pytest.CaptureFix
     assert report["ok"] is False and report["files"]["dxf"] is None
     # The CAM files and the drawing of the good layout: they do not match this one.
     assert report["files"]["removed_stale"] == [
-        f"broken{suffix}" for suffix in (*SUFFIXES[:3], *DRAWING, "-template.pdf")
+        f"broken{suffix}" for suffix in (*SUFFIXES[:3], *DRAWING, "-holes.csv", "-template.pdf")
     ]
     rules = {v["rule"] for v in report["violations"]}
     assert "flange_overlap" in rules

@@ -153,7 +153,8 @@ def test_the_command_prints_its_url_and_warns_off_loopback(
         port = int(url.rsplit(":", 1)[1].strip("/"))
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.request("GET", "/api/version")
-        assert conn.getresponse().status == 200
+        answer = conn.getresponse()
+        assert answer.status == 200 and answer.read()
         conn.close()
     finally:
         proc.send_signal(signal.SIGINT)

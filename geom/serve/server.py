@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+import sys
 import threading
 from collections.abc import Callable
 from http import HTTPStatus
@@ -49,6 +50,13 @@ class Server(ThreadingHTTPServer):
         self.token = secrets.token_urlsafe(24)
         self.loopback = host in LOOPBACK
         self.library = library(workspace.catalog)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that closes its connection mid-answer (a reload, a closed tab, an
+        aborted poll) is no error; anything else is printed as the standard server does."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     @property
     def url(self) -> str:
