@@ -196,6 +196,8 @@ LONG_FILES = (
     "test_preview.py",
     "test_cutout_dxf.py",
     "test_cut.py",
+    "test_serve_browser.py",
+    "test_box.py",
     "test_bends.py",
     "test_step_good_citizen.py",
     "test_kill.py",
