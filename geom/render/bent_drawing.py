@@ -146,7 +146,7 @@ def write_bent_drawing(
         f"PANEL {panel.name}, flat pattern, front view, origin lower-left corner  {scale_text(s)}"
     )
     sheet.text(heading, px, py - 22, HEADING_MM)
-    placer.taken.append(text_extent(px, py - 22, heading, HEADING_MM))
+    placer.take(text_extent(px, py - 22, heading, HEADING_MM))
     rows = [
         [
             f"B{i}",

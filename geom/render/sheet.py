@@ -162,8 +162,26 @@ class Placer:
     RINGS = (0.0, 3.0, 6.0, 10.0, 15.0, 22.0, 30.0)
     """How far (paper mm) each ring of candidates lies beyond the first."""
 
+    CELL = 10.0
+    """Paper mm of one cell of the index of taken boxes (each box listed in every cell it
+    touches, so a candidate is tested against its neighbours only, not every label)."""
+
     def __init__(self, sheet: Sheet, obstacles: Sequence[Box], region: Box) -> None:
-        self.sheet, self.taken, self.region = sheet, list(obstacles), region
+        self.sheet, self.region = sheet, region
+        self.cells: dict[tuple[int, int], list[Box]] = {}
+        for box in obstacles:
+            self.take(box)
+
+    def _span(self, box: Box) -> list[tuple[int, int]]:
+        c = self.CELL
+        i0, i1 = math.floor(box[0] / c), math.floor(box[2] / c)
+        j0, j1 = math.floor(box[1] / c), math.floor(box[3] / c)
+        return [(i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1)]
+
+    def take(self, box: Box) -> None:
+        """Mark `box` (paper mm) as taken: no label goes there."""
+        for cell in self._span(box):
+            self.cells.setdefault(cell, []).append(box)
 
     def place(self, text: str, box: Box, height: float = TEXT_MM) -> tuple[float, float]:
         """Draw `text` near `box` (paper mm) in the first free place; returns its
@@ -199,11 +217,14 @@ class Placer:
     def _free(self, here: Box) -> bool:
         rx0, ry0, rx1, ry1 = self.region
         inside = rx0 <= here[0] and here[2] <= rx1 and ry0 <= here[1] and here[3] <= ry1
-        return inside and not any(overlaps(here, t) for t in self.taken)
+        if not inside:
+            return False
+        near = (self.cells.get(cell, ()) for cell in self._span(here))
+        return not any(overlaps(here, t) for boxes in near for t in boxes)
 
     def _draw(self, text: str, px: float, py: float, height: float, box: Box, leader: bool) -> None:
         here = text_extent(px, py, text, height)
-        self.taken.append(here)
+        self.take(here)
         self.sheet.text(text, px, py, height)
         if leader:  # from the text's nearest edge point to the box's nearest point
             tx = min(max((box[0] + box[2]) / 2, here[0]), here[2])

@@ -219,10 +219,12 @@ def _page(doc: Any, face: _Face, tile: _Tile, numbered: str) -> None:
     _contour(shape, pen, face.outline)
     shape.finish(width=LINE_MM * PT, color=OUTLINE, closePath=True)
     for contour in face.existing:
-        _contour(shape, pen, contour)
-        shape.finish(width=LINE_MM * PT, color=EXISTING, dashes="[2 2] 0", closePath=True)
+        if _on_tile(contour, tile):
+            _contour(shape, pen, contour)
+            shape.finish(width=LINE_MM * PT, color=EXISTING, dashes="[2 2] 0", closePath=True)
     for contour in face.cut:
-        _opening(shape, pen, contour)
+        if _on_tile(contour, tile):
+            _opening(shape, pen, contour)
     _seams(shape, pen, tile)
     # Clip the face to the window: what lies outside is on a neighbouring tile.
     left, top, right, bottom = (v * PT for v in WINDOW)
@@ -231,6 +233,21 @@ def _page(doc: Any, face: _Face, tile: _Tile, numbered: str) -> None:
     shape.text_cont = ""
     shape.commit()
     _face_furniture(page, face, tile, numbered)
+
+
+MARK_REACH_MM = 30.0
+"""How far an opening's cross and size text reach past its contour, at most (mm)."""
+
+
+def _on_tile(contour: Sequence[Vertex], tile: _Tile) -> bool:
+    """Whether any of an opening (its contour, cross and size, `MARK_REACH_MM` around it)
+    can show in the tile's window: what cannot is not drawn on that page (the clip would
+    hide it; a 1000-opening panel's 55 pages each drew all 1000)."""
+    x0, y0, x1, y1 = bounds(contour)
+    right = tile.x0 + WINDOW[2] - WINDOW[0]
+    top = tile.y0 + WINDOW[3] - WINDOW[1]
+    reach = MARK_REACH_MM
+    return x1 + reach > tile.x0 and x0 - reach < right and y1 + reach > tile.y0 and y0 - reach < top
 
 
 def _contour(shape: Any, pen: _Pen | _NetPen, contour: Sequence[Vertex]) -> None:
