@@ -155,6 +155,11 @@ def min_cut_to_bend(panel: Panel, flange: Flange) -> tuple[float, str, str]:
     return figure.at(panel.sheet.max, flange.radius), profile.cite(figure.source), profile.name
 
 
+def _zone(x0: float, y0: float, x1: float, y1: float) -> Opening:
+    """A bend zone (its flat-pattern box, mm) as an opening to measure gaps to."""
+    return Opening("zone", (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0, 0.0)
+
+
 def _countersink_to_bend(panel: Panel, o: FaceOpening, f: Flange, rim: float) -> list[Violation]:
     """Rule countersink.bend: a countersink's rim `rim` mm from `f`'s bend line keeps
     the shop profile's countersink-to-bend distance (the cone would deform when bent)."""
@@ -263,11 +268,10 @@ def _bend_rules(panel: Panel) -> list[Violation]:
                     {"height": f.height, "min_flange_height": least, "bend": f.edge},
                 )
             )
-    zones = [(f, metal.bend_zone(f.edge)) for f in metal.flanges]
+    zones = [(f, _zone(*metal.bend_zone(f.edge))) for f in metal.flanges]
     sinks = {h.entry: h.fastener for h in panel.holes if h.fastener is not None}
     for o in face_openings(panel):
-        for f, (zx0, zy0, zx1, zy1) in zones:
-            zone = Opening("zone", (zx0 + zx1) / 2, (zy0 + zy1) / 2, zx1 - zx0, zy1 - zy0, 0.0)
+        for f, zone in zones:
             d = gap(o.shape, zone)
             least, source, profile = min_cut_to_bend(panel, f)
             on = "" if o.face == BASE else f" on the {o.face} flange"
@@ -307,8 +311,7 @@ def _bend_rules(panel: Panel) -> list[Violation]:
         ]
         (cx, cy), (ax, ay), (bx, by) = corners
         flat = Opening(t.entry, cx, cy, abs(bx - ax), abs(by - ay), 0.0)
-        for f, (zx0, zy0, zx1, zy1) in zones:
-            zone = Opening("zone", (zx0 + zx1) / 2, (zy0 + zy1) / 2, zx1 - zx0, zy1 - zy0, 0.0)
+        for f, zone in zones:
             d = gap(flat, zone)
             if d < -EPS_MM:
                 on = "" if t.face == BASE else f" on the {t.face} flange"

@@ -26,6 +26,7 @@ from geom.model.lettering import (
     letter,
     moved,
 )
+from geom.model.panel_view import HoleView
 
 MAX_CHARS = 80
 """Characters of one text or legend: a label, not a paragraph."""
@@ -38,19 +39,10 @@ LEGEND_GAP_MM = 1.0
 """Room a legend keeps beyond the text clearance, so float noise never breaks the rule."""
 
 
-class Hole(Protocol):
-    """What a legend needs of a plain hole (geom.panel.model.Hole)."""
+class Hole(HoleView, Protocol):
+    """What a legend needs of a plain hole (geom.panel.model.Hole): a drawn hole and
+    its legend."""
 
-    @property
-    def entry(self) -> str: ...
-    @property
-    def x(self) -> float: ...
-    @property
-    def y(self) -> float: ...
-    @property
-    def diameter(self) -> float: ...
-    @property
-    def face(self) -> str: ...
     @property
     def legend(self) -> Legend | None: ...
 
